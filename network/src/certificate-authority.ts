@@ -1,0 +1,195 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { runCommand } from './command';
+import type { FabricBinaries } from './fabric-binaries';
+import { operationsHealthy } from './health';
+import type { Layout } from './layout';
+import { normaliseEnrolledMsp, normaliseEnrolledTls } from './msp';
+import { runningPid, startProcess, stopProcess, waitFor } from './processes';
+import { HOST, type Organisation, type OrgKey } from './topology';
+
+/** Fabric CA identity types: with NodeOUs on they become the OU that decides client / peer / admin / orderer. */
+export type IdentityType = 'client' | 'peer' | 'orderer' | 'admin';
+
+export interface IdentityRequest {
+  readonly name: string;
+  readonly type: IdentityType;
+  /** Attributes written into the enrollment certificate, e.g. medrec.role / medrec.id. */
+  readonly attributes?: Readonly<Record<string, string>>;
+  /** Also enroll a TLS key pair (nodes, and admins that call admin endpoints). */
+  readonly tls?: boolean;
+  /** Host names for the certificates (nodes). */
+  readonly hosts?: readonly string[];
+}
+
+interface CaSecret {
+  readonly bootstrapPassword: string;
+  readonly identities: Record<string, string>;
+}
+
+function caName(org: OrgKey): string {
+  return `ca-${org}`;
+}
+
+/** Bootstrap admin password: random per network, never a default, kept in MEDREC_HOME/secrets (mode 0600). */
+function loadOrCreateSecret(layout: Layout, org: OrgKey): CaSecret {
+  const file = layout.caSecretFile(org);
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as CaSecret;
+  const secret: CaSecret = { bootstrapPassword: crypto.randomBytes(18).toString('base64url'), identities: {} };
+  saveSecret(layout, org, secret);
+  return secret;
+}
+
+function saveSecret(layout: Layout, org: OrgKey, secret: CaSecret): void {
+  const file = layout.caSecretFile(org);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, JSON.stringify(secret, null, 2), { mode: 0o600 });
+}
+
+export function caProcessName(org: OrgKey): string {
+  return `ca.${org}`;
+}
+
+export async function startCa(layout: Layout, bin: FabricBinaries, org: Organisation): Promise<void> {
+  const name = caProcessName(org.key);
+  if (runningPid(layout, name, 'fabric-ca-server') !== undefined) return;
+  const secret = loadOrCreateSecret(layout, org.key);
+  const home = layout.caHome(org.key);
+  fs.mkdirSync(home, { recursive: true });
+  startProcess(layout, {
+    name,
+    command: bin.path('fabric-ca-server'),
+    args: ['start', '-b', `admin:${secret.bootstrapPassword}`],
+    env: {
+      PATH: process.env.PATH,
+      FABRIC_CA_SERVER_HOME: home,
+      FABRIC_CA_SERVER_ADDRESS: HOST,
+      FABRIC_CA_SERVER_PORT: String(org.ca.port),
+      FABRIC_CA_SERVER_CA_NAME: caName(org.key),
+      FABRIC_CA_SERVER_CSR_CN: `ca.${org.key}.medrec`,
+      FABRIC_CA_SERVER_CSR_HOSTS: `localhost,${HOST}`,
+      FABRIC_CA_SERVER_TLS_ENABLED: 'true',
+      FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `${HOST}:${org.ca.operationsPort}`,
+      FABRIC_CA_SERVER_METRICS_PROVIDER: 'prometheus',
+    },
+  });
+  await waitFor(
+    `CA of ${org.key}`,
+    async () => fs.existsSync(layout.caCert(org.key)) && (await operationsHealthy(org.ca.operationsPort)),
+    60_000,
+    `see ${layout.logFile(name)}`,
+  );
+}
+
+export async function stopCa(layout: Layout, org: OrgKey): Promise<boolean> {
+  return stopProcess(layout, caProcessName(org), 'fabric-ca-server');
+}
+
+/** Registers and enrolls identities at one organisation's CA through fabric-ca-client (TLS verified). */
+export class CaAdmin {
+  readonly #layout: Layout;
+  readonly #bin: FabricBinaries;
+  readonly #org: Organisation;
+
+  constructor(layout: Layout, bin: FabricBinaries, org: Organisation) {
+    this.#layout = layout;
+    this.#bin = bin;
+    this.#org = org;
+  }
+
+  #url(user?: string, password?: string): string {
+    const auth = user === undefined ? '' : `${encodeURIComponent(user)}:${encodeURIComponent(password ?? '')}@`;
+    return `https://${auth}${HOST}:${this.#org.ca.port}`;
+  }
+
+  #common(): string[] {
+    return ['--caname', caName(this.#org.key), '--tls.certfiles', this.#layout.caCert(this.#org.key)];
+  }
+
+  async #client(step: string, args: readonly string[]): Promise<string> {
+    return runCommand(this.#bin.path('fabric-ca-client'), args, {
+      step,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        FABRIC_CA_CLIENT_HOME: this.#layout.caAdminHome(this.#org.key),
+      },
+    });
+  }
+
+  /** Enrolls the CA's bootstrap admin once; it is the registrar for every other identity of the organisation. */
+  async enrollRegistrar(): Promise<void> {
+    const home = this.#layout.caAdminHome(this.#org.key);
+    if (fs.existsSync(path.join(home, 'msp', 'signcerts', 'cert.pem'))) return;
+    const secret = loadOrCreateSecret(this.#layout, this.#org.key);
+    await this.#client(`enroll the CA admin of ${this.#org.key}`, [
+      'enroll',
+      '-u',
+      this.#url('admin', secret.bootstrapPassword),
+      '-H',
+      home,
+      ...this.#common(),
+    ]);
+  }
+
+  /** Registers (once) and enrolls an identity into MEDREC_HOME/orgs/<org>/identities/<name>. Idempotent. */
+  async ensureIdentity(request: IdentityRequest): Promise<string> {
+    const dir = this.#layout.identityDir(this.#org.key, request.name);
+    const mspDir = path.join(dir, 'msp');
+    if (fs.existsSync(path.join(mspDir, 'signcerts', 'cert.pem'))) return dir;
+    const secret = loadOrCreateSecret(this.#layout, this.#org.key);
+    let password = secret.identities[request.name];
+    if (password === undefined) {
+      password = crypto.randomBytes(18).toString('base64url');
+      const attrs = Object.entries(request.attributes ?? {}).map(([k, v]) => `${k}=${v}:ecert`);
+      await this.#client(`register ${request.name} at the CA of ${this.#org.key}`, [
+        'register',
+        '-u',
+        this.#url(),
+        '--id.name',
+        request.name,
+        '--id.secret',
+        password,
+        '--id.type',
+        request.type,
+        ...(attrs.length > 0 ? ['--id.attrs', attrs.join(',')] : []),
+        ...this.#common(),
+      ]);
+      saveSecret(this.#layout, this.#org.key, {
+        ...secret,
+        identities: { ...secret.identities, [request.name]: password },
+      });
+    }
+    const hosts = ['--csr.hosts', ['localhost', HOST, ...(request.hosts ?? [])].join(',')];
+    const enrollUrl = this.#url(request.name, password);
+    fs.rmSync(mspDir, { recursive: true, force: true });
+    await this.#client(`enroll ${request.name} at the CA of ${this.#org.key}`, [
+      'enroll',
+      '-u',
+      enrollUrl,
+      '-M',
+      mspDir,
+      ...hosts,
+      ...this.#common(),
+    ]);
+    normaliseEnrolledMsp(mspDir);
+    if (request.tls === true) {
+      const tlsDir = path.join(dir, 'tls');
+      fs.rmSync(tlsDir, { recursive: true, force: true });
+      await this.#client(`enroll the TLS certificate of ${request.name} at the CA of ${this.#org.key}`, [
+        'enroll',
+        '-u',
+        enrollUrl,
+        '-M',
+        tlsDir,
+        '--enrollment.profile',
+        'tls',
+        ...hosts,
+        ...this.#common(),
+      ]);
+      normaliseEnrolledTls(tlsDir, this.#layout.caCert(this.#org.key));
+    }
+    return dir;
+  }
+}

@@ -1,0 +1,262 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { runCommand } from './command';
+import type { FabricBinaries } from './fabric-binaries';
+import { portOpen } from './health';
+import type { Layout } from './layout';
+import { peerAdminEnv } from './nodes';
+import { CHAINCODE_MODULE_DIR, REPO_ROOT } from './paths';
+import { runningPid, startProcess, stopProcess, waitFor } from './processes';
+import { CHAINCODE_NAME, CHANNEL_NAME, HOST, type PeerOrgKey, type Topology } from './topology';
+
+export interface ChaincodeDefinition {
+  readonly name: string;
+  readonly version: string;
+  readonly sequence: number;
+  /** Package ids differ per organisation: each org's package points at its own chaincode server. */
+  readonly packageIds: Readonly<Record<PeerOrgKey, string>>;
+}
+
+const SERVER_IDENTITY = 'chaincode-server';
+
+export function chaincodeProcessName(org: PeerOrgKey): string {
+  return `chaincode.${org}`;
+}
+
+function serverTls(layout: Layout, org: PeerOrgKey): { cert: string; key: string; ca: string } {
+  const dir = path.join(layout.identityDir(org, SERVER_IDENTITY), 'tls');
+  return { cert: path.join(dir, 'server.crt'), key: path.join(dir, 'server.key'), ca: path.join(dir, 'ca.crt') };
+}
+
+export { SERVER_IDENTITY as CHAINCODE_SERVER_IDENTITY };
+
+/**
+ * A chaincode-as-a-service package: metadata.json {type: ccaas} and code.tar.gz holding connection.json, which tells
+ * the peer (through our external builder) where the organisation's chaincode server listens, over TLS.
+ */
+async function packageFor(layout: Layout, topology: Topology, org: PeerOrgKey, label: string): Promise<string> {
+  const peer = topology.peers.find((p) => p.org === org);
+  if (!peer) throw new Error(`no peer for ${org}`);
+  const dir = path.join(layout.chaincodeDir, `${label}-${org}`);
+  const file = `${dir}.tgz`;
+  if (fs.existsSync(file)) return file;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
+  const connection = {
+    address: `${HOST}:${peer.chaincodeServerPort}`,
+    dial_timeout: '10s',
+    tls_required: true,
+    client_auth_required: false,
+    root_cert: fs.readFileSync(layout.caCert(org), 'utf8'),
+  };
+  fs.writeFileSync(path.join(dir, 'src', 'connection.json'), JSON.stringify(connection));
+  fs.writeFileSync(path.join(dir, 'metadata.json'), JSON.stringify({ type: 'ccaas', label }));
+  const env = { PATH: process.env.PATH };
+  await runCommand('tar', ['-czf', path.join(dir, 'code.tar.gz'), '-C', path.join(dir, 'src'), 'connection.json'], {
+    step: `package the chaincode for ${org}`,
+    env,
+  });
+  await runCommand('tar', ['-czf', file, '-C', dir, 'metadata.json', 'code.tar.gz'], {
+    step: `package the chaincode for ${org}`,
+    env,
+  });
+  return file;
+}
+
+/** Package id = label + ':' + SHA-256 of the package file, as `peer lifecycle chaincode calculatepackageid` computes. */
+function packageId(label: string, file: string): string {
+  return `${label}:${crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')}`;
+}
+
+async function installOn(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  org: PeerOrgKey,
+  file: string,
+  id: string,
+): Promise<void> {
+  const env = peerAdminEnv(layout, bin, topology, org);
+  const installed = await runCommand(
+    bin.path('peer'),
+    ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'],
+    {
+      step: `query chaincodes installed on the ${org} peer`,
+      env,
+    },
+  );
+  if (installed.includes(id)) return;
+  await runCommand(bin.path('peer'), ['lifecycle', 'chaincode', 'install', file], {
+    step: `install the chaincode on the ${org} peer`,
+    env,
+  });
+}
+
+export async function startChaincodeServer(
+  layout: Layout,
+  topology: Topology,
+  org: PeerOrgKey,
+  id: string,
+): Promise<void> {
+  const name = chaincodeProcessName(org);
+  if (runningPid(layout, name, 'fabric-shim/cli.js') !== undefined) return;
+  const peer = topology.peers.find((p) => p.org === org);
+  if (!peer) throw new Error(`no peer for ${org}`);
+  const tls = serverTls(layout, org);
+  startProcess(layout, {
+    name,
+    command: process.execPath,
+    args: [
+      path.join(REPO_ROOT, 'node_modules', 'fabric-shim', 'cli.js'),
+      'server',
+      '--chaincode-address',
+      `${HOST}:${peer.chaincodeServerPort}`,
+      '--chaincode-id',
+      id,
+      '--module-path',
+      CHAINCODE_MODULE_DIR,
+      '--chaincode-tls-cert-file',
+      tls.cert,
+      '--chaincode-tls-key-file',
+      tls.key,
+    ],
+    env: { PATH: process.env.PATH, CORE_CHAINCODE_LOGGING_LEVEL: 'info', MEDREC_ORG: org },
+  });
+  await waitFor(
+    `chaincode server of ${org}`,
+    () => portOpen(peer.chaincodeServerPort),
+    60_000,
+    `see ${layout.logFile(name)}`,
+  );
+}
+
+export function stopChaincodeServer(layout: Layout, org: PeerOrgKey): Promise<boolean> {
+  return stopProcess(layout, chaincodeProcessName(org), 'fabric-shim/cli.js');
+}
+
+function ordererArgs(layout: Layout, topology: Topology): string[] {
+  const orderer = topology.orderers[0];
+  if (!orderer) throw new Error('topology has no orderer');
+  return ['-o', `${HOST}:${orderer.port}`, '--tls', '--cafile', layout.caCert('orderer')];
+}
+
+async function committedSequence(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  org: PeerOrgKey,
+): Promise<number> {
+  try {
+    const out = await runCommand(
+      bin.path('peer'),
+      [
+        'lifecycle',
+        'chaincode',
+        'querycommitted',
+        '--channelID',
+        CHANNEL_NAME,
+        '--name',
+        CHAINCODE_NAME,
+        '--output',
+        'json',
+      ],
+      { step: 'query the committed chaincode definition', env: peerAdminEnv(layout, bin, topology, org) },
+    );
+    const parsed = JSON.parse(out) as { sequence?: unknown };
+    return typeof parsed.sequence === 'number' ? parsed.sequence : 0;
+  } catch {
+    return 0; // not defined yet
+  }
+}
+
+export type Progress = (message: string) => void;
+
+/**
+ * Deploys (or upgrades to) `sequence` through the real lifecycle: package per org, install, start each org's
+ * chaincode server with its package id, approve per org, commit with endorsements from every peer.
+ */
+export async function deployChaincode(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  version: string,
+  sequence: number,
+  progress: Progress,
+): Promise<ChaincodeDefinition> {
+  const label = `${CHAINCODE_NAME}_${version}_${sequence}`;
+  const orgs = topology.peers.map((p) => p.org);
+  const packageIds = {} as Record<PeerOrgKey, string>;
+  for (const org of orgs) {
+    progress(`packaging and installing on ${org}`);
+    const file = await packageFor(layout, topology, org, label);
+    const id = packageId(label, file);
+    await installOn(layout, bin, topology, org, file, id);
+    packageIds[org] = id;
+  }
+  const current = await committedSequence(layout, bin, topology, orgs[0] ?? 'hospital1');
+  for (const org of orgs) {
+    if (current >= sequence) break;
+    progress(`approving sequence ${sequence} for ${org}`);
+    await runCommand(
+      bin.path('peer'),
+      [
+        'lifecycle',
+        'chaincode',
+        'approveformyorg',
+        ...ordererArgs(layout, topology),
+        '--channelID',
+        CHANNEL_NAME,
+        '--name',
+        CHAINCODE_NAME,
+        '--version',
+        version,
+        '--package-id',
+        packageIds[org],
+        '--sequence',
+        String(sequence),
+        '--waitForEvent',
+      ],
+      { step: `approve the chaincode definition for ${org}`, env: peerAdminEnv(layout, bin, topology, org) },
+    );
+  }
+  // Restart each server with the package id this sequence uses (the peer checks the id the server registers with).
+  for (const org of orgs) {
+    progress(`starting the chaincode server of ${org}`);
+    if (current < sequence) await stopChaincodeServer(layout, org);
+    await startChaincodeServer(layout, topology, org, packageIds[org]);
+  }
+  if (current < sequence) {
+    progress(`committing sequence ${sequence}`);
+    const peerArgs = topology.peers.flatMap((p) => [
+      '--peerAddresses',
+      `${HOST}:${p.port}`,
+      '--tlsRootCertFiles',
+      layout.caCert(p.org),
+    ]);
+    await runCommand(
+      bin.path('peer'),
+      [
+        'lifecycle',
+        'chaincode',
+        'commit',
+        ...ordererArgs(layout, topology),
+        '--channelID',
+        CHANNEL_NAME,
+        '--name',
+        CHAINCODE_NAME,
+        '--version',
+        version,
+        '--sequence',
+        String(sequence),
+        ...peerArgs,
+        '--waitForEvent',
+      ],
+      {
+        step: `commit chaincode sequence ${sequence}`,
+        env: peerAdminEnv(layout, bin, topology, orgs[0] ?? 'hospital1'),
+      },
+    );
+  }
+  return { name: CHAINCODE_NAME, version, sequence, packageIds };
+}

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { runCommand } from './command';
+import type { FabricBinaries } from './fabric-binaries';
+import type { Layout } from './layout';
+import { CHANNEL_NAME, HOST, type Organisation, type Topology } from './topology';
+
+const PROFILE = 'MedrecChannel';
+
+function orgPolicies(mspId: string, memberRole: 'member' | 'peer'): Record<string, unknown> {
+  const sig = (rule: string): Record<string, string> => ({ Type: 'Signature', Rule: rule });
+  return {
+    Readers: sig(`OR('${mspId}.member')`),
+    Writers: sig(`OR('${mspId}.member')`),
+    Admins: sig(`OR('${mspId}.admin')`),
+    Endorsement: sig(`OR('${mspId}.${memberRole}')`),
+  };
+}
+
+const implicit = (rule: string): Record<string, string> => ({ Type: 'ImplicitMeta', Rule: rule });
+
+/**
+ * The channel's configuration: Raft across the three orderers, every peer organisation in the application group
+ * with an anchor peer, and MAJORITY for both chaincode lifecycle and endorsement (any one peer may be down).
+ */
+export function channelConfig(layout: Layout, topology: Topology): Record<string, unknown> {
+  const ordererOrg = topology.organisations.find((o) => o.key === 'orderer');
+  if (!ordererOrg) throw new Error('topology has no orderer organisation');
+  const peerOrgs = topology.organisations.filter((o) => o.key !== 'orderer');
+  const peerOrg = (org: Organisation): Record<string, unknown> => {
+    const peer = topology.peers.find((p) => p.org === org.key);
+    return {
+      Name: org.mspId,
+      ID: org.mspId,
+      MSPDir: layout.orgMsp(org.key),
+      Policies: orgPolicies(org.mspId, 'peer'),
+      AnchorPeers: peer ? [{ Host: HOST, Port: peer.port }] : [],
+    };
+  };
+  const tlsCert = (name: string): string => path.join(layout.identityDir('orderer', name), 'tls', 'server.crt');
+  return {
+    Organizations: [],
+    Profiles: {
+      [PROFILE]: {
+        Policies: {
+          Readers: implicit('ANY Readers'),
+          Writers: implicit('ANY Writers'),
+          Admins: implicit('MAJORITY Admins'),
+        },
+        Capabilities: { V2_0: true },
+        Orderer: {
+          OrdererType: 'etcdraft',
+          Addresses: [],
+          BatchTimeout: '500ms',
+          BatchSize: { MaxMessageCount: 100, AbsoluteMaxBytes: '10 MB', PreferredMaxBytes: '2 MB' },
+          EtcdRaft: {
+            Consenters: topology.orderers.map((o) => ({
+              Host: HOST,
+              Port: o.port,
+              ClientTLSCert: tlsCert(o.name),
+              ServerTLSCert: tlsCert(o.name),
+            })),
+            Options: {
+              TickInterval: '500ms',
+              ElectionTick: 10,
+              HeartbeatTick: 1,
+              MaxInflightBlocks: 5,
+              SnapshotIntervalSize: '16 MB',
+            },
+          },
+          Organizations: [
+            {
+              Name: ordererOrg.mspId,
+              ID: ordererOrg.mspId,
+              MSPDir: layout.orgMsp('orderer'),
+              Policies: orgPolicies(ordererOrg.mspId, 'member'),
+              OrdererEndpoints: topology.orderers.map((o) => `${HOST}:${o.port}`),
+            },
+          ],
+          Policies: {
+            Readers: implicit('ANY Readers'),
+            Writers: implicit('ANY Writers'),
+            Admins: implicit('MAJORITY Admins'),
+            BlockValidation: implicit('ANY Writers'),
+          },
+          Capabilities: { V2_0: true },
+        },
+        Application: {
+          Organizations: peerOrgs.map(peerOrg),
+          Policies: {
+            Readers: implicit('ANY Readers'),
+            Writers: implicit('ANY Writers'),
+            Admins: implicit('MAJORITY Admins'),
+            LifecycleEndorsement: implicit('MAJORITY Endorsement'),
+            Endorsement: implicit('MAJORITY Endorsement'),
+          },
+          Capabilities: { V2_5: true },
+        },
+      },
+    },
+  };
+}
+
+/** Writes configtx.yaml and produces the channel's genesis block with configtxgen. */
+export async function createGenesisBlock(layout: Layout, bin: FabricBinaries, topology: Topology): Promise<string> {
+  const dir = layout.channelDir;
+  fs.mkdirSync(dir, { recursive: true });
+  const block = path.join(dir, `${CHANNEL_NAME}.genesis.block`);
+  if (fs.existsSync(block)) return block;
+  fs.writeFileSync(path.join(dir, 'configtx.yaml'), YAML.stringify(channelConfig(layout, topology)));
+  await runCommand(
+    bin.path('configtxgen'),
+    ['-profile', PROFILE, '-channelID', CHANNEL_NAME, '-outputBlock', block, '-configPath', dir],
+    { step: 'create the channel genesis block', env: { PATH: process.env.PATH, FABRIC_CFG_PATH: dir } },
+  );
+  return block;
+}

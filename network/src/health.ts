@@ -1,0 +1,42 @@
+import http from 'node:http';
+import net from 'node:net';
+import { HOST } from './topology';
+
+/** True when something accepts TCP connections on the port. */
+export function portOpen(port: number, host: string = HOST): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => {
+      resolve(false);
+    });
+  });
+}
+
+/**
+ * Fabric's operations endpoint /healthz (peers, orderers, CAs). The operations listeners are bound to 127.0.0.1
+ * only and carry no ledger data, so they run without TLS; every gRPC, admin and CA API endpoint uses TLS.
+ */
+export function operationsHealthy(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: HOST, port, path: '/healthz', timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
+    req.on('error', () => {
+      resolve(false);
+    });
+  });
+}

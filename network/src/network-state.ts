@@ -1,0 +1,24 @@
+import fs from 'node:fs';
+import type { ChaincodeDefinition } from './chaincode-deployment';
+import type { Layout } from './layout';
+
+/** What `up` has completed, so a second `up` resumes instead of redoing (and `up` after `down` keeps the ledger). */
+export interface NetworkState {
+  readonly portBase: number;
+  readonly createdAt: string;
+  readonly identitiesReady: boolean;
+  readonly channelJoined: boolean;
+  readonly chaincode?: ChaincodeDefinition;
+}
+
+export function readState(layout: Layout): NetworkState | undefined {
+  if (!fs.existsSync(layout.stateFile)) return undefined;
+  return JSON.parse(fs.readFileSync(layout.stateFile, 'utf8')) as NetworkState;
+}
+
+export function writeState(layout: Layout, state: NetworkState): void {
+  fs.mkdirSync(layout.home, { recursive: true });
+  const tmp = `${layout.stateFile}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(state, null, 2));
+  fs.renameSync(tmp, layout.stateFile);
+}

@@ -1,0 +1,293 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { runCommand } from './command';
+import type { FabricBinaries } from './fabric-binaries';
+import { operationsHealthy } from './health';
+import type { Layout } from './layout';
+import { BUILDER_DIR } from './paths';
+import { runningPid, startProcess, stopProcess, waitFor } from './processes';
+import {
+  CHANNEL_NAME,
+  HOST,
+  organisation,
+  type OrdererNode,
+  type PeerNode,
+  type PeerOrgKey,
+  type Topology,
+} from './topology';
+
+const ORG_ADMIN = 'orgadmin';
+
+function tlsFiles(
+  layout: Layout,
+  org: PeerNode['org'] | 'orderer',
+  name: string,
+): { cert: string; key: string; ca: string } {
+  const dir = path.join(layout.identityDir(org, name), 'tls');
+  return { cert: path.join(dir, 'server.crt'), key: path.join(dir, 'server.key'), ca: path.join(dir, 'ca.crt') };
+}
+
+function ordererEnv(layout: Layout, bin: FabricBinaries, topology: Topology, node: OrdererNode): NodeJS.ProcessEnv {
+  const tls = tlsFiles(layout, 'orderer', node.name);
+  const ledger = layout.ledgerDir(node.name);
+  return {
+    PATH: process.env.PATH,
+    FABRIC_CFG_PATH: bin.sampleConfigDir,
+    FABRIC_LOGGING_SPEC: 'INFO',
+    ORDERER_GENERAL_LISTENADDRESS: HOST,
+    ORDERER_GENERAL_LISTENPORT: String(node.port),
+    ORDERER_GENERAL_LOCALMSPID: organisation(topology, 'orderer').mspId,
+    ORDERER_GENERAL_LOCALMSPDIR: path.join(layout.identityDir('orderer', node.name), 'msp'),
+    ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
+    ORDERER_GENERAL_TLS_ENABLED: 'true',
+    ORDERER_GENERAL_TLS_PRIVATEKEY: tls.key,
+    ORDERER_GENERAL_TLS_CERTIFICATE: tls.cert,
+    ORDERER_GENERAL_TLS_ROOTCAS: `[${tls.ca}]`,
+    ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: tls.cert,
+    ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: tls.key,
+    ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${tls.ca}]`,
+    ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
+    ORDERER_ADMIN_LISTENADDRESS: `${HOST}:${node.adminPort}`,
+    ORDERER_ADMIN_TLS_ENABLED: 'true',
+    ORDERER_ADMIN_TLS_PRIVATEKEY: tls.key,
+    ORDERER_ADMIN_TLS_CERTIFICATE: tls.cert,
+    ORDERER_ADMIN_TLS_ROOTCAS: `[${tls.ca}]`,
+    ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
+    ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${tls.ca}]`,
+    ORDERER_OPERATIONS_LISTENADDRESS: `${HOST}:${node.operationsPort}`,
+    ORDERER_METRICS_PROVIDER: 'prometheus',
+    ORDERER_FILELEDGER_LOCATION: ledger,
+    ORDERER_CONSENSUS_WALDIR: path.join(ledger, 'etcdraft', 'wal'),
+    ORDERER_CONSENSUS_SNAPDIR: path.join(ledger, 'etcdraft', 'snapshot'),
+  };
+}
+
+/**
+ * Peers read Fabric's sample core.yaml with two edits that environment overrides cannot express: an empty
+ * vm.endpoint (an empty CORE_VM_ENDPOINT is ignored by viper, and the peer would then ping a Docker daemon) and
+ * the external builder list (our chaincode-as-a-service builder). Everything else is overridden per peer by env.
+ */
+function peerConfigDir(layout: Layout, bin: FabricBinaries): string {
+  const dir = path.join(layout.home, 'config');
+  const file = path.join(dir, 'core.yaml');
+  if (!fs.existsSync(file)) {
+    const doc = YAML.parseDocument(fs.readFileSync(path.join(bin.sampleConfigDir, 'core.yaml'), 'utf8'));
+    doc.setIn(['vm', 'endpoint'], '');
+    doc.setIn(
+      ['chaincode', 'externalBuilders'],
+      [{ name: 'medrec-ccaas', path: BUILDER_DIR, propagateEnvironment: [] }],
+    );
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(file, doc.toString());
+  }
+  return dir;
+}
+
+function peerEnv(layout: Layout, bin: FabricBinaries, topology: Topology, node: PeerNode): NodeJS.ProcessEnv {
+  const tls = tlsFiles(layout, node.org, node.name);
+  const ledger = layout.ledgerDir(node.name);
+  const address = `${HOST}:${node.port}`;
+  return {
+    PATH: process.env.PATH,
+    FABRIC_CFG_PATH: peerConfigDir(layout, bin),
+    FABRIC_LOGGING_SPEC: 'INFO',
+    CORE_PEER_ID: node.name,
+    CORE_PEER_LISTENADDRESS: address,
+    CORE_PEER_ADDRESS: address,
+    CORE_PEER_CHAINCODELISTENADDRESS: `${HOST}:${node.chaincodeListenPort}`,
+    CORE_PEER_CHAINCODEADDRESS: `${HOST}:${node.chaincodeListenPort}`,
+    CORE_PEER_GOSSIP_BOOTSTRAP: address,
+    CORE_PEER_GOSSIP_EXTERNALENDPOINT: address,
+    CORE_PEER_GOSSIP_ENDPOINT: address,
+    // One peer per organisation: it is its organisation's leader and pulls blocks from the orderers itself.
+    CORE_PEER_GOSSIP_USELEADERELECTION: 'false',
+    CORE_PEER_GOSSIP_ORGLEADER: 'true',
+    CORE_PEER_DELIVERYCLIENT_BLOCKGOSSIPENABLED: 'false',
+    CORE_PEER_LOCALMSPID: organisation(topology, node.org).mspId,
+    CORE_PEER_MSPCONFIGPATH: path.join(layout.identityDir(node.org, node.name), 'msp'),
+    CORE_PEER_TLS_ENABLED: 'true',
+    CORE_PEER_TLS_CERT_FILE: tls.cert,
+    CORE_PEER_TLS_KEY_FILE: tls.key,
+    CORE_PEER_TLS_ROOTCERT_FILE: tls.ca,
+    CORE_PEER_FILESYSTEMPATH: ledger,
+    CORE_LEDGER_SNAPSHOTS_ROOTDIR: path.join(ledger, 'snapshots'),
+    CORE_OPERATIONS_LISTENADDRESS: `${HOST}:${node.operationsPort}`,
+    CORE_METRICS_PROVIDER: 'prometheus',
+    CORE_PEER_GATEWAY_ENABLED: 'true',
+  };
+}
+
+export async function startOrderer(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  node: OrdererNode,
+): Promise<void> {
+  if (runningPid(layout, node.name, bin.path('orderer')) !== undefined) return;
+  fs.mkdirSync(layout.ledgerDir(node.name), { recursive: true });
+  startProcess(layout, {
+    name: node.name,
+    command: bin.path('orderer'),
+    args: [],
+    env: ordererEnv(layout, bin, topology, node),
+  });
+  await waitFor(node.name, () => operationsHealthy(node.operationsPort), 60_000, `see ${layout.logFile(node.name)}`);
+}
+
+export async function startPeer(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  node: PeerNode,
+): Promise<void> {
+  if (runningPid(layout, node.name, bin.path('peer')) !== undefined) return;
+  fs.mkdirSync(layout.ledgerDir(node.name), { recursive: true });
+  startProcess(layout, {
+    name: node.name,
+    command: bin.path('peer'),
+    args: ['node', 'start'],
+    env: peerEnv(layout, bin, topology, node),
+  });
+  await waitFor(node.name, () => operationsHealthy(node.operationsPort), 60_000, `see ${layout.logFile(node.name)}`);
+}
+
+export function stopNode(
+  layout: Layout,
+  bin: FabricBinaries,
+  name: string,
+  kind: 'peer' | 'orderer',
+): Promise<boolean> {
+  return stopProcess(layout, name, bin.path(kind));
+}
+
+/** Joins an orderer to the channel through the channel participation API (no system channel). */
+export async function joinOrderer(
+  layout: Layout,
+  bin: FabricBinaries,
+  node: OrdererNode,
+  block: string,
+): Promise<void> {
+  const admin = tlsFiles(layout, 'orderer', ORG_ADMIN);
+  const common = [
+    '-o',
+    `${HOST}:${node.adminPort}`,
+    '--ca-file',
+    admin.ca,
+    '--client-cert',
+    admin.cert,
+    '--client-key',
+    admin.key,
+  ];
+  const env = { PATH: process.env.PATH };
+  const list = await runCommand(bin.path('osnadmin'), ['channel', 'list', ...common], {
+    step: `list channels of ${node.name}`,
+    env,
+  });
+  if (list.includes(`"${CHANNEL_NAME}"`)) return;
+  await runCommand(
+    bin.path('osnadmin'),
+    ['channel', 'join', '--channelID', CHANNEL_NAME, '--config-block', block, ...common],
+    {
+      step: `join ${node.name} to channel ${CHANNEL_NAME}`,
+      env,
+    },
+  );
+}
+
+/** Ledger height of the channel on an orderer, from the channel participation API. */
+export async function ordererHeight(
+  layout: Layout,
+  bin: FabricBinaries,
+  node: OrdererNode,
+): Promise<number | undefined> {
+  const admin = tlsFiles(layout, 'orderer', ORG_ADMIN);
+  const out = await runCommand(
+    bin.path('osnadmin'),
+    [
+      'channel',
+      'list',
+      '--channelID',
+      CHANNEL_NAME,
+      '-o',
+      `${HOST}:${node.adminPort}`,
+      '--ca-file',
+      admin.ca,
+      '--client-cert',
+      admin.cert,
+      '--client-key',
+      admin.key,
+    ],
+    { step: `read the height of ${node.name}`, env: { PATH: process.env.PATH }, timeoutMs: 10_000 },
+  );
+  const body = out.slice(out.indexOf('{'));
+  const parsed = JSON.parse(body) as { height?: unknown };
+  return typeof parsed.height === 'number' ? parsed.height : undefined;
+}
+
+/** Environment for the peer CLI acting as an organisation's admin against one peer. */
+export function peerAdminEnv(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  org: PeerOrgKey,
+): NodeJS.ProcessEnv {
+  const node = topology.peers.find((p) => p.org === org);
+  if (!node) throw new Error(`no peer for ${org}`);
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    FABRIC_CFG_PATH: peerConfigDir(layout, bin),
+    FABRIC_LOGGING_SPEC: 'WARNING',
+    CORE_PEER_LOCALMSPID: organisation(topology, org).mspId,
+    CORE_PEER_MSPCONFIGPATH: path.join(layout.identityDir(org, ORG_ADMIN), 'msp'),
+    CORE_PEER_ADDRESS: `${HOST}:${node.port}`,
+    CORE_PEER_TLS_ENABLED: 'true',
+    CORE_PEER_TLS_ROOTCERT_FILE: layout.caCert(org),
+  };
+}
+
+export async function joinPeer(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  org: PeerOrgKey,
+  block: string,
+): Promise<void> {
+  const env = peerAdminEnv(layout, bin, topology, org);
+  const list = await runCommand(bin.path('peer'), ['channel', 'list'], {
+    step: `list channels of the ${org} peer`,
+    env,
+  });
+  if (list.split('\n').some((line) => line.trim() === CHANNEL_NAME)) return;
+  await runCommand(bin.path('peer'), ['channel', 'join', '-b', block], {
+    step: `join the ${org} peer to ${CHANNEL_NAME}`,
+    env,
+  });
+}
+
+export interface ChainInfo {
+  readonly height: number;
+  readonly currentBlockHash: string;
+}
+
+/** Height and current block hash of the channel on a peer (peer channel getinfo, as the org admin). */
+export async function peerChainInfo(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  org: PeerOrgKey,
+): Promise<ChainInfo> {
+  const out = await runCommand(bin.path('peer'), ['channel', 'getinfo', '-c', CHANNEL_NAME], {
+    step: `read the chain info of the ${org} peer`,
+    env: peerAdminEnv(layout, bin, topology, org),
+    timeoutMs: 10_000,
+  });
+  const parsed = JSON.parse(out.slice(out.indexOf('{'))) as { height?: unknown; currentBlockHash?: unknown };
+  if (typeof parsed.height !== 'number' || typeof parsed.currentBlockHash !== 'string') {
+    throw new Error(`unexpected output from peer channel getinfo on ${org}: ${out}`);
+  }
+  return { height: parsed.height, currentBlockHash: parsed.currentBlockHash };
+}
+
+export { ORG_ADMIN };

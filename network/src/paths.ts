@@ -1,0 +1,18 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/** Repository root (this file compiles to dist/network/src/paths.js). */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** Runtime state: ledgers, CA homes, identities, logs, pids. Kept by `down`, removed by `down --purge`. */
+export function medrecHome(): string {
+  return path.resolve(process.env.MEDREC_HOME ?? path.join(REPO_ROOT, '.medrec'));
+}
+
+/** Built Fabric binaries live outside the clone so a fresh clone on the same machine does not rebuild them. */
+export function binaryCacheRoot(): string {
+  return path.resolve(process.env.MEDREC_CACHE ?? path.join(os.homedir(), '.cache', 'medrec'));
+}
+
+export const BUILDER_DIR = path.join(REPO_ROOT, 'network', 'builder');
+export const CHAINCODE_MODULE_DIR = path.join(REPO_ROOT, 'chaincode');
