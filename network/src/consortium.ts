@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Listr } from 'listr2';
 import { CaAdmin, startCa, stopCa, caProcessName } from './certificate-authority';
 import { createGenesisBlock } from './channel-config';
@@ -17,6 +18,7 @@ import { writeOrgMsp } from './msp';
 import { readState, writeState, type NetworkState } from './network-state';
 import {
   ORG_ADMIN,
+  fetchNewestBlock,
   joinOrderer,
   joinPeer,
   ordererHeight,
@@ -24,10 +26,22 @@ import {
   startOrderer,
   startPeer,
   stopNode,
+  type ChainInfo,
 } from './nodes';
 import { medrecHome } from './paths';
 import { runningPid } from './processes';
-import { buildTopology, HOST, portBaseFromEnv, type OrgKey, type PeerOrgKey, type Topology } from './topology';
+import { connectGateway } from '../../sdk/src/gateway-connection';
+import {
+  buildTopology,
+  CHAINCODE_NAME,
+  CHANNEL_NAME,
+  HOST,
+  organisation,
+  portBaseFromEnv,
+  type OrgKey,
+  type PeerOrgKey,
+  type Topology,
+} from './topology';
 
 export interface NodeStatus {
   readonly name: string;
@@ -69,6 +83,27 @@ export interface Consortium {
   /** Deploys the chaincode as the next sequence through the lifecycle (the code in dist/ at that moment). */
   upgradeChaincode(): Promise<ChaincodeDefinition>;
   binaries(): Promise<FabricBinaries>;
+  /** Registers (once) and enrolls a user at its organisation's CA with the given certificate attributes. */
+  enrollUser(org: PeerOrgKey, name: string, attributes: Readonly<Record<string, string>>): Promise<EnrolledIdentity>;
+  /** Where a client reaches an organisation's peer, and the TLS root to verify it. */
+  peerEndpoint(org: PeerOrgKey): PeerEndpoint;
+  /** Channel height and current block hash as one organisation's peer sees them. */
+  chainInfo(org: PeerOrgKey): Promise<ChainInfo>;
+  /** The newest block (raw bytes) as one orderer serves it. */
+  fetchNewestBlock(ordererName: string): Promise<Buffer>;
+}
+
+export interface EnrolledIdentity {
+  readonly mspId: string;
+  readonly certificate: string;
+  readonly privateKey: string;
+}
+
+export interface PeerEndpoint {
+  readonly address: string;
+  readonly tlsRootCertificate: string;
+  /** The peer's TLS certificate names "localhost" too; verifying that name avoids TLS SNI with an IP address. */
+  readonly tlsServerName: string;
 }
 
 export function createConsortium(options: ConsortiumOptions = {}): Consortium {
@@ -133,6 +168,7 @@ class ConsortiumImpl implements Consortium {
         {
           title: 'Certificate authorities (one per organisation, TLS on)',
           task: async (_ctx, task) => {
+            await this.#assertPortsFree(need());
             for (const org of t.organisations) {
               task.output = `starting ${caProcessName(org.key)} on port ${org.ca.port}`;
               await startCa(layout, need(), org);
@@ -187,6 +223,14 @@ class ConsortiumImpl implements Consortium {
             writeState(layout, { ...this.#state(), chaincode: definition });
           },
         },
+        {
+          title: 'End-to-end check: a heartbeat transaction endorsed by a majority commits',
+          task: async (_ctx, task) => {
+            await this.#awaitCommit((m) => {
+              task.output = m;
+            });
+          },
+        },
       ],
       {
         renderer: this.#renderer,
@@ -198,6 +242,49 @@ class ConsortiumImpl implements Consortium {
     await tasks.run();
   }
 
+  /** A port held by a process that is not ours would make a node fail obscurely: say so up front. */
+  async #assertPortsFree(bin: FabricBinaries): Promise<void> {
+    const t = this.topology;
+    const ours = (name: string, command: string): boolean => runningPid(this.layout, name, command) !== undefined;
+    const checks: [boolean, number, string][] = [
+      ...t.organisations.flatMap((o): [boolean, number, string][] => {
+        const running = ours(caProcessName(o.key), 'fabric-ca-server');
+        return [
+          [running, o.ca.port, o.ca.name],
+          [running, o.ca.operationsPort, `${o.ca.name} operations`],
+        ];
+      }),
+      ...t.orderers.flatMap((o): [boolean, number, string][] => {
+        const running = ours(o.name, bin.path('orderer'));
+        return [o.port, o.adminPort, o.operationsPort].map((port): [boolean, number, string] => [
+          running,
+          port,
+          o.name,
+        ]);
+      }),
+      ...t.peers.flatMap((p): [boolean, number, string][] => {
+        const running = ours(p.name, bin.path('peer'));
+        const cc = ours(chaincodeProcessName(p.org), 'fabric-shim/cli.js');
+        return [
+          ...[p.port, p.chaincodeListenPort, p.operationsPort].map((port): [boolean, number, string] => [
+            running,
+            port,
+            p.name,
+          ]),
+          [cc, p.chaincodeServerPort, chaincodeProcessName(p.org)],
+        ];
+      }),
+    ];
+    for (const [running, port, what] of checks) {
+      if (!running && (await portOpen(port))) {
+        throw new Error(
+          `port ${port} (for ${what}) is already in use by a process this network did not start; ` +
+            `stop that process, or choose other ports with MEDREC_PORT_BASE (now ${t.portBase})`,
+        );
+      }
+    }
+  }
+
   /** The orderer's Raft leader may need a moment after start before channel operations succeed. */
   async #retry<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {
     for (let i = 1; ; i++) {
@@ -207,6 +294,46 @@ class ConsortiumImpl implements Consortium {
         if (i >= attempts) throw err;
         await new Promise((r) => setTimeout(r, 1000));
       }
+    }
+  }
+
+  /**
+   * After (re)starts, gossip membership and discovery need a few seconds before the gateway can assemble a
+   * majority of endorsers; `up` returns only once a real transaction commits, so callers get a usable network.
+   */
+  async #awaitCommit(progress: (m: string) => void): Promise<void> {
+    const dir = this.layout.identityDir('hospital1', ORG_ADMIN);
+    const endpoint = this.peerEndpoint('hospital1');
+    const connection = connectGateway({
+      peerAddress: endpoint.address,
+      tlsRootCertificate: endpoint.tlsRootCertificate,
+      tlsServerName: endpoint.tlsServerName,
+      identity: {
+        mspId: organisation(this.topology, 'hospital1').mspId,
+        certificate: fs.readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem'), 'utf8'),
+        privateKey: fs.readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'), 'utf8'),
+      },
+    });
+    try {
+      const contract = connection.gateway.getNetwork(CHANNEL_NAME).getContract(CHAINCODE_NAME, 'Health');
+      const deadline = Date.now() + 180_000;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await contract.submitTransaction('Heartbeat', `network-up-${Date.now()}`);
+          return;
+        } catch (err) {
+          if (Date.now() > deadline) {
+            throw new Error(
+              `the network started but a test transaction still fails after 3 minutes: ${String(err)}; ` +
+                `check the logs in ${this.layout.logsDir}`,
+            );
+          }
+          progress(`waiting for peers to discover each other (attempt ${attempt})`);
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+      }
+    } finally {
+      connection.close();
     }
   }
 
@@ -250,6 +377,44 @@ class ConsortiumImpl implements Consortium {
     for (const orderer of this.topology.orderers) await stopNode(this.layout, bin, orderer.name, 'orderer');
     for (const org of this.topology.organisations) await stopCa(this.layout, org.key);
     if (options.purge === true) fs.rmSync(this.layout.home, { recursive: true, force: true });
+  }
+
+  async enrollUser(
+    org: PeerOrgKey,
+    name: string,
+    attributes: Readonly<Record<string, string>>,
+  ): Promise<EnrolledIdentity> {
+    const bin = await this.binaries();
+    const organisation = this.topology.organisations.find((o) => o.key === org);
+    if (!organisation) throw new Error(`unknown organisation ${org}`);
+    const ca = new CaAdmin(this.layout, bin, organisation);
+    await ca.enrollRegistrar();
+    const dir = await ca.ensureIdentity({ name, type: 'client', attributes });
+    return {
+      mspId: organisation.mspId,
+      certificate: fs.readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem'), 'utf8'),
+      privateKey: fs.readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'), 'utf8'),
+    };
+  }
+
+  async chainInfo(org: PeerOrgKey): Promise<ChainInfo> {
+    return peerChainInfo(this.layout, await this.binaries(), this.topology, org);
+  }
+
+  async fetchNewestBlock(ordererName: string): Promise<Buffer> {
+    const orderer = this.topology.orderers.find((o) => o.name === ordererName);
+    if (!orderer) throw new Error(`unknown orderer ${ordererName}`);
+    return fetchNewestBlock(this.layout, await this.binaries(), this.topology, orderer);
+  }
+
+  peerEndpoint(org: PeerOrgKey): PeerEndpoint {
+    const peer = this.topology.peers.find((p) => p.org === org);
+    if (!peer) throw new Error(`no peer for ${org}`);
+    return {
+      address: `${HOST}:${peer.port}`,
+      tlsRootCertificate: fs.readFileSync(this.layout.caCert(org), 'utf8'),
+      tlsServerName: 'localhost',
+    };
   }
 
   async stopNode(name: string): Promise<void> {

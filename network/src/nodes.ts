@@ -290,4 +290,41 @@ export async function peerChainInfo(
   return { height: parsed.height, currentBlockHash: parsed.currentBlockHash };
 }
 
+/** Fetches the newest block of the channel from one orderer (as hospital1's admin), returning its bytes. */
+export async function fetchNewestBlock(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  orderer: OrdererNode,
+): Promise<Buffer> {
+  const dir = fs.mkdtempSync(path.join(layout.home, 'fetch-'));
+  try {
+    const file = path.join(dir, 'newest.block');
+    await runCommand(
+      bin.path('peer'),
+      [
+        'channel',
+        'fetch',
+        'newest',
+        file,
+        '-c',
+        CHANNEL_NAME,
+        '-o',
+        `${HOST}:${orderer.port}`,
+        '--tls',
+        '--cafile',
+        layout.caCert('orderer'),
+      ],
+      {
+        step: `fetch the newest block from ${orderer.name}`,
+        env: peerAdminEnv(layout, bin, topology, 'hospital1'),
+        timeoutMs: 20_000,
+      },
+    );
+    return fs.readFileSync(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export { ORG_ADMIN };
