@@ -4,7 +4,19 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', '.cc-build/', 'node_modules/', '.medrec/', 'coverage/', 'network/builder/', 'bin/', 'scripts/', '*.mjs'] },
+  {
+    ignores: [
+      'dist/',
+      '.cc-build/',
+      'node_modules/',
+      '.medrec/',
+      'coverage/',
+      'network/builder/',
+      'bin/',
+      'scripts/',
+      '*.mjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,
