@@ -46,7 +46,15 @@ if (!built) failed += 1;
 if (!step('lint (eslint strictTypeChecked)', bin('eslint'), ['.'])) failed += 1;
 if (!step('format (prettier --check)', bin('prettier'), ['--check', '.'])) failed += 1;
 if (built) {
-  suite('unit tests (with coverage)', 'unit', [bin('c8')]);
+  // The chaincode's coverage gate (issue 3): lines of chaincode/ covered by unit tests >= 90%.
+  suite('unit tests (coverage gate: chaincode lines >= 90%)', 'unit', [
+    bin('c8'),
+    '--check-coverage',
+    '--lines',
+    '90',
+    '--include',
+    'dist/chaincode/src/**',
+  ]);
   suite('integration tests (real Fabric network)', 'integration');
 }
 if (problems.length > 0) process.stdout.write(`\nfailed steps: ${problems.join('; ')}\n`);

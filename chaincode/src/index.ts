@@ -1,5 +1,19 @@
 import 'reflect-metadata';
+import { AccessContract } from './access/access-contract';
+import { AuditContract } from './audit/audit-contract';
+import { ConsentContract } from './consent/consent-contract';
 import { HealthContract } from './health/health-contract';
+import { RecordsContract } from './records/records-contract';
+import { RegistrarContract } from './registrar/registrar-contract';
+import { SummaryContract } from './summary/summary-contract';
 
 /** Every contract of the MedRec chaincode; fabric-chaincode-node reads this list through chaincode/package.json. */
-export const contracts = [HealthContract];
+export const contracts = [
+  HealthContract,
+  RegistrarContract,
+  RecordsContract,
+  ConsentContract,
+  AccessContract,
+  SummaryContract,
+  AuditContract,
+];

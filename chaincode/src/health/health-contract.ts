@@ -1,4 +1,6 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { invalidArgument } from '../common/errors';
+import { toJson } from '../common/marshal';
 
 /**
  * Liveness probe for operators: proves end to end that a transaction can be endorsed, ordered and committed,
@@ -17,7 +19,7 @@ export class HealthContract extends Contract {
     assertProbeId(probeId);
     const key = ctx.stub.createCompositeKey('health~heartbeat', [probeId]);
     const seconds = ctx.stub.getTxTimestamp().seconds;
-    const value = JSON.stringify({
+    const value = toJson({
       probeId,
       mspId: ctx.clientIdentity.getMSPID(),
       txId: ctx.stub.getTxID(),
@@ -41,7 +43,7 @@ export class HealthContract extends Contract {
   public Identity(ctx: Context): Promise<string> {
     const id = ctx.clientIdentity;
     return Promise.resolve(
-      JSON.stringify({
+      toJson({
         mspId: id.getMSPID(),
         role: id.getAttributeValue('medrec.role'),
         participantId: id.getAttributeValue('medrec.id'),
@@ -54,6 +56,6 @@ const PROBE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 function assertProbeId(probeId: string): void {
   if (!PROBE_ID.test(probeId)) {
-    throw new Error('MEDREC_INVALID_ARGUMENT: probeId must be 1-64 characters of A-Z a-z 0-9 . _ -');
+    throw invalidArgument('probeId: must be 1-64 characters of A-Z a-z 0-9 . _ -');
   }
 }

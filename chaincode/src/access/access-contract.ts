@@ -1,0 +1,230 @@
+import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
+import { recordAudit } from '../audit/audit-log';
+import { parseArg, parseJsonArg } from '../common/args';
+import { authorize } from '../common/caller';
+import { conflict, forbidden, invalidArgument } from '../common/errors';
+import { KEY, key } from '../common/keys';
+import { toJson } from '../common/marshal';
+import { MedRecContract } from '../common/medrec-contract';
+import { txIdSchema } from '../common/schemas';
+import { pageByPartialKey } from '../common/state';
+import { isoPlusMinutes, txTime } from '../common/time';
+import { actsForPatient } from '../consent/acts-for-patient';
+import { requireRecord } from '../records/records-store';
+import { notifyPatient } from '../summary/notify';
+import {
+  accessRequestSchema,
+  breakGlassRequestSchema,
+  listBreakGlassQuerySchema,
+  reviewSchema,
+  ticketSchema,
+  type Ticket,
+} from './access-schema';
+import { decideAccess } from './decide-access';
+import { TICKET_TTL_MINUTES, requesterOf, requireTicket, writeTicket } from './tickets';
+
+/** Every read of a record goes through here: a decision, a ticket bound to the requester, and a trail. */
+@Info({ title: 'Access', description: 'Access decisions, tickets, break-glass and disclosures' })
+export class AccessContract extends MedRecContract {
+  public constructor() {
+    super('Access');
+  }
+
+  /** Returns the ticket whether permitted or denied: a deny is a recorded outcome, not an error. */
+  @Transaction()
+  @Param('request', 'string', 'JSON {recordId, purpose: TREAT|ETREAT|HPAYMT|HOPERAT|HRESCH|PUBHLTH}')
+  @Returns('string')
+  public async RequestAccess(ctx: Context, request: string): Promise<string> {
+    const caller = await authorize(ctx, 'Access:RequestAccess');
+    const input = parseJsonArg(accessRequestSchema, request, 'request');
+    const record = await requireRecord(ctx, input.recordId);
+    const now = txTime(ctx);
+    const { decision, reason, consentId } = await decideAccess(ctx, caller, record, input.purpose, now.iso);
+    const txId = ctx.stub.getTxID();
+    const ticket: Ticket = {
+      ticketId: txId,
+      kind: 'access',
+      decision,
+      reason,
+      ...(consentId === undefined ? {} : { consentId }),
+      recordId: record.recordId,
+      patientId: record.patientId,
+      custodianMsp: record.custodianMsp,
+      category: record.category,
+      purpose: input.purpose,
+      ...(decision === 'permit' ? { contentHash: record.contentHash, locator: record.locator } : {}),
+      requester: requesterOf(ctx, caller),
+      issuedAt: now.iso,
+      expiresAt: decision === 'permit' ? isoPlusMinutes(now.ms, TICKET_TTL_MINUTES) : now.iso,
+      txId,
+    };
+    await writeTicket(ctx, ticket);
+    await notifyPatient(ctx, record.patientId, 'access', txId);
+    await recordAudit(ctx, caller, {
+      type: 'AccessDecided',
+      patientId: record.patientId,
+      subject: { kind: 'ticket', id: txId },
+      outcome: decision,
+      reason,
+    });
+    return toJson(ticket);
+  }
+
+  @Transaction()
+  @Param('request', 'string', 'JSON {recordId, reason, incidentRef?, durationMinutes: 5-240}')
+  @Returns('string')
+  public async BreakGlass(ctx: Context, request: string): Promise<string> {
+    const caller = await authorize(ctx, 'Access:BreakGlass');
+    const input = parseJsonArg(breakGlassRequestSchema, request, 'request');
+    const record = await requireRecord(ctx, input.recordId);
+    if (record.supersededBy !== null) {
+      throw conflict(
+        `record ${record.recordId} was superseded by ${record.supersededBy}; break glass on the current version`,
+      );
+    }
+    const now = txTime(ctx);
+    const txId = ctx.stub.getTxID();
+    const ticket: Ticket = {
+      ticketId: txId,
+      kind: 'break-glass',
+      decision: 'permit',
+      reason: 'break-glass',
+      recordId: record.recordId,
+      patientId: record.patientId,
+      custodianMsp: record.custodianMsp,
+      category: record.category,
+      purpose: 'ETREAT',
+      contentHash: record.contentHash,
+      locator: record.locator,
+      requester: requesterOf(ctx, caller),
+      issuedAt: now.iso,
+      expiresAt: isoPlusMinutes(now.ms, input.durationMinutes),
+      txId,
+      breakGlass: {
+        reason: input.reason,
+        ...(input.incidentRef === undefined ? {} : { incidentRef: input.incidentRef }),
+        reviewStatus: 'pending',
+      },
+    };
+    await writeTicket(ctx, ticket);
+    await notifyPatient(ctx, record.patientId, 'break-glass', txId);
+    await recordAudit(ctx, caller, {
+      type: 'BreakGlassGranted',
+      patientId: record.patientId,
+      subject: { kind: 'ticket', id: txId },
+      outcome: 'permit',
+      reason: input.reason,
+    });
+    return toJson(ticket);
+  }
+
+  @Transaction()
+  @Param('review', 'string', 'JSON {ticketId, outcome: justified|unjustified, reviewRef?}')
+  @Returns('string')
+  public async ReviewBreakGlass(ctx: Context, review: string): Promise<string> {
+    const caller = await authorize(ctx, 'Access:ReviewBreakGlass');
+    const input = parseJsonArg(reviewSchema, review, 'review');
+    const ticket = await requireTicket(ctx, input.ticketId);
+    const { breakGlass } = ticket;
+    if (breakGlass === undefined) {
+      throw invalidArgument(`review.ticketId: ticket ${input.ticketId} is not a break-glass ticket`);
+    }
+    if (breakGlass.reviewStatus !== 'pending') {
+      if (breakGlass.reviewStatus === input.outcome) {
+        return toJson(ticket);
+      }
+      throw conflict(`ticket ${input.ticketId} was already reviewed as ${breakGlass.reviewStatus}`);
+    }
+    const saved: Ticket = {
+      ...ticket,
+      breakGlass: {
+        ...breakGlass,
+        reviewStatus: input.outcome,
+        reviewedBy: caller.participantId,
+        reviewedAt: txTime(ctx).iso,
+        ...(input.reviewRef === undefined ? {} : { reviewRef: input.reviewRef }),
+      },
+    };
+    await ctx.stub.deleteState(key(ctx, KEY.breakGlassByStatus, 'pending', ticket.ticketId));
+    await writeTicket(ctx, saved);
+    await recordAudit(ctx, caller, {
+      type: 'BreakGlassReviewed',
+      patientId: ticket.patientId,
+      subject: { kind: 'ticket', id: ticket.ticketId },
+      reason: input.outcome,
+    });
+    return toJson(saved);
+  }
+
+  @Transaction(false)
+  @Param(
+    'query',
+    'string',
+    'JSON {reviewStatus?: pending|justified|unjustified (default pending), pageSize?, bookmark?}',
+  )
+  @Returns('string')
+  public async ListBreakGlass(ctx: Context, query: string): Promise<string> {
+    await authorize(ctx, 'Access:ListBreakGlass');
+    const input = parseJsonArg(listBreakGlassQuerySchema, query, 'query');
+    return toJson(
+      await pageByPartialKey(ctx, KEY.breakGlassByStatus, [input.reviewStatus], input, ticketSchema, 'ticket'),
+    );
+  }
+
+  /** Called by the custodian's gatekeeper after serving the record; repeating it is a no-op. */
+  @Transaction()
+  @Param('ticketId', 'string', 'the ticket the gatekeeper served')
+  @Returns('string')
+  public async ConfirmDisclosure(ctx: Context, ticketId: string): Promise<string> {
+    const caller = await authorize(ctx, 'Access:ConfirmDisclosure');
+    const id = parseArg(txIdSchema, ticketId, 'ticketId');
+    const ticket = await requireTicket(ctx, id);
+    if (caller.mspId !== ticket.custodianMsp) {
+      throw forbidden(`only the gatekeeper of ${ticket.custodianMsp} confirms disclosures of its records`);
+    }
+    if (ticket.decision !== 'permit') {
+      throw conflict(`ticket ${id} was denied (${ticket.reason}); nothing may be disclosed on it`);
+    }
+    if (ticket.disclosure !== undefined) {
+      return toJson(ticket);
+    }
+    const now = txTime(ctx);
+    if (now.iso >= ticket.expiresAt) {
+      throw conflict(`ticket ${id} expired at ${ticket.expiresAt}; the requester must ask again`);
+    }
+    const saved: Ticket = {
+      ...ticket,
+      disclosure: { confirmedBy: caller.participantId, confirmedAt: now.iso, txId: ctx.stub.getTxID() },
+    };
+    await writeTicket(ctx, saved);
+    await notifyPatient(ctx, ticket.patientId, 'disclosure', id);
+    await recordAudit(ctx, caller, {
+      type: 'DisclosureConfirmed',
+      patientId: ticket.patientId,
+      subject: { kind: 'ticket', id },
+    });
+    return toJson(saved);
+  }
+
+  @Transaction(false)
+  @Param('ticketId', 'string', 'the ticket')
+  @Returns('string')
+  public async GetTicket(ctx: Context, ticketId: string): Promise<string> {
+    const caller = await authorize(ctx, 'Access:GetTicket');
+    const id = parseArg(txIdSchema, ticketId, 'ticketId');
+    const ticket = await requireTicket(ctx, id);
+    const isRequester =
+      ticket.requester.participantId === caller.participantId && ticket.requester.mspId === caller.mspId;
+    const allowed =
+      caller.role === 'compliance' ||
+      isRequester ||
+      (caller.role === 'gatekeeper' && caller.mspId === ticket.custodianMsp) ||
+      (await actsForPatient(ctx, caller, ticket.patientId));
+    if (!allowed) {
+      throw forbidden(
+        `${caller.participantId} is not the requester, the patient, the custodian's gatekeeper or compliance`,
+      );
+    }
+    return toJson(ticket);
+  }
+}

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import type { Context } from 'fabric-contract-api';
+import type { Caller } from '../common/caller';
+import { KEY, key } from '../common/keys';
+import { requireState, writeState } from '../common/state';
+import { ticketSchema, type Ticket } from './access-schema';
+
+/** Access tickets live this long; a gatekeeper must serve and confirm within it. */
+export const TICKET_TTL_MINUTES = 15;
+
+export function requireTicket(ctx: Context, ticketId: string): Promise<Ticket> {
+  return requireState(ctx, key(ctx, KEY.ticket, ticketId), ticketSchema, `ticket ${ticketId}`);
+}
+
+/** Writes the ticket, and for break-glass tickets the review-queue entry of its current review status. */
+export async function writeTicket(ctx: Context, ticket: Ticket): Promise<void> {
+  await writeState(ctx, key(ctx, KEY.ticket, ticket.ticketId), ticket);
+  if (ticket.breakGlass !== undefined) {
+    await writeState(ctx, key(ctx, KEY.breakGlassByStatus, ticket.breakGlass.reviewStatus, ticket.ticketId), ticket);
+  }
+}
+
+/**
+ * Binds a ticket to the key that asked for it: the certificate the transaction was signed with (Fabric's creator
+ * id bytes, a PEM) and its SHA-256 fingerprint over the DER, so the gatekeeper can check a proof of possession.
+ */
+export function requesterOf(ctx: Context, caller: Caller): Ticket['requester'] {
+  const certPem = Buffer.from(ctx.clientIdentity.getIDBytes()).toString('utf8');
+  const body = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(certPem)?.[1];
+  const der = body === undefined ? Buffer.from(certPem, 'utf8') : Buffer.from(body.replace(/\s/g, ''), 'base64');
+  return {
+    participantId: caller.participantId,
+    mspId: caller.mspId,
+    role: caller.role,
+    certSha256: createHash('sha256').update(der).digest('hex'),
+    certPem,
+  };
+}

@@ -1,0 +1,40 @@
+import type { Context } from 'fabric-contract-api';
+
+/** Composite-key object types: one per kind of state, so partial-key scans never mix kinds. */
+export const KEY = {
+  organisation: 'medrec.org',
+  participant: 'medrec.participant',
+  relationship: 'medrec.relationship',
+  record: 'medrec.record',
+  recordByPatient: 'medrec.record-by-patient',
+  delegate: 'medrec.delegate',
+  consent: 'medrec.consent',
+  consentByPatient: 'medrec.consent-by-patient',
+  ticket: 'medrec.ticket',
+  breakGlassByStatus: 'medrec.breakglass-by-status',
+  notification: 'medrec.notification',
+  audit: 'medrec.audit',
+} as const;
+
+export type KeyKind = (typeof KEY)[keyof typeof KEY];
+
+export function key(ctx: Context, kind: KeyKind, ...parts: string[]): string {
+  return ctx.stub.createCompositeKey(kind, parts);
+}
+
+/**
+ * The audit time indexes are simple keys, not composite keys: fabric-shim refuses composite keys in
+ * getStateByRange*, and a time window is a range. '/' cannot occur in ids (see ID_PATTERN), and the ISO
+ * time sorts in time order, so [prefix/from, prefix/to) is exactly that subject's window.
+ */
+export const AUDIT_INDEX = { patient: 'medrec.audit-by-patient', actor: 'medrec.audit-by-actor' } as const;
+
+export type AuditIndex = (typeof AUDIT_INDEX)[keyof typeof AUDIT_INDEX];
+
+export function auditIndexKey(index: AuditIndex, subjectId: string, iso: string, txId: string): string {
+  return `${index}/${subjectId}/${iso}/${txId}`;
+}
+
+export function auditIndexBound(index: AuditIndex, subjectId: string, iso: string): string {
+  return `${index}/${subjectId}/${iso}`;
+}

@@ -1,0 +1,50 @@
+import { ROLES, type Role } from './schemas';
+
+const ALL: readonly Role[] = ROLES;
+
+/**
+ * Which certificate roles may call each transaction at all. Object-level rules (own records, own organisation,
+ * delegate of the patient ...) are checked inside each transaction; chaincode/README.md documents both, and a
+ * unit test keeps this table and the README's matrix identical.
+ */
+export const PERMISSIONS = {
+  'Registrar:RegisterOrganisation': ['admin'],
+  'Registrar:GetOrganisation': ALL,
+  'Registrar:ListOrganisations': ALL,
+  'Registrar:RegisterParticipant': ['registrar', 'admin'],
+  'Registrar:DeactivateParticipant': ['registrar', 'admin'],
+  'Registrar:GetParticipant': ALL,
+  'Registrar:WhoAmI': ALL,
+  'Records:RegisterRecord': ['clinician'],
+  'Records:AmendRecord': ['clinician'],
+  'Records:GetRecord': ['patient', 'clinician', 'gatekeeper', 'compliance'],
+  'Records:ListRecords': ['patient', 'clinician', 'gatekeeper', 'compliance'],
+  'Records:AcceptRelationship': ['patient'],
+  'Records:RejectRelationship': ['patient'],
+  'Consent:AddDelegate': ['patient', 'registrar', 'admin'],
+  'Consent:RemoveDelegate': ['patient', 'registrar', 'admin'],
+  'Consent:GrantConsent': ['patient'],
+  'Consent:RevokeConsent': ['patient'],
+  'Consent:GetConsent': ['patient', 'clinician', 'researcher', 'compliance'],
+  'Consent:ListConsents': ['patient', 'compliance'],
+  'Consent:GetConsentHistory': ['patient', 'compliance'],
+  'Access:RequestAccess': ['patient', 'clinician', 'researcher'],
+  'Access:BreakGlass': ['clinician'],
+  'Access:ReviewBreakGlass': ['compliance'],
+  'Access:ListBreakGlass': ['compliance'],
+  'Access:ConfirmDisclosure': ['gatekeeper'],
+  'Access:GetTicket': ['patient', 'clinician', 'researcher', 'gatekeeper', 'compliance'],
+  'Summary:GetSummary': ['patient'],
+  'Summary:ListNotifications': ['patient'],
+  'Summary:AcknowledgeNotifications': ['patient'],
+  'Audit:QueryByPatient': ['patient', 'compliance'],
+  'Audit:QueryByActor': ALL,
+  'Audit:GetEvent': ['patient', 'compliance'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type TxName = keyof typeof PERMISSIONS;
+
+export function roleMayCall(tx: TxName, role: Role): boolean {
+  const allowed: readonly Role[] = PERMISSIONS[tx];
+  return allowed.includes(role);
+}

@@ -1,0 +1,30 @@
+import type { Context } from 'fabric-contract-api';
+import { conflict, invalidArgument } from '../common/errors';
+import { KEY, key } from '../common/keys';
+import { readState } from '../common/state';
+import { organisationSchema, participantSchema, type Organisation, type Participant } from './registrar-schema';
+
+/** Looks up a participant that an argument names, insisting on its role and on it being active. */
+export async function requireActiveParticipant(
+  ctx: Context,
+  participantId: string,
+  role: Participant['role'] | undefined,
+  argument: string,
+): Promise<Participant> {
+  const participant = await readState(ctx, key(ctx, KEY.participant, participantId), participantSchema, 'participant');
+  if (participant === undefined || (role !== undefined && participant.role !== role)) {
+    throw invalidArgument(`${argument}: ${participantId} is not a registered ${role ?? 'participant'}`);
+  }
+  if (participant.status !== 'active') {
+    throw conflict(`${argument}: participant ${participantId} is deactivated`);
+  }
+  return participant;
+}
+
+export async function requireOrganisation(ctx: Context, mspId: string, argument: string): Promise<Organisation> {
+  const org = await readState(ctx, key(ctx, KEY.organisation, mspId), organisationSchema, 'organisation');
+  if (org === undefined) {
+    throw invalidArgument(`${argument}: organisation ${mspId} is not registered`);
+  }
+  return org;
+}

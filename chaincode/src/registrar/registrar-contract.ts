@@ -1,0 +1,197 @@
+import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
+import { parseArg, parseJsonArg } from '../common/args';
+import { authorize, certIdentity, type Caller } from '../common/caller';
+import { conflict, forbidden, notFound } from '../common/errors';
+import { KEY, key } from '../common/keys';
+import { toJson } from '../common/marshal';
+import { MedRecContract } from '../common/medrec-contract';
+import { idSchema, mspIdSchema } from '../common/schemas';
+import { pageByPartialKey, readState, requireState, writeState } from '../common/state';
+import { txTime } from '../common/time';
+import { recordAudit } from '../audit/audit-log';
+import {
+  listOrganisationsQuerySchema,
+  organisationInputSchema,
+  organisationSchema,
+  participantInputSchema,
+  participantSchema,
+  type Organisation,
+  type Participant,
+} from './registrar-schema';
+
+/** Who is who: consortium organisations and their participants, registered by each organisation itself. */
+@Info({ title: 'Registrar', description: 'Organisations, participants and the caller identity' })
+export class RegistrarContract extends MedRecContract {
+  public constructor() {
+    super('Registrar');
+  }
+
+  @Transaction()
+  @Param('organisation', 'string', 'JSON {mspId, displayName, gatekeeperUrl, caRootCertsPem: string[]}')
+  @Returns('string')
+  public async RegisterOrganisation(ctx: Context, organisation: string): Promise<string> {
+    const caller = await authorize(ctx, 'Registrar:RegisterOrganisation');
+    const input = parseJsonArg(organisationInputSchema, organisation, 'organisation');
+    if (input.mspId !== caller.mspId) {
+      throw forbidden(`an admin of ${caller.mspId} may register only organisation ${caller.mspId}`);
+    }
+    const orgKey = key(ctx, KEY.organisation, input.mspId);
+    const existing = await readState(ctx, orgKey, organisationSchema, 'organisation');
+    if (existing !== undefined && toJson(pickOrganisationInput(existing)) === toJson(input)) {
+      return toJson(existing);
+    }
+    const { iso } = txTime(ctx);
+    const saved: Organisation = {
+      ...input,
+      registeredBy: existing?.registeredBy ?? caller.participantId,
+      registeredAt: existing?.registeredAt ?? iso,
+      updatedAt: iso,
+      txId: ctx.stub.getTxID(),
+    };
+    await writeState(ctx, orgKey, saved);
+    await recordAudit(ctx, caller, {
+      type: 'OrganisationRegistered',
+      subject: { kind: 'organisation', id: input.mspId },
+    });
+    return toJson(saved);
+  }
+
+  @Transaction(false)
+  @Param('mspId', 'string', 'MSP id of the organisation')
+  @Returns('string')
+  public async GetOrganisation(ctx: Context, mspId: string): Promise<string> {
+    await authorize(ctx, 'Registrar:GetOrganisation');
+    const id = parseArg(mspIdSchema, mspId, 'mspId');
+    return toJson(await requireState(ctx, key(ctx, KEY.organisation, id), organisationSchema, `organisation ${id}`));
+  }
+
+  @Transaction(false)
+  @Param('query', 'string', 'JSON {pageSize?: 1-200 (default 50), bookmark?: string}')
+  @Returns('string')
+  public async ListOrganisations(ctx: Context, query: string): Promise<string> {
+    await authorize(ctx, 'Registrar:ListOrganisations');
+    const page = parseJsonArg(listOrganisationsQuerySchema, query, 'query');
+    return toJson(await pageByPartialKey(ctx, KEY.organisation, [], page, organisationSchema, 'organisation'));
+  }
+
+  @Transaction()
+  @Param('participant', 'string', "JSON {participantId, role, enrollmentId}; the MSP is the caller's")
+  @Returns('string')
+  public async RegisterParticipant(ctx: Context, participant: string): Promise<string> {
+    const caller = await authorize(ctx, 'Registrar:RegisterParticipant');
+    const input = parseJsonArg(participantInputSchema, participant, 'participant');
+    assertMayManage(caller, caller.mspId, input.role);
+    if (
+      (await readState(ctx, key(ctx, KEY.organisation, caller.mspId), organisationSchema, 'organisation')) === undefined
+    ) {
+      throw notFound(`organisation ${caller.mspId} is not registered; its admin must call RegisterOrganisation first`);
+    }
+    const participantKey = key(ctx, KEY.participant, input.participantId);
+    const existing = await readState(ctx, participantKey, participantSchema, 'participant');
+    if (existing !== undefined) {
+      if (toJson(pickParticipantInput(existing)) === toJson({ ...input, mspId: caller.mspId })) {
+        return toJson(existing);
+      }
+      throw conflict(
+        `participant ${input.participantId} is already registered with different details; choose another id`,
+      );
+    }
+    const saved: Participant = {
+      ...input,
+      mspId: caller.mspId,
+      status: 'active',
+      registeredBy: caller.participantId,
+      registeredAt: txTime(ctx).iso,
+      txId: ctx.stub.getTxID(),
+    };
+    await writeState(ctx, participantKey, saved);
+    await recordAudit(ctx, caller, {
+      type: 'ParticipantRegistered',
+      subject: { kind: 'participant', id: input.participantId },
+      patientId: input.role === 'patient' ? input.participantId : undefined,
+    });
+    return toJson(saved);
+  }
+
+  @Transaction()
+  @Param('participantId', 'string', 'id of the participant to deactivate')
+  @Returns('string')
+  public async DeactivateParticipant(ctx: Context, participantId: string): Promise<string> {
+    const caller = await authorize(ctx, 'Registrar:DeactivateParticipant');
+    const id = parseArg(idSchema, participantId, 'participantId');
+    const participantKey = key(ctx, KEY.participant, id);
+    const existing = await requireState(ctx, participantKey, participantSchema, `participant ${id}`);
+    assertMayManage(caller, existing.mspId, existing.role);
+    if (existing.status === 'inactive') {
+      return toJson(existing);
+    }
+    const saved: Participant = {
+      ...existing,
+      status: 'inactive',
+      deactivatedBy: caller.participantId,
+      deactivatedAt: txTime(ctx).iso,
+    };
+    await writeState(ctx, participantKey, saved);
+    await recordAudit(ctx, caller, {
+      type: 'ParticipantDeactivated',
+      subject: { kind: 'participant', id },
+      patientId: existing.role === 'patient' ? id : undefined,
+    });
+    return toJson(saved);
+  }
+
+  @Transaction(false)
+  @Param('participantId', 'string', 'id of the participant')
+  @Returns('string')
+  public async GetParticipant(ctx: Context, participantId: string): Promise<string> {
+    await authorize(ctx, 'Registrar:GetParticipant');
+    const id = parseArg(idSchema, participantId, 'participantId');
+    return toJson(await requireState(ctx, key(ctx, KEY.participant, id), participantSchema, `participant ${id}`));
+  }
+
+  /** Open to every caller, registered or not: it is how a new identity finds out what the ledger knows of it. */
+  @Transaction(false)
+  @Returns('string')
+  public async WhoAmI(ctx: Context): Promise<string> {
+    const identity = certIdentity(ctx);
+    const participant =
+      identity.participantId === null
+        ? undefined
+        : await readState(ctx, key(ctx, KEY.participant, identity.participantId), participantSchema, 'participant');
+    const matches = participant?.mspId === identity.mspId && participant.role === identity.role;
+    return toJson({
+      ...identity,
+      registered: matches,
+      active: matches && participant.status === 'active',
+      participant: matches ? participant : null,
+    });
+  }
+}
+
+/** Registrars manage the everyday roles of their own organisation; admins manage every role there. */
+function assertMayManage(caller: Caller, mspId: string, role: Participant['role']): void {
+  if (mspId !== caller.mspId) {
+    throw forbidden(`${caller.role} of ${caller.mspId} may not manage participants of ${mspId}`);
+  }
+  if (caller.role === 'registrar' && (role === 'admin' || role === 'registrar')) {
+    throw forbidden(`only an admin manages ${role} participants`);
+  }
+}
+
+function pickOrganisationInput(org: Organisation): unknown {
+  return {
+    mspId: org.mspId,
+    displayName: org.displayName,
+    gatekeeperUrl: org.gatekeeperUrl,
+    caRootCertsPem: org.caRootCertsPem,
+  };
+}
+
+function pickParticipantInput(participant: Participant): unknown {
+  return {
+    participantId: participant.participantId,
+    role: participant.role,
+    enrollmentId: participant.enrollmentId,
+    mspId: participant.mspId,
+  };
+}

@@ -1,0 +1,271 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect } from 'chai';
+import { PERMISSIONS, type TxName } from '../../../chaincode/src/common/permissions';
+import { ROLES, type Role } from '../../../chaincode/src/common/schemas';
+import type { FakeIdentity } from './support/fake-peer';
+import { H1, HASH_B, consentBody, freshPeer, orgBody, who, type World } from './support/world';
+
+type Cell = '✓' | 'own' | '—';
+type Args = (string | object)[];
+
+/** The matrix as chaincode/README.md documents it. */
+function documentedMatrix(): Map<string, Record<Role, Cell>> {
+  const readme = readFileSync(resolve(__dirname, '../../../../chaincode/README.md'), 'utf8');
+  const rows = new Map<string, Record<Role, Cell>>();
+  for (const line of readme.split('\n')) {
+    const cells = line.split('|').map((cell) => cell.trim());
+    const name = cells[1] ?? '';
+    if (!/^[A-Z][A-Za-z]+:[A-Z][A-Za-z]+$/.test(name) || cells.length !== 10) {
+      continue;
+    }
+    const row = {} as Record<Role, Cell>;
+    ROLES.forEach((role, index) => {
+      row[role] = cells[index + 2] as Cell;
+    });
+    rows.set(name, row);
+  }
+  return rows;
+}
+
+/** The identity used for an allowed cell unless a case says otherwise. */
+const DEFAULT_CALLER: Record<Role, FakeIdentity> = {
+  patient: who.p1,
+  clinician: who.c1,
+  registrar: who.reg1,
+  gatekeeper: who.gk1,
+  compliance: who.co1,
+  researcher: who.r1,
+  admin: who.adm1,
+};
+
+interface Variant {
+  who: FakeIdentity;
+  args: Args;
+}
+
+interface Case {
+  /** Valid arguments for the allowed callers (and used unchanged for the forbidden roles). */
+  args: (w: World) => Args;
+  /** Allowed callers differing from DEFAULT_CALLER, with their own arguments when needed. */
+  allowed?: Partial<Record<Role, (w: World) => Variant>>;
+  /** For every `own` cell: the same role on somebody else's subject, which must be forbidden. */
+  notOwn?: Partial<Record<Role, (w: World) => Variant>>;
+}
+
+const newParticipant = { participantId: 'new-1', role: 'clinician', enrollmentId: 'new-1' };
+const newRecord = { recordId: 'rec-new', patientId: 'p1', category: 'note', contentHash: HASH_B, locator: 'urn:x' };
+const amendment = { recordId: 'rec1', newRecordId: 'rec1-v2', contentHash: HASH_B, locator: 'urn:h1:rec1-v2' };
+const window = (subject: Record<string, string>): object => ({ ...subject, pageSize: 10 });
+
+const CASES: Record<TxName, Case> = {
+  'Registrar:RegisterOrganisation': {
+    args: () => [orgBody(H1)],
+    notOwn: { admin: () => ({ who: who.adm2, args: [orgBody(H1)] }) },
+  },
+  'Registrar:GetOrganisation': { args: () => [H1] },
+  'Registrar:ListOrganisations': { args: () => [{}] },
+  'Registrar:RegisterParticipant': {
+    args: () => [newParticipant],
+    notOwn: {
+      registrar: () => ({ who: who.reg1, args: [{ ...newParticipant, role: 'registrar' }] }),
+    },
+  },
+  'Registrar:DeactivateParticipant': {
+    args: () => ['c1'],
+    notOwn: {
+      registrar: () => ({ who: who.reg2, args: ['c1'] }),
+      admin: () => ({ who: who.adm2, args: ['c1'] }),
+    },
+  },
+  'Registrar:GetParticipant': { args: () => ['p1'] },
+  'Registrar:WhoAmI': { args: () => [] },
+  'Records:RegisterRecord': { args: () => [newRecord] },
+  'Records:AmendRecord': {
+    args: () => [amendment],
+    notOwn: { clinician: () => ({ who: who.c2, args: [amendment] }) },
+  },
+  'Records:GetRecord': {
+    args: () => ['rec1'],
+    notOwn: {
+      patient: () => ({ who: who.p2, args: ['rec1'] }),
+      clinician: () => ({ who: who.c2, args: ['rec1'] }),
+      gatekeeper: () => ({ who: who.gk2, args: ['rec1'] }),
+    },
+  },
+  'Records:ListRecords': {
+    args: () => [{ patientId: 'p1' }],
+    notOwn: {
+      patient: () => ({ who: who.p2, args: [{ patientId: 'p1' }] }),
+      clinician: () => ({ who: who.c2, args: [{ patientId: 'p1', custodianMsp: H1 }] }),
+      gatekeeper: () => ({ who: who.gk2, args: [{ patientId: 'p1', custodianMsp: H1 }] }),
+    },
+  },
+  'Records:AcceptRelationship': {
+    args: () => ['p1', H1],
+    notOwn: { patient: () => ({ who: who.p2, args: ['p1', H1] }) },
+  },
+  'Records:RejectRelationship': {
+    args: () => ['p1', H1],
+    notOwn: { patient: () => ({ who: who.p2, args: ['p1', H1] }) },
+  },
+  'Consent:AddDelegate': {
+    args: () => ['p1', 'p2'],
+    notOwn: {
+      patient: () => ({ who: who.g1, args: ['p1', 'p2'] }),
+      registrar: () => ({ who: who.reg2, args: ['p1', 'p2'] }),
+      admin: () => ({ who: who.adm2, args: ['p1', 'p2'] }),
+    },
+  },
+  'Consent:RemoveDelegate': {
+    args: () => ['p1', 'g1'],
+    notOwn: {
+      patient: () => ({ who: who.p2, args: ['p1', 'g1'] }),
+      registrar: () => ({ who: who.reg2, args: ['p1', 'g1'] }),
+      admin: () => ({ who: who.adm2, args: ['p1', 'g1'] }),
+    },
+  },
+  'Consent:GrantConsent': {
+    args: () => [consentBody({ consentId: 'consent-new' })],
+    notOwn: { patient: () => ({ who: who.p2, args: [consentBody({ consentId: 'consent-new' })] }) },
+  },
+  'Consent:RevokeConsent': {
+    args: () => ['consent-c2'],
+    notOwn: { patient: () => ({ who: who.p2, args: ['consent-c2'] }) },
+  },
+  'Consent:GetConsent': {
+    args: () => ['consent-c2'],
+    allowed: {
+      clinician: () => ({ who: who.c2, args: ['consent-c2'] }),
+      researcher: () => ({ who: who.r1, args: ['consent-research'] }),
+    },
+    notOwn: {
+      patient: () => ({ who: who.p2, args: ['consent-c2'] }),
+      clinician: () => ({ who: who.c1, args: ['consent-c2'] }),
+      researcher: () => ({ who: who.r1, args: ['consent-c2'] }),
+    },
+  },
+  'Consent:ListConsents': {
+    args: () => [{ patientId: 'p1' }],
+    notOwn: { patient: () => ({ who: who.p2, args: [{ patientId: 'p1' }] }) },
+  },
+  'Consent:GetConsentHistory': {
+    args: () => ['consent-c2'],
+    notOwn: { patient: () => ({ who: who.p2, args: ['consent-c2'] }) },
+  },
+  'Access:RequestAccess': { args: () => [{ recordId: 'rec1', purpose: 'TREAT' }] },
+  'Access:BreakGlass': { args: () => [{ recordId: 'rec1', reason: 'patient-unconscious', durationMinutes: 30 }] },
+  'Access:ReviewBreakGlass': { args: (w) => [{ ticketId: w.breakGlassTicketId, outcome: 'justified' }] },
+  'Access:ListBreakGlass': { args: () => [{}] },
+  'Access:ConfirmDisclosure': {
+    args: (w) => [w.permitTicketId],
+    notOwn: { gatekeeper: (w) => ({ who: who.gk2, args: [w.permitTicketId] }) },
+  },
+  'Access:GetTicket': {
+    args: (w) => [w.permitTicketId],
+    allowed: {
+      clinician: (w) => ({ who: who.c2, args: [w.permitTicketId] }),
+      researcher: (w) => ({ who: who.r1, args: [w.researcherTicketId] }),
+    },
+    notOwn: {
+      patient: (w) => ({ who: who.p2, args: [w.permitTicketId] }),
+      clinician: (w) => ({ who: who.c1, args: [w.permitTicketId] }),
+      gatekeeper: (w) => ({ who: who.gk2, args: [w.permitTicketId] }),
+      researcher: (w) => ({ who: who.r1, args: [w.permitTicketId] }),
+    },
+  },
+  'Summary:GetSummary': { args: () => ['p1'], notOwn: { patient: () => ({ who: who.p2, args: ['p1'] }) } },
+  'Summary:ListNotifications': {
+    args: () => [{ patientId: 'p1' }],
+    notOwn: { patient: () => ({ who: who.p2, args: [{ patientId: 'p1' }] }) },
+  },
+  'Summary:AcknowledgeNotifications': {
+    args: () => [{ patientId: 'p1', notificationIds: ['nothing-to-ack'] }],
+    notOwn: { patient: () => ({ who: who.p2, args: [{ patientId: 'p1', notificationIds: ['nothing-to-ack'] }] }) },
+  },
+  'Audit:QueryByPatient': {
+    args: () => [window({ patientId: 'p1' })],
+    notOwn: { patient: () => ({ who: who.p2, args: [window({ patientId: 'p1' })] }) },
+  },
+  'Audit:QueryByActor': {
+    args: () => [window({ actorId: 'c1' })],
+    allowed: Object.fromEntries(
+      ROLES.map((role) => [
+        role,
+        () => ({
+          who: DEFAULT_CALLER[role],
+          args: [window({ actorId: DEFAULT_CALLER[role].attrs['medrec.id'] ?? '' })],
+        }),
+      ]),
+    ),
+    notOwn: Object.fromEntries(
+      ROLES.filter((role) => role !== 'compliance').map((role) => [
+        role,
+        () => ({ who: DEFAULT_CALLER[role], args: [window({ actorId: 'someone-else' })] }),
+      ]),
+    ),
+  },
+  'Audit:GetEvent': {
+    args: (w) => [w.p1EventTxId],
+    notOwn: { patient: (w) => ({ who: who.p2, args: [w.p1EventTxId] }) },
+  },
+};
+
+describe('permission matrix (chaincode/README.md) enforced cell by cell', () => {
+  const documented = documentedMatrix();
+
+  it('documents exactly the transactions the code gates, with the same roles', () => {
+    expect([...documented.keys()].sort()).to.deep.equal(Object.keys(PERMISSIONS).sort());
+    for (const [tx, row] of documented) {
+      const allowed: readonly Role[] = PERMISSIONS[tx as TxName];
+      for (const role of ROLES) {
+        expect(row[role] !== '—', `${tx} / ${role}`).to.equal(allowed.includes(role));
+      }
+    }
+  });
+
+  for (const tx of Object.keys(CASES) as TxName[]) {
+    const testCase = CASES[tx];
+    describe(tx, () => {
+      for (const role of ROLES) {
+        const cell = documented.get(tx)?.[role];
+        if (cell === '—') {
+          it(`${role}: forbidden, writes nothing`, async () => {
+            const { peer, world } = await freshPeer();
+            const before = peer.ledger.snapshot();
+            const outcome = await peer.invoke(DEFAULT_CALLER[role], tx, stringify(testCase.args(world)));
+            expect(JSON.parse(outcome.message)).to.have.property('code', 'MEDREC_FORBIDDEN');
+            expect(peer.ledger.snapshot()).to.equal(before);
+          });
+          continue;
+        }
+        it(`${role}: allowed (${cell ?? 'undocumented'})`, async () => {
+          const { peer, world } = await freshPeer();
+          const variant = testCase.allowed?.[role]?.(world) ?? {
+            who: DEFAULT_CALLER[role],
+            args: testCase.args(world),
+          };
+          const outcome = await peer.invoke(variant.who, tx, stringify(variant.args));
+          expect(outcome.message, `${tx} as ${role}`).to.equal('');
+          expect(outcome.ok).to.equal(true);
+        });
+        if (cell === 'own') {
+          it(`${role}: forbidden on somebody else's subject, writes nothing`, async () => {
+            const { peer, world } = await freshPeer();
+            const notOwn = testCase.notOwn?.[role];
+            expect(notOwn, `${tx}: an 'own' cell needs a notOwn case for ${role}`).to.not.equal(undefined);
+            const variant = notOwn!(world);
+            const before = peer.ledger.snapshot();
+            const outcome = await peer.invoke(variant.who, tx, stringify(variant.args));
+            expect(outcome.message, `${tx} as another ${role}`).to.contain('MEDREC_FORBIDDEN');
+            expect(peer.ledger.snapshot()).to.equal(before);
+          });
+        }
+      }
+    });
+  }
+});
+
+function stringify(args: Args): string[] {
+  return args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg)));
+}
