@@ -31,12 +31,15 @@ import {
 import { medrecHome } from './paths';
 import { runningPid } from './processes';
 import { connectGateway } from '../../sdk/src/gateway-connection';
+import type { IdentityServiceOptions } from '../../sdk/src/identity-service';
+import { createMedrecClient } from '../../sdk/src/medrec-client';
 import {
   buildTopology,
   CHAINCODE_NAME,
   CHANNEL_NAME,
   HOST,
   organisation,
+  peerOf,
   portBaseFromEnv,
   type OrgKey,
   type PeerOrgKey,
@@ -87,6 +90,8 @@ export interface Consortium {
   enrollUser(org: PeerOrgKey, name: string, attributes: Readonly<Record<string, string>>): Promise<EnrolledIdentity>;
   /** Where a client reaches an organisation's peer, and the TLS root to verify it. */
   peerEndpoint(org: PeerOrgKey): PeerEndpoint;
+  /** How to reach an organisation's CA with its bootstrap registrar (for registering users). */
+  identityServiceOptions(org: PeerOrgKey): IdentityServiceOptions;
   /** Channel height and current block hash as one organisation's peer sees them. */
   chainInfo(org: PeerOrgKey): Promise<ChainInfo>;
   /** The newest block (raw bytes) as one orderer serves it. */
@@ -231,6 +236,15 @@ class ConsortiumImpl implements Consortium {
             });
           },
         },
+        {
+          title: 'Organisations registered on the ledger by their admins (name, gatekeeper URL, CA root)',
+          task: async (_ctx, task) => {
+            for (const peer of t.peers) {
+              task.output = peer.org;
+              await this.#registerOrganisation(peer.org);
+            }
+          },
+        },
       ],
       {
         renderer: this.#renderer,
@@ -302,18 +316,7 @@ class ConsortiumImpl implements Consortium {
    * majority of endorsers; `up` returns only once a real transaction commits, so callers get a usable network.
    */
   async #awaitCommit(progress: (m: string) => void): Promise<void> {
-    const dir = this.layout.identityDir('hospital1', ORG_ADMIN);
-    const endpoint = this.peerEndpoint('hospital1');
-    const connection = connectGateway({
-      peerAddress: endpoint.address,
-      tlsRootCertificate: endpoint.tlsRootCertificate,
-      tlsServerName: endpoint.tlsServerName,
-      identity: {
-        mspId: organisation(this.topology, 'hospital1').mspId,
-        certificate: fs.readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem'), 'utf8'),
-        privateKey: fs.readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'), 'utf8'),
-      },
-    });
+    const connection = this.#adminConnection('hospital1');
     try {
       const contract = connection.gateway.getNetwork(CHANNEL_NAME).getContract(CHAINCODE_NAME, 'Health');
       const deadline = Date.now() + 180_000;
@@ -332,6 +335,37 @@ class ConsortiumImpl implements Consortium {
           await new Promise((r) => setTimeout(r, 2000));
         }
       }
+    } finally {
+      connection.close();
+    }
+  }
+
+  #adminConnection(org: PeerOrgKey): ReturnType<typeof connectGateway> {
+    const dir = this.layout.identityDir(org, ORG_ADMIN);
+    const endpoint = this.peerEndpoint(org);
+    return connectGateway({
+      peerAddress: endpoint.address,
+      tlsRootCertificate: endpoint.tlsRootCertificate,
+      tlsServerName: endpoint.tlsServerName,
+      identity: {
+        mspId: organisation(this.topology, org).mspId,
+        certificate: fs.readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem'), 'utf8'),
+        privateKey: fs.readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'), 'utf8'),
+      },
+    });
+  }
+
+  /** Idempotent: the chaincode treats the same body as a no-op. The admin's certificate carries medrec.role=admin. */
+  async #registerOrganisation(org: PeerOrgKey): Promise<void> {
+    const connection = this.#adminConnection(org);
+    try {
+      const definition = organisation(this.topology, org);
+      await createMedrecClient(connection.gateway).registerOrganisation({
+        mspId: definition.mspId,
+        displayName: definition.displayName,
+        gatekeeperUrl: `http://${HOST}:${peerOf(this.topology, org).gatekeeperPort}`,
+        caRootCertsPem: [fs.readFileSync(this.layout.caCert(org), 'utf8')],
+      });
     } finally {
       connection.close();
     }
@@ -394,6 +428,31 @@ class ConsortiumImpl implements Consortium {
       mspId: organisation.mspId,
       certificate: fs.readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem'), 'utf8'),
       privateKey: fs.readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'), 'utf8'),
+    };
+  }
+
+  identityServiceOptions(org: PeerOrgKey): IdentityServiceOptions {
+    const organisation = this.topology.organisations.find((o) => o.key === org);
+    if (!organisation) throw new Error(`unknown organisation ${org}`);
+    const msp = path.join(this.layout.caAdminHome(org), 'msp');
+    const keys = fs.readdirSync(path.join(msp, 'keystore'));
+    const key = keys[0];
+    if (keys.length !== 1 || key === undefined) {
+      throw new Error(
+        `expected one key in ${path.join(msp, 'keystore')}; run \`medrec network up\` to enroll the CA admin`,
+      );
+    }
+    return {
+      caUrl: `https://${HOST}:${organisation.ca.port}`,
+      caName: `ca-${org}`,
+      tlsRootCertificate: fs.readFileSync(this.layout.caCert(org), 'utf8'),
+      mspId: organisation.mspId,
+      registrar: {
+        enrollmentId: 'admin',
+        mspId: organisation.mspId,
+        certificate: fs.readFileSync(path.join(msp, 'signcerts', 'cert.pem'), 'utf8'),
+        privateKey: fs.readFileSync(path.join(msp, 'keystore', key), 'utf8'),
+      },
     };
   }
 

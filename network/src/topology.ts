@@ -35,6 +35,8 @@ export interface PeerNode {
   readonly chaincodeServerPort: number;
   /** Where this organisation's REST API listens. */
   readonly apiPort: number;
+  /** Where this organisation's Database Gatekeeper (its record store's guard) listens. */
+  readonly gatekeeperPort: number;
 }
 
 export interface Organisation {
@@ -93,6 +95,7 @@ export function buildTopology(portBase: number = portBaseFromEnv()): Topology {
       operationsPort: base + 53,
       chaincodeServerPort: base + 60,
       apiPort: base + 80,
+      gatekeeperPort: base + 81,
     };
   });
   return { portBase, organisations, orderers, peers };

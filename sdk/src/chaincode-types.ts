@@ -1,0 +1,186 @@
+/** Shapes of the MedRec chaincode's arguments and results (see chaincode/README.md, the source of truth). */
+
+export type Role = 'patient' | 'clinician' | 'registrar' | 'gatekeeper' | 'compliance' | 'researcher' | 'admin';
+export type PurposeOfUse = 'TREAT' | 'ETREAT' | 'HPAYMT' | 'HOPERAT' | 'HRESCH' | 'PUBHLTH';
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Empty when there are no more items. */
+  readonly bookmark: string;
+}
+
+export interface PageQuery {
+  readonly pageSize?: number;
+  readonly bookmark?: string;
+}
+
+export interface OrganisationInput {
+  readonly mspId: string;
+  readonly displayName: string;
+  readonly gatekeeperUrl: string;
+  readonly caRootCertsPem: readonly string[];
+}
+
+export interface Organisation extends OrganisationInput {
+  readonly registeredBy: string;
+  readonly registeredAt: string;
+  readonly updatedAt: string;
+  readonly txId: string;
+}
+
+export interface ParticipantInput {
+  readonly participantId: string;
+  readonly role: Role;
+  readonly enrollmentId: string;
+}
+
+export interface Participant extends ParticipantInput {
+  readonly mspId: string;
+  readonly status: 'active' | 'inactive';
+  readonly registeredBy: string;
+  readonly registeredAt: string;
+  readonly txId: string;
+}
+
+export interface WhoAmI {
+  readonly mspId: string;
+  readonly role: Role | null;
+  readonly participantId: string | null;
+  readonly registered: boolean;
+  readonly active: boolean;
+  readonly participant: Participant | null;
+}
+
+export interface RecordInput {
+  readonly recordId: string;
+  readonly patientId: string;
+  readonly category: string;
+  readonly contentHash: string;
+  readonly locator: string;
+}
+
+export interface RecordAmendment {
+  readonly recordId: string;
+  readonly newRecordId: string;
+  readonly contentHash: string;
+  readonly locator: string;
+  readonly category?: string;
+}
+
+export interface RecordPointer extends RecordInput {
+  readonly custodianMsp: string;
+  readonly version: number;
+  readonly supersedes: string | null;
+  readonly supersededBy: string | null;
+  readonly registeredBy: string;
+  readonly registeredAt: string;
+  readonly txId: string;
+}
+
+export interface Relationship {
+  readonly patientId: string;
+  readonly custodianMsp: string;
+  readonly status: 'new' | 'pending-update' | 'accepted' | 'rejected';
+  readonly recordCount: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly txId: string;
+}
+
+export type Grantee =
+  | { readonly kind: 'participant'; readonly participantId: string }
+  | { readonly kind: 'role'; readonly role: Role; readonly mspId: string }
+  | { readonly kind: 'organisation'; readonly mspId: string };
+
+export interface ConsentInput {
+  readonly consentId: string;
+  readonly patientId: string;
+  readonly grantee: Grantee;
+  readonly scope: {
+    readonly custodians: readonly string[];
+    readonly categories?: readonly string[];
+    readonly recordIds?: readonly string[];
+  };
+  readonly purposes: readonly PurposeOfUse[];
+  readonly period: { readonly notBefore: string; readonly notAfter: string };
+}
+
+export interface Consent extends ConsentInput {
+  readonly status: 'active' | 'revoked';
+  readonly grantedBy: string;
+  readonly grantedAt: string;
+  readonly txId: string;
+  readonly revokedBy?: string;
+  readonly revokedAt?: string;
+}
+
+export type BreakGlassReason =
+  'life-threatening-emergency' | 'patient-unconscious' | 'patient-unable-to-consent' | 'urgent-continuity-of-care';
+
+export interface Ticket {
+  readonly ticketId: string;
+  readonly kind: 'access' | 'break-glass';
+  readonly decision: 'permit' | 'deny';
+  readonly reason: string;
+  readonly consentId?: string;
+  readonly recordId: string;
+  readonly patientId: string;
+  readonly custodianMsp: string;
+  readonly category: string;
+  readonly purpose: PurposeOfUse;
+  readonly contentHash?: string;
+  readonly locator?: string;
+  readonly requester: {
+    readonly participantId: string;
+    readonly mspId: string;
+    readonly role: Role;
+    readonly certSha256: string;
+    readonly certPem: string;
+  };
+  readonly issuedAt: string;
+  readonly expiresAt: string;
+  readonly txId: string;
+  readonly breakGlass?: {
+    readonly reason: BreakGlassReason;
+    readonly incidentRef?: string;
+    readonly reviewStatus: 'pending' | 'justified' | 'unjustified';
+    readonly reviewedBy?: string;
+    readonly reviewedAt?: string;
+    readonly reviewRef?: string;
+  };
+  readonly disclosure?: { readonly confirmedBy: string; readonly confirmedAt: string; readonly txId: string };
+}
+
+export interface Notification {
+  readonly notificationId: string;
+  readonly patientId: string;
+  readonly kind: 'new-record' | 'access' | 'disclosure' | 'break-glass';
+  readonly subjectId: string;
+  readonly txId: string;
+  readonly time: string;
+}
+
+export interface PatientSummary {
+  readonly patientId: string;
+  readonly relationships: readonly Relationship[];
+  readonly moreRelationships: boolean;
+  readonly notifications: readonly Notification[];
+  readonly notificationsBookmark: string;
+}
+
+export interface AuditEvent {
+  readonly eventId: string;
+  readonly txId: string;
+  readonly time: string;
+  readonly type: string;
+  readonly actor: { readonly participantId: string; readonly mspId: string; readonly role: Role };
+  readonly patientId?: string;
+  readonly subject: { readonly kind: string; readonly id: string };
+  readonly outcome?: 'permit' | 'deny';
+  readonly reason?: string;
+}
+
+export interface AuditQuery extends PageQuery {
+  readonly from?: string;
+  readonly to?: string;
+}

@@ -1,0 +1,68 @@
+import { checkpointers, type ChaincodeEvent, type Gateway } from '@hyperledger/fabric-gateway';
+
+/** A MedRec chaincode event: the chaincode emits exactly one per state-changing transaction, with no PHI. */
+export interface MedrecEvent {
+  readonly name: string;
+  readonly transactionId: string;
+  readonly blockNumber: bigint;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+export interface EventStreamOptions {
+  /** File holding the checkpoint (last block and transaction processed); created when missing. */
+  readonly checkpointFile: string;
+  /** Block to start from when the checkpoint file is new (default: the next block committed). */
+  readonly startBlock?: bigint;
+  readonly channel?: string;
+  readonly chaincode?: string;
+}
+
+export interface EventStream {
+  /** Resolves when the stream is closed; rejects if the connection fails (restart it to resume from the checkpoint). */
+  readonly done: Promise<void>;
+  close(): void;
+}
+
+const utf8 = new TextDecoder();
+
+function toMedrecEvent(event: ChaincodeEvent): MedrecEvent {
+  const text = utf8.decode(event.payload);
+  const payload = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+  return { name: event.eventName, transactionId: event.transactionId, blockNumber: event.blockNumber, payload };
+}
+
+/**
+ * Delivers chaincode events to `handler` one at a time and records each in the checkpoint file only after the
+ * handler has completed, so a listener restarted at any point neither misses nor repeats an event.
+ */
+export async function processChaincodeEvents(
+  gateway: Gateway,
+  options: Readonly<EventStreamOptions>,
+  handler: (event: MedrecEvent) => Promise<void>,
+): Promise<EventStream> {
+  const checkpointer = await checkpointers.file(options.checkpointFile);
+  const network = gateway.getNetwork(options.channel ?? 'medrec');
+  const events = await network.getChaincodeEvents(options.chaincode ?? 'medrec', {
+    checkpoint: checkpointer,
+    ...(options.startBlock === undefined ? {} : { startBlock: options.startBlock }),
+  });
+  const state = { closed: false }; // mutated by close(), possibly from inside the handler
+  const done = (async (): Promise<void> => {
+    try {
+      for await (const event of events) {
+        if (state.closed) break; // events already buffered when close() was called are not delivered
+        await handler(toMedrecEvent(event));
+        await checkpointer.checkpointChaincodeEvent(event);
+      }
+    } catch (err) {
+      if (!state.closed) throw err;
+    }
+  })();
+  return {
+    done,
+    close: () => {
+      state.closed = true;
+      events.close();
+    },
+  };
+}

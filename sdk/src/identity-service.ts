@@ -1,0 +1,133 @@
+import FabricCAServices from 'fabric-ca-client';
+import { User } from 'fabric-common';
+import type { Role } from './chaincode-types';
+import { MedrecError } from './errors';
+import type { ClientIdentity } from './gateway-connection';
+
+/** An identity whose certificate came from its organisation's CA, with the enrollment id the CA knows it by. */
+export interface EnrolledIdentity extends ClientIdentity {
+  readonly enrollmentId: string;
+}
+
+export interface IdentityServiceOptions {
+  /** https://host:port of the organisation's Fabric CA. */
+  readonly caUrl: string;
+  readonly caName: string;
+  /** PEM the CA's TLS certificate must chain to: the connection is always verified. */
+  readonly tlsRootCertificate: string;
+  readonly mspId: string;
+  /** An identity allowed to register and revoke (hf.Registrar.Roles, hf.Revoker). */
+  readonly registrar: EnrolledIdentity;
+}
+
+export interface RegistrationRequest {
+  readonly enrollmentId: string;
+  readonly role: Role;
+  /** The MedRec participant id written into the certificate as medrec.id. */
+  readonly participantId: string;
+  /** Enrollment secret; when omitted the CA generates one and it is returned. */
+  readonly secret?: string;
+}
+
+/** Registers, enrolls, re-enrolls and revokes users at one organisation's Fabric CA. */
+export interface IdentityService {
+  /** Registers a user whose certificates will carry medrec.role and medrec.id; returns the enrollment secret. */
+  register(request: Readonly<RegistrationRequest>): Promise<string>;
+  enroll(enrollmentId: string, secret: string): Promise<EnrolledIdentity>;
+  /** Key rotation: a new key pair and certificate for the same enrollment id, so the same participant. */
+  reenroll(identity: EnrolledIdentity): Promise<EnrolledIdentity>;
+  /** Revokes every certificate of the enrollment id. */
+  revoke(enrollmentId: string, reason?: string): Promise<void>;
+}
+
+export class IdentityServiceError extends MedrecError {
+  constructor(operation: string, cause: unknown) {
+    super({
+      message: `Fabric CA ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}; check the CA URL, its TLS root and the registrar's rights`,
+      cause,
+    });
+    this.name = 'IdentityServiceError';
+  }
+}
+
+export function createIdentityService(options: Readonly<IdentityServiceOptions>): IdentityService {
+  return new IdentityServiceImpl(options);
+}
+
+const MEDREC_ATTRIBUTES = [
+  { name: 'medrec.role', optional: false },
+  { name: 'medrec.id', optional: false },
+] as const;
+
+class IdentityServiceImpl implements IdentityService {
+  readonly #ca: FabricCAServices;
+  readonly #options: Readonly<IdentityServiceOptions>;
+
+  constructor(options: Readonly<IdentityServiceOptions>) {
+    this.#options = options;
+    this.#ca = new FabricCAServices(
+      options.caUrl,
+      { trustedRoots: [options.tlsRootCertificate], verify: true },
+      options.caName,
+    );
+  }
+
+  #user(identity: EnrolledIdentity): User {
+    return User.createUser(identity.enrollmentId, '', identity.mspId, identity.certificate, identity.privateKey);
+  }
+
+  async register(request: Readonly<RegistrationRequest>): Promise<string> {
+    try {
+      return await this.#ca.register(
+        {
+          enrollmentID: request.enrollmentId,
+          ...(request.secret === undefined ? {} : { enrollmentSecret: request.secret }),
+          role: 'client',
+          affiliation: '',
+          attrs: [
+            { name: 'medrec.role', value: request.role, ecert: true },
+            { name: 'medrec.id', value: request.participantId, ecert: true },
+          ],
+        },
+        this.#user(this.#options.registrar),
+      );
+    } catch (err) {
+      throw new IdentityServiceError(`registration of ${request.enrollmentId}`, err);
+    }
+  }
+
+  async enroll(enrollmentId: string, secret: string): Promise<EnrolledIdentity> {
+    try {
+      const response = await this.#ca.enroll({
+        enrollmentID: enrollmentId,
+        enrollmentSecret: secret,
+        attr_reqs: [...MEDREC_ATTRIBUTES],
+      });
+      return {
+        enrollmentId,
+        mspId: this.#options.mspId,
+        certificate: response.certificate,
+        privateKey: response.key.toBytes(),
+      };
+    } catch (err) {
+      throw new IdentityServiceError(`enrollment of ${enrollmentId}`, err);
+    }
+  }
+
+  async reenroll(identity: EnrolledIdentity): Promise<EnrolledIdentity> {
+    try {
+      const response = await this.#ca.reenroll(this.#user(identity), [...MEDREC_ATTRIBUTES]);
+      return { ...identity, certificate: response.certificate, privateKey: response.key.toBytes() };
+    } catch (err) {
+      throw new IdentityServiceError(`re-enrollment of ${identity.enrollmentId}`, err);
+    }
+  }
+
+  async revoke(enrollmentId: string, reason = 'unspecified'): Promise<void> {
+    try {
+      await this.#ca.revoke({ enrollmentID: enrollmentId, reason }, this.#user(this.#options.registrar));
+    } catch (err) {
+      throw new IdentityServiceError(`revocation of ${enrollmentId}`, err);
+    }
+  }
+}

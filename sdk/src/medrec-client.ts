@@ -1,0 +1,249 @@
+import { StatusCode, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import type {
+  AuditEvent,
+  AuditQuery,
+  BreakGlassReason,
+  Consent,
+  ConsentInput,
+  Notification,
+  Organisation,
+  OrganisationInput,
+  Page,
+  PageQuery,
+  Participant,
+  ParticipantInput,
+  PatientSummary,
+  PurposeOfUse,
+  RecordAmendment,
+  RecordInput,
+  RecordPointer,
+  Relationship,
+  Ticket,
+  WhoAmI,
+} from './chaincode-types';
+import { MedrecError, TransactionInvalidError, toMedrecError, validationCodeName } from './errors';
+
+/** The result of a committed transaction, with the id under which the ledger records it. */
+export interface Submitted<T> {
+  readonly value: T;
+  readonly transactionId: string;
+}
+
+export interface MedrecClientOptions {
+  readonly channel?: string;
+  readonly chaincode?: string;
+  /** Attempts for a transaction invalidated by an MVCC read conflict (it wrote nothing, so re-running is safe). */
+  readonly mvccAttempts?: number;
+}
+
+/** Typed access to every MedRec chaincode transaction, signed by the gateway's own identity. */
+export interface MedrecClient {
+  whoAmI(): Promise<WhoAmI>;
+  registerOrganisation(organisation: OrganisationInput): Promise<Submitted<Organisation>>;
+  getOrganisation(mspId: string): Promise<Organisation>;
+  listOrganisations(query?: PageQuery): Promise<Page<Organisation>>;
+  registerParticipant(participant: ParticipantInput): Promise<Submitted<Participant>>;
+  deactivateParticipant(participantId: string): Promise<Submitted<Participant>>;
+  getParticipant(participantId: string): Promise<Participant>;
+
+  registerRecord(record: RecordInput): Promise<Submitted<RecordPointer>>;
+  amendRecord(amendment: RecordAmendment): Promise<Submitted<RecordPointer>>;
+  getRecord(recordId: string): Promise<RecordPointer>;
+  listRecords(
+    query: PageQuery & { readonly patientId: string; readonly custodianMsp?: string },
+  ): Promise<Page<RecordPointer>>;
+  acceptRelationship(patientId: string, custodianMsp: string): Promise<Submitted<Relationship>>;
+  rejectRelationship(patientId: string, custodianMsp: string): Promise<Submitted<Relationship>>;
+
+  addDelegate(patientId: string, delegateId: string): Promise<Submitted<unknown>>;
+  removeDelegate(patientId: string, delegateId: string): Promise<Submitted<unknown>>;
+  grantConsent(consent: ConsentInput): Promise<Submitted<Consent>>;
+  revokeConsent(consentId: string): Promise<Submitted<Consent>>;
+  getConsent(consentId: string): Promise<Consent>;
+  listConsents(query: PageQuery & { readonly patientId: string }): Promise<Page<Consent>>;
+
+  requestAccess(request: { readonly recordId: string; readonly purpose: PurposeOfUse }): Promise<Submitted<Ticket>>;
+  breakGlass(request: {
+    readonly recordId: string;
+    readonly reason: BreakGlassReason;
+    readonly incidentRef?: string;
+    readonly durationMinutes: number;
+  }): Promise<Submitted<Ticket>>;
+  reviewBreakGlass(review: {
+    readonly ticketId: string;
+    readonly outcome: 'justified' | 'unjustified';
+    readonly reviewRef?: string;
+  }): Promise<Submitted<Ticket>>;
+  listBreakGlass(
+    query?: PageQuery & { readonly reviewStatus?: 'pending' | 'justified' | 'unjustified' },
+  ): Promise<Page<Ticket>>;
+  confirmDisclosure(ticketId: string): Promise<Submitted<Ticket>>;
+  getTicket(ticketId: string): Promise<Ticket>;
+
+  getSummary(patientId: string): Promise<PatientSummary>;
+  listNotifications(query: PageQuery & { readonly patientId: string }): Promise<Page<Notification>>;
+  acknowledgeNotifications(patientId: string, notificationIds: readonly string[]): Promise<Submitted<unknown>>;
+
+  auditByPatient(query: AuditQuery & { readonly patientId: string }): Promise<Page<AuditEvent>>;
+  auditByActor(query: AuditQuery & { readonly actorId: string }): Promise<Page<AuditEvent>>;
+  auditEvent(txId: string): Promise<AuditEvent>;
+}
+
+export function createMedrecClient(gateway: Gateway, options: Readonly<MedrecClientOptions> = {}): MedrecClient {
+  return new MedrecClientImpl(gateway, options);
+}
+
+const utf8 = new TextDecoder();
+
+class MedrecClientImpl implements MedrecClient {
+  readonly #contract: Contract;
+  readonly #mvccAttempts: number;
+
+  constructor(gateway: Gateway, options: Readonly<MedrecClientOptions>) {
+    this.#contract = gateway.getNetwork(options.channel ?? 'medrec').getContract(options.chaincode ?? 'medrec');
+    this.#mvccAttempts = options.mvccAttempts ?? 3;
+  }
+
+  async #evaluate<T>(name: string, ...args: string[]): Promise<T> {
+    try {
+      return JSON.parse(utf8.decode(await this.#contract.evaluate(name, { arguments: args }))) as T;
+    } catch (err) {
+      throw toMedrecError(err);
+    }
+  }
+
+  async #submit<T>(name: string, ...args: string[]): Promise<Submitted<T>> {
+    for (let attempt = 1; ; attempt++) {
+      let transactionId: string | undefined;
+      try {
+        const transaction = await this.#contract.newProposal(name, { arguments: args }).endorse();
+        transactionId = transaction.getTransactionId();
+        const submitted = await transaction.submit();
+        const status = await submitted.getStatus();
+        if (!status.successful) {
+          throw new TransactionInvalidError({ validationCode: validationCodeName(status.code), transactionId });
+        }
+        return { value: JSON.parse(utf8.decode(transaction.getResult())) as T, transactionId };
+      } catch (err) {
+        const error = toMedrecError(err, transactionId);
+        const retryable = error instanceof TransactionInvalidError && error.validationCode === mvccName;
+        if (!retryable || attempt >= this.#mvccAttempts) throw error;
+      }
+    }
+  }
+
+  whoAmI(): Promise<WhoAmI> {
+    return this.#evaluate('Registrar:WhoAmI');
+  }
+  registerOrganisation(organisation: OrganisationInput): Promise<Submitted<Organisation>> {
+    return this.#submit('Registrar:RegisterOrganisation', json(organisation));
+  }
+  getOrganisation(mspId: string): Promise<Organisation> {
+    return this.#evaluate('Registrar:GetOrganisation', mspId);
+  }
+  listOrganisations(query: PageQuery = {}): Promise<Page<Organisation>> {
+    return this.#evaluate('Registrar:ListOrganisations', json(query));
+  }
+  registerParticipant(participant: ParticipantInput): Promise<Submitted<Participant>> {
+    return this.#submit('Registrar:RegisterParticipant', json(participant));
+  }
+  deactivateParticipant(participantId: string): Promise<Submitted<Participant>> {
+    return this.#submit('Registrar:DeactivateParticipant', participantId);
+  }
+  getParticipant(participantId: string): Promise<Participant> {
+    return this.#evaluate('Registrar:GetParticipant', participantId);
+  }
+  registerRecord(record: RecordInput): Promise<Submitted<RecordPointer>> {
+    return this.#submit('Records:RegisterRecord', json(record));
+  }
+  amendRecord(amendment: RecordAmendment): Promise<Submitted<RecordPointer>> {
+    return this.#submit('Records:AmendRecord', json(amendment));
+  }
+  getRecord(recordId: string): Promise<RecordPointer> {
+    return this.#evaluate('Records:GetRecord', recordId);
+  }
+  listRecords(
+    query: PageQuery & { readonly patientId: string; readonly custodianMsp?: string },
+  ): Promise<Page<RecordPointer>> {
+    return this.#evaluate('Records:ListRecords', json(query));
+  }
+  acceptRelationship(patientId: string, custodianMsp: string): Promise<Submitted<Relationship>> {
+    return this.#submit('Records:AcceptRelationship', patientId, custodianMsp);
+  }
+  rejectRelationship(patientId: string, custodianMsp: string): Promise<Submitted<Relationship>> {
+    return this.#submit('Records:RejectRelationship', patientId, custodianMsp);
+  }
+  addDelegate(patientId: string, delegateId: string): Promise<Submitted<unknown>> {
+    return this.#submit('Consent:AddDelegate', patientId, delegateId);
+  }
+  removeDelegate(patientId: string, delegateId: string): Promise<Submitted<unknown>> {
+    return this.#submit('Consent:RemoveDelegate', patientId, delegateId);
+  }
+  grantConsent(consent: ConsentInput): Promise<Submitted<Consent>> {
+    return this.#submit('Consent:GrantConsent', json(consent));
+  }
+  revokeConsent(consentId: string): Promise<Submitted<Consent>> {
+    return this.#submit('Consent:RevokeConsent', consentId);
+  }
+  getConsent(consentId: string): Promise<Consent> {
+    return this.#evaluate('Consent:GetConsent', consentId);
+  }
+  listConsents(query: PageQuery & { readonly patientId: string }): Promise<Page<Consent>> {
+    return this.#evaluate('Consent:ListConsents', json(query));
+  }
+  requestAccess(request: { readonly recordId: string; readonly purpose: PurposeOfUse }): Promise<Submitted<Ticket>> {
+    return this.#submit('Access:RequestAccess', json(request));
+  }
+  breakGlass(request: {
+    readonly recordId: string;
+    readonly reason: BreakGlassReason;
+    readonly incidentRef?: string;
+    readonly durationMinutes: number;
+  }): Promise<Submitted<Ticket>> {
+    return this.#submit('Access:BreakGlass', json(request));
+  }
+  reviewBreakGlass(review: {
+    readonly ticketId: string;
+    readonly outcome: 'justified' | 'unjustified';
+    readonly reviewRef?: string;
+  }): Promise<Submitted<Ticket>> {
+    return this.#submit('Access:ReviewBreakGlass', json(review));
+  }
+  listBreakGlass(
+    query: PageQuery & { readonly reviewStatus?: 'pending' | 'justified' | 'unjustified' } = {},
+  ): Promise<Page<Ticket>> {
+    return this.#evaluate('Access:ListBreakGlass', json(query));
+  }
+  confirmDisclosure(ticketId: string): Promise<Submitted<Ticket>> {
+    return this.#submit('Access:ConfirmDisclosure', ticketId);
+  }
+  getTicket(ticketId: string): Promise<Ticket> {
+    return this.#evaluate('Access:GetTicket', ticketId);
+  }
+  getSummary(patientId: string): Promise<PatientSummary> {
+    return this.#evaluate('Summary:GetSummary', patientId);
+  }
+  listNotifications(query: PageQuery & { readonly patientId: string }): Promise<Page<Notification>> {
+    return this.#evaluate('Summary:ListNotifications', json(query));
+  }
+  acknowledgeNotifications(patientId: string, notificationIds: readonly string[]): Promise<Submitted<unknown>> {
+    return this.#submit('Summary:AcknowledgeNotifications', json({ patientId, notificationIds }));
+  }
+  auditByPatient(query: AuditQuery & { readonly patientId: string }): Promise<Page<AuditEvent>> {
+    return this.#evaluate('Audit:QueryByPatient', json(query));
+  }
+  auditByActor(query: AuditQuery & { readonly actorId: string }): Promise<Page<AuditEvent>> {
+    return this.#evaluate('Audit:QueryByActor', json(query));
+  }
+  auditEvent(txId: string): Promise<AuditEvent> {
+    return this.#evaluate('Audit:GetEvent', txId);
+  }
+}
+
+const mvccName = validationCodeName(StatusCode.MVCC_READ_CONFLICT);
+
+function json(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+export { MedrecError };
