@@ -13,6 +13,16 @@ import {
 } from './chaincode-deployment';
 import { cachedFabricBinaries, ensureFabricBinaries, type FabricBinaries } from './fabric-binaries';
 import { operationsHealthy, portOpen } from './health';
+import {
+  GATEKEEPER_IDENTITY,
+  gatekeeperHealthy,
+  gatekeeperParticipantId,
+  gatekeeperPid,
+  gatekeeperProcessName,
+  gatekeeperUrl,
+  startGatekeeper,
+  stopGatekeeper,
+} from './gatekeeper-process';
 import { Layout } from './layout';
 import { writeOrgMsp } from './msp';
 import { readState, writeState, type NetworkState } from './network-state';
@@ -33,6 +43,7 @@ import { runningPid } from './processes';
 import { connectGateway } from '../../sdk/src/gateway-connection';
 import type { IdentityServiceOptions } from '../../sdk/src/identity-service';
 import { createMedrecClient } from '../../sdk/src/medrec-client';
+import { ChaincodeError } from '../../sdk/src/errors';
 import {
   buildTopology,
   CHAINCODE_NAME,
@@ -42,6 +53,7 @@ import {
   peerOf,
   portBaseFromEnv,
   type OrgKey,
+  type PeerNode,
   type PeerOrgKey,
   type Topology,
 } from './topology';
@@ -49,7 +61,7 @@ import {
 export interface NodeStatus {
   readonly name: string;
   readonly org: OrgKey;
-  readonly kind: 'ca' | 'orderer' | 'peer' | 'chaincode';
+  readonly kind: 'ca' | 'orderer' | 'peer' | 'chaincode' | 'gatekeeper';
   readonly address: string;
   readonly up: boolean;
   readonly pid?: number;
@@ -109,6 +121,23 @@ export interface PeerEndpoint {
   readonly tlsRootCertificate: string;
   /** The peer's TLS certificate names "localhost" too; verifying that name avoids TLS SNI with an IP address. */
   readonly tlsServerName: string;
+}
+
+/**
+ * Right after peers (re)start, service discovery may briefly know too few peers to satisfy MAJORITY
+ * ("no combination of peers can be derived"). Such failures are retried for a minute; a chaincode refusal
+ * (ChaincodeError) is definitive and is not.
+ */
+async function untilDiscoverySettles<T>(fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof ChaincodeError || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
 }
 
 export function createConsortium(options: ConsortiumOptions = {}): Consortium {
@@ -245,6 +274,16 @@ class ConsortiumImpl implements Consortium {
             }
           },
         },
+        {
+          title: 'Database Gatekeepers (one per custodian organisation, with its own identity and record store)',
+          task: async (_ctx, task) => {
+            for (const peer of t.peers) {
+              task.output = gatekeeperProcessName(peer);
+              await this.#ensureGatekeeperIdentity(need(), peer);
+              await startGatekeeper(layout, organisation(t, peer.org), peer);
+            }
+          },
+        },
       ],
       {
         renderer: this.#renderer,
@@ -360,12 +399,37 @@ class ConsortiumImpl implements Consortium {
     const connection = this.#adminConnection(org);
     try {
       const definition = organisation(this.topology, org);
-      await createMedrecClient(connection.gateway).registerOrganisation({
-        mspId: definition.mspId,
-        displayName: definition.displayName,
-        gatekeeperUrl: `http://${HOST}:${peerOf(this.topology, org).gatekeeperPort}`,
-        caRootCertsPem: [fs.readFileSync(this.layout.caCert(org), 'utf8')],
-      });
+      await untilDiscoverySettles(() =>
+        createMedrecClient(connection.gateway).registerOrganisation({
+          mspId: definition.mspId,
+          displayName: definition.displayName,
+          gatekeeperUrl: gatekeeperUrl(peerOf(this.topology, org)),
+          caRootCertsPem: [fs.readFileSync(this.layout.caCert(org), 'utf8')],
+        }),
+      );
+    } finally {
+      connection.close();
+    }
+  }
+
+  /** Enrolls the gatekeeper (role gatekeeper) at its CA and registers it as a participant, once; idempotent. */
+  async #ensureGatekeeperIdentity(bin: FabricBinaries, peer: PeerNode): Promise<void> {
+    const org = organisation(this.topology, peer.org);
+    const participantId = gatekeeperParticipantId(peer);
+    await new CaAdmin(this.layout, bin, org).ensureIdentity({
+      name: GATEKEEPER_IDENTITY,
+      type: 'client',
+      attributes: { 'medrec.role': 'gatekeeper', 'medrec.id': participantId },
+    });
+    const connection = this.#adminConnection(peer.org);
+    try {
+      await untilDiscoverySettles(() =>
+        createMedrecClient(connection.gateway).registerParticipant({
+          participantId,
+          role: 'gatekeeper',
+          enrollmentId: GATEKEEPER_IDENTITY,
+        }),
+      );
     } finally {
       connection.close();
     }
@@ -406,6 +470,7 @@ class ConsortiumImpl implements Consortium {
       if (options.purge === true) fs.rmSync(this.layout.home, { recursive: true, force: true });
       return;
     }
+    for (const peer of this.topology.peers) await stopGatekeeper(this.layout, peer);
     for (const peer of this.topology.peers) await stopChaincodeServer(this.layout, peer.org);
     for (const peer of this.topology.peers) await stopNode(this.layout, bin, peer.name, 'peer');
     for (const orderer of this.topology.orderers) await stopNode(this.layout, bin, orderer.name, 'orderer');
@@ -575,6 +640,19 @@ class ConsortiumImpl implements Consortium {
           name: chaincodeProcessName(node.org),
           org: node.org,
           kind: 'chaincode',
+          address,
+          up,
+          ...(pid ? { pid } : {}),
+        };
+      }),
+      ...t.peers.map(async (node): Promise<NodeStatus> => {
+        const pid = gatekeeperPid(layout, node);
+        const up = pid !== undefined && (await gatekeeperHealthy(node));
+        const address = `${HOST}:${node.gatekeeperPort}`;
+        return {
+          name: gatekeeperProcessName(node),
+          org: node.org,
+          kind: 'gatekeeper',
           address,
           up,
           ...(pid ? { pid } : {}),

@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { connectGateway } from '../gateway-connection';
+import { createMedrecClient } from '../medrec-client';
+import { openRecordStore } from '../store/open-record-store';
+import { createGatekeeper } from './gatekeeper';
+import { createGatekeeperHttpServer } from './gatekeeper-http';
+
+/** Environment of one organisation's gatekeeper process (set by `medrec network up`). */
+function required(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') {
+    throw new Error(`${name} is not set; the gatekeeper is started by \`medrec network up\`, which sets it`);
+  }
+  return value;
+}
+
+function port(name: string): number {
+  const raw = required(name);
+  if (!/^\d{2,5}$/.test(raw) || Number(raw) > 65535) throw new Error(`${name}=${raw} is not a TCP port`);
+  return Number(raw);
+}
+
+async function main(): Promise<void> {
+  const logger = pino({ name: 'medrec-gatekeeper' });
+  const mspId = required('MEDREC_MSP_ID');
+  const identityDir = required('MEDREC_GATEKEEPER_IDENTITY_DIR');
+  const store = await openRecordStore({
+    databaseUrl: process.env.MEDREC_GATEKEEPER_DATABASE_URL,
+    sqliteFile: required('MEDREC_GATEKEEPER_SQLITE_FILE'),
+  });
+  const connection = connectGateway({
+    peerAddress: required('MEDREC_PEER_ADDRESS'),
+    tlsRootCertificate: fs.readFileSync(required('MEDREC_PEER_TLS_ROOT_FILE'), 'utf8'),
+    tlsServerName: 'localhost',
+    identity: {
+      mspId,
+      certificate: fs.readFileSync(path.join(identityDir, 'signcerts', 'cert.pem'), 'utf8'),
+      privateKey: fs.readFileSync(path.join(identityDir, 'keystore', 'key.pem'), 'utf8'),
+    },
+  });
+  const gatekeeper = createGatekeeper({ store, mspId, ledger: createMedrecClient(connection.gateway) });
+  const server = createGatekeeperHttpServer({
+    gatekeeper,
+    // Denied attempts are logged with their reason (never with record content).
+    onRefusal: (refusal) => {
+      logger.warn({ refusal }, 'retrieval refused');
+    },
+  });
+  const listenPort = port('MEDREC_GATEKEEPER_PORT');
+  server.listen(listenPort, '127.0.0.1', () => {
+    logger.info({ port: listenPort, mspId }, 'gatekeeper listening');
+  });
+  const shutdown = (): void => {
+    server.close();
+    connection.close();
+    store.close().catch(() => undefined);
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`gatekeeper failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

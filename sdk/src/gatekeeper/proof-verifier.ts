@@ -1,0 +1,169 @@
+/**
+ * The gatekeeper's side of proof of possession. Checks, in order: the proof is well formed; it names the requested
+ * ticket and record; its timestamp is fresh; the ticket's certificate is a usable P-256 certificate; the signature
+ * verifies; and the proof has not been seen before. The replay check comes last so that only correctly signed proofs
+ * occupy the replay cache (an attacker cannot fill it with junk).
+ */
+import crypto from 'node:crypto';
+import { possessionProofBytes, type PossessionProof } from './possession-proof';
+import {
+  BadProofSignatureError,
+  InvalidProofOptionError,
+  MalformedProofError,
+  ProofCertificateError,
+  ProofMismatchError,
+  ReplayedProofError,
+  StaleProofError,
+} from './proof-errors';
+import { createMemoryReplayCache, type ReplayCache } from './replay-cache';
+
+export const DEFAULT_PROOF_WINDOW_MS = 60_000;
+const MAX_PROOF_WINDOW_MS = 10 * 60_000;
+
+export interface ProofVerifierOptions {
+  /** Largest accepted difference between the proof's timestamp and now, either way; defaults to 60 s. */
+  readonly windowMs?: number;
+  /** Current time in epoch milliseconds; injectable for tests. */
+  readonly now?: () => number;
+  /** Where seen proofs are remembered; defaults to a private in-memory cache. */
+  readonly replayCache?: ReplayCache;
+}
+
+/** What the gatekeeper read from the ledger and the request, against which the proof is checked. */
+export interface ExpectedProofSubject {
+  readonly ticketId: string;
+  readonly recordId: string;
+  /** PEM of the requester's certificate as recorded in the access ticket. */
+  readonly certificate: string;
+}
+
+export interface ProofVerifier {
+  /** Returns the verified proof, or throws a ProofError subclass saying why it was refused. */
+  verify(proof: unknown, expected: Readonly<ExpectedProofSubject>): PossessionProof;
+}
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const NONCE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+// A DER P-256 signature is at most 72 bytes (96 base64 characters); allow slack but bound the input.
+const SIGNATURE_PATTERN = /^[A-Za-z0-9+/]{8,200}={0,2}$/;
+
+function field(record: Readonly<Record<string, unknown>>, name: keyof PossessionProof, pattern: RegExp): string {
+  const value = record[name];
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    throw new MalformedProofError({
+      field: name,
+      message: `The proof's ${name} is missing or malformed: ${HINTS[name]}`,
+    });
+  }
+  return value;
+}
+
+const HINTS: Readonly<Record<keyof PossessionProof, string>> = {
+  ticketId: 'send the access ticket id exactly as issued.',
+  recordId: 'send the record id exactly as registered.',
+  timestamp: 'send the signing time as whole milliseconds since the Unix epoch.',
+  nonce: 'send 16 random bytes encoded as base64url (22 characters).',
+  signature: 'send the base64 DER ECDSA signature.',
+};
+
+function parseProof(input: unknown): PossessionProof {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new MalformedProofError({
+      field: 'proof',
+      message: 'The proof must be an object with ticketId, recordId, timestamp, nonce and signature.',
+    });
+  }
+  const record = input as Readonly<Record<string, unknown>>;
+  const timestamp = record.timestamp;
+  if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) {
+    throw new MalformedProofError({
+      field: 'timestamp',
+      message: `The proof's timestamp is missing or malformed: ${HINTS.timestamp}`,
+    });
+  }
+  return {
+    ticketId: field(record, 'ticketId', ID_PATTERN),
+    recordId: field(record, 'recordId', ID_PATTERN),
+    timestamp,
+    nonce: field(record, 'nonce', NONCE_PATTERN),
+    signature: field(record, 'signature', SIGNATURE_PATTERN),
+  };
+}
+
+function certificateKey(pem: string, nowMs: number): crypto.KeyObject {
+  let certificate: crypto.X509Certificate;
+  try {
+    certificate = new crypto.X509Certificate(pem);
+  } catch (error) {
+    throw new ProofCertificateError(
+      'The certificate recorded in the ticket cannot be parsed as X.509 PEM. Re-issue the ticket with the ' +
+        "requester's enrolment certificate.",
+      { cause: error },
+    );
+  }
+  const key = certificate.publicKey;
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new ProofCertificateError(
+      'The certificate in the ticket does not hold an ECDSA P-256 key, the only key type accepted for proofs. ' +
+        'Enrol the requester with a P-256 key (the Fabric CA default).',
+    );
+  }
+  const validFrom = Date.parse(certificate.validFrom);
+  const validTo = Date.parse(certificate.validTo);
+  if (!(validFrom <= nowMs && nowMs <= validTo)) {
+    throw new ProofCertificateError(
+      `The requester's certificate is not valid now (valid ${certificate.validFrom} to ${certificate.validTo}). ` +
+        'Re-enrol the requester and request a new ticket.',
+    );
+  }
+  return key;
+}
+
+function verifySignature(proof: PossessionProof, key: crypto.KeyObject): boolean {
+  try {
+    return crypto.verify('sha256', possessionProofBytes(proof), key, Buffer.from(proof.signature, 'base64'));
+  } catch {
+    // Malformed DER makes OpenSSL throw rather than return false; either way the signature is bad.
+    return false;
+  }
+}
+
+class Verifier implements ProofVerifier {
+  readonly #windowMs: number;
+  readonly #now: () => number;
+  readonly #replayCache: ReplayCache;
+
+  constructor(windowMs: number, now: () => number, replayCache: ReplayCache) {
+    this.#windowMs = windowMs;
+    this.#now = now;
+    this.#replayCache = replayCache;
+  }
+
+  verify(input: unknown, expected: Readonly<ExpectedProofSubject>): PossessionProof {
+    const proof = parseProof(input);
+    if (proof.ticketId !== expected.ticketId) throw new ProofMismatchError('ticketId');
+    if (proof.recordId !== expected.recordId) throw new ProofMismatchError('recordId');
+    const nowMs = this.#now();
+    const skewMs = proof.timestamp - nowMs;
+    if (Math.abs(skewMs) > this.#windowMs) throw new StaleProofError({ skewMs, windowMs: this.#windowMs });
+    const key = certificateKey(expected.certificate, nowMs);
+    if (!verifySignature(proof, key)) throw new BadProofSignatureError();
+    // Keyed on the signed bytes (which include the nonce), so re-encoding the signature does not dodge the check.
+    const replayKey = crypto.createHash('sha256').update(possessionProofBytes(proof)).digest('hex');
+    if (!this.#replayCache.remember(replayKey, proof.timestamp + this.#windowMs, nowMs)) {
+      throw new ReplayedProofError();
+    }
+    return proof;
+  }
+}
+
+export function createProofVerifier(options: Readonly<ProofVerifierOptions> = {}): ProofVerifier {
+  const windowMs = options.windowMs ?? DEFAULT_PROOF_WINDOW_MS;
+  if (!Number.isSafeInteger(windowMs) || windowMs < 1000 || windowMs > MAX_PROOF_WINDOW_MS) {
+    throw new InvalidProofOptionError({
+      option: 'windowMs',
+      message: `windowMs must be a whole number of milliseconds from 1000 to ${MAX_PROOF_WINDOW_MS}.`,
+    });
+  }
+  return new Verifier(windowMs, options.now ?? Date.now, options.replayCache ?? createMemoryReplayCache());
+}

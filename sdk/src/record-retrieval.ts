@@ -1,0 +1,114 @@
+import crypto from 'node:crypto';
+import type { PurposeOfUse, Ticket } from './chaincode-types';
+import { ContentHashMismatchError, MedrecError } from './errors';
+import { contentHashOfJson } from './fhir/content-hash';
+import type { ClientIdentity } from './gateway-connection';
+import { createPossessionProof } from './gatekeeper/possession-proof';
+import { RETRIEVE_PATH } from './gatekeeper/gatekeeper-http';
+import type { MedrecClient } from './medrec-client';
+
+/** The ledger denied access: the deny decision itself is recorded on chain (ticket id = its transaction id). */
+export class AccessDeniedError extends MedrecError {
+  readonly code = 'MEDREC_FORBIDDEN';
+  readonly ticket: Ticket;
+
+  constructor(ticket: Ticket) {
+    super({
+      message: `access to record ${ticket.recordId} for ${ticket.purpose} was denied (${ticket.reason}); ask the patient for consent`,
+      transactionId: ticket.txId,
+    });
+    this.name = 'AccessDeniedError';
+    this.ticket = ticket;
+  }
+}
+
+/** The custodian's gatekeeper refused or failed: its problem code and message. */
+export class GatekeeperRefusedError extends MedrecError {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(props: Readonly<{ status: number; code: string; message: string; transactionId: string }>) {
+    super({
+      message: `the custodian's gatekeeper refused (${props.code}): ${props.message}`,
+      transactionId: props.transactionId,
+    });
+    this.name = 'GatekeeperRefusedError';
+    this.status = props.status;
+    this.code = props.code;
+  }
+}
+
+export interface FetchedRecord {
+  readonly resource: unknown;
+  readonly ticket: Ticket;
+  readonly disclosureTxId: string;
+}
+
+export interface RecordFetchOptions {
+  /** The requester's ledger client (signs RequestAccess with the requester's own identity). */
+  readonly client: MedrecClient;
+  /** The same identity: its private key signs the proof of possession. */
+  readonly identity: ClientIdentity;
+  readonly recordId: string;
+  readonly purpose: PurposeOfUse;
+}
+
+/** Hash of what the gatekeeper served; content that is not even JSON hashes as raw bytes (and so cannot match). */
+function hashOfServedContent(text: string): string {
+  try {
+    return contentHashOfJson(text);
+  } catch {
+    return crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+  }
+}
+
+/** Presents an existing permit ticket to the custodian's gatekeeper and verifies what comes back against the ledger. */
+export async function redeemTicket(
+  options: Readonly<{ client: MedrecClient; identity: ClientIdentity; ticket: Ticket; gatekeeperUrl?: string }>,
+): Promise<FetchedRecord> {
+  const { ticket } = options;
+  if (ticket.decision !== 'permit' || ticket.contentHash === undefined) throw new AccessDeniedError(ticket);
+  const base = options.gatekeeperUrl ?? (await options.client.getOrganisation(ticket.custodianMsp)).gatekeeperUrl;
+  const proof = createPossessionProof({
+    ticketId: ticket.ticketId,
+    recordId: ticket.recordId,
+    privateKey: options.identity.privateKey,
+  });
+  const response = await fetch(new URL(RETRIEVE_PATH, base), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ticketId: ticket.ticketId, recordId: ticket.recordId, proof }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const body = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) {
+    throw new GatekeeperRefusedError({
+      status: response.status,
+      code: typeof body.code === 'string' ? body.code : 'UNKNOWN',
+      message: typeof body.detail === 'string' ? body.detail : response.statusText,
+      transactionId: ticket.ticketId,
+    });
+  }
+  const resourceJson = typeof body.resourceJson === 'string' ? body.resourceJson : '';
+  const actual = hashOfServedContent(resourceJson);
+  if (actual !== ticket.contentHash) {
+    throw new ContentHashMismatchError({ recordId: ticket.recordId, expected: ticket.contentHash, actual });
+  }
+  return {
+    resource: JSON.parse(resourceJson) as unknown,
+    ticket,
+    disclosureTxId: typeof body.disclosureTxId === 'string' ? body.disclosureTxId : '',
+  };
+}
+
+/**
+ * Ticketed retrieval: request access by a transaction (the decision is recorded either way), present the permit
+ * with a proof of possession to the custodian's gatekeeper, then check the content hash against the ledger.
+ */
+export async function fetchRecord(options: Readonly<RecordFetchOptions>): Promise<FetchedRecord> {
+  const { value: ticket } = await options.client.requestAccess({
+    recordId: options.recordId,
+    purpose: options.purpose,
+  });
+  return redeemTicket({ client: options.client, identity: options.identity, ticket });
+}

@@ -1,0 +1,254 @@
+/** The PostgreSQL record store, for custodians that already run PostgreSQL. Every value goes in as a query parameter. */
+import pg from 'pg';
+import { checkId, checkListOptions, checkNewRecord, checkTxId, isSameRecord } from './record-input';
+import type { ListOptions, NewRecord, RecordPage, RecordStore, StoredRecord } from './record-store';
+import {
+  InvalidStoreInputError,
+  RecordAlreadyRegisteredError,
+  RecordConflictError,
+  RecordNotFoundError,
+  RecordStoreError,
+  StoreClosedError,
+  StoreUnavailableError,
+} from './store-errors';
+
+export interface PostgresRecordStoreOptions {
+  /** libpq-style URL, e.g. postgresql://user@127.0.0.1:5432/db. Never echoed in errors (it may hold a password). */
+  readonly connectionString: string;
+  /** Schema holding the tables; created if missing. Defaults to 'medrec'. */
+  readonly schema?: string;
+  /** Largest number of pooled connections; defaults to 10. */
+  readonly maxConnections?: number;
+  /** Source of storedAt timestamps; injectable so tests can pin them. */
+  readonly clock?: () => Date;
+  /**
+   * Called when an idle pooled connection fails (e.g. the server restarted). Library code does not log; without this
+   * the error is dropped and the next query reconnects.
+   */
+  readonly onIdleConnectionError?: (error: Error) => void;
+}
+
+interface RecordRow {
+  seq: string;
+  record_id: string;
+  patient_id: string;
+  category: string;
+  resource_json: string;
+  content_hash: string;
+  registration_tx_id: string | null;
+  stored_at: Date;
+}
+
+// Identifiers cannot be bound as parameters, so the schema name is restricted to plain lowercase identifiers and then
+// quoted with pg's escapeIdentifier as well.
+const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+
+const COLUMNS = 'seq, record_id, patient_id, category, resource_json, content_hash, registration_tx_id, stored_at';
+
+function schemaStatements(schema: string): string[] {
+  const table = `${schema}.records`;
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${schema}`,
+    `CREATE TABLE IF NOT EXISTS ${table} (
+       seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+       record_id TEXT NOT NULL UNIQUE,
+       patient_id TEXT NOT NULL,
+       category TEXT NOT NULL,
+       resource_json TEXT NOT NULL,
+       content_hash TEXT NOT NULL,
+       registration_tx_id TEXT,
+       stored_at TIMESTAMPTZ NOT NULL
+     )`,
+    `CREATE INDEX IF NOT EXISTS records_by_patient ON ${table} (patient_id, seq)`,
+    `CREATE INDEX IF NOT EXISTS records_unregistered ON ${table} (seq) WHERE registration_tx_id IS NULL`,
+  ];
+}
+
+function toStoredRecord(row: RecordRow): StoredRecord {
+  return {
+    recordId: row.record_id,
+    patientId: row.patient_id,
+    category: row.category,
+    resourceJson: row.resource_json,
+    contentHash: row.content_hash,
+    registered: row.registration_tx_id !== null,
+    registrationTxId: row.registration_tx_id ?? undefined,
+    storedAt: row.stored_at,
+  };
+}
+
+function toPage(rows: RecordRow[], limit: number): RecordPage {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    records: page.map(toStoredRecord),
+    nextCursor: rows.length > limit && last !== undefined ? last.seq : undefined,
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+class PostgresRecordStore implements RecordStore {
+  readonly #pool: pg.Pool;
+  readonly #table: string;
+  readonly #clock: () => Date;
+  #closed = false;
+
+  constructor(pool: pg.Pool, schema: string, clock: () => Date) {
+    this.#pool = pool;
+    this.#table = `${schema}.records`;
+    this.#clock = clock;
+  }
+
+  async put(record: Readonly<NewRecord>): Promise<StoredRecord> {
+    this.#checkOpen();
+    const checked = checkNewRecord(record);
+    // ON CONFLICT DO NOTHING waits for a concurrent insert of the same id, so the follow-up read sees the winner.
+    const inserted = await this.#query(
+      `INSERT INTO ${this.#table} (record_id, patient_id, category, resource_json, content_hash, stored_at)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (record_id) DO NOTHING RETURNING ${COLUMNS}`,
+      [checked.recordId, checked.patientId, checked.category, checked.resourceJson, checked.contentHash, this.#clock()],
+    );
+    const row = inserted[0];
+    if (row !== undefined) return toStoredRecord(row);
+    const existing = await this.#getRow(checked.recordId);
+    if (existing === undefined || !isSameRecord(toStoredRecord(existing), checked)) {
+      throw new RecordConflictError(checked.recordId);
+    }
+    return toStoredRecord(existing);
+  }
+
+  async get(recordId: string): Promise<StoredRecord | undefined> {
+    this.#checkOpen();
+    const row = await this.#getRow(checkId('recordId', recordId));
+    return row === undefined ? undefined : toStoredRecord(row);
+  }
+
+  async markRegistered(recordId: string, txId: string): Promise<StoredRecord> {
+    this.#checkOpen();
+    const id = checkId('recordId', recordId);
+    const tx = checkTxId(txId);
+    const updated = await this.#query(
+      `UPDATE ${this.#table} SET registration_tx_id = $1
+       WHERE record_id = $2 AND registration_tx_id IS NULL RETURNING ${COLUMNS}`,
+      [tx, id],
+    );
+    const row = updated[0];
+    if (row !== undefined) return toStoredRecord(row);
+    const existing = await this.#getRow(id);
+    if (existing === undefined) throw new RecordNotFoundError(id);
+    if (existing.registration_tx_id !== tx) {
+      throw new RecordAlreadyRegisteredError({ recordId: id, registrationTxId: existing.registration_tx_id ?? '' });
+    }
+    return toStoredRecord(existing);
+  }
+
+  async listUnregistered(options?: Readonly<ListOptions>): Promise<RecordPage> {
+    this.#checkOpen();
+    const { limit, after } = checkListOptions(options);
+    const rows = await this.#query(
+      `SELECT ${COLUMNS} FROM ${this.#table} WHERE registration_tx_id IS NULL AND seq > $1 ORDER BY seq LIMIT $2`,
+      [after ?? '0', limit + 1],
+    );
+    return toPage(rows, limit);
+  }
+
+  async listByPatient(patientId: string, options?: Readonly<ListOptions>): Promise<RecordPage> {
+    this.#checkOpen();
+    const id = checkId('patientId', patientId);
+    const { limit, after } = checkListOptions(options);
+    const rows = await this.#query(
+      `SELECT ${COLUMNS} FROM ${this.#table} WHERE patient_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [id, after ?? '0', limit + 1],
+    );
+    return toPage(rows, limit);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+
+  async #getRow(recordId: string): Promise<RecordRow | undefined> {
+    const rows = await this.#query(`SELECT ${COLUMNS} FROM ${this.#table} WHERE record_id = $1`, [recordId]);
+    return rows[0];
+  }
+
+  async #query(text: string, values: unknown[]): Promise<RecordRow[]> {
+    try {
+      const result = await this.#pool.query<RecordRow>(text, values);
+      return result.rows;
+    } catch (error) {
+      if (error instanceof RecordStoreError) throw error;
+      throw new StoreUnavailableError(
+        `The PostgreSQL record store query failed: ${messageOf(error)}. ` +
+          'Check that the server is running and reachable with the configured connection string.',
+        { cause: error },
+      );
+    }
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new StoreClosedError();
+  }
+}
+
+async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // CREATE ... IF NOT EXISTS is not race-free in PostgreSQL: serialise concurrent starters on an advisory lock.
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`medrec-record-store:${schema}`]);
+    for (const statement of schemaStatements(schema)) await client.query(statement);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+function checkOptions(options: Readonly<PostgresRecordStoreOptions>): { schema: string; maxConnections: number } {
+  const schema = options.schema ?? 'medrec';
+  if (!SCHEMA_NAME_PATTERN.test(schema)) {
+    throw new InvalidStoreInputError({
+      field: 'schema',
+      message:
+        'schema must be a lowercase PostgreSQL identifier: a letter or "_", then letters, digits or "_" (max 63).',
+    });
+  }
+  const maxConnections = options.maxConnections ?? 10;
+  if (!Number.isSafeInteger(maxConnections) || maxConnections < 1 || maxConnections > 100) {
+    throw new InvalidStoreInputError({
+      field: 'maxConnections',
+      message: 'maxConnections must be a whole number from 1 to 100.',
+    });
+  }
+  return { schema, maxConnections };
+}
+
+/** Connects to PostgreSQL, creates the schema and table if missing, and returns the store. */
+export async function createPostgresRecordStore(options: Readonly<PostgresRecordStoreOptions>): Promise<RecordStore> {
+  const { schema, maxConnections } = checkOptions(options);
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: maxConnections });
+  const onIdleError = options.onIdleConnectionError;
+  pool.on('error', (error) => {
+    onIdleError?.(error);
+  });
+  const quotedSchema = pg.escapeIdentifier(schema);
+  try {
+    await createSchema(pool, quotedSchema);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new StoreUnavailableError(
+      `Cannot prepare the PostgreSQL record store (schema ${schema}): ${messageOf(error)}. ` +
+        'Check that the server is running, the connection string is right and the user may create schemas and tables.',
+      { cause: error },
+    );
+  }
+  return new PostgresRecordStore(pool, quotedSchema, options.clock ?? (() => new Date()));
+}

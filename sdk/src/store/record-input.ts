@@ -1,0 +1,115 @@
+/**
+ * Validation shared by every store implementation, done before any SQL runs so both databases refuse the same inputs
+ * with the same errors (the contract suite relies on that).
+ */
+import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, type ListOptions, type NewRecord } from './record-store';
+import { InvalidStoreInputError } from './store-errors';
+
+// Ids end up as ledger keys and in URLs: a conservative alphabet avoids composite-key separators and escaping issues.
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const CATEGORY_PATTERN = /^[a-z][a-z0-9-]{0,63}$/;
+const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
+// Cursors are row sequence numbers; 18 digits stays below 2^63 so both BIGINT and SQLite INTEGER hold them.
+const CURSOR_PATTERN = /^[0-9]{1,18}$/;
+/** Largest resource accepted; FHIR resources that carry attachments inline should be stored as references instead. */
+export const MAX_RESOURCE_JSON_LENGTH = 4 * 1024 * 1024;
+
+export function checkId(field: string, value: unknown): string {
+  if (typeof value !== 'string' || !ID_PATTERN.test(value)) {
+    throw new InvalidStoreInputError({
+      field,
+      message: `${field} must be 1-128 characters of letters, digits, '.', '_', ':' or '-', starting with a letter or digit.`,
+    });
+  }
+  return value;
+}
+
+export function checkTxId(value: unknown): string {
+  if (typeof value !== 'string' || !SHA256_HEX_PATTERN.test(value)) {
+    throw new InvalidStoreInputError({
+      field: 'txId',
+      message: 'txId must be a Fabric transaction id: 64 lowercase hexadecimal characters.',
+    });
+  }
+  return value;
+}
+
+export function checkNewRecord(record: Readonly<NewRecord>): NewRecord {
+  const recordId = checkId('recordId', record.recordId);
+  const patientId = checkId('patientId', record.patientId);
+  if (typeof record.category !== 'string' || !CATEGORY_PATTERN.test(record.category)) {
+    throw new InvalidStoreInputError({
+      field: 'category',
+      message: 'category must be a lowercase word such as "condition" (letters, digits and "-", at most 64).',
+    });
+  }
+  if (typeof record.contentHash !== 'string' || !SHA256_HEX_PATTERN.test(record.contentHash)) {
+    throw new InvalidStoreInputError({
+      field: 'contentHash',
+      message: 'contentHash must be a SHA-256 digest as 64 lowercase hexadecimal characters.',
+    });
+  }
+  checkResourceJson(record.resourceJson);
+  return {
+    recordId,
+    patientId,
+    category: record.category,
+    resourceJson: record.resourceJson,
+    contentHash: record.contentHash,
+  };
+}
+
+function checkResourceJson(value: unknown): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_RESOURCE_JSON_LENGTH) {
+    throw new InvalidStoreInputError({
+      field: 'resourceJson',
+      message: `resourceJson must be a non-empty JSON string of at most ${MAX_RESOURCE_JSON_LENGTH} characters.`,
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InvalidStoreInputError({
+      field: 'resourceJson',
+      message: 'resourceJson must be the JSON text of one FHIR resource (a JSON object).',
+    });
+  }
+}
+
+export interface CheckedListOptions {
+  readonly limit: number;
+  /** Sequence number after which to continue, as decimal text (never converted through a float). */
+  readonly after: string | undefined;
+}
+
+export function checkListOptions(options: Readonly<ListOptions> | undefined): CheckedListOptions {
+  const limit = options?.limit ?? DEFAULT_LIST_LIMIT;
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    throw new InvalidStoreInputError({
+      field: 'limit',
+      message: `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}.`,
+    });
+  }
+  const cursor = options?.cursor;
+  if (cursor !== undefined && !CURSOR_PATTERN.test(cursor)) {
+    throw new InvalidStoreInputError({
+      field: 'cursor',
+      message: 'cursor must be the nextCursor value returned by the previous page, unchanged.',
+    });
+  }
+  return { limit, after: cursor };
+}
+
+/** True when `stored` holds the same record as `incoming` (a retried put), ignoring registration state. */
+export function isSameRecord(stored: Readonly<NewRecord>, incoming: Readonly<NewRecord>): boolean {
+  return (
+    stored.patientId === incoming.patientId &&
+    stored.category === incoming.category &&
+    stored.contentHash === incoming.contentHash &&
+    stored.resourceJson === incoming.resourceJson
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * The custodian's record store: the only place clinical content lives (DESIGN.md §2, "No PHI on the ledger").
+ * The ledger holds the pointer and hash; this store holds the FHIR resource and remembers whether the pointer has been
+ * registered on chain, so that a failed chain write is retried instead of leaving a record that looks registered.
+ */
+
+/** Largest page any list call returns: keeps every read bounded whatever the caller asks for. */
+export const MAX_LIST_LIMIT = 500;
+
+/** Page size used when the caller gives none. */
+export const DEFAULT_LIST_LIMIT = 100;
+
+/** A record as the custodian hands it to the store, before its pointer is on chain. */
+export interface NewRecord {
+  /** Opaque record id, also used as the ledger key. */
+  readonly recordId: string;
+  /** Pseudonymous patient id (the ledger's participant id), never a name or MRN. */
+  readonly patientId: string;
+  /** Coarse category recorded on the ledger (e.g. 'condition'). */
+  readonly category: string;
+  /** The FHIR R4 resource as JSON text, stored byte for byte so a re-hash gives the same result. */
+  readonly resourceJson: string;
+  /** SHA-256 (lowercase hex) of the RFC 8785 canonical form of the resource. */
+  readonly contentHash: string;
+}
+
+export interface StoredRecord extends NewRecord {
+  /** True once the pointer has been committed on chain and {@link RecordStore.markRegistered} recorded it. */
+  readonly registered: boolean;
+  /** Transaction id of the committed registration; undefined while unregistered. */
+  readonly registrationTxId: string | undefined;
+  readonly storedAt: Date;
+}
+
+export interface ListOptions {
+  /** 1..{@link MAX_LIST_LIMIT}; defaults to {@link DEFAULT_LIST_LIMIT}. */
+  readonly limit?: number;
+  /** The nextCursor of the previous page. */
+  readonly cursor?: string;
+}
+
+export interface RecordPage {
+  readonly records: readonly StoredRecord[];
+  /** Present when more records may follow; pass it back as {@link ListOptions.cursor}. */
+  readonly nextCursor: string | undefined;
+}
+
+export interface RecordStore {
+  /**
+   * Stores a new, unregistered record. Idempotent: putting the same record id again with the same patient, category
+   * and hash returns the stored record unchanged (a retried write); different content under that id is a conflict.
+   */
+  put(record: Readonly<NewRecord>): Promise<StoredRecord>;
+  /** The record, or undefined if this store has none with that id. */
+  get(recordId: string): Promise<StoredRecord | undefined>;
+  /**
+   * Records that the pointer was committed on chain in transaction `txId`. Idempotent for the same txId; a different
+   * txId for an already registered record is refused, because one record has exactly one registration.
+   */
+  markRegistered(recordId: string, txId: string): Promise<StoredRecord>;
+  /** Records whose chain registration has not completed, oldest first, for the retry loop. */
+  listUnregistered(options?: Readonly<ListOptions>): Promise<RecordPage>;
+  /** A patient's records, oldest first. */
+  listByPatient(patientId: string, options?: Readonly<ListOptions>): Promise<RecordPage>;
+  /** Releases the database handle or pool; every later call fails with StoreClosedError. */
+  close(): Promise<void>;
+}

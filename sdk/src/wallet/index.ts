@@ -1,0 +1,3 @@
+export * from './wallet';
+export * from './wallet-errors';
+export { createFileWallet, type FileWalletOptions } from './file-wallet';

@@ -1,0 +1,333 @@
+/**
+ * The behaviour every RecordStore must have, run unchanged against each implementation (SQLite and PostgreSQL), so the
+ * gatekeeper can switch stores without a behaviour change.
+ */
+import { expect } from 'chai';
+import crypto from 'node:crypto';
+import {
+  InvalidStoreInputError,
+  MAX_LIST_LIMIT,
+  RecordAlreadyRegisteredError,
+  RecordConflictError,
+  RecordNotFoundError,
+  StoreClosedError,
+  type NewRecord,
+  type RecordStore,
+  type StoredRecord,
+} from '../../../sdk/src/store';
+import { rejectionOf } from './support/rejection';
+
+/** A place a store keeps its data (a file, a schema). Opening it twice gives two handles on the same data. */
+export interface StoreLocation {
+  open(clock?: () => Date): Promise<RecordStore>;
+  destroy(): Promise<void>;
+}
+
+export interface RecordStoreHarness {
+  /** Runs once before the suite; throw to fail the whole suite (e.g. the database is unreachable). */
+  setUp?(): Promise<void>;
+  /** A fresh, empty location, private to one test. */
+  newLocation(): Promise<StoreLocation>;
+  tearDown?(): Promise<void>;
+}
+
+function freshId(prefix: string): string {
+  return `${prefix}-${crypto.randomUUID()}`;
+}
+
+function freshTxId(): string {
+  return crypto.randomBytes(32).toString('hex');
+}
+
+function newRecord(overrides: Partial<NewRecord> = {}): NewRecord {
+  const resource = {
+    resourceType: 'Condition',
+    id: crypto.randomUUID(),
+    note: [{ text: 'Patient reports "ça va" 😀' }],
+  };
+  return {
+    recordId: freshId('rec'),
+    patientId: freshId('pat'),
+    category: 'condition',
+    resourceJson: JSON.stringify(resource),
+    contentHash: crypto.randomBytes(32).toString('hex'),
+    ...overrides,
+  };
+}
+
+async function putAll(store: RecordStore, records: readonly NewRecord[]): Promise<void> {
+  // Sequential on purpose: list order is insertion order, which the paging tests check.
+  for (const record of records) await store.put(record);
+}
+
+async function collectPages(
+  fetch: (cursor: string | undefined) => Promise<{
+    records: readonly StoredRecord[];
+    nextCursor: string | undefined;
+  }>,
+): Promise<{ ids: string[]; pages: number }> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await fetch(cursor);
+    pages += 1;
+    ids.push(...page.records.map((record) => record.recordId));
+    cursor = page.nextCursor;
+    expect(pages, 'paging must terminate').to.be.at.most(50);
+  } while (cursor !== undefined);
+  return { ids, pages };
+}
+
+export function recordStoreContract(name: string, harness: RecordStoreHarness): void {
+  describe(`RecordStore contract: ${name}`, function () {
+    let location: StoreLocation;
+    let store: RecordStore;
+    const fixedNow = new Date('2030-01-02T03:04:05.678Z');
+
+    before(async function () {
+      await harness.setUp?.();
+    });
+
+    after(async function () {
+      await harness.tearDown?.();
+    });
+
+    beforeEach(async function () {
+      location = await harness.newLocation();
+      store = await location.open(() => fixedNow);
+    });
+
+    afterEach(async function () {
+      await store.close();
+      await location.destroy();
+    });
+
+    describe('put and get', function () {
+      it('returns the stored record, unregistered, with the content byte for byte', async function () {
+        const record = newRecord({
+          resourceJson: '{"resourceType":"Observation","valueString":"\'; DROP TABLE x; --"}',
+        });
+        const stored = await store.put(record);
+        expect(stored).to.deep.include(record);
+        expect(stored.registered).to.be.false;
+        expect(stored.registrationTxId).to.be.undefined;
+        expect(stored.storedAt.toISOString()).to.equal(fixedNow.toISOString());
+        expect(await store.get(record.recordId)).to.deep.equal(stored);
+      });
+
+      it('keeps non-ASCII content exactly', async function () {
+        const record = newRecord();
+        await store.put(record);
+        expect((await store.get(record.recordId))?.resourceJson).to.equal(record.resourceJson);
+      });
+
+      it('returns undefined for an unknown record id', async function () {
+        expect(await store.get(freshId('missing'))).to.be.undefined;
+      });
+
+      it('treats a repeated put of the same record as a no-op (a retried write)', async function () {
+        const record = newRecord();
+        const first = await store.put(record);
+        const second = await store.put(record);
+        expect(second).to.deep.equal(first);
+        const page = await store.listByPatient(record.patientId);
+        expect(page.records.map((r) => r.recordId)).to.deep.equal([record.recordId]);
+      });
+
+      it('settles concurrent puts of the same record on one row', async function () {
+        const record = newRecord();
+        const results = await Promise.all([store.put(record), store.put(record), store.put(record)]);
+        for (const result of results) expect(result).to.deep.equal(results[0]);
+        expect((await store.listByPatient(record.patientId)).records).to.have.length(1);
+      });
+
+      it('refuses different content under an existing record id and keeps the original', async function () {
+        const record = newRecord();
+        await store.put(record);
+        const changed = { ...record, contentHash: crypto.randomBytes(32).toString('hex') };
+        const error = await rejectionOf(store.put(changed), RecordConflictError);
+        expect(error.code).to.equal('STORE_RECORD_CONFLICT');
+        expect(error.recordId).to.equal(record.recordId);
+        expect((await store.get(record.recordId))?.contentHash).to.equal(record.contentHash);
+      });
+
+      it('refuses another patient under an existing record id', async function () {
+        const record = newRecord();
+        await store.put(record);
+        await rejectionOf(store.put({ ...record, patientId: freshId('pat') }), RecordConflictError);
+      });
+
+      const invalidInputs: [string, Partial<NewRecord>][] = [
+        ['recordId', { recordId: '' }],
+        ['recordId', { recordId: 'has space' }],
+        ['patientId', { patientId: 'a/b' }],
+        ['category', { category: 'Condition!' }],
+        ['contentHash', { contentHash: 'abc' }],
+        ['contentHash', { contentHash: 'A'.repeat(64) }],
+        ['resourceJson', { resourceJson: 'not json' }],
+        ['resourceJson', { resourceJson: '[1,2]' }],
+        ['resourceJson', { resourceJson: '' }],
+      ];
+      for (const [field, override] of invalidInputs) {
+        it(`refuses an invalid ${field} (${JSON.stringify(Object.values(override)[0])}) and stores nothing`, async function () {
+          const record = newRecord(override);
+          const error = await rejectionOf(store.put(record), InvalidStoreInputError);
+          expect(error.code).to.equal('STORE_INVALID_INPUT');
+          expect(error.field).to.equal(field);
+          expect(error.message).to.match(/must/);
+          if (field !== 'recordId') expect(await store.get(record.recordId)).to.be.undefined;
+        });
+      }
+    });
+
+    describe('markRegistered', function () {
+      it('records the transaction id and leaves the content unchanged', async function () {
+        const record = newRecord();
+        await store.put(record);
+        const txId = freshTxId();
+        const marked = await store.markRegistered(record.recordId, txId);
+        expect(marked.registered).to.be.true;
+        expect(marked.registrationTxId).to.equal(txId);
+        expect(marked).to.deep.include(record);
+        expect(await store.get(record.recordId)).to.deep.equal(marked);
+      });
+
+      it('is idempotent for the same transaction id', async function () {
+        const record = newRecord();
+        await store.put(record);
+        const txId = freshTxId();
+        const first = await store.markRegistered(record.recordId, txId);
+        expect(await store.markRegistered(record.recordId, txId)).to.deep.equal(first);
+      });
+
+      it('refuses a second registration under another transaction id', async function () {
+        const record = newRecord();
+        await store.put(record);
+        const txId = freshTxId();
+        await store.markRegistered(record.recordId, txId);
+        const error = await rejectionOf(
+          store.markRegistered(record.recordId, freshTxId()),
+          RecordAlreadyRegisteredError,
+        );
+        expect(error.code).to.equal('STORE_ALREADY_REGISTERED');
+        expect(error.registrationTxId).to.equal(txId);
+        expect((await store.get(record.recordId))?.registrationTxId).to.equal(txId);
+      });
+
+      it('refuses an unknown record', async function () {
+        const error = await rejectionOf(store.markRegistered(freshId('missing'), freshTxId()), RecordNotFoundError);
+        expect(error.code).to.equal('STORE_RECORD_NOT_FOUND');
+      });
+
+      it('refuses a malformed transaction id', async function () {
+        const record = newRecord();
+        await store.put(record);
+        const error = await rejectionOf(store.markRegistered(record.recordId, 'tx-1'), InvalidStoreInputError);
+        expect(error.field).to.equal('txId');
+        expect((await store.get(record.recordId))?.registered).to.be.false;
+      });
+    });
+
+    describe('listUnregistered', function () {
+      it('lists only unregistered records, oldest first', async function () {
+        const records = [newRecord(), newRecord(), newRecord(), newRecord()];
+        await putAll(store, records);
+        await store.markRegistered(records[1]!.recordId, freshTxId());
+        const page = await store.listUnregistered();
+        expect(page.records.map((r) => r.recordId)).to.deep.equal(
+          [records[0], records[2], records[3]].map((r) => r!.recordId),
+        );
+        expect(page.records.every((r) => !r.registered)).to.be.true;
+        expect(page.nextCursor).to.be.undefined;
+      });
+
+      it('pages through every unregistered record exactly once', async function () {
+        const records = Array.from({ length: 7 }, () => newRecord());
+        await putAll(store, records);
+        const { ids, pages } = await collectPages((cursor) => store.listUnregistered({ limit: 3, cursor }));
+        expect(ids).to.deep.equal(records.map((r) => r.recordId));
+        expect(pages).to.equal(3);
+      });
+
+      it('is empty when everything is registered', async function () {
+        const record = newRecord();
+        await store.put(record);
+        await store.markRegistered(record.recordId, freshTxId());
+        expect((await store.listUnregistered()).records).to.deep.equal([]);
+      });
+    });
+
+    describe('listByPatient', function () {
+      it("returns only that patient's records, oldest first, paged", async function () {
+        const patientId = freshId('pat');
+        const mine = Array.from({ length: 5 }, () => newRecord({ patientId }));
+        const others = [newRecord(), newRecord()];
+        await putAll(store, [mine[0]!, others[0]!, mine[1]!, mine[2]!, others[1]!, mine[3]!, mine[4]!]);
+        const { ids, pages } = await collectPages((cursor) => store.listByPatient(patientId, { limit: 2, cursor }));
+        expect(ids).to.deep.equal(mine.map((r) => r.recordId));
+        expect(pages).to.equal(3);
+      });
+
+      it('returns an empty page for a patient with no records', async function () {
+        const page = await store.listByPatient(freshId('pat'));
+        expect(page.records).to.deep.equal([]);
+        expect(page.nextCursor).to.be.undefined;
+      });
+
+      it('says no next page when the last page is exactly full', async function () {
+        const patientId = freshId('pat');
+        await putAll(store, [newRecord({ patientId }), newRecord({ patientId })]);
+        const page = await store.listByPatient(patientId, { limit: 2 });
+        expect(page.records).to.have.length(2);
+        // A cursor here is allowed but must lead to an empty page; no cursor is better. Both stores give none.
+        expect(page.nextCursor).to.be.undefined;
+      });
+
+      for (const limit of [0, -1, 1.5, MAX_LIST_LIMIT + 1, Number.NaN]) {
+        it(`refuses limit ${limit}`, async function () {
+          const error = await rejectionOf(store.listByPatient(freshId('pat'), { limit }), InvalidStoreInputError);
+          expect(error.field).to.equal('limit');
+        });
+      }
+
+      it('accepts the maximum limit', async function () {
+        const page = await store.listUnregistered({ limit: MAX_LIST_LIMIT });
+        expect(page.records).to.deep.equal([]);
+      });
+
+      for (const cursor of ['', 'abc', '-1', '1e3', '9'.repeat(19)]) {
+        it(`refuses the cursor ${JSON.stringify(cursor)}`, async function () {
+          const error = await rejectionOf(store.listUnregistered({ cursor }), InvalidStoreInputError);
+          expect(error.field).to.equal('cursor');
+        });
+      }
+    });
+
+    describe('lifecycle', function () {
+      it('keeps records and registrations across close and reopen', async function () {
+        const record = newRecord();
+        await store.put(record);
+        const txId = freshTxId();
+        await store.markRegistered(record.recordId, txId);
+        const unregistered = newRecord();
+        await store.put(unregistered);
+        await store.close();
+        store = await location.open();
+        expect((await store.get(record.recordId))?.registrationTxId).to.equal(txId);
+        expect((await store.listUnregistered()).records.map((r) => r.recordId)).to.deep.equal([unregistered.recordId]);
+      });
+
+      it('refuses every call after close', async function () {
+        const record = newRecord();
+        await store.put(record);
+        await store.close();
+        const error = await rejectionOf(store.get(record.recordId), StoreClosedError);
+        expect(error.code).to.equal('STORE_CLOSED');
+        await rejectionOf(store.put(newRecord()), StoreClosedError);
+        await rejectionOf(store.listUnregistered(), StoreClosedError);
+        await store.close(); // closing twice is harmless, so afterEach can always close
+      });
+    });
+  });
+}
