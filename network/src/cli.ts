@@ -1,5 +1,6 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { createConsortium, type NetworkStatus } from './consortium';
+import { seedNetwork } from './seed-network';
 
 /* eslint-disable no-console -- this is the command-line interface: the terminal is its output. */
 
@@ -17,6 +18,16 @@ function printStatus(status: NetworkStatus): void {
     );
   }
   for (const api of status.apis) console.log(`  api       ${api.org.padEnd(20)} ${api.url}`);
+}
+
+/** Commander option parser for a bounded whole number: rejects "12abc", "1e3", "-1" with a message saying why. */
+function wholeNumber(flag: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max}, not "${value}"`);
+    }
+    return Number(value);
+  };
 }
 
 export function buildCli(): Command {
@@ -75,6 +86,20 @@ export function buildCli(): Command {
         else await consortium.startNode(name);
       });
   }
+
+  program
+    .command('seed')
+    .description('register deterministic synthetic patients, clinicians and FHIR records on the running network')
+    .option('--seed <n>', 'random seed (same seed, same data)', wholeNumber('--seed', 0, 2 ** 32 - 1), 42)
+    .option('--patients <n>', 'number of patients', wholeNumber('--patients', 1, 10_000), 10)
+    .option('--clinicians <n>', 'number of clinicians', wholeNumber('--clinicians', 1, 1_000), 4)
+    .option('--records-per-patient <n>', 'records per patient', wholeNumber('--records-per-patient', 1, 100), 5)
+    .action(async (opts: { seed: number; patients: number; clinicians: number; recordsPerPatient: number }) => {
+      const summary = await seedNetwork(createConsortium({ renderer: 'silent' }), opts);
+      console.log(
+        `seeded ${summary.patients} patients, ${summary.clinicians} clinicians and ${summary.records} records (seed ${opts.seed})`,
+      );
+    });
 
   program
     .command('start')

@@ -40,10 +40,10 @@ import {
 } from './nodes';
 import { medrecHome } from './paths';
 import { runningPid } from './processes';
-import { connectGateway } from '../../sdk/src/gateway-connection';
+import { connectGateway, type GatewayConnection } from '../../sdk/src/gateway-connection';
 import type { IdentityServiceOptions } from '../../sdk/src/identity-service';
 import { createMedrecClient } from '../../sdk/src/medrec-client';
-import { ChaincodeError } from '../../sdk/src/errors';
+import { untilDiscoverySettles } from './discovery-retry';
 import {
   buildTopology,
   CHAINCODE_NAME,
@@ -102,6 +102,8 @@ export interface Consortium {
   enrollUser(org: PeerOrgKey, name: string, attributes: Readonly<Record<string, string>>): Promise<EnrolledIdentity>;
   /** Where a client reaches an organisation's peer, and the TLS root to verify it. */
   peerEndpoint(org: PeerOrgKey): PeerEndpoint;
+  /** A gateway connection signing as the organisation's admin (medrec.role=admin). Close it after use. */
+  connectAdmin(org: PeerOrgKey): GatewayConnection;
   /** How to reach an organisation's CA with its bootstrap registrar (for registering users). */
   identityServiceOptions(org: PeerOrgKey): IdentityServiceOptions;
   /** Channel height and current block hash as one organisation's peer sees them. */
@@ -121,23 +123,6 @@ export interface PeerEndpoint {
   readonly tlsRootCertificate: string;
   /** The peer's TLS certificate names "localhost" too; verifying that name avoids TLS SNI with an IP address. */
   readonly tlsServerName: string;
-}
-
-/**
- * Right after peers (re)start, service discovery may briefly know too few peers to satisfy MAJORITY
- * ("no combination of peers can be derived"). Such failures are retried for a minute; a chaincode refusal
- * (ChaincodeError) is definitive and is not.
- */
-async function untilDiscoverySettles<T>(fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (err instanceof ChaincodeError || Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-    }
-  }
 }
 
 export function createConsortium(options: ConsortiumOptions = {}): Consortium {
@@ -355,7 +340,7 @@ class ConsortiumImpl implements Consortium {
    * majority of endorsers; `up` returns only once a real transaction commits, so callers get a usable network.
    */
   async #awaitCommit(progress: (m: string) => void): Promise<void> {
-    const connection = this.#adminConnection('hospital1');
+    const connection = this.connectAdmin('hospital1');
     try {
       const contract = connection.gateway.getNetwork(CHANNEL_NAME).getContract(CHAINCODE_NAME, 'Health');
       const deadline = Date.now() + 180_000;
@@ -379,7 +364,7 @@ class ConsortiumImpl implements Consortium {
     }
   }
 
-  #adminConnection(org: PeerOrgKey): ReturnType<typeof connectGateway> {
+  connectAdmin(org: PeerOrgKey): GatewayConnection {
     const dir = this.layout.identityDir(org, ORG_ADMIN);
     const endpoint = this.peerEndpoint(org);
     return connectGateway({
@@ -396,7 +381,7 @@ class ConsortiumImpl implements Consortium {
 
   /** Idempotent: the chaincode treats the same body as a no-op. The admin's certificate carries medrec.role=admin. */
   async #registerOrganisation(org: PeerOrgKey): Promise<void> {
-    const connection = this.#adminConnection(org);
+    const connection = this.connectAdmin(org);
     try {
       const definition = organisation(this.topology, org);
       await untilDiscoverySettles(() =>
@@ -421,7 +406,7 @@ class ConsortiumImpl implements Consortium {
       type: 'client',
       attributes: { 'medrec.role': 'gatekeeper', 'medrec.id': participantId },
     });
-    const connection = this.#adminConnection(peer.org);
+    const connection = this.connectAdmin(peer.org);
     try {
       await untilDiscoverySettles(() =>
         createMedrecClient(connection.gateway).registerParticipant({

@@ -20,25 +20,24 @@ export type MedrecResource =
 
 export type MedrecResourceType = MedrecResource['resourceType'];
 
-/** Coarse category written on the ledger: says what kind of record exists, never what it contains. */
+/**
+ * Coarse category written on the ledger: says what kind of record exists, never what it contains. The values are
+ * the chaincode's closed category list (chaincode/src/common/schemas.ts), which the ledger enforces.
+ */
 export type RecordCategory =
-  | 'allergy-intolerance'
-  | 'condition'
-  | 'diagnostic-report'
-  | 'document-reference'
-  | 'immunization'
-  | 'medication-request'
-  | 'observation';
+  'allergy' | 'condition' | 'diagnostic-report' | 'note' | 'immunization' | 'medication' | 'laboratory' | 'vital-signs';
 
 const CATEGORY_BY_TYPE: Readonly<Record<MedrecResourceType, RecordCategory>> = {
-  AllergyIntolerance: 'allergy-intolerance',
+  AllergyIntolerance: 'allergy',
   Condition: 'condition',
   DiagnosticReport: 'diagnostic-report',
-  DocumentReference: 'document-reference',
+  DocumentReference: 'note',
   Immunization: 'immunization',
-  MedicationRequest: 'medication-request',
-  Observation: 'observation',
+  MedicationRequest: 'medication',
+  Observation: 'laboratory',
 };
+
+const VITAL_SIGNS_SYSTEM = 'http://terminology.hl7.org/CodeSystem/observation-category';
 
 /**
  * The element that names the patient. R4 calls it `patient` on AllergyIntolerance and Immunization and `subject`
@@ -62,9 +61,28 @@ export function isSupportedResourceType(value: unknown): value is MedrecResource
   return typeof value === 'string' && Object.hasOwn(CATEGORY_BY_TYPE, value);
 }
 
-/** The ledger category of a resource, e.g. 'medication-request' for a MedicationRequest. */
+/**
+ * The ledger category of a resource, e.g. 'medication' for a MedicationRequest; an Observation is 'vital-signs'
+ * when its FHIR category says so, otherwise 'laboratory'.
+ */
 export function recordCategoryOf(resource: Readonly<Pick<MedrecResource, 'resourceType'>>): RecordCategory {
+  if (resource.resourceType === 'Observation' && isVitalSigns(resource)) return 'vital-signs';
   return CATEGORY_BY_TYPE[resource.resourceType];
+}
+
+function isVitalSigns(resource: object): boolean {
+  const categories: unknown = (resource as { category?: unknown }).category;
+  if (!Array.isArray(categories)) return false;
+  return categories.some((concept: unknown) => {
+    const codings: unknown = (concept as { coding?: unknown } | null)?.coding;
+    return (
+      Array.isArray(codings) &&
+      codings.some((c: unknown) => {
+        const coding = c as { system?: unknown; code?: unknown } | null;
+        return coding?.system === VITAL_SIGNS_SYSTEM && coding.code === 'vital-signs';
+      })
+    );
+  });
 }
 
 const PATIENT_REFERENCE_PATTERN = /^Patient\/([A-Za-z0-9\-.]{1,64})$/;

@@ -92,7 +92,7 @@ describe('toRecordContent', function () {
     const resource = exampleOf('Observation', 'pat-7');
     const content = toRecordContent(resource);
     expect(content.patientId).to.equal('pat-7');
-    expect(content.category).to.equal('observation');
+    expect(content.category).to.equal('laboratory');
     expect(content.canonicalJson).to.equal(canonicalJson(resource));
     expect(content.contentHash).to.equal(crypto.createHash('sha256').update(content.canonicalJson).digest('hex'));
     expect(contentHashOfJson(content.canonicalJson)).to.equal(content.contentHash);

@@ -34,11 +34,11 @@ describe('FHIR R4 validation', function () {
   describe('valid resources', function () {
     const expectedCategories: Record<MedrecResource['resourceType'], string> = {
       Condition: 'condition',
-      Observation: 'observation',
-      MedicationRequest: 'medication-request',
-      AllergyIntolerance: 'allergy-intolerance',
+      Observation: 'laboratory',
+      MedicationRequest: 'medication',
+      AllergyIntolerance: 'allergy',
       DiagnosticReport: 'diagnostic-report',
-      DocumentReference: 'document-reference',
+      DocumentReference: 'note',
       Immunization: 'immunization',
     };
 

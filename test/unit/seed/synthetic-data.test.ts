@@ -160,4 +160,4 @@ describe('synthetic data', function () {
   });
 });
 
-const GOLDEN_SEED_42 = '946fa9b418c74d3a1637de3729c69bacb9e28064affc33ca4f6829727bc8117d';
+const GOLDEN_SEED_42 = 'bbd7ba5395ad1e56111288ff3c1848344df854530ce7b05814523e511e5a9af0';
