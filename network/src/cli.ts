@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createConsortium, type NetworkStatus } from './consortium';
+import { adminTokenFile, apiUrl } from './api-process';
 import { seedNetwork } from './seed-network';
 
 /* eslint-disable no-console -- this is the command-line interface: the terminal is its output. */
@@ -109,6 +110,13 @@ export function buildCli(): Command {
       const consortium = createConsortium({ renderer: opts.quiet ? 'silent' : 'default' });
       await consortium.up();
       printStatus(await consortium.status());
+      console.log('\nREST APIs (OpenAPI at /openapi.json, interactive docs at /docs/):');
+      for (const peer of consortium.topology.peers) {
+        console.log(
+          `  ${peer.org.padEnd(10)} ${apiUrl(peer)}   admin token: ${adminTokenFile(consortium.layout, peer)}`,
+        );
+      }
+      console.log('Walkthrough: bash docs/walkthrough.sh   Stop: npm stop (data kept)');
     });
   return program;
 }

@@ -24,6 +24,17 @@ import {
   stopGatekeeper,
 } from './gatekeeper-process';
 import { Layout } from './layout';
+import {
+  apiAdminParticipantId,
+  apiHealthy,
+  apiPid,
+  apiProcessName,
+  apiUrl,
+  ensureAdminToken,
+  startApi,
+  stopApi,
+} from './api-process';
+import { provisionUser } from './user-provisioning';
 import { writeOrgMsp } from './msp';
 import { readState, writeState, type NetworkState } from './network-state';
 import {
@@ -61,7 +72,7 @@ import {
 export interface NodeStatus {
   readonly name: string;
   readonly org: OrgKey;
-  readonly kind: 'ca' | 'orderer' | 'peer' | 'chaincode' | 'gatekeeper';
+  readonly kind: 'ca' | 'orderer' | 'peer' | 'chaincode' | 'gatekeeper' | 'api';
   readonly address: string;
   readonly up: boolean;
   readonly pid?: number;
@@ -269,6 +280,17 @@ class ConsortiumImpl implements Consortium {
             }
           },
         },
+        {
+          title: 'REST APIs (one per organisation; first admin token in MEDREC_HOME/api/<org>/admin.token)',
+          task: async (_ctx, task) => {
+            for (const peer of t.peers) {
+              task.output = apiProcessName(peer);
+              await this.#ensureApiAdmin(peer);
+              await ensureAdminToken(layout, organisation(t, peer.org), peer);
+              await startApi(layout, organisation(t, peer.org), peer);
+            }
+          },
+        },
       ],
       {
         renderer: this.#renderer,
@@ -420,6 +442,20 @@ class ConsortiumImpl implements Consortium {
     }
   }
 
+  /** The API's first administrator: a provisioned user (CA, wallet, participant) with role admin. */
+  async #ensureApiAdmin(peer: PeerNode): Promise<void> {
+    const connection = this.connectAdmin(peer.org);
+    try {
+      await provisionUser(
+        this,
+        { org: peer.org, role: 'admin', participantId: apiAdminParticipantId(peer) },
+        createMedrecClient(connection.gateway),
+      );
+    } finally {
+      connection.close();
+    }
+  }
+
   async #enrollIdentities(bin: FabricBinaries, progress: (m: string) => void): Promise<void> {
     const t = this.topology;
     for (const org of t.organisations) {
@@ -455,6 +491,7 @@ class ConsortiumImpl implements Consortium {
       if (options.purge === true) fs.rmSync(this.layout.home, { recursive: true, force: true });
       return;
     }
+    for (const peer of this.topology.peers) await stopApi(this.layout, peer);
     for (const peer of this.topology.peers) await stopGatekeeper(this.layout, peer);
     for (const peer of this.topology.peers) await stopChaincodeServer(this.layout, peer.org);
     for (const peer of this.topology.peers) await stopNode(this.layout, bin, peer.name, 'peer');
@@ -631,6 +668,12 @@ class ConsortiumImpl implements Consortium {
         };
       }),
       ...t.peers.map(async (node): Promise<NodeStatus> => {
+        const pid = apiPid(layout, node);
+        const up = pid !== undefined && (await apiHealthy(node));
+        const address = `${HOST}:${node.apiPort}`;
+        return { name: apiProcessName(node), org: node.org, kind: 'api', address, up, ...(pid ? { pid } : {}) };
+      }),
+      ...t.peers.map(async (node): Promise<NodeStatus> => {
         const pid = gatekeeperPid(layout, node);
         const up = pid !== undefined && (await gatekeeperHealthy(node));
         const address = `${HOST}:${node.gatekeeperPort}`;
@@ -657,7 +700,7 @@ class ConsortiumImpl implements Consortium {
           }
         : {}),
       nodes,
-      apis: t.peers.map((p) => ({ org: p.org, url: `http://${HOST}:${p.apiPort}` })),
+      apis: t.peers.map((p) => ({ org: p.org, url: apiUrl(p) })),
     };
   }
 }

@@ -1,0 +1,150 @@
+/** API tokens in SQLite: only SHA-256 hashes of the secrets are stored, so a copy of the file grants nothing. */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Role } from '../../../sdk/src/chaincode-types';
+import type { IssuedToken, ResolvedToken, TokenInfo, UserContext, UserDirectory } from '../ports';
+
+export interface SqliteUserDirectoryOptions {
+  /** Database file path (its directory is created), or ':memory:' for a private in-memory database (tests). */
+  readonly path: string;
+  /** Source of createdAt / revokedAt; injectable so tests can pin them. */
+  readonly clock?: () => Date;
+}
+
+export interface SqliteUserDirectory extends UserDirectory {
+  close(): void;
+}
+
+/** Tokens are recognisable in logs, secret scanners and support requests by this prefix. */
+export const TOKEN_PREFIX = 'mrk_';
+const SECRET_BYTES = 32;
+// 32 random bytes are 43 base64url characters.
+const TOKEN_PATTERN = /^mrk_[A-Za-z0-9_-]{43}$/;
+
+interface TokenRow {
+  token_id: string;
+  token_hash: Buffer;
+  org: string;
+  msp_id: string;
+  participant_id: string;
+  enrollment_id: string;
+  role: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS api_tokens (
+    token_id TEXT PRIMARY KEY,
+    token_hash BLOB NOT NULL UNIQUE,
+    org TEXT NOT NULL,
+    msp_id TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    enrollment_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+  CREATE INDEX IF NOT EXISTS api_tokens_by_owner ON api_tokens (msp_id, participant_id, created_at);
+`;
+
+const COLUMNS = 'token_id, token_hash, org, msp_id, participant_id, enrollment_id, role, created_at, revoked_at';
+
+function sha256(text: string): Buffer {
+  return crypto.createHash('sha256').update(text, 'utf8').digest();
+}
+
+function toUser(row: TokenRow): UserContext {
+  return {
+    org: row.org,
+    mspId: row.msp_id,
+    enrollmentId: row.enrollment_id,
+    participantId: row.participant_id,
+    role: row.role as Role,
+  };
+}
+
+function toInfo(row: TokenRow): TokenInfo {
+  return { tokenId: row.token_id, ...toUser(row), createdAt: row.created_at, revokedAt: row.revoked_at };
+}
+
+export function createSqliteUserDirectory(options: Readonly<SqliteUserDirectoryOptions>): SqliteUserDirectory {
+  return new SqliteUserDirectoryImpl(options);
+}
+
+class SqliteUserDirectoryImpl implements SqliteUserDirectory {
+  readonly #db: Database.Database;
+  readonly #clock: () => Date;
+
+  constructor(options: Readonly<SqliteUserDirectoryOptions>) {
+    if (options.path !== ':memory:') fs.mkdirSync(path.dirname(options.path), { recursive: true, mode: 0o700 });
+    this.#db = new Database(options.path);
+    // Hashes are not secrets, but who holds tokens (participant ids, roles) is nobody else's business on this host.
+    if (options.path !== ':memory:') fs.chmodSync(options.path, 0o600);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.exec(SCHEMA);
+    this.#clock = options.clock ?? ((): Date => new Date());
+  }
+
+  issueToken(user: UserContext): Promise<IssuedToken> {
+    const token = TOKEN_PREFIX + crypto.randomBytes(SECRET_BYTES).toString('base64url');
+    const tokenId = `tok_${crypto.randomBytes(12).toString('base64url')}`;
+    const createdAt = this.#clock().toISOString();
+    this.#db
+      .prepare(`INSERT INTO api_tokens (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)`)
+      .run(tokenId, sha256(token), user.org, user.mspId, user.participantId, user.enrollmentId, user.role, createdAt);
+    return Promise.resolve({ tokenId, token, createdAt });
+  }
+
+  resolve(token: string): Promise<ResolvedToken | undefined> {
+    // Malformed input is refused before hashing, so arbitrary header text never reaches the database.
+    if (!TOKEN_PATTERN.test(token)) return Promise.resolve(undefined);
+    const hash = sha256(token);
+    const row = this.#db.prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE token_hash = ?`).get(hash) as
+      TokenRow | undefined;
+    // The lookup is by hash; the constant-time comparison makes the match itself independent of where bytes differ.
+    if (row === undefined || !crypto.timingSafeEqual(row.token_hash, hash) || row.revoked_at !== null) {
+      return Promise.resolve(undefined);
+    }
+    return Promise.resolve({ tokenId: row.token_id, user: toUser(row) });
+  }
+
+  getToken(tokenId: string): Promise<TokenInfo | undefined> {
+    return Promise.resolve(this.#row(tokenId));
+  }
+
+  revokeToken(tokenId: string): Promise<TokenInfo | undefined> {
+    this.#db
+      .prepare('UPDATE api_tokens SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL')
+      .run(this.#clock().toISOString(), tokenId);
+    return Promise.resolve(this.#row(tokenId));
+  }
+
+  revokeTokensOf(owner: Readonly<{ mspId: string; participantId: string }>): Promise<number> {
+    const result = this.#db
+      .prepare('UPDATE api_tokens SET revoked_at = ? WHERE msp_id = ? AND participant_id = ? AND revoked_at IS NULL')
+      .run(this.#clock().toISOString(), owner.mspId, owner.participantId);
+    return Promise.resolve(result.changes);
+  }
+
+  listTokens(owner: Readonly<{ mspId: string; participantId: string }>): Promise<readonly TokenInfo[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT ${COLUMNS} FROM api_tokens WHERE msp_id = ? AND participant_id = ? ORDER BY created_at, token_id`,
+      )
+      .all(owner.mspId, owner.participantId) as TokenRow[];
+    return Promise.resolve(rows.map(toInfo));
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  #row(tokenId: string): TokenInfo | undefined {
+    const row = this.#db.prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE token_id = ?`).get(tokenId) as
+      TokenRow | undefined;
+    return row === undefined ? undefined : toInfo(row);
+  }
+}

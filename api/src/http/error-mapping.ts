@@ -1,0 +1,135 @@
+/** Maps every error the API can meet to a problem: by class and stable code, never by message text. */
+import {
+  ChaincodeError,
+  ContentHashMismatchError,
+  NetworkUnavailableError,
+  TransactionInvalidError,
+  type ChaincodeErrorCode,
+} from '../../../sdk/src/errors';
+import { AccessDeniedError, CustodianError } from '../ports';
+import { ApiProblem, PROBLEMS, type ProblemType } from './problem';
+
+const CHAINCODE_PROBLEMS: Readonly<Record<ChaincodeErrorCode, ProblemType>> = {
+  MEDREC_INVALID_ARGUMENT: PROBLEMS.invalidArgument,
+  MEDREC_FORBIDDEN: PROBLEMS.forbidden,
+  MEDREC_NOT_FOUND: PROBLEMS.notFound,
+  MEDREC_CONFLICT: PROBLEMS.conflict,
+  MEDREC_INTERNAL: PROBLEMS.internal,
+};
+
+const GENERIC_DETAIL = 'The server could not complete the request. Quote the request id when you report it.';
+
+/** Body-parser errors carry an HTTP status and a `type`; they describe the request, so they are safe to show. */
+interface BodyParserError {
+  readonly type: string;
+  readonly status: number;
+}
+
+function isBodyParserError(err: unknown): err is BodyParserError {
+  if (!(err instanceof Error)) return false;
+  const e = err as Partial<BodyParserError>;
+  return typeof e.type === 'string' && typeof e.status === 'number';
+}
+
+function fhirError(err: unknown): { code: string; message: string; issues: unknown } | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const { code, issues } = err as Error & { code?: unknown; issues?: unknown };
+  return typeof code === 'string' && code.startsWith('FHIR_') ? { code, message: err.message, issues } : undefined;
+}
+
+function bodyParserProblem(err: BodyParserError): ApiProblem {
+  if (err.type === 'entity.too.large') {
+    return new ApiProblem(PROBLEMS.tooLarge, 'The request body exceeds the size limit of this server.');
+  }
+  if (err.type === 'entity.parse.failed') {
+    return new ApiProblem(PROBLEMS.malformedJson, 'The request body could not be parsed as JSON.');
+  }
+  if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') {
+    return new ApiProblem(PROBLEMS.unsupportedMediaType, 'Send the body as UTF-8 JSON.');
+  }
+  return new ApiProblem(PROBLEMS.validation, 'The request body could not be read.');
+}
+
+function fhirIssues(issues: unknown): { in: 'body'; path: string; message: string }[] | undefined {
+  if (!Array.isArray(issues)) return undefined;
+  return issues.flatMap((issue: unknown) => {
+    const { path, message } = (issue ?? {}) as { path?: unknown; message?: unknown };
+    return typeof path === 'string' && typeof message === 'string' ? [{ in: 'body' as const, path, message }] : [];
+  });
+}
+
+/** The SDK's ledger errors, or undefined for anything else. */
+function ledgerProblem(err: unknown): { problem: ApiProblem; exposed: boolean } | undefined {
+  if (err instanceof ChaincodeError) {
+    const type = CHAINCODE_PROBLEMS[err.code];
+    const detail = err.code === 'MEDREC_INTERNAL' ? GENERIC_DETAIL : err.message;
+    const extra = { code: err.code, ...(err.transactionId === undefined ? {} : { transactionId: err.transactionId }) };
+    return { problem: new ApiProblem(type, detail, extra), exposed: err.code !== 'MEDREC_INTERNAL' };
+  }
+  if (err instanceof TransactionInvalidError) {
+    return {
+      problem: new ApiProblem(PROBLEMS.transactionInvalid, err.message, {
+        code: err.validationCode,
+        transactionId: err.transactionId ?? '',
+      }),
+      exposed: true,
+    };
+  }
+  if (err instanceof NetworkUnavailableError) {
+    const detail = 'The Fabric network did not answer. Retry later; a write may or may not have been committed.';
+    const extra = {
+      code: 'NETWORK_UNAVAILABLE',
+      headers: { 'retry-after': '5' },
+      ...(err.transactionId === undefined ? {} : { transactionId: err.transactionId }),
+    };
+    return { problem: new ApiProblem(PROBLEMS.unavailable, detail, extra), exposed: false };
+  }
+  return undefined;
+}
+
+/** Errors of the record path: denied tickets, custodians, content hashes and FHIR validation. */
+function custodyProblem(err: unknown): { problem: ApiProblem; exposed: boolean } | undefined {
+  if (err instanceof AccessDeniedError) {
+    return {
+      problem: new ApiProblem(PROBLEMS.accessDenied, err.message, {
+        code: 'ACCESS_DENIED',
+        transactionId: err.ticket.txId,
+      }),
+      exposed: true,
+    };
+  }
+  if (err instanceof ContentHashMismatchError) {
+    return {
+      problem: new ApiProblem(PROBLEMS.badGateway, err.message, { code: 'CONTENT_HASH_MISMATCH' }),
+      exposed: true,
+    };
+  }
+  if (err instanceof CustodianError) {
+    const detail = `The custodian ${err.custodianMsp} did not serve the record. Retry later.`;
+    const extra = {
+      code: 'CUSTODIAN_UNAVAILABLE',
+      ...(err.transactionId === undefined ? {} : { transactionId: err.transactionId }),
+    };
+    return { problem: new ApiProblem(PROBLEMS.badGateway, detail, extra), exposed: false };
+  }
+  const fhir = fhirError(err);
+  if (fhir) {
+    const errors = fhirIssues(fhir.issues);
+    return {
+      problem: new ApiProblem(PROBLEMS.fhirInvalid, fhir.message, { code: fhir.code, ...(errors ? { errors } : {}) }),
+      exposed: true,
+    };
+  }
+  return undefined;
+}
+
+/** Returns the problem for `err`; `exposed` is false when the detail was replaced by a generic one (log the error). */
+export function toProblem(err: unknown): { problem: ApiProblem; exposed: boolean } {
+  if (err instanceof ApiProblem) return { problem: err, exposed: true };
+  const known = ledgerProblem(err) ?? custodyProblem(err);
+  if (known) return known;
+  if (isBodyParserError(err)) return { problem: bodyParserProblem(err), exposed: true };
+  const transactionId = (err as { transactionId?: unknown } | null)?.transactionId;
+  const extra = typeof transactionId === 'string' ? { transactionId } : {};
+  return { problem: new ApiProblem(PROBLEMS.internal, GENERIC_DETAIL, { code: 'INTERNAL', ...extra }), exposed: false };
+}

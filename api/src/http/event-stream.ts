@@ -1,0 +1,61 @@
+/** Server-Sent Events over a ledger subscription, closed when the client goes away. */
+import type { Response } from 'express';
+import type { MedrecEvent } from '../../../sdk/src/event-stream';
+import type { EventSubscription } from '../ports';
+
+export interface EventStreamOptions {
+  readonly heartbeatMs: number;
+  subscribe(onEvent: (event: MedrecEvent) => void): Promise<EventSubscription>;
+}
+
+/** One SSE message; ids are transaction ids, so a reconnecting client can tell where it stopped. */
+export function formatEvent(event: MedrecEvent): string {
+  const data = JSON.stringify({
+    transactionId: event.transactionId,
+    blockNumber: event.blockNumber.toString(),
+    payload: event.payload,
+  });
+  // Event names come from the chaincode; a line break in one would forge a field.
+  const name = event.name.replace(/[\r\n]/g, '');
+  return `event: ${name}\nid: ${event.transactionId.replace(/[\r\n]/g, '')}\ndata: ${data}\n\n`;
+}
+
+const SSE_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  // Tells reverse proxies such as nginx not to buffer the stream.
+  'x-accel-buffering': 'no',
+};
+
+/**
+ * Subscribes first, so a refused or failed subscription still becomes a problem response; only then are the
+ * headers sent. Whichever comes first, client disconnect or subscription, the subscription is always closed.
+ */
+export async function openEventStream(res: Response, options: EventStreamOptions): Promise<void> {
+  const state: { closed: boolean; subscription?: EventSubscription; heartbeat?: NodeJS.Timeout } = { closed: false };
+  // The response's 'close' (not the request's, which fires once the request has been read) marks the disconnect.
+  res.once('close', () => {
+    state.closed = true;
+    if (state.heartbeat !== undefined) clearInterval(state.heartbeat);
+    state.subscription?.close();
+  });
+  // Set before subscribing: an event may arrive, and be written, before the subscription call returns.
+  for (const [name, value] of Object.entries(SSE_HEADERS)) res.setHeader(name, value);
+  try {
+    state.subscription = await options.subscribe((event) => {
+      if (!state.closed) res.write(formatEvent(event));
+    });
+  } catch (err) {
+    if (!res.headersSent) for (const name of Object.keys(SSE_HEADERS)) res.removeHeader(name);
+    throw err;
+  }
+  if (state.closed) {
+    state.subscription.close();
+    return;
+  }
+  res.status(200);
+  res.flushHeaders();
+  res.write(': connected\nretry: 5000\n\n');
+  state.heartbeat = setInterval(() => res.write(': heartbeat\n\n'), options.heartbeatMs);
+  state.heartbeat.unref();
+}

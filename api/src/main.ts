@@ -1,0 +1,50 @@
+import pino from 'pino';
+import { createFileWallet } from '../../sdk/src/wallet';
+import { openRecordStore } from '../../sdk/src/store/open-record-store';
+import { createFabricUserRegistration } from './adapters/fabric-user-registration';
+import { readFabricEnvironment } from './adapters/fabric-environment';
+import { createGatekeeperRecordCustody } from './adapters/gatekeeper-record-custody';
+import { createWalletLedgerGateway } from './adapters/wallet-ledger-gateway';
+import { createSqliteUserDirectory } from './auth/sqlite-user-directory';
+import { readApiConfig } from './config';
+import { REDACTED_PATHS } from './http/request-logging';
+import { createServer } from './server';
+import { startServer } from './start';
+
+/** One organisation's REST API process: configuration from the environment, adapters to Fabric, then listen. */
+async function main(): Promise<void> {
+  const config = readApiConfig(process.env);
+  const fabric = readFabricEnvironment(process.env);
+  const logger = pino({ name: 'medrec-api', level: config.logLevel, redact: { paths: REDACTED_PATHS } });
+  const wallet = await createFileWallet({ directory: fabric.walletDirectory, secret: fabric.walletSecret });
+  const store = await openRecordStore(fabric.store);
+  const users = createSqliteUserDirectory({ path: config.tokenDbPath });
+  const ledger = createWalletLedgerGateway({ wallet, peer: fabric.peer });
+  const app = createServer({
+    options: config,
+    users,
+    ledger,
+    registration: createFabricUserRegistration({ ca: fabric.ca, wallet, ledger }),
+    custody: createGatekeeperRecordCustody({ store, mspId: fabric.mspId, ledger, wallet }),
+    logger,
+  });
+  const running = await startServer(app, { host: config.host, port: config.port });
+  logger.info({ url: running.url, org: config.org }, 'MedRec API listening');
+  const shutdown = (): void => {
+    running
+      .close()
+      .catch(() => undefined)
+      .finally(() => {
+        ledger.close();
+        users.close();
+        store.close().catch(() => undefined);
+      });
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`MedRec API failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

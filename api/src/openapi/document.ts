@@ -1,0 +1,351 @@
+/**
+ * The OpenAPI 3.1 document: the single source of truth of this API. The router registers exactly its operations,
+ * requests are validated against its schemas, and the unit tests check every response against it.
+ */
+import type { JsonSchema, OpenApiDocument, OperationObject, ParameterObject, ResponseObject } from './openapi-types';
+import { ref, schemas } from './schemas';
+
+const JSON_TYPE = 'application/json';
+const PROBLEM_TYPE = 'application/problem+json';
+
+const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$';
+
+function pathParam(name: string, description: string): ParameterObject {
+  return { name, in: 'path', required: true, description, schema: { type: 'string', pattern: ID_PATTERN } };
+}
+
+function query(name: string, schema: JsonSchema, description: string, required = false): ParameterObject {
+  return { name, in: 'query', required, description, schema };
+}
+
+const pageParams: readonly ParameterObject[] = [
+  query('pageSize', { type: 'integer', minimum: 1, maximum: 200, default: 50 }, 'Items per page.'),
+  query('bookmark', { type: 'string', maxLength: 4096 }, 'The bookmark of the previous page; omit for the first.'),
+];
+
+function body(schemaName: string, description: string): NonNullable<OperationObject['requestBody']> {
+  return { required: true, description, content: { [JSON_TYPE]: { schema: ref(schemaName) } } };
+}
+
+function json(description: string, schemaName: string): ResponseObject {
+  return { description, content: { [JSON_TYPE]: { schema: ref(schemaName) } } };
+}
+
+const PROBLEM_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  '400': 'The request is not valid (parameters or body), or the ledger refused an argument.',
+  '401': 'No API token, or a token that is unknown or revoked.',
+  '403': "The caller's role or relationship does not allow this, or the ledger denied access.",
+  '404': 'No such object on the ledger (or in this API).',
+  '409': "The ledger's state does not allow this (e.g. an id reused with a different body).",
+  '413': 'The request body exceeds the size limit.',
+  '415': 'The request body is not UTF-8 JSON.',
+  '422': 'The FHIR resource is not valid FHIR R4 for MedRec.',
+  '429': 'Too many requests for this token; wait for the time in Retry-After.',
+  '500': 'Unexpected failure; the detail is generic, the request id identifies it in the logs.',
+  '502': "The custodian's gatekeeper failed or served content whose hash does not match the ledger.",
+  '503': 'The Fabric network or a dependency is unavailable; retry later.',
+};
+
+function problems(...statuses: readonly string[]): Readonly<Record<string, ResponseObject>> {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem.',
+        content: { [PROBLEM_TYPE]: { schema: ref('Problem') } },
+      },
+    ]),
+  );
+}
+
+/** Every authenticated operation may answer these. */
+const COMMON = ['401', '429', '500', '503'] as const;
+const READ = ['400', '403', '404', '409', ...COMMON] as const;
+const WRITE = ['400', '403', '404', '409', '413', '415', ...COMMON] as const;
+
+const PUBLIC: OperationObject['security'] = [];
+
+export const openApiDocument: OpenApiDocument = {
+  openapi: '3.1.0',
+  jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+  info: {
+    title: 'MedRec REST API',
+    version: '1.0.0',
+    description:
+      'Patient-controlled access to medical records across a hospital consortium on Hyperledger Fabric. Every ' +
+      "request acts as the enrolled user its bearer token belongs to: its transactions are signed with that user's " +
+      'own Fabric identity. Writes answer after the transaction has committed, with its transactionId. Errors are ' +
+      'RFC 9457 problem details.',
+  },
+  tags: [
+    { name: 'identity', description: 'The caller, participants and API tokens.' },
+    { name: 'records', description: 'Record pointers on the ledger and their content at the custodian.' },
+    { name: 'consents', description: "The patient's grants of access." },
+    { name: 'access', description: 'Tickets and break-glass.' },
+    { name: 'patients', description: 'Summary and notifications.' },
+    { name: 'audit', description: 'The audit trail on the ledger.' },
+    { name: 'operations', description: 'Health, metrics and this document.' },
+  ],
+  security: [{ bearerAuth: [] }],
+  paths: {
+    '/healthz': {
+      get: {
+        operationId: 'getHealth',
+        summary: 'Liveness and readiness',
+        tags: ['operations'],
+        security: PUBLIC,
+        responses: {
+          '200': json('The server is up and its dependencies answer.', 'Health'),
+          '503': json('The server is up but a dependency does not answer.', 'Health'),
+        },
+      },
+    },
+    '/openapi.json': {
+      get: {
+        operationId: 'getOpenApiDocument',
+        summary: 'This document',
+        tags: ['operations'],
+        security: PUBLIC,
+        responses: { '200': { description: 'OpenAPI 3.1', content: { [JSON_TYPE]: { schema: { type: 'object' } } } } },
+      },
+    },
+    '/metrics': {
+      get: {
+        operationId: 'getMetrics',
+        summary: 'Prometheus metrics',
+        tags: ['operations'],
+        security: PUBLIC,
+        responses: {
+          '200': {
+            description: 'Prometheus text exposition format',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    '/v1/me': {
+      get: {
+        operationId: 'getMe',
+        summary: 'The caller: the enrolled user of the token, and its participant on the ledger',
+        tags: ['identity'],
+        responses: { '200': json('The caller', 'Me'), ...problems(...COMMON) },
+      },
+    },
+    '/v1/participants': {
+      post: {
+        operationId: 'registerParticipant',
+        summary: "Register a user at the caller's organisation (registrar or admin)",
+        description:
+          "Registers the user at the organisation's Fabric CA (attributes medrec.role and medrec.id), enrolls it, " +
+          'registers the participant on the ledger as the caller, and issues its first API token. The token is ' +
+          'returned once and is not stored in plain text. Registrars may register any role except admin and registrar.',
+        tags: ['identity'],
+        requestBody: body('ParticipantRegistration', 'Who to register'),
+        responses: { '201': json('Registered', 'ParticipantRegistered'), ...problems(...WRITE) },
+      },
+    },
+    '/v1/participants/{participantId}': {
+      get: {
+        operationId: 'getParticipant',
+        summary: 'A participant on the ledger',
+        tags: ['identity'],
+        parameters: [pathParam('participantId', 'Participant id')],
+        responses: { '200': json('The participant', 'Participant'), ...problems(...READ) },
+      },
+      delete: {
+        operationId: 'deactivateParticipant',
+        summary: "Deactivate a participant (registrar or admin of its organisation) and revoke this server's tokens",
+        tags: ['identity'],
+        parameters: [pathParam('participantId', 'Participant id')],
+        responses: { '200': json('Deactivated', 'ParticipantDeactivated'), ...problems(...WRITE) },
+      },
+    },
+    '/v1/participants/{participantId}/tokens': {
+      get: {
+        operationId: 'listParticipantTokens',
+        summary: "A participant's API tokens at this server (the participant, or an admin of its organisation)",
+        tags: ['identity'],
+        parameters: [pathParam('participantId', 'Participant id')],
+        responses: { '200': json('Tokens, without their secrets', 'TokenList'), ...problems(...READ) },
+      },
+    },
+    '/v1/tokens/{tokenId}': {
+      delete: {
+        operationId: 'revokeToken',
+        summary: "Revoke an API token (its owner, or an admin of the owner's organisation)",
+        tags: ['identity'],
+        parameters: [pathParam('tokenId', 'Token id (not the token itself)')],
+        responses: { '200': json('Revoked (revoking again is a no-op)', 'TokenInfo'), ...problems(...READ) },
+      },
+    },
+    '/v1/patients/{patientId}/records': {
+      post: {
+        operationId: 'createRecord',
+        summary: "Store a FHIR resource at this organisation's gatekeeper and register it on the ledger (clinician)",
+        tags: ['records'],
+        parameters: [pathParam('patientId', 'Patient participant id')],
+        requestBody: body('FhirResource', 'One FHIR R4 resource about the patient'),
+        responses: { '201': json('Stored and registered', 'RecordRegistered'), ...problems(...WRITE, '422', '502') },
+      },
+      get: {
+        operationId: 'listRecords',
+        summary: "The patient's record pointers on the ledger",
+        tags: ['records'],
+        parameters: [
+          pathParam('patientId', 'Patient participant id'),
+          query('custodianMsp', { type: 'string', pattern: ID_PATTERN }, 'Only records held by this organisation.'),
+          ...pageParams,
+        ],
+        responses: { '200': json('One page', 'RecordPage'), ...problems(...READ) },
+      },
+    },
+    '/v1/records/{recordId}': {
+      get: {
+        operationId: 'getRecordContent',
+        summary: 'The content of a record, from its custodian, checked against the ledger',
+        description:
+          'Requests an access ticket by a transaction (recorded on the ledger, also when denied), fetches the ' +
+          "content from the custodian's gatekeeper with proof of possession, and checks its hash against the ledger.",
+        tags: ['records'],
+        parameters: [
+          pathParam('recordId', 'Record id'),
+          query('purpose', ref('PurposeOfUse'), 'Purpose of use (HL7 v3).', true),
+          query(
+            'ticketId',
+            { type: 'string', pattern: ID_PATTERN },
+            'Use this permit already issued to the caller (e.g. a break-glass ticket) instead of requesting one.',
+          ),
+        ],
+        responses: { '200': json('The content', 'RecordContent'), ...problems(...READ, '502') },
+      },
+    },
+    '/v1/records/{recordId}/break-glass': {
+      post: {
+        operationId: 'breakGlass',
+        summary: 'Emergency access to a record without consent, time-boxed and flagged for review (clinician)',
+        tags: ['access'],
+        parameters: [pathParam('recordId', 'Record id')],
+        requestBody: body('BreakGlassRequest', 'Coded justification and duration'),
+        responses: { '201': json('The break-glass ticket', 'TicketIssued'), ...problems(...WRITE) },
+      },
+    },
+    '/v1/break-glass': {
+      get: {
+        operationId: 'listBreakGlass',
+        summary: 'Break-glass tickets by review status (compliance)',
+        tags: ['access'],
+        parameters: [
+          query(
+            'reviewStatus',
+            { type: 'string', enum: ['pending', 'justified', 'unjustified'] },
+            'Only tickets with this status.',
+          ),
+          ...pageParams,
+        ],
+        responses: { '200': json('One page', 'TicketPage'), ...problems(...READ) },
+      },
+    },
+    '/v1/break-glass/{ticketId}/review': {
+      post: {
+        operationId: 'reviewBreakGlass',
+        summary: 'Review a break-glass access (compliance)',
+        tags: ['access'],
+        parameters: [pathParam('ticketId', 'Break-glass ticket id')],
+        requestBody: body('BreakGlassReview', 'Outcome'),
+        responses: { '200': json('The reviewed ticket', 'TicketIssued'), ...problems(...WRITE) },
+      },
+    },
+    '/v1/tickets/{ticketId}': {
+      get: {
+        operationId: 'getTicket',
+        summary: 'An access ticket',
+        tags: ['access'],
+        parameters: [pathParam('ticketId', 'Ticket id (the transaction id that issued it)')],
+        responses: { '200': json('The ticket', 'Ticket'), ...problems(...READ) },
+      },
+    },
+    '/v1/patients/{patientId}/consents': {
+      post: {
+        operationId: 'grantConsent',
+        summary: 'Grant consent (the patient, or a delegate)',
+        tags: ['consents'],
+        parameters: [pathParam('patientId', 'Patient participant id')],
+        requestBody: body('ConsentRequest', 'The grant'),
+        responses: { '201': json('Granted', 'ConsentResult'), ...problems(...WRITE) },
+      },
+      get: {
+        operationId: 'listConsents',
+        summary: "The patient's consents",
+        tags: ['consents'],
+        parameters: [pathParam('patientId', 'Patient participant id'), ...pageParams],
+        responses: { '200': json('One page', 'ConsentPage'), ...problems(...READ) },
+      },
+    },
+    '/v1/consents/{consentId}': {
+      get: {
+        operationId: 'getConsent',
+        summary: 'A consent',
+        tags: ['consents'],
+        parameters: [pathParam('consentId', 'Consent id')],
+        responses: { '200': json('The consent', 'Consent'), ...problems(...READ) },
+      },
+      delete: {
+        operationId: 'revokeConsent',
+        summary: 'Revoke a consent (the patient, or a delegate)',
+        tags: ['consents'],
+        parameters: [pathParam('consentId', 'Consent id')],
+        responses: { '200': json('Revoked', 'ConsentResult'), ...problems(...WRITE) },
+      },
+    },
+    '/v1/patients/{patientId}/summary': {
+      get: {
+        operationId: 'getPatientSummary',
+        summary: "The patient's relationships with custodians and unseen notifications",
+        tags: ['patients'],
+        parameters: [pathParam('patientId', 'Patient participant id')],
+        responses: { '200': json('The summary', 'PatientSummary'), ...problems(...READ) },
+      },
+    },
+    '/v1/patients/{patientId}/notifications': {
+      get: {
+        operationId: 'streamNotifications',
+        summary: "Server-Sent Events: the patient's ledger events as they commit",
+        description:
+          'Each event has `event:` the chaincode event name (e.g. RecordRegistered), `id:` the transaction id and ' +
+          '`data:` JSON {transactionId, blockNumber, payload}. Comment lines are sent as heartbeats.',
+        tags: ['patients'],
+        parameters: [pathParam('patientId', 'Patient participant id')],
+        responses: {
+          '200': { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+          ...problems(...READ),
+        },
+      },
+    },
+    '/v1/audit/events': {
+      get: {
+        operationId: 'listAuditEvents',
+        summary: 'Audit events by patient or by actor, in time order',
+        description: 'Give exactly one of patientId and actorId. The window is [from, to).',
+        tags: ['audit'],
+        parameters: [
+          query('patientId', { type: 'string', pattern: ID_PATTERN }, 'Events about this patient.'),
+          query('actorId', { type: 'string', pattern: ID_PATTERN }, 'Events caused by this participant.'),
+          query('from', { type: 'string', format: 'date-time' }, 'Inclusive start (UTC ISO 8601).'),
+          query('to', { type: 'string', format: 'date-time' }, 'Exclusive end (UTC ISO 8601).'),
+          ...pageParams,
+        ],
+        responses: { '200': json('One page', 'AuditPage'), ...problems(...READ) },
+      },
+    },
+  },
+  components: {
+    schemas,
+    securitySchemes: {
+      bearerAuth: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'An API token (mrk_…) issued when the user was registered.',
+      },
+    },
+  },
+};

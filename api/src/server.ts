@@ -1,0 +1,104 @@
+/** createServer(): the Express application, wired from ports; nothing here knows about Fabric or the network. */
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import pino, { type Logger } from 'pino';
+import { createAuthenticate } from './auth/authenticate';
+import type { ApiConfig } from './config';
+import { createDocsRouter } from './http/docs-page';
+import { createErrorHandler, createNotFoundHandler } from './http/error-handler';
+import { createHttpMetrics } from './http/metrics';
+import { createOperationRouter } from './http/operation-router';
+import { createAuthFailureRateLimit, createTokenRateLimit } from './http/rate-limits';
+import { REDACTED_PATHS, createRequestLogging } from './http/request-logging';
+import { openApiDocument } from './openapi/document';
+import { createRequestValidatorFactory } from './openapi/request-validator';
+import type { LedgerGateway, ReadinessProbe, RecordCustody, UserDirectory, UserRegistration } from './ports';
+import { consentRoutes } from './routes/consent-routes';
+import { identityRoutes } from './routes/identity-routes';
+import { operationsRoutes } from './routes/operations-routes';
+import { patientRoutes } from './routes/patient-routes';
+import { recordRoutes } from './routes/record-routes';
+import { createConsentUseCases } from './use-cases/consents';
+import { createIdentityUseCases } from './use-cases/identity';
+import { createPatientUseCases } from './use-cases/patients';
+import { createRecordUseCases } from './use-cases/records';
+
+/** The parts of ApiConfig the HTTP application uses (host, port and token database belong to the launcher). */
+export type ServerOptions = Pick<ApiConfig, 'rateLimit' | 'corsOrigins' | 'bodyLimit' | 'sseHeartbeatMs' | 'logLevel'>;
+
+export interface ServerDependencies {
+  readonly options: ServerOptions;
+  readonly users: UserDirectory;
+  readonly ledger: LedgerGateway;
+  readonly registration: UserRegistration;
+  readonly custody: RecordCustody;
+  /** /healthz answers 503 while any check fails. */
+  readonly readiness?: ReadinessProbe;
+  /** Defaults to JSON lines on stdout at options.logLevel. */
+  readonly logger?: Logger;
+}
+
+export function createServer(deps: Readonly<ServerDependencies>): Express {
+  const { options } = deps;
+  const logger =
+    deps.logger ?? pino({ name: 'medrec-api', level: options.logLevel, redact: { paths: REDACTED_PATHS } });
+  const metrics = createHttpMetrics();
+  const app = express();
+  app.disable('x-powered-by');
+  // Route params are matched case-sensitively and "/a/" is not "/a": ids are exact.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
+  app.set('query parser', 'simple');
+
+  app.use(metrics.middleware);
+  app.use(createRequestLogging(logger));
+  // The API serves plain HTTP next to its peer (TLS is a proxy's job); upgrading the docs page's own script
+  // requests to https would break it there.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  if (options.corsOrigins.length > 0) {
+    app.use(
+      cors({
+        origin: [...options.corsOrigins],
+        methods: ['GET', 'POST', 'DELETE'],
+        allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+        exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit', 'ratelimit-policy'],
+        maxAge: 600,
+      }),
+    );
+  }
+  // FHIR clients send application/fhir+json; any +json type is parsed as JSON.
+  app.use(express.json({ limit: options.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(createDocsRouter());
+
+  const validators = createRequestValidatorFactory(openApiDocument);
+  const identity = createIdentityUseCases(deps);
+  const records = createRecordUseCases(deps);
+  const consents = createConsentUseCases(deps);
+  const patients = createPatientUseCases(deps);
+  app.use(
+    createOperationRouter({
+      document: openApiDocument,
+      validators,
+      publicHandlers: operationsRoutes({
+        document: openApiDocument,
+        metrics: metrics.registry,
+        readiness: deps.readiness,
+      }),
+      handlers: {
+        ...identityRoutes(identity),
+        ...recordRoutes(records),
+        ...consentRoutes(consents),
+        ...patientRoutes(patients, { heartbeatMs: options.sseHeartbeatMs }),
+      },
+      secured: [
+        createAuthFailureRateLimit(options.rateLimit),
+        createAuthenticate(deps.users),
+        createTokenRateLimit(options.rateLimit),
+      ],
+    }),
+  );
+  app.use(createNotFoundHandler());
+  app.use(createErrorHandler());
+  return app;
+}

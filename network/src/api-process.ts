@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createSqliteUserDirectory } from '../../api/src/auth/sqlite-user-directory';
+import type { Layout } from './layout';
+import { REPO_ROOT } from './paths';
+import { runningPid, startProcess, stopProcess, waitFor } from './processes';
+import { HOST, type Organisation, type PeerNode } from './topology';
+import { gatekeeperSqliteFile } from './gatekeeper-process';
+import { walletDirectory, walletSecret } from './wallet-secret';
+
+const ENTRY = path.join(REPO_ROOT, 'dist', 'api', 'src', 'main.js');
+
+export function apiProcessName(peer: PeerNode): string {
+  return `api.${peer.org}`;
+}
+
+export function apiUrl(peer: PeerNode): string {
+  return `http://${HOST}:${peer.apiPort}`;
+}
+
+export function apiAdminParticipantId(peer: PeerNode): string {
+  return `${peer.org}-api-admin`;
+}
+
+function apiDir(layout: Layout, peer: PeerNode): string {
+  return path.join(layout.home, 'api', peer.org);
+}
+
+export function tokenDbFile(layout: Layout, peer: PeerNode): string {
+  return path.join(apiDir(layout, peer), 'tokens.sqlite');
+}
+
+/** Where the organisation's first admin API token is written (mode 0600) for the operator to pick up. */
+export function adminTokenFile(layout: Layout, peer: PeerNode): string {
+  return path.join(apiDir(layout, peer), 'admin.token');
+}
+
+export async function apiHealthy(peer: PeerNode): Promise<boolean> {
+  try {
+    return (await fetch(`${apiUrl(peer)}/healthz`, { signal: AbortSignal.timeout(2000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Issues the organisation's first admin token (for the provisioned `<org>-api-admin` user) once, into a 0600 file.
+ * Later tokens are issued through the API itself (POST /v1/participants) or `medrec user register`.
+ */
+export async function ensureAdminToken(layout: Layout, org: Organisation, peer: PeerNode): Promise<void> {
+  const file = adminTokenFile(layout, peer);
+  if (fs.existsSync(file)) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const users = createSqliteUserDirectory({ path: tokenDbFile(layout, peer) });
+  try {
+    const participantId = apiAdminParticipantId(peer);
+    const issued = await users.issueToken({
+      org: peer.org,
+      mspId: org.mspId,
+      enrollmentId: participantId,
+      participantId,
+      role: 'admin',
+    });
+    fs.writeFileSync(file, `${issued.token}\n`, { mode: 0o600 });
+  } finally {
+    users.close();
+  }
+}
+
+export async function startApi(layout: Layout, org: Organisation, peer: PeerNode): Promise<void> {
+  const name = apiProcessName(peer);
+  if (runningPid(layout, name, ENTRY) !== undefined) return;
+  const caMsp = path.join(layout.caAdminHome(peer.org), 'msp');
+  startProcess(layout, {
+    name,
+    command: process.execPath,
+    args: [ENTRY],
+    env: {
+      PATH: process.env.PATH,
+      MEDREC_HOME: layout.home,
+      MEDREC_ORG: peer.org,
+      MEDREC_MSP_ID: org.mspId,
+      MEDREC_API_HOST: HOST,
+      MEDREC_API_PORT: String(peer.apiPort),
+      MEDREC_API_TOKEN_DB: tokenDbFile(layout, peer),
+      MEDREC_PEER_ADDRESS: `${HOST}:${peer.port}`,
+      MEDREC_PEER_TLS_ROOT_FILE: layout.caCert(peer.org),
+      MEDREC_CA_URL: `https://${HOST}:${org.ca.port}`,
+      MEDREC_CA_NAME: `ca-${peer.org}`,
+      MEDREC_CA_TLS_ROOT_FILE: layout.caCert(peer.org),
+      MEDREC_CA_REGISTRAR_ID: 'admin',
+      MEDREC_CA_REGISTRAR_MSP_DIR: caMsp,
+      MEDREC_WALLET_DIR: walletDirectory(layout, peer.org),
+      MEDREC_WALLET_SECRET: walletSecret(layout),
+      MEDREC_GATEKEEPER_SQLITE_FILE: gatekeeperSqliteFile(layout, peer),
+      ...(process.env.MEDREC_GATEKEEPER_DATABASE_URL
+        ? { MEDREC_GATEKEEPER_DATABASE_URL: process.env.MEDREC_GATEKEEPER_DATABASE_URL }
+        : {}),
+      ...(process.env.MEDREC_API_CORS_ORIGINS ? { MEDREC_API_CORS_ORIGINS: process.env.MEDREC_API_CORS_ORIGINS } : {}),
+    },
+  });
+  await waitFor(`REST API of ${peer.org}`, () => apiHealthy(peer), 60_000, `see ${layout.logFile(name)}`);
+}
+
+export function stopApi(layout: Layout, peer: PeerNode): Promise<boolean> {
+  return stopProcess(layout, apiProcessName(peer), ENTRY);
+}
+
+export function apiPid(layout: Layout, peer: PeerNode): number | undefined {
+  return runningPid(layout, apiProcessName(peer), ENTRY);
+}

@@ -1,0 +1,338 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import request from 'supertest';
+import { adminTokenFile, apiUrl } from '../../network/src/api-process';
+import { REPO_ROOT } from '../../network/src/paths';
+import { peerOf, type PeerOrgKey } from '../../network/src/topology';
+import { send } from '../unit/api/support/conformance';
+import { consortium, freshId } from './support/shared-network';
+
+const run = promisify(execFile);
+
+function api(org: PeerOrgKey): ReturnType<typeof request> {
+  return request(apiUrl(peerOf(consortium().topology, org)));
+}
+
+function adminToken(org: PeerOrgKey): string {
+  return fs.readFileSync(adminTokenFile(consortium().layout, peerOf(consortium().topology, org)), 'utf8').trim();
+}
+
+const bearer = (token: string): [string, string] => ['authorization', `Bearer ${token}`];
+
+interface Registered {
+  readonly participantId: string;
+  readonly token: string;
+  readonly tokenId: string;
+}
+
+async function register(org: PeerOrgKey, role: string): Promise<Registered> {
+  const participantId = freshId(role.slice(0, 4));
+  const res = await send(
+    api(org)
+      .post('/v1/participants')
+      .set(...bearer(adminToken(org)))
+      .send({ role, participantId }),
+  );
+  expect(res.status, JSON.stringify(res.body)).to.equal(201);
+  const body = res.body as { token: { token: string; tokenId: string } };
+  return { participantId, token: body.token.token, tokenId: body.token.tokenId };
+}
+
+function condition(patientId: string): Record<string, unknown> {
+  return {
+    resourceType: 'Condition',
+    clinicalStatus: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+    },
+    code: {
+      coding: [
+        { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'I10', display: 'Essential (primary) hypertension' },
+      ],
+    },
+    subject: { reference: `Patient/${patientId}` },
+  };
+}
+
+describe('REST API on the real network', function () {
+  let patient: Registered;
+  let doc1: Registered;
+  let doc2: Registered;
+  let compliance: Registered;
+  let recordId: string;
+
+  before(async function () {
+    patient = await register('hospital1', 'patient');
+    doc1 = await register('hospital1', 'clinician');
+    doc2 = await register('hospital2', 'clinician');
+    compliance = await register('hospital1', 'compliance');
+    const res = await send(
+      api('hospital1')
+        .post(`/v1/patients/${patient.participantId}/records`)
+        .set(...bearer(doc1.token))
+        .send(condition(patient.participantId)),
+    );
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    recordId = (res.body as { record: { recordId: string } }).record.recordId;
+  });
+
+  it("runs the README's curl walkthrough as written", async function () {
+    const { stdout } = await run('bash', [path.join(REPO_ROOT, 'docs', 'walkthrough.sh')], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        MEDREC_HOME: consortium().layout.home,
+        MEDREC_PORT_BASE: String(consortium().topology.portBase),
+      },
+    });
+    expect(stdout).to.contain('"code": "E11.9"');
+    expect(stdout).to.contain('HTTP 403');
+    expect(stdout).to.match(/"type":"AccessDecided".*"outcome":"deny"/);
+  });
+
+  it('answers /v1/me as the token’s own enrolled user, as the ledger sees it', async function () {
+    const res = await send(
+      api('hospital1')
+        .get('/v1/me')
+        .set(...bearer(doc1.token)),
+    );
+    expect(res.status).to.equal(200);
+    expect(res.body).to.include({
+      participantId: doc1.participantId,
+      role: 'clinician',
+      mspId: 'Hospital1MSP',
+      registered: true,
+    });
+  });
+
+  it('refuses a missing, unknown or revoked token with 401 problem+json', async function () {
+    expect((await send(api('hospital1').get('/v1/me'))).status).to.equal(401);
+    expect(
+      (
+        await send(
+          api('hospital1')
+            .get('/v1/me')
+            .set(...bearer(`mrk_${'A'.repeat(43)}`)),
+        )
+      ).status,
+    ).to.equal(401);
+    const leaver = await register('hospital1', 'clinician');
+    const revoke = await send(
+      api('hospital1')
+        .delete(`/v1/tokens/${leaver.tokenId}`)
+        .set(...bearer(adminToken('hospital1'))),
+    );
+    expect(revoke.status).to.equal(200);
+    const after = await send(
+      api('hospital1')
+        .get('/v1/me')
+        .set(...bearer(leaver.token)),
+    );
+    expect(after.status).to.equal(401);
+    expect(after.headers['content-type']).to.match(/^application\/problem\+json/);
+  });
+
+  it('refuses a role that may not act with 403, and bad input with 400 naming the field', async function () {
+    const forbidden = await send(
+      api('hospital1')
+        .post('/v1/participants')
+        .set(...bearer(doc1.token))
+        .send({ role: 'patient', participantId: freshId('p') }),
+    );
+    expect(forbidden.status).to.equal(403);
+    const invalid = await send(
+      api('hospital1')
+        .post('/v1/participants')
+        .set(...bearer(adminToken('hospital1')))
+        .send({ role: 'patient', participantId: freshId('p'), favouriteColour: 'blue' }),
+    );
+    expect(invalid.status).to.equal(400);
+    expect(JSON.stringify(invalid.body)).to.contain('favouriteColour');
+  });
+
+  it('reports conflicts (409) and missing things (404)', async function () {
+    const again = await send(
+      api('hospital1')
+        .post('/v1/participants')
+        .set(...bearer(adminToken('hospital1')))
+        .send({ role: 'patient', participantId: patient.participantId }),
+    );
+    expect(again.status).to.equal(409);
+    expect(
+      (
+        await send(
+          api('hospital1')
+            .get(`/v1/participants/${freshId('ghost')}`)
+            .set(...bearer(doc1.token)),
+        )
+      ).status,
+    ).to.equal(404);
+    expect(
+      (
+        await send(
+          api('hospital1')
+            .get(`/v1/consents/${freshId('nope')}`)
+            .set(...bearer(patient.token)),
+        )
+      ).status,
+    ).to.equal(404);
+  });
+
+  it('rejects a record that is not valid FHIR with 422 listing the problems', async function () {
+    const res = await send(
+      api('hospital1')
+        .post(`/v1/patients/${patient.participantId}/records`)
+        .set(...bearer(doc1.token))
+        .send({ resourceType: 'Condition', subject: { reference: `Patient/${patient.participantId}` } }),
+    );
+    expect(res.status).to.equal(422);
+    expect(JSON.stringify(res.body)).to.contain('Condition');
+  });
+
+  it('lists record pointers from the ledger and grants, reads and lists consents', async function () {
+    const records = await send(
+      api('hospital1')
+        .get(`/v1/patients/${patient.participantId}/records`)
+        .set(...bearer(patient.token)),
+    );
+    expect(records.status).to.equal(200);
+    expect((records.body as { items: { recordId: string }[] }).items.map((r) => r.recordId)).to.include(recordId);
+    const now = Date.now();
+    const granted = await send(
+      api('hospital1')
+        .post(`/v1/patients/${patient.participantId}/consents`)
+        .set(...bearer(patient.token))
+        .send({
+          grantee: { kind: 'role', role: 'clinician', mspId: 'Hospital2MSP' },
+          scope: { custodians: ['Hospital1MSP'] },
+          purposes: ['TREAT'],
+          period: {
+            notBefore: new Date(now - 60_000).toISOString(),
+            notAfter: new Date(now + 3_600_000).toISOString(),
+          },
+        }),
+    );
+    expect(granted.status).to.equal(201);
+    const consentId = (granted.body as { consent: { consentId: string } }).consent.consentId;
+    expect(
+      (
+        await send(
+          api('hospital1')
+            .get(`/v1/consents/${consentId}`)
+            .set(...bearer(patient.token)),
+        )
+      ).status,
+    ).to.equal(200);
+    const list = await send(
+      api('hospital1')
+        .get(`/v1/patients/${patient.participantId}/consents`)
+        .set(...bearer(patient.token)),
+    );
+    expect((list.body as { items: { consentId: string }[] }).items.map((c) => c.consentId)).to.include(consentId);
+    const summary = await send(
+      api('hospital1')
+        .get(`/v1/patients/${patient.participantId}/summary`)
+        .set(...bearer(patient.token)),
+    );
+    expect(summary.status).to.equal(200);
+    expect((summary.body as { relationships: unknown[] }).relationships).to.have.length.above(0);
+  });
+
+  it('break-glass: a time-boxed ticket, redeemed for the content, then reviewed by compliance', async function () {
+    const glass = await send(
+      api('hospital2')
+        .post(`/v1/records/${recordId}/break-glass`)
+        .set(...bearer(doc2.token))
+        .send({ reason: 'patient-unconscious', durationMinutes: 30 }),
+    );
+    expect(glass.status, JSON.stringify(glass.body)).to.equal(201);
+    const ticketId = (glass.body as { ticket: { ticketId: string } }).ticket.ticketId;
+    const content = await send(
+      api('hospital2')
+        .get(`/v1/records/${recordId}`)
+        .query({ purpose: 'ETREAT', ticketId })
+        .set(...bearer(doc2.token)),
+    );
+    expect(content.status, JSON.stringify(content.body)).to.equal(200);
+    expect((content.body as { resource: { resourceType: string } }).resource.resourceType).to.equal('Condition');
+    const pending = await send(
+      api('hospital1')
+        .get('/v1/break-glass')
+        .query({ reviewStatus: 'pending' })
+        .set(...bearer(compliance.token)),
+    );
+    expect(pending.status).to.equal(200);
+    const review = await send(
+      api('hospital1')
+        .post(`/v1/break-glass/${ticketId}/review`)
+        .set(...bearer(compliance.token))
+        .send({ outcome: 'justified' }),
+    );
+    expect(review.status, JSON.stringify(review.body)).to.equal(200);
+    const ticket = await send(
+      api('hospital2')
+        .get(`/v1/tickets/${ticketId}`)
+        .set(...bearer(doc2.token)),
+    );
+    expect((ticket.body as { breakGlass: { reviewStatus: string } }).breakGlass.reviewStatus).to.equal('justified');
+  });
+
+  it('pages the audit trail for compliance', async function () {
+    const page = await send(
+      api('hospital1')
+        .get('/v1/audit/events')
+        .query({ patientId: patient.participantId, pageSize: 2 })
+        .set(...bearer(compliance.token)),
+    );
+    expect(page.status).to.equal(200);
+    const body = page.body as { items: unknown[]; bookmark: string };
+    expect(body.items).to.have.length(2);
+    expect(body.bookmark).to.not.equal('');
+  });
+
+  it('streams the patient’s notifications as Server-Sent Events', async function () {
+    const abort = new AbortController();
+    const response = await fetch(
+      `${apiUrl(peerOf(consortium().topology, 'hospital1'))}/v1/patients/${patient.participantId}/notifications`,
+      {
+        headers: { authorization: `Bearer ${patient.token}` },
+        signal: abort.signal,
+      },
+    );
+    expect(response.status).to.equal(200);
+    expect(response.headers.get('content-type')).to.match(/^text\/event-stream/);
+    const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader();
+    if (!reader) throw new Error('no event stream body');
+    const decoder = new TextDecoder();
+    let received = '';
+    try {
+      const created = await send(
+        api('hospital1')
+          .post(`/v1/patients/${patient.participantId}/records`)
+          .set(...bearer(doc1.token))
+          .send(condition(patient.participantId)),
+      );
+      const txId = (created.body as { transactionId: string }).transactionId;
+      const deadline = Date.now() + 30_000;
+      while (!received.includes(txId) && Date.now() < deadline) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        received += decoder.decode(chunk.value);
+      }
+      expect(received).to.contain(txId);
+    } finally {
+      abort.abort();
+    }
+  });
+
+  it('serves health, metrics, the OpenAPI document and its documentation page', async function () {
+    expect((await send(api('research').get('/healthz'))).status).to.equal(200);
+    const metrics = await send(api('research').get('/metrics'));
+    expect(metrics.text).to.contain('http_request');
+    const doc = await send(api('research').get('/openapi.json'));
+    expect((doc.body as { openapi: string }).openapi).to.match(/^3\.1/);
+    expect((await api('research').get('/docs/')).status).to.be.oneOf([200, 301]);
+  });
+});

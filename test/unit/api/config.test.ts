@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { expect } from 'chai';
+import { ConfigError, readApiConfig } from '../../../api/src/config';
+
+describe('api: configuration', () => {
+  it('applies defaults for everything but the organisation', () => {
+    const config = readApiConfig({ MEDREC_ORG: 'hospital1', MEDREC_HOME: '/var/medrec' });
+    expect(config).to.deep.equal({
+      host: '127.0.0.1',
+      port: 8080,
+      org: 'hospital1',
+      tokenDbPath: path.join('/var/medrec', 'api', 'hospital1', 'tokens.sqlite'),
+      rateLimit: { windowMs: 60_000, perToken: 600, authFailuresPerIp: 30 },
+      corsOrigins: [],
+      bodyLimit: '1mb',
+      logLevel: 'info',
+      sseHeartbeatMs: 15_000,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = readApiConfig({
+      MEDREC_ORG: 'hospital2',
+      MEDREC_API_HOST: '0.0.0.0',
+      MEDREC_API_PORT: '9001',
+      MEDREC_API_TOKEN_DB: ':memory:',
+      MEDREC_API_RATE_WINDOW_MS: '1000',
+      MEDREC_API_RATE_LIMIT: '5',
+      MEDREC_API_AUTH_FAILURE_LIMIT: '2',
+      MEDREC_API_CORS_ORIGINS: 'https://console.example.org, http://localhost:3000',
+      MEDREC_API_BODY_LIMIT: '512kb',
+      MEDREC_API_LOG_LEVEL: 'warn',
+      MEDREC_API_SSE_HEARTBEAT_MS: '5000',
+    });
+    expect(config.port).to.equal(9001);
+    expect(config.tokenDbPath).to.equal(':memory:');
+    expect(config.rateLimit).to.deep.equal({ windowMs: 1000, perToken: 5, authFailuresPerIp: 2 });
+    expect(config.corsOrigins).to.deep.equal(['https://console.example.org', 'http://localhost:3000']);
+  });
+
+  it('names every invalid variable at once', () => {
+    const read = (): unknown => readApiConfig({ MEDREC_API_PORT: '70000', MEDREC_API_RATE_LIMIT: 'many' });
+    expect(read).to.throw(ConfigError, /MEDREC_API_PORT.*MEDREC_API_RATE_LIMIT.*MEDREC_ORG|MEDREC_ORG/);
+    try {
+      read();
+    } catch (err) {
+      const message = (err as Error).message;
+      for (const name of ['MEDREC_API_PORT', 'MEDREC_API_RATE_LIMIT', 'MEDREC_ORG']) expect(message).to.include(name);
+    }
+  });
+
+  it('treats an empty variable as unset (MEDREC_API_PORT= is not port 0)', () => {
+    expect(readApiConfig({ MEDREC_ORG: 'hospital1', MEDREC_API_PORT: '' }).port).to.equal(8080);
+  });
+
+  it('refuses wildcard or path-carrying CORS origins', () => {
+    expect(() => readApiConfig({ MEDREC_ORG: 'h1', MEDREC_API_CORS_ORIGINS: '*' })).to.throw(ConfigError, /\*/);
+    expect(() => readApiConfig({ MEDREC_ORG: 'h1', MEDREC_API_CORS_ORIGINS: 'https://a.example/x' })).to.throw(
+      ConfigError,
+    );
+  });
+});

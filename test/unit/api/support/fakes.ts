@@ -1,0 +1,99 @@
+/** In-memory fakes of the adapters' ports, recording who called what. */
+import type { MedrecEvent } from '../../../../sdk/src/event-stream';
+import type { MedrecClient } from '../../../../sdk/src/medrec-client';
+import type {
+  EventSubscription,
+  FetchRequest,
+  FetchedRecord,
+  LedgerGateway,
+  RecordCustody,
+  Registration,
+  RegistrationRequest,
+  StoreRequest,
+  UserContext,
+  UserRegistration,
+} from '../../../../api/src/ports';
+import type { RecordPointer } from '../../../../sdk/src/chaincode-types';
+import { participant } from './fixtures';
+
+export interface LedgerCall {
+  readonly user: UserContext;
+  readonly method: string;
+  readonly args: readonly unknown[];
+}
+
+/** A ledger whose client methods each test provides; a method it did not provide fails loudly. */
+export class FakeLedger implements LedgerGateway {
+  client: Partial<MedrecClient> = {};
+  readonly calls: LedgerCall[] = [];
+  readonly subscriptions: { patientId: string; user: UserContext; closed: boolean; emit(e: MedrecEvent): void }[] = [];
+  subscribeError: Error | undefined;
+
+  clientFor(user: UserContext): Promise<MedrecClient> {
+    const proxy = new Proxy({} as MedrecClient, {
+      get: (_target, property: string | symbol) => {
+        // Not a thenable: `await clientFor()` must resolve to the proxy itself.
+        if (typeof property !== 'string' || property === 'then') return undefined;
+        return (...args: unknown[]): unknown => {
+          this.calls.push({ user, method: property, args });
+          const impl = this.client[property as keyof MedrecClient] as ((...a: unknown[]) => unknown) | undefined;
+          if (impl === undefined) return Promise.reject(new Error(`FakeLedger: ${property} is not faked`));
+          return impl(...args);
+        };
+      },
+    });
+    return Promise.resolve(proxy);
+  }
+
+  eventsFor(user: UserContext, patientId: string, onEvent: (event: MedrecEvent) => void): Promise<EventSubscription> {
+    if (this.subscribeError) return Promise.reject(this.subscribeError);
+    const subscription = { patientId, user, closed: false, emit: onEvent };
+    this.subscriptions.push(subscription);
+    return Promise.resolve({
+      close: () => {
+        subscription.closed = true;
+      },
+    });
+  }
+
+  methodsCalled(): string[] {
+    return this.calls.map((c) => c.method);
+  }
+}
+
+export class FakeRegistration implements UserRegistration {
+  readonly requests: RegistrationRequest[] = [];
+  failure: Error | undefined;
+
+  register(request: Readonly<RegistrationRequest>): Promise<Registration> {
+    this.requests.push(request);
+    if (this.failure) return Promise.reject(this.failure);
+    return Promise.resolve({
+      participant: {
+        ...participant(request.role, request.participantId, request.caller.mspId),
+        enrollmentId: request.enrollmentId ?? `${request.participantId}-enroll`,
+        registeredBy: request.caller.participantId,
+      },
+      transactionId: `tx-register-${request.participantId}`,
+    });
+  }
+}
+
+export class FakeCustody implements RecordCustody {
+  readonly stored: StoreRequest[] = [];
+  readonly fetched: FetchRequest[] = [];
+  storeResult: (request: StoreRequest) => Promise<{ pointer: RecordPointer; transactionId: string }> = () =>
+    Promise.reject(new Error('FakeCustody: store is not faked'));
+  fetchResult: (request: FetchRequest) => Promise<FetchedRecord> = () =>
+    Promise.reject(new Error('FakeCustody: fetch is not faked'));
+
+  store(request: Readonly<StoreRequest>): Promise<{ pointer: RecordPointer; transactionId: string }> {
+    this.stored.push(request);
+    return this.storeResult(request);
+  }
+
+  fetch(request: Readonly<FetchRequest>): Promise<FetchedRecord> {
+    this.fetched.push(request);
+    return this.fetchResult(request);
+  }
+}
