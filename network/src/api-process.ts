@@ -4,7 +4,11 @@ import { createSqliteUserDirectory } from '../../api/src/auth/sqlite-user-direct
 import type { Layout } from './layout';
 import { REPO_ROOT } from './paths';
 import { runningPid, startProcess, stopProcess, waitFor } from './processes';
-import { HOST, type Organisation, type PeerNode } from './topology';
+import { HOST, organisation, peerOf, type Organisation, type PeerNode, type PeerOrgKey } from './topology';
+import type { Role } from '../../sdk/src/chaincode-types';
+import { createMedrecClient } from '../../sdk/src/medrec-client';
+import type { Consortium } from './consortium';
+import { provisionUser } from './user-provisioning';
 import { gatekeeperSqliteFile } from './gatekeeper-process';
 import { walletDirectory, walletSecret } from './wallet-secret';
 
@@ -64,6 +68,33 @@ export async function ensureAdminToken(layout: Layout, org: Organisation, peer: 
     fs.writeFileSync(file, `${issued.token}\n`, { mode: 0o600 });
   } finally {
     users.close();
+  }
+}
+
+/**
+ * `medrec user register`: provisions the user (CA with medrec.role/medrec.id, wallet, participant on chain, registered
+ * by the organisation's admin) and issues an API token in the organisation's token database.
+ */
+export async function registerUserWithToken(
+  consortium: Consortium,
+  org: PeerOrgKey,
+  role: Role,
+  participantId: string,
+): Promise<{ token: string; transactionId: string }> {
+  const peer = peerOf(consortium.topology, org);
+  const mspId = organisation(consortium.topology, org).mspId;
+  const connection = consortium.connectAdmin(org);
+  try {
+    const user = await provisionUser(consortium, { org, role, participantId }, createMedrecClient(connection.gateway));
+    const users = createSqliteUserDirectory({ path: tokenDbFile(consortium.layout, peer) });
+    try {
+      const issued = await users.issueToken({ org, mspId, enrollmentId: user.enrollmentId, participantId, role });
+      return { token: issued.token, transactionId: user.registration.transactionId };
+    } finally {
+      users.close();
+    }
+  } finally {
+    connection.close();
   }
 }
 

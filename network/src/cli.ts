@@ -2,6 +2,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createConsortium, type NetworkStatus } from './consortium';
 import { adminTokenFile, apiUrl } from './api-process';
 import { seedNetwork } from './seed-network';
+import type { Role } from '../../sdk/src/chaincode-types';
+import type { PeerOrgKey } from './topology';
+import { registerUserWithToken } from './api-process';
 
 /* eslint-disable no-console -- this is the command-line interface: the terminal is its output. */
 
@@ -29,6 +32,28 @@ function wholeNumber(flag: string, min: number, max: number): (value: string) =>
     }
     return Number(value);
   };
+}
+
+const ROLES: readonly Role[] = ['patient', 'clinician', 'registrar', 'gatekeeper', 'compliance', 'researcher', 'admin'];
+
+function peerOrg(value: string): PeerOrgKey {
+  if (value === 'hospital1' || value === 'hospital2' || value === 'research') return value;
+  throw new InvalidArgumentError(`--org must be hospital1, hospital2 or research, not "${value}"`);
+}
+
+function role(value: string): Role {
+  const found = ROLES.find((r) => r === value);
+  if (found === undefined) throw new InvalidArgumentError(`--role must be one of ${ROLES.join(', ')}, not "${value}"`);
+  return found;
+}
+
+function participantId(value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value)) {
+    throw new InvalidArgumentError(
+      '--id must be 1-64 characters of letters, digits, ".", "_" or "-", starting with a letter or digit',
+    );
+  }
+  return value;
 }
 
 export function buildCli(): Command {
@@ -87,6 +112,26 @@ export function buildCli(): Command {
         else await consortium.startNode(name);
       });
   }
+
+  const user = program
+    .command('user')
+    .description('users of an organisation (CA identity, wallet, participant, API token)');
+  user
+    .command('register')
+    .description('register a user at an organisation: its CA, its wallet, the ledger, and an API token (shown once)')
+    .requiredOption('--org <org>', 'hospital1 | hospital2 | research', peerOrg)
+    .requiredOption(
+      '--role <role>',
+      'patient | clinician | registrar | gatekeeper | compliance | researcher | admin',
+      role,
+    )
+    .requiredOption('--id <participantId>', 'the pseudonymous participant id (also the enrollment id)', participantId)
+    .action(async (opts: { org: PeerOrgKey; role: Role; id: string }) => {
+      const consortium = createConsortium({ renderer: 'silent' });
+      const token = await registerUserWithToken(consortium, opts.org, opts.role, opts.id);
+      console.log(`registered ${opts.id} (${opts.role}) at ${opts.org}; transaction ${token.transactionId}`);
+      console.log(`API token (store it now, it is not shown again): ${token.token}`);
+    });
 
   program
     .command('seed')

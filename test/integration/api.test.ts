@@ -327,6 +327,33 @@ describe('REST API on the real network', function () {
     }
   });
 
+  it('issues a working token through `medrec user register`', async function () {
+    const id = freshId('res');
+    const { stdout } = await run(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, 'bin', 'medrec.js'),
+        'user',
+        'register',
+        '--org',
+        'research',
+        '--role',
+        'researcher',
+        '--id',
+        id,
+      ],
+      { cwd: REPO_ROOT },
+    );
+    const token = /API token \(store it now, it is not shown again\): (mrk_\S+)/.exec(stdout)?.[1];
+    expect(token, stdout).to.be.a('string');
+    const me = await send(
+      api('research')
+        .get('/v1/me')
+        .set(...bearer(token ?? '')),
+    );
+    expect(me.body).to.include({ participantId: id, role: 'researcher', mspId: 'ResearchMSP', registered: true });
+  });
+
   it('serves health, metrics, the OpenAPI document and its documentation page', async function () {
     expect((await send(api('research').get('/healthz'))).status).to.equal(200);
     const metrics = await send(api('research').get('/metrics'));
