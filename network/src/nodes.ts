@@ -118,38 +118,31 @@ function peerEnv(layout: Layout, bin: FabricBinaries, topology: Topology, node: 
   };
 }
 
-export async function startOrderer(
+/** Starts a peer or orderer unless ours is already running, then waits for its operations /healthz. */
+async function startNodeProcess(
+  layout: Layout,
+  node: Readonly<{ name: string; operationsPort: number }>,
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  if (runningPid(layout, node.name, command) !== undefined) return;
+  fs.mkdirSync(layout.ledgerDir(node.name), { recursive: true });
+  startProcess(layout, { name: node.name, command, args, env });
+  await waitFor(node.name, () => operationsHealthy(node.operationsPort), 60_000, `see ${layout.logFile(node.name)}`);
+}
+
+export function startOrderer(
   layout: Layout,
   bin: FabricBinaries,
   topology: Topology,
   node: OrdererNode,
 ): Promise<void> {
-  if (runningPid(layout, node.name, bin.path('orderer')) !== undefined) return;
-  fs.mkdirSync(layout.ledgerDir(node.name), { recursive: true });
-  startProcess(layout, {
-    name: node.name,
-    command: bin.path('orderer'),
-    args: [],
-    env: ordererEnv(layout, bin, topology, node),
-  });
-  await waitFor(node.name, () => operationsHealthy(node.operationsPort), 60_000, `see ${layout.logFile(node.name)}`);
+  return startNodeProcess(layout, node, bin.path('orderer'), [], ordererEnv(layout, bin, topology, node));
 }
 
-export async function startPeer(
-  layout: Layout,
-  bin: FabricBinaries,
-  topology: Topology,
-  node: PeerNode,
-): Promise<void> {
-  if (runningPid(layout, node.name, bin.path('peer')) !== undefined) return;
-  fs.mkdirSync(layout.ledgerDir(node.name), { recursive: true });
-  startProcess(layout, {
-    name: node.name,
-    command: bin.path('peer'),
-    args: ['node', 'start'],
-    env: peerEnv(layout, bin, topology, node),
-  });
-  await waitFor(node.name, () => operationsHealthy(node.operationsPort), 60_000, `see ${layout.logFile(node.name)}`);
+export function startPeer(layout: Layout, bin: FabricBinaries, topology: Topology, node: PeerNode): Promise<void> {
+  return startNodeProcess(layout, node, bin.path('peer'), ['node', 'start'], peerEnv(layout, bin, topology, node));
 }
 
 export function stopNode(

@@ -1,8 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { EndorseError, GatewayError, type Contract } from '@hyperledger/fabric-gateway';
 import { CHAINCODE_NAME, CHANNEL_NAME, type PeerOrgKey } from '../../../network/src/topology';
-import { connectGateway, type ClientIdentity, type GatewayConnection } from '../../../sdk/src/gateway-connection';
-import { connectAs, consortium, freshId } from './shared-network';
+import type { ClientIdentity, GatewayConnection } from '../../../sdk/src/gateway-connection';
+import { connectAs, connectWith, consortium, freshId } from './shared-network';
 
 const utf8 = new TextDecoder();
 
@@ -166,14 +166,7 @@ export function enrollmentIdOf(identity: ClientIdentity): string {
 
 /** Another gateway connection signing as the same identity, through `viaOrg`'s peer. */
 export function reconnect(identity: ClientIdentity, viaOrg: PeerOrgKey): Connection {
-  const endpoint = consortium().peerEndpoint(viaOrg);
-  const connection = connectGateway({
-    peerAddress: endpoint.address,
-    tlsRootCertificate: endpoint.tlsRootCertificate,
-    tlsServerName: endpoint.tlsServerName,
-    identity,
-  });
-  return { ...connection, identity };
+  return connectWith(identity, viaOrg);
 }
 
 /** Enrolls a fresh identity at `org` with medrec.role / medrec.id certificate attributes. */

@@ -33,6 +33,14 @@ export async function connectAs(
   viaOrg: PeerOrgKey = org,
 ): Promise<GatewayConnection & { identity: ClientIdentity }> {
   const identity = await consortium().enrollUser(org, freshId('user'), attributes);
+  return connectWith(identity, viaOrg);
+}
+
+/** A gateway connection signing as `identity`, through `viaOrg`'s peer. */
+export function connectWith(
+  identity: ClientIdentity,
+  viaOrg: PeerOrgKey,
+): GatewayConnection & { identity: ClientIdentity } {
   const endpoint = consortium().peerEndpoint(viaOrg);
   const connection = connectGateway({
     peerAddress: endpoint.address,
