@@ -152,6 +152,38 @@ describe('REST API on the real network', function () {
     expect(JSON.stringify(invalid.body)).to.contain('favouriteColour');
   });
 
+  it('reads a participant, lists its tokens, and deactivates it (its tokens stop working)', async function () {
+    const leaver = await register('hospital1', 'clinician');
+    const admin = adminToken('hospital1');
+    const read = await send(
+      api('hospital1')
+        .get(`/v1/participants/${leaver.participantId}`)
+        .set(...bearer(admin)),
+    );
+    expect(read.body).to.include({ participantId: leaver.participantId, status: 'active' });
+    const tokens = await send(
+      api('hospital1')
+        .get(`/v1/participants/${leaver.participantId}/tokens`)
+        .set(...bearer(leaver.token)),
+    );
+    expect((tokens.body as { items: { tokenId: string }[] }).items.map((t) => t.tokenId)).to.include(leaver.tokenId);
+    const gone = await send(
+      api('hospital1')
+        .delete(`/v1/participants/${leaver.participantId}`)
+        .set(...bearer(admin)),
+    );
+    expect(gone.status).to.equal(200);
+    expect(
+      (
+        await send(
+          api('hospital1')
+            .get('/v1/me')
+            .set(...bearer(leaver.token)),
+        )
+      ).status,
+    ).to.equal(401);
+  });
+
   it('reports conflicts (409) and missing things (404)', async function () {
     const again = await send(
       api('hospital1')
