@@ -213,8 +213,9 @@ describe('Database Gatekeeper and ticketed retrieval (real network)', function (
       (r) => r.contentHash === contentHash(resource) && r.patientId === patient.participantId,
     );
     expect(orphan?.registered).to.equal(false);
-    const completed = await custodian.completePending(client(clinician1));
-    expect(completed).to.be.at.least(1);
+    const result = await custodian.completePending(client(clinician1));
+    expect(result.completed).to.be.at.least(1);
+    expect(result.refused.map((r) => r.recordId)).to.not.include(orphan?.recordId);
     const after = await store.get(orphan?.recordId ?? '');
     expect(after?.registered).to.equal(true);
     expect((await client(clinician1).getRecord(after?.recordId ?? '')).contentHash).to.equal(contentHash(resource));

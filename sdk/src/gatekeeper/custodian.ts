@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { RecordPointer } from '../chaincode-types';
 import { toRecordContent } from '../fhir';
+import { ChaincodeError } from '../errors';
 import type { MedrecClient } from '../medrec-client';
 import type { RecordStore, StoredRecord } from '../store/record-store';
 
@@ -27,8 +28,16 @@ export interface Custodian {
     resource: unknown,
     options?: Readonly<{ recordId?: string }>,
   ): Promise<RegisteredRecord>;
-  /** Retries the chain registration of every stored but unregistered record; returns how many completed. */
-  completePending(clinician: MedrecClient): Promise<number>;
+  /**
+   * Retries the chain registration of every stored but unregistered record. A record the ledger refuses for good
+   * (invalid, conflicting, forbidden) is reported and skipped, so one bad record cannot block the others.
+   */
+  completePending(clinician: MedrecClient): Promise<PendingCompletion>;
+}
+
+export interface PendingCompletion {
+  readonly completed: number;
+  readonly refused: readonly { readonly recordId: string; readonly code: string; readonly message: string }[];
 }
 
 export function createCustodian(options: Readonly<CustodianOptions>): Custodian {
@@ -65,16 +74,25 @@ class CustodianImpl implements Custodian {
     return this.#register(clinician, stored);
   }
 
-  async completePending(clinician: MedrecClient): Promise<number> {
+  async completePending(clinician: MedrecClient): Promise<PendingCompletion> {
     let completed = 0;
-    for (;;) {
-      const page = await this.#store.listUnregistered({ limit: 100 });
+    const refused: { recordId: string; code: string; message: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#store.listUnregistered({ limit: 100, ...(cursor === undefined ? {} : { cursor }) });
       for (const record of page.records) {
-        await this.#register(clinician, record);
-        completed += 1;
+        try {
+          await this.#register(clinician, record);
+          completed += 1;
+        } catch (err) {
+          // A chaincode refusal is definitive for this record; anything else (network) stops the run for a retry.
+          if (!(err instanceof ChaincodeError)) throw err;
+          refused.push({ recordId: record.recordId, code: err.code, message: err.message });
+        }
       }
-      if (page.records.length === 0 || page.nextCursor === undefined) return completed;
-    }
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return { completed, refused };
   }
 
   async #register(clinician: MedrecClient, record: StoredRecord): Promise<RegisteredRecord> {
