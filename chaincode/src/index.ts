@@ -3,6 +3,7 @@ import { AccessContract } from './access/access-contract';
 import { AuditContract } from './audit/audit-contract';
 import { ConsentContract } from './consent/consent-contract';
 import { HealthContract } from './health/health-contract';
+import { IncentiveContract } from './incentive/incentive-contract';
 import { RecordsContract } from './records/records-contract';
 import { RegistrarContract } from './registrar/registrar-contract';
 import { SummaryContract } from './summary/summary-contract';
@@ -16,4 +17,5 @@ export const contracts = [
   AccessContract,
   SummaryContract,
   AuditContract,
+  IncentiveContract,
 ];

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { idSchema, isoTimeSchema, mspIdSchema, pageFields, roleSchema, txIdSchema } from '../common/schemas';
 
+/** The incentive layer's own events: transactions of these types can never be claimed (no self-feeding). */
+export const INCENTIVE_AUDIT_TYPES = ['IncentiveInitialized', 'EndorsementsClaimed', 'CreditsTransferred'] as const;
+
 export const AUDIT_TYPES = [
   'OrganisationRegistered',
   'ParticipantRegistered',
@@ -18,6 +21,7 @@ export const AUDIT_TYPES = [
   'BreakGlassReviewed',
   'DisclosureConfirmed',
   'NotificationsAcknowledged',
+  ...INCENTIVE_AUDIT_TYPES,
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
 
@@ -30,6 +34,8 @@ export const SUBJECT_KINDS = [
   'consent',
   'ticket',
   'notification',
+  'incentive',
+  'transfer',
 ] as const;
 
 export const actorSchema = z.strictObject({ participantId: idSchema, mspId: mspIdSchema, role: roleSchema });

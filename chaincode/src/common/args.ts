@@ -14,12 +14,17 @@ export function parseArg<S extends z.ZodType>(schema: S, raw: unknown, name: str
 }
 
 /** Parses a JSON-text argument safely, then validates it against a strict schema. */
-export function parseJsonArg<S extends z.ZodType>(schema: S, raw: unknown, name: string): z.output<S> {
+export function parseJsonArg<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+  name: string,
+  maxBytes: number = MAX_JSON_ARGUMENT_BYTES,
+): z.output<S> {
   if (typeof raw !== 'string') {
     throw invalidArgument(`${name}: must be a JSON text`);
   }
-  if (Buffer.byteLength(raw, 'utf8') > MAX_JSON_ARGUMENT_BYTES) {
-    throw invalidArgument(`${name}: must be at most ${MAX_JSON_ARGUMENT_BYTES} bytes of JSON`);
+  if (Buffer.byteLength(raw, 'utf8') > maxBytes) {
+    throw invalidArgument(`${name}: must be at most ${maxBytes} bytes of JSON`);
   }
   let parsed: unknown;
   try {

@@ -1,6 +1,22 @@
 /** Stable error codes: clients branch on these, never on message text. */
 export type MedRecErrorCode =
-  'MEDREC_NOT_FOUND' | 'MEDREC_FORBIDDEN' | 'MEDREC_INVALID_ARGUMENT' | 'MEDREC_CONFLICT' | 'MEDREC_INTERNAL';
+  | 'MEDREC_NOT_FOUND'
+  | 'MEDREC_FORBIDDEN'
+  | 'MEDREC_INVALID_ARGUMENT'
+  | 'MEDREC_CONFLICT'
+  | 'MEDREC_INTERNAL'
+  | IncentiveErrorCode;
+
+/** Why an endorsement claim or a transfer of the incentive layer was refused (chaincode/README.md, Incentive). */
+export type IncentiveErrorCode =
+  | 'MEDREC_BAD_SIGNATURE'
+  | 'MEDREC_WRONG_ORGANISATION'
+  | 'MEDREC_NOT_A_PEER'
+  | 'MEDREC_PAYLOAD_MISMATCH'
+  | 'MEDREC_NOT_COMMITTED'
+  | 'MEDREC_NOT_CLAIMABLE'
+  | 'MEDREC_ALREADY_CLAIMED'
+  | 'MEDREC_INSUFFICIENT_FUNDS';
 
 /**
  * The only error the chaincode throws on purpose. Fabric passes just `error.message` back to the client,
@@ -37,4 +53,8 @@ export function conflict(detail: string): MedRecError {
 /** State on the ledger that fails re-validation: a bug or tampering, never the caller's fault. */
 export function internal(detail: string): MedRecError {
   return new MedRecError('MEDREC_INTERNAL', detail);
+}
+
+export function incentiveError(code: IncentiveErrorCode, detail: string): MedRecError {
+  return new MedRecError(code, detail);
 }

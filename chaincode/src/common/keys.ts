@@ -14,6 +14,10 @@ export const KEY = {
   breakGlassByStatus: 'medrec.breakglass-by-status',
   notification: 'medrec.notification',
   audit: 'medrec.audit',
+  incentiveSchedule: 'medrec.incentive-schedule',
+  balance: 'medrec.balance',
+  claim: 'medrec.claim',
+  transferByHolder: 'medrec.transfer-by-holder',
 } as const;
 
 export type KeyKind = (typeof KEY)[keyof typeof KEY];

@@ -40,6 +40,12 @@ export const PERMISSIONS = {
   'Audit:QueryByPatient': ['patient', 'compliance'],
   'Audit:QueryByActor': ALL,
   'Audit:GetEvent': ['patient', 'compliance'],
+  'Incentive:Initialize': ['admin'],
+  'Incentive:ClaimEndorsements': ['admin'],
+  'Incentive:GetSchedule': ALL,
+  'Incentive:GetBalance': ALL,
+  'Incentive:Transfer': ['admin'],
+  'Incentive:GetTransfers': ALL,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type TxName = keyof typeof PERMISSIONS;

@@ -1,7 +1,8 @@
 import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 import { parseArg, parseJsonArg } from '../common/args';
 import { authorize, certIdentity, type Caller } from '../common/caller';
-import { conflict, forbidden, notFound } from '../common/errors';
+import { chainsToAnyRoot, parseCertificate } from '../common/certs';
+import { conflict, forbidden, invalidArgument, notFound } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { toJson } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
@@ -35,6 +36,7 @@ export class RegistrarContract extends MedRecContract {
     if (input.mspId !== caller.mspId) {
       throw forbidden(`an admin of ${caller.mspId} may register only organisation ${caller.mspId}`);
     }
+    assertCallerChainsToRoots(ctx, input.caRootCertsPem);
     const orgKey = key(ctx, KEY.organisation, input.mspId);
     const existing = await readState(ctx, orgKey, organisationSchema, 'organisation');
     if (existing !== undefined && toJson(pickOrganisationInput(existing)) === toJson(input)) {
@@ -165,6 +167,28 @@ export class RegistrarContract extends MedRecContract {
       active: matches && participant.status === 'active',
       participant: matches ? participant : null,
     });
+  }
+}
+
+/**
+ * The roots an organisation registers must be its own: the registering admin's certificate (the Fabric creator's
+ * id bytes) must be issued by one of them. Otherwise an admin could register another CA's root and later claim
+ * endorsements signed by that CA's peers.
+ */
+function assertCallerChainsToRoots(ctx: Context, rootsPem: readonly string[]): void {
+  const own = parseCertificate(ctx.clientIdentity.getIDBytes());
+  if (own === undefined) {
+    throw forbidden('the caller identity is not an X.509 certificate; use an admin enrolled with the organisation CA');
+  }
+  rootsPem.forEach((pem, index) => {
+    if (parseCertificate(pem) === undefined) {
+      throw invalidArgument(`organisation.caRootCertsPem[${index}]: is not a parseable X.509 certificate`);
+    }
+  });
+  if (!chainsToAnyRoot(own, rootsPem)) {
+    throw invalidArgument(
+      "organisation.caRootCertsPem: none of these roots issued the caller's certificate; register your own CA root",
+    );
   }
 }
 

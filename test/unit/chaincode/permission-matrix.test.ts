@@ -3,8 +3,10 @@ import { resolve } from 'node:path';
 import { expect } from 'chai';
 import { PERMISSIONS, type TxName } from '../../../chaincode/src/common/permissions';
 import { ROLES, type Role } from '../../../chaincode/src/common/schemas';
-import type { FakeIdentity } from './support/fake-peer';
-import { H1, HASH_B, consentBody, freshPeer, orgBody, who, type World } from './support/world';
+import { orgPki } from './support/certs';
+import { endorse } from './support/endorsement';
+import type { FakeIdentity, FakePeer } from './support/fake-peer';
+import { H1, H2, HASH_B, consentBody, freshPeer, orgBody, who, type World } from './support/world';
 
 type Cell = '✓' | 'own' | '—';
 type Args = (string | object)[];
@@ -51,6 +53,16 @@ interface Case {
   allowed?: Partial<Record<Role, (w: World) => Variant>>;
   /** For every `own` cell: the same role on somebody else's subject, which must be forbidden. */
   notOwn?: Partial<Record<Role, (w: World) => Variant>>;
+  /** State the transaction needs before it can succeed (run before every cell's call). */
+  setup?: (peer: FakePeer, w: World) => Promise<void>;
+}
+
+const schedule = { initialReward: '50', halvingInterval: '10' };
+const h1Peer = { mspId: H1, ...orgPki(H1).peer };
+const rec1Claim = (w: World): object => ({ claims: [endorse(w.ledger, w.p1EventTxId, h1Peer)] });
+
+async function initialise(peer: FakePeer): Promise<void> {
+  await peer.invoke(who.adm1, 'Incentive:Initialize', [JSON.stringify(schedule)]);
 }
 
 const newParticipant = { participantId: 'new-1', role: 'clinician', enrollmentId: 'new-1' };
@@ -209,6 +221,18 @@ const CASES: Record<TxName, Case> = {
     args: (w) => [w.p1EventTxId],
     notOwn: { patient: (w) => ({ who: who.p2, args: [w.p1EventTxId] }) },
   },
+  'Incentive:Initialize': { args: () => [schedule] },
+  'Incentive:ClaimEndorsements': { args: (w) => [rec1Claim(w)], setup: initialise },
+  'Incentive:GetSchedule': { args: () => [], setup: initialise },
+  'Incentive:GetBalance': { args: () => [{ kind: 'organisation', mspId: H1 }] },
+  'Incentive:Transfer': {
+    args: () => [{ to: { kind: 'organisation', mspId: H2 }, amount: '1' }],
+    setup: async (peer, w) => {
+      await initialise(peer);
+      await peer.invoke(who.adm1, 'Incentive:ClaimEndorsements', [JSON.stringify(rec1Claim(w))]);
+    },
+  },
+  'Incentive:GetTransfers': { args: () => [{ holder: { kind: 'organisation', mspId: H1 } }] },
 };
 
 describe('permission matrix (chaincode/README.md) enforced cell by cell', () => {
@@ -232,6 +256,7 @@ describe('permission matrix (chaincode/README.md) enforced cell by cell', () => 
         if (cell === '—') {
           it(`${role}: forbidden, writes nothing`, async () => {
             const { peer, world } = await freshPeer();
+            await testCase.setup?.(peer, world);
             const before = peer.ledger.snapshot();
             const outcome = await peer.invoke(DEFAULT_CALLER[role], tx, stringify(testCase.args(world)));
             expect(JSON.parse(outcome.message)).to.have.property('code', 'MEDREC_FORBIDDEN');
@@ -241,6 +266,7 @@ describe('permission matrix (chaincode/README.md) enforced cell by cell', () => 
         }
         it(`${role}: allowed (${cell ?? 'undocumented'})`, async () => {
           const { peer, world } = await freshPeer();
+          await testCase.setup?.(peer, world);
           const variant = testCase.allowed?.[role]?.(world) ?? {
             who: DEFAULT_CALLER[role],
             args: testCase.args(world),
@@ -252,6 +278,7 @@ describe('permission matrix (chaincode/README.md) enforced cell by cell', () => 
         if (cell === 'own') {
           it(`${role}: forbidden on somebody else's subject, writes nothing`, async () => {
             const { peer, world } = await freshPeer();
+            await testCase.setup?.(peer, world);
             const notOwn = testCase.notOwn?.[role];
             expect(notOwn, `${tx}: an 'own' cell needs a notOwn case for ${role}`).to.not.equal(undefined);
             const variant = notOwn!(world);

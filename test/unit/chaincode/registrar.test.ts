@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { call, callFails } from './support/client';
 import { FakeIdentity, FakePeer, identity } from './support/fake-peer';
-import { H1, H2, freshPeer, orgBody, who } from './support/world';
+import { makeCa, orgPki } from './support/certs';
+import { H1, H2, PEM, freshPeer, orgBody, who } from './support/world';
 
 describe('Registrar', () => {
   it('registers an organisation once; a repeat is a no-op, a changed body updates it', async () => {
@@ -16,6 +17,35 @@ describe('Registrar', () => {
     ]);
     const original = JSON.parse(first.payload) as { registeredAt: string };
     expect(updated).to.include({ gatekeeperUrl: 'https://new.example', registeredAt: original.registeredAt });
+  });
+
+  it("accepts only roots that issued the registering admin's own certificate", async () => {
+    const peer = new FakePeer();
+    const foreignRoot = await callFails(peer, who.adm1, 'Registrar:RegisterOrganisation', [
+      { ...orgBody(H1), caRootCertsPem: [orgPki(H2).ca.certPem] },
+    ]);
+    expect([foreignRoot.code, foreignRoot.detail]).to.deep.equal([
+      'MEDREC_INVALID_ARGUMENT',
+      "organisation.caRootCertsPem: none of these roots issued the caller's certificate; register your own CA root",
+    ]);
+    const garbage = await callFails(peer, who.adm1, 'Registrar:RegisterOrganisation', [
+      { ...orgBody(H1), caRootCertsPem: [orgPki(H1).ca.certPem, PEM] },
+    ]);
+    expect([garbage.code, garbage.detail]).to.deep.equal([
+      'MEDREC_INVALID_ARGUMENT',
+      'organisation.caRootCertsPem[1]: is not a parseable X.509 certificate',
+    ]);
+    const fakeCertAdmin = identity(H1, 'admin', 'adm1');
+    expect((await callFails(peer, fakeCertAdmin, 'Registrar:RegisterOrganisation', [orgBody(H1)])).code).to.equal(
+      'MEDREC_FORBIDDEN',
+    );
+    // A new root listed next to the one that issued the admin is fine: an organisation may rotate its CA.
+    const nextRoot = makeCa(`/C=US/O=${H1}/CN=ca2.${H1}`).certPem;
+    const both = await call(peer, who.adm1, 'Registrar:RegisterOrganisation', [
+      { ...orgBody(H1), caRootCertsPem: [nextRoot, orgPki(H1).ca.certPem] },
+    ]);
+    expect(both).to.include({ mspId: H1 });
+    expect(peer.ledger.events).to.have.length(1);
   });
 
   it('needs the organisation registered before its participants', async () => {

@@ -13,12 +13,15 @@ export class FakeIdentity implements ClientIdentity {
   public readonly attrs: Readonly<Record<string, string>>;
   public readonly idBytes: Buffer;
 
-  public constructor(mspId: string, attrs: Record<string, string>) {
+  /** `certPem`: a real certificate for checks that parse it; otherwise a fake PEM that only looks like one. */
+  public constructor(mspId: string, attrs: Record<string, string>, certPem?: string) {
     this.mspId = mspId;
     this.attrs = { ...attrs };
     const body = Buffer.from(`fake certificate of ${mspId} ${JSON.stringify(attrs)}`).toString('base64');
     const lines = body.match(/.{1,64}/g) ?? [];
-    this.idBytes = Buffer.from(`-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`);
+    this.idBytes = Buffer.from(
+      certPem ?? `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`,
+    );
   }
 
   public assertAttributeValue(attrName: string, attrValue: string): boolean {
@@ -48,8 +51,8 @@ export class FakeIdentity implements ClientIdentity {
   }
 }
 
-export function identity(mspId: string, role: string, id: string): FakeIdentity {
-  return new FakeIdentity(mspId, { 'medrec.role': role, 'medrec.id': id });
+export function identity(mspId: string, role: string, id: string, certPem?: string): FakeIdentity {
+  return new FakeIdentity(mspId, { 'medrec.role': role, 'medrec.id': id }, certPem);
 }
 
 export interface TxOutcome {

@@ -1,5 +1,6 @@
 import { FakePeer, identity, type FakeIdentity } from './fake-peer';
 import { call } from './client';
+import { orgPki } from './certs';
 import { Ledger } from './ledger';
 
 export const H1 = 'Hospital1MSP';
@@ -15,9 +16,10 @@ export const DAY = 24 * 3600 * 1000;
 
 /** Everyone in the seeded consortium; "other" identities are the wrong subject for object-level checks. */
 export const who = {
-  adm1: identity(H1, 'admin', 'adm1'),
-  adm2: identity(H2, 'admin', 'adm2'),
-  admR: identity(RES, 'admin', 'admR'),
+  // Admins carry real certificates issued by their organisation's CA: RegisterOrganisation checks the chain.
+  adm1: identity(H1, 'admin', 'adm1', orgPki(H1).admin.certPem),
+  adm2: identity(H2, 'admin', 'adm2', orgPki(H2).admin.certPem),
+  admR: identity(RES, 'admin', 'admR', orgPki(RES).admin.certPem),
   reg1: identity(H1, 'registrar', 'reg1'),
   reg2: identity(H2, 'registrar', 'reg2'),
   regR: identity(RES, 'registrar', 'regR'),
@@ -37,7 +39,7 @@ export function orgBody(mspId: string): object {
     mspId,
     displayName: `${mspId} display`,
     gatekeeperUrl: `https://gatekeeper.${mspId.toLowerCase()}.example:8443`,
-    caRootCertsPem: [PEM],
+    caRootCertsPem: [orgPki(mspId).ca.certPem],
   };
 }
 

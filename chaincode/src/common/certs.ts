@@ -1,0 +1,45 @@
+import { X509Certificate, createHash } from 'node:crypto';
+
+/**
+ * X.509 checks that every endorsing peer computes identically: they depend only on the certificate bytes and
+ * the roots on the ledger, never on the clock or on the peer's own trust store.
+ */
+export function parseCertificate(bytes: string | Uint8Array): X509Certificate | undefined {
+  try {
+    return new X509Certificate(typeof bytes === 'string' ? bytes : Buffer.from(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when `root`'s subject is `cert`'s issuer and `root`'s key verifies `cert`'s signature. */
+export function issuedBy(cert: X509Certificate, root: X509Certificate): boolean {
+  try {
+    return cert.checkIssued(root) && cert.verify(root.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/** True when the certificate is issued directly by one of the PEM roots (unparseable roots never match). */
+export function chainsToAnyRoot(cert: X509Certificate, rootsPem: readonly string[]): boolean {
+  return rootsPem.some((pem) => {
+    const root = parseCertificate(pem);
+    return root !== undefined && issuedBy(cert, root);
+  });
+}
+
+/** The subject's OU values, including those of multi-valued RDNs (OU=peer+OU=org1). */
+export function organizationalUnits(cert: X509Certificate): string[] {
+  return cert.subject
+    .split('\n')
+    .flatMap((rdn) => rdn.split('+'))
+    .map((attribute) => attribute.trim())
+    .filter((attribute) => attribute.startsWith('OU='))
+    .map((attribute) => attribute.slice(3));
+}
+
+/** SHA-256 of the certificate's DER, lowercase hex. */
+export function certificateSha256(cert: X509Certificate): string {
+  return createHash('sha256').update(cert.raw).digest('hex');
+}

@@ -1,0 +1,353 @@
+import { createHash } from 'node:crypto';
+import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
+import { parseJsonArg } from '../common/args';
+import { authorize, type Caller } from '../common/caller';
+import { certificateSha256, chainsToAnyRoot, organizationalUnits, parseCertificate } from '../common/certs';
+import { conflict, incentiveError, internal, invalidArgument, notFound } from '../common/errors';
+import { KEY, key } from '../common/keys';
+import { toJson } from '../common/marshal';
+import { MedRecContract } from '../common/medrec-contract';
+import { exists, pageByPartialKey, readState, requireState, writeState } from '../common/state';
+import { txTime } from '../common/time';
+import { recordAudit } from '../audit/audit-log';
+import { INCENTIVE_AUDIT_TYPES, auditEventSchema } from '../audit/audit-schema';
+import { requireActiveParticipant, requireOrganisation } from '../registrar/participants';
+import type { Organisation } from '../registrar/registrar-schema';
+import { MEDREC_NAMESPACE, checkEndorsementSignature, decodeSerializedIdentity, payloadWrites } from './endorsement';
+import {
+  MAX_CLAIMS_ARGUMENT_BYTES,
+  balanceSchema,
+  claimsInputSchema,
+  holderSchema,
+  initializeInputSchema,
+  scheduleSchema,
+  transferInputSchema,
+  transferSchema,
+  transfersQuerySchema,
+  type Balance,
+  type Claim,
+  type ClaimRecord,
+  type Holder,
+  type Schedule,
+  type Transfer,
+} from './incentive-schema';
+
+/**
+ * Proof-of-endorsement rewards (DESIGN.md §6): an organisation earns credits for its peers' endorsements of
+ * committed MedRec business transactions, on a halving schedule with a capped supply, and may pass them on.
+ */
+@Info({ title: 'Incentive', description: 'Endorsement claims, halving reward schedule, balances and transfers' })
+export class IncentiveContract extends MedRecContract {
+  public constructor() {
+    super('Incentive');
+  }
+
+  @Transaction()
+  @Param('parameters', 'string', 'JSON {initialReward: integer string, halvingInterval: integer string}; once only')
+  @Returns('string')
+  public async Initialize(ctx: Context, parameters: string): Promise<string> {
+    const caller = await authorize(ctx, 'Incentive:Initialize');
+    const input = parseJsonArg(initializeInputSchema, parameters, 'parameters');
+    await requireOwnOrganisation(ctx, caller);
+    const scheduleKey = key(ctx, KEY.incentiveSchedule);
+    if (await exists(ctx, scheduleKey)) {
+      throw conflict('the incentive schedule is already initialised; its parameters are set once');
+    }
+    const { iso } = txTime(ctx);
+    const schedule: Schedule = {
+      ...input,
+      claims: '0',
+      minted: '0',
+      initializedBy: { mspId: caller.mspId, participantId: caller.participantId },
+      initializedAt: iso,
+      updatedAt: iso,
+      txId: ctx.stub.getTxID(),
+    };
+    await writeState(ctx, scheduleKey, schedule);
+    await recordAudit(ctx, caller, { type: 'IncentiveInitialized', subject: { kind: 'incentive', id: 'schedule' } });
+    return toJson(describeSchedule(schedule));
+  }
+
+  @Transaction()
+  @Param('claims', 'string', 'JSON {claims: [{txId, endorserIdentity, signature, proposalResponsePayload}] (1-20)}')
+  @Returns('string')
+  public async ClaimEndorsements(ctx: Context, claims: string): Promise<string> {
+    const caller = await authorize(ctx, 'Incentive:ClaimEndorsements');
+    const input = parseJsonArg(claimsInputSchema, claims, 'claims', MAX_CLAIMS_ARGUMENT_BYTES);
+    const org = await requireOwnOrganisation(ctx, caller);
+    const schedule = await requireSchedule(ctx);
+    const { iso } = txTime(ctx);
+    const claimTxId = ctx.stub.getTxID();
+    const seen = new Set<string>();
+    const verified: Omit<ClaimRecord, 'claimNumber' | 'reward'>[] = [];
+    for (const [index, claim] of input.claims.entries()) {
+      const proof = await verifyClaim(ctx, org, claim, `claims.claims[${index}]`);
+      if (seen.has(claim.txId)) {
+        throw incentiveError('MEDREC_ALREADY_CLAIMED', `claims.claims[${index}]: ${claim.txId} appears twice`);
+      }
+      seen.add(claim.txId);
+      verified.push({ ...proof, claimedBy: caller.participantId, claimedAt: iso, claimTxId });
+    }
+    let claimCount = BigInt(schedule.claims);
+    let minted = BigInt(schedule.minted);
+    let earned = 0n;
+    const records: ClaimRecord[] = [];
+    for (const proof of verified) {
+      const reward = rewardFor(schedule, claimCount);
+      records.push({ ...proof, claimNumber: claimCount.toString(), reward: reward.toString() });
+      claimCount += 1n;
+      minted += reward;
+      earned += reward;
+    }
+    for (const record of records) {
+      await writeState(ctx, key(ctx, KEY.claim, record.txId, record.mspId), record);
+    }
+    await writeState(ctx, key(ctx, KEY.incentiveSchedule), {
+      ...schedule,
+      claims: claimCount.toString(),
+      minted: minted.toString(),
+      updatedAt: iso,
+    });
+    const holder: Holder = { kind: 'organisation', mspId: caller.mspId };
+    const balance = await credit(ctx, holder, earned, iso);
+    await recordAudit(ctx, caller, { type: 'EndorsementsClaimed', subject: { kind: 'incentive', id: caller.mspId } });
+    return toJson({ mspId: caller.mspId, claims: records, earned: earned.toString(), balance: balance.amount });
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  public async GetSchedule(ctx: Context): Promise<string> {
+    await authorize(ctx, 'Incentive:GetSchedule');
+    return toJson(describeSchedule(await requireSchedule(ctx)));
+  }
+
+  @Transaction(false)
+  @Param('holder', 'string', 'JSON {kind: "organisation", mspId} | {kind: "participant", participantId}')
+  @Returns('string')
+  public async GetBalance(ctx: Context, holder: string): Promise<string> {
+    await authorize(ctx, 'Incentive:GetBalance');
+    const input = parseJsonArg(holderSchema, holder, 'holder');
+    const balance = await readState(ctx, balanceKey(ctx, input), balanceSchema, 'balance');
+    return toJson(balance ?? { holder: input, amount: '0', updatedAt: null, txId: null });
+  }
+
+  @Transaction()
+  @Param(
+    'transfer',
+    'string',
+    'JSON {to: {kind: "organisation", mspId} | {kind: "participant", participantId}, amount}',
+  )
+  @Returns('string')
+  public async Transfer(ctx: Context, transfer: string): Promise<string> {
+    const caller = await authorize(ctx, 'Incentive:Transfer');
+    const input = parseJsonArg(transferInputSchema, transfer, 'transfer');
+    const from: Holder = { kind: 'organisation', mspId: caller.mspId };
+    if (input.to.kind === 'organisation') {
+      if (input.to.mspId === caller.mspId) {
+        throw invalidArgument('transfer.to: an organisation cannot transfer to itself');
+      }
+      await requireOrganisation(ctx, input.to.mspId, 'transfer.to.mspId');
+    } else {
+      await requireActiveParticipant(ctx, input.to.participantId, 'researcher', 'transfer.to.participantId');
+    }
+    const { iso } = txTime(ctx);
+    const txId = ctx.stub.getTxID();
+    const amount = BigInt(input.amount);
+    const source = await readState(ctx, balanceKey(ctx, from), balanceSchema, 'balance');
+    const available = BigInt(source?.amount ?? '0');
+    if (available < amount) {
+      throw incentiveError(
+        'MEDREC_INSUFFICIENT_FUNDS',
+        `${caller.mspId} holds ${available.toString()}, less than ${input.amount}`,
+      );
+    }
+    await writeState(ctx, balanceKey(ctx, from), {
+      holder: from,
+      amount: (available - amount).toString(),
+      updatedAt: iso,
+      txId,
+    });
+    await credit(ctx, input.to, amount, iso);
+    const saved: Transfer = {
+      transferId: txId,
+      from,
+      to: input.to,
+      amount: input.amount,
+      transferredBy: caller.participantId,
+      time: iso,
+      txId,
+    };
+    for (const holder of [from, input.to]) {
+      await writeState(ctx, key(ctx, KEY.transferByHolder, ...holderParts(holder), iso, txId), saved);
+    }
+    await recordAudit(ctx, caller, { type: 'CreditsTransferred', subject: { kind: 'transfer', id: txId } });
+    return toJson(saved);
+  }
+
+  @Transaction(false)
+  @Param('query', 'string', 'JSON {holder, pageSize?: 1-200, bookmark?}')
+  @Returns('string')
+  public async GetTransfers(ctx: Context, query: string): Promise<string> {
+    await authorize(ctx, 'Incentive:GetTransfers');
+    const input = parseJsonArg(transfersQuerySchema, query, 'query');
+    return toJson(
+      await pageByPartialKey(ctx, KEY.transferByHolder, holderParts(input.holder), input, transferSchema, 'transfer'),
+    );
+  }
+}
+
+/** The reward of the n-th claim network-wide (0-based): initialReward halved floor(n / halvingInterval) times. */
+export function rewardFor(schedule: Pick<Schedule, 'initialReward' | 'halvingInterval'>, n: bigint): bigint {
+  const era = n / BigInt(schedule.halvingInterval);
+  const reward = BigInt(schedule.initialReward);
+  return era >= BigInt(reward.toString(2).length) ? 0n : reward >> era;
+}
+
+/** Total supply once every era has passed: halvingInterval * Σ (initialReward >> k), < 2 * initialReward * interval. */
+export function supplyCap(schedule: Pick<Schedule, 'initialReward' | 'halvingInterval'>): bigint {
+  let sum = 0n;
+  for (let reward = BigInt(schedule.initialReward); reward > 0n; reward >>= 1n) {
+    sum += reward;
+  }
+  return sum * BigInt(schedule.halvingInterval);
+}
+
+function describeSchedule(schedule: Schedule): unknown {
+  const claims = BigInt(schedule.claims);
+  return {
+    initialReward: schedule.initialReward,
+    halvingInterval: schedule.halvingInterval,
+    claims: schedule.claims,
+    era: (claims / BigInt(schedule.halvingInterval)).toString(),
+    currentReward: rewardFor(schedule, claims).toString(),
+    minted: schedule.minted,
+    cap: supplyCap(schedule).toString(),
+    initializedBy: schedule.initializedBy,
+    initializedAt: schedule.initializedAt,
+    updatedAt: schedule.updatedAt,
+    txId: schedule.txId,
+  };
+}
+
+async function requireSchedule(ctx: Context): Promise<Schedule> {
+  const schedule = await readState(ctx, key(ctx, KEY.incentiveSchedule), scheduleSchema, 'incentive schedule');
+  if (schedule === undefined) {
+    throw notFound('the incentive schedule is not initialised; an admin must call Incentive:Initialize first');
+  }
+  return schedule;
+}
+
+async function requireOwnOrganisation(ctx: Context, caller: Caller): Promise<Organisation> {
+  const org = await requireOrganisation(ctx, caller.mspId, 'caller');
+  return org;
+}
+
+function holderParts(holder: Holder): string[] {
+  return holder.kind === 'organisation' ? ['organisation', holder.mspId] : ['participant', holder.participantId];
+}
+
+function balanceKey(ctx: Context, holder: Holder): string {
+  return key(ctx, KEY.balance, ...holderParts(holder));
+}
+
+async function credit(ctx: Context, holder: Holder, amount: bigint, iso: string): Promise<Balance> {
+  const current = await readState(ctx, balanceKey(ctx, holder), balanceSchema, 'balance');
+  const saved: Balance = {
+    holder,
+    amount: (BigInt(current?.amount ?? '0') + amount).toString(),
+    updatedAt: iso,
+    txId: ctx.stub.getTxID(),
+  };
+  await writeState(ctx, balanceKey(ctx, holder), saved);
+  return saved;
+}
+
+function sha256Hex(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Every check of one claim, in this order, each refused with its own code (chaincode/README.md, Incentive).
+ * Deterministic: it depends only on the claim bytes and committed state.
+ */
+async function verifyClaim(
+  ctx: Context,
+  org: Organisation,
+  claim: Claim,
+  at: string,
+): Promise<Pick<ClaimRecord, 'txId' | 'mspId' | 'endorserCertSha256' | 'signatureSha256'>> {
+  const endorser = Buffer.from(claim.endorserIdentity, 'base64');
+  const signature = Buffer.from(claim.signature, 'base64');
+  const payload = Buffer.from(claim.proposalResponsePayload, 'base64');
+  const identity = decodeSerializedIdentity(endorser);
+  if (identity === undefined) {
+    throw invalidArgument(`${at}.endorserIdentity: is not a serialized msp.SerializedIdentity`);
+  }
+  if (identity.mspId !== org.mspId) {
+    throw incentiveError(
+      'MEDREC_WRONG_ORGANISATION',
+      `${at}: the endorser belongs to ${identity.mspId || 'no MSP'}, not to the claiming organisation ${org.mspId}`,
+    );
+  }
+  const cert = parseCertificate(identity.idBytes);
+  if (cert === undefined) {
+    throw invalidArgument(`${at}.endorserIdentity: its id_bytes are not an X.509 certificate`);
+  }
+  if (!chainsToAnyRoot(cert, org.caRootCertsPem)) {
+    throw incentiveError(
+      'MEDREC_WRONG_ORGANISATION',
+      `${at}: the endorser certificate is not issued by a CA root registered for ${org.mspId}`,
+    );
+  }
+  if (!organizationalUnits(cert).includes('peer')) {
+    throw incentiveError('MEDREC_NOT_A_PEER', `${at}: the endorser certificate has no NodeOU peer (OU=peer)`);
+  }
+  const signatureCheck = checkEndorsementSignature(cert, payload, endorser, signature);
+  if (signatureCheck !== 'ok') {
+    throw incentiveError('MEDREC_BAD_SIGNATURE', `${at}.signature: ${signatureCheck} ECDSA endorsement signature`);
+  }
+  const auditKey = key(ctx, KEY.audit, claim.txId);
+  const writes = payloadWrites(payload, MEDREC_NAMESPACE);
+  if (writes === undefined) {
+    throw incentiveError(
+      'MEDREC_PAYLOAD_MISMATCH',
+      `${at}.proposalResponsePayload: is not a chaincode proposal response`,
+    );
+  }
+  const auditWrite = writes.find((write) => write.key === auditKey && !write.isDelete);
+  if (auditWrite === undefined) {
+    throw incentiveError(
+      'MEDREC_PAYLOAD_MISMATCH',
+      `${at}.proposalResponsePayload: does not write the audit event of transaction ${claim.txId}`,
+    );
+  }
+  const committed = await ctx.stub.getState(auditKey);
+  if (committed.length === 0) {
+    throw incentiveError('MEDREC_NOT_COMMITTED', `${at}: transaction ${claim.txId} has no committed effect`);
+  }
+  const event = await requireState(ctx, auditKey, auditEventSchema, `audit event ${claim.txId}`);
+  if (event.txId !== claim.txId) {
+    throw internal(`audit event under ${claim.txId} names transaction ${event.txId}`);
+  }
+  if (!Buffer.from(committed).equals(auditWrite.value)) {
+    throw incentiveError(
+      'MEDREC_PAYLOAD_MISMATCH',
+      `${at}.proposalResponsePayload: its audit event differs from the committed one of ${claim.txId}`,
+    );
+  }
+  if ((INCENTIVE_AUDIT_TYPES as readonly string[]).includes(event.type)) {
+    throw incentiveError(
+      'MEDREC_NOT_CLAIMABLE',
+      `${at}: ${event.type} transactions of the incentive layer earn nothing`,
+    );
+  }
+  if (await exists(ctx, key(ctx, KEY.claim, claim.txId, org.mspId))) {
+    throw incentiveError('MEDREC_ALREADY_CLAIMED', `${at}: ${org.mspId} already claimed transaction ${claim.txId}`);
+  }
+  return {
+    txId: claim.txId,
+    mspId: org.mspId,
+    endorserCertSha256: certificateSha256(cert),
+    signatureSha256: sha256Hex(signature),
+  };
+}
