@@ -1,0 +1,108 @@
+import { canonicalJson } from '../fhir/content-hash';
+import type { AuditEventSource } from './audit-event-source';
+import { csvHeader, entryToCsvRow } from './csv-entry';
+import type { ExportSink } from './export-sink';
+import type { ExportEntry, ExportFilters, ExportManifest, SignedManifest } from './export-types';
+import { toFhirAuditEvent } from './fhir-audit-event';
+import type { LedgerProofSource } from './ledger-proof-source';
+import { createContentHasher, signManifest, type ManifestSigner } from './manifest';
+
+/**
+ * - `json`: JSON Lines, lossless: one `{"event", "proof"}` per line in time order, then one `{"manifest"}` line.
+ * - `csv`: RFC 4180, one row per event (columns {@link CSV_COLUMNS}); the manifest is returned for a sidecar file.
+ * - `fhir`: a FHIR R4 Bundle (collection) of BALP AuditEvents; the signed manifest is in `Bundle.signature.data`.
+ */
+export type ExportFormat = 'json' | 'csv' | 'fhir';
+
+export interface AuditExportOptions {
+  readonly source: AuditEventSource;
+  readonly proofs: LedgerProofSource;
+  readonly filters: ExportFilters;
+  readonly format: ExportFormat;
+  readonly sink: ExportSink;
+  readonly signer: ManifestSigner;
+  readonly generatedBy: { readonly participantId: string; readonly mspId: string };
+  readonly channel: string;
+  /** Stop after this many events (the manifest then says `complete: false`). */
+  readonly maxEvents?: number;
+  readonly onProgress?: (exported: number) => void;
+  readonly now?: () => Date;
+}
+
+interface Encoder {
+  start(): string;
+  entry(entry: Readonly<ExportEntry>, index: number): string;
+  end(manifest: Readonly<SignedManifest>): string;
+}
+
+const ENCODERS: Readonly<Record<ExportFormat, Encoder>> = {
+  json: {
+    start: () => '',
+    entry: (entry) => `${canonicalJson({ event: entry.event, proof: entry.proof })}\n`,
+    end: (manifest) => `${canonicalJson({ manifest })}\n`,
+  },
+  csv: { start: () => csvHeader(), entry: (entry) => entryToCsvRow(entry), end: () => '' },
+  fhir: {
+    start: () => '{"resourceType":"Bundle","type":"collection","entry":[\n',
+    entry: (entry, index) => `${index === 0 ? '' : ',\n'}${JSON.stringify({ resource: toFhirAuditEvent(entry) })}`,
+    end: (manifest) =>
+      `\n],"timestamp":${JSON.stringify(manifest.generatedAt)},"signature":${JSON.stringify(fhirSignature(manifest))}}\n`,
+  },
+};
+
+function fhirSignature(manifest: Readonly<SignedManifest>): object {
+  return {
+    type: [{ system: 'urn:iso-astm:E1762-95:2013', code: '1.2.840.10065.1.12.1.5', display: 'Verification Signature' }],
+    when: manifest.generatedAt,
+    who: { identifier: { system: 'urn:medrec:participant', value: manifest.generatedBy.participantId } },
+    sigFormat: 'application/json',
+    data: Buffer.from(canonicalJson(manifest), 'utf8').toString('base64'),
+  };
+}
+
+/**
+ * Streams the events the filters select, page by page (one page in memory), each with its ledger proof, then the
+ * signed manifest. Returns the signed manifest.
+ */
+export async function writeAuditExport(options: Readonly<AuditExportOptions>): Promise<SignedManifest> {
+  const encoder = ENCODERS[options.format];
+  const hasher = createContentHasher();
+  const limit = options.maxEvents ?? Number.POSITIVE_INFINITY;
+  let count = 0;
+  let complete = true;
+  let blockRange: ExportManifest['blockRange'] = null;
+  await options.sink.write(encoder.start());
+  pages: for await (const page of options.source.pages(options.filters)) {
+    for (const event of page) {
+      if (count >= limit) {
+        complete = false;
+        break pages;
+      }
+      const entry: ExportEntry = { event, proof: await options.proofs.proofOf(event.txId) };
+      hasher.add(entry);
+      await options.sink.write(encoder.entry(entry, count));
+      const n = entry.proof.blockNumber;
+      blockRange = blockRange
+        ? { first: Math.min(blockRange.first, n), last: Math.max(blockRange.last, n) }
+        : { first: n, last: n };
+      count += 1;
+    }
+    options.onProgress?.(count);
+  }
+  const manifest = await signManifest(
+    {
+      format: 'medrec-audit-export/1',
+      filters: options.filters,
+      generatedAt: (options.now?.() ?? new Date()).toISOString(),
+      generatedBy: { ...options.generatedBy, certificatePem: options.signer.certificatePem },
+      channel: options.channel,
+      eventCount: count,
+      complete,
+      blockRange,
+      contentSha256: hasher.digest(),
+    },
+    options.signer,
+  );
+  await options.sink.write(encoder.end(manifest));
+  return manifest;
+}
