@@ -1,4 +1,5 @@
 import { checkpointers, type ChaincodeEvent, type Gateway } from '@hyperledger/fabric-gateway';
+import type { common } from '@hyperledger/fabric-protos';
 
 /** A MedRec chaincode event: the chaincode emits exactly one per state-changing transaction, with no PHI. */
 export interface MedrecEvent {
@@ -63,6 +64,50 @@ export async function processChaincodeEvents(
     close: () => {
       state.closed = true;
       events.close();
+    },
+  };
+}
+
+export interface BlockStreamOptions {
+  /** File holding the checkpoint (the next block to process); created when missing. */
+  readonly checkpointFile: string;
+  /** Block to start from when the checkpoint file is new (default: the next block committed). */
+  readonly startBlock?: bigint;
+  readonly channel?: string;
+}
+
+/**
+ * Delivers full blocks to `handler` in order and checkpoints each block only after the handler has completed, so a
+ * restarted listener neither misses nor repeats a block (the miner follows blocks this way).
+ */
+export async function processBlocks(
+  gateway: Gateway,
+  options: Readonly<BlockStreamOptions>,
+  handler: (block: common.Block, blockNumber: bigint) => Promise<void>,
+): Promise<EventStream> {
+  const checkpointer = await checkpointers.file(options.checkpointFile);
+  const blocks = await gateway.getNetwork(options.channel ?? 'medrec').getBlockEvents({
+    checkpoint: checkpointer,
+    ...(options.startBlock === undefined ? {} : { startBlock: options.startBlock }),
+  });
+  const state = { closed: false }; // mutated by close(), possibly from inside the handler
+  const done = (async (): Promise<void> => {
+    try {
+      for await (const block of blocks) {
+        if (state.closed) break;
+        const blockNumber = BigInt(block.getHeader()?.getNumber() ?? 0);
+        await handler(block, blockNumber);
+        await checkpointer.checkpointBlock(blockNumber);
+      }
+    } catch (err) {
+      if (!state.closed) throw err;
+    }
+  })();
+  return {
+    done,
+    close: () => {
+      state.closed = true;
+      blocks.close();
     },
   };
 }

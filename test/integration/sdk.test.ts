@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { ChaincodeError } from '../../sdk/src/errors';
-import { processChaincodeEvents, type MedrecEvent } from '../../sdk/src/event-stream';
+import { processBlocks, processChaincodeEvents, type MedrecEvent } from '../../sdk/src/event-stream';
 import { connectGateway } from '../../sdk/src/gateway-connection';
 import { createIdentityService, IdentityServiceError } from '../../sdk/src/identity-service';
 import { createMedrecClient } from '../../sdk/src/medrec-client';
@@ -110,6 +110,49 @@ describe('SDK on the real network', function () {
       await second.done;
       expect(seen.map((e) => e.transactionId).sort()).to.deep.equal([...txIds].sort());
       for (const event of seen) expect(event.payload).to.have.property('txId', event.transactionId);
+    } finally {
+      admin.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('delivers each block exactly once to a checkpointed block listener restarted mid-stream', async function () {
+    const admin = await connectAs('hospital1', { 'medrec.role': 'admin', 'medrec.id': freshId('admin') });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medrec-blocks-'));
+    try {
+      const client = createMedrecClient(admin.gateway);
+      const startBlock = BigInt((await consortium().chainInfo('hospital1')).height);
+      for (let i = 0; i < 4; i++) {
+        const participantId = freshId('blk');
+        await client.registerParticipant({ participantId, role: 'patient', enrollmentId: participantId });
+      }
+      const endBlock = BigInt((await consortium().chainInfo('hospital1')).height); // exclusive
+      const seen: bigint[] = [];
+      const options = { checkpointFile: path.join(dir, 'blocks.json'), startBlock };
+      let stopFirst: () => void = () => undefined;
+      const first = await processBlocks(admin.gateway, options, (_block, n) => {
+        seen.push(n);
+        if (seen.length === 2) stopFirst();
+        return Promise.resolve();
+      });
+      stopFirst = () => {
+        first.close();
+      };
+      await first.done;
+      const second = await processBlocks(admin.gateway, options, (_block, n) => {
+        seen.push(n);
+        return Promise.resolve();
+      });
+      await eventually(
+        'blocks up to the end seen',
+        () => Promise.resolve(seen.at(-1)),
+        (n) => n !== undefined && n >= endBlock - 1n,
+        30_000,
+      );
+      second.close();
+      await second.done;
+      const expected = Array.from({ length: Number(endBlock - startBlock) }, (_, i) => startBlock + BigInt(i));
+      expect(seen.filter((n) => n < endBlock)).to.deep.equal(expected);
     } finally {
       admin.close();
       fs.rmSync(dir, { recursive: true, force: true });
