@@ -68,14 +68,23 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Sends a signal; a process that exited in the meantime is not an error. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
+}
+
 /** Stops a process this project started (by its recorded pid only): SIGTERM, then SIGKILL after a grace period. */
 export async function stopProcess(layout: Layout, name: string, expectedCommand?: string): Promise<boolean> {
   const pid = runningPid(layout, name, expectedCommand);
   fs.rmSync(layout.pidFile(name), { force: true });
   if (pid === undefined) return false;
-  process.kill(pid, 'SIGTERM');
+  signal(pid, 'SIGTERM');
   for (let waited = 0; waited < 10_000 && alive(pid); waited += 100) await sleep(100);
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  if (alive(pid)) signal(pid, 'SIGKILL');
   return true;
 }
 
