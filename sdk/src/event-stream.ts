@@ -1,4 +1,9 @@
-import { checkpointers, type ChaincodeEvent, type Gateway } from '@hyperledger/fabric-gateway';
+import {
+  checkpointers,
+  type ChaincodeEvent,
+  type CloseableAsyncIterable,
+  type Gateway,
+} from '@hyperledger/fabric-gateway';
 import type { common } from '@hyperledger/fabric-protos';
 
 /** A MedRec chaincode event: the chaincode emits exactly one per state-changing transaction, with no PHI. */
@@ -47,13 +52,23 @@ export async function processChaincodeEvents(
     checkpoint: checkpointer,
     ...(options.startBlock === undefined ? {} : { startBlock: options.startBlock }),
   });
-  const state = { closed: false }; // mutated by close(), possibly from inside the handler
+  return consumeInOrder(events, async (event) => {
+    await handler(toMedrecEvent(event));
+    await checkpointer.checkpointChaincodeEvent(event);
+  });
+}
+
+/**
+ * Runs `step` on each item in order; after close(), items already buffered are not delivered, and the error the
+ * closed iterator ends with is not one.
+ */
+function consumeInOrder<T>(items: CloseableAsyncIterable<T>, step: (item: T) => Promise<void>): EventStream {
+  const state = { closed: false }; // mutated by close(), possibly from inside step
   const done = (async (): Promise<void> => {
     try {
-      for await (const event of events) {
-        if (state.closed) break; // events already buffered when close() was called are not delivered
-        await handler(toMedrecEvent(event));
-        await checkpointer.checkpointChaincodeEvent(event);
+      for await (const item of items) {
+        if (state.closed) break;
+        await step(item);
       }
     } catch (err) {
       if (!state.closed) throw err;
@@ -63,7 +78,7 @@ export async function processChaincodeEvents(
     done,
     close: () => {
       state.closed = true;
-      events.close();
+      items.close();
     },
   };
 }
@@ -90,24 +105,9 @@ export async function processBlocks(
     checkpoint: checkpointer,
     ...(options.startBlock === undefined ? {} : { startBlock: options.startBlock }),
   });
-  const state = { closed: false }; // mutated by close(), possibly from inside the handler
-  const done = (async (): Promise<void> => {
-    try {
-      for await (const block of blocks) {
-        if (state.closed) break;
-        const blockNumber = BigInt(block.getHeader()?.getNumber() ?? 0);
-        await handler(block, blockNumber);
-        await checkpointer.checkpointBlock(blockNumber);
-      }
-    } catch (err) {
-      if (!state.closed) throw err;
-    }
-  })();
-  return {
-    done,
-    close: () => {
-      state.closed = true;
-      blocks.close();
-    },
-  };
+  return consumeInOrder(blocks, async (block) => {
+    const blockNumber = BigInt(block.getHeader()?.getNumber() ?? 0);
+    await handler(block, blockNumber);
+    await checkpointer.checkpointBlock(blockNumber);
+  });
 }
