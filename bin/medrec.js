@@ -28,8 +28,12 @@ try {
   );
   process.exit(1);
 }
+// fabric-common (loaded through fabric-ca-client) parses process.argv with nconf/yargs when it loads and would print
+// its own help for --help: hide our arguments from it and hand them to the CLI directly.
+const cliArgv = [...process.argv];
+process.argv = process.argv.slice(0, 2);
 require(path.join(root, 'dist', 'network', 'src', 'cli.js'))
-  .main(process.argv)
+  .main(cliArgv)
   .catch((err) => {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

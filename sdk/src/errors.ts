@@ -1,16 +1,26 @@
 import { CommitError, EndorseError, GatewayError, StatusCode, type ErrorDetail } from '@hyperledger/fabric-gateway';
 
-/** Stable codes raised by the MedRec chaincode (its error payload is JSON: {"code", "message"}). */
-export type ChaincodeErrorCode =
-  'MEDREC_NOT_FOUND' | 'MEDREC_FORBIDDEN' | 'MEDREC_INVALID_ARGUMENT' | 'MEDREC_CONFLICT' | 'MEDREC_INTERNAL';
-
-const CHAINCODE_CODES: ReadonlySet<string> = new Set<ChaincodeErrorCode>([
+const CHAINCODE_CODE_LIST = [
   'MEDREC_NOT_FOUND',
   'MEDREC_FORBIDDEN',
   'MEDREC_INVALID_ARGUMENT',
   'MEDREC_CONFLICT',
   'MEDREC_INTERNAL',
-]);
+  // Incentive layer (chaincode/README.md, Incentive section).
+  'MEDREC_ALREADY_CLAIMED',
+  'MEDREC_BAD_SIGNATURE',
+  'MEDREC_INSUFFICIENT_FUNDS',
+  'MEDREC_NOT_A_PEER',
+  'MEDREC_NOT_CLAIMABLE',
+  'MEDREC_NOT_COMMITTED',
+  'MEDREC_PAYLOAD_MISMATCH',
+  'MEDREC_WRONG_ORGANISATION',
+] as const;
+
+/** Stable codes raised by the MedRec chaincode (its error payload is JSON: {"code", "message"}). */
+export type ChaincodeErrorCode = (typeof CHAINCODE_CODE_LIST)[number];
+
+const CHAINCODE_CODES: ReadonlySet<string> = new Set<string>(CHAINCODE_CODE_LIST);
 
 /** Per-peer detail of a failure, as the gateway reported it. */
 export interface PeerErrorDetail {

@@ -6,6 +6,7 @@ import {
   TransactionInvalidError,
   type ChaincodeErrorCode,
 } from '../../../sdk/src/errors';
+import { AuditExportError } from '../../../sdk/src/audit-export/audit-export-errors';
 import { AccessDeniedError, CustodianError } from '../ports';
 import { ApiProblem, PROBLEMS, type ProblemType } from './problem';
 
@@ -15,6 +16,16 @@ const CHAINCODE_PROBLEMS: Readonly<Record<ChaincodeErrorCode, ProblemType>> = {
   MEDREC_NOT_FOUND: PROBLEMS.notFound,
   MEDREC_CONFLICT: PROBLEMS.conflict,
   MEDREC_INTERNAL: PROBLEMS.internal,
+  // Incentive layer: a claim that fails verification is a bad argument; one that collides with ledger state is a
+  // conflict (already claimed, not yet committed on the endorsing peer, balance too low).
+  MEDREC_BAD_SIGNATURE: PROBLEMS.invalidArgument,
+  MEDREC_NOT_A_PEER: PROBLEMS.invalidArgument,
+  MEDREC_NOT_CLAIMABLE: PROBLEMS.invalidArgument,
+  MEDREC_PAYLOAD_MISMATCH: PROBLEMS.invalidArgument,
+  MEDREC_WRONG_ORGANISATION: PROBLEMS.invalidArgument,
+  MEDREC_ALREADY_CLAIMED: PROBLEMS.conflict,
+  MEDREC_INSUFFICIENT_FUNDS: PROBLEMS.conflict,
+  MEDREC_NOT_COMMITTED: PROBLEMS.conflict,
 };
 
 const GENERIC_DETAIL = 'The server could not complete the request. Quote the request id when you report it.';
@@ -123,10 +134,26 @@ function custodyProblem(err: unknown): { problem: ApiProblem; exposed: boolean }
   return undefined;
 }
 
+/** The audit export's typed errors: a bad filter is the caller's; a ledger read that failed is retryable. */
+function auditExportProblem(err: unknown): { problem: ApiProblem; exposed: boolean } | undefined {
+  if (!(err instanceof AuditExportError)) return undefined;
+  if (err.code === 'AUDIT_EXPORT_INVALID_FILTER') {
+    return { problem: new ApiProblem(PROBLEMS.validation, err.message, { code: err.code }), exposed: true };
+  }
+  if (err.code === 'AUDIT_EXPORT_PROOF_UNAVAILABLE' || err.code === 'AUDIT_EXPORT_BLOCK_UNAVAILABLE') {
+    const detail = 'The ledger did not serve a block or transaction the audit export needs. Retry later.';
+    return {
+      problem: new ApiProblem(PROBLEMS.unavailable, detail, { code: err.code, headers: { 'retry-after': '5' } }),
+      exposed: false,
+    };
+  }
+  return { problem: new ApiProblem(PROBLEMS.validation, err.message, { code: err.code }), exposed: true };
+}
+
 /** Returns the problem for `err`; `exposed` is false when the detail was replaced by a generic one (log the error). */
 export function toProblem(err: unknown): { problem: ApiProblem; exposed: boolean } {
   if (err instanceof ApiProblem) return { problem: err, exposed: true };
-  const known = ledgerProblem(err) ?? custodyProblem(err);
+  const known = ledgerProblem(err) ?? custodyProblem(err) ?? auditExportProblem(err);
   if (known) return known;
   if (isBodyParserError(err)) return { problem: bodyParserProblem(err), exposed: true };
   const transactionId = (err as { transactionId?: unknown } | null)?.transactionId;
