@@ -4,6 +4,7 @@ import { openRecordStore } from '../../sdk/src/store/open-record-store';
 import { createFabricUserRegistration } from './adapters/fabric-user-registration';
 import { readFabricEnvironment } from './adapters/fabric-environment';
 import { createGatekeeperRecordCustody } from './adapters/gatekeeper-record-custody';
+import { createWalletAuditExporter } from './adapters/wallet-audit-exporter';
 import { createWalletLedgerGateway } from './adapters/wallet-ledger-gateway';
 import { createSqliteUserDirectory } from './auth/sqlite-user-directory';
 import { readApiConfig } from './config';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     ledger,
     registration: createFabricUserRegistration({ ca: fabric.ca, wallet, ledger }),
     custody: createGatekeeperRecordCustody({ store, mspId: fabric.mspId, ledger, wallet }),
+    auditExporter: createWalletAuditExporter({ wallet, ledger }),
     logger,
   });
   const running = await startServer(app, { host: config.host, port: config.port });

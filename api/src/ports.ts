@@ -2,6 +2,13 @@
  * The ports the REST API depends on. Routes call use cases; use cases call these interfaces; adapters (the Fabric
  * gateway, the CA, the gatekeeper) implement them outside api/src, so the HTTP layer is tested without a network.
  */
+import type {
+  ExportFilters,
+  ExportFormat,
+  ExportSink,
+  SignedManifest,
+  VerificationReport,
+} from '../../sdk/src/audit-export';
 import type { Participant, PurposeOfUse, RecordPointer, Role, Ticket } from '../../sdk/src/chaincode-types';
 import type { MedrecEvent } from '../../sdk/src/event-stream';
 import type { MedrecClient } from '../../sdk/src/medrec-client';
@@ -131,6 +138,26 @@ export interface RecordCustody {
    * ContentHashMismatchError when the content does not match.
    */
   fetch(request: Readonly<FetchRequest>): Promise<FetchedRecord>;
+}
+
+export interface AuditExportRequest {
+  /** The exporter: the manifest is signed with this user's own Fabric identity, and the ledger is read as them. */
+  readonly user: UserContext;
+  readonly filters: ExportFilters;
+  readonly format: ExportFormat;
+  /** Where the export is streamed (page by page, bounded memory). */
+  readonly sink: ExportSink;
+}
+
+/** The compliance audit export (sdk/src/audit-export) acting as the caller. */
+export interface AuditExporter {
+  /** Streams the events with their ledger proofs, then the signed manifest, to the sink; returns the manifest. */
+  export(request: Readonly<AuditExportRequest>): Promise<SignedManifest>;
+  /**
+   * Verifies a JSON Lines export against the blocks read from the peer as `user`, with the CA roots of the ledger's
+   * organisation records.
+   */
+  verify(user: UserContext, exportText: string): Promise<VerificationReport>;
 }
 
 /** One check of /healthz, e.g. "peer", "gatekeeper", "token-db". */

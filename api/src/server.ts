@@ -11,14 +11,23 @@ import { createHttpMetrics } from './http/metrics';
 import { createOperationRouter } from './http/operation-router';
 import { createAuthFailureRateLimit, createTokenRateLimit } from './http/rate-limits';
 import { REDACTED_PATHS, createRequestLogging } from './http/request-logging';
-import { openApiDocument } from './openapi/document';
+import { AUDIT_VERIFY_BODY_LIMIT, openApiDocument } from './openapi/document';
 import { createRequestValidatorFactory } from './openapi/request-validator';
-import type { LedgerGateway, ReadinessProbe, RecordCustody, UserDirectory, UserRegistration } from './ports';
+import type {
+  AuditExporter,
+  LedgerGateway,
+  ReadinessProbe,
+  RecordCustody,
+  UserDirectory,
+  UserRegistration,
+} from './ports';
+import { auditRoutes } from './routes/audit-routes';
 import { consentRoutes } from './routes/consent-routes';
 import { identityRoutes } from './routes/identity-routes';
 import { operationsRoutes } from './routes/operations-routes';
 import { patientRoutes } from './routes/patient-routes';
 import { recordRoutes } from './routes/record-routes';
+import { createAuditExportUseCases } from './use-cases/audit-export';
 import { createConsentUseCases } from './use-cases/consents';
 import { createIdentityUseCases } from './use-cases/identity';
 import { createPatientUseCases } from './use-cases/patients';
@@ -33,6 +42,7 @@ export interface ServerDependencies {
   readonly ledger: LedgerGateway;
   readonly registration: UserRegistration;
   readonly custody: RecordCustody;
+  readonly auditExporter: AuditExporter;
   /** /healthz answers 503 while any check fails. */
   readonly readiness?: ReadinessProbe;
   /** Defaults to JSON lines on stdout at options.logLevel. */
@@ -68,6 +78,8 @@ export function createServer(deps: Readonly<ServerDependencies>): Express {
     );
   }
   // FHIR clients send application/fhir+json; any +json type is parsed as JSON.
+  // Audit exports to verify are JSON Lines text, larger than the JSON bodies of the other operations.
+  app.use('/v1/audit/verify', express.text({ type: 'application/x-ndjson', limit: AUDIT_VERIFY_BODY_LIMIT }));
   app.use(express.json({ limit: options.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(createDocsRouter());
 
@@ -76,6 +88,7 @@ export function createServer(deps: Readonly<ServerDependencies>): Express {
   const records = createRecordUseCases(deps);
   const consents = createConsentUseCases(deps);
   const patients = createPatientUseCases(deps);
+  const audit = createAuditExportUseCases(deps);
   app.use(
     createOperationRouter({
       document: openApiDocument,
@@ -90,6 +103,7 @@ export function createServer(deps: Readonly<ServerDependencies>): Express {
         ...recordRoutes(records),
         ...consentRoutes(consents),
         ...patientRoutes(patients, { heartbeatMs: options.sseHeartbeatMs }),
+        ...auditRoutes(audit),
       },
       secured: [
         createAuthFailureRateLimit(options.rateLimit),

@@ -2,6 +2,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createConsortium, type NetworkStatus } from './consortium';
 import { adminTokenFile, apiUrl } from './api-process';
 import { seedNetwork } from './seed-network';
+import { auditCommand } from './audit-commands';
+import { incentiveCommand, minerCommand } from './miner-commands';
 import type { Role } from '../../sdk/src/chaincode-types';
 import type { PeerOrgKey } from './topology';
 import { registerUserWithToken } from './api-process';
@@ -146,6 +148,10 @@ export function buildCli(): Command {
         `seeded ${summary.patients} patients, ${summary.clinicians} clinicians and ${summary.records} records (seed ${opts.seed})`,
       );
     });
+
+  program.addCommand(auditCommand());
+  program.addCommand(minerCommand());
+  program.addCommand(incentiveCommand());
 
   program
     .command('start')

@@ -55,6 +55,7 @@ import { connectGateway, type GatewayConnection } from '../../sdk/src/gateway-co
 import type { IdentityServiceOptions } from '../../sdk/src/identity-service';
 import { createMedrecClient } from '../../sdk/src/medrec-client';
 import { untilDiscoverySettles } from './discovery-retry';
+import { initializeIncentives } from './incentive';
 import {
   buildTopology,
   CHAINCODE_NAME,
@@ -268,6 +269,15 @@ class ConsortiumImpl implements Consortium {
               task.output = peer.org;
               await this.#registerOrganisation(peer.org);
             }
+          },
+        },
+        {
+          title: 'Incentive schedule initialised once (network/src/incentive.ts defaults; kept if already set)',
+          task: async (_ctx, task) => {
+            const { initializedNow, schedule } = await initializeIncentives(this);
+            task.output =
+              `${initializedNow ? 'initialised' : 'already initialised'}: initial reward ${schedule.initialReward}, ` +
+              `halving every ${schedule.halvingInterval} claims`;
           },
         },
         {

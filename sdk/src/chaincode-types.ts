@@ -184,3 +184,69 @@ export interface AuditQuery extends PageQuery {
   readonly from?: string;
   readonly to?: string;
 }
+
+/** One endorsement as a miner extracts it from a block (all byte fields base64). */
+export interface EndorsementClaim {
+  readonly txId: string;
+  /** base64 of the endorser's msp.SerializedIdentity bytes. */
+  readonly endorserIdentity: string;
+  /** base64 of the DER ECDSA signature over proposalResponsePayload || endorserIdentity. */
+  readonly signature: string;
+  /** base64 of the peer.ProposalResponsePayload the endorser signed. */
+  readonly proposalResponsePayload: string;
+}
+
+export type Holder =
+  | { readonly kind: 'organisation'; readonly mspId: string }
+  | { readonly kind: 'participant'; readonly participantId: string };
+
+/** Amounts and counters are decimal integer strings (never floating point). */
+export interface IncentiveSchedule {
+  readonly initialReward: string;
+  readonly halvingInterval: string;
+  readonly claims: string;
+  readonly era: string;
+  readonly currentReward: string;
+  readonly minted: string;
+  readonly cap: string;
+  readonly initializedBy: { readonly mspId: string; readonly participantId: string };
+  readonly initializedAt: string;
+  readonly updatedAt: string;
+  readonly txId: string;
+}
+
+export interface ClaimRecord {
+  readonly txId: string;
+  readonly mspId: string;
+  readonly endorserCertSha256: string;
+  readonly signatureSha256: string;
+  readonly claimNumber: string;
+  readonly reward: string;
+  readonly claimedBy: string;
+  readonly claimedAt: string;
+  readonly claimTxId: string;
+}
+
+export interface ClaimResult {
+  readonly mspId: string;
+  readonly claims: readonly ClaimRecord[];
+  readonly earned: string;
+  readonly balance: string;
+}
+
+export interface Balance {
+  readonly holder: Holder;
+  readonly amount: string;
+  readonly updatedAt: string | null;
+  readonly txId: string | null;
+}
+
+export interface CreditTransfer {
+  readonly transferId: string;
+  readonly from: Holder;
+  readonly to: Holder;
+  readonly amount: string;
+  readonly transferredBy: string;
+  readonly time: string;
+  readonly txId: string;
+}

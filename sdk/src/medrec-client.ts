@@ -2,9 +2,15 @@ import { StatusCode, type Contract, type Gateway } from '@hyperledger/fabric-gat
 import type {
   AuditEvent,
   AuditQuery,
+  Balance,
   BreakGlassReason,
+  ClaimResult,
   Consent,
   ConsentInput,
+  CreditTransfer,
+  EndorsementClaim,
+  Holder,
+  IncentiveSchedule,
   Notification,
   Organisation,
   OrganisationInput,
@@ -87,6 +93,18 @@ export interface MedrecClient {
   auditByPatient(query: AuditQuery & { readonly patientId: string }): Promise<Page<AuditEvent>>;
   auditByActor(query: AuditQuery & { readonly actorId: string }): Promise<Page<AuditEvent>>;
   auditEvent(txId: string): Promise<AuditEvent>;
+
+  /** Once per network (a second call is MEDREC_CONFLICT); amounts are positive integer strings. */
+  initializeIncentives(parameters: {
+    readonly initialReward: string;
+    readonly halvingInterval: string;
+  }): Promise<Submitted<IncentiveSchedule>>;
+  /** At most 20 endorsements of the caller's own organisation's peers per transaction. */
+  claimEndorsements(claims: readonly EndorsementClaim[]): Promise<Submitted<ClaimResult>>;
+  getSchedule(): Promise<IncentiveSchedule>;
+  getBalance(holder: Holder): Promise<Balance>;
+  transfer(transfer: { readonly to: Holder; readonly amount: string }): Promise<Submitted<CreditTransfer>>;
+  getTransfers(query: PageQuery & { readonly holder: Holder }): Promise<Page<CreditTransfer>>;
 }
 
 export function createMedrecClient(gateway: Gateway, options: Readonly<MedrecClientOptions> = {}): MedrecClient {
@@ -237,6 +255,27 @@ class MedrecClientImpl implements MedrecClient {
   }
   auditEvent(txId: string): Promise<AuditEvent> {
     return this.#evaluate('Audit:GetEvent', txId);
+  }
+  initializeIncentives(parameters: {
+    readonly initialReward: string;
+    readonly halvingInterval: string;
+  }): Promise<Submitted<IncentiveSchedule>> {
+    return this.#submit('Incentive:Initialize', json(parameters));
+  }
+  claimEndorsements(claims: readonly EndorsementClaim[]): Promise<Submitted<ClaimResult>> {
+    return this.#submit('Incentive:ClaimEndorsements', json({ claims }));
+  }
+  getSchedule(): Promise<IncentiveSchedule> {
+    return this.#evaluate('Incentive:GetSchedule');
+  }
+  getBalance(holder: Holder): Promise<Balance> {
+    return this.#evaluate('Incentive:GetBalance', json(holder));
+  }
+  transfer(transfer: { readonly to: Holder; readonly amount: string }): Promise<Submitted<CreditTransfer>> {
+    return this.#submit('Incentive:Transfer', json(transfer));
+  }
+  getTransfers(query: PageQuery & { readonly holder: Holder }): Promise<Page<CreditTransfer>> {
+    return this.#evaluate('Incentive:GetTransfers', json(query));
   }
 }
 

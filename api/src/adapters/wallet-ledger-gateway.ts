@@ -1,4 +1,4 @@
-import type { ChaincodeEvent } from '@hyperledger/fabric-gateway';
+import type { ChaincodeEvent, Gateway } from '@hyperledger/fabric-gateway';
 import { connectGateway, type GatewayConnection } from '../../../sdk/src/gateway-connection';
 import type { MedrecEvent } from '../../../sdk/src/event-stream';
 import { createMedrecClient, type MedrecClient } from '../../../sdk/src/medrec-client';
@@ -21,6 +21,8 @@ export interface WalletLedgerGatewayOptions {
 }
 
 export interface ClosableLedgerGateway extends LedgerGateway {
+  /** The user's own gateway connection (for system chaincode queries such as qscc). */
+  gatewayFor(user: UserContext): Promise<Gateway>;
   close(): void;
 }
 
@@ -75,6 +77,10 @@ export function createWalletLedgerGateway(options: Readonly<WalletLedgerGatewayO
   return {
     async clientFor(user: UserContext): Promise<MedrecClient> {
       return createMedrecClient((await connectionFor(user)).gateway, { channel, chaincode });
+    },
+
+    async gatewayFor(user: UserContext): Promise<Gateway> {
+      return (await connectionFor(user)).gateway;
     },
 
     async eventsFor(

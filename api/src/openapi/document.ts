@@ -7,6 +7,10 @@ import { ref, schemas } from './schemas';
 
 const JSON_TYPE = 'application/json';
 const PROBLEM_TYPE = 'application/problem+json';
+const NDJSON_TYPE = 'application/x-ndjson';
+
+/** The largest export POST /v1/audit/verify accepts (an express/bytes size). */
+export const AUDIT_VERIFY_BODY_LIMIT = '16mb';
 
 const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$';
 
@@ -335,6 +339,67 @@ export const openApiDocument: OpenApiDocument = {
           ...pageParams,
         ],
         responses: { '200': json('One page', 'AuditPage'), ...problems(...READ) },
+      },
+    },
+
+    '/v1/audit/export': {
+      get: {
+        operationId: 'exportAuditTrail',
+        summary: 'Export the audit trail with ledger proofs and a signed manifest (compliance; a patient: their own)',
+        description:
+          'Streams the events the filters select, page by page, each with its ledger proof (channel, block number, ' +
+          'transaction id, validation code), then a manifest (filters, generation time, exporter, event count, ' +
+          "SHA-256 of the content) signed with the caller's own Fabric identity. Give exactly one of patientId and " +
+          'actorId; the window is [from, to). Formats: `json` JSON Lines (one {event, proof} per line, then ' +
+          '{manifest}; verifiable with POST /v1/audit/verify), `csv` (one row per event, spreadsheet-safe), `fhir` ' +
+          '(a FHIR R4 Bundle of IHE BALP AuditEvents, the manifest in Bundle.signature). Every format also carries the ' +
+          'signed manifest, base64 JSON, in the HTTP trailer X-Medrec-Manifest. The caller is authorised by a ledger ' +
+          'read before anything is sent; a failure after that truncates the stream (no manifest).',
+        tags: ['audit'],
+        parameters: [
+          query('patientId', { type: 'string', pattern: ID_PATTERN }, "The patient's trail."),
+          query('actorId', { type: 'string', pattern: ID_PATTERN }, 'What this participant did.'),
+          query('organisation', { type: 'string', pattern: ID_PATTERN }, 'Only events whose actor is of this MSP.'),
+          query(
+            'eventType',
+            { type: 'string', pattern: '^[A-Za-z]{1,64}(,[A-Za-z]{1,64}){0,31}$' },
+            'Only these event types, comma-separated (e.g. RecordRegistered,AccessDecided).',
+          ),
+          query('format', { type: 'string', enum: ['json', 'csv', 'fhir'], default: 'json' }, 'The export format.'),
+          query('from', { type: 'string', format: 'date-time' }, 'Inclusive start (UTC ISO 8601).'),
+          query('to', { type: 'string', format: 'date-time' }, 'Exclusive end (UTC ISO 8601).'),
+        ],
+        responses: {
+          '200': {
+            description: 'The export, streamed; the signed manifest also in the X-Medrec-Manifest trailer.',
+            content: {
+              'application/x-ndjson': { schema: { type: 'string' } },
+              'text/csv': { schema: { type: 'string' } },
+              'application/fhir+json': { schema: { type: 'object' } },
+            },
+          },
+          ...problems(...READ),
+        },
+      },
+    },
+    '/v1/audit/verify': {
+      post: {
+        operationId: 'verifyAuditExport',
+        summary: 'Verify a JSON export against the ledger (compliance; a patient: exports of their own trail)',
+        description:
+          'The body is the JSON Lines export as GET /v1/audit/export?format=json produced it (at most ' +
+          `${AUDIT_VERIFY_BODY_LIMIT}). Reads the blocks it names from the peer as the caller and checks that every ` +
+          'event is exactly what a committed, valid transaction wrote, the order, the filters, the manifest hash and ' +
+          'its signature (with the CA roots of the ledger’s organisation records) and, for an export that claims to be ' +
+          'complete, that no event of its block range matching its filters is missing. An invalid export is a 200 ' +
+          'with `valid: false` and every discrepancy.',
+        tags: ['audit'],
+        requestBody: {
+          required: true,
+          description: 'The JSON Lines export',
+          content: { [NDJSON_TYPE]: { schema: { type: 'string' } } },
+        },
+        responses: { '200': json('The verification report', 'VerificationReport'), ...problems(...WRITE) },
       },
     },
   },

@@ -36,8 +36,11 @@ export function createRequestValidatorFactory(doc: OpenApiDocument): RequestVali
       const parameters = operation.parameters ?? [];
       const validatePath = coercing.compile(parameterObject(parameters, 'path'));
       const validateQuery = coercing.compile(parameterObject(parameters, 'query'));
-      const bodySchema = operation.requestBody?.content['application/json']?.schema;
+      const content = operation.requestBody?.content ?? {};
+      const bodySchema = content['application/json']?.schema;
       const validateBody = bodySchema === undefined ? undefined : strict.compile(bodySchema);
+      // An operation documented with one non-JSON media type (e.g. application/x-ndjson) takes its body as text.
+      const textType = bodySchema === undefined ? Object.keys(content)[0] : undefined;
       return (req) => {
         const errors: ProblemFieldError[] = [];
         // Copies: Ajv coerces in place, and Express 5 re-parses req.query on every access.
@@ -48,6 +51,8 @@ export function createRequestValidatorFactory(doc: OpenApiDocument): RequestVali
         const body: unknown = req.body;
         if (validateBody !== undefined) {
           checkBody(req, validateBody, body, errors);
+        } else if (textType !== undefined) {
+          checkTextBody(req, textType, body, errors);
         } else if (hasBody(req)) {
           errors.push({ in: 'body', path: '/', message: 'this operation takes no request body' });
         }
@@ -80,6 +85,17 @@ function checkBody(
     errors.push({ in: 'body', path: '/', message: 'a JSON request body is required' });
   } else if (!validate(body)) {
     errors.push(...describeErrors(validate.errors).map(at('body')));
+  }
+}
+
+function checkTextBody(req: Request, type: string, body: unknown, errors: ProblemFieldError[]): void {
+  if (hasBody(req) && req.is(type) === false) {
+    throw new ApiProblem(PROBLEMS.unsupportedMediaType, `Send the body as ${type}.`, {
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    });
+  }
+  if (typeof body !== 'string' || body.trim() === '') {
+    errors.push({ in: 'body', path: '/', message: `a ${type} request body is required` });
   }
 }
 

@@ -1,7 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
 import { createInterface } from 'node:readline';
 import { AuditExportError } from './audit-export-errors';
+import { createStreamSink } from './export-sink';
 import type { Qscc } from './qscc';
 
 /** Serialized common.Block bytes by block number: from a peer, or from a bundle file for an offline auditor. */
@@ -24,19 +25,31 @@ export interface BlockBundleLine {
   readonly block: string;
 }
 
-/** Fetches the blocks from qscc and writes them as a bundle file; returns the number of blocks written. */
+/**
+ * Fetches the blocks from qscc and writes them as a bundle file, one block at a time (bounded memory); returns the
+ * number of blocks written.
+ */
 export async function exportBlockBundle(
   blockNumbers: Iterable<number>,
   qscc: Qscc,
   bundlePath: string,
 ): Promise<number> {
-  const lines: string[] = [];
-  for (const blockNumber of [...new Set(blockNumbers)].sort((a, b) => a - b)) {
-    const bytes = await qscc.getBlockByNumber(blockNumber);
-    lines.push(JSON.stringify({ blockNumber, block: Buffer.from(bytes).toString('base64') } satisfies BlockBundleLine));
+  const stream = createWriteStream(bundlePath, { encoding: 'utf8' });
+  const closed = finished(stream);
+  const sink = createStreamSink(stream);
+  let written = 0;
+  try {
+    for (const blockNumber of [...new Set(blockNumbers)].sort((a, b) => a - b)) {
+      const bytes = await qscc.getBlockByNumber(blockNumber);
+      const line: BlockBundleLine = { blockNumber, block: Buffer.from(bytes).toString('base64') };
+      await sink.write(`${JSON.stringify(line)}\n`);
+      written += 1;
+    }
+  } finally {
+    stream.end();
+    await closed;
   }
-  await writeFile(bundlePath, lines.map((line) => `${line}\n`).join(''), 'utf8');
-  return lines.length;
+  return written;
 }
 
 /** Blocks from a bundle written by {@link exportBlockBundle}. */

@@ -1,7 +1,10 @@
 /** In-memory fakes of the adapters' ports, recording who called what. */
 import type { MedrecEvent } from '../../../../sdk/src/event-stream';
 import type { MedrecClient } from '../../../../sdk/src/medrec-client';
+import type { SignedManifest, VerificationReport } from '../../../../sdk/src/audit-export';
 import type {
+  AuditExportRequest,
+  AuditExporter,
   EventSubscription,
   FetchRequest,
   FetchedRecord,
@@ -95,5 +98,41 @@ export class FakeCustody implements RecordCustody {
   fetch(request: Readonly<FetchRequest>): Promise<FetchedRecord> {
     this.fetched.push(request);
     return this.fetchResult(request);
+  }
+}
+
+export const FAKE_MANIFEST: SignedManifest = {
+  format: 'medrec-audit-export/1',
+  filters: { patientId: 'pat-1' },
+  generatedAt: '2030-02-01T00:00:00.000Z',
+  generatedBy: { participantId: 'comp-1', mspId: 'Hospital1MSP', certificatePem: 'CERT' },
+  channel: 'medrec',
+  eventCount: 1,
+  complete: true,
+  blockRange: { first: 5, last: 5 },
+  contentSha256: 'b'.repeat(64),
+  signature: 'c2ln',
+};
+
+/** An exporter that writes `lines` to the sink and returns FAKE_MANIFEST; verify returns `report`. */
+export class FakeAuditExporter implements AuditExporter {
+  readonly exports: AuditExportRequest[] = [];
+  readonly verified: { user: UserContext; text: string }[] = [];
+  lines: readonly string[] = ['{"event":{},"proof":{}}\n', `${JSON.stringify({ manifest: FAKE_MANIFEST })}\n`];
+  failAfterFirstLine: Error | undefined;
+  report: VerificationReport = { valid: true, eventCount: 1, manifest: FAKE_MANIFEST, discrepancies: [] };
+
+  async export(request: Readonly<AuditExportRequest>): Promise<SignedManifest> {
+    this.exports.push(request);
+    for (const [i, line] of this.lines.entries()) {
+      if (i === 1 && this.failAfterFirstLine) throw this.failAfterFirstLine;
+      await request.sink.write(line);
+    }
+    return FAKE_MANIFEST;
+  }
+
+  verify(user: UserContext, text: string): Promise<VerificationReport> {
+    this.verified.push({ user, text });
+    return Promise.resolve(this.report);
   }
 }

@@ -7,7 +7,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { createSqliteUserDirectory, type SqliteUserDirectory } from '../../../../api/src/auth/sqlite-user-directory';
 import type { ReadinessProbe, UserContext } from '../../../../api/src/ports';
 import { createServer, type ServerOptions } from '../../../../api/src/server';
-import { FakeCustody, FakeLedger, FakeRegistration } from './fakes';
+import { FakeAuditExporter, FakeCustody, FakeLedger, FakeRegistration } from './fakes';
 import { user } from './fixtures';
 
 export interface Harness {
@@ -16,6 +16,7 @@ export interface Harness {
   readonly ledger: FakeLedger;
   readonly registration: FakeRegistration;
   readonly custody: FakeCustody;
+  readonly auditExporter: FakeAuditExporter;
   readonly users: SqliteUserDirectory;
   /** Every log line written so far, as text. */
   logs(): string;
@@ -53,6 +54,7 @@ export function createHarness(
   const ledger = new FakeLedger();
   const registration = new FakeRegistration();
   const custody = new FakeCustody();
+  const auditExporter = new FakeAuditExporter();
   const users = createSqliteUserDirectory({ path: ':memory:' });
   const app = createServer({
     options: { ...DEFAULT_OPTIONS, ...overrides.options },
@@ -60,6 +62,7 @@ export function createHarness(
     ledger,
     registration,
     custody,
+    auditExporter,
     ...(overrides.readiness === undefined ? {} : { readiness: overrides.readiness }),
     logger: pino({ level: 'debug' }, sink),
   });
@@ -69,6 +72,7 @@ export function createHarness(
     ledger,
     registration,
     custody,
+    auditExporter,
     users,
     logs: () => lines.join(''),
     tokenFor: async (who) => {

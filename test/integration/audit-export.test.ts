@@ -1,0 +1,319 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import { parse as parseCsv } from 'csv-parse/sync';
+import request from 'supertest';
+import { adminTokenFile, apiUrl } from '../../network/src/api-process';
+import { REPO_ROOT } from '../../network/src/paths';
+import { CHANNEL_NAME, peerOf, type PeerOrgKey } from '../../network/src/topology';
+import { connectUser, openOrgWallet } from '../../network/src/user-provisioning';
+import { createGatewayQscc, decodeBlock } from '../../sdk/src/audit-export';
+import { createMedrecClient } from '../../sdk/src/medrec-client';
+import { send } from '../unit/api/support/conformance';
+import { consortium, freshId } from './support/shared-network';
+
+const execFileAsync = promisify(execFile);
+
+interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `medrec <args>` from the build as a user would, and returns its exit code and output. */
+async function medrec(...args: string[]): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await execFileAsync(
+      process.execPath,
+      [path.join(REPO_ROOT, 'bin', 'medrec.js'), ...args],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          MEDREC_HOME: consortium().layout.home,
+          MEDREC_PORT_BASE: String(consortium().topology.portBase),
+        },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+function api(org: PeerOrgKey): ReturnType<typeof request> {
+  return request(apiUrl(peerOf(consortium().topology, org)));
+}
+
+function adminToken(org: PeerOrgKey): string {
+  return fs.readFileSync(adminTokenFile(consortium().layout, peerOf(consortium().topology, org)), 'utf8').trim();
+}
+
+const bearer = (token: string): [string, string] => ['authorization', `Bearer ${token}`];
+
+interface Registered {
+  readonly participantId: string;
+  readonly token: string;
+}
+
+async function register(org: PeerOrgKey, role: string): Promise<Registered> {
+  const participantId = freshId(`audit-${role.slice(0, 4)}`);
+  const res = await send(
+    api(org)
+      .post('/v1/participants')
+      .set(...bearer(adminToken(org)))
+      .send({ role, participantId }),
+  );
+  expect(res.status, JSON.stringify(res.body)).to.equal(201);
+  return { participantId, token: (res.body as { token: { token: string } }).token.token };
+}
+
+function condition(patientId: string): Record<string, unknown> {
+  return {
+    resourceType: 'Condition',
+    clinicalStatus: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+    },
+    code: {
+      coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'E11.9', display: 'Type 2 diabetes mellitus' }],
+    },
+    subject: { reference: `Patient/${patientId}` },
+  };
+}
+
+describe('audit export on the real network (CLI and API)', function () {
+  let dir: string;
+  let patient: Registered;
+  let doc: Registered;
+  let compliance: Registered;
+  let jsonFile: string;
+  let bundleFile: string;
+  let rootsFile: string;
+
+  before(async function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medrec-audit-'));
+    patient = await register('hospital1', 'patient');
+    doc = await register('hospital1', 'clinician');
+    compliance = await register('hospital1', 'compliance');
+    const created = await send(
+      api('hospital1')
+        .post(`/v1/patients/${patient.participantId}/records`)
+        .set(...bearer(doc.token))
+        .send(condition(patient.participantId)),
+    );
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const recordId = (created.body as { record: { recordId: string } }).record.recordId;
+    const now = Date.now();
+    const consent = await send(
+      api('hospital1')
+        .post(`/v1/patients/${patient.participantId}/consents`)
+        .set(...bearer(patient.token))
+        .send({
+          grantee: { kind: 'role', role: 'clinician', mspId: 'Hospital2MSP' },
+          scope: { custodians: ['Hospital1MSP'] },
+          purposes: ['TREAT'],
+          period: {
+            notBefore: new Date(now - 60_000).toISOString(),
+            notAfter: new Date(now + 3_600_000).toISOString(),
+          },
+        }),
+    );
+    expect(consent.status, JSON.stringify(consent.body)).to.equal(201);
+    const read = await send(
+      api('hospital1')
+        .get(`/v1/records/${recordId}`)
+        .query({ purpose: 'TREAT' })
+        .set(...bearer(doc.token)),
+    );
+    expect(read.status, JSON.stringify(read.body)).to.equal(200);
+    jsonFile = path.join(dir, 'trail.jsonl');
+    bundleFile = path.join(dir, 'trail.blocks.jsonl');
+    rootsFile = path.join(dir, 'ca-roots.json');
+  });
+
+  after(function () {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const exportArgs = (format: string, out: string, ...extra: string[]): string[] => [
+    'audit',
+    'export',
+    '--org',
+    'hospital1',
+    '--as',
+    compliance.participantId,
+    '--patient',
+    patient.participantId,
+    '--format',
+    format,
+    '--out',
+    out,
+    '--quiet',
+    ...extra,
+  ];
+
+  it("allows qscc GetBlockByTxID, GetTransactionByID and GetBlockByNumber for the exporter's identity", async function () {
+    const identity = await (await openOrgWallet(consortium(), 'hospital1')).get(compliance.participantId);
+    expect(identity, 'the compliance identity is in the hospital1 wallet').to.not.equal(undefined);
+    if (!identity) return;
+    const connection = connectUser(consortium(), 'hospital1', identity);
+    try {
+      const qscc = createGatewayQscc(connection.gateway, CHANNEL_NAME);
+      const client = createMedrecClient(connection.gateway);
+      const page = await client.auditByPatient({ patientId: patient.participantId, pageSize: 1 });
+      const txId = page.items[0]?.txId ?? '';
+      const block = decodeBlock(await qscc.getBlockByTxId(txId));
+      expect(block.transactions.map((t) => t.txId)).to.include(txId);
+      expect((await qscc.getTransactionById(txId)).length).to.be.above(0);
+      expect(decodeBlock(await qscc.getBlockByNumber(block.number)).number).to.equal(block.number);
+    } finally {
+      connection.close();
+    }
+  });
+
+  it('exports as compliance in JSON (with its block bundle and CA roots), CSV and FHIR', async function () {
+    const json = await medrec(...exportArgs('json', jsonFile, '--bundle', bundleFile, '--ca-roots', rootsFile));
+    expect(json.code, json.stderr + json.stdout).to.equal(0);
+    expect(json.stdout).to.match(/exported \d+ events/);
+    const lines = fs.readFileSync(jsonFile, 'utf8').trim().split('\n');
+    const manifest = (JSON.parse(lines.at(-1) ?? '{}') as { manifest: { eventCount: number; complete: boolean } })
+      .manifest;
+    expect(manifest.eventCount).to.equal(lines.length - 1);
+    expect(manifest.eventCount).to.be.at.least(4);
+    expect(manifest.complete).to.equal(true);
+    const types = lines.slice(0, -1).map((l) => (JSON.parse(l) as { event: { type: string } }).event.type);
+    expect(types).to.include.members(['RecordRegistered', 'ConsentGranted']);
+    expect(types.some((t) => t.startsWith('Access'))).to.equal(true);
+    expect(fs.readFileSync(bundleFile, 'utf8').trim().split('\n').length).to.be.at.least(1);
+    expect(Object.keys(JSON.parse(fs.readFileSync(rootsFile, 'utf8')) as object)).to.include('Hospital1MSP');
+
+    const csvFile = path.join(dir, 'trail.csv');
+    const csv = await medrec(...exportArgs('csv', csvFile));
+    expect(csv.code, csv.stderr + csv.stdout).to.equal(0);
+    const rows: string[][] = parseCsv(fs.readFileSync(csvFile, 'utf8'));
+    expect(rows.length - 1).to.equal(manifest.eventCount);
+    expect(fs.existsSync(`${csvFile}.manifest.json`)).to.equal(true);
+
+    const fhirFile = path.join(dir, 'trail.fhir.json');
+    const fhir = await medrec(...exportArgs('fhir', fhirFile));
+    expect(fhir.code, fhir.stderr + fhir.stdout).to.equal(0);
+    const bundle = JSON.parse(fs.readFileSync(fhirFile, 'utf8')) as {
+      resourceType: string;
+      entry: { resource: { resourceType: string } }[];
+    };
+    expect(bundle.resourceType).to.equal('Bundle');
+    expect(bundle.entry).to.have.length(manifest.eventCount);
+    expect(bundle.entry.every((e) => e.resource.resourceType === 'AuditEvent')).to.equal(true);
+  });
+
+  it('verifies the JSON export online through a peer and offline with its bundle', async function () {
+    const online = await medrec('audit', 'verify', jsonFile, '--org', 'hospital2');
+    expect(online.code, online.stderr + online.stdout).to.equal(0);
+    expect(online.stdout).to.match(/^VALID/);
+    const offline = await medrec('audit', 'verify', jsonFile, '--bundle', bundleFile, '--ca-roots', rootsFile);
+    expect(offline.code, offline.stderr + offline.stdout).to.equal(0);
+    expect(offline.stdout).to.match(/^VALID/);
+    const offlineNetworkRoots = await medrec('audit', 'verify', jsonFile, '--bundle', bundleFile);
+    expect(offlineNetworkRoots.code, offlineNetworkRoots.stderr + offlineNetworkRoots.stdout).to.equal(0);
+  });
+
+  it('reports a changed field and a deleted line precisely and exits non-zero', async function () {
+    const lines = fs.readFileSync(jsonFile, 'utf8').trim().split('\n');
+    const first = JSON.parse(lines[0] ?? '{}') as { event: { type: string; txId: string } };
+    const changed = path.join(dir, 'changed.jsonl');
+    fs.writeFileSync(
+      changed,
+      [JSON.stringify({ ...first, event: { ...first.event, type: 'Tampered' } }), ...lines.slice(1)].join('\n') + '\n',
+    );
+    const c = await medrec('audit', 'verify', changed, '--bundle', bundleFile, '--ca-roots', rootsFile);
+    expect(c.code).to.not.equal(0);
+    expect(c.stdout).to.match(/^INVALID/);
+    expect(c.stdout).to.contain('[field-mismatch]');
+    expect(c.stdout).to.contain(`field type`);
+    expect(c.stdout).to.contain(first.event.txId);
+    expect(c.stdout).to.contain('[hash-mismatch]');
+
+    const deleted = path.join(dir, 'deleted.jsonl');
+    const removed = JSON.parse(lines[1] ?? '{}') as { event: { txId: string } };
+    fs.writeFileSync(deleted, [lines[0], ...lines.slice(2)].join('\n') + '\n');
+    const d = await medrec('audit', 'verify', deleted, '--org', 'hospital1');
+    expect(d.code).to.not.equal(0);
+    expect(d.stdout).to.contain('[count-mismatch]');
+    expect(d.stdout).to.contain('[missing-event]');
+    expect(d.stdout).to.contain(removed.event.txId);
+  });
+
+  it('writes the HIPAA accounting of disclosures as HTML and CSV', async function () {
+    for (const format of ['html', 'csv']) {
+      const out = path.join(dir, `accounting.${format}`);
+      const r = await medrec(
+        'audit',
+        'accounting',
+        '--org',
+        'hospital1',
+        '--as',
+        compliance.participantId,
+        '--patient',
+        patient.participantId,
+        '--format',
+        format,
+        '--out',
+        out,
+      );
+      expect(r.code, r.stderr + r.stdout).to.equal(0);
+      expect(fs.readFileSync(out, 'utf8')).to.contain(format === 'html' ? '<table>' : 'recipientName');
+    }
+  });
+
+  it('exports through the API as compliance and verifies the export there (valid, then tampered)', async function () {
+    const exported = await send(
+      api('hospital1')
+        .get('/v1/audit/export')
+        .query({ patientId: patient.participantId, format: 'json' })
+        .set(...bearer(compliance.token))
+        .buffer(true)
+        .parse((res, done) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            text += chunk;
+          });
+          res.on('end', () => {
+            done(null, text);
+          });
+        }),
+    );
+    expect(exported.status).to.equal(200);
+    expect(exported.headers['content-type']).to.match(/^application\/x-ndjson/);
+    const text = exported.body as string;
+    const lines = text.trim().split('\n');
+    expect(lines.length).to.be.at.least(5);
+    const verified = await send(
+      api('hospital1')
+        .post('/v1/audit/verify')
+        .set(...bearer(compliance.token))
+        .set('content-type', 'application/x-ndjson')
+        .send(text),
+    );
+    expect(verified.status, JSON.stringify(verified.body)).to.equal(200);
+    expect(verified.body).to.include({ valid: true, eventCount: lines.length - 1 });
+
+    const tampered = [lines[0], ...lines.slice(2)].join('\n') + '\n';
+    const refused = await send(
+      api('hospital1')
+        .post('/v1/audit/verify')
+        .set(...bearer(compliance.token))
+        .set('content-type', 'application/x-ndjson')
+        .send(tampered),
+    );
+    expect(refused.status).to.equal(200);
+    const report = refused.body as { valid: boolean; discrepancies: { kind: string }[] };
+    expect(report.valid).to.equal(false);
+    expect(report.discrepancies.map((d) => d.kind)).to.include.members(['count-mismatch', 'hash-mismatch']);
+  });
+});

@@ -1,0 +1,220 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Gateway } from '@hyperledger/fabric-gateway';
+import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
+import { expect } from 'chai';
+import { initializeIncentives } from '../../network/src/incentive';
+import { runMiner } from '../../network/src/miner';
+import { CHANNEL_NAME, type PeerOrgKey } from '../../network/src/topology';
+import type { ClaimRecord } from '../../sdk/src/chaincode-types';
+import type { GatewayConnection } from '../../sdk/src/gateway-connection';
+import { createMedrecClient } from '../../sdk/src/medrec-client';
+import type { MinerSummary } from '../../sdk/src/miner/miner';
+import { MSP_ID, closeAll, enrol, enrollmentIdOf, submit, type Actor } from './support/medrec-client';
+import { consortium } from './support/shared-network';
+
+const ORGS: readonly PeerOrgKey[] = ['hospital1', 'hospital2', 'research'];
+const INCENTIVE_TYPES = new Set(['IncentiveInitialized', 'EndorsementsClaimed', 'CreditsTransferred']);
+
+async function height(gateway: Gateway): Promise<bigint> {
+  const bytes = await gateway
+    .getNetwork(CHANNEL_NAME)
+    .getContract('qscc')
+    .evaluateTransaction('GetChainInfo', CHANNEL_NAME);
+  return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+}
+
+async function blockAt(gateway: Gateway, n: bigint): Promise<common.Block> {
+  const bytes = await gateway
+    .getNetwork(CHANNEL_NAME)
+    .getContract('qscc')
+    .evaluateTransaction('GetBlockByNumber', CHANNEL_NAME, n.toString());
+  return common.Block.deserializeBinary(bytes);
+}
+
+/**
+ * Written independently of the miner's extractor: per organisation, the transaction ids in blocks [from, to) that
+ * are valid, invoke chaincode medrec, write their own audit event of a business type, and carry an endorsement
+ * signed by one of that organisation's peers.
+ */
+async function claimableByOrg(gateway: Gateway, from: bigint, to: bigint): Promise<Map<string, Set<string>>> {
+  const expected = new Map<string, Set<string>>(ORGS.map((org) => [MSP_ID[org], new Set<string>()]));
+  for (let n = from; n < to; n++) {
+    const block = await blockAt(gateway, n);
+    const flags = block.getMetadata()?.getMetadataList_asU8()[2] ?? new Uint8Array();
+    block
+      .getData()
+      ?.getDataList_asU8()
+      .forEach((bytes, i) => {
+        const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(bytes).getPayload_asU8());
+        const header = common.ChannelHeader.deserializeBinary(
+          payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
+        );
+        if (header.getType() !== 3 || flags[i] !== 0) return;
+        const txId = header.getTxId();
+        for (const action of peer.Transaction.deserializeBinary(payload.getData_asU8()).getActionsList()) {
+          const endorsed = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8()).getAction();
+          if (!endorsed) continue;
+          const cc = peer.ChaincodeAction.deserializeBinary(
+            peer.ProposalResponsePayload.deserializeBinary(
+              endorsed.getProposalResponsePayload_asU8(),
+            ).getExtension_asU8(),
+          );
+          if (cc.getChaincodeId()?.getName() !== 'medrec') continue;
+          const audit = ledger.rwset.TxReadWriteSet.deserializeBinary(cc.getResults_asU8())
+            .getNsRwsetList()
+            .filter((ns) => ns.getNamespace() === 'medrec')
+            .flatMap((ns) => ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8()).getWritesList())
+            .find((w) => w.getKey() === `\u0000medrec.audit\u0000${txId}\u0000`);
+          if (!audit) continue;
+          const type = (JSON.parse(Buffer.from(audit.getValue_asU8()).toString()) as { type: string }).type;
+          if (INCENTIVE_TYPES.has(type)) continue;
+          for (const e of endorsed.getEndorsementsList()) {
+            expected.get(msp.SerializedIdentity.deserializeBinary(e.getEndorser_asU8()).getMspid())?.add(txId);
+          }
+        }
+      });
+  }
+  return expected;
+}
+
+interface MinerRun {
+  readonly summary: MinerSummary;
+  readonly claimed: ClaimRecord[];
+}
+
+async function mine(
+  org: PeerOrgKey,
+  checkpointFile: string,
+  startBlock: bigint,
+  untilHeight: bigint,
+): Promise<MinerRun> {
+  const claimed: ClaimRecord[] = [];
+  const summary = await runMiner(consortium(), {
+    org,
+    checkpointFile,
+    startBlock,
+    untilHeight,
+    renderer: 'silent',
+    onProgress: (p) => {
+      if (p.kind === 'batch') claimed.push(...p.claimed);
+    },
+  });
+  return { summary, claimed };
+}
+
+describe('incentive layer on the real network: miners of all three organisations', function () {
+  this.timeout(600_000);
+  const admins = new Map<PeerOrgKey, GatewayConnection>();
+  const actors: Actor[] = [];
+  let dir: string;
+  const admin = (org: PeerOrgKey): GatewayConnection => {
+    const found = admins.get(org);
+    if (!found) throw new Error(`no admin connection for ${org}`);
+    return found;
+  };
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medrec-miner-'));
+    for (const org of ORGS) admins.set(org, consortium().connectAdmin(org));
+    const { schedule } = await initializeIncentives(consortium());
+    expect(BigInt(schedule.initialReward) > 0n).to.equal(true);
+  });
+
+  after(() => {
+    closeAll(actors);
+    for (const connection of admins.values()) connection.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('credits each organisation exactly its endorsements of valid MedRec transactions, once', async () => {
+    const gateway = admin('hospital1').gateway;
+    const client = createMedrecClient(gateway);
+    const startHeight = await height(gateway);
+
+    // Business traffic: each organisation's admin registers fresh participants (a claimable audit event each),
+    // plus a no-op re-registration of an organisation (no audit event: not claimable).
+    for (const org of ORGS) {
+      for (const role of ['clinician', 'researcher'] as const) {
+        const actor = await enrol(org, role);
+        actors.push(actor);
+        await submit(
+          admin(org),
+          'Registrar:RegisterParticipant',
+          JSON.stringify({
+            participantId: actor.participantId,
+            role,
+            enrollmentId: enrollmentIdOf(actor.connection.identity),
+          }),
+        );
+      }
+    }
+    const own = await client.getOrganisation(MSP_ID.hospital1);
+    await client.registerOrganisation({
+      mspId: own.mspId,
+      displayName: own.displayName,
+      gatekeeperUrl: own.gatekeeperUrl,
+      caRootCertsPem: own.caRootCertsPem,
+    });
+    const endHeight = await height(gateway);
+
+    const expected = await claimableByOrg(gateway, startHeight, endHeight);
+    const total = [...expected.values()].reduce((sum, s) => sum + s.size, 0);
+    expect(total, 'claimable endorsements in the traffic').to.be.at.least(6);
+
+    const before = await client.getSchedule();
+    const balancesBefore = new Map(
+      await Promise.all(
+        ORGS.map(
+          async (org) =>
+            [org, BigInt((await client.getBalance({ kind: 'organisation', mspId: MSP_ID[org] })).amount)] as const,
+        ),
+      ),
+    );
+
+    // The three miners at once (their claims conflict on the schedule key and are retried).
+    const runs = await Promise.all(
+      ORGS.map((org) => mine(org, path.join(dir, `${org}.checkpoint`), startHeight, endHeight)),
+    );
+
+    const after = await client.getSchedule();
+    let claimedTotal = 0;
+    for (const [i, org] of ORGS.entries()) {
+      const run = runs[i];
+      if (!run) throw new Error(`no run for ${org}`);
+      const ownTxs = expected.get(MSP_ID[org]) ?? new Set<string>();
+      expect(new Set(run.claimed.map((r) => r.txId)), `${org}: claimed transactions`).to.deep.equal(ownTxs);
+      expect(run.summary.claimed).to.equal(ownTxs.size);
+      expect(run.summary.alreadyClaimed + run.summary.refused, `${org}: nothing refused`).to.equal(0);
+      expect(run.summary.nextBlock).to.equal(endHeight);
+      expect(run.claimed.every((r) => r.mspId === MSP_ID[org])).to.equal(true);
+      const rewards = run.claimed.reduce((sum, r) => sum + BigInt(r.reward), 0n);
+      const balance = BigInt((await client.getBalance({ kind: 'organisation', mspId: MSP_ID[org] })).amount);
+      expect(balance - (balancesBefore.get(org) ?? 0n), `${org}: credited amount`).to.equal(rewards);
+      expect(run.summary.earned).to.equal(rewards.toString());
+      claimedTotal += run.claimed.length;
+    }
+    expect(BigInt(after.claims) - BigInt(before.claims), 'claims counted by the schedule').to.equal(
+      BigInt(claimedTotal),
+    );
+    expect(claimedTotal).to.equal(total);
+
+    // Restart from the checkpoints: the blocks since hold only claim transactions; nothing new is claimed.
+    const nowHeight = await height(gateway);
+    const restarted = await Promise.all(
+      ORGS.map((org) => mine(org, path.join(dir, `${org}.checkpoint`), startHeight, nowHeight)),
+    );
+    for (const run of restarted) {
+      expect(run.summary.fromBlock).to.equal(endHeight);
+      expect(run.summary.claimed).to.equal(0);
+      expect(run.summary.earned).to.equal('0');
+    }
+
+    // A crash between commit and checkpoint, replayed: a lost checkpoint re-claims, and every claim is already done.
+    const replayed = await mine('research', path.join(dir, 'research-lost.checkpoint'), startHeight, endHeight);
+    expect(replayed.summary.claimed).to.equal(0);
+    expect(replayed.summary.alreadyClaimed).to.equal(expected.get(MSP_ID.research)?.size);
+    expect((await client.getSchedule()).claims, 'no claim counted twice').to.equal(after.claims);
+  });
+});

@@ -1,0 +1,190 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { EndorseError, StatusCode } from '@hyperledger/fabric-gateway';
+import type { ServiceError } from '@grpc/grpc-js';
+import { common, peer } from '@hyperledger/fabric-protos';
+import { expect } from 'chai';
+import { ChaincodeError, toMedrecError } from '../../../sdk/src/errors';
+import { auditEventKey, extractEndorsements } from '../../../sdk/src/miner/endorsement-extractor';
+import { createMiner, medrecCodeOf } from '../../../sdk/src/miner/miner';
+import { peerSign, proposalResponsePayload, serializedIdentity } from '../chaincode/support/endorsement';
+
+const H1 = 'Hospital1MSP';
+const H2 = 'Hospital2MSP';
+const RESEARCH = 'ResearchMSP';
+const VALID = 0;
+const MVCC = StatusCode.MVCC_READ_CONFLICT;
+
+const keys = new Map(
+  [H1, H2, RESEARCH].map((mspId) => [mspId, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey]),
+);
+
+function certOf(mspId: string): string {
+  return `-----BEGIN CERTIFICATE-----\n${Buffer.from(`peer0 of ${mspId}`).toString('base64')}\n-----END CERTIFICATE-----\n`;
+}
+
+interface TxSpec {
+  readonly txId: string;
+  readonly type?: common.HeaderTypeMap[keyof common.HeaderTypeMap];
+  readonly chaincode?: string;
+  /** Audit event type written under the transaction's own audit key; undefined writes no audit event. */
+  readonly auditType?: string;
+  /** Write the audit event under another transaction's key. */
+  readonly auditOf?: string;
+  readonly endorsers: readonly string[];
+  readonly code?: number;
+}
+
+function envelope(spec: TxSpec): Uint8Array {
+  const writes =
+    spec.auditType === undefined
+      ? [{ key: '\u0000medrec.record\u0000r1\u0000', value: Buffer.from('{}') }]
+      : [
+          {
+            key: auditEventKey(spec.auditOf ?? spec.txId),
+            value: Buffer.from(JSON.stringify({ txId: spec.txId, type: spec.auditType })),
+          },
+        ];
+  let responsePayload = proposalResponsePayload(spec.txId, writes);
+  if (spec.chaincode !== undefined && spec.chaincode !== 'medrec') {
+    const response = peer.ProposalResponsePayload.deserializeBinary(responsePayload);
+    const action = peer.ChaincodeAction.deserializeBinary(response.getExtension_asU8());
+    const id = new peer.ChaincodeID();
+    id.setName(spec.chaincode);
+    action.setChaincodeId(id);
+    response.setExtension$(action.serializeBinary());
+    responsePayload = Buffer.from(response.serializeBinary());
+  }
+  const endorsed = new peer.ChaincodeEndorsedAction();
+  endorsed.setProposalResponsePayload(responsePayload);
+  endorsed.setEndorsementsList(
+    spec.endorsers.map((mspId) => {
+      const identity = serializedIdentity(mspId, certOf(mspId));
+      const endorsement = new peer.Endorsement();
+      endorsement.setEndorser(identity);
+      const key = keys.get(mspId);
+      if (key === undefined) throw new Error(`no key for ${mspId}`);
+      endorsement.setSignature(peerSign(key, responsePayload, identity));
+      return endorsement;
+    }),
+  );
+  const actionPayload = new peer.ChaincodeActionPayload();
+  actionPayload.setAction(endorsed);
+  const txAction = new peer.TransactionAction();
+  txAction.setPayload(actionPayload.serializeBinary());
+  const transaction = new peer.Transaction();
+  transaction.setActionsList([txAction]);
+  const channelHeader = new common.ChannelHeader();
+  channelHeader.setType(spec.type ?? common.HeaderType.ENDORSER_TRANSACTION);
+  channelHeader.setTxId(spec.txId);
+  channelHeader.setChannelId('medrec');
+  const header = new common.Header();
+  header.setChannelHeader(channelHeader.serializeBinary());
+  const payload = new common.Payload();
+  payload.setHeader(header);
+  payload.setData(spec.type === undefined ? transaction.serializeBinary() : new Uint8Array([1, 2, 3]));
+  const env = new common.Envelope();
+  env.setPayload(payload.serializeBinary());
+  env.setSignature(new Uint8Array([0]));
+  return env.serializeBinary();
+}
+
+function block(number: number, txs: readonly TxSpec[]): common.Block {
+  const header = new common.BlockHeader();
+  header.setNumber(number);
+  const data = new common.BlockData();
+  data.setDataList(txs.map(envelope));
+  const metadata = new common.BlockMetadata();
+  const list: Uint8Array[] = [new Uint8Array(), new Uint8Array(), new Uint8Array(), new Uint8Array(), new Uint8Array()];
+  list[common.BlockMetadataIndex.TRANSACTIONS_FILTER] = new Uint8Array(txs.map((t) => t.code ?? VALID));
+  metadata.setMetadataList(list);
+  const b = new common.Block();
+  b.setHeader(header);
+  b.setData(data);
+  b.setMetadata(metadata);
+  // Round-trip through bytes, as blocks arrive from the peer.
+  return common.Block.deserializeBinary(b.serializeBinary());
+}
+
+describe('miner: endorsement extractor (synthetic blocks)', () => {
+  const txs: TxSpec[] = [
+    { txId: 'tx-record', auditType: 'RecordRegistered', endorsers: [H1, H2] },
+    { txId: 'tx-consent', auditType: 'ConsentGranted', endorsers: [H2, RESEARCH] },
+    { txId: 'tx-mvcc', auditType: 'RecordRegistered', endorsers: [H1, H2], code: MVCC },
+    { txId: 'tx-claim', auditType: 'EndorsementsClaimed', endorsers: [H1, RESEARCH] },
+    { txId: 'tx-transfer', auditType: 'CreditsTransferred', endorsers: [H1, H2] },
+    { txId: 'tx-init', auditType: 'IncentiveInitialized', endorsers: [H1, H2] },
+    { txId: 'tx-heartbeat', endorsers: [H1, H2] },
+    { txId: 'tx-other-audit', auditType: 'RecordRegistered', auditOf: 'tx-record', endorsers: [H1, H2] },
+    { txId: 'tx-lifecycle', auditType: 'RecordRegistered', chaincode: '_lifecycle', endorsers: [H1, H2] },
+    { txId: 'tx-config', type: common.HeaderType.CONFIG, endorsers: [] },
+    { txId: 'tx-participant', auditType: 'ParticipantRegistered', endorsers: [RESEARCH, H1, H2] },
+  ];
+  const b = block(42, txs);
+
+  it("returns, per valid business transaction of medrec, the organisation's endorsement in the claim format", () => {
+    const extracted = extractEndorsements(b, H1);
+    expect(extracted.blockNumber).to.equal(42n);
+    expect(extracted.transactions).to.equal(txs.length);
+    expect(extracted.claims.map((c) => [c.claim.txId, c.txIndex, c.auditType])).to.deep.equal([
+      ['tx-record', 0, 'RecordRegistered'],
+      ['tx-participant', 10, 'ParticipantRegistered'],
+    ]);
+    const claim = extracted.claims[0]?.claim;
+    if (claim === undefined) throw new Error('no claim');
+    expect(Buffer.from(claim.endorserIdentity, 'base64')).to.deep.equal(serializedIdentity(H1, certOf(H1)));
+    const payload = Buffer.from(claim.proposalResponsePayload, 'base64');
+    expect(peer.ProposalResponsePayload.deserializeBinary(payload).getExtension_asU8().length).to.be.greaterThan(0);
+    expect(Buffer.from(claim.signature, 'base64')[0]).to.equal(0x30); // DER SEQUENCE
+  });
+
+  it('skips config, invalidated, incentive, audit-less and other-chaincode transactions, and others endorsements', () => {
+    expect(extractEndorsements(b, H1).skipped).to.deep.equal({
+      'not-endorsed-by-org': 1,
+      invalid: 1,
+      'incentive-transaction': 3,
+      'no-audit-event': 2,
+      'other-chaincode': 1,
+      'not-endorser-transaction': 1,
+    });
+    expect(extractEndorsements(b, H2).claims.map((c) => c.claim.txId)).to.deep.equal([
+      'tx-record',
+      'tx-consent',
+      'tx-participant',
+    ]);
+    expect(extractEndorsements(b, RESEARCH).claims.map((c) => c.claim.txId)).to.deep.equal([
+      'tx-consent',
+      'tx-participant',
+    ]);
+    expect(extractEndorsements(b, 'NobodyMSP').claims).to.deep.equal([]);
+  });
+
+  it('treats a block without a transactions filter as having no valid transaction', () => {
+    const bare = block(1, [txs[0]!]);
+    bare.getMetadata()?.setMetadataList([]);
+    expect(extractEndorsements(bare, H1).claims).to.deep.equal([]);
+  });
+});
+
+describe('miner: options and error codes', () => {
+  it('reads incentive codes from chaincode refusals (typed ChaincodeError codes)', () => {
+    const message = 'chaincode response 500, {"code":"MEDREC_ALREADY_CLAIMED","message":"already"}';
+    const err = toMedrecError(
+      new EndorseError({
+        message: '10 ABORTED: failed to endorse transaction',
+        code: 10,
+        details: [{ address: 'peer0:7051', mspId: H1, message }],
+        cause: { code: 10, details: 'x', metadata: undefined } as unknown as ServiceError,
+        transactionId: 'tx1',
+      }),
+    );
+    expect(err).to.be.instanceOf(ChaincodeError);
+    expect(medrecCodeOf(err)).to.equal('MEDREC_ALREADY_CLAIMED');
+    expect(medrecCodeOf(new Error('no payload'))).to.equal(undefined);
+  });
+
+  it('refuses batch sizes outside 1-20', () => {
+    const base = { gateway: {} as never, mspId: H1, checkpointFile: '/tmp/unused' };
+    expect(() => createMiner({ ...base, batchSize: 21 })).to.throw(RangeError, /1 to 20/);
+    expect(() => createMiner({ ...base, batchSize: 0 })).to.throw(RangeError);
+  });
+});
