@@ -51,6 +51,7 @@ import {
 } from './nodes';
 import { medrecHome } from './paths';
 import { runningPid } from './processes';
+import { assertOutsideEphemeralRange, ephemeralPortRange } from './ephemeral-ports';
 import { connectGateway, type GatewayConnection } from '../../sdk/src/gateway-connection';
 import type { IdentityServiceOptions } from '../../sdk/src/identity-service';
 import { createMedrecClient } from '../../sdk/src/medrec-client';
@@ -315,6 +316,7 @@ class ConsortiumImpl implements Consortium {
   /** A port held by a process that is not ours would make a node fail obscurely: say so up front. */
   async #assertPortsFree(bin: FabricBinaries): Promise<void> {
     const t = this.topology;
+    assertOutsideEphemeralRange(t.portBase, ephemeralPortRange());
     const ours = (name: string, command: string): boolean => runningPid(this.layout, name, command) !== undefined;
     const checks: [boolean, number, string][] = [
       ...t.organisations.flatMap((o): [boolean, number, string][] => {
