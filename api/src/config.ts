@@ -9,6 +9,8 @@ export interface ApiConfig {
   readonly org: string;
   /** SQLite file holding the hashed API tokens; ':memory:' keeps them in memory (tests). */
   readonly tokenDbPath: string;
+  /** Lifetime of newly issued API tokens. */
+  readonly tokenTtlMs: number;
   readonly rateLimit: RateLimitConfig;
   /** Exact origins allowed by CORS; empty means CORS is off (no Access-Control-* headers at all). */
   readonly corsOrigins: readonly string[];
@@ -49,6 +51,7 @@ const schema = z.object({
   MEDREC_ORG: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and "-"'),
   MEDREC_HOME: z.string().min(1).optional(),
   MEDREC_API_TOKEN_DB: z.string().min(1).optional(),
+  MEDREC_API_TOKEN_TTL_DAYS: integer(1, 3650).default(90),
   MEDREC_API_RATE_WINDOW_MS: integer(1000, 3_600_000).default(60_000),
   MEDREC_API_RATE_LIMIT: integer(1, 1_000_000).default(600),
   MEDREC_API_AUTH_FAILURE_LIMIT: integer(1, 1_000_000).default(30),
@@ -61,16 +64,30 @@ const schema = z.object({
   MEDREC_API_SSE_HEARTBEAT_MS: integer(1000, 600_000).default(15_000),
 });
 
-/** Reads and validates the API's environment variables; throws ConfigError listing every problem at once. */
-export function readApiConfig(env: Readonly<Record<string, string | undefined>> = process.env): ApiConfig {
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function parse<T extends z.ZodType>(target: T, env: Readonly<Record<string, string | undefined>>): z.infer<T> {
   // An empty variable means "not set": otherwise MEDREC_API_PORT= would silently coerce to port 0.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = schema.safeParse(present);
+  const parsed = target.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid API configuration: ${problems.join('; ')}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+/**
+ * The API token lifetime alone, for tools that issue tokens outside the server (`medrec user register`, the first
+ * admin token), so every token of a deployment follows the same MEDREC_API_TOKEN_TTL_DAYS.
+ */
+export function readTokenTtlMs(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  return parse(schema.pick({ MEDREC_API_TOKEN_TTL_DAYS: true }), env).MEDREC_API_TOKEN_TTL_DAYS * DAY_MS;
+}
+
+/** Reads and validates the API's environment variables; throws ConfigError listing every problem at once. */
+export function readApiConfig(env: Readonly<Record<string, string | undefined>> = process.env): ApiConfig {
+  const e = parse(schema, env);
   const corsOrigins = e.MEDREC_API_CORS_ORIGINS.split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
@@ -87,6 +104,7 @@ export function readApiConfig(env: Readonly<Record<string, string | undefined>> 
     port: e.MEDREC_API_PORT,
     org: e.MEDREC_ORG,
     tokenDbPath: e.MEDREC_API_TOKEN_DB ?? path.join(home, 'api', e.MEDREC_ORG, 'tokens.sqlite'),
+    tokenTtlMs: e.MEDREC_API_TOKEN_TTL_DAYS * DAY_MS,
     rateLimit: {
       windowMs: e.MEDREC_API_RATE_WINDOW_MS,
       perToken: e.MEDREC_API_RATE_LIMIT,

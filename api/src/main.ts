@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const logger = pino({ name: 'medrec-api', level: config.logLevel, redact: { paths: REDACTED_PATHS } });
   const wallet = await createFileWallet({ directory: fabric.walletDirectory, secret: fabric.walletSecret });
   const store = await openRecordStore(fabric.store);
-  const users = createSqliteUserDirectory({ path: config.tokenDbPath });
+  const users = createSqliteUserDirectory({ path: config.tokenDbPath, tokenTtlMs: config.tokenTtlMs });
   const ledger = createWalletLedgerGateway({ wallet, peer: fabric.peer });
   const app = createServer({
     options: config,

@@ -34,6 +34,8 @@ export interface TokenInfo {
   readonly enrollmentId: string;
   readonly role: Role;
   readonly createdAt: string;
+  /** After this instant the token no longer authenticates (MEDREC_API_TOKEN_TTL_DAYS after issuance). */
+  readonly expiresAt: string;
   readonly revokedAt: string | null;
 }
 
@@ -42,9 +44,10 @@ export interface IssuedToken {
   readonly tokenId: string;
   readonly token: string;
   readonly createdAt: string;
+  readonly expiresAt: string;
 }
 
-/** A bearer token that resolved to an active (unrevoked) token. */
+/** A bearer token that resolved to an active (unrevoked, unexpired) token. */
 export interface ResolvedToken {
   readonly tokenId: string;
   readonly user: UserContext;
@@ -53,7 +56,7 @@ export interface ResolvedToken {
 /** Bearer API tokens of this organisation's users (implemented in api/src/auth/sqlite-user-directory.ts). */
 export interface UserDirectory {
   issueToken(user: UserContext): Promise<IssuedToken>;
-  /** undefined for an unknown, malformed or revoked token. */
+  /** undefined for an unknown, malformed, revoked or expired token. */
   resolve(token: string): Promise<ResolvedToken | undefined>;
   getToken(tokenId: string): Promise<TokenInfo | undefined>;
   /** Revokes one token; returns it (revoked), or undefined if there is no such token. Revoking twice is a no-op. */
@@ -72,6 +75,8 @@ export interface EventSubscription {
 export interface LedgerGateway {
   /** A client whose transactions are signed with `user`'s own enrolled identity (never a shared organisation one). */
   clientFor(user: UserContext): Promise<MedrecClient>;
+  /** Whether this server's wallet holds `user`'s enrolled identity, so requests as that user can be signed. */
+  hasIdentity(user: UserContext): Promise<boolean>;
   /**
    * Delivers the chaincode events about `patientId` committed from now on. The caller has already been authorised
    * for the patient's notifications by a ledger read made as `user`.

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createSqliteUserDirectory } from '../../api/src/auth/sqlite-user-directory';
+import { createSqliteUserDirectory, type SqliteUserDirectory } from '../../api/src/auth/sqlite-user-directory';
+import { readTokenTtlMs } from '../../api/src/config';
 import type { Layout } from './layout';
 import { REPO_ROOT } from './paths';
 import { runningPid, startProcess, stopProcess, waitFor } from './processes';
@@ -8,7 +9,7 @@ import { HOST, organisation, peerOf, type Organisation, type PeerNode, type Peer
 import type { Role } from '../../sdk/src/chaincode-types';
 import { createMedrecClient } from '../../sdk/src/medrec-client';
 import type { Consortium } from './consortium';
-import { provisionUser } from './user-provisioning';
+import { openOrgWallet, provisionUser } from './user-provisioning';
 import { gatekeeperSqliteFile } from './gatekeeper-process';
 import { walletDirectory, walletSecret } from './wallet-secret';
 
@@ -47,16 +48,23 @@ export async function apiHealthy(peer: PeerNode): Promise<boolean> {
   }
 }
 
+/** The organisation's token database, with the deployment's token lifetime (MEDREC_API_TOKEN_TTL_DAYS). */
+function openTokenDirectory(layout: Layout, peer: PeerNode): SqliteUserDirectory {
+  return createSqliteUserDirectory({ path: tokenDbFile(layout, peer), tokenTtlMs: readTokenTtlMs() });
+}
+
 /**
- * Issues the organisation's first admin token (for the provisioned `<org>-api-admin` user) once, into a 0600 file.
- * Later tokens are issued through the API itself (POST /v1/participants) or `medrec user register`.
+ * Keeps a working admin token for the provisioned `<org>-api-admin` user in a 0600 file: issued on the first `up`,
+ * and issued again when the one in the file has expired or was revoked. Other tokens are issued through the API
+ * (POST /v1/participants, POST /v1/participants/{id}/tokens), `medrec user register` or `medrec user token`.
  */
 export async function ensureAdminToken(layout: Layout, org: Organisation, peer: PeerNode): Promise<void> {
   const file = adminTokenFile(layout, peer);
-  if (fs.existsSync(file)) return;
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const users = createSqliteUserDirectory({ path: tokenDbFile(layout, peer) });
+  const users = openTokenDirectory(layout, peer);
   try {
+    const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
+    if (current !== '' && (await users.resolve(current)) !== undefined) return;
     const participantId = apiAdminParticipantId(peer);
     const issued = await users.issueToken({
       org: peer.org,
@@ -86,10 +94,55 @@ export async function registerUserWithToken(
   const connection = consortium.connectAdmin(org);
   try {
     const user = await provisionUser(consortium, { org, role, participantId }, createMedrecClient(connection.gateway));
-    const users = createSqliteUserDirectory({ path: tokenDbFile(consortium.layout, peer) });
+    const users = openTokenDirectory(consortium.layout, peer);
     try {
       const issued = await users.issueToken({ org, mspId, enrollmentId: user.enrollmentId, participantId, role });
       return { token: issued.token, transactionId: user.registration.transactionId };
+    } finally {
+      users.close();
+    }
+  } finally {
+    connection.close();
+  }
+}
+
+/**
+ * `medrec user token`: a new API token for a participant already registered at the organisation (a lost or expired
+ * token). Its role and enrollment id are read from the ledger, as the organisation's admin.
+ */
+export async function issueUserToken(
+  consortium: Consortium,
+  org: PeerOrgKey,
+  participantId: string,
+): Promise<{ token: string; expiresAt: string }> {
+  const peer = peerOf(consortium.topology, org);
+  const mspId = organisation(consortium.topology, org).mspId;
+  const connection = consortium.connectAdmin(org);
+  try {
+    const participant = await createMedrecClient(connection.gateway).getParticipant(participantId);
+    if (participant.mspId !== mspId) {
+      throw new Error(`${participantId} belongs to ${participant.mspId}; issue its token at that organisation.`);
+    }
+    if (participant.status !== 'active') {
+      throw new Error(`${participantId} is deactivated on the ledger; register a new participant instead.`);
+    }
+    const identity = await (await openOrgWallet(consortium, org)).get(participant.enrollmentId);
+    if (identity?.mspId !== mspId) {
+      throw new Error(
+        `the ${org} wallet holds no identity for ${participant.enrollmentId}; the user was not registered through ` +
+          'this deployment (medrec user register or POST /v1/participants).',
+      );
+    }
+    const users = openTokenDirectory(consortium.layout, peer);
+    try {
+      const issued = await users.issueToken({
+        org,
+        mspId,
+        enrollmentId: participant.enrollmentId,
+        participantId,
+        role: participant.role,
+      });
+      return { token: issued.token, expiresAt: issued.expiresAt };
     } finally {
       users.close();
     }
@@ -114,6 +167,9 @@ export async function startApi(layout: Layout, org: Organisation, peer: PeerNode
       MEDREC_API_HOST: HOST,
       MEDREC_API_PORT: String(peer.apiPort),
       MEDREC_API_TOKEN_DB: tokenDbFile(layout, peer),
+      ...(process.env.MEDREC_API_TOKEN_TTL_DAYS
+        ? { MEDREC_API_TOKEN_TTL_DAYS: process.env.MEDREC_API_TOKEN_TTL_DAYS }
+        : {}),
       MEDREC_PEER_ADDRESS: `${HOST}:${peer.port}`,
       MEDREC_PEER_TLS_ROOT_FILE: layout.caCert(peer.org),
       MEDREC_CA_URL: `https://${HOST}:${org.ca.port}`,

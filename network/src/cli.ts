@@ -1,12 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createConsortium, type NetworkStatus } from './consortium';
-import { adminTokenFile, apiUrl } from './api-process';
+import { adminTokenFile, apiUrl, issueUserToken, registerUserWithToken } from './api-process';
 import { seedNetwork } from './seed-network';
 import { auditCommand } from './audit-commands';
 import { incentiveCommand, minerCommand } from './miner-commands';
 import type { Role } from '../../sdk/src/chaincode-types';
 import type { PeerOrgKey } from './topology';
-import { registerUserWithToken } from './api-process';
 
 /* eslint-disable no-console -- this is the command-line interface: the terminal is its output. */
 
@@ -133,6 +132,16 @@ export function buildCli(): Command {
       const token = await registerUserWithToken(consortium, opts.org, opts.role, opts.id);
       console.log(`registered ${opts.id} (${opts.role}) at ${opts.org}; transaction ${token.transactionId}`);
       console.log(`API token (store it now, it is not shown again): ${token.token}`);
+    });
+  user
+    .command('token')
+    .description('issue a new API token to a participant already registered at an organisation (lost or expired token)')
+    .requiredOption('--org <org>', 'hospital1 | hospital2 | research', peerOrg)
+    .requiredOption('--id <participantId>', 'the participant id', participantId)
+    .action(async (opts: { org: PeerOrgKey; id: string }) => {
+      const issued = await issueUserToken(createConsortium({ renderer: 'silent' }), opts.org, opts.id);
+      console.log(`API token for ${opts.id} at ${opts.org}, valid until ${issued.expiresAt}`);
+      console.log(`(store it now, it is not shown again): ${issued.token}`);
     });
 
   program

@@ -386,6 +386,53 @@ describe('REST API on the real network', function () {
     expect(me.body).to.include({ participantId: id, role: 'researcher', mspId: 'ResearchMSP', registered: true });
   });
 
+  it('rotates a token (owner), re-issues a lost one (admin, `medrec user token`); tokens carry their expiry', async function () {
+    const holder = await register('hospital2', 'clinician');
+    const me = async (token: string): Promise<number> =>
+      (
+        await send(
+          api('hospital2')
+            .get('/v1/me')
+            .set(...bearer(token)),
+        )
+      ).status;
+    const rotated = await send(
+      api('hospital2')
+        .post(`/v1/participants/${holder.participantId}/tokens`)
+        .set(...bearer(holder.token)),
+    );
+    expect(rotated.status, JSON.stringify(rotated.body)).to.equal(201);
+    const fresh = rotated.body as { token: string; expiresAt: string };
+    expect(Date.parse(fresh.expiresAt)).to.be.greaterThan(Date.now() + 80 * 86_400_000);
+    await send(
+      api('hospital2')
+        .delete(`/v1/tokens/${holder.tokenId}`)
+        .set(...bearer(fresh.token)),
+    );
+    expect(await me(holder.token)).to.equal(401);
+    expect(await me(fresh.token)).to.equal(200);
+    const byAdmin = await send(
+      api('hospital2')
+        .post(`/v1/participants/${holder.participantId}/tokens`)
+        .set(...bearer(adminToken('hospital2'))),
+    );
+    expect(byAdmin.status, JSON.stringify(byAdmin.body)).to.equal(201);
+    expect(await me((byAdmin.body as { token: string }).token)).to.equal(200);
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(REPO_ROOT, 'bin', 'medrec.js'), 'user', 'token', '--org', 'hospital2', '--id', holder.participantId],
+      { cwd: REPO_ROOT },
+    );
+    const cliToken = /not shown again\): (mrk_\S+)/.exec(stdout)?.[1];
+    expect(cliToken, stdout).to.be.a('string');
+    const viaCli = await send(
+      api('hospital2')
+        .get('/v1/me')
+        .set(...bearer(cliToken ?? '')),
+    );
+    expect(viaCli.body).to.include({ participantId: holder.participantId, role: 'clinician', registered: true });
+  });
+
   it('serves health, metrics, the OpenAPI document and its documentation page', async function () {
     expect((await send(api('research').get('/healthz'))).status).to.equal(200);
     const metrics = await send(api('research').get('/metrics'));

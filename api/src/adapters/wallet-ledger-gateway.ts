@@ -79,6 +79,10 @@ export function createWalletLedgerGateway(options: Readonly<WalletLedgerGatewayO
       return createMedrecClient((await connectionFor(user)).gateway, { channel, chaincode });
     },
 
+    async hasIdentity(user: UserContext): Promise<boolean> {
+      return (await options.wallet.get(user.enrollmentId))?.mspId === user.mspId;
+    },
+
     async gatewayFor(user: UserContext): Promise<Gateway> {
       return (await connectionFor(user)).gateway;
     },

@@ -9,9 +9,13 @@ import type { IssuedToken, ResolvedToken, TokenInfo, UserContext, UserDirectory 
 export interface SqliteUserDirectoryOptions {
   /** Database file path (its directory is created), or ':memory:' for a private in-memory database (tests). */
   readonly path: string;
-  /** Source of createdAt / revokedAt; injectable so tests can pin them. */
+  /** Source of createdAt / revokedAt / expiry; injectable so tests can pin them. */
   readonly clock?: () => Date;
+  /** Lifetime of a newly issued token (default 90 days): a leaked token stops working on its own. */
+  readonly tokenTtlMs?: number;
 }
+
+export const DEFAULT_TOKEN_TTL_MS = 90 * 24 * 60 * 60 * 1000;
 
 export interface SqliteUserDirectory extends UserDirectory {
   close(): void;
@@ -32,6 +36,7 @@ interface TokenRow {
   enrollment_id: string;
   role: string;
   created_at: string;
+  expires_at: string;
   revoked_at: string | null;
 }
 
@@ -45,12 +50,14 @@ const SCHEMA = `
     enrollment_id TEXT NOT NULL,
     role TEXT NOT NULL,
     created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
     revoked_at TEXT
   );
   CREATE INDEX IF NOT EXISTS api_tokens_by_owner ON api_tokens (msp_id, participant_id, created_at);
 `;
 
-const COLUMNS = 'token_id, token_hash, org, msp_id, participant_id, enrollment_id, role, created_at, revoked_at';
+const COLUMNS =
+  'token_id, token_hash, org, msp_id, participant_id, enrollment_id, role, created_at, expires_at, revoked_at';
 
 function sha256(text: string): Buffer {
   return crypto.createHash('sha256').update(text, 'utf8').digest();
@@ -67,7 +74,13 @@ function toUser(row: TokenRow): UserContext {
 }
 
 function toInfo(row: TokenRow): TokenInfo {
-  return { tokenId: row.token_id, ...toUser(row), createdAt: row.created_at, revokedAt: row.revoked_at };
+  return {
+    tokenId: row.token_id,
+    ...toUser(row),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  };
 }
 
 export function createSqliteUserDirectory(options: Readonly<SqliteUserDirectoryOptions>): SqliteUserDirectory {
@@ -77,6 +90,7 @@ export function createSqliteUserDirectory(options: Readonly<SqliteUserDirectoryO
 class SqliteUserDirectoryImpl implements SqliteUserDirectory {
   readonly #db: Database.Database;
   readonly #clock: () => Date;
+  readonly #ttlMs: number;
 
   constructor(options: Readonly<SqliteUserDirectoryOptions>) {
     if (options.path !== ':memory:') fs.mkdirSync(path.dirname(options.path), { recursive: true, mode: 0o700 });
@@ -84,18 +98,48 @@ class SqliteUserDirectoryImpl implements SqliteUserDirectory {
     // Hashes are not secrets, but who holds tokens (participant ids, roles) is nobody else's business on this host.
     if (options.path !== ':memory:') fs.chmodSync(options.path, 0o600);
     this.#db.pragma('journal_mode = WAL');
-    this.#db.exec(SCHEMA);
     this.#clock = options.clock ?? ((): Date => new Date());
+    this.#ttlMs = options.tokenTtlMs ?? DEFAULT_TOKEN_TTL_MS;
+    if (!Number.isSafeInteger(this.#ttlMs) || this.#ttlMs <= 0) {
+      throw new RangeError(`tokenTtlMs must be a positive whole number of milliseconds, not ${String(this.#ttlMs)}`);
+    }
+    this.#migrate();
+  }
+
+  /** Creates the schema; a database from before token expiry gets the column, its active tokens a full lifetime. */
+  #migrate(): void {
+    const exists = this.#db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'api_tokens'").get();
+    const columns = exists === undefined ? [] : (this.#db.pragma('table_info(api_tokens)') as { name: string }[]);
+    if (exists !== undefined && !columns.some((c) => c.name === 'expires_at')) {
+      const expiresAt = new Date(this.#clock().getTime() + this.#ttlMs).toISOString();
+      this.#db.transaction(() => {
+        this.#db.exec("ALTER TABLE api_tokens ADD COLUMN expires_at TEXT NOT NULL DEFAULT ''");
+        this.#db.prepare('UPDATE api_tokens SET expires_at = ?').run(expiresAt);
+      })();
+    }
+    this.#db.exec(SCHEMA);
   }
 
   issueToken(user: UserContext): Promise<IssuedToken> {
     const token = TOKEN_PREFIX + crypto.randomBytes(SECRET_BYTES).toString('base64url');
     const tokenId = `tok_${crypto.randomBytes(12).toString('base64url')}`;
-    const createdAt = this.#clock().toISOString();
+    const now = this.#clock();
+    const createdAt = now.toISOString();
+    const expiresAt = new Date(now.getTime() + this.#ttlMs).toISOString();
     this.#db
-      .prepare(`INSERT INTO api_tokens (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)`)
-      .run(tokenId, sha256(token), user.org, user.mspId, user.participantId, user.enrollmentId, user.role, createdAt);
-    return Promise.resolve({ tokenId, token, createdAt });
+      .prepare(`INSERT INTO api_tokens (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`)
+      .run(
+        tokenId,
+        sha256(token),
+        user.org,
+        user.mspId,
+        user.participantId,
+        user.enrollmentId,
+        user.role,
+        createdAt,
+        expiresAt,
+      );
+    return Promise.resolve({ tokenId, token, createdAt, expiresAt });
   }
 
   resolve(token: string): Promise<ResolvedToken | undefined> {
@@ -108,6 +152,7 @@ class SqliteUserDirectoryImpl implements SqliteUserDirectory {
     if (row === undefined || !crypto.timingSafeEqual(row.token_hash, hash) || row.revoked_at !== null) {
       return Promise.resolve(undefined);
     }
+    if (!(Date.parse(row.expires_at) > this.#clock().getTime())) return Promise.resolve(undefined);
     return Promise.resolve({ tokenId: row.token_id, user: toUser(row) });
   }
 

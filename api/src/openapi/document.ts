@@ -37,7 +37,7 @@ function json(description: string, schemaName: string): ResponseObject {
 
 const PROBLEM_DESCRIPTIONS: Readonly<Record<string, string>> = {
   '400': 'The request is not valid (parameters or body), or the ledger refused an argument.',
-  '401': 'No API token, or a token that is unknown or revoked.',
+  '401': 'No API token, or a token that is unknown, revoked or expired.',
   '403': "The caller's role or relationship does not allow this, or the ledger denied access.",
   '404': 'No such object on the ledger (or in this API).',
   '409': "The ledger's state does not allow this (e.g. an id reused with a different body).",
@@ -171,6 +171,17 @@ export const openApiDocument: OpenApiDocument = {
         tags: ['identity'],
         parameters: [pathParam('participantId', 'Participant id')],
         responses: { '200': json('Tokens, without their secrets', 'TokenList'), ...problems(...READ) },
+      },
+      post: {
+        operationId: 'issueParticipantToken',
+        summary: 'Issue a new API token to a participant (the participant itself, or an admin of its organisation)',
+        description:
+          'For rotation (the participant asks for a fresh token, then revokes the old one) or for a lost token (an ' +
+          "admin issues one). The token's user and role are the participant's record on the ledger; the token " +
+          'expires after MEDREC_API_TOKEN_TTL_DAYS and is returned once.',
+        tags: ['identity'],
+        parameters: [pathParam('participantId', 'Participant id')],
+        responses: { '201': json('Issued', 'IssuedToken'), ...problems(...WRITE) },
       },
     },
     '/v1/tokens/{tokenId}': {

@@ -109,10 +109,11 @@ export const schemas: Readonly<Record<string, JsonSchema>> = {
       description: "The user's enrollment id at the organisation's Fabric CA; derived from participantId when omitted.",
     },
   }),
-  IssuedToken: open(['tokenId', 'token', 'createdAt'], {
+  IssuedToken: open(['tokenId', 'token', 'createdAt', 'expiresAt'], {
     tokenId: str,
     token: { type: 'string', description: 'The bearer token. Shown only in this response: store it now.' },
     createdAt: time,
+    expiresAt: { ...time, description: 'After this instant the token no longer authenticates.' },
   }),
   ParticipantRegistered: open(['participant', 'transactionId', 'token'], {
     participant: ref('Participant'),
@@ -124,16 +125,20 @@ export const schemas: Readonly<Record<string, JsonSchema>> = {
     transactionId: str,
     revokedTokens: { type: 'integer', minimum: 0 },
   }),
-  TokenInfo: open(['tokenId', 'org', 'mspId', 'participantId', 'enrollmentId', 'role', 'createdAt', 'revokedAt'], {
-    tokenId: str,
-    org: str,
-    mspId: str,
-    participantId: str,
-    enrollmentId: str,
-    role: ref('Role'),
-    createdAt: time,
-    revokedAt: { oneOf: [time, { type: 'null' }] },
-  }),
+  TokenInfo: open(
+    ['tokenId', 'org', 'mspId', 'participantId', 'enrollmentId', 'role', 'createdAt', 'expiresAt', 'revokedAt'],
+    {
+      tokenId: str,
+      org: str,
+      mspId: str,
+      participantId: str,
+      enrollmentId: str,
+      role: ref('Role'),
+      createdAt: time,
+      expiresAt: time,
+      revokedAt: { oneOf: [time, { type: 'null' }] },
+    },
+  ),
   TokenList: open(['items'], { items: { type: 'array', items: ref('TokenInfo') } }),
   FhirResource: {
     type: 'object',

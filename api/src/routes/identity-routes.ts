@@ -22,6 +22,10 @@ export function identityRoutes(useCases: IdentityUseCases): Readonly<Record<stri
       status: 200,
       body: { items: await useCases.listTokens(auth.user, pathParam(input, 'participantId')) },
     }),
+    issueParticipantToken: async ({ auth, input }) => ({
+      status: 201,
+      body: await useCases.issueToken(auth.user, pathParam(input, 'participantId')),
+    }),
     revokeToken: async ({ auth, input }) => ({
       status: 200,
       body: await useCases.revokeToken(auth.user, pathParam(input, 'tokenId')),

@@ -40,6 +40,8 @@ export interface IdentityUseCases {
   getParticipant(caller: UserContext, participantId: string): Promise<Participant>;
   deactivateParticipant(caller: UserContext, participantId: string): Promise<ParticipantDeactivated>;
   listTokens(caller: UserContext, participantId: string): Promise<readonly TokenInfo[]>;
+  /** A new token for a participant of the caller's organisation: its owner (rotation) or an admin (lost token). */
+  issueToken(caller: UserContext, participantId: string): Promise<IssuedToken>;
   revokeToken(caller: UserContext, tokenId: string): Promise<TokenInfo>;
 }
 
@@ -141,6 +143,43 @@ export function createIdentityUseCases(ports: IdentityPorts): IdentityUseCases {
         throw forbidden('Only the token owner or an admin of its organisation may list its tokens.');
       }
       return users.listTokens(owner);
+    },
+
+    async issueToken(caller, participantId) {
+      if (caller.participantId === participantId) return users.issueToken(caller);
+      if (caller.role !== 'admin') {
+        throw forbidden('Only the participant itself or an admin of its organisation may issue it a token.');
+      }
+      // The token's user is what the ledger says, so an admin cannot mint a token with a role nobody was given.
+      const participant = await (await ledger.clientFor(caller)).getParticipant(participantId);
+      if (participant.mspId !== caller.mspId) {
+        throw forbidden(
+          `${participantId} belongs to ${participant.mspId}; its tokens are issued by that organisation.`,
+        );
+      }
+      if (participant.status !== 'active') {
+        throw new ApiProblem(
+          PROBLEMS.conflict,
+          `${participantId} is deactivated on the ledger; a token would authenticate a user the ledger refuses.`,
+          { code: 'PARTICIPANT_INACTIVE' },
+        );
+      }
+      const target: UserContext = {
+        org: caller.org,
+        mspId: participant.mspId,
+        enrollmentId: participant.enrollmentId,
+        participantId: participant.participantId,
+        role: participant.role,
+      };
+      if (!(await ledger.hasIdentity(target))) {
+        throw new ApiProblem(
+          PROBLEMS.conflict,
+          `This server's wallet holds no identity for ${participantId} (enrollment ${participant.enrollmentId}), so ` +
+            'requests made with a token could not be signed; ask the organisation that registered the user.',
+          { code: 'NO_IDENTITY' },
+        );
+      }
+      return users.issueToken(target);
     },
 
     async revokeToken(caller, tokenId) {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect } from 'chai';
-import { ConfigError, readApiConfig } from '../../../api/src/config';
+import { ConfigError, readApiConfig, readTokenTtlMs } from '../../../api/src/config';
 
 describe('api: configuration', () => {
   it('applies defaults for everything but the organisation', () => {
@@ -10,6 +10,7 @@ describe('api: configuration', () => {
       port: 8080,
       org: 'hospital1',
       tokenDbPath: path.join('/var/medrec', 'api', 'hospital1', 'tokens.sqlite'),
+      tokenTtlMs: 90 * 86_400_000,
       rateLimit: { windowMs: 60_000, perToken: 600, authFailuresPerIp: 30 },
       corsOrigins: [],
       bodyLimit: '1mb',
@@ -31,8 +32,10 @@ describe('api: configuration', () => {
       MEDREC_API_BODY_LIMIT: '512kb',
       MEDREC_API_LOG_LEVEL: 'warn',
       MEDREC_API_SSE_HEARTBEAT_MS: '5000',
+      MEDREC_API_TOKEN_TTL_DAYS: '7',
     });
     expect(config.port).to.equal(9001);
+    expect(config.tokenTtlMs).to.equal(7 * 86_400_000);
     expect(config.tokenDbPath).to.equal(':memory:');
     expect(config.rateLimit).to.deep.equal({ windowMs: 1000, perToken: 5, authFailuresPerIp: 2 });
     expect(config.corsOrigins).to.deep.equal(['https://console.example.org', 'http://localhost:3000']);
@@ -47,6 +50,13 @@ describe('api: configuration', () => {
       const message = (err as Error).message;
       for (const name of ['MEDREC_API_PORT', 'MEDREC_API_RATE_LIMIT', 'MEDREC_ORG']) expect(message).to.include(name);
     }
+  });
+
+  it('reads the token lifetime alone for tools that issue tokens outside the server, with the same bounds', () => {
+    expect(readTokenTtlMs({})).to.equal(90 * 86_400_000);
+    expect(readTokenTtlMs({ MEDREC_API_TOKEN_TTL_DAYS: '1' })).to.equal(86_400_000);
+    expect(() => readTokenTtlMs({ MEDREC_API_TOKEN_TTL_DAYS: '0' })).to.throw(ConfigError, /MEDREC_API_TOKEN_TTL_DAYS/);
+    expect(() => readTokenTtlMs({ MEDREC_API_TOKEN_TTL_DAYS: '1.5' })).to.throw(ConfigError);
   });
 
   it('treats an empty variable as unset (MEDREC_API_PORT= is not port 0)', () => {

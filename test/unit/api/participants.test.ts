@@ -153,4 +153,66 @@ describe('api: participants and tokens', () => {
       (await send(h.http.get('/v1/participants/doc-1/tokens').set('authorization', mine.authorization))).status,
     ).to.equal(401);
   });
+
+  it('POST /v1/participants/{id}/tokens: the owner rotates its own token; both work until the old is revoked', async () => {
+    const mine = await h.tokenFor(USERS.clinician);
+    const res = await send(h.http.post('/v1/participants/doc-1/tokens').set('authorization', mine.authorization));
+    expect(res.status).to.equal(201);
+    expect(Date.parse(res.body.expiresAt as string)).to.be.greaterThan(Date.now());
+    const fresh = `Bearer ${res.body.token as string}`;
+    expect(h.logs()).to.not.include(res.body.token as string);
+    await send(h.http.delete(`/v1/tokens/${mine.tokenId}`).set('authorization', fresh));
+    expect((await send(h.http.get('/v1/me').set('authorization', mine.authorization))).status).to.equal(401);
+    h.ledger.client.whoAmI = () =>
+      Promise.resolve({ registered: true, active: true, participant: participant('clinician', 'doc-1') } as never);
+    const me = await send(h.http.get('/v1/me').set('authorization', fresh));
+    expect(me.status).to.equal(200);
+    expect(me.body).to.include({ participantId: 'doc-1', role: 'clinician', tokenId: res.body.tokenId as string });
+    // Rotation needs no ledger read: the caller is the token's own user.
+    expect(h.ledger.methodsCalled()).to.deep.equal(['whoAmI']);
+  });
+
+  it("an admin issues a token with the ledger's role and enrollment id; others may not", async () => {
+    h.ledger.client.getParticipant = (id) => Promise.resolve({ ...participant('clinician', id), enrollmentId: 'e-77' });
+    const admin = await h.tokenFor(USERS.admin);
+    const res = await send(h.http.post('/v1/participants/doc-77/tokens').set('authorization', admin.authorization));
+    expect(res.status).to.equal(201);
+    const resolved = await h.users.resolve(res.body.token as string);
+    expect(resolved?.user).to.deep.equal({
+      org: 'hospital1',
+      mspId: 'Hospital1MSP',
+      enrollmentId: 'e-77',
+      participantId: 'doc-77',
+      role: 'clinician',
+    });
+    const registrar = await h.tokenFor(USERS.registrar);
+    const refused = await send(
+      h.http.post('/v1/participants/doc-77/tokens').set('authorization', registrar.authorization),
+    );
+    expect(refused.status).to.equal(403);
+  });
+
+  it('an admin may not issue a token for another organisation, an inactive participant, or one with no identity here', async () => {
+    const admin = await h.tokenFor(USERS.admin);
+    const issue = (id: string): ReturnType<typeof send> =>
+      send(h.http.post(`/v1/participants/${id}/tokens`).set('authorization', admin.authorization));
+    h.ledger.client.getParticipant = (id) => Promise.resolve(participant('clinician', id, 'Hospital2MSP'));
+    expect((await issue('doc-h2')).status).to.equal(403);
+    h.ledger.client.getParticipant = (id) =>
+      Promise.resolve({ ...participant('clinician', id), status: 'inactive' as const });
+    const inactive = await issue('doc-gone');
+    expect(inactive.status).to.equal(409);
+    expect(inactive.body.code).to.equal('PARTICIPANT_INACTIVE');
+    h.ledger.client.getParticipant = (id) => Promise.resolve(participant('clinician', id));
+    h.ledger.missingIdentities.add('doc-elsewhere-enroll');
+    const noIdentity = await issue('doc-elsewhere');
+    expect(noIdentity.status).to.equal(409);
+    expect(noIdentity.body.code).to.equal('NO_IDENTITY');
+    h.ledger.client.getParticipant = notFound;
+    expect((await issue('nobody')).status).to.equal(404);
+    // Nothing was issued by any refused request: only the admin's own token exists.
+    for (const id of ['doc-h2', 'doc-gone', 'doc-elsewhere', 'nobody']) {
+      expect(await h.users.listTokens({ mspId: 'Hospital1MSP', participantId: id })).to.have.length(0);
+    }
+  });
 });

@@ -1,6 +1,8 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { createSqliteUserDirectory, TOKEN_PREFIX } from '../../../api/src/auth/sqlite-user-directory';
 import { user } from './support/fixtures';
@@ -64,5 +66,57 @@ describe('api: SQLite user directory (API tokens)', () => {
     expect(await users.resolve(second.token)).to.equal(undefined);
     expect((await users.listTokens(user('patient', 'pat-1')))[0]?.revokedAt).to.equal(null);
     users.close();
+  });
+
+  it('a token stops authenticating at its expiry, which is shown with it', async () => {
+    let now = Date.parse('2030-01-01T00:00:00.000Z');
+    const users = createSqliteUserDirectory({ path: ':memory:', clock: () => new Date(now), tokenTtlMs: 60_000 });
+    const issued = await users.issueToken(alice);
+    expect(issued.expiresAt).to.equal('2030-01-01T00:01:00.000Z');
+    expect((await users.getToken(issued.tokenId))?.expiresAt).to.equal(issued.expiresAt);
+    now += 59_999;
+    expect((await users.resolve(issued.token))?.user).to.deep.equal(alice);
+    now += 1;
+    expect(await users.resolve(issued.token)).to.equal(undefined);
+    users.close();
+  });
+
+  it('refuses a lifetime that is not a positive whole number of milliseconds', () => {
+    for (const tokenTtlMs of [0, -1, 1.5, Number.NaN]) {
+      expect(() => createSqliteUserDirectory({ path: ':memory:', tokenTtlMs })).to.throw(RangeError, /tokenTtlMs/);
+    }
+  });
+
+  it('upgrades a database from before token expiry: its active tokens get a full lifetime from the upgrade', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medrec-api-'));
+    const file = path.join(dir, 'tokens.sqlite');
+    const legacy = new Database(file);
+    legacy.exec(
+      'CREATE TABLE api_tokens (token_id TEXT PRIMARY KEY, token_hash BLOB NOT NULL UNIQUE, org TEXT NOT NULL, ' +
+        'msp_id TEXT NOT NULL, participant_id TEXT NOT NULL, enrollment_id TEXT NOT NULL, role TEXT NOT NULL, ' +
+        'created_at TEXT NOT NULL, revoked_at TEXT)',
+    );
+    const token = `${TOKEN_PREFIX}${'B'.repeat(43)}`;
+    legacy
+      .prepare('INSERT INTO api_tokens VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)')
+      .run(
+        'tok_old',
+        crypto.createHash('sha256').update(token).digest(),
+        'hospital1',
+        alice.mspId,
+        alice.participantId,
+        alice.enrollmentId,
+        alice.role,
+        '2029-01-01T00:00:00.000Z',
+      );
+    legacy.close();
+    let now = Date.parse('2030-01-01T00:00:00.000Z');
+    const users = createSqliteUserDirectory({ path: file, clock: () => new Date(now), tokenTtlMs: 1000 });
+    expect((await users.resolve(token))?.tokenId).to.equal('tok_old');
+    expect((await users.getToken('tok_old'))?.expiresAt).to.equal('2030-01-01T00:00:01.000Z');
+    now += 1000;
+    expect(await users.resolve(token)).to.equal(undefined);
+    users.close();
+    fs.rmSync(dir, { recursive: true });
   });
 });

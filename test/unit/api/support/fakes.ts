@@ -31,6 +31,12 @@ export class FakeLedger implements LedgerGateway {
   readonly calls: LedgerCall[] = [];
   readonly subscriptions: { patientId: string; user: UserContext; closed: boolean; emit(e: MedrecEvent): void }[] = [];
   subscribeError: Error | undefined;
+  /** Enrollment ids the fake wallet holds no identity for. */
+  readonly missingIdentities = new Set<string>();
+
+  hasIdentity(user: UserContext): Promise<boolean> {
+    return Promise.resolve(!this.missingIdentities.has(user.enrollmentId));
+  }
 
   clientFor(user: UserContext): Promise<MedrecClient> {
     const proxy = new Proxy({} as MedrecClient, {
