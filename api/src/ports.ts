@@ -66,6 +66,12 @@ export interface UserDirectory {
   listTokens(owner: Readonly<{ mspId: string; participantId: string }>): Promise<readonly TokenInfo[]>;
 }
 
+/** Where an event sits on the ledger: what a reconnecting Server-Sent Events client sends back as Last-Event-ID. */
+export interface EventPosition {
+  readonly blockNumber: bigint;
+  readonly transactionId: string;
+}
+
 /** A subscription to ledger events; close() must be idempotent. */
 export interface EventSubscription {
   close(): void;
@@ -78,10 +84,16 @@ export interface LedgerGateway {
   /** Whether this server's wallet holds `user`'s enrolled identity, so requests as that user can be signed. */
   hasIdentity(user: UserContext): Promise<boolean>;
   /**
-   * Delivers the chaincode events about `patientId` committed from now on. The caller has already been authorised
-   * for the patient's notifications by a ledger read made as `user`.
+   * Delivers the chaincode events about `patientId` committed from now on, or, with `resumeAfter`, every one
+   * committed after that event. The caller has already been authorised for the patient's notifications by a ledger
+   * read made as `user`.
    */
-  eventsFor(user: UserContext, patientId: string, onEvent: (event: MedrecEvent) => void): Promise<EventSubscription>;
+  eventsFor(
+    user: UserContext,
+    patientId: string,
+    onEvent: (event: MedrecEvent) => void,
+    resumeAfter?: EventPosition,
+  ): Promise<EventSubscription>;
 }
 
 export interface RegistrationRequest {

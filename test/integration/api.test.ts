@@ -359,6 +359,56 @@ describe('REST API on the real network', function () {
     }
   });
 
+  it('resumes the notification stream after Last-Event-ID: nothing committed while disconnected is lost', async function () {
+    const url = `${apiUrl(peerOf(consortium().topology, 'hospital1'))}/v1/patients/${patient.participantId}/notifications`;
+    const createRecord = async (): Promise<string> => {
+      const created = await send(
+        api('hospital1')
+          .post(`/v1/patients/${patient.participantId}/records`)
+          .set(...bearer(doc1.token))
+          .send(condition(patient.participantId)),
+      );
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      return (created.body as { transactionId: string }).transactionId;
+    };
+    /** Opens the stream, runs `during` (which names the transaction to wait for), reads until that transaction's event. */
+    const readDuring = async (
+      headers: Record<string, string>,
+      during: () => Promise<string>,
+    ): Promise<{ txId: string; received: string }> => {
+      const abort = new AbortController();
+      const response = await fetch(url, {
+        headers: { authorization: `Bearer ${patient.token}`, ...headers },
+        signal: abort.signal,
+      });
+      expect(response.status).to.equal(200);
+      const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader();
+      if (!reader) throw new Error('no event stream body');
+      const decoder = new TextDecoder();
+      let received = '';
+      try {
+        const txId = await during();
+        const deadline = Date.now() + 30_000;
+        while (!received.includes(`"transactionId":"${txId}"`) && Date.now() < deadline) {
+          const chunk = await reader.read();
+          if (chunk.done) break;
+          received += decoder.decode(chunk.value);
+        }
+        return { txId, received };
+      } finally {
+        abort.abort();
+      }
+    };
+    const first = await readDuring({}, createRecord);
+    const lastId = new RegExp(`id: (\\d+:${first.txId})`).exec(first.received)?.[1];
+    expect(lastId, `the first record's event carries its ledger position as id:\n${first.received}`).to.be.a('string');
+    // Committed while no stream is open.
+    const missed = await createRecord();
+    const resumed = await readDuring({ 'last-event-id': lastId ?? '' }, () => Promise.resolve(missed));
+    expect(resumed.received).to.contain(`:${missed}`);
+    expect(resumed.received).to.not.contain(`"transactionId":"${first.txId}"`);
+  });
+
   it('issues a working token through `medrec user register`', async function () {
     const id = freshId('res');
     const { stdout } = await run(

@@ -1,9 +1,9 @@
-import type { ChaincodeEvent, Gateway } from '@hyperledger/fabric-gateway';
+import { checkpointers, type ChaincodeEvent, type Gateway } from '@hyperledger/fabric-gateway';
 import { connectGateway, type GatewayConnection } from '../../../sdk/src/gateway-connection';
 import type { MedrecEvent } from '../../../sdk/src/event-stream';
 import { createMedrecClient, type MedrecClient } from '../../../sdk/src/medrec-client';
 import type { Wallet } from '../../../sdk/src/wallet';
-import type { EventSubscription, LedgerGateway, UserContext } from '../ports';
+import type { EventPosition, EventSubscription, LedgerGateway, UserContext } from '../ports';
 
 export interface PeerEndpoint {
   readonly address: string;
@@ -91,9 +91,15 @@ export function createWalletLedgerGateway(options: Readonly<WalletLedgerGatewayO
       user: UserContext,
       patientId: string,
       onEvent: (event: MedrecEvent) => void,
+      resumeAfter?: EventPosition,
     ): Promise<EventSubscription> {
       const network = (await connectionFor(user)).gateway.getNetwork(channel);
-      const events = await network.getChaincodeEvents(chaincode);
+      // A checkpoint at (block, transaction) makes the peer start at that block and skip up to that transaction.
+      const checkpoint = checkpointers.inMemory();
+      if (resumeAfter !== undefined) {
+        await checkpoint.checkpointTransaction(resumeAfter.blockNumber, resumeAfter.transactionId);
+      }
+      const events = await network.getChaincodeEvents(chaincode, resumeAfter === undefined ? {} : { checkpoint });
       let closed = false;
       const pump = async (): Promise<void> => {
         for await (const event of events as AsyncIterable<ChaincodeEvent>) {

@@ -1,14 +1,29 @@
 /** Server-Sent Events over a ledger subscription, closed when the client goes away. */
 import type { Response } from 'express';
 import type { MedrecEvent } from '../../../sdk/src/event-stream';
-import type { EventSubscription } from '../ports';
+import type { EventPosition, EventSubscription } from '../ports';
 
 export interface EventStreamOptions {
   readonly heartbeatMs: number;
   subscribe(onEvent: (event: MedrecEvent) => void): Promise<EventSubscription>;
 }
 
-/** One SSE message; ids are transaction ids, so a reconnecting client can tell where it stopped. */
+/** Block number and transaction id: a Fabric transaction id is the hex SHA-256 of its nonce and creator. */
+export const EVENT_ID_PATTERN = '^[0-9]{1,19}:[0-9a-f]{64}$';
+
+/** The SSE id of an event: its ledger position, which a reconnecting client sends back as Last-Event-ID. */
+export function eventId(event: Readonly<{ blockNumber: bigint; transactionId: string }>): string {
+  return `${event.blockNumber.toString()}:${event.transactionId}`;
+}
+
+/** Reads a Last-Event-ID already checked against EVENT_ID_PATTERN by the request validator. */
+export function parseEventId(id: string): EventPosition {
+  const separator = id.indexOf(':');
+  if (!new RegExp(EVENT_ID_PATTERN).test(id)) throw new RangeError(`not an event id: ${id}`);
+  return { blockNumber: BigInt(id.slice(0, separator)), transactionId: id.slice(separator + 1) };
+}
+
+/** One SSE message; its id is the event's ledger position, so a reconnecting client resumes right after it. */
 export function formatEvent(event: MedrecEvent): string {
   const data = JSON.stringify({
     transactionId: event.transactionId,
@@ -17,7 +32,7 @@ export function formatEvent(event: MedrecEvent): string {
   });
   // Event names come from the chaincode; a line break in one would forge a field.
   const name = event.name.replace(/[\r\n]/g, '');
-  return `event: ${name}\nid: ${event.transactionId.replace(/[\r\n]/g, '')}\ndata: ${data}\n\n`;
+  return `event: ${name}\nid: ${eventId(event).replace(/[\r\n]/g, '')}\ndata: ${data}\n\n`;
 }
 
 const SSE_HEADERS: Readonly<Record<string, string>> = {

@@ -3,6 +3,7 @@
  * requests are validated against its schemas, and the unit tests check every response against it.
  */
 import type { JsonSchema, OpenApiDocument, OperationObject, ParameterObject, ResponseObject } from './openapi-types';
+import { EVENT_ID_PATTERN } from '../http/event-stream';
 import { ref, schemas } from './schemas';
 
 const JSON_TYPE = 'application/json';
@@ -326,10 +327,21 @@ export const openApiDocument: OpenApiDocument = {
         operationId: 'streamNotifications',
         summary: "Server-Sent Events: the patient's ledger events as they commit",
         description:
-          'Each event has `event:` the chaincode event name (e.g. RecordRegistered), `id:` the transaction id and ' +
-          '`data:` JSON {transactionId, blockNumber, payload}. Comment lines are sent as heartbeats.',
+          'Each event has `event:` the chaincode event name (e.g. RecordRegistered), `id:` its ledger position ' +
+          '`<blockNumber>:<transactionId>` and `data:` JSON {transactionId, blockNumber, payload}. Comment lines are ' +
+          'sent as heartbeats. A client that reconnects with `Last-Event-ID` (EventSource does so by itself) gets ' +
+          'every event committed after that one, so a dropped connection loses nothing.',
         tags: ['patients'],
-        parameters: [pathParam('patientId', 'Patient participant id')],
+        parameters: [
+          pathParam('patientId', 'Patient participant id'),
+          {
+            name: 'Last-Event-ID',
+            in: 'header',
+            required: false,
+            description: 'The id of the last event received: the stream resumes right after it.',
+            schema: { type: 'string', pattern: EVENT_ID_PATTERN },
+          },
+        ],
         responses: {
           '200': { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
           ...problems(...READ),

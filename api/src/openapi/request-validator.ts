@@ -8,6 +8,8 @@ import { createSchemaCompiler, describeErrors } from './schema-compiler';
 export interface ValidatedInput {
   readonly params: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, unknown>>;
+  /** The header parameters the operation declares, by lower-case name (other headers are not inputs). */
+  readonly headers: Readonly<Record<string, string>>;
   readonly body: unknown;
 }
 
@@ -24,6 +26,26 @@ function parameterObject(parameters: readonly ParameterObject[], location: 'path
   };
 }
 
+/** Header names are case-insensitive; Node gives them in lower case. */
+function headerObject(parameters: readonly ParameterObject[]): JsonSchema {
+  const selected = parameters.filter((p) => p.in === 'header');
+  return {
+    type: 'object',
+    properties: Object.fromEntries(selected.map((p) => [p.name.toLowerCase(), p.schema])),
+    required: selected.filter((p) => p.required === true).map((p) => p.name.toLowerCase()),
+  };
+}
+
+function declaredHeaders(req: Request, parameters: readonly ParameterObject[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const p of parameters) {
+    const name = p.name.toLowerCase();
+    const value = p.in === 'header' ? req.headers[name] : undefined;
+    if (typeof value === 'string') headers[name] = value;
+  }
+  return headers;
+}
+
 export interface RequestValidatorFactory {
   forOperation(operation: OperationObject): RequestValidator;
 }
@@ -36,6 +58,7 @@ export function createRequestValidatorFactory(doc: OpenApiDocument): RequestVali
       const parameters = operation.parameters ?? [];
       const validatePath = coercing.compile(parameterObject(parameters, 'path'));
       const validateQuery = coercing.compile(parameterObject(parameters, 'query'));
+      const validateHeaders = strict.compile(headerObject(parameters));
       const content = operation.requestBody?.content ?? {};
       const bodySchema = content['application/json']?.schema;
       const validateBody = bodySchema === undefined ? undefined : strict.compile(bodySchema);
@@ -48,6 +71,8 @@ export function createRequestValidatorFactory(doc: OpenApiDocument): RequestVali
         const query: Record<string, unknown> = { ...(req.query as Record<string, unknown>) };
         if (!validatePath(params)) errors.push(...describeErrors(validatePath.errors).map(at('path')));
         if (!validateQuery(query)) errors.push(...describeErrors(validateQuery.errors).map(at('query')));
+        const headers = declaredHeaders(req, parameters);
+        if (!validateHeaders(headers)) errors.push(...describeErrors(validateHeaders.errors).map(at('header')));
         const body: unknown = req.body;
         if (validateBody !== undefined) {
           checkBody(req, validateBody, body, errors);
@@ -59,7 +84,7 @@ export function createRequestValidatorFactory(doc: OpenApiDocument): RequestVali
         if (errors.length > 0) {
           throw new ApiProblem(PROBLEMS.validation, summarise(errors), { code: 'VALIDATION_FAILED', errors });
         }
-        return { params, query, body };
+        return { params, query, headers, body };
       };
     },
   };

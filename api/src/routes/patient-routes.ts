@@ -1,5 +1,5 @@
 import type { OperationHandler } from '../http/operation-router';
-import { openEventStream } from '../http/event-stream';
+import { openEventStream, parseEventId } from '../http/event-stream';
 import type { PatientUseCases } from '../use-cases/patients';
 import { optionalQuery, pageQuery, pathParam } from './input';
 
@@ -14,9 +14,11 @@ export function patientRoutes(
     }),
     streamNotifications: async ({ auth, input, res }) => {
       const patientId = pathParam(input, 'patientId');
+      const lastEventId = input.headers['last-event-id'];
+      const resumeAfter = lastEventId === undefined ? undefined : parseEventId(lastEventId);
       await openEventStream(res, {
         heartbeatMs: options.heartbeatMs,
-        subscribe: (onEvent) => useCases.subscribeNotifications(auth.user, patientId, onEvent),
+        subscribe: (onEvent) => useCases.subscribeNotifications(auth.user, patientId, onEvent, resumeAfter),
       });
       return undefined;
     },

@@ -2,7 +2,7 @@
 import type { AuditEvent, AuditQuery, Page, PatientSummary } from '../../../sdk/src/chaincode-types';
 import type { MedrecEvent } from '../../../sdk/src/event-stream';
 import { ApiProblem, PROBLEMS } from '../http/problem';
-import type { EventSubscription, LedgerGateway, UserContext } from '../ports';
+import type { EventPosition, EventSubscription, LedgerGateway, UserContext } from '../ports';
 
 export type AuditRequest = AuditQuery & { readonly patientId?: string; readonly actorId?: string };
 
@@ -10,12 +10,13 @@ export interface PatientUseCases {
   getSummary(user: UserContext, patientId: string): Promise<PatientSummary>;
   /**
    * Authorises the caller for the patient's notifications by a ledger read made as the caller (the chaincode's
-   * permission rules decide), then subscribes to the patient's events.
+   * permission rules decide), then subscribes to the patient's events (after `resumeAfter`, when reconnecting).
    */
   subscribeNotifications(
     user: UserContext,
     patientId: string,
     onEvent: (event: MedrecEvent) => void,
+    resumeAfter?: EventPosition,
   ): Promise<EventSubscription>;
   listAuditEvents(user: UserContext, request: AuditRequest): Promise<Page<AuditEvent>>;
 }
@@ -26,9 +27,9 @@ export function createPatientUseCases(ports: Readonly<{ ledger: LedgerGateway }>
     async getSummary(user, patientId) {
       return (await ledger.clientFor(user)).getSummary(patientId);
     },
-    async subscribeNotifications(user, patientId, onEvent) {
+    async subscribeNotifications(user, patientId, onEvent, resumeAfter) {
       await (await ledger.clientFor(user)).listNotifications({ patientId, pageSize: 1 });
-      return ledger.eventsFor(user, patientId, onEvent);
+      return ledger.eventsFor(user, patientId, onEvent, resumeAfter);
     },
     async listAuditEvents(user, request) {
       const { patientId, actorId, ...window } = request;

@@ -6,6 +6,8 @@ import { ChaincodeError } from '../../../sdk/src/errors';
 import { send } from './support/conformance';
 import { createHarness, USERS, type Harness } from './support/harness';
 
+const TX7 = '7'.repeat(64);
+
 interface Stream {
   readonly status: number;
   readonly headers: http.IncomingHttpHeaders;
@@ -14,9 +16,13 @@ interface Stream {
   close(): void;
 }
 
-function openStream(url: string, authorization: string): Promise<Stream> {
+function openStream(
+  url: string,
+  authorization: string,
+  extraHeaders: Readonly<Record<string, string>> = {},
+): Promise<Stream> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers: { authorization } }, (res) => {
+    const req = http.get(url, { headers: { authorization, ...extraHeaders } }, (res) => {
       let received = '';
       const waiters: { fragment: string; done: () => void }[] = [];
       res.setEncoding('utf8');
@@ -80,15 +86,16 @@ describe('api: patient summary, notifications (SSE) and audit', () => {
       const subscription = h.ledger.subscriptions[0];
       expect(subscription?.patientId).to.equal('pat-1');
       expect(subscription?.user).to.deep.equal(USERS.patient);
+      expect(subscription?.resumeAfter).to.equal(undefined);
       subscription?.emit({
         name: 'RecordRegistered',
-        transactionId: 'tx-7',
+        transactionId: TX7,
         blockNumber: 12n,
-        payload: { txId: 'tx-7', type: 'RecordRegistered', patientId: 'pat-1' },
+        payload: { txId: TX7, type: 'RecordRegistered', patientId: 'pat-1' },
       });
       await stream.waitFor('data: ');
       expect(stream.text()).to.include(
-        'event: RecordRegistered\nid: tx-7\ndata: {"transactionId":"tx-7","blockNumber":"12"',
+        `event: RecordRegistered\nid: 12:${TX7}\ndata: {"transactionId":"${TX7}","blockNumber":"12"`,
       );
       await stream.waitFor(': heartbeat');
       stream.close();
@@ -98,6 +105,37 @@ describe('api: patient summary, notifications (SSE) and audit', () => {
       server.closeAllConnections();
       server.close();
     }
+  });
+
+  it('resumes after the event a reconnecting client names in Last-Event-ID', async () => {
+    h.ledger.client.listNotifications = () => Promise.resolve({ items: [], bookmark: '' });
+    const server = http.createServer(h.app).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const stream = await openStream(`http://127.0.0.1:${port}/v1/patients/pat-1/notifications`, auth, {
+        'Last-Event-ID': `12:${TX7}`,
+      });
+      expect(stream.status).to.equal(200);
+      await stream.waitFor(': connected');
+      expect(h.ledger.subscriptions[0]?.resumeAfter).to.deep.equal({ blockNumber: 12n, transactionId: TX7 });
+      stream.close();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('refuses a malformed Last-Event-ID with 400 naming the header, before any subscription', async () => {
+    h.ledger.client.listNotifications = () => Promise.resolve({ items: [], bookmark: '' });
+    for (const bad of ['tx-7', `12:${'A'.repeat(64)}`, `-1:${TX7}`, `${'9'.repeat(20)}:${TX7}`]) {
+      const res = await send(
+        h.http.get('/v1/patients/pat-1/notifications').set('authorization', auth).set('last-event-id', bad),
+      );
+      expect(res.status, bad).to.equal(400);
+      expect(res.body.errors[0]).to.include({ in: 'header', path: '/last-event-id' });
+    }
+    expect(h.ledger.subscriptions).to.have.length(0);
   });
 
   it('refuses the stream with a problem when the ledger forbids it, before any subscription', async () => {

@@ -5,6 +5,7 @@ import type { SignedManifest, VerificationReport } from '../../../../sdk/src/aud
 import type {
   AuditExportRequest,
   AuditExporter,
+  EventPosition,
   EventSubscription,
   FetchRequest,
   FetchedRecord,
@@ -29,7 +30,13 @@ export interface LedgerCall {
 export class FakeLedger implements LedgerGateway {
   client: Partial<MedrecClient> = {};
   readonly calls: LedgerCall[] = [];
-  readonly subscriptions: { patientId: string; user: UserContext; closed: boolean; emit(e: MedrecEvent): void }[] = [];
+  readonly subscriptions: {
+    patientId: string;
+    user: UserContext;
+    resumeAfter: EventPosition | undefined;
+    closed: boolean;
+    emit(e: MedrecEvent): void;
+  }[] = [];
   subscribeError: Error | undefined;
   /** Enrollment ids the fake wallet holds no identity for. */
   readonly missingIdentities = new Set<string>();
@@ -54,9 +61,14 @@ export class FakeLedger implements LedgerGateway {
     return Promise.resolve(proxy);
   }
 
-  eventsFor(user: UserContext, patientId: string, onEvent: (event: MedrecEvent) => void): Promise<EventSubscription> {
+  eventsFor(
+    user: UserContext,
+    patientId: string,
+    onEvent: (event: MedrecEvent) => void,
+    resumeAfter?: EventPosition,
+  ): Promise<EventSubscription> {
     if (this.subscribeError) return Promise.reject(this.subscribeError);
-    const subscription = { patientId, user, closed: false, emit: onEvent };
+    const subscription = { patientId, user, resumeAfter, closed: false, emit: onEvent };
     this.subscriptions.push(subscription);
     return Promise.resolve({
       close: () => {
