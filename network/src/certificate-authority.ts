@@ -60,9 +60,11 @@ export async function startCa(layout: Layout, bin: FabricBinaries, org: Organisa
   startProcess(layout, {
     name,
     command: bin.path('fabric-ca-server'),
-    args: ['start', '-b', `admin:${secret.bootstrapPassword}`],
+    args: ['start'],
     env: {
       PATH: process.env.PATH,
+      // The bootstrap credential goes through the environment (readable by this user only), not argv (world-readable).
+      FABRIC_CA_SERVER_BOOT: `admin:${secret.bootstrapPassword}`,
       FABRIC_CA_SERVER_HOME: home,
       FABRIC_CA_SERVER_ADDRESS: HOST,
       FABRIC_CA_SERVER_PORT: String(org.ca.port),
@@ -86,6 +88,39 @@ export async function stopCa(layout: Layout, org: OrgKey): Promise<boolean> {
   return stopProcess(layout, caProcessName(org), 'fabric-ca-server');
 }
 
+/** Who fabric-ca-client authenticates as (enroll), or the secret it gives a new identity (register). */
+export interface CaCredentials {
+  readonly user?: string;
+  readonly password?: string;
+  readonly newIdentitySecret?: string;
+}
+
+/**
+ * One fabric-ca-client invocation. Credentials travel in its environment (FABRIC_CA_CLIENT_URL,
+ * FABRIC_CA_CLIENT_ID_SECRET, which it reads like the -u and --id.secret flags), never in argv: argv is readable by
+ * every user of the host through /proc and would be quoted in a failed command's error message.
+ */
+export function caClientCall(
+  args: readonly string[],
+  options: Readonly<CaCredentials & { home: string; url: string }>,
+): { args: readonly string[]; env: NodeJS.ProcessEnv } {
+  const url = new URL(options.url);
+  if (options.user !== undefined) {
+    url.username = encodeURIComponent(options.user);
+    url.password = encodeURIComponent(options.password ?? '');
+  }
+  return {
+    args,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      FABRIC_CA_CLIENT_HOME: options.home,
+      FABRIC_CA_CLIENT_URL: url.toString().replace(/\/$/, ''),
+      ...(options.newIdentitySecret === undefined ? {} : { FABRIC_CA_CLIENT_ID_SECRET: options.newIdentitySecret }),
+    },
+  };
+}
+
 /** Registers and enrolls identities at one organisation's CA through fabric-ca-client (TLS verified). */
 export class CaAdmin {
   readonly #layout: Layout;
@@ -98,24 +133,17 @@ export class CaAdmin {
     this.#org = org;
   }
 
-  #url(user?: string, password?: string): string {
-    const auth = user === undefined ? '' : `${encodeURIComponent(user)}:${encodeURIComponent(password ?? '')}@`;
-    return `https://${auth}${HOST}:${this.#org.ca.port}`;
-  }
-
   #common(): string[] {
     return ['--caname', caName(this.#org.key), '--tls.certfiles', this.#layout.caCert(this.#org.key)];
   }
 
-  async #client(step: string, args: readonly string[]): Promise<string> {
-    return runCommand(this.#bin.path('fabric-ca-client'), args, {
-      step,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        FABRIC_CA_CLIENT_HOME: this.#layout.caAdminHome(this.#org.key),
-      },
+  async #client(step: string, args: readonly string[], credentials: Readonly<CaCredentials>): Promise<string> {
+    const call = caClientCall(args, {
+      home: this.#layout.caAdminHome(this.#org.key),
+      url: `https://${HOST}:${this.#org.ca.port}`,
+      ...credentials,
     });
+    return runCommand(this.#bin.path('fabric-ca-client'), call.args, { step, env: call.env });
   }
 
   /** Enrolls the CA's bootstrap admin once; it is the registrar for every other identity of the organisation. */
@@ -123,14 +151,10 @@ export class CaAdmin {
     const home = this.#layout.caAdminHome(this.#org.key);
     if (fs.existsSync(path.join(home, 'msp', 'signcerts', 'cert.pem'))) return;
     const secret = loadOrCreateSecret(this.#layout, this.#org.key);
-    await this.#client(`enroll the CA admin of ${this.#org.key}`, [
-      'enroll',
-      '-u',
-      this.#url('admin', secret.bootstrapPassword),
-      '-H',
-      home,
-      ...this.#common(),
-    ]);
+    await this.#client(`enroll the CA admin of ${this.#org.key}`, ['enroll', '-H', home, ...this.#common()], {
+      user: 'admin',
+      password: secret.bootstrapPassword,
+    });
   }
 
   /** Registers (once) and enrolls an identity into MEDREC_HOME/orgs/<org>/identities/<name>. Idempotent. */
@@ -143,51 +167,41 @@ export class CaAdmin {
     if (password === undefined) {
       password = crypto.randomBytes(18).toString('base64url');
       const attrs = Object.entries(request.attributes ?? {}).map(([k, v]) => `${k}=${v}:ecert`);
-      await this.#client(`register ${request.name} at the CA of ${this.#org.key}`, [
-        'register',
-        '-u',
-        this.#url(),
-        '--id.name',
-        request.name,
-        '--id.secret',
-        password,
-        '--id.type',
-        request.type,
-        ...(attrs.length > 0 ? ['--id.attrs', attrs.join(',')] : []),
-        ...this.#common(),
-      ]);
+      await this.#client(
+        `register ${request.name} at the CA of ${this.#org.key}`,
+        [
+          'register',
+          '--id.name',
+          request.name,
+          '--id.type',
+          request.type,
+          ...(attrs.length > 0 ? ['--id.attrs', attrs.join(',')] : []),
+          ...this.#common(),
+        ],
+        { newIdentitySecret: password },
+      );
       saveSecret(this.#layout, this.#org.key, {
         ...secret,
         identities: { ...secret.identities, [request.name]: password },
       });
     }
     const hosts = ['--csr.hosts', ['localhost', HOST, ...(request.hosts ?? [])].join(',')];
-    const enrollUrl = this.#url(request.name, password);
+    const enrollAs = { user: request.name, password };
     fs.rmSync(mspDir, { recursive: true, force: true });
-    await this.#client(`enroll ${request.name} at the CA of ${this.#org.key}`, [
-      'enroll',
-      '-u',
-      enrollUrl,
-      '-M',
-      mspDir,
-      ...hosts,
-      ...this.#common(),
-    ]);
+    await this.#client(
+      `enroll ${request.name} at the CA of ${this.#org.key}`,
+      ['enroll', '-M', mspDir, ...hosts, ...this.#common()],
+      enrollAs,
+    );
     normaliseEnrolledMsp(mspDir);
     if (request.tls === true) {
       const tlsDir = path.join(dir, 'tls');
       fs.rmSync(tlsDir, { recursive: true, force: true });
-      await this.#client(`enroll the TLS certificate of ${request.name} at the CA of ${this.#org.key}`, [
-        'enroll',
-        '-u',
-        enrollUrl,
-        '-M',
-        tlsDir,
-        '--enrollment.profile',
-        'tls',
-        ...hosts,
-        ...this.#common(),
-      ]);
+      await this.#client(
+        `enroll the TLS certificate of ${request.name} at the CA of ${this.#org.key}`,
+        ['enroll', '-M', tlsDir, '--enrollment.profile', 'tls', ...hosts, ...this.#common()],
+        enrollAs,
+      );
       normaliseEnrolledTls(tlsDir, this.#layout.caCert(this.#org.key));
     }
     return dir;
