@@ -20,6 +20,7 @@ const CHAINCODE_PROBLEMS: Readonly<Record<ChaincodeErrorCode, ProblemType>> = {
   // conflict (already claimed, not yet committed on the endorsing peer, balance too low).
   MEDREC_BAD_SIGNATURE: PROBLEMS.invalidArgument,
   MEDREC_NOT_A_PEER: PROBLEMS.invalidArgument,
+  MEDREC_CERTIFICATE_NOT_VALID: PROBLEMS.invalidArgument,
   MEDREC_NOT_CLAIMABLE: PROBLEMS.invalidArgument,
   MEDREC_PAYLOAD_MISMATCH: PROBLEMS.invalidArgument,
   MEDREC_WRONG_ORGANISATION: PROBLEMS.invalidArgument,

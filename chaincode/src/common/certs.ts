@@ -39,6 +39,17 @@ export function organizationalUnits(cert: X509Certificate): string[] {
     .map((attribute) => attribute.slice(3));
 }
 
+/**
+ * Whether `isoTime` (a transaction time from the ledger, not the clock) lies within the certificate's validity
+ * period, bounds included, as RFC 5280 defines it.
+ */
+export function validAt(cert: X509Certificate, isoTime: string): boolean {
+  const at = Date.parse(isoTime);
+  const from = Date.parse(cert.validFrom);
+  const to = Date.parse(cert.validTo);
+  return !Number.isNaN(at) && !Number.isNaN(from) && !Number.isNaN(to) && from <= at && at <= to;
+}
+
 /** SHA-256 of the certificate's DER, lowercase hex. */
 export function certificateSha256(cert: X509Certificate): string {
   return createHash('sha256').update(cert.raw).digest('hex');

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, type X509Certificate } from 'node:crypto';
 import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 import { parseJsonArg } from '../common/args';
 import { authorize, type Caller } from '../common/caller';
-import { certificateSha256, chainsToAnyRoot, organizationalUnits, parseCertificate } from '../common/certs';
+import { certificateSha256, chainsToAnyRoot, organizationalUnits, parseCertificate, validAt } from '../common/certs';
 import { conflict, incentiveError, internal, invalidArgument, notFound } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { toJson } from '../common/marshal';
@@ -266,16 +266,8 @@ function sha256Hex(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/**
- * Every check of one claim, in this order, each refused with its own code (chaincode/README.md, Incentive).
- * Deterministic: it depends only on the claim bytes and committed state.
- */
-async function verifyClaim(
-  ctx: Context,
-  org: Organisation,
-  claim: Claim,
-  at: string,
-): Promise<Pick<ClaimRecord, 'txId' | 'mspId' | 'endorserCertSha256' | 'signatureSha256'>> {
+/** Checks 1-3: who signed (a peer of the claiming organisation) and that the signature holds. */
+function verifyEndorser(org: Organisation, claim: Claim, at: string): { cert: X509Certificate; signature: Buffer } {
   const endorser = Buffer.from(claim.endorserIdentity, 'base64');
   const signature = Buffer.from(claim.signature, 'base64');
   const payload = Buffer.from(claim.proposalResponsePayload, 'base64');
@@ -306,6 +298,18 @@ async function verifyClaim(
   if (signatureCheck !== 'ok') {
     throw incentiveError('MEDREC_BAD_SIGNATURE', `${at}.signature: ${signatureCheck} ECDSA endorsement signature`);
   }
+  return { cert, signature };
+}
+
+/** Checks 4-7: the endorsed effect is the committed one, of a business transaction, endorsed while valid, unclaimed. */
+async function verifyEndorsedEffect(
+  ctx: Context,
+  org: Organisation,
+  claim: Claim,
+  cert: X509Certificate,
+  at: string,
+): Promise<void> {
+  const payload = Buffer.from(claim.proposalResponsePayload, 'base64');
   const auditKey = key(ctx, KEY.audit, claim.txId);
   const writes = payloadWrites(payload, MEDREC_NAMESPACE);
   if (writes === undefined) {
@@ -335,6 +339,15 @@ async function verifyClaim(
       `${at}.proposalResponsePayload: its audit event differs from the committed one of ${claim.txId}`,
     );
   }
+  // Judged at the endorsed transaction's own time, from the ledger: an expired peer certificate endorses nothing
+  // new, yet what it endorsed while valid stays claimable.
+  if (!validAt(cert, event.time)) {
+    throw incentiveError(
+      'MEDREC_CERTIFICATE_NOT_VALID',
+      `${at}: the endorser certificate (valid ${cert.validFrom} to ${cert.validTo}) was not valid at ${event.time}, ` +
+        `when transaction ${claim.txId} was endorsed`,
+    );
+  }
   if ((INCENTIVE_AUDIT_TYPES as readonly string[]).includes(event.type)) {
     throw incentiveError(
       'MEDREC_NOT_CLAIMABLE',
@@ -344,6 +357,20 @@ async function verifyClaim(
   if (await exists(ctx, key(ctx, KEY.claim, claim.txId, org.mspId))) {
     throw incentiveError('MEDREC_ALREADY_CLAIMED', `${at}: ${org.mspId} already claimed transaction ${claim.txId}`);
   }
+}
+
+/**
+ * Every check of one claim, in this order, each refused with its own code (chaincode/README.md, Incentive).
+ * Deterministic: it depends only on the claim bytes and committed state.
+ */
+async function verifyClaim(
+  ctx: Context,
+  org: Organisation,
+  claim: Claim,
+  at: string,
+): Promise<Pick<ClaimRecord, 'txId' | 'mspId' | 'endorserCertSha256' | 'signatureSha256'>> {
+  const { cert, signature } = verifyEndorser(org, claim, at);
+  await verifyEndorsedEffect(ctx, org, claim, cert, at);
   return {
     txId: claim.txId,
     mspId: org.mspId,

@@ -148,6 +148,33 @@ describe('Incentive: endorsement claims', () => {
     await refused(peer, [claimFor(failed.txId, h1Peer, payload)], 'MEDREC_NOT_COMMITTED');
   });
 
+  it("refuses an endorser certificate outside its validity period at the transaction's ledger time", async () => {
+    const peer = await initialised();
+    // Valid from now for one day; the fake ledger's time is years later, so it had expired when this was endorsed.
+    const shortLived = { mspId: H1, ...issueLeaf(orgPki(H1).ca, `/C=US/O=${H1}/OU=peer/CN=peer9.${H1}`, 1) };
+    const txId = await businessTx(peer);
+    const detail = await refused(peer, [endorse(peer.ledger, txId, shortLived)], 'MEDREC_CERTIFICATE_NOT_VALID');
+    expect(detail).to.contain(`when transaction ${txId} was endorsed`);
+    // A transaction dated before the certificate was issued: not yet valid then.
+    participantCounter += 1;
+    const early = await peer.invoke(
+      who.reg1,
+      'Registrar:RegisterParticipant',
+      [
+        JSON.stringify({
+          participantId: `n${participantCounter}`,
+          role: 'patient',
+          enrollmentId: `e${participantCounter}`,
+        }),
+      ],
+      Date.parse('2020-01-01T00:00:00.000Z'),
+    );
+    expect(early.ok, early.message).to.equal(true);
+    await refused(peer, [endorse(peer.ledger, early.txId, h1Peer)], 'MEDREC_CERTIFICATE_NOT_VALID');
+    // The same long-lived certificate is accepted for a transaction inside its validity period.
+    expect((await claim(peer, [endorse(peer.ledger, txId, h1Peer)])).earned).to.equal('50');
+  });
+
   it('refuses a replayed claim, in a later transaction or in the same batch', async () => {
     const peer = await initialised();
     const txId = await businessTx(peer);

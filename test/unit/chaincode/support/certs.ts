@@ -63,8 +63,8 @@ export function makeCa(subject: string): TestCa {
   });
 }
 
-/** Subject like '/C=US/O=Hospital1MSP/OU=peer/CN=peer0.hospital1'. */
-export function issueLeaf(ca: TestCa, subject: string): TestLeaf {
+/** Subject like '/C=US/O=Hospital1MSP/OU=peer/CN=peer0.hospital1'; valid from now for `days`. */
+export function issueLeaf(ca: TestCa, subject: string, days = 36500): TestLeaf {
   const key = newKey();
   serial += 1;
   return withTempDir((dir) => {
@@ -85,7 +85,7 @@ export function issueLeaf(ca: TestCa, subject: string): TestLeaf {
       '-set_serial',
       String(serial),
       '-days',
-      '36500',
+      String(days),
       '-sha256',
       '-extfile',
       join(dir, 'ext.cnf'),
