@@ -8,6 +8,19 @@ import { createHarness, USERS, type Harness } from './support/harness';
 
 const TX7 = '7'.repeat(64);
 
+/** Runs `body` against the app on a real port (SSE needs a live socket), then closes every connection. */
+async function withServer(h: Harness, body: (base: string) => Promise<void>): Promise<void> {
+  const server = http.createServer(h.app).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as AddressInfo;
+  try {
+    await body(`http://127.0.0.1:${port}`);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
 interface Stream {
   readonly status: number;
   readonly headers: http.IncomingHttpHeaders;
@@ -75,11 +88,8 @@ describe('api: patient summary, notifications (SSE) and audit', () => {
 
   it('streams ledger events with heartbeats and closes the subscription when the client leaves', async () => {
     h.ledger.client.listNotifications = () => Promise.resolve({ items: [], bookmark: '' });
-    const server = http.createServer(h.app).listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    const { port } = server.address() as AddressInfo;
-    try {
-      const stream = await openStream(`http://127.0.0.1:${port}/v1/patients/pat-1/notifications`, auth);
+    await withServer(h, async (base) => {
+      const stream = await openStream(`${base}/v1/patients/pat-1/notifications`, auth);
       expect(stream.status).to.equal(200);
       expect(stream.headers['content-type']).to.match(/^text\/event-stream/);
       await stream.waitFor(': connected');
@@ -101,29 +111,20 @@ describe('api: patient summary, notifications (SSE) and audit', () => {
       stream.close();
       for (let i = 0; i < 50 && subscription?.closed !== true; i++) await new Promise((r) => setTimeout(r, 10));
       expect(subscription?.closed).to.be.true;
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    });
   });
 
   it('resumes after the event a reconnecting client names in Last-Event-ID', async () => {
     h.ledger.client.listNotifications = () => Promise.resolve({ items: [], bookmark: '' });
-    const server = http.createServer(h.app).listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    const { port } = server.address() as AddressInfo;
-    try {
-      const stream = await openStream(`http://127.0.0.1:${port}/v1/patients/pat-1/notifications`, auth, {
+    await withServer(h, async (base) => {
+      const stream = await openStream(`${base}/v1/patients/pat-1/notifications`, auth, {
         'Last-Event-ID': `12:${TX7}`,
       });
       expect(stream.status).to.equal(200);
       await stream.waitFor(': connected');
       expect(h.ledger.subscriptions[0]?.resumeAfter).to.deep.equal({ blockNumber: 12n, transactionId: TX7 });
       stream.close();
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    });
   });
 
   it('refuses a malformed Last-Event-ID with 400 naming the header, before any subscription', async () => {
