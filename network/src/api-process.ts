@@ -10,7 +10,7 @@ import type { Role } from '../../sdk/src/chaincode-types';
 import { createMedrecClient } from '../../sdk/src/medrec-client';
 import type { Consortium } from './consortium';
 import { openOrgWallet, provisionUser } from './user-provisioning';
-import { gatekeeperSqliteFile } from './gatekeeper-process';
+import { recordStoreEnvironment } from './gatekeeper-process';
 import { walletDirectory, walletSecret } from './wallet-secret';
 
 const ENTRY = path.join(REPO_ROOT, 'dist', 'api', 'src', 'main.js');
@@ -179,10 +179,7 @@ export async function startApi(layout: Layout, org: Organisation, peer: PeerNode
       MEDREC_CA_REGISTRAR_MSP_DIR: caMsp,
       MEDREC_WALLET_DIR: walletDirectory(layout, peer.org),
       MEDREC_WALLET_SECRET: walletSecret(layout),
-      MEDREC_GATEKEEPER_SQLITE_FILE: gatekeeperSqliteFile(layout, peer),
-      ...(process.env.MEDREC_GATEKEEPER_DATABASE_URL
-        ? { MEDREC_GATEKEEPER_DATABASE_URL: process.env.MEDREC_GATEKEEPER_DATABASE_URL }
-        : {}),
+      ...recordStoreEnvironment(layout, peer),
       ...(process.env.MEDREC_API_CORS_ORIGINS ? { MEDREC_API_CORS_ORIGINS: process.env.MEDREC_API_CORS_ORIGINS } : {}),
     },
   });

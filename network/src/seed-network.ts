@@ -5,7 +5,7 @@ import { createMedrecClient } from '../../sdk/src/medrec-client';
 import { generateSyntheticData } from '../../sdk/src/seed';
 import { openRecordStore } from '../../sdk/src/store/open-record-store';
 import type { Consortium } from './consortium';
-import { gatekeeperSqliteFile } from './gatekeeper-process';
+import { recordStoreConfig } from './gatekeeper-process';
 import { peerOf, type PeerOrgKey } from './topology';
 import { connectUser, provisionUser, type ProvisionedUser } from './user-provisioning';
 
@@ -93,10 +93,9 @@ export async function seedNetwork(consortium: Consortium, options: Readonly<Seed
           task: async (_ctx, task) => {
             let done = 0;
             for (const org of CUSTODIANS) {
-              const store = await openRecordStore({
-                databaseUrl: process.env.MEDREC_GATEKEEPER_DATABASE_URL,
-                sqliteFile: gatekeeperSqliteFile(consortium.layout, peerOf(consortium.topology, org)),
-              });
+              const store = await openRecordStore(
+                recordStoreConfig(consortium.layout, peerOf(consortium.topology, org)),
+              );
               try {
                 const custodian = createCustodian({ store, mspId: orgMspId(consortium, org) });
                 for (const record of data.records.filter((r) => r.custodian === org)) {

@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
-import { GATEKEEPER_IDENTITY, gatekeeperSqliteFile, gatekeeperUrl } from '../../network/src/gatekeeper-process';
+import {
+  GATEKEEPER_IDENTITY,
+  gatekeeperSqliteFile,
+  gatekeeperUrl,
+  recordStoreConfig,
+} from '../../network/src/gatekeeper-process';
 import { peerOf } from '../../network/src/topology';
 import { ContentHashMismatchError } from '../../sdk/src/errors';
 import { contentHash } from '../../sdk/src/fhir/content-hash';
@@ -60,7 +65,7 @@ describe('Database Gatekeeper and ticketed retrieval (real network)', function (
     clinician2 = await registerParticipant(admin2, 'clinician');
     outsider = await registerParticipant(admin2, 'clinician');
     // The test writes through the same store the hospital1 gatekeeper process serves from.
-    store = await openRecordStore({ sqliteFile: gatekeeperSqliteFile(consortium().layout, hospital1()) });
+    store = await openRecordStore(recordStoreConfig(consortium().layout, hospital1()));
     custodian = createCustodian({ store, mspId: 'Hospital1MSP' });
   });
 

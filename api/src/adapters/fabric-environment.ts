@@ -71,6 +71,7 @@ export function readFabricEnvironment(
     walletSecret: secret,
     store: {
       ...(env.MEDREC_GATEKEEPER_DATABASE_URL ? { databaseUrl: env.MEDREC_GATEKEEPER_DATABASE_URL } : {}),
+      ...(env.MEDREC_GATEKEEPER_DATABASE_SCHEMA ? { databaseSchema: env.MEDREC_GATEKEEPER_DATABASE_SCHEMA } : {}),
       sqliteFile: required(env, 'MEDREC_GATEKEEPER_SQLITE_FILE'),
     },
   };

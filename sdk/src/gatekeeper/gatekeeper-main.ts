@@ -26,8 +26,10 @@ async function main(): Promise<void> {
   const logger = pino({ name: 'medrec-gatekeeper' });
   const mspId = required('MEDREC_MSP_ID');
   const identityDir = required('MEDREC_GATEKEEPER_IDENTITY_DIR');
+  const schema = process.env.MEDREC_GATEKEEPER_DATABASE_SCHEMA;
   const store = await openRecordStore({
     databaseUrl: process.env.MEDREC_GATEKEEPER_DATABASE_URL,
+    ...(schema === undefined || schema === '' ? {} : { databaseSchema: schema }),
     sqliteFile: required('MEDREC_GATEKEEPER_SQLITE_FILE'),
   });
   const connection = connectGateway({
