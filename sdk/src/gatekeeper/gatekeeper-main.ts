@@ -4,8 +4,10 @@ import pino from 'pino';
 import { connectGateway } from '../gateway-connection';
 import { createMedrecClient } from '../medrec-client';
 import { openRecordStore } from '../store/open-record-store';
+import { openDurableReplayCache } from './durable-replay-cache';
 import { createGatekeeper } from './gatekeeper';
 import { createGatekeeperHttpServer } from './gatekeeper-http';
+import { createProofVerifier } from './proof-verifier';
 
 /** Environment of one organisation's gatekeeper process (set by `medrec network up`). */
 function required(name: string): string {
@@ -27,11 +29,14 @@ async function main(): Promise<void> {
   const mspId = required('MEDREC_MSP_ID');
   const identityDir = required('MEDREC_GATEKEEPER_IDENTITY_DIR');
   const schema = process.env.MEDREC_GATEKEEPER_DATABASE_SCHEMA;
-  const store = await openRecordStore({
+  const storeConfig = {
     databaseUrl: process.env.MEDREC_GATEKEEPER_DATABASE_URL,
     ...(schema === undefined || schema === '' ? {} : { databaseSchema: schema }),
     sqliteFile: required('MEDREC_GATEKEEPER_SQLITE_FILE'),
-  });
+  };
+  const store = await openRecordStore(storeConfig);
+  // Seen proofs live next to the records, so a restart (or another replica on the same database) still refuses them.
+  const replayCache = await openDurableReplayCache(storeConfig);
   const connection = connectGateway({
     peerAddress: required('MEDREC_PEER_ADDRESS'),
     tlsRootCertificate: fs.readFileSync(required('MEDREC_PEER_TLS_ROOT_FILE'), 'utf8'),
@@ -42,7 +47,12 @@ async function main(): Promise<void> {
       privateKey: fs.readFileSync(path.join(identityDir, 'keystore', 'key.pem'), 'utf8'),
     },
   });
-  const gatekeeper = createGatekeeper({ store, mspId, ledger: createMedrecClient(connection.gateway) });
+  const gatekeeper = createGatekeeper({
+    store,
+    mspId,
+    ledger: createMedrecClient(connection.gateway),
+    verifier: createProofVerifier({ replayCache }),
+  });
   const server = createGatekeeperHttpServer({
     gatekeeper,
     // Denied attempts are logged with their reason (never with record content).
@@ -58,6 +68,7 @@ async function main(): Promise<void> {
     server.close();
     connection.close();
     store.close().catch(() => undefined);
+    replayCache.close().catch(() => undefined);
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

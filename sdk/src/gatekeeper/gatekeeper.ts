@@ -2,6 +2,7 @@ import type { Ticket } from '../chaincode-types';
 import { ChaincodeError, NetworkUnavailableError } from '../errors';
 import type { MedrecClient } from '../medrec-client';
 import type { RecordStore } from '../store/record-store';
+import { StoreUnavailableError } from '../store/store-errors';
 import { GatekeeperError } from './gatekeeper-errors';
 import { ProofError } from './proof-errors';
 import { createProofVerifier, type ProofVerifier } from './proof-verifier';
@@ -66,13 +67,21 @@ class GatekeeperImpl implements Gatekeeper {
     const ticket = await this.#ticket(request.ticketId);
     this.#checkTicket(ticket, request.recordId);
     try {
-      this.#verifier.verify(request.proof, {
+      await this.#verifier.verify(request.proof, {
         ticketId: ticket.ticketId,
         recordId: request.recordId,
         certificate: ticket.requester.certPem,
       });
     } catch (err) {
       if (err instanceof ProofError) throw err;
+      if (err instanceof StoreUnavailableError) {
+        // Without the replay check no proof may pass: refuse for now rather than risk serving a replay.
+        throw new GatekeeperError(
+          'GATEKEEPER_STORE_UNAVAILABLE',
+          `the gatekeeper cannot record the proof as used (${err.message}); retry shortly with a new proof`,
+          { cause: err },
+        );
+      }
       throw new GatekeeperError('GATEKEEPER_BAD_REQUEST', `the proof could not be checked: ${String(err)}`);
     }
     const record = await this.#options.store.get(request.recordId);

@@ -25,7 +25,7 @@ export interface ProofVerifierOptions {
   readonly windowMs?: number;
   /** Current time in epoch milliseconds; injectable for tests. */
   readonly now?: () => number;
-  /** Where seen proofs are remembered; defaults to a private in-memory cache. */
+  /** Where seen proofs are remembered; defaults to a private in-memory cache (see replay-cache.ts). */
   readonly replayCache?: ReplayCache;
 }
 
@@ -38,8 +38,8 @@ export interface ExpectedProofSubject {
 }
 
 export interface ProofVerifier {
-  /** Returns the verified proof, or throws a ProofError subclass saying why it was refused. */
-  verify(proof: unknown, expected: Readonly<ExpectedProofSubject>): PossessionProof;
+  /** Resolves with the verified proof, or rejects with a ProofError subclass saying why it was refused. */
+  verify(proof: unknown, expected: Readonly<ExpectedProofSubject>): Promise<PossessionProof>;
 }
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -139,7 +139,7 @@ class Verifier implements ProofVerifier {
     this.#replayCache = replayCache;
   }
 
-  verify(input: unknown, expected: Readonly<ExpectedProofSubject>): PossessionProof {
+  async verify(input: unknown, expected: Readonly<ExpectedProofSubject>): Promise<PossessionProof> {
     const proof = parseProof(input);
     if (proof.ticketId !== expected.ticketId) throw new ProofMismatchError('ticketId');
     if (proof.recordId !== expected.recordId) throw new ProofMismatchError('recordId');
@@ -150,7 +150,7 @@ class Verifier implements ProofVerifier {
     if (!verifySignature(proof, key)) throw new BadProofSignatureError();
     // Keyed on the signed bytes (which include the nonce), so re-encoding the signature does not dodge the check.
     const replayKey = crypto.createHash('sha256').update(possessionProofBytes(proof)).digest('hex');
-    if (!this.#replayCache.remember(replayKey, proof.timestamp + this.#windowMs, nowMs)) {
+    if (!(await this.#replayCache.remember(replayKey, proof.timestamp + this.#windowMs, nowMs))) {
       throw new ReplayedProofError();
     }
     return proof;

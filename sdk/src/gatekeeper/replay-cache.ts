@@ -1,7 +1,8 @@
 /**
  * Remembers proofs seen within the freshness window. A proof older than the window is refused as stale anyway, so an
  * entry can be forgotten once its proof's window has passed: memory is bounded by the request rate times the window.
- * In-memory and per process: gatekeeper replicas behind a load balancer would need a shared implementation.
+ * This in-memory cache is per process and forgets on restart; a gatekeeper uses the durable one in its record store's
+ * database (durable-replay-cache.ts), which replicas sharing a PostgreSQL database also share.
  */
 import { InvalidProofOptionError, ReplayCacheFullError } from './proof-errors';
 
@@ -10,7 +11,10 @@ export interface ReplayCache {
    * Records `key` until `expiresAtMs`. Returns false if the key is already recorded and not yet expired (a replay).
    * Throws ReplayCacheFullError rather than forgetting a live entry.
    */
-  remember(key: string, expiresAtMs: number, nowMs: number): boolean;
+  remember(key: string, expiresAtMs: number, nowMs: number): Promise<boolean>;
+}
+
+export interface MemoryReplayCache extends ReplayCache {
   /** Number of entries currently held (expired ones may linger until the next sweep). */
   readonly size: number;
 }
@@ -20,7 +24,7 @@ export interface MemoryReplayCacheOptions {
   readonly capacity?: number;
 }
 
-class MemoryReplayCache implements ReplayCache {
+class MemoryReplayCacheImpl implements MemoryReplayCache {
   readonly #entries = new Map<string, number>();
   readonly #capacity: number;
   #nextSweepMs = 0;
@@ -33,14 +37,16 @@ class MemoryReplayCache implements ReplayCache {
     return this.#entries.size;
   }
 
-  remember(key: string, expiresAtMs: number, nowMs: number): boolean {
+  remember(key: string, expiresAtMs: number, nowMs: number): Promise<boolean> {
     // Sweeping on a schedule (at most once per second of clock time) keeps each call O(1) amortised.
     if (nowMs >= this.#nextSweepMs || this.#entries.size >= this.#capacity) this.#sweep(nowMs);
     const existing = this.#entries.get(key);
-    if (existing !== undefined && existing >= nowMs) return false;
-    if (existing === undefined && this.#entries.size >= this.#capacity) throw new ReplayCacheFullError(this.#capacity);
+    if (existing !== undefined && existing >= nowMs) return Promise.resolve(false);
+    if (existing === undefined && this.#entries.size >= this.#capacity) {
+      return Promise.reject(new ReplayCacheFullError(this.#capacity));
+    }
     this.#entries.set(key, expiresAtMs);
-    return true;
+    return Promise.resolve(true);
   }
 
   #sweep(nowMs: number): void {
@@ -51,7 +57,7 @@ class MemoryReplayCache implements ReplayCache {
   }
 }
 
-export function createMemoryReplayCache(options: Readonly<MemoryReplayCacheOptions> = {}): ReplayCache {
+export function createMemoryReplayCache(options: Readonly<MemoryReplayCacheOptions> = {}): MemoryReplayCache {
   const capacity = options.capacity ?? 100_000;
   if (!Number.isSafeInteger(capacity) || capacity < 1) {
     throw new InvalidProofOptionError({
@@ -59,5 +65,5 @@ export function createMemoryReplayCache(options: Readonly<MemoryReplayCacheOptio
       message: 'capacity must be a whole number of at least 1.',
     });
   }
-  return new MemoryReplayCache(capacity);
+  return new MemoryReplayCacheImpl(capacity);
 }

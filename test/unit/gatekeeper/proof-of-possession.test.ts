@@ -17,7 +17,7 @@ import {
   type PossessionProof,
   type ProofVerifier,
 } from '../../../sdk/src/gatekeeper';
-import { thrownBy } from '../store/support/rejection';
+import { rejectionOf, thrownBy } from '../store/support/rejection';
 import {
   CLINICIAN_A_CERTIFICATE,
   CLINICIAN_A_PRIVATE_KEY,
@@ -71,10 +71,10 @@ describe('proof of possession', function () {
     return { ...request, certificate };
   }
 
-  it('accepts a fresh proof signed with the ticket certificate key', function () {
+  it('accepts a fresh proof signed with the ticket certificate key', async function () {
     const request = freshRequest();
     const proof = sign(request);
-    expect(verifier.verify(proof, expectedFor(request))).to.deep.equal(proof);
+    expect(await verifier.verify(proof, expectedFor(request))).to.deep.equal(proof);
   });
 
   it('signs canonical JSON with a context string, verifiable with plain ECDSA P-256/SHA-256', function () {
@@ -100,47 +100,47 @@ describe('proof of possession', function () {
   });
 
   describe('freshness', function () {
-    it('accepts a proof at the edge of the window, both ways', function () {
+    it('accepts a proof at the edge of the window, both ways', async function () {
       const old = freshRequest();
       const oldProof = sign(old);
       clock.advance(60_000);
-      expect(() => verifier.verify(oldProof, expectedFor(old))).to.not.throw();
+      await verifier.verify(oldProof, expectedFor(old));
       const early = freshRequest();
       const earlyProof = createPossessionProof({
         ...early,
         privateKey: CLINICIAN_A_PRIVATE_KEY,
         now: () => clock.now() + 60_000,
       });
-      expect(() => verifier.verify(earlyProof, expectedFor(early))).to.not.throw();
+      await verifier.verify(earlyProof, expectedFor(early));
     });
 
-    it('refuses a proof older than the window', function () {
+    it('refuses a proof older than the window', async function () {
       const request = freshRequest();
       const proof = sign(request);
       clock.advance(60_001);
-      const error = thrownBy(() => verifier.verify(proof, expectedFor(request)), StaleProofError);
+      const error = await rejectionOf(verifier.verify(proof, expectedFor(request)), StaleProofError);
       expect(error.code).to.equal('PROOF_STALE');
       expect(error.skewMs).to.equal(-60_001);
       expect(error.message).to.include('in the past');
     });
 
-    it('refuses a proof dated too far in the future', function () {
+    it('refuses a proof dated too far in the future', async function () {
       const request = freshRequest();
       const proof = createPossessionProof({
         ...request,
         privateKey: CLINICIAN_A_PRIVATE_KEY,
         now: () => START + 61_000,
       });
-      const error = thrownBy(() => verifier.verify(proof, expectedFor(request)), StaleProofError);
+      const error = await rejectionOf(verifier.verify(proof, expectedFor(request)), StaleProofError);
       expect(error.message).to.include('in the future');
     });
 
-    it('honours a configured window', function () {
+    it('honours a configured window', async function () {
       const strict = createProofVerifier({ now: clock.now, windowMs: 5_000 });
       const request = freshRequest();
       const proof = sign(request);
       clock.advance(5_001);
-      thrownBy(() => strict.verify(proof, expectedFor(request)), StaleProofError);
+      await rejectionOf(strict.verify(proof, expectedFor(request)), StaleProofError);
     });
 
     for (const windowMs of [0, 999, 600_001, 1.5, Number.NaN]) {
@@ -152,61 +152,61 @@ describe('proof of possession', function () {
   });
 
   describe('replay', function () {
-    it('refuses the same proof a second time', function () {
+    it('refuses the same proof a second time', async function () {
       const request = freshRequest();
       const proof = sign(request);
-      verifier.verify(proof, expectedFor(request));
+      await verifier.verify(proof, expectedFor(request));
       clock.advance(1_000);
-      const error = thrownBy(() => verifier.verify(proof, expectedFor(request)), ReplayedProofError);
+      const error = await rejectionOf(verifier.verify(proof, expectedFor(request)), ReplayedProofError);
       expect(error.code).to.equal('PROOF_REPLAYED');
     });
 
-    it('refuses a replay whose signature was re-encoded (ECDSA s -> n - s)', function () {
+    it('refuses a replay whose signature was re-encoded (ECDSA s -> n - s)', async function () {
       const request = freshRequest();
       const proof = sign(request);
-      verifier.verify(proof, expectedFor(request));
+      await verifier.verify(proof, expectedFor(request));
       const malleated = { ...proof, signature: flipS(proof.signature) };
-      thrownBy(() => verifier.verify(malleated, expectedFor(request)), ReplayedProofError);
+      await rejectionOf(verifier.verify(malleated, expectedFor(request)), ReplayedProofError);
     });
 
-    it('accepts a second, newly signed proof for the same ticket and record', function () {
+    it('accepts a second, newly signed proof for the same ticket and record', async function () {
       const request = freshRequest();
-      verifier.verify(sign(request), expectedFor(request));
-      expect(() => verifier.verify(sign(request), expectedFor(request))).to.not.throw();
+      await verifier.verify(sign(request), expectedFor(request));
+      await verifier.verify(sign(request), expectedFor(request));
     });
 
-    it('forgets proofs once their window has passed (they are stale by then)', function () {
+    it('forgets proofs once their window has passed (they are stale by then)', async function () {
       const cache = createMemoryReplayCache();
       const windowed = createProofVerifier({ now: clock.now, replayCache: cache });
       for (let i = 0; i < 5; i += 1) {
         const request = freshRequest();
-        windowed.verify(sign(request), expectedFor(request));
+        await windowed.verify(sign(request), expectedFor(request));
       }
       expect(cache.size).to.equal(5);
       clock.advance(120_001);
       const request = freshRequest();
-      windowed.verify(sign(request), expectedFor(request));
+      await windowed.verify(sign(request), expectedFor(request));
       expect(cache.size).to.equal(1);
     });
 
-    it('refuses new proofs rather than forget live ones when the cache is full', function () {
+    it('refuses new proofs rather than forget live ones when the cache is full', async function () {
       const small = createProofVerifier({ now: clock.now, replayCache: createMemoryReplayCache({ capacity: 2 }) });
       for (let i = 0; i < 2; i += 1) {
         const request = freshRequest();
-        small.verify(sign(request), expectedFor(request));
+        await small.verify(sign(request), expectedFor(request));
       }
       const request = freshRequest();
       const proof = sign(request);
-      const error = thrownBy(() => small.verify(proof, expectedFor(request)), ReplayCacheFullError);
+      const error = await rejectionOf(small.verify(proof, expectedFor(request)), ReplayCacheFullError);
       expect(error.code).to.equal('PROOF_REPLAY_CACHE_FULL');
     });
 
-    it('does not remember proofs whose signature failed', function () {
+    it('does not remember proofs whose signature failed', async function () {
       const cache = createMemoryReplayCache();
       const guarded = createProofVerifier({ now: clock.now, replayCache: cache });
       const request = freshRequest();
-      thrownBy(
-        () => guarded.verify(sign(request, CLINICIAN_B_PRIVATE_KEY), expectedFor(request)),
+      await rejectionOf(
+        guarded.verify(sign(request, CLINICIAN_B_PRIVATE_KEY), expectedFor(request)),
         BadProofSignatureError,
       );
       expect(cache.size).to.equal(0);
@@ -214,83 +214,83 @@ describe('proof of possession', function () {
   });
 
   describe('signature and binding', function () {
-    it("refuses a proof signed by another certificate's key", function () {
+    it("refuses a proof signed by another certificate's key", async function () {
       const request = freshRequest();
-      const error = thrownBy(
-        () => verifier.verify(sign(request, CLINICIAN_B_PRIVATE_KEY), expectedFor(request)),
+      const error = await rejectionOf(
+        verifier.verify(sign(request, CLINICIAN_B_PRIVATE_KEY), expectedFor(request)),
         BadProofSignatureError,
       );
       expect(error.code).to.equal('PROOF_BAD_SIGNATURE');
     });
 
     for (const tamper of ['timestamp', 'nonce'] as const) {
-      it(`refuses a proof whose ${tamper} was changed after signing`, function () {
+      it(`refuses a proof whose ${tamper} was changed after signing`, async function () {
         const request = freshRequest();
         const proof = sign(request);
         const changed =
           tamper === 'timestamp'
             ? { ...proof, timestamp: proof.timestamp + 1 }
             : { ...proof, nonce: crypto.randomBytes(16).toString('base64url') };
-        thrownBy(() => verifier.verify(changed, expectedFor(request)), BadProofSignatureError);
+        await rejectionOf(verifier.verify(changed, expectedFor(request)), BadProofSignatureError);
       });
     }
 
-    it('refuses a garbage signature', function () {
+    it('refuses a garbage signature', async function () {
       const request = freshRequest();
       const proof = { ...sign(request), signature: Buffer.from('not a DER signature').toString('base64') };
-      thrownBy(() => verifier.verify(proof, expectedFor(request)), BadProofSignatureError);
+      await rejectionOf(verifier.verify(proof, expectedFor(request)), BadProofSignatureError);
     });
 
-    it('refuses a proof for another ticket or record', function () {
+    it('refuses a proof for another ticket or record', async function () {
       const request = freshRequest();
       const proof = sign(request);
-      const otherTicket = thrownBy(
-        () => verifier.verify(proof, expectedFor({ ...request, ticketId: freshRequest().ticketId })),
+      const otherTicket = await rejectionOf(
+        verifier.verify(proof, expectedFor({ ...request, ticketId: freshRequest().ticketId })),
         ProofMismatchError,
       );
       expect(otherTicket.code).to.equal('PROOF_MISMATCH');
       expect(otherTicket.message).to.include('ticketId');
-      const otherRecord = thrownBy(
-        () => verifier.verify(proof, expectedFor({ ...request, recordId: freshRequest().recordId })),
+      const otherRecord = await rejectionOf(
+        verifier.verify(proof, expectedFor({ ...request, recordId: freshRequest().recordId })),
         ProofMismatchError,
       );
       expect(otherRecord.message).to.include('recordId');
     });
 
-    it('refuses a proof re-labelled for another record (the ids are signed)', function () {
+    it('refuses a proof re-labelled for another record (the ids are signed)', async function () {
       const request = freshRequest();
       const other = { ...request, recordId: freshRequest().recordId };
       const relabelled = { ...sign(request), recordId: other.recordId };
-      thrownBy(() => verifier.verify(relabelled, expectedFor(other)), BadProofSignatureError);
+      await rejectionOf(verifier.verify(relabelled, expectedFor(other)), BadProofSignatureError);
     });
   });
 
   describe('certificate', function () {
-    it('refuses an unparseable certificate', function () {
+    it('refuses an unparseable certificate', async function () {
       const request = freshRequest();
-      const error = thrownBy(
-        () => verifier.verify(sign(request), expectedFor(request, 'not a certificate')),
+      const error = await rejectionOf(
+        verifier.verify(sign(request), expectedFor(request, 'not a certificate')),
         ProofCertificateError,
       );
       expect(error.code).to.equal('PROOF_BAD_CERTIFICATE');
     });
 
-    it('refuses a certificate whose key is not P-256', function () {
+    it('refuses a certificate whose key is not P-256', async function () {
       const request = freshRequest();
       const proof = sign(request, P384_USER_PRIVATE_KEY);
-      const error = thrownBy(
-        () => verifier.verify(proof, expectedFor(request, P384_USER_CERTIFICATE)),
+      const error = await rejectionOf(
+        verifier.verify(proof, expectedFor(request, P384_USER_CERTIFICATE)),
         ProofCertificateError,
       );
       expect(error.message).to.include('P-256');
     });
 
-    it('refuses a certificate outside its validity period', function () {
+    it('refuses a certificate outside its validity period', async function () {
       const late = manualClock(Date.parse('2127-01-01T00:00:00Z'));
       const lateVerifier = createProofVerifier({ now: late.now });
       const request = freshRequest();
       const proof = createPossessionProof({ ...request, privateKey: CLINICIAN_A_PRIVATE_KEY, now: late.now });
-      const error = thrownBy(() => lateVerifier.verify(proof, expectedFor(request)), ProofCertificateError);
+      const error = await rejectionOf(lateVerifier.verify(proof, expectedFor(request)), ProofCertificateError);
       expect(error.message).to.include('not valid now');
     });
   });
@@ -308,9 +308,12 @@ describe('proof of possession', function () {
       ['signature', 'oversized', (p) => ({ ...p, signature: 'x'.repeat(500) })],
     ];
     for (const [fieldName, label, mutate] of cases) {
-      it(`refuses a ${fieldName} that is ${label}`, function () {
+      it(`refuses a ${fieldName} that is ${label}`, async function () {
         const request = freshRequest();
-        const error = thrownBy(() => verifier.verify(mutate(sign(request)), expectedFor(request)), MalformedProofError);
+        const error = await rejectionOf(
+          verifier.verify(mutate(sign(request)), expectedFor(request)),
+          MalformedProofError,
+        );
         expect(error.code).to.equal('PROOF_MALFORMED');
         expect(error.field).to.equal(fieldName);
       });
