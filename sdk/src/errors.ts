@@ -80,6 +80,22 @@ export class TransactionInvalidError extends MedrecError {
   }
 }
 
+/**
+ * The endorsing peers simulated the transaction against different states (one has not yet committed a block the
+ * others have, e.g. a consent granted a moment ago through another organisation's peer), so the gateway could not
+ * collect matching endorsements. Nothing was ordered or written; retrying once the peers converge is safe.
+ */
+export class EndorsementMismatchError extends MedrecError {
+  constructor(props: Readonly<{ transactionId?: string; details: readonly PeerErrorDetail[]; cause?: unknown }>) {
+    super({
+      message:
+        'the endorsing peers returned different results (one is behind the others); nothing was written: retry shortly',
+      ...props,
+    });
+    this.name = 'EndorsementMismatchError';
+  }
+}
+
 /** The network could not be reached or did not answer in time; the outcome of a submit may be unknown. */
 export class NetworkUnavailableError extends MedrecError {
   constructor(
@@ -141,10 +157,36 @@ export function validationCodeName(code: number): string {
 }
 
 const GRPC_UNAVAILABLE = 14;
+const GRPC_ABORTED = 10;
+/** The gateway's fixed per-endorser detail for a mismatching response (fabric internal/pkg/gateway/endorsement.go). */
+const PAYLOADS_DO_NOT_MATCH = 'ProposalResponsePayloads do not match';
 const GRPC_DEADLINE_EXCEEDED = 4;
 
 function detailsOf(details: readonly ErrorDetail[]): PeerErrorDetail[] {
   return details.map((d) => ({ address: d.address, mspId: d.mspId, message: d.message }));
+}
+
+/** A gateway call's failure: the chaincode's refusal, endorsers that disagreed, an unreachable network, or else. */
+function gatewayErrorOf(err: GatewayError, transactionId: string | undefined): MedrecError {
+  const txId = err instanceof EndorseError ? err.transactionId : transactionId;
+  const withTx = txId ? { transactionId: txId } : {};
+  const details = detailsOf(err.details);
+  const payload = [err.message, ...details.map((d) => d.message)]
+    .map(parseChaincodePayload)
+    .find((p) => p !== undefined);
+  if (payload) return new ChaincodeError({ ...payload, ...withTx, details, cause: err });
+  if (err.code === GRPC_ABORTED && details.length > 0 && details.every((d) => d.message === PAYLOADS_DO_NOT_MATCH)) {
+    return new EndorsementMismatchError({ ...withTx, details, cause: err });
+  }
+  if (err.code === GRPC_UNAVAILABLE || err.code === GRPC_DEADLINE_EXCEEDED) {
+    return new NetworkUnavailableError({
+      message: `the Fabric network did not answer (${err.message}); check that the peers and orderers are up, then retry`,
+      ...withTx,
+      details,
+      cause: err,
+    });
+  }
+  return new MedrecError({ message: err.message, ...withTx, details, cause: err });
 }
 
 /** Maps anything the gateway throws to the SDK's typed errors. */
@@ -157,25 +199,7 @@ export function toMedrecError(err: unknown, transactionId?: string): MedrecError
       cause: err,
     });
   }
-  if (err instanceof GatewayError) {
-    const txId = err instanceof EndorseError ? err.transactionId : transactionId;
-    const details = detailsOf(err.details);
-    const payload = [err.message, ...details.map((d) => d.message)]
-      .map(parseChaincodePayload)
-      .find((p) => p !== undefined);
-    if (payload) {
-      return new ChaincodeError({ ...payload, ...(txId ? { transactionId: txId } : {}), details, cause: err });
-    }
-    if (err.code === GRPC_UNAVAILABLE || err.code === GRPC_DEADLINE_EXCEEDED) {
-      return new NetworkUnavailableError({
-        message: `the Fabric network did not answer (${err.message}); check that the peers and orderers are up, then retry`,
-        ...(txId ? { transactionId: txId } : {}),
-        details,
-        cause: err,
-      });
-    }
-    return new MedrecError({ message: err.message, ...(txId ? { transactionId: txId } : {}), details, cause: err });
-  }
+  if (err instanceof GatewayError) return gatewayErrorOf(err, transactionId);
   return new MedrecError({
     message: err instanceof Error ? err.message : String(err),
     ...(transactionId ? { transactionId } : {}),

@@ -27,7 +27,13 @@ import type {
   Ticket,
   WhoAmI,
 } from './chaincode-types';
-import { MedrecError, TransactionInvalidError, toMedrecError, validationCodeName } from './errors';
+import {
+  EndorsementMismatchError,
+  MedrecError,
+  TransactionInvalidError,
+  toMedrecError,
+  validationCodeName,
+} from './errors';
 
 /** The result of a committed transaction, with the id under which the ledger records it. */
 export interface Submitted<T> {
@@ -38,7 +44,10 @@ export interface Submitted<T> {
 export interface MedrecClientOptions {
   readonly channel?: string;
   readonly chaincode?: string;
-  /** Attempts for a transaction invalidated by an MVCC read conflict (it wrote nothing, so re-running is safe). */
+  /**
+   * Attempts for a transaction invalidated by an MVCC read conflict, or whose endorsers disagreed because one lagged
+   * behind (EndorsementMismatchError): neither wrote anything, so re-running is safe. Default 3.
+   */
   readonly mvccAttempts?: number;
 }
 
@@ -144,8 +153,11 @@ class MedrecClientImpl implements MedrecClient {
         return { value: JSON.parse(utf8.decode(transaction.getResult())) as T, transactionId };
       } catch (err) {
         const error = toMedrecError(err, transactionId);
-        const retryable = error instanceof TransactionInvalidError && error.validationCode === mvccName;
+        const lagging = error instanceof EndorsementMismatchError;
+        const retryable = lagging || (error instanceof TransactionInvalidError && error.validationCode === mvccName);
         if (!retryable || attempt >= this.#mvccAttempts) throw error;
+        // A lagging peer catches up within a block interval or so; an MVCC conflict can be re-run at once.
+        if (lagging) await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
       }
     }
   }

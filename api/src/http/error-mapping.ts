@@ -2,6 +2,7 @@
 import {
   ChaincodeError,
   ContentHashMismatchError,
+  EndorsementMismatchError,
   NetworkUnavailableError,
   TransactionInvalidError,
   type ChaincodeErrorCode,
@@ -86,6 +87,14 @@ function ledgerProblem(err: unknown): { problem: ApiProblem; exposed: boolean } 
       }),
       exposed: true,
     };
+  }
+  if (err instanceof EndorsementMismatchError) {
+    const extra = {
+      code: 'ENDORSERS_DISAGREE',
+      headers: { 'retry-after': '1' },
+      ...(err.transactionId === undefined ? {} : { transactionId: err.transactionId }),
+    };
+    return { problem: new ApiProblem(PROBLEMS.unavailable, err.message, extra), exposed: true };
   }
   if (err instanceof NetworkUnavailableError) {
     const detail = 'The Fabric network did not answer. Retry later; a write may or may not have been committed.';

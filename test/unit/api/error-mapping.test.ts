@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   ChaincodeError,
   ContentHashMismatchError,
+  EndorsementMismatchError,
   NetworkUnavailableError,
   TransactionInvalidError,
   type ChaincodeErrorCode,
@@ -40,6 +41,7 @@ describe('api: error mapping', () => {
       return [problem.type.status, problem.code];
     };
     expect(status(new NetworkUnavailableError({ message: 'down' }))).to.deep.equal([503, 'NETWORK_UNAVAILABLE']);
+    expect(status(new EndorsementMismatchError({ details: [] }))).to.deep.equal([503, 'ENDORSERS_DISAGREE']);
     expect(status(new ContentHashMismatchError({ recordId: 'r', expected: 'a', actual: 'b' }))).to.deep.equal([
       502,
       'CONTENT_HASH_MISMATCH',

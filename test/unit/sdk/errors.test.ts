@@ -1,8 +1,9 @@
-import { CommitError, EndorseError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
+import { CommitError, EndorseError, GatewayError, StatusCode, type Gateway } from '@hyperledger/fabric-gateway';
 import type { ServiceError } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import {
   ChaincodeError,
+  EndorsementMismatchError,
   MedrecError,
   NetworkUnavailableError,
   TransactionInvalidError,
@@ -10,6 +11,7 @@ import {
   toMedrecError,
   validationCodeName,
 } from '../../../sdk/src/errors';
+import { createMedrecClient } from '../../../sdk/src/medrec-client';
 
 const cause = { code: 10, details: 'x', metadata: undefined } as unknown as ServiceError;
 
@@ -73,5 +75,71 @@ describe('SDK error mapping', function () {
     const err = toMedrecError(new Error('boom'), 'tx-4');
     expect(err).to.be.instanceOf(MedrecError);
     expect(err).to.include({ message: 'boom', transactionId: 'tx-4' });
+  });
+
+  it('maps endorsers that disagreed (a lagging peer) to EndorsementMismatchError, nothing else', function () {
+    const mismatch = (address: string): { address: string; mspId: string; message: string } => ({
+      address,
+      mspId: 'Hospital1MSP',
+      message: 'ProposalResponsePayloads do not match',
+    });
+    const aborted = (details: { address: string; mspId: string; message: string }[]): MedrecError =>
+      toMedrecError(
+        new EndorseError({ code: 10, details, cause, transactionId: 'tx-5', message: 'failed to collect' }),
+      );
+    const err = aborted([mismatch('peer1:7051'), mismatch('peer2:7051')]);
+    expect(err).to.be.instanceOf(EndorsementMismatchError);
+    expect(err.transactionId).to.equal('tx-5');
+    expect(err.message).to.contain('retry');
+    // A chaincode refusal among the details is the refusal, not a lag.
+    const refusal = {
+      address: 'peer3:7051',
+      mspId: 'ResearchMSP',
+      message: 'chaincode response 500, {"code":"MEDREC_FORBIDDEN","message":"no"}',
+    };
+    expect(aborted([mismatch('peer1:7051'), refusal])).to.be.instanceOf(ChaincodeError);
+    // ABORTED for another reason, or with no detail at all, stays a plain MedrecError.
+    const other = aborted([{ ...mismatch('peer1:7051'), message: 'chaincode definition not found' }]);
+    expect(other).to.not.be.instanceOf(EndorsementMismatchError);
+    expect(aborted([])).to.not.be.instanceOf(EndorsementMismatchError);
+  });
+
+  it('retries a submit whose endorsers disagreed, then gives up after its attempts', async function () {
+    const mismatch = (): EndorseError =>
+      new EndorseError({
+        code: 10,
+        details: [{ address: 'peer1:7051', mspId: 'Hospital1MSP', message: 'ProposalResponsePayloads do not match' }],
+        cause,
+        transactionId: 'tx-lag',
+        message: 'failed to collect enough transaction endorsements',
+      });
+    let failuresLeft = 1;
+    let endorsements = 0;
+    const contract = {
+      newProposal: () => ({
+        endorse: () => {
+          endorsements += 1;
+          if (failuresLeft > 0) {
+            failuresLeft -= 1;
+            return Promise.reject(mismatch());
+          }
+          return Promise.resolve({
+            getTransactionId: () => 'tx-ok',
+            submit: () => Promise.resolve({ getStatus: () => Promise.resolve({ successful: true, code: 0 }) }),
+            getResult: () => new TextEncoder().encode('{"ok":true}'),
+          });
+        },
+      }),
+    };
+    const gateway = { getNetwork: () => ({ getContract: () => contract }) } as unknown as Gateway;
+    const client = createMedrecClient(gateway, { mvccAttempts: 2 });
+    const done = await client.acknowledgeNotifications('p1', ['n1']);
+    expect(done.transactionId).to.equal('tx-ok');
+    expect(endorsements).to.equal(2);
+    failuresLeft = 5;
+    endorsements = 0;
+    const err = await client.acknowledgeNotifications('p1', ['n1']).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(EndorsementMismatchError);
+    expect(endorsements).to.equal(2);
   });
 });
