@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -19,6 +20,13 @@ export interface ApiConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Interval of the comment lines that keep a Server-Sent Events stream open through proxies. */
   readonly sseHeartbeatMs: number;
+  /**
+   * Which reverse proxies to believe about the client's address (Express "trust proxy"): false (none, the default),
+   * a number of proxy hops, or addresses/CIDRs. Rate limits and logs use the address this yields.
+   */
+  readonly trustProxy: false | number | readonly string[];
+  /** When set, GET /metrics requires "Authorization: Bearer <this>"; otherwise it is public (development). */
+  readonly metricsToken: string | undefined;
 }
 
 export interface RateLimitConfig {
@@ -62,7 +70,39 @@ const schema = z.object({
     .default('1mb'),
   MEDREC_API_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MEDREC_API_SSE_HEARTBEAT_MS: integer(1000, 600_000).default(15_000),
+  MEDREC_API_TRUST_PROXY: z.string().default(''),
+  MEDREC_API_METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{32,256}$/, 'at least 32 printable characters without spaces (e.g. openssl rand -hex 32)')
+    .optional(),
 });
+
+/** Express's named ranges, and IPv4/IPv6 addresses with an optional prefix length. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = net.isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function trustProxyOf(value: string): ApiConfig['trustProxy'] {
+  const text = value.trim();
+  if (text === '') return false;
+  if (/^\d{1,2}$/.test(text) && Number(text) >= 1 && Number(text) <= 10) return Number(text);
+  const entries = text.split(',').map((s) => s.trim());
+  const bad = entries.filter((entry) => !isProxyAddress(entry));
+  if (bad.length > 0) {
+    throw new ConfigError(
+      `invalid API configuration: MEDREC_API_TRUST_PROXY: ${bad.join(', ')} is not a proxy hop count (1-10), an ` +
+        'address, a CIDR, or loopback/linklocal/uniquelocal ("true" is refused: it lets any client forge its address)',
+    );
+  }
+  return entries;
+}
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -114,5 +154,7 @@ export function readApiConfig(env: Readonly<Record<string, string | undefined>> 
     bodyLimit: e.MEDREC_API_BODY_LIMIT,
     logLevel: e.MEDREC_API_LOG_LEVEL,
     sseHeartbeatMs: e.MEDREC_API_SSE_HEARTBEAT_MS,
+    trustProxy: trustProxyOf(e.MEDREC_API_TRUST_PROXY),
+    metricsToken: e.MEDREC_API_METRICS_TOKEN,
   };
 }

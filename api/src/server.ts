@@ -34,7 +34,10 @@ import { createPatientUseCases } from './use-cases/patients';
 import { createRecordUseCases } from './use-cases/records';
 
 /** The parts of ApiConfig the HTTP application uses (host, port and token database belong to the launcher). */
-export type ServerOptions = Pick<ApiConfig, 'rateLimit' | 'corsOrigins' | 'bodyLimit' | 'sseHeartbeatMs' | 'logLevel'>;
+export type ServerOptions = Pick<
+  ApiConfig,
+  'rateLimit' | 'corsOrigins' | 'bodyLimit' | 'sseHeartbeatMs' | 'logLevel' | 'trustProxy' | 'metricsToken'
+>;
 
 export interface ServerDependencies {
   readonly options: ServerOptions;
@@ -60,6 +63,8 @@ export function createServer(deps: Readonly<ServerDependencies>): Express {
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
   app.set('query parser', 'simple');
+  // Only configured proxies may speak for the client's address: rate limits and logs depend on it.
+  app.set('trust proxy', options.trustProxy === false ? false : options.trustProxy);
 
   app.use(metrics.middleware);
   app.use(createRequestLogging(logger));
@@ -96,6 +101,7 @@ export function createServer(deps: Readonly<ServerDependencies>): Express {
       publicHandlers: operationsRoutes({
         document: openApiDocument,
         metrics: metrics.registry,
+        metricsToken: options.metricsToken,
         readiness: deps.readiness,
       }),
       handlers: {

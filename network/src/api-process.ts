@@ -48,6 +48,28 @@ export async function apiHealthy(peer: PeerNode): Promise<boolean> {
   }
 }
 
+/** The API settings an operator may give `npm start` (README, configuration); the rest is set per organisation. */
+const OPERATOR_SETTINGS = [
+  'MEDREC_API_TOKEN_TTL_DAYS',
+  'MEDREC_API_CORS_ORIGINS',
+  'MEDREC_API_TRUST_PROXY',
+  'MEDREC_API_METRICS_TOKEN',
+  'MEDREC_API_RATE_LIMIT',
+  'MEDREC_API_RATE_WINDOW_MS',
+  'MEDREC_API_AUTH_FAILURE_LIMIT',
+  'MEDREC_API_BODY_LIMIT',
+  'MEDREC_API_LOG_LEVEL',
+] as const;
+
+export function operatorSettings(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(
+    OPERATOR_SETTINGS.flatMap((name) => {
+      const value = env[name];
+      return value === undefined || value === '' ? [] : [[name, value]];
+    }),
+  );
+}
+
 /** The organisation's token database, with the deployment's token lifetime (MEDREC_API_TOKEN_TTL_DAYS). */
 function openTokenDirectory(layout: Layout, peer: PeerNode): SqliteUserDirectory {
   return createSqliteUserDirectory({ path: tokenDbFile(layout, peer), tokenTtlMs: readTokenTtlMs() });
@@ -167,9 +189,6 @@ export async function startApi(layout: Layout, org: Organisation, peer: PeerNode
       MEDREC_API_HOST: HOST,
       MEDREC_API_PORT: String(peer.apiPort),
       MEDREC_API_TOKEN_DB: tokenDbFile(layout, peer),
-      ...(process.env.MEDREC_API_TOKEN_TTL_DAYS
-        ? { MEDREC_API_TOKEN_TTL_DAYS: process.env.MEDREC_API_TOKEN_TTL_DAYS }
-        : {}),
       MEDREC_PEER_ADDRESS: `${HOST}:${peer.port}`,
       MEDREC_PEER_TLS_ROOT_FILE: layout.caCert(peer.org),
       MEDREC_CA_URL: `https://${HOST}:${org.ca.port}`,
@@ -180,7 +199,7 @@ export async function startApi(layout: Layout, org: Organisation, peer: PeerNode
       MEDREC_WALLET_DIR: walletDirectory(layout, peer.org),
       MEDREC_WALLET_SECRET: walletSecret(layout),
       ...recordStoreEnvironment(layout, peer),
-      ...(process.env.MEDREC_API_CORS_ORIGINS ? { MEDREC_API_CORS_ORIGINS: process.env.MEDREC_API_CORS_ORIGINS } : {}),
+      ...operatorSettings(),
     },
   });
   await waitFor(`REST API of ${peer.org}`, () => apiHealthy(peer), 60_000, `see ${layout.logFile(name)}`);

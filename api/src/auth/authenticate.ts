@@ -18,7 +18,11 @@ export function createAuthenticate(users: UserDirectory): RequestHandler {
     }
     const resolved = await users.resolve(token);
     if (resolved === undefined) {
-      throw unauthenticated('The API token is not valid: it is unknown or has been revoked.', true);
+      throw unauthenticated(
+        'The API token is not valid: it is unknown, revoked or expired. Ask an admin of your organisation for a new ' +
+          'one (POST /v1/participants/{id}/tokens).',
+        true,
+      );
     }
     setAuth(res, resolved);
     next();

@@ -118,12 +118,19 @@ export const openApiDocument: OpenApiDocument = {
       get: {
         operationId: 'getMetrics',
         summary: 'Prometheus metrics',
+        description:
+          'Public when MEDREC_API_METRICS_TOKEN is unset (development); otherwise the scraper sends that token as ' +
+          '"Authorization: Bearer <token>" (it is not a user API token).',
         tags: ['operations'],
         security: PUBLIC,
         responses: {
           '200': {
             description: 'Prometheus text exposition format',
             content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+          '401': {
+            description: 'A metrics token is configured and the request did not carry it.',
+            content: { [PROBLEM_TYPE]: { schema: ref('Problem') } },
           },
         },
       },

@@ -16,6 +16,8 @@ describe('api: configuration', () => {
       bodyLimit: '1mb',
       logLevel: 'info',
       sseHeartbeatMs: 15_000,
+      trustProxy: false,
+      metricsToken: undefined,
     });
   });
 
@@ -57,6 +59,30 @@ describe('api: configuration', () => {
     expect(readTokenTtlMs({ MEDREC_API_TOKEN_TTL_DAYS: '1' })).to.equal(86_400_000);
     expect(() => readTokenTtlMs({ MEDREC_API_TOKEN_TTL_DAYS: '0' })).to.throw(ConfigError, /MEDREC_API_TOKEN_TTL_DAYS/);
     expect(() => readTokenTtlMs({ MEDREC_API_TOKEN_TTL_DAYS: '1.5' })).to.throw(ConfigError);
+  });
+
+  it('reads which proxies to trust, refusing "true" and malformed addresses', () => {
+    const read = (value: string): unknown =>
+      readApiConfig({ MEDREC_ORG: 'h1', MEDREC_API_TRUST_PROXY: value }).trustProxy;
+    expect(read('2')).to.equal(2);
+    expect(read('loopback, 10.0.0.0/8, fd00::/8, 192.168.1.7')).to.deep.equal([
+      'loopback',
+      '10.0.0.0/8',
+      'fd00::/8',
+      '192.168.1.7',
+    ]);
+    for (const bad of ['true', '10.0.0.0/33', '300.1.1.1', 'proxy.example.org', '0', '11']) {
+      expect(() => read(bad), bad).to.throw(ConfigError, /MEDREC_API_TRUST_PROXY/);
+    }
+  });
+
+  it('requires a metrics token of at least 32 printable characters when one is set', () => {
+    const token = 'a'.repeat(32);
+    expect(readApiConfig({ MEDREC_ORG: 'h1', MEDREC_API_METRICS_TOKEN: token }).metricsToken).to.equal(token);
+    expect(() => readApiConfig({ MEDREC_ORG: 'h1', MEDREC_API_METRICS_TOKEN: 'short' })).to.throw(
+      ConfigError,
+      /MEDREC_API_METRICS_TOKEN/,
+    );
   });
 
   it('treats an empty variable as unset (MEDREC_API_PORT= is not port 0)', () => {

@@ -26,6 +26,23 @@ describe('api: operations endpoints and the OpenAPI document', () => {
     throwing.close();
   });
 
+  it('/metrics requires the metrics token when one is configured', async () => {
+    const token = 'm'.repeat(40);
+    const h = createHarness({ options: { metricsToken: token } });
+    const missing = await send(h.http.get('/metrics'));
+    expect(missing.status).to.equal(401);
+    expect(missing.body.code).to.equal('INVALID_METRICS_TOKEN');
+    expect(missing.headers['www-authenticate']).to.match(/^Bearer/);
+    expect((await send(h.http.get('/metrics').set('authorization', `Bearer ${token}x`))).status).to.equal(401);
+    // A user's API token is not the metrics token.
+    const { authorization } = await h.tokenFor(USERS.admin);
+    expect((await send(h.http.get('/metrics').set('authorization', authorization))).status).to.equal(401);
+    const ok = await send(h.http.get('/metrics').set('authorization', `Bearer ${token}`));
+    expect(ok.status).to.equal(200);
+    expect(ok.text).to.include('medrec_api_http_requests_total');
+    h.close();
+  });
+
   it('/metrics counts requests by route template and status, never by concrete ids', async () => {
     const h = createHarness();
     const { authorization } = await h.tokenFor(USERS.clinician);

@@ -119,6 +119,22 @@ describe('api: authentication, problems and cross-cutting concerns', () => {
     limited.close();
   });
 
+  it('counts failed authentications per forwarded client only behind a trusted proxy', async () => {
+    const rateLimit = { windowMs: 60_000, perToken: 100, authFailuresPerIp: 1 };
+    const fail = (h: Harness, client: string): Promise<number> =>
+      send(h.http.get('/v1/me').set('x-forwarded-for', client)).then((res) => res.status);
+    const proxied = createHarness({ options: { rateLimit, trustProxy: ['loopback'] } });
+    expect(await fail(proxied, '203.0.113.1')).to.equal(401);
+    expect(await fail(proxied, '203.0.113.2')).to.equal(401);
+    expect(await fail(proxied, '203.0.113.1')).to.equal(429);
+    proxied.close();
+    // Untrusted, X-Forwarded-For is the client's own claim: ignored, so forging it buys no fresh budget.
+    const direct = createHarness({ options: { rateLimit } });
+    expect(await fail(direct, '203.0.113.1')).to.equal(401);
+    expect(await fail(direct, '203.0.113.2')).to.equal(429);
+    direct.close();
+  });
+
   it('answers malformed JSON with 400, oversized bodies with 413, non-JSON with 415', async () => {
     const { authorization } = await h.tokenFor(USERS.registrar);
     const post = (): ReturnType<typeof h.http.post> =>

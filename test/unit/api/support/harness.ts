@@ -39,6 +39,8 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   bodyLimit: '64kb',
   sseHeartbeatMs: 1000,
   logLevel: 'info',
+  trustProxy: false,
+  metricsToken: undefined,
 };
 
 export function createHarness(
