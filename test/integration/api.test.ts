@@ -1,60 +1,15 @@
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import request from 'supertest';
-import { adminTokenFile, apiUrl } from '../../network/src/api-process';
+import { apiUrl } from '../../network/src/api-process';
 import { REPO_ROOT } from '../../network/src/paths';
-import { peerOf, type PeerOrgKey } from '../../network/src/topology';
+import { peerOf } from '../../network/src/topology';
 import { send } from '../unit/api/support/conformance';
+import { api, adminToken, bearer, condition, register, type Registered } from './support/rest-api';
 import { consortium, freshId } from './support/shared-network';
 
 const run = promisify(execFile);
-
-function api(org: PeerOrgKey): ReturnType<typeof request> {
-  return request(apiUrl(peerOf(consortium().topology, org)));
-}
-
-function adminToken(org: PeerOrgKey): string {
-  return fs.readFileSync(adminTokenFile(consortium().layout, peerOf(consortium().topology, org)), 'utf8').trim();
-}
-
-const bearer = (token: string): [string, string] => ['authorization', `Bearer ${token}`];
-
-interface Registered {
-  readonly participantId: string;
-  readonly token: string;
-  readonly tokenId: string;
-}
-
-async function register(org: PeerOrgKey, role: string): Promise<Registered> {
-  const participantId = freshId(role.slice(0, 4));
-  const res = await send(
-    api(org)
-      .post('/v1/participants')
-      .set(...bearer(adminToken(org)))
-      .send({ role, participantId }),
-  );
-  expect(res.status, JSON.stringify(res.body)).to.equal(201);
-  const body = res.body as { token: { token: string; tokenId: string } };
-  return { participantId, token: body.token.token, tokenId: body.token.tokenId };
-}
-
-function condition(patientId: string): Record<string, unknown> {
-  return {
-    resourceType: 'Condition',
-    clinicalStatus: {
-      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
-    },
-    code: {
-      coding: [
-        { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'I10', display: 'Essential (primary) hypertension' },
-      ],
-    },
-    subject: { reference: `Patient/${patientId}` },
-  };
-}
 
 describe('REST API on the real network', function () {
   let patient: Registered;

@@ -5,15 +5,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { parse as parseCsv } from 'csv-parse/sync';
-import request from 'supertest';
-import { adminTokenFile, apiUrl } from '../../network/src/api-process';
 import { REPO_ROOT } from '../../network/src/paths';
-import { CHANNEL_NAME, peerOf, type PeerOrgKey } from '../../network/src/topology';
+import { CHANNEL_NAME } from '../../network/src/topology';
 import { connectUser, openOrgWallet } from '../../network/src/user-provisioning';
 import { createGatewayQscc, decodeBlock } from '../../sdk/src/audit-export';
 import { createMedrecClient } from '../../sdk/src/medrec-client';
 import { send } from '../unit/api/support/conformance';
-import { consortium, freshId } from './support/shared-network';
+import { api, bearer, condition, register, type Registered } from './support/rest-api';
+import { consortium } from './support/shared-network';
 
 const execFileAsync = promisify(execFile);
 
@@ -46,46 +45,6 @@ async function medrec(...args: string[]): Promise<CliResult> {
   }
 }
 
-function api(org: PeerOrgKey): ReturnType<typeof request> {
-  return request(apiUrl(peerOf(consortium().topology, org)));
-}
-
-function adminToken(org: PeerOrgKey): string {
-  return fs.readFileSync(adminTokenFile(consortium().layout, peerOf(consortium().topology, org)), 'utf8').trim();
-}
-
-const bearer = (token: string): [string, string] => ['authorization', `Bearer ${token}`];
-
-interface Registered {
-  readonly participantId: string;
-  readonly token: string;
-}
-
-async function register(org: PeerOrgKey, role: string): Promise<Registered> {
-  const participantId = freshId(`audit-${role.slice(0, 4)}`);
-  const res = await send(
-    api(org)
-      .post('/v1/participants')
-      .set(...bearer(adminToken(org)))
-      .send({ role, participantId }),
-  );
-  expect(res.status, JSON.stringify(res.body)).to.equal(201);
-  return { participantId, token: (res.body as { token: { token: string } }).token.token };
-}
-
-function condition(patientId: string): Record<string, unknown> {
-  return {
-    resourceType: 'Condition',
-    clinicalStatus: {
-      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
-    },
-    code: {
-      coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'E11.9', display: 'Type 2 diabetes mellitus' }],
-    },
-    subject: { reference: `Patient/${patientId}` },
-  };
-}
-
 describe('audit export on the real network (CLI and API)', function () {
   let dir: string;
   let patient: Registered;
@@ -97,14 +56,14 @@ describe('audit export on the real network (CLI and API)', function () {
 
   before(async function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medrec-audit-'));
-    patient = await register('hospital1', 'patient');
-    doc = await register('hospital1', 'clinician');
-    compliance = await register('hospital1', 'compliance');
+    patient = await register('hospital1', 'patient', 'audit-');
+    doc = await register('hospital1', 'clinician', 'audit-');
+    compliance = await register('hospital1', 'compliance', 'audit-');
     const created = await send(
       api('hospital1')
         .post(`/v1/patients/${patient.participantId}/records`)
         .set(...bearer(doc.token))
-        .send(condition(patient.participantId)),
+        .send(condition(patient.participantId, { code: 'E11.9', display: 'Type 2 diabetes mellitus' })),
     );
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const recordId = (created.body as { record: { recordId: string } }).record.recordId;
