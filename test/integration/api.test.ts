@@ -6,7 +6,15 @@ import { apiUrl } from '../../network/src/api-process';
 import { REPO_ROOT } from '../../network/src/paths';
 import { peerOf } from '../../network/src/topology';
 import { send } from '../unit/api/support/conformance';
-import { api, adminToken, bearer, condition, register, type Registered } from './support/rest-api';
+import {
+  api,
+  treatmentConsentForHospital2,
+  adminToken,
+  bearer,
+  condition,
+  register,
+  type Registered,
+} from './support/rest-api';
 import { consortium, freshId } from './support/shared-network';
 
 const run = promisify(execFile);
@@ -186,20 +194,11 @@ describe('REST API on the real network', function () {
     );
     expect(records.status).to.equal(200);
     expect((records.body as { items: { recordId: string }[] }).items.map((r) => r.recordId)).to.include(recordId);
-    const now = Date.now();
     const granted = await send(
       api('hospital1')
         .post(`/v1/patients/${patient.participantId}/consents`)
         .set(...bearer(patient.token))
-        .send({
-          grantee: { kind: 'role', role: 'clinician', mspId: 'Hospital2MSP' },
-          scope: { custodians: ['Hospital1MSP'] },
-          purposes: ['TREAT'],
-          period: {
-            notBefore: new Date(now - 60_000).toISOString(),
-            notAfter: new Date(now + 3_600_000).toISOString(),
-          },
-        }),
+        .send(treatmentConsentForHospital2()),
     );
     expect(granted.status).to.equal(201);
     const consentId = (granted.body as { consent: { consentId: string } }).consent.consentId;

@@ -11,7 +11,7 @@ import { connectUser, openOrgWallet } from '../../network/src/user-provisioning'
 import { createGatewayQscc, decodeBlock } from '../../sdk/src/audit-export';
 import { createMedrecClient } from '../../sdk/src/medrec-client';
 import { send } from '../unit/api/support/conformance';
-import { api, bearer, condition, register, type Registered } from './support/rest-api';
+import { api, treatmentConsentForHospital2, bearer, condition, register, type Registered } from './support/rest-api';
 import { consortium } from './support/shared-network';
 
 const execFileAsync = promisify(execFile);
@@ -67,20 +67,11 @@ describe('audit export on the real network (CLI and API)', function () {
     );
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const recordId = (created.body as { record: { recordId: string } }).record.recordId;
-    const now = Date.now();
     const consent = await send(
       api('hospital1')
         .post(`/v1/patients/${patient.participantId}/consents`)
         .set(...bearer(patient.token))
-        .send({
-          grantee: { kind: 'role', role: 'clinician', mspId: 'Hospital2MSP' },
-          scope: { custodians: ['Hospital1MSP'] },
-          purposes: ['TREAT'],
-          period: {
-            notBefore: new Date(now - 60_000).toISOString(),
-            notAfter: new Date(now + 3_600_000).toISOString(),
-          },
-        }),
+        .send(treatmentConsentForHospital2()),
     );
     expect(consent.status, JSON.stringify(consent.body)).to.equal(201);
     const read = await send(

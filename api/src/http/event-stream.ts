@@ -16,10 +16,12 @@ export function eventId(event: Readonly<{ blockNumber: bigint; transactionId: st
   return `${event.blockNumber.toString()}:${event.transactionId}`;
 }
 
+const EVENT_ID = new RegExp(EVENT_ID_PATTERN);
+
 /** Reads a Last-Event-ID already checked against EVENT_ID_PATTERN by the request validator. */
 export function parseEventId(id: string): EventPosition {
+  if (!EVENT_ID.test(id)) throw new RangeError(`not an event id: ${id}`);
   const separator = id.indexOf(':');
-  if (!new RegExp(EVENT_ID_PATTERN).test(id)) throw new RangeError(`not an event id: ${id}`);
   return { blockNumber: BigInt(id.slice(0, separator)), transactionId: id.slice(separator + 1) };
 }
 

@@ -3,14 +3,9 @@
  * using the database, which is what makes replicas behind a load balancer refuse each other's replays.
  */
 import pg from 'pg';
-import { InvalidStoreInputError, StoreUnavailableError } from '../store/store-errors';
+import { createTablesOnce, messageOf, quotedSchemaName } from '../store/postgres-schema';
+import { StoreUnavailableError } from '../store/store-errors';
 import type { DurableReplayCache } from './durable-replay-cache';
-
-const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 class PostgresReplayCache implements DurableReplayCache {
   readonly #pool: pg.Pool;
@@ -56,46 +51,25 @@ export async function createPostgresReplayCache(
   options: Readonly<{ connectionString: string; schema?: string }>,
 ): Promise<DurableReplayCache> {
   const schema = options.schema ?? 'medrec';
-  if (!SCHEMA_NAME_PATTERN.test(schema)) {
-    throw new InvalidStoreInputError({
-      field: 'schema',
-      message: 'schema must be a lowercase PostgreSQL identifier: a letter or "_", then letters, digits or "_".',
-    });
-  }
+  const quoted = quotedSchemaName(schema);
+  const table = `${quoted}.seen_proofs`;
   const pool = new pg.Pool({ connectionString: options.connectionString, max: 4 });
   pool.on('error', () => {
     // An idle connection failed (e.g. a server restart); the next query reconnects.
   });
-  const quoted = pg.escapeIdentifier(schema);
-  const table = `${quoted}.seen_proofs`;
-  const client = await pool.connect().catch(async (error: unknown) => {
-    await pool.end().catch(() => undefined);
-    throw new StoreUnavailableError(
-      `Cannot connect to PostgreSQL for the seen-proofs table (schema ${schema}): ${messageOf(error)}. ` +
-        'Check that the server is running and the connection string is right.',
-      { cause: error },
-    );
-  });
   try {
-    await client.query('BEGIN');
-    // CREATE ... IF NOT EXISTS is not race-free in PostgreSQL: serialise concurrent starters on an advisory lock.
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`medrec-seen-proofs:${schema}`]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
-    await client.query(
+    await createTablesOnce(pool, `medrec-seen-proofs:${schema}`, [
+      `CREATE SCHEMA IF NOT EXISTS ${quoted}`,
       `CREATE TABLE IF NOT EXISTS ${table} (proof_key TEXT PRIMARY KEY, expires_at_ms BIGINT NOT NULL)`,
-    );
-    await client.query(`CREATE INDEX IF NOT EXISTS seen_proofs_by_expiry ON ${table} (expires_at_ms)`);
-    await client.query('COMMIT');
+      `CREATE INDEX IF NOT EXISTS seen_proofs_by_expiry ON ${table} (expires_at_ms)`,
+    ]);
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    client.release();
     await pool.end().catch(() => undefined);
     throw new StoreUnavailableError(
       `Cannot prepare the seen-proofs table (schema ${schema}): ${messageOf(error)}. ` +
-        'Check that the user may create schemas and tables.',
+        'Check that the server is running, the connection string is right and the user may create schemas and tables.',
       { cause: error },
     );
   }
-  client.release();
   return new PostgresReplayCache(pool, table);
 }

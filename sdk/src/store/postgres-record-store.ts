@@ -1,5 +1,6 @@
 /** The PostgreSQL record store, for custodians that already run PostgreSQL. Every value goes in as a query parameter. */
 import pg from 'pg';
+import { createTablesOnce, messageOf, quotedSchemaName } from './postgres-schema';
 import { checkId, checkListOptions, checkNewRecord, checkTxId, isSameRecord } from './record-input';
 import type { ListOptions, NewRecord, RecordPage, RecordStore, StoredRecord } from './record-store';
 import {
@@ -38,10 +39,6 @@ interface RecordRow {
   registration_tx_id: string | null;
   stored_at: Date;
 }
-
-// Identifiers cannot be bound as parameters, so the schema name is restricted to plain lowercase identifiers and then
-// quoted with pg's escapeIdentifier as well.
-const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const COLUMNS = 'seq, record_id, patient_id, category, resource_json, content_hash, registration_tx_id, stored_at';
 
@@ -84,10 +81,6 @@ function toPage(rows: RecordRow[], limit: number): RecordPage {
     records: page.map(toStoredRecord),
     nextCursor: rows.length > limit && last !== undefined ? last.seq : undefined,
   };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 class PostgresRecordStore implements RecordStore {
@@ -196,31 +189,13 @@ class PostgresRecordStore implements RecordStore {
   }
 }
 
-async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    // CREATE ... IF NOT EXISTS is not race-free in PostgreSQL: serialise concurrent starters on an advisory lock.
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`medrec-record-store:${schema}`]);
-    for (const statement of schemaStatements(schema)) await client.query(statement);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
-function checkOptions(options: Readonly<PostgresRecordStoreOptions>): { schema: string; maxConnections: number } {
+function checkOptions(options: Readonly<PostgresRecordStoreOptions>): {
+  schema: string;
+  quotedSchema: string;
+  maxConnections: number;
+} {
   const schema = options.schema ?? 'medrec';
-  if (!SCHEMA_NAME_PATTERN.test(schema)) {
-    throw new InvalidStoreInputError({
-      field: 'schema',
-      message:
-        'schema must be a lowercase PostgreSQL identifier: a letter or "_", then letters, digits or "_" (max 63).',
-    });
-  }
+  const quotedSchema = quotedSchemaName(schema);
   const maxConnections = options.maxConnections ?? 10;
   if (!Number.isSafeInteger(maxConnections) || maxConnections < 1 || maxConnections > 100) {
     throw new InvalidStoreInputError({
@@ -228,20 +203,19 @@ function checkOptions(options: Readonly<PostgresRecordStoreOptions>): { schema: 
       message: 'maxConnections must be a whole number from 1 to 100.',
     });
   }
-  return { schema, maxConnections };
+  return { schema, quotedSchema, maxConnections };
 }
 
 /** Connects to PostgreSQL, creates the schema and table if missing, and returns the store. */
 export async function createPostgresRecordStore(options: Readonly<PostgresRecordStoreOptions>): Promise<RecordStore> {
-  const { schema, maxConnections } = checkOptions(options);
+  const { schema, quotedSchema, maxConnections } = checkOptions(options);
   const pool = new pg.Pool({ connectionString: options.connectionString, max: maxConnections });
   const onIdleError = options.onIdleConnectionError;
   pool.on('error', (error) => {
     onIdleError?.(error);
   });
-  const quotedSchema = pg.escapeIdentifier(schema);
   try {
-    await createSchema(pool, quotedSchema);
+    await createTablesOnce(pool, `medrec-record-store:${quotedSchema}`, schemaStatements(quotedSchema));
   } catch (error) {
     await pool.end().catch(() => undefined);
     throw new StoreUnavailableError(

@@ -53,3 +53,16 @@ export function condition(
     subject: { reference: `Patient/${patientId}` },
   };
 }
+
+/** A patient's consent for hospital2's clinicians to read hospital1's records for treatment, valid for an hour. */
+export function treatmentConsentForHospital2(now = Date.now()): Record<string, unknown> {
+  return {
+    grantee: { kind: 'role', role: 'clinician', mspId: 'Hospital2MSP' },
+    scope: { custodians: ['Hospital1MSP'] },
+    purposes: ['TREAT'],
+    period: {
+      notBefore: new Date(now - 60_000).toISOString(),
+      notAfter: new Date(now + 3_600_000).toISOString(),
+    },
+  };
+}
