@@ -7,6 +7,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/',
+      'dist-*/',
       '.cc-build/',
       'node_modules/',
       '.medrec/',
