@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit-log';
 import { parseArg, parseJsonArg } from '../common/args';
 import { authorize } from '../common/caller';
 import { conflict, forbidden, invalidArgument } from '../common/errors';
-import { KEY, key } from '../common/keys';
+import { KEY } from '../common/keys';
 import { toJson } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
 import { txIdSchema } from '../common/schemas';
@@ -11,6 +11,7 @@ import { pageByPartialKey } from '../common/state';
 import { isoPlusMinutes, txTime } from '../common/time';
 import { actsForPatient } from '../consent/acts-for-patient';
 import { requireRecord } from '../records/records-store';
+import { complianceCovers } from '../registrar/custody';
 import { notifyPatient } from '../summary/notify';
 import {
   accessRequestSchema,
@@ -21,7 +22,8 @@ import {
   type Ticket,
 } from './access-schema';
 import { decideAccess } from './decide-access';
-import { TICKET_TTL_MINUTES, requesterOf, requireTicket, writeTicket } from './tickets';
+import { whyNoLongerPermitted } from './disclosure-check';
+import { TICKET_TTL_MINUTES, breakGlassIndexKey, requesterOf, requireTicket, writeTicket } from './tickets';
 
 /** Every read of a record goes through here: a decision, a ticket bound to the requester, and a trail. */
 @Info({ title: 'Access', description: 'Access decisions, tickets, break-glass and disclosures' })
@@ -125,6 +127,11 @@ export class AccessContract extends MedRecContract {
     const caller = await authorize(ctx, 'Access:ReviewBreakGlass');
     const input = parseJsonArg(reviewSchema, review, 'review');
     const ticket = await requireTicket(ctx, input.ticketId);
+    if (ticket.custodianMsp !== caller.mspId) {
+      throw forbidden(
+        `ticket ${input.ticketId} is a disclosure by ${ticket.custodianMsp}; only its compliance officers review it`,
+      );
+    }
     const { breakGlass } = ticket;
     if (breakGlass === undefined) {
       throw invalidArgument(`review.ticketId: ticket ${input.ticketId} is not a break-glass ticket`);
@@ -145,7 +152,7 @@ export class AccessContract extends MedRecContract {
         ...(input.reviewRef === undefined ? {} : { reviewRef: input.reviewRef }),
       },
     };
-    await ctx.stub.deleteState(key(ctx, KEY.breakGlassByStatus, 'pending', ticket.ticketId));
+    await ctx.stub.deleteState(breakGlassIndexKey(ctx, 'pending', ticket));
     await writeTicket(ctx, saved);
     await recordAudit(ctx, caller, {
       type: 'BreakGlassReviewed',
@@ -164,16 +171,28 @@ export class AccessContract extends MedRecContract {
   )
   @Returns('string')
   public async ListBreakGlass(ctx: Context, query: string): Promise<string> {
-    await authorize(ctx, 'Access:ListBreakGlass');
+    const caller = await authorize(ctx, 'Access:ListBreakGlass');
     const input = parseJsonArg(listBreakGlassQuerySchema, query, 'query');
+    // Each organisation's queue holds the break-glass disclosures of its own records only.
     return toJson(
-      await pageByPartialKey(ctx, KEY.breakGlassByStatus, [input.reviewStatus], input, ticketSchema, 'ticket'),
+      await pageByPartialKey(
+        ctx,
+        KEY.breakGlassByStatus,
+        [input.reviewStatus, caller.mspId],
+        input,
+        ticketSchema,
+        'ticket',
+      ),
     );
   }
 
-  /** Called by the custodian's gatekeeper after serving the record; repeating it is a no-op. */
+  /**
+   * Called by the custodian's gatekeeper before it serves the record, for every read: the first and each repeat
+   * on the same ticket is a disclosure of its own on the ledger. It re-judges the ticket now (consent still in
+   * force, requester active, break-glass not judged unjustified, record current), so revocation is immediate.
+   */
   @Transaction()
-  @Param('ticketId', 'string', 'the ticket the gatekeeper served')
+  @Param('ticketId', 'string', 'the ticket the gatekeeper is about to serve')
   @Returns('string')
   public async ConfirmDisclosure(ctx: Context, ticketId: string): Promise<string> {
     const caller = await authorize(ctx, 'Access:ConfirmDisclosure');
@@ -182,19 +201,24 @@ export class AccessContract extends MedRecContract {
     if (caller.mspId !== ticket.custodianMsp) {
       throw forbidden(`only the gatekeeper of ${ticket.custodianMsp} confirms disclosures of its records`);
     }
+    const now = txTime(ctx);
     if (ticket.decision !== 'permit') {
       throw conflict(`ticket ${id} was denied (${ticket.reason}); nothing may be disclosed on it`);
     }
-    if (ticket.disclosure !== undefined) {
-      return toJson(ticket);
-    }
-    const now = txTime(ctx);
     if (now.iso >= ticket.expiresAt) {
       throw conflict(`ticket ${id} expired at ${ticket.expiresAt}; the requester must ask again`);
     }
+    const refusal = await whyNoLongerPermitted(ctx, ticket, now.iso);
+    if (refusal !== undefined) {
+      throw forbidden(`no disclosure on ticket ${id}: ${refusal}`);
+    }
+    const txId = ctx.stub.getTxID();
+    const disclosure = { confirmedBy: caller.participantId, confirmedAt: now.iso, txId };
     const saved: Ticket = {
       ...ticket,
-      disclosure: { confirmedBy: caller.participantId, confirmedAt: now.iso, txId: ctx.stub.getTxID() },
+      disclosure: ticket.disclosure ?? disclosure,
+      disclosureCount: (ticket.disclosureCount ?? (ticket.disclosure === undefined ? 0 : 1)) + 1,
+      lastDisclosure: disclosure,
     };
     await writeTicket(ctx, saved);
     await notifyPatient(ctx, ticket.patientId, 'disclosure', id);
@@ -215,14 +239,19 @@ export class AccessContract extends MedRecContract {
     const ticket = await requireTicket(ctx, id);
     const isRequester =
       ticket.requester.participantId === caller.participantId && ticket.requester.mspId === caller.mspId;
+    const complianceReach =
+      caller.role === 'compliance' &&
+      (ticket.custodianMsp === caller.mspId ||
+        ticket.requester.mspId === caller.mspId ||
+        (await complianceCovers(ctx, caller, ticket.patientId)));
     const allowed =
-      caller.role === 'compliance' ||
+      complianceReach ||
       isRequester ||
       (caller.role === 'gatekeeper' && caller.mspId === ticket.custodianMsp) ||
       (await actsForPatient(ctx, caller, ticket.patientId));
     if (!allowed) {
       throw forbidden(
-        `${caller.participantId} is not the requester, the patient, the custodian's gatekeeper or compliance`,
+        `${caller.participantId} is not the requester, the patient, the custodian's gatekeeper or a compliance officer of an organisation involved`,
       );
     }
     return toJson(ticket);

@@ -64,6 +64,8 @@ export const requesterSchema = z.strictObject({
   certPem: z.string().max(16_384),
 });
 
+const disclosureSchema = z.strictObject({ confirmedBy: idSchema, confirmedAt: isoTimeSchema, txId: txIdSchema });
+
 export const ticketSchema = z.strictObject({
   ticketId: txIdSchema,
   kind: z.enum(['access', 'break-glass']),
@@ -92,7 +94,11 @@ export const ticketSchema = z.strictObject({
       reviewRef: idSchema.optional(),
     })
     .optional(),
-  disclosure: z.strictObject({ confirmedBy: idSchema, confirmedAt: isoTimeSchema, txId: txIdSchema }).optional(),
+  /** The first disclosure on this ticket. */
+  disclosure: disclosureSchema.optional(),
+  /** Every served read is a disclosure of its own: how many, and the latest. */
+  disclosureCount: z.int().min(1).optional(),
+  lastDisclosure: disclosureSchema.optional(),
 });
 export type Ticket = z.infer<typeof ticketSchema>;
 export type DecisionReason = (typeof DECISION_REASONS)[number];

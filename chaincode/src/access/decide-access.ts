@@ -1,9 +1,9 @@
 import type { Context } from 'fabric-contract-api';
 import type { Caller } from '../common/caller';
-import { KEY, key } from '../common/keys';
 import type { Purpose } from '../common/schemas';
-import { exists } from '../common/state';
+import { isActiveDelegate } from '../consent/acts-for-patient';
 import { findCoveringConsent } from '../consent/consent-store';
+import { relationshipOpen } from '../records/records-store';
 import type { RecordPointer } from '../records/records-schema';
 import type { DecisionReason } from './access-schema';
 
@@ -14,8 +14,9 @@ export interface Decision {
 }
 
 /**
- * The access rule, judged at transaction time: a current record, and then the patient themself, their delegate,
- * a clinician of the custodian, or a consent in force that covers requester, purpose and record.
+ * The access rule, judged at transaction time: a current record, and then the patient themself, their active
+ * delegate, a clinician of the custodian on a relationship the patient has not rejected, or a consent in force
+ * that covers requester, purpose and record.
  */
 export async function decideAccess(
   ctx: Context,
@@ -30,13 +31,14 @@ export async function decideAccess(
   if (caller.role === 'patient' && caller.participantId === record.patientId) {
     return { decision: 'permit', reason: 'own-record' };
   }
-  if (
-    caller.role === 'patient' &&
-    (await exists(ctx, key(ctx, KEY.delegate, record.patientId, caller.participantId)))
-  ) {
+  if (caller.role === 'patient' && (await isActiveDelegate(ctx, record.patientId, caller.participantId))) {
     return { decision: 'permit', reason: 'delegate' };
   }
-  if (caller.role === 'clinician' && caller.mspId === record.custodianMsp) {
+  if (
+    caller.role === 'clinician' &&
+    caller.mspId === record.custodianMsp &&
+    (await relationshipOpen(ctx, record.patientId, record.custodianMsp))
+  ) {
     return { decision: 'permit', reason: 'custodian' };
   }
   const consent = await findCoveringConsent(ctx, caller, purpose, record, nowIso);

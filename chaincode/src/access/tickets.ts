@@ -16,8 +16,13 @@ export function requireTicket(ctx: Context, ticketId: string): Promise<Ticket> {
 export async function writeTicket(ctx: Context, ticket: Ticket): Promise<void> {
   await writeState(ctx, key(ctx, KEY.ticket, ticket.ticketId), ticket);
   if (ticket.breakGlass !== undefined) {
-    await writeState(ctx, key(ctx, KEY.breakGlassByStatus, ticket.breakGlass.reviewStatus, ticket.ticketId), ticket);
+    await writeState(ctx, breakGlassIndexKey(ctx, ticket.breakGlass.reviewStatus, ticket), ticket);
   }
+}
+
+/** The review queue is per custodian: only the custodian's compliance officers review its break-glass. */
+export function breakGlassIndexKey(ctx: Context, reviewStatus: string, ticket: Ticket): string {
+  return key(ctx, KEY.breakGlassByStatus, reviewStatus, ticket.custodianMsp, ticket.ticketId);
 }
 
 /**

@@ -8,6 +8,7 @@ import { MedRecContract } from '../common/medrec-contract';
 import { txIdSchema } from '../common/schemas';
 import { pageByRange, requireState } from '../common/state';
 import { actsForPatient, assertActsForPatient } from '../consent/acts-for-patient';
+import { complianceCovers, isStaffOfAnother } from '../registrar/custody';
 import { actorAuditQuerySchema, auditEventSchema, patientAuditQuerySchema } from './audit-schema';
 
 /** The immutable trail: who did what, to whose data, when (transaction time) and in which transaction. */
@@ -25,6 +26,10 @@ export class AuditContract extends MedRecContract {
     const input = parseJsonArg(patientAuditQuerySchema, query, 'query');
     if (caller.role !== 'compliance') {
       await assertActsForPatient(ctx, caller, input.patientId);
+    } else if (!(await complianceCovers(ctx, caller, input.patientId))) {
+      throw forbidden(
+        `patient ${input.patientId} is not in the custody of ${caller.mspId}; ask that organisation's compliance`,
+      );
     }
     const start = auditIndexBound(AUDIT_INDEX.patient, input.patientId, input.from);
     const end = auditIndexBound(AUDIT_INDEX.patient, input.patientId, input.to);
@@ -37,12 +42,17 @@ export class AuditContract extends MedRecContract {
   public async QueryByActor(ctx: Context, query: string): Promise<string> {
     const caller = await authorize(ctx, 'Audit:QueryByActor');
     const input = parseJsonArg(actorAuditQuerySchema, query, 'query');
-    if (caller.role !== 'compliance' && input.actorId !== caller.participantId) {
-      throw forbidden('only compliance reads the trail of another actor; query your own participant id');
+    const own = input.actorId === caller.participantId;
+    if (!own && (caller.role !== 'compliance' || (await isStaffOfAnother(ctx, caller.mspId, input.actorId)))) {
+      throw forbidden(
+        "only your own trail, or (for compliance) the trail of your own organisation's staff; query your own participant id",
+      );
     }
     const start = auditIndexBound(AUDIT_INDEX.actor, input.actorId, input.from);
     const end = auditIndexBound(AUDIT_INDEX.actor, input.actorId, input.to);
-    return toJson(await pageByRange(ctx, start, end, input, auditEventSchema, 'audit event'));
+    const page = await pageByRange(ctx, start, end, input, auditEventSchema, 'audit event');
+    // Unregistered actors (an organisation's admin) are not anyone's staff record: keep only the caller's own MSP.
+    return toJson(own ? page : { ...page, items: page.items.filter((event) => event.actor.mspId === caller.mspId) });
   }
 
   @Transaction(false)
@@ -52,9 +62,12 @@ export class AuditContract extends MedRecContract {
     const caller = await authorize(ctx, 'Audit:GetEvent');
     const id = parseArg(txIdSchema, txId, 'txId');
     const event = await requireState(ctx, key(ctx, KEY.audit, id), auditEventSchema, `audit event ${id}`);
+    const complianceReach =
+      caller.role === 'compliance' &&
+      (event.actor.mspId === caller.mspId ||
+        (event.patientId !== undefined && (await complianceCovers(ctx, caller, event.patientId))));
     const allowed =
-      caller.role === 'compliance' ||
-      (event.patientId !== undefined && (await actsForPatient(ctx, caller, event.patientId)));
+      complianceReach || (event.patientId !== undefined && (await actsForPatient(ctx, caller, event.patientId)));
     if (!allowed) {
       throw forbidden(`${caller.participantId} may read only audit events about a patient they act for`);
     }

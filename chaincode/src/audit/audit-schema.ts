@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { idSchema, isoTimeSchema, mspIdSchema, pageFields, roleSchema, txIdSchema } from '../common/schemas';
 
 /** The incentive layer's own events: transactions of these types can never be claimed (no self-feeding). */
-export const INCENTIVE_AUDIT_TYPES = ['IncentiveInitialized', 'EndorsementsClaimed', 'CreditsTransferred'] as const;
+export const INCENTIVE_AUDIT_TYPES = [
+  'IncentiveScheduleProposed',
+  'IncentiveScheduleApproved',
+  'IncentiveInitialized',
+  'EndorsementsClaimed',
+  'CreditsTransferred',
+] as const;
 
 export const AUDIT_TYPES = [
   'OrganisationRegistered',
@@ -10,8 +16,10 @@ export const AUDIT_TYPES = [
   'ParticipantDeactivated',
   'RecordRegistered',
   'RecordAmended',
+  'PatientAdmitted',
   'RelationshipAccepted',
   'RelationshipRejected',
+  'DelegateProposed',
   'DelegateAdded',
   'DelegateRemoved',
   'ConsentGranted',

@@ -1,5 +1,6 @@
 import type { Context } from 'fabric-contract-api';
 import { participantSchema, type Participant } from '../registrar/registrar-schema';
+import { enrolledIdentity } from './enrolled-identity';
 import { forbidden } from './errors';
 import { KEY, key } from './keys';
 import { roleMayCall, type TxName } from './permissions';
@@ -61,6 +62,13 @@ export async function authorize(ctx: Context, tx: TxName): Promise<Caller> {
   if (participant.mspId !== mspId || participant.role !== role) {
     throw forbidden(
       `participant ${participantId} is registered as ${participant.role} at ${participant.mspId}, not as ${role} at ${mspId}`,
+    );
+  }
+  // The participant is bound to one enrolled identity: a certificate that merely carries its id is not it.
+  const enrolled = enrolledIdentity(ctx);
+  if (enrolled.enrollmentId !== participant.enrollmentId || enrolled.issuer !== participant.enrollmentIssuer) {
+    throw forbidden(
+      `participant ${participantId} is bound to another enrolled identity; sign with the identity it was registered for`,
     );
   }
   return { mspId, role, participantId, participant };

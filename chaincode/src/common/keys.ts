@@ -4,6 +4,8 @@ import type { Context } from 'fabric-contract-api';
 export const KEY = {
   organisation: 'medrec.org',
   participant: 'medrec.participant',
+  /** (MSP, issuer digest, enrollment id) -> participant id: one participant per enrolled identity. */
+  identityBinding: 'medrec.identity-binding',
   relationship: 'medrec.relationship',
   record: 'medrec.record',
   recordByPatient: 'medrec.record-by-patient',
@@ -11,7 +13,7 @@ export const KEY = {
   consent: 'medrec.consent',
   consentByPatient: 'medrec.consent-by-patient',
   ticket: 'medrec.ticket',
-  breakGlassByStatus: 'medrec.breakglass-by-status',
+  breakGlassByStatus: 'medrec.breakglass-by-custodian-status',
   notification: 'medrec.notification',
   audit: 'medrec.audit',
   incentiveSchedule: 'medrec.incentive-schedule',

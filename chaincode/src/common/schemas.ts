@@ -2,13 +2,16 @@ import { z } from 'zod';
 
 /**
  * Building blocks shared by every contract's argument and state schemas. Ids are pseudonymous tokens with a
- * narrow character set: no control characters (so never U+0000, the composite-key separator) and no '/',
- * which separates the parts of the audit range keys.
+ * narrow character set: no control characters (so never U+0000, the composite-key separator), no '/',
+ * which separates the parts of the audit range keys, and no '@', so an e-mail address can never be an id.
  */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 export const idSchema = z
   .string()
-  .regex(ID_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9 . _ : @ - starting with a letter or digit');
+  .regex(
+    ID_PATTERN,
+    'must be 1-128 characters of A-Z a-z 0-9 . _ : - starting with a letter or digit (no e-mail addresses)',
+  );
 
 export const mspIdSchema = z
   .string()

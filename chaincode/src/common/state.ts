@@ -65,7 +65,7 @@ export async function pageByPartialKey<S extends z.ZodType>(
     bookmark,
   );
   const items = await drain(iterator, schema, what);
-  return { items, bookmark: encodeBookmark(metadata.bookmark) };
+  return { items, bookmark: encodeBookmark(bookmarkOf(metadata)) };
 }
 
 /** One page of the values with simple keys in [startKey, endKey). */
@@ -85,7 +85,7 @@ export async function pageByRange<S extends z.ZodType>(
     bookmark,
   );
   const items = await drain(iterator, schema, what);
-  return { items, bookmark: encodeBookmark(metadata.bookmark) };
+  return { items, bookmark: encodeBookmark(bookmarkOf(metadata)) };
 }
 
 /** Reads a bounded iterator to the end and always closes it. */
@@ -127,4 +127,12 @@ function decodeBookmark(encoded: string, inRange: (candidate: string) => boolean
 
 function encodeBookmark(bookmark: string): string {
   return Buffer.from(bookmark, 'utf8').toString('base64url');
+}
+
+/**
+ * fabric-shim leaves the response metadata undefined when a page is empty (the peer sends no metadata message),
+ * although its types say otherwise: an empty page has no next page.
+ */
+function bookmarkOf(metadata: { bookmark: string } | undefined): string {
+  return metadata?.bookmark ?? '';
 }

@@ -9,6 +9,7 @@ import { MedRecContract } from '../common/medrec-contract';
 import { idSchema } from '../common/schemas';
 import { pageByPartialKey } from '../common/state';
 import { txTime } from '../common/time';
+import { complianceCovers } from '../registrar/custody';
 import { requireActiveParticipant, requireOrganisation } from '../registrar/participants';
 import { actsForPatient, assertActsForPatient } from './acts-for-patient';
 import {
@@ -19,7 +20,7 @@ import {
   type ConsentInput,
 } from './consent-schema';
 import { granteeMatches, requireConsent, writeConsent } from './consent-store';
-import { addDelegate, removeDelegate } from './delegates';
+import { acceptDelegate, addDelegate, removeDelegate } from './delegates';
 
 /** Entries of GetConsentHistory: a consent changes a handful of times (grant, revoke), so this bound is generous. */
 const MAX_HISTORY_ENTRIES = 100;
@@ -39,6 +40,22 @@ export class ConsentContract extends MedRecContract {
     const caller = await authorize(ctx, 'Consent:AddDelegate');
     return toJson(
       await addDelegate(
+        ctx,
+        caller,
+        parseArg(idSchema, patientId, 'patientId'),
+        parseArg(idSchema, delegateId, 'delegateId'),
+      ),
+    );
+  }
+
+  @Transaction()
+  @Param('patientId', 'string', 'the patient (the caller)')
+  @Param('delegateId', 'string', 'the delegate their registrar proposed')
+  @Returns('string')
+  public async AcceptDelegate(ctx: Context, patientId: string, delegateId: string): Promise<string> {
+    const caller = await authorize(ctx, 'Consent:AcceptDelegate');
+    return toJson(
+      await acceptDelegate(
         ctx,
         caller,
         parseArg(idSchema, patientId, 'patientId'),
@@ -135,7 +152,7 @@ export class ConsentContract extends MedRecContract {
     const caller = await authorize(ctx, 'Consent:GetConsent');
     const consent = await requireConsent(ctx, parseArg(idSchema, consentId, 'consentId'));
     const allowed =
-      caller.role === 'compliance' ||
+      (await complianceCovers(ctx, caller, consent.patientId)) ||
       (await actsForPatient(ctx, caller, consent.patientId)) ||
       (caller.role !== 'patient' && granteeMatches(consent.grantee, caller));
     if (!allowed) {
@@ -207,9 +224,14 @@ async function checkReferences(ctx: Context, input: ConsentInput): Promise<void>
   }
 }
 
+/** The patient (or an active delegate), or a compliance officer of an organisation holding the patient in custody. */
 async function assertPatientOrCompliance(ctx: Context, caller: Caller, patientId: string): Promise<void> {
   if (caller.role !== 'compliance') {
     await assertActsForPatient(ctx, caller, patientId);
+  } else if (!(await complianceCovers(ctx, caller, patientId))) {
+    throw forbidden(
+      `patient ${patientId} is not in the custody of ${caller.mspId}; ask that organisation's compliance`,
+    );
   }
 }
 

@@ -41,6 +41,9 @@ export function consentCovers(
 ): boolean {
   const { scope, period } = consent;
   return (
+    // The index already scopes consents to the record's patient; checked again so no caller can ever apply one
+    // patient's consent to another's record.
+    consent.patientId === record.patientId &&
     consent.status === 'active' &&
     period.notBefore <= nowIso &&
     nowIso < period.notAfter &&

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { idSchema, isoTimeSchema, txIdSchema } from '../common/schemas';
 
-/** A guardian or custodian registered to act for a patient (grant, revoke, read as the patient would). */
+/**
+ * A guardian or carer acting for a patient (grant, revoke, read as the patient would). Only an 'active'
+ * delegate acts: one the patient appointed, or one a registrar proposed and the patient then accepted.
+ */
 export const delegateSchema = z.strictObject({
   patientId: idSchema,
   delegateId: idSchema,
+  status: z.enum(['proposed', 'active']),
   addedBy: idSchema,
   addedAt: isoTimeSchema,
+  acceptedAt: isoTimeSchema.optional(),
   txId: txIdSchema,
 });
 export type Delegate = z.infer<typeof delegateSchema>;

@@ -1,9 +1,9 @@
 import { createHash, type X509Certificate } from 'node:crypto';
 import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
-import { parseJsonArg } from '../common/args';
+import { parseArg, parseJsonArg } from '../common/args';
 import { authorize, type Caller } from '../common/caller';
 import { certificateSha256, chainsToAnyRoot, organizationalUnits, parseCertificate, validAt } from '../common/certs';
-import { conflict, incentiveError, internal, invalidArgument, notFound } from '../common/errors';
+import { incentiveError, internal, invalidArgument, notFound } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { toJson } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
@@ -19,7 +19,8 @@ import {
   balanceSchema,
   claimsInputSchema,
   holderSchema,
-  initializeInputSchema,
+  proposalIdSchema,
+  scheduleParametersSchema,
   scheduleSchema,
   transferInputSchema,
   transferSchema,
@@ -31,6 +32,7 @@ import {
   type Schedule,
   type Transfer,
 } from './incentive-schema';
+import { approveSchedule, listProposals, proposalIdOf, type VoteOutcome } from './schedule-vote';
 
 /**
  * Proof-of-endorsement rewards (DESIGN.md §6): an organisation earns credits for its peers' endorsements of
@@ -42,30 +44,39 @@ export class IncentiveContract extends MedRecContract {
     super('Incentive');
   }
 
+  /**
+   * An organisation's admin proposes schedule parameters; the proposal counts as its organisation's approval.
+   * Proposing parameters that are already proposed approves that proposal.
+   */
   @Transaction()
-  @Param('parameters', 'string', 'JSON {initialReward: integer string, halvingInterval: integer string}; once only')
+  @Param(
+    'parameters',
+    'string',
+    'JSON {initialReward: positive integer string < 10^18, halvingInterval: positive integer string < 10^12}',
+  )
   @Returns('string')
-  public async Initialize(ctx: Context, parameters: string): Promise<string> {
-    const caller = await authorize(ctx, 'Incentive:Initialize');
-    const input = parseJsonArg(initializeInputSchema, parameters, 'parameters');
-    await requireOwnOrganisation(ctx, caller);
-    const scheduleKey = key(ctx, KEY.incentiveSchedule);
-    if (await exists(ctx, scheduleKey)) {
-      throw conflict('the incentive schedule is already initialised; its parameters are set once');
-    }
-    const { iso } = txTime(ctx);
-    const schedule: Schedule = {
-      ...input,
-      claims: '0',
-      minted: '0',
-      initializedBy: { mspId: caller.mspId, participantId: caller.participantId },
-      initializedAt: iso,
-      updatedAt: iso,
-      txId: ctx.stub.getTxID(),
-    };
-    await writeState(ctx, scheduleKey, schedule);
-    await recordAudit(ctx, caller, { type: 'IncentiveInitialized', subject: { kind: 'incentive', id: 'schedule' } });
-    return toJson(describeSchedule(schedule));
+  public async ProposeSchedule(ctx: Context, parameters: string): Promise<string> {
+    const caller = await authorize(ctx, 'Incentive:ProposeSchedule');
+    const input = parseJsonArg(scheduleParametersSchema, parameters, 'parameters');
+    return describeVote(await approveSchedule(ctx, caller, { proposalId: proposalIdOf(input), parameters: input }));
+  }
+
+  /** An organisation's admin approves an existing proposal (its id is the SHA-256 of its parameters). */
+  @Transaction()
+  @Param('proposalId', 'string', 'the proposal id: 64 lowercase hex characters (Incentive:ListScheduleProposals)')
+  @Returns('string')
+  public async ApproveSchedule(ctx: Context, proposalId: string): Promise<string> {
+    const caller = await authorize(ctx, 'Incentive:ApproveSchedule');
+    const id = parseArg(proposalIdSchema, proposalId, 'proposalId');
+    return describeVote(await approveSchedule(ctx, caller, { proposalId: id }));
+  }
+
+  /** The live proposals with their approvals, and how many approvals take a proposal into effect. */
+  @Transaction(false)
+  @Returns('string')
+  public async ListScheduleProposals(ctx: Context): Promise<string> {
+    await authorize(ctx, 'Incentive:ListScheduleProposals');
+    return toJson(await listProposals(ctx));
   }
 
   @Transaction()
@@ -226,13 +237,22 @@ function describeSchedule(schedule: Schedule): unknown {
     initializedAt: schedule.initializedAt,
     updatedAt: schedule.updatedAt,
     txId: schedule.txId,
+    ...(schedule.proposalId === undefined ? {} : { proposalId: schedule.proposalId }),
+    ...(schedule.approvedBy === undefined ? {} : { approvedBy: schedule.approvedBy }),
   };
+}
+
+function describeVote(outcome: VoteOutcome): string {
+  return toJson({ ...outcome, schedule: outcome.schedule === null ? null : describeSchedule(outcome.schedule) });
 }
 
 async function requireSchedule(ctx: Context): Promise<Schedule> {
   const schedule = await readState(ctx, key(ctx, KEY.incentiveSchedule), scheduleSchema, 'incentive schedule');
   if (schedule === undefined) {
-    throw notFound('the incentive schedule is not initialised; an admin must call Incentive:Initialize first');
+    throw notFound(
+      'the incentive schedule is not in effect yet: admins of a majority of the registered organisations must ' +
+        'approve identical parameters (Incentive:ProposeSchedule, Incentive:ApproveSchedule)',
+    );
   }
   return schedule;
 }

@@ -20,10 +20,69 @@ function base64Schema(maxChars: number): z.ZodType<string> {
     .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'must be standard base64 (padded)');
 }
 
-export const initializeInputSchema = z.strictObject({
-  initialReward: positiveAmountSchema,
-  halvingInterval: z.string().regex(/^[1-9][0-9]{0,11}$/, 'must be a positive integer string of at most 12 digits'),
+/**
+ * Bounds of the schedule's parameters, so that no amount the incentive layer ever computes leaves the 38-digit
+ * amount schema. With R = initialReward < 10^18 and H = halvingInterval < 10^12:
+ *
+ * - the n-th claim (n from 0) earns R >> floor(n / H) = floor(R / 2^k) in era k, and each era has H claims, so
+ *   everything ever minted is at most H * Σ_{k=0..K} floor(R / 2^k) <= H * R * (2 - 2^-K) < 2 * R * H
+ *   (K = bit length of R - 1; later eras earn 0), i.e. minted <= cap < 2 * 10^18 * 10^12 = 2 * 10^30 < 10^38;
+ * - every balance is credited only from minted rewards and transfers move credits without creating any, so the
+ *   sum of all balances equals minted, hence every balance and every transfer amount is < 2 * 10^30 too;
+ * - a single reward is <= R < 10^18; the claim counter grows by one per (committed transaction, organisation)
+ *   pair of a committed Fabric transaction: even 10^6 transactions per second for 10^10 years are < 10^24
+ *   transactions, each claimable once per organisation of the channel (< 10^4), far below 10^38.
+ */
+export const MAX_INITIAL_REWARD_DIGITS = 18;
+/** A consortium is small: the vote reads every registered organisation's approval, at most this many. */
+export const MAX_VOTING_ORGANISATIONS = 64;
+export const MAX_HALVING_INTERVAL_DIGITS = 12;
+
+export const initialRewardSchema = z
+  .string()
+  .regex(
+    new RegExp(`^[1-9][0-9]{0,${MAX_INITIAL_REWARD_DIGITS - 1}}$`),
+    `must be a positive integer string of at most ${MAX_INITIAL_REWARD_DIGITS} digits (below 10^${MAX_INITIAL_REWARD_DIGITS})`,
+  );
+export const halvingIntervalSchema = z
+  .string()
+  .regex(
+    new RegExp(`^[1-9][0-9]{0,${MAX_HALVING_INTERVAL_DIGITS - 1}}$`),
+    `must be a positive integer string of at most ${MAX_HALVING_INTERVAL_DIGITS} digits (below 10^${MAX_HALVING_INTERVAL_DIGITS})`,
+  );
+
+/** What the consortium votes on: the parameters of the one halving schedule. */
+export const scheduleParametersSchema = z.strictObject({
+  initialReward: initialRewardSchema,
+  halvingInterval: halvingIntervalSchema,
 });
+export type ScheduleParameters = z.infer<typeof scheduleParametersSchema>;
+
+/** A proposal is identified by its content: the SHA-256 of the canonical JSON of its parameters. */
+export const proposalIdSchema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be a proposal id: 64 lowercase hex characters (Incentive:ListScheduleProposals)');
+
+/** A schedule proposal; it exists while at least one organisation approves it. */
+export const scheduleProposalSchema = z.strictObject({
+  proposalId: proposalIdSchema,
+  initialReward: initialRewardSchema,
+  halvingInterval: halvingIntervalSchema,
+  proposedBy: z.strictObject({ mspId: mspIdSchema, participantId: idSchema }),
+  proposedAt: isoTimeSchema,
+  txId: txIdSchema,
+});
+export type ScheduleProposal = z.infer<typeof scheduleProposalSchema>;
+
+/** An organisation's one current approval: the proposal it supports (approving another one moves it). */
+export const scheduleApprovalSchema = z.strictObject({
+  mspId: mspIdSchema,
+  proposalId: proposalIdSchema,
+  approvedBy: idSchema,
+  approvedAt: isoTimeSchema,
+  txId: txIdSchema,
+});
+export type ScheduleApproval = z.infer<typeof scheduleApprovalSchema>;
 
 export const claimSchema = z.strictObject({
   txId: txIdSchema,
@@ -55,10 +114,14 @@ export const scheduleSchema = z.strictObject({
   halvingInterval: positiveAmountSchema,
   claims: amountSchema,
   minted: amountSchema,
+  /** The admin whose approval completed the majority. */
   initializedBy: z.strictObject({ mspId: mspIdSchema, participantId: idSchema }),
   initializedAt: isoTimeSchema,
   updatedAt: isoTimeSchema,
   txId: txIdSchema,
+  /** The proposal that took effect and the organisations that approved it (absent on pre-vote schedules). */
+  proposalId: proposalIdSchema.optional(),
+  approvedBy: z.array(mspIdSchema).max(MAX_VOTING_ORGANISATIONS).optional(),
 });
 export type Schedule = z.infer<typeof scheduleSchema>;
 

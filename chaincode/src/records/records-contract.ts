@@ -7,10 +7,12 @@ import { KEY, key } from '../common/keys';
 import { toJson } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
 import { idSchema, mspIdSchema } from '../common/schemas';
-import { pageByPartialKey, writeState } from '../common/state';
+import { pageByPartialKey, readState, writeState } from '../common/state';
 import { txTime } from '../common/time';
 import { actsForPatient, assertActsForPatient } from '../consent/acts-for-patient';
+import { complianceCovers } from '../registrar/custody';
 import { requireActiveParticipant } from '../registrar/participants';
+import { participantSchema } from '../registrar/registrar-schema';
 import { notifyPatient } from '../summary/notify';
 import {
   amendmentInputSchema,
@@ -20,7 +22,16 @@ import {
   type RecordPointer,
   type Relationship,
 } from './records-schema';
-import { readRecord, readRelationship, requireRecord, touchRelationship, writeRecord } from './records-store';
+import {
+  admitPatient,
+  readRecord,
+  readRelationship,
+  relationshipOpen,
+  requireOpenRelationship,
+  requireRecord,
+  touchRelationship,
+  writeRecord,
+} from './records-store';
 
 /** Which records exist where: pointers and hashes registered by the custodian, relationships the patient rules on. */
 @Info({ title: 'Records', description: 'Patient-provider relationships and record pointers' })
@@ -40,6 +51,7 @@ export class RecordsContract extends MedRecContract {
     const caller = await authorize(ctx, 'Records:RegisterRecord');
     const input = parseJsonArg(recordInputSchema, record, 'record');
     await requireActiveParticipant(ctx, input.patientId, 'patient', 'record.patientId');
+    const relationship = await requireOpenRelationship(ctx, input.patientId, caller.mspId);
     const existing = await readRecord(ctx, input.recordId);
     if (existing !== undefined) {
       if (existing.custodianMsp === caller.mspId && toJson(pickInput(existing)) === toJson(input)) {
@@ -58,7 +70,7 @@ export class RecordsContract extends MedRecContract {
       txId: ctx.stub.getTxID(),
     };
     await writeRecord(ctx, saved);
-    await touchRelationship(ctx, input.patientId, caller.mspId, 1);
+    await touchRelationship(ctx, relationship, 1);
     await notifyPatient(ctx, input.patientId, 'new-record', input.recordId);
     await recordAudit(ctx, caller, {
       type: 'RecordRegistered',
@@ -78,6 +90,7 @@ export class RecordsContract extends MedRecContract {
     if (current.custodianMsp !== caller.mspId) {
       throw forbidden(`record ${input.recordId} is held by ${current.custodianMsp}; only its clinicians amend it`);
     }
+    const relationship = await requireOpenRelationship(ctx, current.patientId, current.custodianMsp);
     const replacement = await readRecord(ctx, input.newRecordId);
     if (current.supersededBy !== null) {
       if (current.supersededBy === input.newRecordId && replacement && sameAmendment(replacement, input)) {
@@ -108,7 +121,7 @@ export class RecordsContract extends MedRecContract {
     };
     await writeRecord(ctx, { ...current, supersededBy: saved.recordId });
     await writeRecord(ctx, saved);
-    await touchRelationship(ctx, current.patientId, current.custodianMsp, 0);
+    await touchRelationship(ctx, relationship, 0);
     await notifyPatient(ctx, current.patientId, 'new-record', saved.recordId);
     await recordAudit(ctx, caller, {
       type: 'RecordAmended',
@@ -137,14 +150,66 @@ export class RecordsContract extends MedRecContract {
   public async ListRecords(ctx: Context, query: string): Promise<string> {
     const caller = await authorize(ctx, 'Records:ListRecords');
     const input = parseJsonArg(listRecordsQuerySchema, query, 'query');
-    // Clinicians and gatekeepers see only what their own organisation holds.
-    const scoped = caller.role === 'clinician' || caller.role === 'gatekeeper';
+    // Participants are public to every member (Registrar:GetParticipant), so saying "no such patient" leaks nothing.
+    const patient = await readState(ctx, key(ctx, KEY.participant, input.patientId), participantSchema, 'participant');
+    if (patient?.role !== 'patient') {
+      throw notFound(`patient ${input.patientId} does not exist; check the id`);
+    }
+    // Clinicians, gatekeepers and compliance officers see only what their own organisation holds.
+    const scoped = caller.role === 'clinician' || caller.role === 'gatekeeper' || caller.role === 'compliance';
     const custodianMsp = scoped ? (input.custodianMsp ?? caller.mspId) : input.custodianMsp;
     if (!(await maySeeRecords(ctx, caller, input.patientId, custodianMsp))) {
       throw forbidden(`${caller.participantId} may not list these records of patient ${input.patientId}`);
     }
     const attributes = custodianMsp === undefined ? [input.patientId] : [input.patientId, custodianMsp];
     return toJson(await pageByPartialKey(ctx, KEY.recordByPatient, attributes, input, recordSchema, 'record'));
+  }
+
+  /**
+   * A registrar (or admin) admits a patient, of any organisation, to its own: only then may its clinicians
+   * register records for them. The patient is notified and accepts or rejects.
+   */
+  @Transaction()
+  @Param('patientId', 'string', 'the patient to admit to the caller organisation')
+  @Returns('string')
+  public async AdmitPatient(ctx: Context, patientId: string): Promise<string> {
+    const caller = await authorize(ctx, 'Records:AdmitPatient');
+    const id = parseArg(idSchema, patientId, 'patientId');
+    await requireActiveParticipant(ctx, id, 'patient', 'patientId');
+    const existing = await readRelationship(ctx, id, caller.mspId);
+    if (existing !== undefined) {
+      return toJson(existing);
+    }
+    const saved = await admitPatient(ctx, id, caller.mspId);
+    await notifyPatient(ctx, id, 'relationship', caller.mspId);
+    await recordAudit(ctx, caller, {
+      type: 'PatientAdmitted',
+      patientId: id,
+      subject: { kind: 'relationship', id: caller.mspId },
+    });
+    return toJson(saved);
+  }
+
+  @Transaction(false)
+  @Param('patientId', 'string', 'the patient')
+  @Param('custodianMsp', 'string', 'MSP id of the custodian organisation')
+  @Returns('string')
+  public async GetRelationship(ctx: Context, patientId: string, custodianMsp: string): Promise<string> {
+    const caller = await authorize(ctx, 'Records:GetRelationship');
+    const id = parseArg(idSchema, patientId, 'patientId');
+    const msp = parseArg(mspIdSchema, custodianMsp, 'custodianMsp');
+    const allowed =
+      (await actsForPatient(ctx, caller, id)) ||
+      (caller.role !== 'patient' && caller.mspId === msp) ||
+      (await complianceCovers(ctx, caller, id));
+    if (!allowed) {
+      throw forbidden(`${caller.participantId} may see only relationships of its own organisation or own patients`);
+    }
+    const relationship = await readRelationship(ctx, id, msp);
+    if (relationship === undefined) {
+      throw notFound(`patient ${id} is not admitted to ${msp}`);
+    }
+    return toJson(relationship);
   }
 
   @Transaction()
@@ -194,7 +259,7 @@ async function decide(
   return saved;
 }
 
-/** Patient (or delegate) sees all; clinicians and gatekeepers see their organisation's; compliance sees all. */
+/** Patient (or delegate) sees all; clinicians and gatekeepers see their organisation's; compliance its custody's. */
 async function maySeeRecords(
   ctx: Context,
   caller: Caller,
@@ -205,10 +270,12 @@ async function maySeeRecords(
     case 'patient':
       return actsForPatient(ctx, caller, patientId);
     case 'clinician':
+      // A patient who rejected the relationship has closed the custodian's clinicians out.
+      return custodianMsp === caller.mspId && relationshipOpen(ctx, patientId, caller.mspId);
     case 'gatekeeper':
       return custodianMsp === caller.mspId;
     case 'compliance':
-      return true;
+      return custodianMsp === caller.mspId && complianceCovers(ctx, caller, patientId);
     default:
       return false;
   }

@@ -6,11 +6,14 @@ import { conflict, forbidden, invalidArgument, notFound } from '../common/errors
 import { KEY, key } from '../common/keys';
 import { toJson } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
-import { idSchema, mspIdSchema } from '../common/schemas';
+import { enrolledIdentity, isReservedEnrollmentId, issuerDigest } from '../common/enrolled-identity';
+import { idSchema, mspIdSchema, type Role } from '../common/schemas';
+import { admitPatient } from '../records/records-store';
 import { pageByPartialKey, readState, requireState, writeState } from '../common/state';
 import { txTime } from '../common/time';
 import { recordAudit } from '../audit/audit-log';
 import {
+  identityBindingSchema,
   listOrganisationsQuerySchema,
   organisationInputSchema,
   organisationSchema,
@@ -88,25 +91,45 @@ export class RegistrarContract extends MedRecContract {
     ) {
       throw notFound(`organisation ${caller.mspId} is not registered; its admin must call RegisterOrganisation first`);
     }
+    if (!SERVICE_ROLES.has(input.role) && isReservedEnrollmentId(input.enrollmentId)) {
+      throw forbidden(
+        `participant.enrollmentId: ${input.enrollmentId} names a service identity (admin, gatekeeper, peer, orderer, CA); a ${input.role} gets an enrollment id of their own`,
+      );
+    }
+    // The new identity is issued by the same CA as the registering caller's: the organisation's CA.
+    const enrollmentIssuer = enrolledIdentity(ctx).issuer;
     const participantKey = key(ctx, KEY.participant, input.participantId);
     const existing = await readState(ctx, participantKey, participantSchema, 'participant');
     if (existing !== undefined) {
-      if (toJson(pickParticipantInput(existing)) === toJson({ ...input, mspId: caller.mspId })) {
+      if (toJson(pickParticipantInput(existing)) === toJson({ ...input, mspId: caller.mspId, enrollmentIssuer })) {
         return toJson(existing);
       }
       throw conflict(
         `participant ${input.participantId} is already registered with different details; choose another id`,
       );
     }
+    const bindingKey = key(ctx, KEY.identityBinding, caller.mspId, issuerDigest(enrollmentIssuer), input.enrollmentId);
+    if ((await readState(ctx, bindingKey, identityBindingSchema, 'identity binding')) !== undefined) {
+      throw conflict(
+        `participant.enrollmentId: the enrolled identity ${input.enrollmentId} is already bound to another participant; every participant needs an identity of its own`,
+      );
+    }
+    const { iso } = txTime(ctx);
     const saved: Participant = {
       ...input,
       mspId: caller.mspId,
+      enrollmentIssuer,
       status: 'active',
       registeredBy: caller.participantId,
-      registeredAt: txTime(ctx).iso,
+      registeredAt: iso,
       txId: ctx.stub.getTxID(),
     };
     await writeState(ctx, participantKey, saved);
+    await writeState(ctx, bindingKey, { participantId: input.participantId });
+    if (input.role === 'patient') {
+      // Registering a patient at an organisation admits them there; the patient accepts or rejects it.
+      await admitPatient(ctx, input.participantId, caller.mspId);
+    }
     await recordAudit(ctx, caller, {
       type: 'ParticipantRegistered',
       subject: { kind: 'participant', id: input.participantId },
@@ -160,13 +183,26 @@ export class RegistrarContract extends MedRecContract {
       identity.participantId === null
         ? undefined
         : await readState(ctx, key(ctx, KEY.participant, identity.participantId), participantSchema, 'participant');
-    const matches = participant?.mspId === identity.mspId && participant.role === identity.role;
+    const matches =
+      participant?.mspId === identity.mspId &&
+      participant.role === identity.role &&
+      boundTo(ctx, participant.enrollmentId, participant.enrollmentIssuer);
     return toJson({
       ...identity,
       registered: matches,
       active: matches && participant.status === 'active',
       participant: matches ? participant : null,
     });
+  }
+}
+
+/** Whether the caller's certificate is the enrolled identity a participant is bound to. */
+function boundTo(ctx: Context, enrollmentId: string, issuer: string): boolean {
+  try {
+    const enrolled = enrolledIdentity(ctx);
+    return enrolled.enrollmentId === enrollmentId && enrolled.issuer === issuer;
+  } catch {
+    return false;
   }
 }
 
@@ -192,13 +228,19 @@ function assertCallerChainsToRoots(ctx: Context, rootsPem: readonly string[]): v
   }
 }
 
-/** Registrars manage the everyday roles of their own organisation; admins manage every role there. */
-function assertMayManage(caller: Caller, mspId: string, role: Participant['role']): void {
+/** Roles of services rather than people: only an organisation's admin creates or retires them. */
+const SERVICE_ROLES: ReadonlySet<Role> = new Set<Role>(['admin', 'gatekeeper']);
+
+/** Roles a registrar hands out: the people of the organisation. Registrars themselves are the admin's to create. */
+const REGISTRAR_MANAGED_ROLES: ReadonlySet<Role> = new Set<Role>(['patient', 'clinician', 'compliance', 'researcher']);
+
+/** Registrars manage the people of their own organisation; admins manage every role there. */
+function assertMayManage(caller: Caller, mspId: string, role: Role): void {
   if (mspId !== caller.mspId) {
     throw forbidden(`${caller.role} of ${caller.mspId} may not manage participants of ${mspId}`);
   }
-  if (caller.role === 'registrar' && (role === 'admin' || role === 'registrar')) {
-    throw forbidden(`only an admin manages ${role} participants`);
+  if (caller.role !== 'admin' && !REGISTRAR_MANAGED_ROLES.has(role)) {
+    throw forbidden(`only an admin of ${mspId} manages ${role} participants`);
   }
 }
 
@@ -217,5 +259,6 @@ function pickParticipantInput(participant: Participant): unknown {
     role: participant.role,
     enrollmentId: participant.enrollmentId,
     mspId: participant.mspId,
+    enrollmentIssuer: participant.enrollmentIssuer,
   };
 }

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { idSchema, isoTimeSchema, pageFields, txIdSchema } from '../common/schemas';
 
-export const NOTIFICATION_KINDS = ['new-record', 'access', 'disclosure', 'break-glass'] as const;
+export const NOTIFICATION_KINDS = [
+  'new-record',
+  'access',
+  'disclosure',
+  'break-glass',
+  'relationship',
+  'delegate',
+] as const;
 
 /** Something the patient has not seen yet; the id sorts in time order. */
 export const notificationSchema = z.strictObject({

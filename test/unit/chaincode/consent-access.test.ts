@@ -11,7 +11,9 @@ interface Ticket {
   expiresAt: string;
   requester: { participantId: string; certSha256: string; certPem: string };
   breakGlass?: { reviewStatus: string };
-  disclosure?: object;
+  disclosure?: { txId: string };
+  disclosureCount?: number;
+  lastDisclosure?: { txId: string };
 }
 
 const TREAT = { recordId: 'rec1', purpose: 'TREAT' };
@@ -185,11 +187,18 @@ describe('Consent and Access', () => {
     expect((await callFails(peer, who.p1, 'Consent:RemoveDelegate', ['p1', 'g1'])).code).to.equal('MEDREC_NOT_FOUND');
   });
 
-  it('confirms a disclosure once, within the ticket life, only on permits', async () => {
+  it('confirms every disclosure, within the ticket life, only on permits', async () => {
     const { peer, world } = await freshPeer();
     const confirmed = await call<Ticket>(peer, who.gk1, 'Access:ConfirmDisclosure', [world.permitTicketId]);
     expect(confirmed.disclosure).to.include({ confirmedBy: 'gk1' });
-    expect((await peer.invoke(who.gk1, 'Access:ConfirmDisclosure', [world.permitTicketId])).writes).to.equal(0);
+    expect(confirmed.disclosureCount).to.equal(1);
+    // A repeat read on the same ticket is a disclosure of its own: on the ledger, audited, notified.
+    const repeat = await peer.invoke(who.gk1, 'Access:ConfirmDisclosure', [world.permitTicketId]);
+    expect(repeat.ok).to.equal(true);
+    const again = JSON.parse(repeat.payload) as Ticket;
+    expect(again.disclosureCount).to.equal(2);
+    expect(again.disclosure?.txId).to.equal(confirmed.disclosure?.txId);
+    expect(again.lastDisclosure?.txId).to.equal(repeat.txId);
     const denied = await callFails(peer, who.gk1, 'Access:ConfirmDisclosure', [world.researcherTicketId]);
     expect(denied.code).to.equal('MEDREC_CONFLICT');
     const fresh = await call<Ticket>(peer, who.c2, 'Access:RequestAccess', [TREAT]);
@@ -201,7 +210,7 @@ describe('Consent and Access', () => {
     const notifications = await call<{ items: { kind: string }[] }>(peer, who.p1, 'Summary:ListNotifications', [
       { patientId: 'p1', pageSize: 200 },
     ]);
-    expect(notifications.items.filter((n) => n.kind === 'disclosure')).to.have.length(2);
+    expect(notifications.items.filter((n) => n.kind === 'disclosure')).to.have.length(3);
   });
 
   it('runs break-glass through compliance review', async () => {

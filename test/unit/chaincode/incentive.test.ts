@@ -1,9 +1,15 @@
 import './support/quiet-logs';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
+import { INCENTIVE_AUDIT_TYPES } from '../../../chaincode/src/audit/audit-schema';
 import { parseDerSignature } from '../../../chaincode/src/incentive/endorsement';
 import { rewardFor, supplyCap } from '../../../chaincode/src/incentive/incentive-contract';
-import { call, callFails } from './support/client';
+import {
+  MAX_HALVING_INTERVAL_DIGITS,
+  MAX_INITIAL_REWARD_DIGITS,
+} from '../../../chaincode/src/incentive/incentive-schema';
+import { proposalIdOf } from '../../../chaincode/src/incentive/schedule-vote';
+import { ChaincodeError, call, callFails } from './support/client';
 import { issueLeaf, orgPki } from './support/certs';
 import {
   auditKeyOf,
@@ -16,8 +22,9 @@ import {
   type ClaimBody,
   type Endorser,
 } from './support/endorsement';
-import type { FakeIdentity, FakePeer } from './support/fake-peer';
-import { H1, H2, RES, freshPeer, who } from './support/world';
+import { INCENTIVE_AUDIT_TYPES as MINER_SKIPS } from '../../../sdk/src/miner/endorsement-extractor';
+import { identity, type FakeIdentity, type FakePeer } from './support/fake-peer';
+import { H1, H2, RES, freshPeer, orgBody, who } from './support/world';
 
 const h1Peer: Endorser = { mspId: H1, ...orgPki(H1).peer };
 const h2Peer: Endorser = { mspId: H2, ...orgPki(H2).peer };
@@ -37,9 +44,15 @@ interface Schedule {
   era: string;
 }
 
+/** The consortium (two of three organisations' admins) approves identical parameters: the schedule takes effect. */
+async function setSchedule(peer: FakePeer, parameters: object): Promise<void> {
+  await call(peer, who.adm1, 'Incentive:ProposeSchedule', [parameters]);
+  await call(peer, who.adm2, 'Incentive:ProposeSchedule', [parameters]);
+}
+
 async function initialised(parameters = { initialReward: '50', halvingInterval: '10' }): Promise<FakePeer> {
   const { peer } = await freshPeer();
-  await call(peer, who.adm1, 'Incentive:Initialize', [parameters]);
+  await setSchedule(peer, parameters);
   return peer;
 }
 
@@ -236,21 +249,11 @@ describe('Incentive: endorsement claims', () => {
     const txId = await businessTx(peer);
     expect((await callFails(peer, who.adm1, 'Incentive:GetSchedule')).code).to.equal('MEDREC_NOT_FOUND');
     await refused(peer, [endorse(peer.ledger, txId, h1Peer)], 'MEDREC_NOT_FOUND');
-    await call(peer, who.adm1, 'Incentive:Initialize', [{ initialReward: '8', halvingInterval: '2' }]);
-    const again = await callFails(peer, who.adm2, 'Incentive:Initialize', [
+    await setSchedule(peer, { initialReward: '8', halvingInterval: '2' });
+    const again = await callFails(peer, who.admR, 'Incentive:ProposeSchedule', [
       { initialReward: '8', halvingInterval: '2' },
     ]);
     expect(again.code).to.equal('MEDREC_CONFLICT');
-    for (const parameters of [
-      { initialReward: '0', halvingInterval: '2' },
-      { initialReward: '1.5', halvingInterval: '2' },
-      { initialReward: '8', halvingInterval: '-1' },
-      { initialReward: 8, halvingInterval: '2' },
-    ]) {
-      expect((await callFails(peer, who.adm1, 'Incentive:Initialize', [parameters])).code).to.equal(
-        'MEDREC_INVALID_ARGUMENT',
-      );
-    }
     const endorsement = endorse(peer.ledger, txId, h1Peer);
     const tooMany = Array.from({ length: 21 }, () => endorsement);
     await refused(peer, tooMany, 'MEDREC_INVALID_ARGUMENT');
@@ -367,5 +370,248 @@ describe('Incentive: balances and transfers', () => {
         ])
       ).code,
     ).to.equal('MEDREC_INSUFFICIENT_FUNDS');
+  });
+});
+
+interface ProposalView {
+  proposalId: string;
+  initialReward: string;
+  halvingInterval: string;
+  proposedBy: { mspId: string; participantId: string };
+  approvals: { mspId: string; approvedBy: string; proposalId: string }[];
+}
+
+interface VoteResult {
+  proposal: ProposalView;
+  organisations: number;
+  required: number;
+  schedule: (Schedule & { initialReward: string; halvingInterval: string; approvedBy: string[] }) | null;
+}
+
+const FIFTY = { initialReward: '50', halvingInterval: '10' };
+const SIXTY = { initialReward: '60', halvingInterval: '10' };
+
+/** Proposes (or, for known parameters, approves) as `admin`; returns the result and the event it emitted. */
+async function propose(peer: FakePeer, admin: FakeIdentity, parameters: object): Promise<[VoteResult, string]> {
+  const outcome = await peer.invoke(admin, 'Incentive:ProposeSchedule', [JSON.stringify(parameters)]);
+  expect(outcome.message, 'ProposeSchedule').to.equal('');
+  return [JSON.parse(outcome.payload) as VoteResult, outcome.eventCalls.map((event) => event.name).join()];
+}
+
+async function approve(peer: FakePeer, admin: FakeIdentity, proposalId: string): Promise<[VoteResult, string]> {
+  const outcome = await peer.invoke(admin, 'Incentive:ApproveSchedule', [proposalId]);
+  expect(outcome.message, 'ApproveSchedule').to.equal('');
+  return [JSON.parse(outcome.payload) as VoteResult, outcome.eventCalls.map((event) => event.name).join()];
+}
+
+/** Asserts the call is refused with `code` and that the ledger did not change. */
+async function voteRefused(
+  peer: FakePeer,
+  caller: FakeIdentity,
+  fcn: 'Incentive:ProposeSchedule' | 'Incentive:ApproveSchedule',
+  arg: string | object,
+  code: string,
+): Promise<string> {
+  const before = peer.ledger.snapshot();
+  const error = await callFails(peer, caller, fcn, [arg]);
+  expect([error.code, error.detail]).to.have.property('0', code);
+  expect(peer.ledger.snapshot(), 'a refused vote writes nothing').to.equal(before);
+  return error.detail;
+}
+
+async function proposals(peer: FakePeer): Promise<{ organisations: number; required: number; items: ProposalView[] }> {
+  return call(peer, who.p1, 'Incentive:ListScheduleProposals');
+}
+
+async function scheduleCode(peer: FakePeer): Promise<string> {
+  const outcome = await peer.invoke(who.p1, 'Incentive:GetSchedule');
+  return outcome.ok ? 'in effect' : new ChaincodeError(outcome).code;
+}
+
+describe('Incentive: the consortium sets the schedule (majority of organisation admins)', () => {
+  it('takes effect when admins of a strict majority approve identical parameters, each step audited', async () => {
+    const { peer } = await freshPeer();
+    const id = proposalIdOf(FIFTY);
+    // The proposal id is the content hash of the canonical parameters: any client can compute it.
+    expect(id).to.equal(createHash('sha256').update('{"halvingInterval":"10","initialReward":"50"}').digest('hex'));
+    const [first, firstEvent] = await propose(peer, who.adm1, FIFTY);
+    expect(firstEvent).to.equal('IncentiveScheduleProposed');
+    expect(first).to.deep.include({ organisations: 3, required: 2, schedule: null });
+    expect(first.proposal).to.deep.include({
+      proposalId: id,
+      ...FIFTY,
+      proposedBy: { mspId: H1, participantId: 'adm1' },
+    });
+    expect(first.proposal.approvals.map((a) => a.mspId)).to.deep.equal([H1]);
+    expect(await scheduleCode(peer)).to.equal('MEDREC_NOT_FOUND');
+    const listed = await proposals(peer);
+    expect(listed).to.deep.include({ organisations: 3, required: 2 });
+    expect(listed.items.map((p) => [p.proposalId, p.approvals.length])).to.deep.equal([[id, 1]]);
+
+    const [second, secondEvent] = await approve(peer, who.adm2, id);
+    expect(secondEvent).to.equal('IncentiveInitialized');
+    expect(second.schedule).to.deep.include({
+      ...FIFTY,
+      claims: '0',
+      minted: '0',
+      proposalId: id,
+      approvedBy: [H1, H2],
+      initializedBy: { mspId: H2, participantId: 'adm2' },
+    });
+    expect(await call(peer, who.r1, 'Incentive:GetSchedule')).to.deep.include({ ...FIFTY, approvedBy: [H1, H2] });
+    const audit = peer.ledger.events.slice(-2).map((event) => JSON.parse(event.payload.toString()) as object);
+    expect(audit).to.deep.equal([
+      { txId: peer.ledger.events.at(-2)!.txId, type: 'IncentiveScheduleProposed', subject: { kind: 'incentive', id } },
+      { txId: peer.ledger.events.at(-1)!.txId, type: 'IncentiveInitialized', subject: { kind: 'incentive', id } },
+    ]);
+    // Votes are incentive transactions: never claimable.
+    await refused(peer, [endorse(peer.ledger, peer.ledger.events.at(-2)!.txId, h1Peer)], 'MEDREC_NOT_CLAIMABLE');
+  });
+
+  it('refuses non-admins, admins of unregistered organisations, and malformed or unknown proposal ids', async () => {
+    const { peer } = await freshPeer();
+    const id = proposalIdOf(FIFTY);
+    for (const caller of [who.reg1, who.p1, who.c1, who.gk1, who.co1, who.r1]) {
+      await voteRefused(peer, caller, 'Incentive:ProposeSchedule', FIFTY, 'MEDREC_FORBIDDEN');
+    }
+    const outsider = identity('EvilMSP', 'admin', 'evil-admin', orgPki('EvilMSP').admin.certPem);
+    expect(await voteRefused(peer, outsider, 'Incentive:ProposeSchedule', FIFTY, 'MEDREC_FORBIDDEN')).to.contain(
+      'EvilMSP is not a registered organisation',
+    );
+    await propose(peer, who.adm1, FIFTY);
+    for (const caller of [who.reg2, who.c2, who.r1]) {
+      await voteRefused(peer, caller, 'Incentive:ApproveSchedule', id, 'MEDREC_FORBIDDEN');
+    }
+    await voteRefused(peer, outsider, 'Incentive:ApproveSchedule', id, 'MEDREC_FORBIDDEN');
+    // The outsider's refused approval did not count: one more registered organisation is still needed.
+    expect(await scheduleCode(peer)).to.equal('MEDREC_NOT_FOUND');
+    await voteRefused(peer, who.adm2, 'Incentive:ApproveSchedule', proposalIdOf(SIXTY), 'MEDREC_NOT_FOUND');
+    for (const bad of ['', id.toUpperCase(), `${id}0`, 'x'.repeat(64), JSON.stringify({ proposalId: id })]) {
+      await voteRefused(peer, who.adm2, 'Incentive:ApproveSchedule', bad, 'MEDREC_INVALID_ARGUMENT');
+    }
+  });
+
+  it('counts one approval per organisation: a second approval of the same proposal is refused', async () => {
+    const { peer } = await freshPeer();
+    const id = proposalIdOf(FIFTY);
+    await propose(peer, who.adm1, FIFTY);
+    const detail = await voteRefused(peer, who.adm1, 'Incentive:ApproveSchedule', id, 'MEDREC_CONFLICT');
+    expect(detail).to.contain(`${H1} already approves`);
+    await voteRefused(peer, who.adm1, 'Incentive:ProposeSchedule', FIFTY, 'MEDREC_CONFLICT');
+    // Another admin of the same organisation is the same organisation.
+    const otherAdmin = identity(H1, 'admin', 'adm1b', orgPki(H1).admin.certPem);
+    await voteRefused(peer, otherAdmin, 'Incentive:ApproveSchedule', id, 'MEDREC_CONFLICT');
+    expect((await proposals(peer)).items[0]?.approvals.map((a) => a.mspId)).to.deep.equal([H1]);
+    expect(await scheduleCode(peer)).to.equal('MEDREC_NOT_FOUND');
+  });
+
+  it('never adds up approvals of different parameters', async () => {
+    const { peer } = await freshPeer();
+    await propose(peer, who.adm1, FIFTY);
+    const [other, event] = await propose(peer, who.adm2, SIXTY);
+    expect(event).to.equal('IncentiveScheduleProposed');
+    expect(other.schedule).to.equal(null);
+    // The same reward with another interval is another proposal too.
+    const [third] = await propose(peer, who.admR, { initialReward: '50', halvingInterval: '11' });
+    expect(third.schedule).to.equal(null);
+    expect(await scheduleCode(peer)).to.equal('MEDREC_NOT_FOUND');
+    const listed = await proposals(peer);
+    expect(listed.items).to.have.length(3);
+    expect(listed.items.every((p) => p.approvals.length === 1)).to.equal(true);
+    // research moves its approval to hospital1's parameters: now two organisations approve identical ones.
+    const [moved, movedEvent] = await approve(peer, who.admR, proposalIdOf(FIFTY));
+    expect(movedEvent).to.equal('IncentiveInitialized');
+    expect(moved.schedule).to.deep.include({ ...FIFTY, approvedBy: [H1, RES] });
+  });
+
+  it('moves an organisation’s approval and drops proposals nobody approves any more', async () => {
+    const { peer } = await freshPeer();
+    await propose(peer, who.adm1, FIFTY);
+    await propose(peer, who.adm1, SIXTY);
+    const listed = await proposals(peer);
+    expect(listed.items.map((p) => p.proposalId)).to.deep.equal([proposalIdOf(SIXTY)]);
+    await voteRefused(peer, who.adm2, 'Incentive:ApproveSchedule', proposalIdOf(FIFTY), 'MEDREC_NOT_FOUND');
+    // State stays bounded: one approval key per organisation, one proposal per live approval.
+    const voteKeys = [...peer.ledger.state.keys()].filter((k) => k.includes('medrec.incentive-'));
+    expect(voteKeys.filter((k) => k.includes('proposal'))).to.have.length(1);
+    expect(voteKeys.filter((k) => k.includes('approval'))).to.have.length(1);
+    const [done] = await approve(peer, who.adm2, proposalIdOf(SIXTY));
+    expect(done.schedule).to.deep.include(SIXTY);
+  });
+
+  it('needs a strict majority: not one approval below the threshold, exactly at it', async () => {
+    const { peer } = await freshPeer();
+    // A fourth organisation: 4 registered, so a strict majority is 3 (2 of 4 is a tie, not a majority).
+    const CLINIC = 'ClinicMSP';
+    const admC = identity(CLINIC, 'admin', 'admC', orgPki(CLINIC).admin.certPem);
+    await call(peer, admC, 'Registrar:RegisterOrganisation', [orgBody(CLINIC)]);
+    const [one] = await propose(peer, who.adm1, FIFTY);
+    expect(one).to.deep.include({ organisations: 4, required: 3, schedule: null });
+    const [two] = await propose(peer, who.adm2, FIFTY);
+    expect(two.schedule, 'two of four is not a majority').to.equal(null);
+    expect(two.proposal.approvals.map((a) => a.mspId)).to.deep.equal([H1, H2]);
+    expect(await scheduleCode(peer)).to.equal('MEDREC_NOT_FOUND');
+    const [three, event] = await approve(peer, admC, proposalIdOf(FIFTY));
+    expect(event).to.equal('IncentiveInitialized');
+    expect(three.schedule).to.deep.include({ approvedBy: [CLINIC, H1, H2] });
+    expect(await scheduleCode(peer)).to.equal('in effect');
+  });
+
+  it('with three organisations one approval is not enough and two are', async () => {
+    const { peer } = await freshPeer();
+    const [one] = await propose(peer, who.admR, FIFTY);
+    expect(one.schedule).to.equal(null);
+    expect(await scheduleCode(peer)).to.equal('MEDREC_NOT_FOUND');
+    const [two] = await propose(peer, who.adm2, FIFTY);
+    expect(two.schedule).to.deep.include({ approvedBy: [H2, RES] });
+  });
+
+  it('refuses every vote once the schedule is in effect', async () => {
+    const peer = await initialised(FIFTY);
+    const schedule = await call(peer, who.p1, 'Incentive:GetSchedule');
+    for (const [caller, fcn, arg] of [
+      [who.admR, 'Incentive:ApproveSchedule', proposalIdOf(FIFTY)],
+      [who.admR, 'Incentive:ProposeSchedule', FIFTY],
+      [who.admR, 'Incentive:ProposeSchedule', SIXTY],
+      [who.adm1, 'Incentive:ProposeSchedule', SIXTY],
+    ] as const) {
+      expect(await voteRefused(peer, caller, fcn, arg, 'MEDREC_CONFLICT')).to.contain('already in effect');
+    }
+    expect(await call(peer, who.p1, 'Incentive:GetSchedule')).to.deep.equal(schedule);
+  });
+
+  it('is skipped by the miner exactly as the chaincode refuses it (no batch fails on a vote)', () => {
+    expect([...MINER_SKIPS].sort()).to.deep.equal([...INCENTIVE_AUDIT_TYPES].sort());
+  });
+
+  it('bounds the parameters so that no amount can leave the 38-digit schema', async () => {
+    const { peer } = await freshPeer();
+    const maxReward = '9'.repeat(MAX_INITIAL_REWARD_DIGITS);
+    const maxInterval = '9'.repeat(MAX_HALVING_INTERVAL_DIGITS);
+    for (const parameters of [
+      { initialReward: '1' + '0'.repeat(MAX_INITIAL_REWARD_DIGITS), halvingInterval: '10' },
+      { initialReward: '9'.repeat(38), halvingInterval: '10' },
+      { initialReward: '50', halvingInterval: '1' + '0'.repeat(MAX_HALVING_INTERVAL_DIGITS) },
+      { initialReward: '0', halvingInterval: '2' },
+      { initialReward: '8', halvingInterval: '0' },
+      { initialReward: '1.5', halvingInterval: '2' },
+      { initialReward: '8', halvingInterval: '-1' },
+      { initialReward: '08', halvingInterval: '2' },
+      { initialReward: '1e3', halvingInterval: '2' },
+      { initialReward: 8, halvingInterval: '2' },
+      { initialReward: '8' },
+      { ...FIFTY, extra: '1' },
+    ]) {
+      await voteRefused(peer, who.adm1, 'Incentive:ProposeSchedule', parameters, 'MEDREC_INVALID_ARGUMENT');
+    }
+    // The largest accepted schedule: everything it can ever mint, hence every balance, fits in 38 digits.
+    const largest = { initialReward: maxReward, halvingInterval: maxInterval };
+    const cap = supplyCap(largest);
+    expect(cap < 2n * BigInt(maxReward) * BigInt(maxInterval)).to.equal(true);
+    expect(2n * BigInt(maxReward) * BigInt(maxInterval) < 10n ** 38n).to.equal(true);
+    await propose(peer, who.adm1, largest);
+    const [effective] = await propose(peer, who.adm2, largest);
+    expect(effective.schedule).to.deep.include({ ...largest, cap: cap.toString() });
+    expect(cap.toString().length).to.be.at.most(38);
   });
 });

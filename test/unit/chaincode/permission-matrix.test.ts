@@ -1,34 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { expect } from 'chai';
 import { PERMISSIONS, type TxName } from '../../../chaincode/src/common/permissions';
 import { ROLES, type Role } from '../../../chaincode/src/common/schemas';
+import { proposalIdOf } from '../../../chaincode/src/incentive/schedule-vote';
+import { documentedMatrix } from '../../support/documented-permission-matrix';
 import { orgPki } from './support/certs';
 import { endorse } from './support/endorsement';
 import type { FakeIdentity, FakePeer } from './support/fake-peer';
 import { H1, H2, HASH_B, consentBody, freshPeer, orgBody, who, type World } from './support/world';
 
-type Cell = '✓' | 'own' | '—';
 type Args = (string | object)[];
-
-/** The matrix as chaincode/README.md documents it. */
-function documentedMatrix(): Map<string, Record<Role, Cell>> {
-  const readme = readFileSync(resolve(__dirname, '../../../../chaincode/README.md'), 'utf8');
-  const rows = new Map<string, Record<Role, Cell>>();
-  for (const line of readme.split('\n')) {
-    const cells = line.split('|').map((cell) => cell.trim());
-    const name = cells[1] ?? '';
-    if (!/^[A-Z][A-Za-z]+:[A-Z][A-Za-z]+$/.test(name) || cells.length !== 10) {
-      continue;
-    }
-    const row = {} as Record<Role, Cell>;
-    ROLES.forEach((role, index) => {
-      row[role] = cells[index + 2] as Cell;
-    });
-    rows.set(name, row);
-  }
-  return rows;
-}
 
 /** The identity used for an allowed cell unless a case says otherwise. */
 const DEFAULT_CALLER: Record<Role, FakeIdentity> = {
@@ -61,8 +41,11 @@ const schedule = { initialReward: '50', halvingInterval: '10' };
 const h1Peer = { mspId: H1, ...orgPki(H1).peer };
 const rec1Claim = (w: World): object => ({ claims: [endorse(w.ledger, w.p1EventTxId, h1Peer)] });
 
+/** Two of the three organisations approve identical parameters: the schedule takes effect. */
 async function initialise(peer: FakePeer): Promise<void> {
-  await peer.invoke(who.adm1, 'Incentive:Initialize', [JSON.stringify(schedule)]);
+  for (const admin of [who.adm1, who.adm2]) {
+    await peer.invoke(admin, 'Incentive:ProposeSchedule', [JSON.stringify(schedule)]);
+  }
 }
 
 const newParticipant = { participantId: 'new-1', role: 'clinician', enrollmentId: 'new-1' };
@@ -103,6 +86,7 @@ const CASES: Record<TxName, Case> = {
       patient: () => ({ who: who.p2, args: ['rec1'] }),
       clinician: () => ({ who: who.c2, args: ['rec1'] }),
       gatekeeper: () => ({ who: who.gk2, args: ['rec1'] }),
+      compliance: () => ({ who: who.co2, args: ['rec1'] }),
     },
   },
   'Records:ListRecords': {
@@ -111,6 +95,18 @@ const CASES: Record<TxName, Case> = {
       patient: () => ({ who: who.p2, args: [{ patientId: 'p1' }] }),
       clinician: () => ({ who: who.c2, args: [{ patientId: 'p1', custodianMsp: H1 }] }),
       gatekeeper: () => ({ who: who.gk2, args: [{ patientId: 'p1', custodianMsp: H1 }] }),
+      compliance: () => ({ who: who.co2, args: [{ patientId: 'p1', custodianMsp: H1 }] }),
+    },
+  },
+  'Records:AdmitPatient': { args: () => ['p1'] },
+  'Records:GetRelationship': {
+    args: () => ['p1', H1],
+    notOwn: {
+      patient: () => ({ who: who.p2, args: ['p1', H1] }),
+      clinician: () => ({ who: who.c2, args: ['p1', H1] }),
+      registrar: () => ({ who: who.reg2, args: ['p1', H1] }),
+      compliance: () => ({ who: who.co2, args: ['p1', H1] }),
+      admin: () => ({ who: who.adm2, args: ['p1', H1] }),
     },
   },
   'Records:AcceptRelationship': {
@@ -128,6 +124,13 @@ const CASES: Record<TxName, Case> = {
       registrar: () => ({ who: who.reg2, args: ['p1', 'p2'] }),
       admin: () => ({ who: who.adm2, args: ['p1', 'p2'] }),
     },
+  },
+  'Consent:AcceptDelegate': {
+    args: () => ['p1', 'p2'],
+    setup: async (peer) => {
+      await peer.invoke(who.reg1, 'Consent:AddDelegate', ['p1', 'p2']);
+    },
+    notOwn: { patient: () => ({ who: who.g1, args: ['p1', 'p2'] }) },
   },
   'Consent:RemoveDelegate': {
     args: () => ['p1', 'g1'],
@@ -155,19 +158,29 @@ const CASES: Record<TxName, Case> = {
       patient: () => ({ who: who.p2, args: ['consent-c2'] }),
       clinician: () => ({ who: who.c1, args: ['consent-c2'] }),
       researcher: () => ({ who: who.r1, args: ['consent-c2'] }),
+      compliance: () => ({ who: who.co2, args: ['consent-c2'] }),
     },
   },
   'Consent:ListConsents': {
     args: () => [{ patientId: 'p1' }],
-    notOwn: { patient: () => ({ who: who.p2, args: [{ patientId: 'p1' }] }) },
+    notOwn: {
+      patient: () => ({ who: who.p2, args: [{ patientId: 'p1' }] }),
+      compliance: () => ({ who: who.co2, args: [{ patientId: 'p1' }] }),
+    },
   },
   'Consent:GetConsentHistory': {
     args: () => ['consent-c2'],
-    notOwn: { patient: () => ({ who: who.p2, args: ['consent-c2'] }) },
+    notOwn: {
+      patient: () => ({ who: who.p2, args: ['consent-c2'] }),
+      compliance: () => ({ who: who.co2, args: ['consent-c2'] }),
+    },
   },
   'Access:RequestAccess': { args: () => [{ recordId: 'rec1', purpose: 'TREAT' }] },
   'Access:BreakGlass': { args: () => [{ recordId: 'rec1', reason: 'patient-unconscious', durationMinutes: 30 }] },
-  'Access:ReviewBreakGlass': { args: (w) => [{ ticketId: w.breakGlassTicketId, outcome: 'justified' }] },
+  'Access:ReviewBreakGlass': {
+    args: (w) => [{ ticketId: w.breakGlassTicketId, outcome: 'justified' }],
+    notOwn: { compliance: (w) => ({ who: who.co2, args: [{ ticketId: w.breakGlassTicketId, outcome: 'justified' }] }) },
+  },
   'Access:ListBreakGlass': { args: () => [{}] },
   'Access:ConfirmDisclosure': {
     args: (w) => [w.permitTicketId],
@@ -184,6 +197,7 @@ const CASES: Record<TxName, Case> = {
       clinician: (w) => ({ who: who.c1, args: [w.permitTicketId] }),
       gatekeeper: (w) => ({ who: who.gk2, args: [w.permitTicketId] }),
       researcher: (w) => ({ who: who.r1, args: [w.permitTicketId] }),
+      compliance: (w) => ({ who: who.co2, args: [w.researcherTicketId] }),
     },
   },
   'Summary:GetSummary': { args: () => ['p1'], notOwn: { patient: () => ({ who: who.p2, args: ['p1'] }) } },
@@ -197,7 +211,10 @@ const CASES: Record<TxName, Case> = {
   },
   'Audit:QueryByPatient': {
     args: () => [window({ patientId: 'p1' })],
-    notOwn: { patient: () => ({ who: who.p2, args: [window({ patientId: 'p1' })] }) },
+    notOwn: {
+      patient: () => ({ who: who.p2, args: [window({ patientId: 'p1' })] }),
+      compliance: () => ({ who: who.co2, args: [window({ patientId: 'p1' })] }),
+    },
   },
   'Audit:QueryByActor': {
     args: () => [window({ actorId: 'c1' })],
@@ -211,17 +228,30 @@ const CASES: Record<TxName, Case> = {
       ]),
     ),
     notOwn: Object.fromEntries(
-      ROLES.filter((role) => role !== 'compliance').map((role) => [
+      ROLES.map((role) => [
         role,
-        () => ({ who: DEFAULT_CALLER[role], args: [window({ actorId: 'someone-else' })] }),
+        // Compliance reads its own organisation's staff only: c1 is hospital1's, co2 is hospital2's.
+        role === 'compliance'
+          ? () => ({ who: who.co2, args: [window({ actorId: 'c1' })] })
+          : () => ({ who: DEFAULT_CALLER[role], args: [window({ actorId: 'someone-else' })] }),
       ]),
     ),
   },
   'Audit:GetEvent': {
     args: (w) => [w.p1EventTxId],
-    notOwn: { patient: (w) => ({ who: who.p2, args: [w.p1EventTxId] }) },
+    notOwn: {
+      patient: (w) => ({ who: who.p2, args: [w.p1EventTxId] }),
+      compliance: (w) => ({ who: who.co2, args: [w.p1EventTxId] }),
+    },
   },
-  'Incentive:Initialize': { args: () => [schedule] },
+  'Incentive:ProposeSchedule': { args: () => [schedule] },
+  'Incentive:ApproveSchedule': {
+    args: () => [proposalIdOf(schedule)],
+    setup: async (peer) => {
+      await peer.invoke(who.adm2, 'Incentive:ProposeSchedule', [JSON.stringify(schedule)]);
+    },
+  },
+  'Incentive:ListScheduleProposals': { args: () => [] },
   'Incentive:ClaimEndorsements': { args: (w) => [rec1Claim(w)], setup: initialise },
   'Incentive:GetSchedule': { args: () => [], setup: initialise },
   'Incentive:GetBalance': { args: () => [{ kind: 'organisation', mspId: H1 }] },

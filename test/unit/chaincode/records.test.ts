@@ -40,6 +40,9 @@ describe('Records', () => {
     expect(
       (await callFails(peer, who.c1, 'Records:RegisterRecord', [{ ...record('r2'), category: 'note' }])).code,
     ).to.equal('MEDREC_CONFLICT');
+    // hospital2 has not admitted p1: its clinicians register nothing for them, not even a copy of r2.
+    expect((await callFails(peer, who.c2, 'Records:RegisterRecord', [record('r2')])).code).to.equal('MEDREC_FORBIDDEN');
+    await call(peer, who.reg2, 'Records:AdmitPatient', ['p1']);
     expect((await callFails(peer, who.c2, 'Records:RegisterRecord', [record('r2')])).code).to.equal('MEDREC_CONFLICT');
   });
 
@@ -119,6 +122,9 @@ describe('Records', () => {
       { patientId: 'p2', bookmark: first.bookmark },
     ]);
     expect(stolen.code).to.equal('MEDREC_INVALID_ARGUMENT');
+    const notAdmitted = await callFails(peer, who.c2, 'Records:ListRecords', [{ patientId: 'p1' }]);
+    expect(notAdmitted.code).to.equal('MEDREC_FORBIDDEN');
+    await call(peer, who.reg2, 'Records:AdmitPatient', ['p1']);
     const clinicianView = await call<{ items: object[] }>(peer, who.c2, 'Records:ListRecords', [{ patientId: 'p1' }]);
     expect(clinicianView.items).to.have.length(0);
   });

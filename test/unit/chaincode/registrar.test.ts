@@ -140,8 +140,10 @@ describe('Registrar', () => {
   it('keeps the Health probes', async () => {
     const peer = new FakePeer();
     const stranger = new FakeIdentity('AnyMSP', {});
-    const beat = await call(peer, stranger, 'Health:Heartbeat', ['probe-1']);
+    const operator = new FakeIdentity('AnyMSP', { 'medrec.role': 'admin', 'medrec.id': 'any-admin' });
+    const beat = await call(peer, operator, 'Health:Heartbeat', ['probe-1']);
     expect(beat).to.include({ probeId: 'probe-1', mspId: 'AnyMSP' });
+    expect((await callFails(peer, stranger, 'Health:Heartbeat', ['probe-2'])).code).to.equal('MEDREC_FORBIDDEN');
     expect(await call(peer, stranger, 'Health:GetHeartbeat', ['probe-1'])).to.deep.equal(beat);
     expect((await peer.invoke(stranger, 'Health:GetHeartbeat', ['nope'])).payload).to.equal('');
     expect(await call(peer, who.p1, 'Health:Identity')).to.deep.equal({
@@ -149,7 +151,7 @@ describe('Registrar', () => {
       role: 'patient',
       participantId: 'p1',
     });
-    expect((await callFails(peer, stranger, 'Health:Heartbeat', ['bad probe'])).code).to.equal(
+    expect((await callFails(peer, operator, 'Health:Heartbeat', ['bad probe'])).code).to.equal(
       'MEDREC_INVALID_ARGUMENT',
     );
   });

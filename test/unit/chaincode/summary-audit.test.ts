@@ -84,9 +84,11 @@ describe('Summary and Audit', () => {
     const actor = await call<Page<Event>>(peer, who.c2, 'Audit:QueryByActor', [{ actorId: 'c2', from }]);
     expect(actor.items.map((e) => e.type)).to.deep.equal(['AccessDecided', 'AccessDecided']);
     const foreign = await callFails(peer, who.co1, 'Audit:QueryByActor', [
-      { actorId: 'c2', from, bookmark: Buffer.from('medrec.audit-by-actor/c1/2031').toString('base64url') },
+      { actorId: 'c1', from, bookmark: Buffer.from('medrec.audit-by-actor/c2/2031').toString('base64url') },
     ]);
     expect(foreign.code).to.equal('MEDREC_INVALID_ARGUMENT');
+    const otherOrganisation = await callFails(peer, who.co1, 'Audit:QueryByActor', [{ actorId: 'c2', from }]);
+    expect(otherOrganisation.code).to.equal('MEDREC_FORBIDDEN');
   });
 
   it('keeps one audit event per state change, each with its own transaction id and time', async () => {

@@ -215,9 +215,12 @@ export class FakeStub {
       key,
       value: this.#ledger.state.get(key) ?? Buffer.alloc(0),
     }));
+    // As fabric-shim does: an empty page comes with no metadata message at all, whatever the types say.
+    const metadata =
+      items.length === 0 ? undefined : { fetchedRecordsCount: items.length, bookmark: keys[pageSize] ?? '' };
     return {
       iterator: new ArrayIterator(items),
-      metadata: { fetchedRecordsCount: items.length, bookmark: keys[pageSize] ?? '' },
+      metadata: metadata as unknown as { fetchedRecordsCount: number; bookmark: string },
     };
   }
 }

@@ -31,6 +31,7 @@ export const who = {
   gk1: identity(H1, 'gatekeeper', 'gk1'),
   gk2: identity(H2, 'gatekeeper', 'gk2'),
   co1: identity(H1, 'compliance', 'co1'),
+  co2: identity(H2, 'compliance', 'co2'),
   r1: identity(RES, 'researcher', 'r1'),
 } satisfies Record<string, FakeIdentity>;
 
@@ -97,9 +98,10 @@ export async function seedWorld(): Promise<World> {
   }
   await register(who.reg1, 'c1', 'clinician');
   await register(who.reg2, 'c2', 'clinician');
-  await register(who.reg1, 'gk1', 'gatekeeper');
-  await register(who.reg2, 'gk2', 'gatekeeper');
+  await register(who.adm1, 'gk1', 'gatekeeper');
+  await register(who.adm2, 'gk2', 'gatekeeper');
   await register(who.reg1, 'co1', 'compliance');
+  await register(who.reg2, 'co2', 'compliance');
   await register(who.regR, 'r1', 'researcher');
   const rec1 = {
     recordId: 'rec1',
