@@ -157,45 +157,30 @@ export class CaAdmin {
     });
   }
 
-  /** Registers (once) and enrolls an identity into MEDREC_HOME/orgs/<org>/identities/<name>. Idempotent. */
+  /**
+   * Registers (once) and enrolls an identity into MEDREC_HOME/orgs/<org>/identities/<name>. Idempotent, and
+   * additive: asking an already enrolled identity for a TLS key pair it lacks (e.g. the gatekeeper, which gained an
+   * HTTPS server certificate after networks existed) enrolls just that, keeping its signing identity.
+   */
   async ensureIdentity(request: IdentityRequest): Promise<string> {
     const dir = this.#layout.identityDir(this.#org.key, request.name);
     const mspDir = path.join(dir, 'msp');
-    if (fs.existsSync(path.join(mspDir, 'signcerts', 'cert.pem'))) return dir;
-    const secret = loadOrCreateSecret(this.#layout, this.#org.key);
-    let password = secret.identities[request.name];
-    if (password === undefined) {
-      password = crypto.randomBytes(18).toString('base64url');
-      const attrs = Object.entries(request.attributes ?? {}).map(([k, v]) => `${k}=${v}:ecert`);
-      await this.#client(
-        `register ${request.name} at the CA of ${this.#org.key}`,
-        [
-          'register',
-          '--id.name',
-          request.name,
-          '--id.type',
-          request.type,
-          ...(attrs.length > 0 ? ['--id.attrs', attrs.join(',')] : []),
-          ...this.#common(),
-        ],
-        { newIdentitySecret: password },
-      );
-      saveSecret(this.#layout, this.#org.key, {
-        ...secret,
-        identities: { ...secret.identities, [request.name]: password },
-      });
-    }
+    const tlsDir = path.join(dir, 'tls');
+    const enrolled = fs.existsSync(path.join(mspDir, 'signcerts', 'cert.pem'));
+    const needsTls = request.tls === true && !fs.existsSync(path.join(tlsDir, 'server.crt'));
+    if (enrolled && !needsTls) return dir;
+    const enrollAs = { user: request.name, password: await this.#registered(request) };
     const hosts = ['--csr.hosts', ['localhost', HOST, ...(request.hosts ?? [])].join(',')];
-    const enrollAs = { user: request.name, password };
-    fs.rmSync(mspDir, { recursive: true, force: true });
-    await this.#client(
-      `enroll ${request.name} at the CA of ${this.#org.key}`,
-      ['enroll', '-M', mspDir, ...hosts, ...this.#common()],
-      enrollAs,
-    );
-    normaliseEnrolledMsp(mspDir);
-    if (request.tls === true) {
-      const tlsDir = path.join(dir, 'tls');
+    if (!enrolled) {
+      fs.rmSync(mspDir, { recursive: true, force: true });
+      await this.#client(
+        `enroll ${request.name} at the CA of ${this.#org.key}`,
+        ['enroll', '-M', mspDir, ...hosts, ...this.#common()],
+        enrollAs,
+      );
+      normaliseEnrolledMsp(mspDir);
+    }
+    if (request.tls === true && (needsTls || !enrolled)) {
       fs.rmSync(tlsDir, { recursive: true, force: true });
       await this.#client(
         `enroll the TLS certificate of ${request.name} at the CA of ${this.#org.key}`,
@@ -205,5 +190,32 @@ export class CaAdmin {
       normaliseEnrolledTls(tlsDir, this.#layout.caCert(this.#org.key));
     }
     return dir;
+  }
+
+  /** The identity's enrollment secret, registering it at the CA the first time. */
+  async #registered(request: IdentityRequest): Promise<string> {
+    const secret = loadOrCreateSecret(this.#layout, this.#org.key);
+    const existing = secret.identities[request.name];
+    if (existing !== undefined) return existing;
+    const password = crypto.randomBytes(18).toString('base64url');
+    const attrs = Object.entries(request.attributes ?? {}).map(([k, v]) => `${k}=${v}:ecert`);
+    await this.#client(
+      `register ${request.name} at the CA of ${this.#org.key}`,
+      [
+        'register',
+        '--id.name',
+        request.name,
+        '--id.type',
+        request.type,
+        ...(attrs.length > 0 ? ['--id.attrs', attrs.join(',')] : []),
+        ...this.#common(),
+      ],
+      { newIdentitySecret: password },
+    );
+    saveSecret(this.#layout, this.#org.key, {
+      ...secret,
+      identities: { ...secret.identities, [request.name]: password },
+    });
+    return password;
   }
 }

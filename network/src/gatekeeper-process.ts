@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { callGatekeeper } from '../../sdk/src/gatekeeper/gatekeeper-client';
+import { HEALTH_PATH } from '../../sdk/src/gatekeeper/gatekeeper-http';
 import type { RecordStoreConfig } from '../../sdk/src/store/open-record-store';
 import type { Layout } from './layout';
 import { REPO_ROOT } from './paths';
@@ -48,14 +50,31 @@ export function recordStoreEnvironment(layout: Layout, peer: PeerNode): Record<s
   };
 }
 
+/** The URL registered on the ledger for the organisation: HTTPS only, clinical content never crosses in clear. */
 export function gatekeeperUrl(peer: PeerNode): string {
-  return `http://${HOST}:${peer.gatekeeperPort}`;
+  return `https://${HOST}:${peer.gatekeeperPort}`;
 }
 
-async function healthy(peer: PeerNode): Promise<boolean> {
+/**
+ * The gatekeeper's HTTPS server key pair: enrolled under the organisation CA's "tls" profile, like the peers' own
+ * (CaAdmin.ensureIdentity with tls: true), for the names localhost and HOST, into the gatekeeper identity's tls/.
+ */
+export function gatekeeperTlsFiles(layout: Layout, peer: PeerNode): { cert: string; key: string } {
+  const dir = path.join(layout.identityDir(peer.org, GATEKEEPER_IDENTITY), 'tls');
+  return { cert: path.join(dir, 'server.crt'), key: path.join(dir, 'server.key') };
+}
+
+/** Up and answering over HTTPS with a certificate from its organisation's CA (the same check the APIs make). */
+async function healthy(layout: Layout, peer: PeerNode): Promise<boolean> {
   try {
-    const res = await fetch(`${gatekeeperUrl(peer)}/healthz`, { signal: AbortSignal.timeout(2000) });
-    return res.ok;
+    const answer = await callGatekeeper({
+      baseUrl: gatekeeperUrl(peer),
+      path: HEALTH_PATH,
+      method: 'GET',
+      trustedCaPem: [fs.readFileSync(layout.caCert(peer.org), 'utf8')],
+      timeoutMs: 2000,
+    });
+    return answer.status === 200;
   } catch {
     return false;
   }
@@ -72,6 +91,13 @@ export async function startGatekeeper(layout: Layout, org: Organisation, peer: P
   if (runningPid(layout, name, ENTRY) !== undefined) return;
   const dataDir = path.join(layout.home, 'gatekeepers', peer.org);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const tls = gatekeeperTlsFiles(layout, peer);
+  if (!fs.existsSync(tls.cert) || !fs.existsSync(tls.key)) {
+    throw new Error(
+      `the gatekeeper of ${peer.org} has no TLS certificate at ${tls.cert}; run \`medrec network up\`, which enrolls ` +
+        "it from the organisation's CA",
+    );
+  }
   startProcess(layout, {
     name,
     command: process.execPath,
@@ -81,12 +107,14 @@ export async function startGatekeeper(layout: Layout, org: Organisation, peer: P
       MEDREC_MSP_ID: org.mspId,
       MEDREC_GATEKEEPER_PORT: String(peer.gatekeeperPort),
       MEDREC_GATEKEEPER_IDENTITY_DIR: path.join(layout.identityDir(peer.org, GATEKEEPER_IDENTITY), 'msp'),
+      MEDREC_GATEKEEPER_TLS_CERT_FILE: tls.cert,
+      MEDREC_GATEKEEPER_TLS_KEY_FILE: tls.key,
       ...recordStoreEnvironment(layout, peer),
       MEDREC_PEER_ADDRESS: `${HOST}:${peer.port}`,
       MEDREC_PEER_TLS_ROOT_FILE: layout.caCert(peer.org),
     },
   });
-  await waitFor(`gatekeeper of ${peer.org}`, () => healthy(peer), 60_000, `see ${layout.logFile(name)}`);
+  await waitFor(`gatekeeper of ${peer.org}`, () => healthy(layout, peer), 60_000, `see ${layout.logFile(name)}`);
 }
 
 export function stopGatekeeper(layout: Layout, peer: PeerNode): Promise<boolean> {

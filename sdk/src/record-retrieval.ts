@@ -3,8 +3,9 @@ import type { PurposeOfUse, Ticket } from './chaincode-types';
 import { ContentHashMismatchError, MedrecError } from './errors';
 import { contentHashOfJson } from './fhir/content-hash';
 import type { ClientIdentity } from './gateway-connection';
-import { createPossessionProof } from './gatekeeper/possession-proof';
+import { callGatekeeper } from './gatekeeper/gatekeeper-client';
 import { RETRIEVE_PATH } from './gatekeeper/gatekeeper-http';
+import { createPossessionProof } from './gatekeeper/possession-proof';
 import type { MedrecClient } from './medrec-client';
 
 /** The ledger denied access: the deny decision itself is recorded on chain (ticket id = its transaction id). */
@@ -22,7 +23,7 @@ export class AccessDeniedError extends MedrecError {
   }
 }
 
-/** The custodian's gatekeeper refused or failed: its problem code and message. */
+/** The custodian's gatekeeper refused or failed: its HTTP status, problem code and message (see refusal-kind.ts). */
 export class GatekeeperRefusedError extends MedrecError {
   readonly status: number;
   readonly code: string;
@@ -62,30 +63,62 @@ function hashOfServedContent(text: string): string {
   }
 }
 
-/** Presents an existing permit ticket to the custodian's gatekeeper and verifies what comes back against the ledger. */
-export async function redeemTicket(
-  options: Readonly<{ client: MedrecClient; identity: ClientIdentity; ticket: Ticket; gatekeeperUrl?: string }>,
-): Promise<FetchedRecord> {
+export interface RedeemOptions {
+  readonly client: MedrecClient;
+  readonly identity: ClientIdentity;
+  readonly ticket: Ticket;
+  /** The purpose the requester reads for: signed into the proof; the gatekeeper serves only the ticket's own purpose. */
+  readonly purpose: PurposeOfUse;
+  /** Overrides the custodian's registered gatekeeperUrl (https only). */
+  readonly gatekeeperUrl?: string;
+  /** Overrides the CA roots the gatekeeper's TLS certificate must chain to (default: the custodian's caRootCertsPem). */
+  readonly trustedCaPem?: readonly string[];
+}
+
+/** Where the custodian's gatekeeper is and which CA roots its certificate must chain to: its ledger record. */
+async function custodianEndpoint(
+  options: Readonly<RedeemOptions>,
+): Promise<{ baseUrl: string; trustedCaPem: readonly string[] }> {
+  if (options.gatekeeperUrl !== undefined && options.trustedCaPem !== undefined) {
+    return { baseUrl: options.gatekeeperUrl, trustedCaPem: options.trustedCaPem };
+  }
+  const organisation = await options.client.getOrganisation(options.ticket.custodianMsp);
+  return {
+    baseUrl: options.gatekeeperUrl ?? organisation.gatekeeperUrl,
+    trustedCaPem: options.trustedCaPem ?? organisation.caRootCertsPem,
+  };
+}
+
+/**
+ * Presents an existing permit ticket to the custodian's gatekeeper over HTTPS (its certificate verified against the
+ * custodian organisation's CA roots from the ledger, nothing else) and verifies what comes back against the ledger.
+ * Throws GatekeeperRefusedError when the gatekeeper refuses and GatekeeperTransportError when it cannot be reached.
+ */
+export async function redeemTicket(options: Readonly<RedeemOptions>): Promise<FetchedRecord> {
   const { ticket } = options;
   if (ticket.decision !== 'permit' || ticket.contentHash === undefined) throw new AccessDeniedError(ticket);
-  const base = options.gatekeeperUrl ?? (await options.client.getOrganisation(ticket.custodianMsp)).gatekeeperUrl;
+  const endpoint = await custodianEndpoint(options);
   const proof = createPossessionProof({
     ticketId: ticket.ticketId,
     recordId: ticket.recordId,
+    purpose: options.purpose,
     privateKey: options.identity.privateKey,
   });
-  const response = await fetch(new URL(RETRIEVE_PATH, base), {
+  const response = await callGatekeeper({
+    ...endpoint,
+    path: RETRIEVE_PATH,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ticketId: ticket.ticketId, recordId: ticket.recordId, proof }),
-    signal: AbortSignal.timeout(30_000),
+    body: JSON.stringify({ ticketId: ticket.ticketId, recordId: ticket.recordId, purpose: options.purpose, proof }),
   });
-  const body = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) {
+  const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as Record<
+    string,
+    unknown
+  >;
+  if (response.status !== 200) {
     throw new GatekeeperRefusedError({
       status: response.status,
       code: typeof body.code === 'string' ? body.code : 'UNKNOWN',
-      message: typeof body.detail === 'string' ? body.detail : response.statusText,
+      message: typeof body.detail === 'string' ? body.detail : `HTTP ${response.status}`,
       transactionId: ticket.ticketId,
     });
   }
@@ -110,5 +143,5 @@ export async function fetchRecord(options: Readonly<RecordFetchOptions>): Promis
     recordId: options.recordId,
     purpose: options.purpose,
   });
-  return redeemTicket({ client: options.client, identity: options.identity, ticket });
+  return redeemTicket({ client: options.client, identity: options.identity, ticket, purpose: options.purpose });
 }

@@ -13,6 +13,7 @@ import { ContentHashMismatchError } from '../../sdk/src/errors';
 import { contentHash } from '../../sdk/src/fhir/content-hash';
 import { createCustodian, type Custodian } from '../../sdk/src/gatekeeper/custodian';
 import { createGatekeeper } from '../../sdk/src/gatekeeper/gatekeeper';
+import { callGatekeeper } from '../../sdk/src/gatekeeper/gatekeeper-client';
 import { GatekeeperError } from '../../sdk/src/gatekeeper/gatekeeper-errors';
 import { RETRIEVE_PATH } from '../../sdk/src/gatekeeper/gatekeeper-http';
 import { createPossessionProof } from '../../sdk/src/gatekeeper/possession-proof';
@@ -78,7 +79,9 @@ describe('Database Gatekeeper and ticketed retrieval (real network)', function (
     grantee: Actor,
   ): Promise<{ recordId: string; resource: Record<string, unknown> }> {
     const resource = condition(patient.participantId);
-    const { pointer } = await custodian.storeAndRegister(client(clinician1), resource);
+    const { pointer } = await custodian.storeAndRegister(client(clinician1), resource, {
+      authorId: clinician1.participantId,
+    });
     const now = Date.now();
     await client(patient).grantConsent({
       consentId: freshId('consent'),
@@ -148,26 +151,32 @@ describe('Database Gatekeeper and ticketed retrieval (real network)', function (
     const proof = createPossessionProof({
       ticketId: ticket.ticketId,
       recordId,
+      purpose: 'TREAT',
       privateKey: clinician2.connection.identity.privateKey,
     });
-    const send = (): Promise<Response> =>
-      fetch(new URL(RETRIEVE_PATH, gatekeeperUrl(hospital1())), {
+    const send = (): ReturnType<typeof callGatekeeper> =>
+      callGatekeeper({
+        baseUrl: gatekeeperUrl(hospital1()),
+        path: RETRIEVE_PATH,
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ticketId: ticket.ticketId, recordId, proof }),
+        body: JSON.stringify({ ticketId: ticket.ticketId, recordId, purpose: 'TREAT', proof }),
+        trustedCaPem: [fs.readFileSync(consortium().layout.caCert('hospital1'), 'utf8')],
       });
     expect((await send()).status).to.equal(200);
     const replay = await send();
     expect(replay.status).to.equal(401);
-    expect(((await replay.json()) as { code: string }).code).to.equal('PROOF_REPLAYED');
+    expect((replay.body as { code: string }).code).to.equal('PROOF_REPLAYED');
   });
 
   it('refuses a proof signed by a key other than the ticket holder', async function () {
     const { recordId } = await recordWithConsentFor(clinician2);
     const { value: ticket } = await client(clinician2).requestAccess({ recordId, purpose: 'TREAT' });
-    const err = await redeemTicket({ client: client(outsider), identity: outsider.connection.identity, ticket }).catch(
-      (e: unknown) => e,
-    );
+    const err = await redeemTicket({
+      client: client(outsider),
+      identity: outsider.connection.identity,
+      ticket,
+      purpose: 'TREAT',
+    }).catch((e: unknown) => e);
     expect(err).to.have.property('code', 'PROOF_BAD_SIGNATURE');
   });
 
@@ -197,10 +206,13 @@ describe('Database Gatekeeper and ticketed retrieval (real network)', function (
       const proof = createPossessionProof({
         ticketId: ticket.ticketId,
         recordId,
+        purpose: 'TREAT',
         privateKey: clinician2.connection.identity.privateKey,
         now: () => later,
       });
-      const err = await gatekeeper.retrieve({ ticketId: ticket.ticketId, recordId, proof }).catch((e: unknown) => e);
+      const err = await gatekeeper
+        .retrieve({ ticketId: ticket.ticketId, recordId, purpose: 'TREAT', proof })
+        .catch((e: unknown) => e);
       expect(err).to.be.instanceOf(GatekeeperError);
       expect((err as GatekeeperError).code).to.equal('GATEKEEPER_TICKET_EXPIRED');
     } finally {
@@ -208,21 +220,30 @@ describe('Database Gatekeeper and ticketed retrieval (real network)', function (
     }
   });
 
-  it('keeps a record whose chain registration failed visibly unregistered, and a retry completes it', async function () {
+  it('stores nothing for a caller the ledger refuses; a clinician then registers the content as its author', async function () {
     const resource = condition(patient.participantId);
-    // A patient may not register records: the chain write fails after the store write.
-    const err = await custodian.storeAndRegister(client(patient), resource).catch((e: unknown) => e);
+    const orphansOf = async (): Promise<string[]> =>
+      (await store.listUnregistered({ limit: 500 })).records
+        .filter((r) => r.contentHash === contentHash(resource) && r.patientId === patient.participantId)
+        .map((r) => r.recordId);
+    // A patient may not register records: the ledger refuses before anything is stored, so no orphan remains.
+    const recordId = freshId('rec');
+    const err = await custodian
+      .storeAndRegister(client(patient), resource, { recordId, authorId: patient.participantId })
+      .catch((e: unknown) => e);
     expect(err).to.have.property('code', 'MEDREC_FORBIDDEN');
-    const pending = await store.listUnregistered({ limit: 500 });
-    const orphan = pending.records.find(
-      (r) => r.contentHash === contentHash(resource) && r.patientId === patient.participantId,
-    );
-    expect(orphan?.registered).to.equal(false);
-    const result = await custodian.completePending(client(clinician1));
-    expect(result.completed).to.be.at.least(1);
-    expect(result.refused.map((r) => r.recordId)).to.not.include(orphan?.recordId);
-    const after = await store.get(orphan?.recordId ?? '');
-    expect(after?.registered).to.equal(true);
-    expect((await client(clinician1).getRecord(after?.recordId ?? '')).contentHash).to.equal(contentHash(resource));
+    expect(await store.get(recordId)).to.equal(undefined);
+    expect(await orphansOf()).to.deep.equal([]);
+    // Nothing a clinician's completePending could register under their own name.
+    const result = await custodian.completePending(client(clinician1), clinician1.participantId);
+    expect(result.refused.map((r) => r.recordId)).to.not.include(recordId);
+    // The permit next to the denial: the clinician registers the same content as its author.
+    const { pointer } = await custodian.storeAndRegister(client(clinician1), resource, {
+      recordId,
+      authorId: clinician1.participantId,
+    });
+    expect(pointer.registeredBy).to.equal(clinician1.participantId);
+    expect((await store.get(recordId))?.authorId).to.equal(clinician1.participantId);
+    expect((await client(clinician1).getRecord(recordId)).contentHash).to.equal(contentHash(resource));
   });
 });

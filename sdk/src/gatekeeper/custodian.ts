@@ -1,9 +1,11 @@
 import crypto from 'node:crypto';
-import type { RecordPointer } from '../chaincode-types';
+import type { RecordInput, RecordPointer } from '../chaincode-types';
 import { toRecordContent } from '../fhir';
-import { ChaincodeError } from '../errors';
-import type { MedrecClient } from '../medrec-client';
-import type { RecordStore, StoredRecord } from '../store/record-store';
+import { ChaincodeError, type ChaincodeErrorCode } from '../errors';
+import type { MedrecClient, Submitted } from '../medrec-client';
+import { checkId, conflictWith } from '../store/record-input';
+import type { NewRecord, RecordStore, StoredRecord } from '../store/record-store';
+import { RecordConflictError } from '../store/store-errors';
 
 export interface CustodianOptions {
   readonly store: RecordStore;
@@ -16,28 +18,101 @@ export interface RegisteredRecord {
   readonly transactionId: string;
 }
 
-/**
- * The custodian's write path: store the record, then register pointer + hash on chain. The store remembers whether
- * the chain write completed, so a failure leaves a record that is visibly unregistered (never served, never listed
- * as registered) and a retry, with the same record id, completes it.
- */
-export interface Custodian {
-  /** Validates the FHIR resource, stores it, registers it on chain as `clinician` (a clinician of this org). */
-  storeAndRegister(
-    clinician: MedrecClient,
-    resource: unknown,
-    options?: Readonly<{ recordId?: string }>,
-  ): Promise<RegisteredRecord>;
+export interface StoreAndRegisterOptions {
   /**
-   * Retries the chain registration of every stored but unregistered record. A record the ledger refuses for good
-   * (invalid, conflicting, forbidden) is reported and skipped, so one bad record cannot block the others.
+   * The pseudonymous participant id of the clinician `clinician` signs as: the record's author. Stored with the
+   * content, so that only this clinician may retry the registration, and checked against the ledger's own view of the
+   * signer before anything is stored.
    */
-  completePending(clinician: MedrecClient): Promise<PendingCompletion>;
+  readonly authorId: string;
+  /** The record id to use (a retry passes the same one); a fresh `rec-<uuid>` when absent. */
+  readonly recordId?: string;
+}
+
+export interface CompletePendingOptions {
+  /**
+   * Record ids of unregistered records whose author is unknown (stored before authors were recorded) that the operator
+   * names the runner as author of. This is the only way such a record is ever registered: nobody adopts content by
+   * default, or a clinician could register someone else's content under their own name.
+   */
+  readonly adopt?: readonly string[];
+}
+
+/** Why completePending left a record unregistered. */
+export type PendingRefusalCode =
+  | ChaincodeErrorCode
+  /** The record was stored for another clinician; only they may complete it. */
+  | 'NOT_AUTHOR'
+  /** The record predates recorded authors; an operator must name its author (CompletePendingOptions.adopt). */
+  | 'AUTHOR_UNKNOWN'
+  /** The ledger says this registration would be (or was) credited to someone other than the record's author. */
+  | 'AUTHOR_MISMATCH';
+
+export interface PendingRefusal {
+  readonly recordId: string;
+  readonly code: PendingRefusalCode;
+  readonly message: string;
+  /** True when the ledger refused the author for good and the content was removed from the store. */
+  readonly discarded: boolean;
 }
 
 export interface PendingCompletion {
   readonly completed: number;
-  readonly refused: readonly { readonly recordId: string; readonly code: string; readonly message: string }[];
+  readonly refused: readonly PendingRefusal[];
+}
+
+/**
+ * The ledger would credit the registration to someone other than the author given: the client signs as another
+ * participant than `authorId` says, or the ledger already holds this record id registered by another clinician.
+ * Nothing was written.
+ */
+export class RecordAuthorMismatchError extends Error {
+  readonly code = 'AUTHOR_MISMATCH';
+  readonly recordId: string;
+  readonly authorId: string;
+  readonly registeredBy: string;
+
+  constructor(properties: Readonly<{ recordId: string; authorId: string; registeredBy: string }>) {
+    super(
+      `Record ${properties.recordId} would be registered by ${properties.registeredBy}, not by its author ` +
+        `${properties.authorId}. Sign with the author's own identity, or store the content under a new record id.`,
+    );
+    this.name = 'RecordAuthorMismatchError';
+    this.recordId = properties.recordId;
+    this.authorId = properties.authorId;
+    this.registeredBy = properties.registeredBy;
+  }
+}
+
+/**
+ * The custodian's write path, authority first: the ledger evaluates the very registration before any content is
+ * stored; the content is stored with its author; the registration is then submitted. A definitive refusal of the
+ * submit removes the content again, so no orphan remains. A transient failure (network, timeout, commit conflict)
+ * leaves the content visibly unregistered (never served, never listed as registered) for a retry by its author with
+ * the same record id.
+ */
+export interface Custodian {
+  /**
+   * Validates the FHIR resource, asks the ledger whether `clinician` may register it, stores it under
+   * `options.authorId`, registers it on chain as `clinician` (a clinician of this org). A record id already stored for
+   * another author, or with other content, is refused with RecordConflictError before the ledger is asked.
+   */
+  storeAndRegister(
+    clinician: MedrecClient,
+    resource: unknown,
+    options: Readonly<StoreAndRegisterOptions>,
+  ): Promise<RegisteredRecord>;
+  /**
+   * Retries the chain registration of the stored but unregistered records whose author is `authorId` (the participant
+   * `clinician` signs as). Other clinicians' records are reported as NOT_AUTHOR, and records of unknown author as
+   * AUTHOR_UNKNOWN, and left alone. A record the ledger refuses for good is discarded and reported, so one bad record
+   * cannot block the others; a network failure stops the run for a later retry.
+   */
+  completePending(
+    clinician: MedrecClient,
+    authorId: string,
+    options?: Readonly<CompletePendingOptions>,
+  ): Promise<PendingCompletion>;
 }
 
 export function createCustodian(options: Readonly<CustodianOptions>): Custodian {
@@ -47,6 +122,21 @@ export function createCustodian(options: Readonly<CustodianOptions>): Custodian 
 /** The locator is opaque to everyone but this custodian: which organisation holds it, and under which id. */
 export function locatorFor(mspId: string, recordId: string): string {
   return `medrec-gatekeeper:${mspId}/${recordId}`;
+}
+
+/**
+ * Refusals that no retry by the same clinician changes (role, patient, relationship, argument, a different record under
+ * the id). Anything else (MEDREC_INTERNAL, network, timeout, MVCC) may succeed later, so the content is kept.
+ */
+const DEFINITIVE_REFUSALS: ReadonlySet<ChaincodeErrorCode> = new Set<ChaincodeErrorCode>([
+  'MEDREC_FORBIDDEN',
+  'MEDREC_INVALID_ARGUMENT',
+  'MEDREC_NOT_FOUND',
+  'MEDREC_CONFLICT',
+]);
+
+function isDefinitiveRefusal(err: unknown): err is ChaincodeError {
+  return err instanceof ChaincodeError && DEFINITIVE_REFUSALS.has(err.code);
 }
 
 class CustodianImpl implements Custodian {
@@ -61,53 +151,159 @@ class CustodianImpl implements Custodian {
   async storeAndRegister(
     clinician: MedrecClient,
     resource: unknown,
-    options: Readonly<{ recordId?: string }> = {},
+    options: Readonly<StoreAndRegisterOptions>,
   ): Promise<RegisteredRecord> {
+    const authorId = checkId('authorId', options.authorId);
     const content = toRecordContent(resource);
-    const stored = await this.#store.put({
+    const record: NewRecord = {
       recordId: options.recordId ?? `rec-${crypto.randomUUID()}`,
       patientId: content.patientId,
       category: content.category,
       resourceJson: content.canonicalJson,
       contentHash: content.contentHash,
-    });
-    return this.#register(clinician, stored);
+      authorId,
+    };
+    // A retry under an id that holds another author's (or other) content is refused here, before the ledger is asked:
+    // registering it would credit someone else's content to this clinician. put() repeats the check atomically.
+    const existing = await this.#store.get(record.recordId);
+    const conflict = existing === undefined ? undefined : conflictWith(existing, record);
+    if (conflict !== undefined) throw new RecordConflictError(record.recordId, conflict);
+
+    const input = this.#inputFor(record);
+    // Authority before content: the ledger decides on this exact registration (evaluated, nothing written) before the
+    // store sees it. A refusal leaves nothing behind; an earlier identical attempt's content is removed with it.
+    const decided = await this.#decide(clinician, input, authorId, existing !== undefined);
+    if (existing?.registrationTxId !== undefined && decided.txId === existing.registrationTxId) {
+      // Already registered and recorded: a repeated call, answered without a second transaction.
+      return { pointer: decided, transactionId: existing.registrationTxId };
+    }
+    const stored = await this.#store.put(record);
+    return this.#submit(clinician, stored, input);
   }
 
-  async completePending(clinician: MedrecClient): Promise<PendingCompletion> {
+  async completePending(
+    clinician: MedrecClient,
+    authorId: string,
+    options: Readonly<CompletePendingOptions> = {},
+  ): Promise<PendingCompletion> {
+    const runner = checkId('authorId', authorId);
+    const adopt = new Set(options.adopt ?? []);
     let completed = 0;
-    const refused: { recordId: string; code: string; message: string }[] = [];
+    const refused: PendingRefusal[] = [];
     let cursor: string | undefined;
     do {
+      // Discarding rows while paging is safe: the cursor is a sequence number, not an offset.
       const page = await this.#store.listUnregistered({ limit: 100, ...(cursor === undefined ? {} : { cursor }) });
-      for (const record of page.records) {
-        try {
-          await this.#register(clinician, record);
-          completed += 1;
-        } catch (err) {
-          // A chaincode refusal is definitive for this record; anything else (network) stops the run for a retry.
-          if (!(err instanceof ChaincodeError)) throw err;
-          refused.push({ recordId: record.recordId, code: err.code, message: err.message });
-        }
+      for (const listed of page.records) {
+        const outcome = await this.#completeOne(clinician, runner, listed, adopt.has(listed.recordId));
+        if (outcome === 'completed') completed += 1;
+        else refused.push(outcome);
       }
       cursor = page.nextCursor;
     } while (cursor !== undefined);
     return { completed, refused };
   }
 
-  async #register(clinician: MedrecClient, record: StoredRecord): Promise<RegisteredRecord> {
-    const input = {
+  async #completeOne(
+    clinician: MedrecClient,
+    runner: string,
+    listed: StoredRecord,
+    adopted: boolean,
+  ): Promise<'completed' | PendingRefusal> {
+    const { recordId } = listed;
+    let record = listed;
+    if (record.authorId === undefined) {
+      if (!adopted) {
+        return {
+          recordId,
+          code: 'AUTHOR_UNKNOWN',
+          message:
+            `Record ${recordId} was stored before authors were recorded. An operator who knows its author must name ` +
+            'it: run completePending as that clinician with the record id in options.adopt, or discard the record.',
+          discarded: false,
+        };
+      }
+      record = await this.#store.assignAuthor(recordId, runner);
+    }
+    if (record.authorId !== runner) {
+      return {
+        recordId,
+        code: 'NOT_AUTHOR',
+        message: `Record ${recordId} was stored by another clinician; only its author may complete its registration.`,
+        discarded: false,
+      };
+    }
+    try {
+      const input = this.#inputFor(record);
+      await this.#decide(clinician, input, runner, true);
+      await this.#submit(clinician, record, input);
+      return 'completed';
+    } catch (err) {
+      if (err instanceof RecordAuthorMismatchError) {
+        return { recordId, code: err.code, message: err.message, discarded: false };
+      }
+      // A chaincode refusal is definitive for this record (#decide / #submit discarded it when it was final);
+      // anything else (network) stops the run for a retry.
+      if (!(err instanceof ChaincodeError)) throw err;
+      return { recordId, code: err.code, message: err.message, discarded: isDefinitiveRefusal(err) };
+    }
+  }
+
+  #inputFor(record: Readonly<Omit<NewRecord, 'authorId'>>): RecordInput {
+    return {
       recordId: record.recordId,
       patientId: record.patientId,
       category: record.category,
       contentHash: record.contentHash,
       locator: locatorFor(this.#mspId, record.recordId),
     };
-    // An identical re-registration (a retry after a crash between the chain write and markRegistered) returns the
-    // original pointer, whose txId is the registration to record; a different body under this id is a CONFLICT that
-    // propagates to the caller.
-    const submitted = await clinician.registerRecord(input);
+  }
+
+  /**
+   * The ledger's decision on `input`, evaluated (nothing written). The pointer it would register names the signer as
+   * registeredBy (or, for a record already on chain, its original registrant): anything but `authorId` means the
+   * registration would not be credited to the record's author, so it is refused. A definitive refusal discards the
+   * stored content when there is some (`stored`).
+   */
+  async #decide(
+    clinician: MedrecClient,
+    input: RecordInput,
+    authorId: string,
+    stored: boolean,
+  ): Promise<RecordPointer> {
+    let decided: RecordPointer;
+    try {
+      decided = await clinician.checkRegisterRecord(input);
+    } catch (err) {
+      if (stored && isDefinitiveRefusal(err)) await this.#discard(input.recordId);
+      throw err;
+    }
+    if (decided.registeredBy !== authorId) {
+      throw new RecordAuthorMismatchError({ recordId: input.recordId, authorId, registeredBy: decided.registeredBy });
+    }
+    return decided;
+  }
+
+  async #submit(clinician: MedrecClient, record: StoredRecord, input: RecordInput): Promise<RegisteredRecord> {
+    let submitted: Submitted<RecordPointer>;
+    try {
+      // An identical re-registration (a retry after a crash between the chain write and markRegistered) returns the
+      // original pointer, whose txId is the registration to record.
+      submitted = await clinician.registerRecord(input);
+    } catch (err) {
+      if (isDefinitiveRefusal(err)) await this.#discard(record.recordId);
+      throw err;
+    }
     await this.#store.markRegistered(record.recordId, submitted.value.txId);
     return { pointer: submitted.value, transactionId: submitted.transactionId };
+  }
+
+  /**
+   * Removes content the ledger refused for good. Best effort: the refusal is what the caller must see, so a failing
+   * store does not replace it; the content then stays listed as unregistered and the next completePending by its
+   * author, refused in turn, discards it. A record registered meanwhile is never removed (the store refuses).
+   */
+  async #discard(recordId: string): Promise<void> {
+    await this.#store.discardUnregistered(recordId).catch(() => false);
   }
 }

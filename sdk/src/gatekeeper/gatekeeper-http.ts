@@ -1,58 +1,79 @@
-import http from 'node:http';
+import type http from 'node:http';
+import https from 'node:https';
 import { GatekeeperError } from './gatekeeper-errors';
-import type { Gatekeeper } from './gatekeeper';
-import { ProofError } from './proof-errors';
+import type { Gatekeeper, RetrievalRequest } from './gatekeeper';
+import { isPurposeOfUse } from './possession-proof';
+import { ProofError, ReplayCacheFullError } from './proof-errors';
+import { readBoundedBody } from './request-body';
 
 export const RETRIEVE_PATH = '/v1/retrieve';
-const MAX_BODY_BYTES = 16 * 1024;
+export const HEALTH_PATH = '/healthz';
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** The gatekeeper's TLS server key pair, issued by its organisation's Fabric CA (PEM). */
+export interface GatekeeperTlsCredentials {
+  readonly key: string;
+  readonly cert: string;
+}
 
 export interface GatekeeperHttpOptions {
   readonly gatekeeper: Gatekeeper;
-  /** Called for every refusal (requester, ticket, reason) so operators can see denied attempts. */
+  /** Called for every refusal (code, status, reason) so operators can see denied attempts. */
   readonly onRefusal?: (refusal: Readonly<{ code: string; status: number; message: string }>) => void;
 }
 
+// Every response may carry PHI or say something about a ticket: no cache (browser, proxy) may keep any of them.
+const NO_STORE = { 'cache-control': 'no-store' } as const;
+
 /** RFC 9457 problem details, the same shape the REST API uses. */
 function problem(res: http.ServerResponse, status: number, code: string, detail: string): void {
-  res.writeHead(status, { 'content-type': 'application/problem+json', 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': 'application/problem+json', ...NO_STORE });
   res.end(JSON.stringify({ type: `urn:medrec:problem:${code.toLowerCase()}`, title: code, status, detail, code }));
 }
 
-async function readJson(req: http.IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES)
-      throw new GatekeeperError('GATEKEEPER_BAD_REQUEST', `request body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-  } catch {
-    throw new GatekeeperError('GATEKEEPER_BAD_REQUEST', 'the body must be JSON {ticketId, recordId, proof}');
-  }
-}
+const SHAPE = 'the body must be a JSON object {ticketId, recordId, purpose, proof}';
 
-function parseRequest(body: unknown): { ticketId: string; recordId: string; proof: unknown } {
-  if (typeof body !== 'object' || body === null) {
-    throw new GatekeeperError('GATEKEEPER_BAD_REQUEST', 'the body must be a JSON object {ticketId, recordId, proof}');
+function parseRequest(bytes: Buffer): RetrievalRequest {
+  let body: unknown;
+  try {
+    body = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new GatekeeperError('GATEKEEPER_BAD_REQUEST', `${SHAPE}; it is not JSON`);
   }
-  const { ticketId, recordId, proof } = body as Record<string, unknown>;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new GatekeeperError('GATEKEEPER_BAD_REQUEST', SHAPE);
+  }
+  const { ticketId, recordId, purpose, proof } = body as Record<string, unknown>;
   if (typeof ticketId !== 'string' || typeof recordId !== 'string' || ticketId.length > 128 || recordId.length > 128) {
     throw new GatekeeperError(
       'GATEKEEPER_BAD_REQUEST',
       'ticketId and recordId must be strings of at most 128 characters',
     );
   }
-  return { ticketId, recordId, proof };
+  if (!isPurposeOfUse(purpose)) {
+    throw new GatekeeperError(
+      'GATEKEEPER_BAD_REQUEST',
+      'purpose must be the HL7 PurposeOfUse code you read for: TREAT, ETREAT, HPAYMT, HOPERAT, HRESCH or PUBHLTH',
+    );
+  }
+  return { ticketId, recordId, purpose, proof };
 }
 
-/** The gatekeeper's HTTP face: POST /v1/retrieve and GET /healthz. Plain node:http: two routes need no framework. */
-export function createGatekeeperHttpServer(options: Readonly<GatekeeperHttpOptions>): http.Server {
+function refusalOf(err: unknown): [status: number, code: string, message: string] {
+  if (err instanceof GatekeeperError) return [err.status, err.code, err.message];
+  // A full replay cache is the gatekeeper's condition, not the caller's fault: retry later.
+  if (err instanceof ReplayCacheFullError) return [503, err.code, err.message];
+  if (err instanceof ProofError) return [401, err.code, err.message];
+  return [500, 'GATEKEEPER_INTERNAL', 'the gatekeeper failed unexpectedly; retry, and report it if it persists'];
+}
+
+/** The request handler: POST /v1/retrieve and GET /healthz. Plain node:http types: two routes need no framework. */
+export function createGatekeeperRequestHandler(
+  options: Readonly<GatekeeperHttpOptions>,
+): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    if (req.method === 'GET' && req.url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' });
+    if (req.method === 'GET' && req.url === HEALTH_PATH) {
+      res.writeHead(200, { 'content-type': 'application/json', ...NO_STORE });
       res.end('{"status":"ok"}');
       return;
     }
@@ -66,23 +87,40 @@ export function createGatekeeperHttpServer(options: Readonly<GatekeeperHttpOptio
       return;
     }
     try {
-      const disclosure = await options.gatekeeper.retrieve(parseRequest(await readJson(req)));
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      const body = await readBoundedBody(req, MAX_BODY_BYTES);
+      if (body.kind === 'too-large') {
+        // An undrained body cannot be followed by another request on this connection.
+        if (!body.drained) res.setHeader('connection', 'close');
+        throw new GatekeeperError(
+          'GATEKEEPER_PAYLOAD_TOO_LARGE',
+          `the request body is over ${MAX_BODY_BYTES} bytes; send only {ticketId, recordId, purpose, proof}`,
+        );
+      }
+      const disclosure = await options.gatekeeper.retrieve(parseRequest(body.bytes));
+      res.writeHead(200, { 'content-type': 'application/json', ...NO_STORE });
       res.end(JSON.stringify(disclosure));
     } catch (err) {
-      const [status, code, message] =
-        err instanceof GatekeeperError
-          ? [err.status, err.code, err.message]
-          : err instanceof ProofError
-            ? [401, err.code, err.message]
-            : [500, 'GATEKEEPER_INTERNAL', 'the gatekeeper failed unexpectedly; retry, and report it if it persists'];
+      const [status, code, message] = refusalOf(err);
       options.onRefusal?.({ code, status, message });
       problem(res, status, code, message);
     }
   };
-  return http.createServer((req, res) => {
+  return (req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) problem(res, 500, 'GATEKEEPER_INTERNAL', 'the gatekeeper failed unexpectedly');
     });
-  });
+  };
+}
+
+/**
+ * The gatekeeper's HTTPS server. There is deliberately no plain-HTTP variant: clinical content never crosses the
+ * network in clear. The certificate is issued by the organisation's Fabric CA, whose root the REST APIs pin.
+ */
+export function createGatekeeperHttpsServer(
+  options: Readonly<GatekeeperHttpOptions & { tls: GatekeeperTlsCredentials }>,
+): https.Server {
+  return https.createServer(
+    { key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' },
+    createGatekeeperRequestHandler(options),
+  );
 }

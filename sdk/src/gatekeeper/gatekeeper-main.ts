@@ -6,7 +6,7 @@ import { createMedrecClient } from '../medrec-client';
 import { openRecordStore } from '../store/open-record-store';
 import { openDurableReplayCache } from './durable-replay-cache';
 import { createGatekeeper } from './gatekeeper';
-import { createGatekeeperHttpServer } from './gatekeeper-http';
+import { createGatekeeperHttpsServer } from './gatekeeper-http';
 import { createProofVerifier } from './proof-verifier';
 
 /** Environment of one organisation's gatekeeper process (set by `medrec network up`). */
@@ -53,8 +53,13 @@ async function main(): Promise<void> {
     ledger: createMedrecClient(connection.gateway),
     verifier: createProofVerifier({ replayCache }),
   });
-  const server = createGatekeeperHttpServer({
+  const server = createGatekeeperHttpsServer({
     gatekeeper,
+    // Issued by the organisation's Fabric CA (TLS profile); the REST APIs verify it against that CA's root only.
+    tls: {
+      cert: fs.readFileSync(required('MEDREC_GATEKEEPER_TLS_CERT_FILE'), 'utf8'),
+      key: fs.readFileSync(required('MEDREC_GATEKEEPER_TLS_KEY_FILE'), 'utf8'),
+    },
     // Denied attempts are logged with their reason (never with record content).
     onRefusal: (refusal) => {
       logger.warn({ refusal }, 'retrieval refused');
@@ -62,7 +67,7 @@ async function main(): Promise<void> {
   });
   const listenPort = port('MEDREC_GATEKEEPER_PORT');
   server.listen(listenPort, '127.0.0.1', () => {
-    logger.info({ port: listenPort, mspId }, 'gatekeeper listening');
+    logger.info({ port: listenPort, mspId }, 'gatekeeper listening (https)');
   });
   const shutdown = (): void => {
     server.close();

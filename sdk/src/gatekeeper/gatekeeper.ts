@@ -1,10 +1,10 @@
-import type { Ticket } from '../chaincode-types';
-import { ChaincodeError, NetworkUnavailableError } from '../errors';
+import type { PurposeOfUse, Ticket } from '../chaincode-types';
 import type { MedrecClient } from '../medrec-client';
 import type { RecordStore } from '../store/record-store';
 import { StoreUnavailableError } from '../store/store-errors';
 import { GatekeeperError } from './gatekeeper-errors';
-import { ProofError } from './proof-errors';
+import { disclosureFailure, ticketReadFailure } from './ledger-failures';
+import { BadProofSignatureError, ProofError } from './proof-errors';
 import { createProofVerifier, type ProofVerifier } from './proof-verifier';
 
 export interface GatekeeperOptions {
@@ -18,10 +18,11 @@ export interface GatekeeperOptions {
   readonly now?: () => number;
 }
 
-/** What the requester sends: the ticket, the record, and its proof of possession of the ticket's key. */
+/** What the requester sends: the ticket, the record, the purpose it reads for, and its proof of possession. */
 export interface RetrievalRequest {
   readonly ticketId: string;
   readonly recordId: string;
+  readonly purpose: PurposeOfUse;
   readonly proof: unknown;
 }
 
@@ -30,19 +31,23 @@ export interface Disclosure {
   readonly ticketId: string;
   /** The stored FHIR resource, exactly as stored (the requester re-hashes it against the ledger). */
   readonly resourceJson: string;
-  /** The transaction that recorded this disclosure on the ledger. */
+  /** The transaction that recorded this disclosure on the ledger (a new one for every read). */
   readonly disclosureTxId: string;
 }
 
 /**
- * Serves a record only against a valid, unexpired permit ticket issued to the requester for that record, with the
- * requester's fresh proof of possession of the ticket's key.
+ * Serves a record only against a valid, unexpired permit ticket issued to the requester for that record and purpose,
+ * with the requester's fresh proof of possession of the ticket's key.
  *
- * Ordering: the disclosure is confirmed on the ledger BEFORE any content leaves. If the confirmation fails, nothing
- * is served. If the gatekeeper crashes after confirming and before answering, the ledger shows a disclosure the
- * requester never received; the requester may retry with the same ticket (and a new proof) until it expires, and the
- * gatekeeper re-serves without a second confirmation, so the ledger never records more than one disclosure per
- * ticket and never misses one.
+ * Proof first: until the proof verifies against the requester certificate in the ticket, the caller is anonymous and
+ * learns nothing about the ticket. A ticket the gatekeeper cannot read gets the same answer as a bad signature; its
+ * decision, record, custodian, purpose and expiry are checked only after the proof.
+ *
+ * Every read is confirmed on the ledger (Access:ConfirmDisclosure, a new transaction each time) BEFORE any content
+ * leaves; the ledger re-checks there that the consent or break-glass behind the ticket is still in force, so a
+ * revocation takes effect on the next read. If the confirmation fails or is refused, nothing is served. If the
+ * gatekeeper crashes after confirming and before answering, the ledger shows a disclosure the requester never
+ * received (at-least-once recording): the ledger may over-report reads, never under-report them.
  */
 export interface Gatekeeper {
   retrieve(request: Readonly<RetrievalRequest>): Promise<Disclosure>;
@@ -64,14 +69,35 @@ class GatekeeperImpl implements Gatekeeper {
   }
 
   async retrieve(request: Readonly<RetrievalRequest>): Promise<Disclosure> {
+    // What the request alone decides (form, binding, freshness) is checked before the ledger is even asked.
+    this.#verifier.checkRequest(request.proof, request);
     const ticket = await this.#ticket(request.ticketId);
-    this.#checkTicket(ticket, request.recordId);
+    await this.#verify(request, ticket);
+    // From here on the caller has proved it is the ticket's requester, and may learn why the ticket does not serve.
+    this.#checkTicket(ticket, request);
+    const record = await this.#options.store.get(request.recordId);
+    if (!record?.registered) {
+      throw new GatekeeperError(
+        'GATEKEEPER_RECORD_NOT_FOUND',
+        `record ${request.recordId} is not held (or not yet registered) here; ask its custodian`,
+      );
+    }
+    const disclosureTxId = await this.#confirm(ticket.ticketId);
+    return { recordId: record.recordId, ticketId: ticket.ticketId, resourceJson: record.resourceJson, disclosureTxId };
+  }
+
+  /** The ticket, or the bad-proof refusal when the gatekeeper cannot see it (so its existence does not leak). */
+  async #ticket(ticketId: string): Promise<Ticket> {
     try {
-      await this.#verifier.verify(request.proof, {
-        ticketId: ticket.ticketId,
-        recordId: request.recordId,
-        certificate: ticket.requester.certPem,
-      });
+      return await this.#options.ledger.getTicket(ticketId);
+    } catch (err) {
+      throw ticketReadFailure(err, ticketId) ?? new BadProofSignatureError();
+    }
+  }
+
+  async #verify(request: Readonly<RetrievalRequest>, ticket: Ticket): Promise<void> {
+    try {
+      await this.#verifier.verify(request.proof, { ...request, certificate: ticket.requester.certPem });
     } catch (err) {
       if (err instanceof ProofError) throw err;
       if (err instanceof StoreUnavailableError) {
@@ -84,38 +110,36 @@ class GatekeeperImpl implements Gatekeeper {
       }
       throw new GatekeeperError('GATEKEEPER_BAD_REQUEST', `the proof could not be checked: ${String(err)}`);
     }
-    const record = await this.#options.store.get(request.recordId);
-    if (!record?.registered) {
-      throw new GatekeeperError(
-        'GATEKEEPER_RECORD_NOT_FOUND',
-        `record ${request.recordId} is not held (or not yet registered) here; ask its custodian`,
-      );
-    }
-    const disclosureTxId = ticket.disclosure?.txId ?? (await this.#confirm(ticket.ticketId));
-    return { recordId: record.recordId, ticketId: ticket.ticketId, resourceJson: record.resourceJson, disclosureTxId };
   }
 
-  async #ticket(ticketId: string): Promise<Ticket> {
-    try {
-      return await this.#options.ledger.getTicket(ticketId);
-    } catch (err) {
-      throw this.#ledgerFailure(err, `ticket ${ticketId}`);
-    }
-  }
-
-  #checkTicket(ticket: Ticket, recordId: string): void {
+  #checkTicket(ticket: Ticket, request: Readonly<RetrievalRequest>): void {
     if (ticket.decision !== 'permit') {
       throw new GatekeeperError(
         'GATEKEEPER_TICKET_DENIED',
         `ticket ${ticket.ticketId} was a deny (${ticket.reason}); request access again once consent is in place`,
       );
     }
-    if (ticket.recordId !== recordId || ticket.custodianMsp !== this.#options.mspId) {
+    if (ticket.custodianMsp !== this.#options.mspId) {
       throw new GatekeeperError(
         'GATEKEEPER_TICKET_MISMATCH',
-        `ticket ${ticket.ticketId} is for record ${ticket.recordId} at ${ticket.custodianMsp}, not ${recordId} here; use the ticket issued for this record`,
+        `ticket ${ticket.ticketId} is for a record held by ${ticket.custodianMsp}, not ${this.#options.mspId}; ` +
+          "present it to that custodian's gatekeeper",
       );
     }
+    if (ticket.recordId !== request.recordId) {
+      throw new GatekeeperError(
+        'GATEKEEPER_TICKET_MISMATCH',
+        `ticket ${ticket.ticketId} is for record ${ticket.recordId}, not ${request.recordId}; use the ticket issued for this record`,
+      );
+    }
+    if (ticket.purpose !== request.purpose) {
+      throw new GatekeeperError(
+        'GATEKEEPER_PURPOSE_MISMATCH',
+        `ticket ${ticket.ticketId} was issued for purpose ${ticket.purpose}, not ${request.purpose}; ` +
+          'request access for the purpose you read for',
+      );
+    }
+    // A ticket is valid strictly before expiresAt: at that instant it has expired (the ledger agrees).
     if (Date.parse(ticket.expiresAt) <= this.#now()) {
       throw new GatekeeperError(
         'GATEKEEPER_TICKET_EXPIRED',
@@ -128,30 +152,7 @@ class GatekeeperImpl implements Gatekeeper {
     try {
       return (await this.#options.ledger.confirmDisclosure(ticketId)).transactionId;
     } catch (err) {
-      throw this.#ledgerFailure(err, `the disclosure for ticket ${ticketId}`);
+      throw disclosureFailure(err, ticketId);
     }
-  }
-
-  #ledgerFailure(err: unknown, what: string): Error {
-    if (err instanceof ChaincodeError && err.code === 'MEDREC_NOT_FOUND') {
-      return new GatekeeperError('GATEKEEPER_TICKET_NOT_FOUND', `${what} is not on the ledger; request access first`, {
-        cause: err,
-      });
-    }
-    if (err instanceof ChaincodeError && err.code === 'MEDREC_FORBIDDEN') {
-      return new GatekeeperError(
-        'GATEKEEPER_TICKET_MISMATCH',
-        `${what} is not one this gatekeeper may serve: ${err.message}`,
-        { cause: err },
-      );
-    }
-    if (err instanceof NetworkUnavailableError || err instanceof ChaincodeError) {
-      return new GatekeeperError(
-        'GATEKEEPER_LEDGER_UNAVAILABLE',
-        `could not read or record ${what} on the ledger; retry shortly`,
-        { cause: err },
-      );
-    }
-    return err instanceof Error ? err : new Error(String(err));
   }
 }

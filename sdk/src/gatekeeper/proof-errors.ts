@@ -20,14 +20,14 @@ export class MalformedProofError extends ProofError {
   }
 }
 
-/** The proof is for another ticket or record than the one requested. */
+/** The proof is for another ticket, record or purpose than the one requested. */
 export class ProofMismatchError extends ProofError {
   readonly code = 'PROOF_MISMATCH';
 
-  constructor(field: 'recordId' | 'ticketId') {
+  constructor(field: 'recordId' | 'ticketId' | 'purpose') {
     super(
-      `The proof's ${field} does not match the request. Sign a new proof for exactly the ticket and record you are ` +
-        'requesting.',
+      `The proof's ${field} does not match the request. Sign a new proof for exactly the ticket, record and purpose ` +
+        'you are requesting.',
     );
   }
 }
@@ -55,14 +55,18 @@ export class ReplayedProofError extends ProofError {
   }
 }
 
-/** The signature does not verify with the public key of the certificate recorded in the ticket. */
+/**
+ * The signature does not verify with the public key of the certificate recorded in the ticket. The gatekeeper gives
+ * exactly this answer, too, for a ticket it cannot read (not on the ledger, or not its own): before the proof is
+ * verified the caller is unauthenticated and must not learn whether a ticket exists.
+ */
 export class BadProofSignatureError extends ProofError {
   readonly code = 'PROOF_BAD_SIGNATURE';
 
   constructor() {
     super(
-      'The proof signature does not verify with the certificate recorded in the access ticket. Sign with the private ' +
-        'key of the same certificate that requested the ticket.',
+      'The proof does not verify with the certificate recorded in the access ticket (or there is no such ticket). ' +
+        'Sign with the private key of the same certificate that requested the ticket, for that ticket id.',
     );
   }
 }

@@ -1,11 +1,13 @@
 /**
  * The gatekeeper's side of proof of possession. Checks, in order: the proof is well formed; it names the requested
- * ticket and record; its timestamp is fresh; the ticket's certificate is a usable P-256 certificate; the signature
- * verifies; and the proof has not been seen before. The replay check comes last so that only correctly signed proofs
- * occupy the replay cache (an attacker cannot fill it with junk).
+ * ticket, record and purpose; its timestamp is fresh (these three need nothing from the ledger: `checkRequest`); the
+ * ticket's certificate holds a P-256 key; the signature verifies; the certificate is within its validity period; and
+ * the proof has not been seen before. The validity period is checked only after the signature, so an unauthenticated
+ * caller learns nothing about the requester's certificate. The replay check comes last so that only correctly signed
+ * proofs occupy the replay cache (an attacker cannot fill it with junk).
  */
 import crypto from 'node:crypto';
-import { possessionProofBytes, type PossessionProof } from './possession-proof';
+import { isPurposeOfUse, possessionProofBytes, type PossessionProof } from './possession-proof';
 import {
   BadProofSignatureError,
   InvalidProofOptionError,
@@ -29,16 +31,26 @@ export interface ProofVerifierOptions {
   readonly replayCache?: ReplayCache;
 }
 
-/** What the gatekeeper read from the ledger and the request, against which the proof is checked. */
-export interface ExpectedProofSubject {
+/** What the request names: the proof must be signed for exactly this. */
+export interface ProofRequestSubject {
   readonly ticketId: string;
   readonly recordId: string;
+  readonly purpose: string;
+}
+
+/** The request plus what the gatekeeper read from the ledger, against which the proof is checked. */
+export interface ExpectedProofSubject extends ProofRequestSubject {
   /** PEM of the requester's certificate as recorded in the access ticket. */
   readonly certificate: string;
 }
 
 export interface ProofVerifier {
-  /** Resolves with the verified proof, or rejects with a ProofError subclass saying why it was refused. */
+  /**
+   * The checks that need only the request (form, binding to the request, freshness), so the gatekeeper can run them
+   * before it reads any ticket state. Returns the parsed proof or throws a ProofError subclass.
+   */
+  checkRequest(proof: unknown, request: Readonly<ProofRequestSubject>): PossessionProof;
+  /** Every check, checkRequest's included. Resolves with the verified proof, or rejects with a ProofError subclass. */
   verify(proof: unknown, expected: Readonly<ExpectedProofSubject>): Promise<PossessionProof>;
 }
 
@@ -47,7 +59,11 @@ const NONCE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 // A DER P-256 signature is at most 72 bytes (96 base64 characters); allow slack but bound the input.
 const SIGNATURE_PATTERN = /^[A-Za-z0-9+/]{8,200}={0,2}$/;
 
-function field(record: Readonly<Record<string, unknown>>, name: keyof PossessionProof, pattern: RegExp): string {
+function field(
+  record: Readonly<Record<string, unknown>>,
+  name: Exclude<keyof PossessionProof, 'purpose' | 'timestamp'>,
+  pattern: RegExp,
+): string {
   const value = record[name];
   if (typeof value !== 'string' || !pattern.test(value)) {
     throw new MalformedProofError({
@@ -61,6 +77,7 @@ function field(record: Readonly<Record<string, unknown>>, name: keyof Possession
 const HINTS: Readonly<Record<keyof PossessionProof, string>> = {
   ticketId: 'send the access ticket id exactly as issued.',
   recordId: 'send the record id exactly as registered.',
+  purpose: 'send the HL7 PurposeOfUse code you read for (TREAT, ETREAT, HPAYMT, HOPERAT, HRESCH or PUBHLTH).',
   timestamp: 'send the signing time as whole milliseconds since the Unix epoch.',
   nonce: 'send 16 random bytes encoded as base64url (22 characters).',
   signature: 'send the base64 DER ECDSA signature.',
@@ -70,10 +87,17 @@ function parseProof(input: unknown): PossessionProof {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new MalformedProofError({
       field: 'proof',
-      message: 'The proof must be an object with ticketId, recordId, timestamp, nonce and signature.',
+      message: 'The proof must be an object with ticketId, recordId, purpose, timestamp, nonce and signature.',
     });
   }
   const record = input as Readonly<Record<string, unknown>>;
+  const purpose = record.purpose;
+  if (!isPurposeOfUse(purpose)) {
+    throw new MalformedProofError({
+      field: 'purpose',
+      message: `The proof's purpose is missing or malformed: ${HINTS.purpose}`,
+    });
+  }
   const timestamp = record.timestamp;
   if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new MalformedProofError({
@@ -84,13 +108,14 @@ function parseProof(input: unknown): PossessionProof {
   return {
     ticketId: field(record, 'ticketId', ID_PATTERN),
     recordId: field(record, 'recordId', ID_PATTERN),
+    purpose,
     timestamp,
     nonce: field(record, 'nonce', NONCE_PATTERN),
     signature: field(record, 'signature', SIGNATURE_PATTERN),
   };
 }
 
-function certificateKey(pem: string, nowMs: number): crypto.KeyObject {
+function parseCertificate(pem: string): crypto.X509Certificate {
   let certificate: crypto.X509Certificate;
   try {
     certificate = new crypto.X509Certificate(pem);
@@ -108,6 +133,10 @@ function certificateKey(pem: string, nowMs: number): crypto.KeyObject {
         'Enrol the requester with a P-256 key (the Fabric CA default).',
     );
   }
+  return certificate;
+}
+
+function checkValidity(certificate: crypto.X509Certificate, nowMs: number): void {
   const validFrom = Date.parse(certificate.validFrom);
   const validTo = Date.parse(certificate.validTo);
   if (!(validFrom <= nowMs && nowMs <= validTo)) {
@@ -116,7 +145,6 @@ function certificateKey(pem: string, nowMs: number): crypto.KeyObject {
         'Re-enrol the requester and request a new ticket.',
     );
   }
-  return key;
 }
 
 function verifySignature(proof: PossessionProof, key: crypto.KeyObject): boolean {
@@ -139,15 +167,22 @@ class Verifier implements ProofVerifier {
     this.#replayCache = replayCache;
   }
 
-  async verify(input: unknown, expected: Readonly<ExpectedProofSubject>): Promise<PossessionProof> {
+  checkRequest(input: unknown, request: Readonly<ProofRequestSubject>): PossessionProof {
     const proof = parseProof(input);
-    if (proof.ticketId !== expected.ticketId) throw new ProofMismatchError('ticketId');
-    if (proof.recordId !== expected.recordId) throw new ProofMismatchError('recordId');
-    const nowMs = this.#now();
-    const skewMs = proof.timestamp - nowMs;
+    if (proof.ticketId !== request.ticketId) throw new ProofMismatchError('ticketId');
+    if (proof.recordId !== request.recordId) throw new ProofMismatchError('recordId');
+    if (proof.purpose !== request.purpose) throw new ProofMismatchError('purpose');
+    const skewMs = proof.timestamp - this.#now();
     if (Math.abs(skewMs) > this.#windowMs) throw new StaleProofError({ skewMs, windowMs: this.#windowMs });
-    const key = certificateKey(expected.certificate, nowMs);
-    if (!verifySignature(proof, key)) throw new BadProofSignatureError();
+    return proof;
+  }
+
+  async verify(input: unknown, expected: Readonly<ExpectedProofSubject>): Promise<PossessionProof> {
+    const proof = this.checkRequest(input, expected);
+    const nowMs = this.#now();
+    const certificate = parseCertificate(expected.certificate);
+    if (!verifySignature(proof, certificate.publicKey)) throw new BadProofSignatureError();
+    checkValidity(certificate, nowMs);
     // Keyed on the signed bytes (which include the nonce), so re-encoding the signature does not dodge the check.
     const replayKey = crypto.createHash('sha256').update(possessionProofBytes(proof)).digest('hex');
     if (!(await this.#replayCache.remember(replayKey, proof.timestamp + this.#windowMs, nowMs))) {

@@ -1,7 +1,7 @@
 /** The PostgreSQL record store, for custodians that already run PostgreSQL. Every value goes in as a query parameter. */
 import pg from 'pg';
 import { createTablesOnce, messageOf, quotedSchemaName } from './postgres-schema';
-import { checkId, checkListOptions, checkNewRecord, checkTxId, isSameRecord } from './record-input';
+import { checkId, checkListOptions, checkNewRecord, checkTxId, conflictWith, explainUnassigned } from './record-input';
 import type { ListOptions, NewRecord, RecordPage, RecordStore, StoredRecord } from './record-store';
 import {
   InvalidStoreInputError,
@@ -38,9 +38,11 @@ interface RecordRow {
   content_hash: string;
   registration_tx_id: string | null;
   stored_at: Date;
+  author_id: string | null;
 }
 
-const COLUMNS = 'seq, record_id, patient_id, category, resource_json, content_hash, registration_tx_id, stored_at';
+const COLUMNS =
+  'seq, record_id, patient_id, category, resource_json, content_hash, registration_tx_id, stored_at, author_id';
 
 function schemaStatements(schema: string): string[] {
   const table = `${schema}.records`;
@@ -54,8 +56,13 @@ function schemaStatements(schema: string): string[] {
        resource_json TEXT NOT NULL,
        content_hash TEXT NOT NULL,
        registration_tx_id TEXT,
-       stored_at TIMESTAMPTZ NOT NULL
+       stored_at TIMESTAMPTZ NOT NULL,
+       author_id TEXT
      )`,
+    // In-place migration of a table created before authors were recorded: existing rows get NULL ("author unknown"),
+    // which no clinician may register until an operator names the author (assignAuthor). Runs under the creation
+    // lock, so concurrent starters add it once.
+    `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS author_id TEXT`,
     `CREATE INDEX IF NOT EXISTS records_by_patient ON ${table} (patient_id, seq)`,
     `CREATE INDEX IF NOT EXISTS records_unregistered ON ${table} (seq) WHERE registration_tx_id IS NULL`,
   ];
@@ -71,6 +78,7 @@ function toStoredRecord(row: RecordRow): StoredRecord {
     registered: row.registration_tx_id !== null,
     registrationTxId: row.registration_tx_id ?? undefined,
     storedAt: row.stored_at,
+    authorId: row.author_id ?? undefined,
   };
 }
 
@@ -100,17 +108,27 @@ class PostgresRecordStore implements RecordStore {
     const checked = checkNewRecord(record);
     // ON CONFLICT DO NOTHING waits for a concurrent insert of the same id, so the follow-up read sees the winner.
     const inserted = await this.#query(
-      `INSERT INTO ${this.#table} (record_id, patient_id, category, resource_json, content_hash, stored_at)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (record_id) DO NOTHING RETURNING ${COLUMNS}`,
-      [checked.recordId, checked.patientId, checked.category, checked.resourceJson, checked.contentHash, this.#clock()],
+      `INSERT INTO ${this.#table} (record_id, patient_id, category, resource_json, content_hash, stored_at, author_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (record_id) DO NOTHING RETURNING ${COLUMNS}`,
+      [
+        checked.recordId,
+        checked.patientId,
+        checked.category,
+        checked.resourceJson,
+        checked.contentHash,
+        this.#clock(),
+        checked.authorId,
+      ],
     );
     const row = inserted[0];
     if (row !== undefined) return toStoredRecord(row);
     const existing = await this.#getRow(checked.recordId);
-    if (existing === undefined || !isSameRecord(toStoredRecord(existing), checked)) {
-      throw new RecordConflictError(checked.recordId);
-    }
-    return toStoredRecord(existing);
+    // Gone again: discarded between the insert and this read. Still not this caller's row to claim.
+    if (existing === undefined) throw new RecordConflictError(checked.recordId);
+    const stored = toStoredRecord(existing);
+    const conflict = conflictWith(stored, checked);
+    if (conflict !== undefined) throw new RecordConflictError(checked.recordId, conflict);
+    return stored;
   }
 
   async get(recordId: string): Promise<StoredRecord | undefined> {
@@ -136,6 +154,38 @@ class PostgresRecordStore implements RecordStore {
       throw new RecordAlreadyRegisteredError({ recordId: id, registrationTxId: existing.registration_tx_id ?? '' });
     }
     return toStoredRecord(existing);
+  }
+
+  async discardUnregistered(recordId: string): Promise<boolean> {
+    this.#checkOpen();
+    const id = checkId('recordId', recordId);
+    // The registration test is in the DELETE itself, so a concurrent markRegistered either wins (nothing deleted) or
+    // finds the row gone (RecordNotFoundError): a registered record is never removed.
+    const removed = await this.#query(
+      `DELETE FROM ${this.#table} WHERE record_id = $1 AND registration_tx_id IS NULL RETURNING ${COLUMNS}`,
+      [id],
+    );
+    if (removed.length > 0) return true;
+    const existing = await this.#getRow(id);
+    if (existing !== undefined && existing.registration_tx_id !== null) {
+      throw new RecordAlreadyRegisteredError({ recordId: id, registrationTxId: existing.registration_tx_id });
+    }
+    return false;
+  }
+
+  async assignAuthor(recordId: string, authorId: string): Promise<StoredRecord> {
+    this.#checkOpen();
+    const id = checkId('recordId', recordId);
+    const author = checkId('authorId', authorId);
+    const updated = await this.#query(
+      `UPDATE ${this.#table} SET author_id = $1
+       WHERE record_id = $2 AND author_id IS NULL AND registration_tx_id IS NULL RETURNING ${COLUMNS}`,
+      [author, id],
+    );
+    const row = updated[0];
+    if (row !== undefined) return toStoredRecord(row);
+    const existing = await this.#getRow(id);
+    return explainUnassigned(id, author, existing === undefined ? undefined : toStoredRecord(existing));
   }
 
   async listUnregistered(options?: Readonly<ListOptions>): Promise<RecordPage> {

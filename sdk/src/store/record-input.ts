@@ -2,8 +2,20 @@
  * Validation shared by every store implementation, done before any SQL runs so both databases refuse the same inputs
  * with the same errors (the contract suite relies on that).
  */
-import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, type ListOptions, type NewRecord } from './record-store';
-import { InvalidStoreInputError } from './store-errors';
+import {
+  DEFAULT_LIST_LIMIT,
+  MAX_LIST_LIMIT,
+  type ListOptions,
+  type NewRecord,
+  type StoredRecord,
+} from './record-store';
+import {
+  InvalidStoreInputError,
+  RecordAlreadyRegisteredError,
+  RecordConflictError,
+  RecordNotFoundError,
+  type RecordConflictReason,
+} from './store-errors';
 
 // Ids end up as ledger keys and in URLs: a conservative alphabet avoids composite-key separators and escaping issues.
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -37,6 +49,7 @@ export function checkTxId(value: unknown): string {
 export function checkNewRecord(record: Readonly<NewRecord>): NewRecord {
   const recordId = checkId('recordId', record.recordId);
   const patientId = checkId('patientId', record.patientId);
+  const authorId = checkId('authorId', record.authorId);
   if (typeof record.category !== 'string' || !CATEGORY_PATTERN.test(record.category)) {
     throw new InvalidStoreInputError({
       field: 'category',
@@ -56,6 +69,7 @@ export function checkNewRecord(record: Readonly<NewRecord>): NewRecord {
     category: record.category,
     resourceJson: record.resourceJson,
     contentHash: record.contentHash,
+    authorId,
   };
 }
 
@@ -104,12 +118,37 @@ export function checkListOptions(options: Readonly<ListOptions> | undefined): Ch
   return { limit, after: cursor };
 }
 
-/** True when `stored` holds the same record as `incoming` (a retried put), ignoring registration state. */
-export function isSameRecord(stored: Readonly<NewRecord>, incoming: Readonly<NewRecord>): boolean {
-  return (
+/**
+ * Whether `incoming` repeats `stored` (a retried put, registration state aside): undefined when it does, otherwise why
+ * it conflicts. Content is compared first, so other content is reported as such whoever sends it. An unknown stored
+ * author never matches: a record from before authors were recorded is claimed only through assignAuthor.
+ */
+export function conflictWith(
+  stored: Readonly<StoredRecord>,
+  incoming: Readonly<NewRecord>,
+): RecordConflictReason | undefined {
+  const sameContent =
     stored.patientId === incoming.patientId &&
     stored.category === incoming.category &&
     stored.contentHash === incoming.contentHash &&
-    stored.resourceJson === incoming.resourceJson
-  );
+    stored.resourceJson === incoming.resourceJson;
+  if (!sameContent) return 'content';
+  return stored.authorId === incoming.authorId ? undefined : 'author';
+}
+
+/**
+ * After an assignAuthor that changed nothing: the record when it is already this author's (a repeated call), otherwise
+ * the refusal that says why (no such record, already registered, or another author's).
+ */
+export function explainUnassigned(
+  recordId: string,
+  authorId: string,
+  existing: Readonly<StoredRecord> | undefined,
+): StoredRecord {
+  if (existing === undefined) throw new RecordNotFoundError(recordId);
+  if (existing.authorId === authorId) return existing;
+  if (existing.registrationTxId !== undefined) {
+    throw new RecordAlreadyRegisteredError({ recordId, registrationTxId: existing.registrationTxId });
+  }
+  throw new RecordConflictError(recordId, 'author');
 }

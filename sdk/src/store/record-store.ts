@@ -22,9 +22,19 @@ export interface NewRecord {
   readonly resourceJson: string;
   /** SHA-256 (lowercase hex) of the RFC 8785 canonical form of the resource. */
   readonly contentHash: string;
+  /**
+   * Pseudonymous participant id of the clinician registering the record. Only this clinician may retry its
+   * registration: otherwise a second clinician could register someone else's content under their own name.
+   */
+  readonly authorId: string;
 }
 
-export interface StoredRecord extends NewRecord {
+export interface StoredRecord extends Omit<NewRecord, 'authorId'> {
+  /**
+   * The registering clinician; undefined for records stored before authors were recorded. Such a record is registered
+   * only after an operator names its author explicitly ({@link RecordStore.assignAuthor}).
+   */
+  readonly authorId: string | undefined;
   /** True once the pointer has been committed on chain and {@link RecordStore.markRegistered} recorded it. */
   readonly registered: boolean;
   /** Transaction id of the committed registration; undefined while unregistered. */
@@ -47,8 +57,9 @@ export interface RecordPage {
 
 export interface RecordStore {
   /**
-   * Stores a new, unregistered record. Idempotent: putting the same record id again with the same patient, category
-   * and hash returns the stored record unchanged (a retried write); different content under that id is a conflict.
+   * Stores a new, unregistered record. Idempotent: putting the same record id again with the same patient, category,
+   * hash and author returns the stored record unchanged (a retried write); different content, or the same content by
+   * another author (or for a record whose author is unknown), is a RecordConflictError.
    */
   put(record: Readonly<NewRecord>): Promise<StoredRecord>;
   /** The record, or undefined if this store has none with that id. */
@@ -58,6 +69,18 @@ export interface RecordStore {
    * txId for an already registered record is refused, because one record has exactly one registration.
    */
   markRegistered(recordId: string, txId: string): Promise<StoredRecord>;
+  /**
+   * Removes an unregistered record, content and all: used when the ledger refused its registration for good, so no
+   * orphaned clinical content stays behind. Resolves true when a record was removed, false when there was none.
+   * A registered record is never removed (RecordAlreadyRegisteredError): the ledger points at it.
+   */
+  discardUnregistered(recordId: string): Promise<boolean>;
+  /**
+   * The explicit operator action for a record whose author is unknown (stored before authors were recorded): names
+   * `authorId` as its author so that clinician may complete its registration. Idempotent for the same author; a record
+   * that already has another author is a RecordConflictError, a registered one RecordAlreadyRegisteredError.
+   */
+  assignAuthor(recordId: string, authorId: string): Promise<StoredRecord>;
   /** Records whose chain registration has not completed, oldest first, for the retry loop. */
   listUnregistered(options?: Readonly<ListOptions>): Promise<RecordPage>;
   /** A patient's records, oldest first. */

@@ -1,6 +1,6 @@
 /** The embedded default record store: one SQLite file per custodian, through better-sqlite3. */
 import Database from 'better-sqlite3';
-import { checkId, checkListOptions, checkNewRecord, checkTxId, isSameRecord } from './record-input';
+import { checkId, checkListOptions, checkNewRecord, checkTxId, conflictWith, explainUnassigned } from './record-input';
 import type { ListOptions, NewRecord, RecordPage, RecordStore, StoredRecord } from './record-store';
 import {
   RecordAlreadyRegisteredError,
@@ -26,9 +26,12 @@ interface RecordRow {
   content_hash: string;
   registration_tx_id: string | null;
   stored_at: string;
+  author_id: string | null;
 }
 
 // registration_tx_id IS NULL is the single source of truth for "unregistered", so the flag and the id cannot disagree.
+// author_id is last because databases created before it existed gain it by ADD COLUMN (see migrate); NULL there means
+// "author unknown", which only an operator's assignAuthor resolves.
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS medrec_records (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -38,13 +41,15 @@ const SCHEMA = `
     resource_json TEXT NOT NULL,
     content_hash TEXT NOT NULL,
     registration_tx_id TEXT,
-    stored_at TEXT NOT NULL
+    stored_at TEXT NOT NULL,
+    author_id TEXT
   );
   CREATE INDEX IF NOT EXISTS medrec_records_by_patient ON medrec_records (patient_id, seq);
   CREATE INDEX IF NOT EXISTS medrec_records_unregistered ON medrec_records (seq) WHERE registration_tx_id IS NULL;
 `;
 
-const COLUMNS = 'seq, record_id, patient_id, category, resource_json, content_hash, registration_tx_id, stored_at';
+const COLUMNS =
+  'seq, record_id, patient_id, category, resource_json, content_hash, registration_tx_id, stored_at, author_id';
 
 function toStoredRecord(row: RecordRow): StoredRecord {
   return {
@@ -56,6 +61,7 @@ function toStoredRecord(row: RecordRow): StoredRecord {
     registered: row.registration_tx_id !== null,
     registrationTxId: row.registration_tx_id ?? undefined,
     storedAt: new Date(row.stored_at),
+    authorId: row.author_id ?? undefined,
   };
 }
 
@@ -72,7 +78,9 @@ function openDatabase(path: string): Database.Database {
     // WAL lets a gatekeeper read while the writer commits; busy_timeout rides out short lock contention.
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA);
+    // A discarded record is clinical content: overwrite its pages rather than leave them readable in the free list.
+    db.pragma('secure_delete = ON');
+    migrate(db);
     return db;
   } catch (error) {
     throw new StoreUnavailableError(
@@ -81,6 +89,21 @@ function openDatabase(path: string): Database.Database {
       { cause: error },
     );
   }
+}
+
+/**
+ * Creates the table, or brings one created by an earlier version up to date in place. IMMEDIATE serialises processes
+ * opening the same file (the API and the gatekeeper), so only one of them adds a missing column.
+ */
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    db.exec(SCHEMA);
+    const columns = db.prepare(`SELECT name FROM pragma_table_info('medrec_records')`).all() as { name: string }[];
+    // Existing rows get NULL: their author was never recorded, so no clinician may register them by default.
+    if (!columns.some((column) => column.name === 'author_id')) {
+      db.exec('ALTER TABLE medrec_records ADD COLUMN author_id TEXT');
+    }
+  }).immediate();
 }
 
 class SqliteRecordStore implements RecordStore {
@@ -99,8 +122,9 @@ class SqliteRecordStore implements RecordStore {
       const insert = this.#db.transaction((): StoredRecord => {
         const inserted = this.#db
           .prepare(
-            `INSERT INTO medrec_records (record_id, patient_id, category, resource_json, content_hash, stored_at)
-             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO NOTHING RETURNING ${COLUMNS}`,
+            `INSERT INTO medrec_records
+               (record_id, patient_id, category, resource_json, content_hash, stored_at, author_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO NOTHING RETURNING ${COLUMNS}`,
           )
           .get(
             checked.recordId,
@@ -109,13 +133,15 @@ class SqliteRecordStore implements RecordStore {
             checked.resourceJson,
             checked.contentHash,
             this.#clock().toISOString(),
+            checked.authorId,
           ) as RecordRow | undefined;
         if (inserted !== undefined) return toStoredRecord(inserted);
         const existing = this.#getRow(checked.recordId);
-        if (existing === undefined || !isSameRecord(toStoredRecord(existing), checked)) {
-          throw new RecordConflictError(checked.recordId);
-        }
-        return toStoredRecord(existing);
+        if (existing === undefined) throw new RecordConflictError(checked.recordId);
+        const stored = toStoredRecord(existing);
+        const conflict = conflictWith(stored, checked);
+        if (conflict !== undefined) throw new RecordConflictError(checked.recordId, conflict);
+        return stored;
       });
       return insert.immediate();
     });
@@ -148,6 +174,43 @@ class SqliteRecordStore implements RecordStore {
         return toStoredRecord(existing);
       });
       return mark.immediate();
+    });
+  }
+
+  discardUnregistered(recordId: string): Promise<boolean> {
+    return this.#run(() => {
+      const id = checkId('recordId', recordId);
+      const discard = this.#db.transaction((): boolean => {
+        const removed = this.#db
+          .prepare('DELETE FROM medrec_records WHERE record_id = ? AND registration_tx_id IS NULL')
+          .run(id);
+        if (removed.changes > 0) return true;
+        const existing = this.#getRow(id);
+        if (existing !== undefined && existing.registration_tx_id !== null) {
+          throw new RecordAlreadyRegisteredError({ recordId: id, registrationTxId: existing.registration_tx_id });
+        }
+        return false;
+      });
+      return discard.immediate();
+    });
+  }
+
+  assignAuthor(recordId: string, authorId: string): Promise<StoredRecord> {
+    return this.#run(() => {
+      const id = checkId('recordId', recordId);
+      const author = checkId('authorId', authorId);
+      const assign = this.#db.transaction((): StoredRecord => {
+        const updated = this.#db
+          .prepare(
+            `UPDATE medrec_records SET author_id = ?
+             WHERE record_id = ? AND author_id IS NULL AND registration_tx_id IS NULL RETURNING ${COLUMNS}`,
+          )
+          .get(author, id) as RecordRow | undefined;
+        if (updated !== undefined) return toStoredRecord(updated);
+        const existing = this.#getRow(id);
+        return explainUnassigned(id, author, existing === undefined ? undefined : toStoredRecord(existing));
+      });
+      return assign.immediate();
     });
   }
 

@@ -20,17 +20,28 @@ export class InvalidStoreInputError extends RecordStoreError {
   }
 }
 
-/** A record with this id already exists with different content; ids are never reused for other content. */
+/** Why a write was refused as a conflict: other content under the id, or the same id claimed by another author. */
+export type RecordConflictReason = 'content' | 'author';
+
+/**
+ * A record with this id already exists with different content, or was stored for another (or an unknown) author; ids
+ * are never reused for other content, and only a record's author may retry its registration.
+ */
 export class RecordConflictError extends RecordStoreError {
   readonly code = 'STORE_RECORD_CONFLICT';
   readonly recordId: string;
+  readonly reason: RecordConflictReason;
 
-  constructor(recordId: string) {
+  constructor(recordId: string, reason: RecordConflictReason = 'content') {
     super(
-      `Record ${recordId} already exists with a different patient, category or content. ` +
-        'Record ids are immutable: store amended content under a new record id.',
+      reason === 'author'
+        ? `Record ${recordId} was stored for another author (or one that is unknown). Only the clinician who stored ` +
+            'it may retry its registration: store your content under a new record id.'
+        : `Record ${recordId} already exists with a different patient, category or content. ` +
+            'Record ids are immutable: store amended content under a new record id.',
     );
     this.recordId = recordId;
+    this.reason = reason;
   }
 }
 

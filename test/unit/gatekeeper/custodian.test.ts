@@ -1,112 +1,412 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import type { RecordInput, RecordPointer } from '../../../sdk/src/chaincode-types';
-import { ChaincodeError, NetworkUnavailableError } from '../../../sdk/src/errors';
-import { createCustodian } from '../../../sdk/src/gatekeeper/custodian';
+import {
+  ChaincodeError,
+  NetworkUnavailableError,
+  TransactionInvalidError,
+  type ChaincodeErrorCode,
+} from '../../../sdk/src/errors';
+import { toRecordContent } from '../../../sdk/src/fhir';
+import { createCustodian, RecordAuthorMismatchError, type Custodian } from '../../../sdk/src/gatekeeper/custodian';
 import type { MedrecClient, Submitted } from '../../../sdk/src/medrec-client';
-import { createSqliteRecordStore } from '../../../sdk/src/store/sqlite-record-store';
-import type { RecordStore } from '../../../sdk/src/store/record-store';
+import {
+  InvalidStoreInputError,
+  RecordConflictError,
+  createSqliteRecordStore,
+  type RecordStore,
+} from '../../../sdk/src/store';
 import { examples } from '../fhir/support/examples';
+import { createLegacySqliteTable } from '../store/support/legacy-tables';
+import { rejectionOf } from '../store/support/rejection';
 
-/** A Fabric-shaped transaction id derived from the record id. */
-const txIdOf = (recordId: string): string => crypto.createHash('sha256').update(recordId).digest('hex');
+const MSP = 'Hospital1MSP';
+const DOC_A = 'doc-a';
+const DOC_B = 'doc-b';
 
-/** A ledger that registers records, except those it is told to refuse (or to fail on, like a network error). */
-function fakeLedger(behaviour: (input: RecordInput) => 'ok' | 'refuse' | 'unavailable'): MedrecClient {
-  const registerRecord = (input: RecordInput): Promise<Submitted<RecordPointer>> => {
-    const outcome = behaviour(input);
-    if (outcome === 'refuse') {
-      return Promise.reject(
-        new ChaincodeError({ code: 'MEDREC_INVALID_ARGUMENT', message: 'record.category: invalid' }),
-      );
+/** A Fabric-shaped transaction id derived from a seed. */
+const txIdOf = (seed: string): string => crypto.createHash('sha256').update(seed).digest('hex');
+
+/** What the fake ledger does with a call: go ahead, refuse with a chaincode code, or fail like the network. */
+type Outcome = 'ok' | ChaincodeErrorCode | 'unavailable' | 'mvcc';
+
+interface FakeLedger {
+  /** A client signing as the participant `signer`. */
+  as(signer: string): MedrecClient;
+  /** Every call in order, e.g. "evaluate doc-a rec-1", "submit doc-a rec-1". */
+  readonly calls: string[];
+  readonly records: Map<string, RecordPointer>;
+}
+
+/**
+ * Records:RegisterRecord as the chaincode behaves: registeredBy is the signer, an identical re-registration returns
+ * the original pointer, a different body under an existing id is MEDREC_CONFLICT. `evaluate` / `submit` inject
+ * refusals and failures per call.
+ */
+function fakeLedger(
+  behaviour: Readonly<{ evaluate?: (input: RecordInput) => Outcome; submit?: (input: RecordInput) => Outcome }> = {},
+): FakeLedger {
+  const records = new Map<string, RecordPointer>();
+  const calls: string[] = [];
+  const failure = (outcome: Outcome): Error | undefined => {
+    if (outcome === 'ok') return undefined;
+    if (outcome === 'unavailable') return new NetworkUnavailableError({ message: 'peers down' });
+    if (outcome === 'mvcc') {
+      return new TransactionInvalidError({ validationCode: 'MVCC_READ_CONFLICT', transactionId: txIdOf('mvcc') });
     }
-    if (outcome === 'unavailable') return Promise.reject(new NetworkUnavailableError({ message: 'peers down' }));
-    const pointer: RecordPointer = {
+    return new ChaincodeError({ code: outcome, message: `refused (${outcome})` });
+  };
+  const decide = (signer: string, input: RecordInput): RecordPointer => {
+    const existing = records.get(input.recordId);
+    if (existing !== undefined) {
+      const same = (Object.keys(input) as (keyof RecordInput)[]).every((key) => existing[key] === input[key]);
+      if (same) return existing;
+      throw new ChaincodeError({ code: 'MEDREC_CONFLICT', message: `record ${input.recordId} exists` });
+    }
+    return {
       ...input,
-      custodianMsp: 'Hospital1MSP',
+      custodianMsp: MSP,
       version: 1,
       supersedes: null,
       supersededBy: null,
-      registeredBy: 'doc-1',
+      registeredBy: signer,
       registeredAt: '2030-01-01T00:00:00.000Z',
       txId: txIdOf(input.recordId),
     };
-    return Promise.resolve({ value: pointer, transactionId: txIdOf(input.recordId) });
   };
-  return { registerRecord } as unknown as MedrecClient;
+  const as = (signer: string): MedrecClient => {
+    const checkRegisterRecord = (input: RecordInput): Promise<RecordPointer> => {
+      calls.push(`evaluate ${signer} ${input.recordId}`);
+      const failed = failure(behaviour.evaluate?.(input) ?? 'ok');
+      return failed === undefined ? Promise.resolve().then(() => decide(signer, input)) : Promise.reject(failed);
+    };
+    const registerRecord = (input: RecordInput): Promise<Submitted<RecordPointer>> => {
+      calls.push(`submit ${signer} ${input.recordId}`);
+      const failed = failure(behaviour.submit?.(input) ?? 'ok');
+      if (failed !== undefined) return Promise.reject(failed);
+      return Promise.resolve().then(() => {
+        const isNew = !records.has(input.recordId);
+        const pointer = decide(signer, input);
+        records.set(input.recordId, pointer);
+        // A re-registration is a transaction of its own that writes nothing.
+        return { value: pointer, transactionId: isNew ? pointer.txId : txIdOf(`again ${input.recordId}`) };
+      });
+    };
+    return { checkRegisterRecord, registerRecord } as unknown as MedrecClient;
+  };
+  return { as, calls, records };
 }
 
 describe('custodian write path', function () {
   let store: RecordStore;
+  let custodian: Custodian;
   beforeEach(async function () {
     store = await createSqliteRecordStore({ path: ':memory:' });
+    custodian = createCustodian({ store, mspId: MSP });
   });
   afterEach(async function () {
     await store.close();
   });
 
-  it('stores first and marks registered with the chain transaction id', async function () {
-    const custodian = createCustodian({ store, mspId: 'Hospital1MSP' });
-    const [resource] = examples('pat-1');
-    const { pointer } = await custodian.storeAndRegister(
-      fakeLedger(() => 'ok'),
-      resource,
-      { recordId: 'rec-a' },
-    );
-    expect(pointer.locator).to.equal('medrec-gatekeeper:Hospital1MSP/rec-a');
-    expect(await store.get('rec-a')).to.include({ registered: true, registrationTxId: txIdOf('rec-a') });
-  });
-
-  it('leaves the record unregistered when the chain write fails, and completes it on retry', async function () {
-    const custodian = createCustodian({ store, mspId: 'Hospital1MSP' });
-    const [resource] = examples('pat-1');
+  /** Leaves `recordId` stored but unregistered for `author`, as a network failure during the submit does. */
+  async function storedUnregistered(author: string, recordId: string, resource: unknown): Promise<void> {
+    const ledger = fakeLedger({ submit: () => 'unavailable' });
     const err = await custodian
-      .storeAndRegister(
-        fakeLedger(() => 'unavailable'),
-        resource,
-        { recordId: 'rec-b' },
-      )
+      .storeAndRegister(ledger.as(author), resource, { recordId, authorId: author })
       .catch((e: unknown) => e);
     expect(err).to.be.instanceOf(NetworkUnavailableError);
-    expect((await store.get('rec-b'))?.registered).to.equal(false);
-    expect(await custodian.completePending(fakeLedger(() => 'ok'))).to.deep.equal({ completed: 1, refused: [] });
-    expect((await store.get('rec-b'))?.registered).to.equal(true);
-  });
+    expect(await store.get(recordId)).to.include({ registered: false, authorId: author });
+  }
 
-  it('skips and reports records the ledger refuses for good, completing the others', async function () {
-    const custodian = createCustodian({ store, mspId: 'Hospital1MSP' });
-    const resources = examples('pat-2').slice(0, 3);
-    for (const [i, resource] of resources.entries()) {
-      await custodian
-        .storeAndRegister(
-          fakeLedger(() => 'unavailable'),
-          resource,
-          { recordId: `rec-${i}` },
-        )
-        .catch(() => undefined);
+  describe('storeAndRegister', function () {
+    it('asks the ledger first, stores the content with its author, and marks it registered', async function () {
+      const ledger = fakeLedger();
+      const [resource] = examples('pat-1');
+      const { pointer, transactionId } = await custodian.storeAndRegister(ledger.as(DOC_A), resource, {
+        recordId: 'rec-a',
+        authorId: DOC_A,
+      });
+      expect(pointer.locator).to.equal('medrec-gatekeeper:Hospital1MSP/rec-a');
+      expect(pointer.registeredBy).to.equal(DOC_A);
+      expect(transactionId).to.equal(txIdOf('rec-a'));
+      expect(ledger.calls).to.deep.equal(['evaluate doc-a rec-a', 'submit doc-a rec-a']);
+      expect(await store.get('rec-a')).to.include({
+        registered: true,
+        registrationTxId: txIdOf('rec-a'),
+        authorId: DOC_A,
+      });
+    });
+
+    it('generates a record id when none is given', async function () {
+      const [resource] = examples('pat-1');
+      const { pointer } = await custodian.storeAndRegister(fakeLedger().as(DOC_A), resource, { authorId: DOC_A });
+      expect(pointer.recordId).to.match(/^rec-[0-9a-f-]{36}$/);
+      expect((await store.get(pointer.recordId))?.authorId).to.equal(DOC_A);
+    });
+
+    it('stores nothing when the ledger refuses the caller, and never submits', async function () {
+      const ledger = fakeLedger({ evaluate: () => 'MEDREC_FORBIDDEN' });
+      const [resource] = examples('pat-1');
+      const err = await custodian
+        .storeAndRegister(ledger.as('pat-1'), resource, { recordId: 'rec-p', authorId: 'pat-1' })
+        .catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(ChaincodeError).and.to.have.property('code', 'MEDREC_FORBIDDEN');
+      expect(ledger.calls).to.deep.equal(['evaluate pat-1 rec-p']);
+      expect(await store.get('rec-p')).to.equal(undefined);
+      expect((await store.listUnregistered()).records).to.deep.equal([]);
+    });
+
+    it('registers the same content for a clinician the ledger permits (next to the refusal above)', async function () {
+      const [resource] = examples('pat-1');
+      await custodian.storeAndRegister(fakeLedger().as(DOC_A), resource, { recordId: 'rec-p', authorId: DOC_A });
+      expect(await store.get('rec-p')).to.include({ registered: true, authorId: DOC_A });
+    });
+
+    for (const code of [
+      'MEDREC_FORBIDDEN',
+      'MEDREC_INVALID_ARGUMENT',
+      'MEDREC_NOT_FOUND',
+      'MEDREC_CONFLICT',
+    ] as const) {
+      it(`discards the stored content when the submit is refused for good (${code}) and rethrows the refusal`, async function () {
+        const ledger = fakeLedger({ submit: () => code });
+        const [resource] = examples('pat-1');
+        const err = await custodian
+          .storeAndRegister(ledger.as(DOC_A), resource, { recordId: 'rec-r', authorId: DOC_A })
+          .catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(ChaincodeError).and.to.have.property('code', code);
+        expect(await store.get('rec-r')).to.equal(undefined);
+        expect((await store.listUnregistered()).records).to.deep.equal([]);
+      });
     }
-    const result = await custodian.completePending(
-      fakeLedger((input) => (input.recordId === 'rec-0' ? 'refuse' : 'ok')),
-    );
-    expect(result.completed).to.equal(2);
-    expect(result.refused).to.deep.equal([
-      { recordId: 'rec-0', code: 'MEDREC_INVALID_ARGUMENT', message: 'record.category: invalid' },
-    ]);
-    expect((await store.get('rec-0'))?.registered).to.equal(false);
+
+    for (const failure of ['unavailable', 'mvcc', 'MEDREC_INTERNAL'] as const) {
+      it(`keeps the content, unregistered, after a transient failure (${failure}) and completes on the author's retry`, async function () {
+        const [resource] = examples('pat-1');
+        const err = await custodian
+          .storeAndRegister(fakeLedger({ submit: () => failure }).as(DOC_A), resource, {
+            recordId: 'rec-t',
+            authorId: DOC_A,
+          })
+          .catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(Error);
+        expect(await store.get('rec-t')).to.include({ registered: false, authorId: DOC_A });
+        await custodian.storeAndRegister(fakeLedger().as(DOC_A), resource, { recordId: 'rec-t', authorId: DOC_A });
+        expect(await store.get('rec-t')).to.include({ registered: true, authorId: DOC_A });
+      });
+    }
+
+    it("refuses another clinician's retry of the same record id without asking the ledger", async function () {
+      const [resource] = examples('pat-1');
+      await storedUnregistered(DOC_A, 'rec-b', resource);
+      const ledger = fakeLedger();
+      const error = await rejectionOf(
+        custodian.storeAndRegister(ledger.as(DOC_B), resource, { recordId: 'rec-b', authorId: DOC_B }),
+        RecordConflictError,
+      );
+      expect(error.reason).to.equal('author');
+      expect(ledger.calls).to.deep.equal([]);
+      expect(await store.get('rec-b')).to.include({ registered: false, authorId: DOC_A });
+      // The author's own retry (the permit next to the refusal) completes it, credited to them.
+      const { pointer } = await custodian.storeAndRegister(ledger.as(DOC_A), resource, {
+        recordId: 'rec-b',
+        authorId: DOC_A,
+      });
+      expect(pointer.registeredBy).to.equal(DOC_A);
+    });
+
+    it('refuses other content under an existing record id without asking the ledger', async function () {
+      const [first, second] = examples('pat-1');
+      await storedUnregistered(DOC_A, 'rec-c', first);
+      const ledger = fakeLedger();
+      const error = await rejectionOf(
+        custodian.storeAndRegister(ledger.as(DOC_A), second, { recordId: 'rec-c', authorId: DOC_A }),
+        RecordConflictError,
+      );
+      expect(error.reason).to.equal('content');
+      expect(ledger.calls).to.deep.equal([]);
+    });
+
+    it('refuses an author id the signer does not have, storing nothing', async function () {
+      const ledger = fakeLedger();
+      const [resource] = examples('pat-1');
+      const error = await rejectionOf(
+        custodian.storeAndRegister(ledger.as(DOC_B), resource, { recordId: 'rec-m', authorId: DOC_A }),
+        RecordAuthorMismatchError,
+      );
+      expect(error).to.include({ code: 'AUTHOR_MISMATCH', authorId: DOC_A, registeredBy: DOC_B });
+      expect(ledger.calls).to.deep.equal(['evaluate doc-b rec-m']);
+      expect(await store.get('rec-m')).to.equal(undefined);
+    });
+
+    it('refuses a missing or malformed author id before the ledger or the store is used', async function () {
+      const ledger = fakeLedger();
+      const [resource] = examples('pat-1');
+      for (const authorId of ['', 'doc a', undefined as unknown as string]) {
+        const error = await rejectionOf(
+          custodian.storeAndRegister(ledger.as(DOC_A), resource, { recordId: 'rec-i', authorId }),
+          InvalidStoreInputError,
+        );
+        expect(error.field).to.equal('authorId');
+      }
+      expect(ledger.calls).to.deep.equal([]);
+      expect(await store.get('rec-i')).to.equal(undefined);
+    });
+
+    it('answers a repeat of a completed call with the original registration, without a second transaction', async function () {
+      const ledger = fakeLedger();
+      const [resource] = examples('pat-1');
+      const first = await custodian.storeAndRegister(ledger.as(DOC_A), resource, {
+        recordId: 'rec-d',
+        authorId: DOC_A,
+      });
+      const again = await custodian.storeAndRegister(ledger.as(DOC_A), resource, {
+        recordId: 'rec-d',
+        authorId: DOC_A,
+      });
+      expect(again).to.deep.equal(first);
+      expect(ledger.calls.filter((call) => call.startsWith('submit'))).to.have.length(1);
+    });
+
+    it('completes a registration that reached the chain before a crash, under the original transaction', async function () {
+      const [resource] = examples('pat-1');
+      await storedUnregistered(DOC_A, 'rec-e', resource);
+      const ledger = fakeLedger();
+      const content = toRecordContent(resource);
+      // The chain write committed; only markRegistered was lost.
+      await ledger.as(DOC_A).registerRecord({
+        recordId: 'rec-e',
+        patientId: content.patientId,
+        category: content.category,
+        contentHash: content.contentHash,
+        locator: 'medrec-gatekeeper:Hospital1MSP/rec-e',
+      });
+      await custodian.storeAndRegister(ledger.as(DOC_A), resource, { recordId: 'rec-e', authorId: DOC_A });
+      expect(await store.get('rec-e')).to.include({ registered: true, registrationTxId: txIdOf('rec-e') });
+    });
   });
 
-  it('stops (without marking anything) when the network fails during a retry run', async function () {
-    const custodian = createCustodian({ store, mspId: 'Hospital1MSP' });
-    const [resource] = examples('pat-3');
-    await custodian
-      .storeAndRegister(
-        fakeLedger(() => 'unavailable'),
-        resource,
-        { recordId: 'rec-x' },
-      )
-      .catch(() => undefined);
-    const err = await custodian.completePending(fakeLedger(() => 'unavailable')).catch((e: unknown) => e);
-    expect(err).to.be.instanceOf(NetworkUnavailableError);
-    expect((await store.get('rec-x'))?.registered).to.equal(false);
+  describe('completePending', function () {
+    it("registers only the runner's own records and leaves other clinicians' alone", async function () {
+      const [mine, theirs] = examples('pat-2');
+      await storedUnregistered(DOC_A, 'rec-mine', mine);
+      await storedUnregistered(DOC_B, 'rec-theirs', theirs);
+      const ledger = fakeLedger();
+      const result = await custodian.completePending(ledger.as(DOC_A), DOC_A);
+      expect(result.completed).to.equal(1);
+      expect(result.refused).to.have.length(1);
+      expect(result.refused[0]).to.include({ recordId: 'rec-theirs', code: 'NOT_AUTHOR', discarded: false });
+      expect(ledger.calls.some((call) => call.includes('rec-theirs'))).to.equal(false);
+      expect(await store.get('rec-mine')).to.include({ registered: true, authorId: DOC_A });
+      expect(ledger.records.get('rec-mine')?.registeredBy).to.equal(DOC_A);
+      expect(await store.get('rec-theirs')).to.include({ registered: false, authorId: DOC_B });
+      // Their author completes theirs.
+      expect(await custodian.completePending(ledger.as(DOC_B), DOC_B)).to.deep.equal({ completed: 1, refused: [] });
+      expect(ledger.records.get('rec-theirs')?.registeredBy).to.equal(DOC_B);
+    });
+
+    it("refuses a runner claiming another clinician's author id, registering nothing", async function () {
+      const [resource] = examples('pat-2');
+      await storedUnregistered(DOC_A, 'rec-claimed', resource);
+      const ledger = fakeLedger();
+      const result = await custodian.completePending(ledger.as(DOC_B), DOC_A);
+      expect(result.completed).to.equal(0);
+      expect(result.refused).to.have.length(1);
+      expect(result.refused[0]).to.include({ recordId: 'rec-claimed', code: 'AUTHOR_MISMATCH', discarded: false });
+      expect(ledger.calls.filter((call) => call.startsWith('submit'))).to.deep.equal([]);
+      expect(await store.get('rec-claimed')).to.include({ registered: false, authorId: DOC_A });
+    });
+
+    it('discards and reports records the ledger refuses for good, completing the others', async function () {
+      const resources = examples('pat-2').slice(0, 3);
+      for (const [i, resource] of resources.entries()) await storedUnregistered(DOC_A, `rec-${i}`, resource);
+      const result = await custodian.completePending(
+        fakeLedger({ evaluate: (input) => (input.recordId === 'rec-0' ? 'MEDREC_INVALID_ARGUMENT' : 'ok') }).as(DOC_A),
+        DOC_A,
+      );
+      expect(result.completed).to.equal(2);
+      expect(result.refused).to.deep.equal([
+        {
+          recordId: 'rec-0',
+          code: 'MEDREC_INVALID_ARGUMENT',
+          message: 'refused (MEDREC_INVALID_ARGUMENT)',
+          discarded: true,
+        },
+      ]);
+      expect(await store.get('rec-0')).to.equal(undefined);
+      expect(await store.get('rec-1')).to.include({ registered: true });
+    });
+
+    it('stops (without marking or discarding anything) when the network fails during a retry run', async function () {
+      const [resource] = examples('pat-3');
+      await storedUnregistered(DOC_A, 'rec-x', resource);
+      const err = await custodian
+        .completePending(fakeLedger({ submit: () => 'unavailable' }).as(DOC_A), DOC_A)
+        .catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(NetworkUnavailableError);
+      expect(await store.get('rec-x')).to.include({ registered: false, authorId: DOC_A });
+    });
+
+    it('refuses a malformed runner id', async function () {
+      const error = await rejectionOf(custodian.completePending(fakeLedger().as(DOC_A), ''), InvalidStoreInputError);
+      expect(error.field).to.equal('authorId');
+    });
+  });
+
+  describe('completePending on records stored before authors were recorded', function () {
+    let directory: string;
+    let legacyStore: RecordStore;
+    let legacyCustodian: Custodian;
+    const [resource] = examples('pat-4');
+
+    beforeEach(async function () {
+      directory = fs.mkdtempSync(path.join(os.tmpdir(), 'medrec-custodian-'));
+      const file = path.join(directory, 'records.sqlite');
+      const content = toRecordContent(resource);
+      createLegacySqliteTable(file, [
+        {
+          recordId: 'rec-old',
+          patientId: content.patientId,
+          category: content.category,
+          resourceJson: content.canonicalJson,
+          contentHash: content.contentHash,
+        },
+      ]);
+      legacyStore = await createSqliteRecordStore({ path: file });
+      legacyCustodian = createCustodian({ store: legacyStore, mspId: MSP });
+    });
+
+    afterEach(async function () {
+      await legacyStore.close();
+      fs.rmSync(directory, { recursive: true, force: true });
+    });
+
+    it('registers none of them by default (author unknown)', async function () {
+      const ledger = fakeLedger();
+      const result = await legacyCustodian.completePending(ledger.as(DOC_A), DOC_A);
+      expect(result.completed).to.equal(0);
+      expect(result.refused).to.have.length(1);
+      expect(result.refused[0]).to.include({ recordId: 'rec-old', code: 'AUTHOR_UNKNOWN', discarded: false });
+      expect(ledger.calls).to.deep.equal([]);
+      expect(await legacyStore.get('rec-old')).to.include({ registered: false, authorId: undefined });
+      // Nor by retrying the put of the same content.
+      const error = await rejectionOf(
+        legacyCustodian.storeAndRegister(ledger.as(DOC_A), resource, { recordId: 'rec-old', authorId: DOC_A }),
+        RecordConflictError,
+      );
+      expect(error.reason).to.equal('author');
+      expect(ledger.calls).to.deep.equal([]);
+    });
+
+    it('registers one an operator explicitly adopts, as the runner', async function () {
+      const ledger = fakeLedger();
+      const result = await legacyCustodian.completePending(ledger.as(DOC_A), DOC_A, { adopt: ['rec-old'] });
+      expect(result).to.deep.equal({ completed: 1, refused: [] });
+      expect(await legacyStore.get('rec-old')).to.include({ registered: true, authorId: DOC_A });
+      expect(ledger.records.get('rec-old')?.registeredBy).to.equal(DOC_A);
+    });
   });
 });

@@ -115,7 +115,7 @@ describe('gatekeeper with a durable replay cache', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const request = { ticketId: 'tkt-1', recordId: 'rec-1' };
+  const request = { ticketId: 'tkt-1', recordId: 'rec-1', purpose: 'TREAT' } as const;
   const sign = (): unknown =>
     createPossessionProof({ ...request, privateKey: CLINICIAN_A_PRIVATE_KEY, now: () => NOW });
 
@@ -140,6 +140,7 @@ describe('gatekeeper with a durable replay cache', function () {
       ticketId: request.ticketId,
       recordId: request.recordId,
       decision: 'permit',
+      purpose: 'TREAT',
       custodianMsp: 'Hospital1MSP',
       expiresAt: new Date(NOW + 60_000).toISOString(),
       requester: { certPem: CLINICIAN_A_CERTIFICATE },

@@ -17,6 +17,7 @@ import {
   type PossessionProof,
   type ProofVerifier,
 } from '../../../sdk/src/gatekeeper';
+import type { PurposeOfUse } from '../../../sdk/src/chaincode-types';
 import { rejectionOf, thrownBy } from '../store/support/rejection';
 import {
   CLINICIAN_A_CERTIFICATE,
@@ -44,8 +45,14 @@ function manualClock(start = START): Clock {
   };
 }
 
-function freshRequest(): { ticketId: string; recordId: string } {
-  return { ticketId: `tkt-${crypto.randomUUID()}`, recordId: `rec-${crypto.randomUUID()}` };
+interface ProofRequest {
+  ticketId: string;
+  recordId: string;
+  purpose: PurposeOfUse;
+}
+
+function freshRequest(): ProofRequest {
+  return { ticketId: `tkt-${crypto.randomUUID()}`, recordId: `rec-${crypto.randomUUID()}`, purpose: 'TREAT' };
 }
 
 describe('proof of possession', function () {
@@ -57,17 +64,14 @@ describe('proof of possession', function () {
     verifier = createProofVerifier({ now: clock.now });
   });
 
-  function sign(
-    request: { ticketId: string; recordId: string },
-    privateKey = CLINICIAN_A_PRIVATE_KEY,
-  ): PossessionProof {
+  function sign(request: ProofRequest, privateKey = CLINICIAN_A_PRIVATE_KEY): PossessionProof {
     return createPossessionProof({ ...request, privateKey, now: clock.now });
   }
 
   function expectedFor(
-    request: { ticketId: string; recordId: string },
+    request: ProofRequest,
     certificate = CLINICIAN_A_CERTIFICATE,
-  ): { ticketId: string; recordId: string; certificate: string } {
+  ): ProofRequest & { certificate: string } {
     return { ...request, certificate };
   }
 
@@ -85,6 +89,7 @@ describe('proof of possession', function () {
       JSON.stringify({
         context: PROOF_CONTEXT,
         nonce: proof.nonce,
+        purpose: 'TREAT',
         recordId: request.recordId,
         ticketId: request.ticketId,
         timestamp: START,
@@ -235,6 +240,24 @@ describe('proof of possession', function () {
       });
     }
 
+    it('refuses a proof re-labelled with another purpose (the purpose is signed)', async function () {
+      const request = freshRequest();
+      const relabelled = { ...sign(request), purpose: 'ETREAT' };
+      await rejectionOf(
+        verifier.verify(relabelled, expectedFor({ ...request, purpose: 'ETREAT' })),
+        BadProofSignatureError,
+      );
+    });
+
+    it('refuses a proof signed for another purpose than the request names', async function () {
+      const request = freshRequest();
+      const error = await rejectionOf(
+        verifier.verify(sign({ ...request, purpose: 'ETREAT' }), expectedFor(request)),
+        ProofMismatchError,
+      );
+      expect(error.message).to.include('purpose');
+    });
+
     it('refuses a garbage signature', async function () {
       const request = freshRequest();
       const proof = { ...sign(request), signature: Buffer.from('not a DER signature').toString('base64') };
@@ -304,6 +327,8 @@ describe('proof of possession', function () {
       ['timestamp', 'as text', (p) => ({ ...p, timestamp: String(p.timestamp) })],
       ['timestamp', 'fractional', (p) => ({ ...p, timestamp: p.timestamp + 0.5 })],
       ['nonce', 'too short', (p) => ({ ...p, nonce: 'short' })],
+      ['purpose', 'missing', (p) => ({ ...p, purpose: undefined })],
+      ['purpose', 'not a PurposeOfUse code', (p) => ({ ...p, purpose: 'TREATMENT' })],
       ['signature', 'missing', (p) => ({ ...p, signature: undefined })],
       ['signature', 'oversized', (p) => ({ ...p, signature: 'x'.repeat(500) })],
     ];

@@ -61,6 +61,7 @@ describe("network: each organisation's record store is its own", function () {
         category: 'condition',
         resourceJson: '{"resourceType":"Condition"}',
         contentHash: 'a'.repeat(64),
+        authorId: 'doc-1',
       });
       expect(await a.get(`rec-${suffix}`)).to.not.equal(undefined);
       expect(await b.get(`rec-${suffix}`)).to.equal(undefined);

@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import pg from 'pg';
 import { InvalidStoreInputError, StoreUnavailableError, createPostgresRecordStore } from '../../../sdk/src/store';
 import { recordStoreContract } from './record-store-contract';
+import { createLegacyPostgresTable } from './support/legacy-tables';
 import { rejectionOf } from './support/rejection';
 
 const connectionString = process.env.MEDREC_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -45,6 +46,10 @@ recordStoreContract('PostgreSQL', {
         createPostgresRecordStore(
           clock === undefined ? { connectionString, schema } : { connectionString, schema, clock },
         ),
+      createLegacyTable: (records) => {
+        if (admin === undefined) throw new Error('the PostgreSQL admin connection is not open');
+        return createLegacyPostgresTable(admin, schema, records);
+      },
       destroy: () => dropSchema(schema),
     });
   },
@@ -81,6 +86,7 @@ describe('PostgreSQL record store specifics', function () {
         category: 'condition',
         resourceJson: '{"resourceType":"Condition"}',
         contentHash: crypto.randomBytes(32).toString('hex'),
+        authorId: 'doc-1',
       });
       await first.close();
       const [second, third] = await Promise.all([

@@ -15,11 +15,17 @@ import {
   type RecordStore,
   type StoredRecord,
 } from '../../../sdk/src/store';
+import type { LegacyRecord } from './support/legacy-tables';
 import { rejectionOf } from './support/rejection';
 
 /** A place a store keeps its data (a file, a schema). Opening it twice gives two handles on the same data. */
 export interface StoreLocation {
   open(clock?: () => Date): Promise<RecordStore>;
+  /**
+   * Creates the table as store versions before authors were recorded created it (no author column), holding
+   * `records`. Only on a location no store has opened yet.
+   */
+  createLegacyTable(records: readonly LegacyRecord[]): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -51,8 +57,21 @@ function newRecord(overrides: Partial<NewRecord> = {}): NewRecord {
     category: 'condition',
     resourceJson: JSON.stringify(resource),
     contentHash: crypto.randomBytes(32).toString('hex'),
+    authorId: freshId('doc'),
     ...overrides,
   };
+}
+
+/** `record` as a pre-author table held it. */
+function legacy(record: NewRecord, registrationTxId?: string): LegacyRecord {
+  const rest = {
+    recordId: record.recordId,
+    patientId: record.patientId,
+    category: record.category,
+    resourceJson: record.resourceJson,
+    contentHash: record.contentHash,
+  };
+  return registrationTxId === undefined ? rest : { ...rest, registrationTxId };
 }
 
 async function putAll(store: RecordStore, records: readonly NewRecord[]): Promise<void> {
@@ -168,6 +187,8 @@ export function recordStoreContract(name: string, harness: RecordStoreHarness): 
         ['resourceJson', { resourceJson: 'not json' }],
         ['resourceJson', { resourceJson: '[1,2]' }],
         ['resourceJson', { resourceJson: '' }],
+        ['authorId', { authorId: '' }],
+        ['authorId', { authorId: 'Dr. Who <who@example.org>' }],
       ];
       for (const [field, override] of invalidInputs) {
         it(`refuses an invalid ${field} (${JSON.stringify(Object.values(override)[0])}) and stores nothing`, async function () {
@@ -179,6 +200,159 @@ export function recordStoreContract(name: string, harness: RecordStoreHarness): 
           if (field !== 'recordId') expect(await store.get(record.recordId)).to.be.undefined;
         });
       }
+    });
+
+    describe('authors', function () {
+      it('stores the author with the record and returns it', async function () {
+        const record = newRecord();
+        expect((await store.put(record)).authorId).to.equal(record.authorId);
+        expect((await store.get(record.recordId))?.authorId).to.equal(record.authorId);
+        expect((await store.listUnregistered()).records.map((r) => r.authorId)).to.deep.equal([record.authorId]);
+      });
+
+      it('treats a repeated put by the same author as a no-op, but refuses the same record from another author', async function () {
+        const record = newRecord();
+        await store.put(record);
+        expect((await store.put(record)).authorId).to.equal(record.authorId);
+        const error = await rejectionOf(store.put({ ...record, authorId: freshId('doc') }), RecordConflictError);
+        expect(error.code).to.equal('STORE_RECORD_CONFLICT');
+        expect(error.reason).to.equal('author');
+        expect(error.message).to.match(/only the clinician who stored it/i);
+        expect((await store.get(record.recordId))?.authorId).to.equal(record.authorId);
+      });
+
+      it('reports other content under the id as a content conflict, whoever sends it', async function () {
+        const record = newRecord();
+        await store.put(record);
+        const changed = { ...record, contentHash: crypto.randomBytes(32).toString('hex') };
+        expect((await rejectionOf(store.put(changed), RecordConflictError)).reason).to.equal('content');
+        const byOther = { ...changed, authorId: freshId('doc') };
+        expect((await rejectionOf(store.put(byOther), RecordConflictError)).reason).to.equal('content');
+      });
+
+      it('lets assignAuthor repeat the current author but never replace it', async function () {
+        const record = newRecord();
+        await store.put(record);
+        expect((await store.assignAuthor(record.recordId, record.authorId)).authorId).to.equal(record.authorId);
+        const error = await rejectionOf(store.assignAuthor(record.recordId, freshId('doc')), RecordConflictError);
+        expect(error.reason).to.equal('author');
+        expect((await store.get(record.recordId))?.authorId).to.equal(record.authorId);
+      });
+
+      it('refuses assignAuthor for an unknown record or an invalid author', async function () {
+        await rejectionOf(store.assignAuthor(freshId('missing'), freshId('doc')), RecordNotFoundError);
+        const record = newRecord();
+        await store.put(record);
+        const error = await rejectionOf(store.assignAuthor(record.recordId, 'a b'), InvalidStoreInputError);
+        expect(error.field).to.equal('authorId');
+      });
+    });
+
+    describe('discardUnregistered', function () {
+      it('removes an unregistered record, content and all, and leaves the others', async function () {
+        const patientId = freshId('pat');
+        const [refused, kept] = [newRecord({ patientId }), newRecord({ patientId })];
+        await putAll(store, [refused, kept]);
+        expect(await store.discardUnregistered(refused.recordId)).to.be.true;
+        expect(await store.get(refused.recordId)).to.be.undefined;
+        expect((await store.listUnregistered()).records.map((r) => r.recordId)).to.deep.equal([kept.recordId]);
+        expect((await store.listByPatient(patientId)).records.map((r) => r.recordId)).to.deep.equal([kept.recordId]);
+        // Nothing of it is left to conflict with: the same id can be stored afresh.
+        expect((await store.put(refused)).recordId).to.equal(refused.recordId);
+      });
+
+      it('never removes a registered record', async function () {
+        const record = newRecord();
+        await store.put(record);
+        const txId = freshTxId();
+        await store.markRegistered(record.recordId, txId);
+        const error = await rejectionOf(store.discardUnregistered(record.recordId), RecordAlreadyRegisteredError);
+        expect(error.registrationTxId).to.equal(txId);
+        expect((await store.get(record.recordId))?.registrationTxId).to.equal(txId);
+      });
+
+      it('answers false for a record it does not hold, and refuses an invalid id', async function () {
+        expect(await store.discardUnregistered(freshId('missing'))).to.be.false;
+        const error = await rejectionOf(store.discardUnregistered('a/b'), InvalidStoreInputError);
+        expect(error.field).to.equal('recordId');
+      });
+
+      it('makes a later markRegistered fail rather than register content that is gone', async function () {
+        const record = newRecord();
+        await store.put(record);
+        await store.discardUnregistered(record.recordId);
+        await rejectionOf(store.markRegistered(record.recordId, freshTxId()), RecordNotFoundError);
+      });
+    });
+
+    describe('migration of a table created before authors were recorded', function () {
+      let legacyLocation: StoreLocation;
+      let migrated: RecordStore | undefined;
+      const unregistered = newRecord();
+      const registered = newRecord();
+      const registrationTxId = freshTxId();
+
+      beforeEach(async function () {
+        legacyLocation = await harness.newLocation();
+        await legacyLocation.createLegacyTable([legacy(unregistered), legacy(registered, registrationTxId)]);
+        migrated = await legacyLocation.open();
+      });
+
+      afterEach(async function () {
+        await migrated?.close();
+        await legacyLocation.destroy();
+      });
+
+      const opened = (): RecordStore => {
+        if (migrated === undefined) throw new Error('the migrated store did not open');
+        return migrated;
+      };
+
+      it('keeps every existing row and registration, with the author unknown', async function () {
+        const kept = await opened().get(unregistered.recordId);
+        expect(kept).to.deep.include(legacy(unregistered));
+        expect(kept?.authorId).to.be.undefined;
+        expect(kept?.registered).to.be.false;
+        const done = await opened().get(registered.recordId);
+        expect(done?.registrationTxId).to.equal(registrationTxId);
+        expect(done?.authorId).to.be.undefined;
+        expect((await opened().listUnregistered()).records.map((r) => r.recordId)).to.deep.equal([
+          unregistered.recordId,
+        ]);
+      });
+
+      it('lets no author claim a record of unknown author by putting it again', async function () {
+        const error = await rejectionOf(opened().put(unregistered), RecordConflictError);
+        expect(error.reason).to.equal('author');
+        expect((await opened().get(unregistered.recordId))?.authorId).to.be.undefined;
+      });
+
+      it('names the author only by assignAuthor, once, and then the author may retry the put', async function () {
+        const assigned = await opened().assignAuthor(unregistered.recordId, unregistered.authorId);
+        expect(assigned.authorId).to.equal(unregistered.authorId);
+        expect((await opened().put(unregistered)).authorId).to.equal(unregistered.authorId);
+        const error = await rejectionOf(
+          opened().assignAuthor(unregistered.recordId, freshId('doc')),
+          RecordConflictError,
+        );
+        expect(error.reason).to.equal('author');
+      });
+
+      it('refuses to name an author for a record that is already registered', async function () {
+        await rejectionOf(opened().assignAuthor(registered.recordId, freshId('doc')), RecordAlreadyRegisteredError);
+        expect((await opened().get(registered.recordId))?.authorId).to.be.undefined;
+      });
+
+      it('stores new records with their author, and opening again migrates nothing twice', async function () {
+        const record = newRecord();
+        await opened().put(record);
+        await opened().close();
+        const [again, alsoAgain] = await Promise.all([legacyLocation.open(), legacyLocation.open()]);
+        await alsoAgain.close();
+        migrated = again;
+        expect((await opened().get(record.recordId))?.authorId).to.equal(record.authorId);
+        expect((await opened().get(unregistered.recordId))?.authorId).to.be.undefined;
+      });
     });
 
     describe('markRegistered', function () {
@@ -326,6 +500,8 @@ export function recordStoreContract(name: string, harness: RecordStoreHarness): 
         expect(error.code).to.equal('STORE_CLOSED');
         await rejectionOf(store.put(newRecord()), StoreClosedError);
         await rejectionOf(store.listUnregistered(), StoreClosedError);
+        await rejectionOf(store.discardUnregistered(record.recordId), StoreClosedError);
+        await rejectionOf(store.assignAuthor(record.recordId, record.authorId), StoreClosedError);
         await store.close(); // closing twice is harmless, so afterEach can always close
       });
     });

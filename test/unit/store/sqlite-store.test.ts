@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { StoreUnavailableError, createSqliteRecordStore } from '../../../sdk/src/store';
 import { recordStoreContract } from './record-store-contract';
+import { createLegacySqliteTable } from './support/legacy-tables';
 import { rejectionOf } from './support/rejection';
 
 let runDirectory = '';
@@ -19,6 +20,10 @@ recordStoreContract('SQLite (file)', {
     return Promise.resolve({
       open: (clock?: () => Date) =>
         createSqliteRecordStore(clock === undefined ? { path: file } : { path: file, clock }),
+      createLegacyTable: (records) => {
+        createLegacySqliteTable(file, records);
+        return Promise.resolve();
+      },
       destroy: () => Promise.resolve(),
     });
   },
@@ -47,6 +52,7 @@ describe('SQLite record store specifics', function () {
         category: 'condition',
         resourceJson: '{"resourceType":"Condition"}',
         contentHash: hash,
+        authorId: 'doc-1',
       });
       expect((await first.listByPatient('pat-1')).records).to.have.length(1);
       expect((await second.listByPatient('pat-1')).records).to.have.length(0);

@@ -1,0 +1,83 @@
+/**
+ * What a failed ledger call means for a retrieval, decided by the SDK's error class and the chaincode's stable code
+ * (never by message text). Only a ledger that could not be reached or could not commit is "retry later" (503); a
+ * refusal is a 4xx the requester cannot retry their way past.
+ */
+import { ChaincodeError, EndorsementMismatchError, NetworkUnavailableError, TransactionInvalidError } from '../errors';
+import { GatekeeperError } from './gatekeeper-errors';
+
+/** Peers down, a timeout, endorsers that disagreed, or a commit lost to a concurrent write: all transient. */
+function transient(err: unknown): boolean {
+  return (
+    err instanceof NetworkUnavailableError ||
+    err instanceof EndorsementMismatchError ||
+    err instanceof TransactionInvalidError
+  );
+}
+
+function unavailable(err: unknown, what: string): GatekeeperError {
+  return new GatekeeperError(
+    'GATEKEEPER_LEDGER_UNAVAILABLE',
+    `could not ${what} on the ledger; nothing was served; retry shortly with a new proof`,
+    { cause: err },
+  );
+}
+
+function unexpected(err: unknown, what: string): GatekeeperError {
+  return new GatekeeperError(
+    'GATEKEEPER_LEDGER_FAILED',
+    `the ledger failed unexpectedly to ${what}; nothing was served; report it to the custodian's operators`,
+    { cause: err },
+  );
+}
+
+/**
+ * Reading the ticket, BEFORE the proof is verified. Returns undefined when the gatekeeper cannot see the ticket (not
+ * on the ledger, malformed id, or not this custodian's): the caller then gets the same answer as for a bad proof.
+ */
+export function ticketReadFailure(err: unknown, ticketId: string): GatekeeperError | undefined {
+  if (err instanceof ChaincodeError) {
+    if (err.code === 'MEDREC_NOT_FOUND' || err.code === 'MEDREC_FORBIDDEN' || err.code === 'MEDREC_INVALID_ARGUMENT') {
+      return undefined;
+    }
+    return unexpected(err, `read ticket ${ticketId}`);
+  }
+  if (transient(err)) return unavailable(err, `read ticket ${ticketId}`);
+  return unexpected(err, `read ticket ${ticketId}`);
+}
+
+/**
+ * Confirming the disclosure, AFTER the proof verified (the caller is the ticket's requester and may learn why). The
+ * ledger re-checks that the consent or break-glass behind the ticket is still in force, the requester active and
+ * the record current, and refuses otherwise.
+ */
+export function disclosureFailure(err: unknown, ticketId: string): GatekeeperError {
+  if (err instanceof ChaincodeError) {
+    switch (err.code) {
+      case 'MEDREC_FORBIDDEN':
+        return new GatekeeperError(
+          'GATEKEEPER_NOT_PERMITTED',
+          `the ledger refused the disclosure for ticket ${ticketId}: the read is no longer permitted (${err.message}); ` +
+            'ask the patient for consent and request access again',
+          { cause: err },
+        );
+      case 'MEDREC_CONFLICT':
+        return new GatekeeperError(
+          'GATEKEEPER_TICKET_EXPIRED',
+          `the ledger refused the disclosure for ticket ${ticketId}: the ticket is no longer valid (${err.message}); ` +
+            'request access again',
+          { cause: err },
+        );
+      case 'MEDREC_NOT_FOUND':
+        return new GatekeeperError(
+          'GATEKEEPER_TICKET_NOT_FOUND',
+          `the ledger no longer finds what ticket ${ticketId} refers to (${err.message}); request access again`,
+          { cause: err },
+        );
+      default:
+        return unexpected(err, `record the disclosure for ticket ${ticketId}`);
+    }
+  }
+  if (transient(err)) return unavailable(err, `record the disclosure for ticket ${ticketId}`);
+  return unexpected(err, `record the disclosure for ticket ${ticketId}`);
+}
