@@ -1,13 +1,19 @@
-import type { RecordPointer } from '../../../sdk/src/chaincode-types';
+import crypto from 'node:crypto';
+import type { RecordPointer, Ticket } from '../../../sdk/src/chaincode-types';
 import { ChaincodeError } from '../../../sdk/src/errors';
 import { patientIdOf, validateFhirResource } from '../../../sdk/src/fhir';
-import { createCustodian } from '../../../sdk/src/gatekeeper/custodian';
+import { createCustodian, RecordAuthorMismatchError } from '../../../sdk/src/gatekeeper/custodian';
+import { GatekeeperTransportError } from '../../../sdk/src/gatekeeper/gatekeeper-client';
+import { gatekeeperRefusalKind } from '../../../sdk/src/gatekeeper/refusal-kind';
+import type { ClientIdentity } from '../../../sdk/src/gateway-connection';
 import {
   redeemTicket,
   AccessDeniedError as SdkAccessDeniedError,
   GatekeeperRefusedError,
 } from '../../../sdk/src/record-retrieval';
 import type { RecordStore } from '../../../sdk/src/store/record-store';
+import { RecordConflictError } from '../../../sdk/src/store/store-errors';
+import { ApiProblem, PROBLEMS } from '../http/problem';
 import type { Wallet } from '../../../sdk/src/wallet';
 import {
   AccessDeniedError,
@@ -41,6 +47,45 @@ async function readablePointer(read: () => Promise<RecordPointer>): Promise<Reco
   }
 }
 
+/** SHA-256 over the DER of a PEM certificate, as the chaincode fingerprints a ticket's requester. */
+function certSha256(pem: string): string {
+  return crypto.createHash('sha256').update(new crypto.X509Certificate(pem).raw).digest('hex');
+}
+
+/**
+ * A ticket presented by id must be the caller's own: issued to the very certificate the caller signs with. Someone
+ * else's ticket (a patient's, a compliance officer's, another clinician's) is a refusal, found before the gatekeeper
+ * is even asked (it would refuse the proof anyway).
+ */
+function requireOwnTicket(ticket: Ticket, identity: ClientIdentity): void {
+  if (ticket.requester.certSha256 !== certSha256(identity.certificate)) {
+    throw new ChaincodeError({
+      code: 'MEDREC_FORBIDDEN',
+      message:
+        `ticket ${ticket.ticketId} was issued to another requester; only its requester may redeem it. ` +
+        'Request access to the record yourself.',
+      transactionId: ticket.ticketId,
+    });
+  }
+}
+
+/**
+ * A record id already held for another author or other content, or a registration the ledger would credit to someone
+ * else: a 409 the caller can act on (use a new record id), never a 500.
+ */
+function authorshipProblem(err: unknown): ApiProblem | undefined {
+  if (err instanceof RecordConflictError) {
+    return new ApiProblem(PROBLEMS.conflict, err.message, {
+      code: err.reason === 'author' ? 'RECORD_NOT_AUTHOR' : 'RECORD_ID_CONFLICT',
+      cause: err,
+    });
+  }
+  if (err instanceof RecordAuthorMismatchError) {
+    return new ApiProblem(PROBLEMS.conflict, err.message, { code: err.code, cause: err });
+  }
+  return undefined;
+}
+
 export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecordCustodyOptions>): RecordCustody {
   const custodian = createCustodian({ store: options.store, mspId: options.mspId });
   return {
@@ -67,7 +112,17 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
         }
         throw err;
       }
-      return custodian.storeAndRegister(await options.ledger.clientFor(request.user), request.resource);
+      // The record id is the one the use case already had the ledger evaluate; the author is the caller, so that only
+      // they may ever complete this record's registration.
+      const client = await options.ledger.clientFor(request.user);
+      try {
+        return await custodian.storeAndRegister(client, request.resource, {
+          authorId: request.user.participantId,
+          ...(request.recordId === undefined ? {} : { recordId: request.recordId }),
+        });
+      } catch (err) {
+        throw authorshipProblem(err) ?? err;
+      }
     },
 
     async fetch(request: Readonly<FetchRequest>): Promise<FetchedRecord> {
@@ -80,6 +135,8 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
         request.ticketId === undefined
           ? (await client.requestAccess({ recordId: request.recordId, purpose: request.purpose })).value
           : await client.getTicket(request.ticketId);
+      // Ownership first: the details of someone else's ticket (its record, its decision) are not the caller's to see.
+      if (request.ticketId !== undefined) requireOwnTicket(ticket, identity);
       if (ticket.recordId !== request.recordId) {
         throw new ChaincodeError({
           code: 'MEDREC_INVALID_ARGUMENT',
@@ -87,13 +144,19 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
         });
       }
       try {
-        const fetched = await redeemTicket({ client, identity, ticket });
+        // The purpose the caller asked for goes to the gatekeeper (signed into the proof): a ticket is served only for
+        // the purpose it was issued for, so a break-glass (ETREAT) ticket is not a TREAT read.
+        const fetched = await redeemTicket({ client, identity, ticket, purpose: request.purpose });
         const pointer = await readablePointer(() => client.getRecord(request.recordId));
         return { resource: fetched.resource as FhirResource, ticket, ...(pointer === undefined ? {} : { pointer }) };
       } catch (err) {
         if (err instanceof SdkAccessDeniedError) throw new AccessDeniedError(err.ticket);
-        if (err instanceof GatekeeperRefusedError || err instanceof TypeError) {
-          // TypeError: fetch() could not reach the custodian's gatekeeper at all.
+        // A refusal (not the caller's ticket, no longer permitted, expired, not found) reaches the caller as a 4xx
+        // (api/src/http/error-mapping.ts); only a custodian that failed or could not be reached is a 502.
+        if (err instanceof GatekeeperRefusedError && gatekeeperRefusalKind(err.status, err.code) !== 'failure') {
+          throw err;
+        }
+        if (err instanceof GatekeeperRefusedError || err instanceof GatekeeperTransportError) {
           throw new CustodianError({
             custodianMsp: ticket.custodianMsp,
             message: `the gatekeeper of ${ticket.custodianMsp} did not serve record ${ticket.recordId}: ${err.message}`,

@@ -8,6 +8,8 @@ import {
   type ChaincodeErrorCode,
 } from '../../../sdk/src/errors';
 import { AuditExportError } from '../../../sdk/src/audit-export/audit-export-errors';
+import { gatekeeperRefusalKind, type GatekeeperRefusalKind } from '../../../sdk/src/gatekeeper/refusal-kind';
+import { GatekeeperRefusedError } from '../../../sdk/src/record-retrieval';
 import { AccessDeniedError, CustodianError } from '../ports';
 import { ApiProblem, PROBLEMS, type ProblemType } from './problem';
 
@@ -108,8 +110,29 @@ function ledgerProblem(err: unknown): { problem: ApiProblem; exposed: boolean } 
   return undefined;
 }
 
+const GATEKEEPER_REFUSALS: Readonly<Record<Exclude<GatekeeperRefusalKind, 'failure'>, ProblemType>> = {
+  forbidden: PROBLEMS.forbidden,
+  'not-found': PROBLEMS.notFound,
+  // An expired or ended ticket: its state no longer allows the read (409, as the ledger's MEDREC_CONFLICT).
+  expired: PROBLEMS.conflict,
+};
+
+/** A custodian's gatekeeper refused: a 4xx the caller must act on (request access again, ask for consent). */
+function gatekeeperRefusalProblem(err: GatekeeperRefusedError): { problem: ApiProblem; exposed: boolean } {
+  const kind = gatekeeperRefusalKind(err.status, err.code);
+  if (kind === 'failure') {
+    const detail = 'The custodian did not serve the record. Retry later.';
+    const extra = { code: 'CUSTODIAN_UNAVAILABLE', ...(err.transactionId ? { transactionId: err.transactionId } : {}) };
+    return { problem: new ApiProblem(PROBLEMS.badGateway, detail, extra), exposed: false };
+  }
+  // The gatekeeper's detail speaks of the caller's own ticket only (it is verified as theirs first), never of content.
+  const extra = { code: err.code, ...(err.transactionId ? { transactionId: err.transactionId } : {}) };
+  return { problem: new ApiProblem(GATEKEEPER_REFUSALS[kind], err.message, extra), exposed: true };
+}
+
 /** Errors of the record path: denied tickets, custodians, content hashes and FHIR validation. */
 function custodyProblem(err: unknown): { problem: ApiProblem; exposed: boolean } | undefined {
+  if (err instanceof GatekeeperRefusedError) return gatekeeperRefusalProblem(err);
   if (err instanceof AccessDeniedError) {
     return {
       problem: new ApiProblem(PROBLEMS.accessDenied, err.message, {

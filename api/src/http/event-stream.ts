@@ -5,7 +5,8 @@ import type { EventPosition, EventSubscription } from '../ports';
 
 export interface EventStreamOptions {
   readonly heartbeatMs: number;
-  subscribe(onEvent: (event: MedrecEvent) => void): Promise<EventSubscription>;
+  /** `end(reason)` closes the stream from the server side (the caller lost the right to it). */
+  subscribe(onEvent: (event: MedrecEvent) => void, end: (reason: string) => void): Promise<EventSubscription>;
 }
 
 /** Block number and transaction id: a Fabric transaction id is the hex SHA-256 of its nonce and creator. */
@@ -39,7 +40,7 @@ export function formatEvent(event: MedrecEvent): string {
 
 const SSE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache, no-transform',
+  'cache-control': 'no-store, no-transform',
   // Tells reverse proxies such as nginx not to buffer the stream.
   'x-accel-buffering': 'no',
 };
@@ -58,10 +59,18 @@ export async function openEventStream(res: Response, options: EventStreamOptions
   });
   // Set before subscribing: an event may arrive, and be written, before the subscription call returns.
   for (const [name, value] of Object.entries(SSE_HEADERS)) res.setHeader(name, value);
+  const end = (reason: string): void => {
+    if (state.closed) return;
+    state.closed = true;
+    if (state.heartbeat !== undefined) clearInterval(state.heartbeat);
+    state.subscription?.close();
+    // A final event says why, then the stream ends; retry would only be refused again.
+    if (res.headersSent) res.end(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
+  };
   try {
     state.subscription = await options.subscribe((event) => {
       if (!state.closed) res.write(formatEvent(event));
-    });
+    }, end);
   } catch (err) {
     if (!res.headersSent) for (const name of Object.keys(SSE_HEADERS)) res.removeHeader(name);
     throw err;

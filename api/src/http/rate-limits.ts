@@ -1,6 +1,6 @@
 /** Per-token request limits, and a per-address limit on failed authentications (against token guessing). */
 import type { RequestHandler } from 'express';
-import { rateLimit, type Options } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
 import { authOf } from '../auth/request-auth';
 import type { RateLimitConfig } from '../config';
 import { ApiProblem, PROBLEMS } from './problem';
@@ -28,15 +28,23 @@ export function createTokenRateLimit(config: RateLimitConfig): RequestHandler {
   });
 }
 
-/** Before authentication: only requests answered 401 count, so valid traffic from a shared address is unaffected. */
+/**
+ * Between createAuthenticate and createRequireAuthentication (auth/authenticate.ts): counts failed authentications
+ * (missing, malformed, unknown, revoked or expired tokens) per client address, and answers them 429 beyond the limit.
+ * A request whose token resolved is skipped: never counted, never refused, so valid traffic from a busy or shared
+ * address (a proxy, a NAT) is unaffected however much guessing happens there. Counting happens on arrival and only
+ * for failures, so concurrent valid requests cannot exhaust the budget the way counting every request and
+ * un-counting the successful ones at the end did. The address is Express's req.ip, which honours only the configured
+ * trusted proxies (MEDREC_API_TRUST_PROXY); IPv6 clients are keyed by their /56 subnet, as one host usually holds one.
+ */
 export function createAuthFailureRateLimit(config: RateLimitConfig): RequestHandler {
   return rateLimit({
     windowMs: config.windowMs,
     limit: config.authFailuresPerIp,
     standardHeaders: false,
     legacyHeaders: false,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-    skipSuccessfulRequests: true,
+    skip: (_req, res) => authOf(res) !== undefined,
+    keyGenerator: (req) => `auth-failure:${ipKeyGenerator(req.ip ?? 'unknown-address')}`,
     handler: exceeded,
   });
 }

@@ -7,7 +7,12 @@ import type {
   RecordPointer,
   Ticket,
 } from '../../../sdk/src/chaincode-types';
+import { ChaincodeError } from '../../../sdk/src/errors';
+import type { MedrecClient } from '../../../sdk/src/medrec-client';
+import { ApiProblem, PROBLEMS } from '../http/problem';
 import type { FetchedRecord, FhirResource, LedgerGateway, RecordCustody, UserContext } from '../ports';
+import { assertMayRegisterRecords, newRecordId, registrationFor } from './record-registration';
+import type { ReferencePseudonyms } from './reference-pseudonyms';
 
 export interface RecordUseCases {
   createRecord(
@@ -41,27 +46,74 @@ export interface RecordUseCases {
 export interface RecordPorts {
   readonly ledger: LedgerGateway;
   readonly custody: RecordCustody;
+  /** Keyed hashes of the hospital's own references, so none reaches the ledger as given. */
+  readonly references: ReferencePseudonyms;
+}
+
+/**
+ * An empty first page means either "nothing held" or "no such patient": the ledger lists by key prefix and cannot
+ * tell them apart, so the participant is looked up. Unknown (or not a patient) is 404; a lookup the ledger does not
+ * allow this caller leaves the (permitted) empty list as the answer.
+ */
+async function requireKnownPatient(client: MedrecClient, patientId: string): Promise<void> {
+  const notFound = (): ApiProblem =>
+    new ApiProblem(
+      PROBLEMS.notFound,
+      `There is no patient ${patientId} on the ledger. Check the patient id (GET /v1/me shows your own).`,
+      { code: 'PATIENT_NOT_FOUND' },
+    );
+  try {
+    const participant = await client.getParticipant(patientId);
+    if (participant.role !== 'patient') throw notFound();
+  } catch (err) {
+    if (err instanceof ChaincodeError && err.code === 'MEDREC_NOT_FOUND') throw notFound();
+    if (err instanceof ChaincodeError && err.code === 'MEDREC_FORBIDDEN') return;
+    throw err;
+  }
 }
 
 export function createRecordUseCases(ports: RecordPorts): RecordUseCases {
-  const { ledger, custody } = ports;
+  const { ledger, custody, references } = ports;
   return {
     async createRecord(user, patientId, resource) {
-      const { pointer, transactionId } = await custody.store({ user, patientId, resource });
+      // Authority before content: the role here, then the ledger's own decision on this exact registration
+      // (evaluated, nothing written). Only then does the custodian validate the FHIR body (422), store it and
+      // submit the same registration, so a refused caller neither learns the content rules nor leaves content behind.
+      assertMayRegisterRecords(user);
+      const recordId = newRecordId();
+      const client = await ledger.clientFor(user);
+      await client.checkRegisterRecord(registrationFor(user, { recordId, patientId, resource }));
+      const { pointer, transactionId } = await custody.store({ user, patientId, resource, recordId });
       return { record: pointer, transactionId };
     },
     async listRecords(user, query) {
-      return (await ledger.clientFor(user)).listRecords(query);
+      const client = await ledger.clientFor(user);
+      const page = await client.listRecords(query);
+      const firstPage = (query.bookmark ?? '') === '';
+      if (firstPage && page.items.length === 0) await requireKnownPatient(client, query.patientId);
+      return page;
     },
     async getRecordContent(user, request) {
       return custody.fetch({ user, ...request });
     },
     async breakGlass(user, request) {
-      const { value, transactionId } = await (await ledger.clientFor(user)).breakGlass(request);
+      const { incidentRef, ...rest } = request;
+      const { value, transactionId } = await (
+        await ledger.clientFor(user)
+      ).breakGlass({
+        ...rest,
+        ...(incidentRef === undefined ? {} : { incidentRef: references.pseudonym('incident', incidentRef) }),
+      });
       return { ticket: value, transactionId };
     },
     async reviewBreakGlass(user, review) {
-      const { value, transactionId } = await (await ledger.clientFor(user)).reviewBreakGlass(review);
+      const { reviewRef, ...rest } = review;
+      const { value, transactionId } = await (
+        await ledger.clientFor(user)
+      ).reviewBreakGlass({
+        ...rest,
+        ...(reviewRef === undefined ? {} : { reviewRef: references.pseudonym('review', reviewRef) }),
+      });
       return { ticket: value, transactionId };
     },
     async listBreakGlass(user, query) {

@@ -3,6 +3,8 @@ import { InvalidFhirResourceError, UnsupportedFhirResourceTypeError, type FhirIs
 import { medrecRuleIssues } from './medrec-rules';
 import { structuralIssues } from './structure-validation';
 import { SUPPORTED_RESOURCE_TYPES, isSupportedResourceType, type MedrecResource } from './supported-resources';
+import { typedElementIssues } from './typed-element-rules';
+import { unsafeKeyIssues } from './unsafe-keys';
 
 function isJsonObject(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -14,7 +16,12 @@ export function fhirIssuesOf(input: unknown): FhirIssue[] {
     return [{ path: 'resourceType', message: `must be one of: ${SUPPORTED_RESOURCE_TYPES.join(', ')}` }];
   }
   const type = input.resourceType;
-  const issues = [...structuralIssues({ ...input, resourceType: type }), ...medrecRuleIssues(type, input)];
+  // Prototype-polluting keys and runaway nesting are reported alone: every later check indexes tables by key and
+  // recurses, and must not run on such input.
+  const unsafe = unsafeKeyIssues(type, input);
+  if (unsafe.length > 0) return unsafe;
+  const resource = { ...input, resourceType: type };
+  const issues = [...structuralIssues(resource), ...medrecRuleIssues(type, input), ...typedElementIssues(resource)];
   // The same element can be reported by both layers; report it once.
   const seen = new Set<string>();
   return issues.filter((issue) => {

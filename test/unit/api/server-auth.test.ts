@@ -119,6 +119,41 @@ describe('api: authentication, problems and cross-cutting concerns', () => {
     limited.close();
   });
 
+  it('never limits valid tokens: 100 concurrent requests from one address all succeed', async () => {
+    const busy = createHarness({ options: { rateLimit: { windowMs: 60_000, perToken: 1000, authFailuresPerIp: 5 } } });
+    busy.ledger.client.whoAmI = h.ledger.client.whoAmI;
+    const { authorization } = await busy.tokenFor(USERS.clinician);
+    const statuses = await Promise.all(
+      Array.from({ length: 100 }, () => busy.http.get('/v1/me').set('authorization', authorization)),
+    ).then((responses) => responses.map((res) => res.status));
+    expect(statuses.filter((status) => status !== 200)).to.deep.equal([]);
+    busy.close();
+  });
+
+  it('answers repeated bad tokens with 429 problem+json and Retry-After, while a valid token still succeeds', async () => {
+    const limited = createHarness({
+      options: { rateLimit: { windowMs: 60_000, perToken: 1000, authFailuresPerIp: 3 } },
+    });
+    limited.ledger.client.whoAmI = h.ledger.client.whoAmI;
+    const { authorization } = await limited.tokenFor(USERS.clinician);
+    const bad = (): Promise<number> =>
+      send(limited.http.get('/v1/me').set('authorization', `Bearer mrk_${'x'.repeat(43)}`)).then((r) => r.status);
+    for (let i = 0; i < 3; i++) expect(await bad()).to.equal(401);
+    const refused = await send(limited.http.get('/v1/me').set('authorization', `Bearer mrk_${'y'.repeat(43)}`));
+    expect(refused.status).to.equal(429);
+    expect(refused.type).to.equal('application/problem+json');
+    expect(refused.body).to.include({ code: 'RATE_LIMITED', status: 429 });
+    expect(Number(refused.headers['retry-after'])).to.be.greaterThan(0);
+    // Missing tokens count as failures too.
+    expect((await send(limited.http.get('/v1/me'))).status).to.equal(429);
+    // The address is limited for bad tokens, never for a valid one; and valid requests do not reset the count.
+    for (let i = 0; i < 5; i++) {
+      expect((await send(limited.http.get('/v1/me').set('authorization', authorization))).status).to.equal(200);
+    }
+    expect(await bad()).to.equal(429);
+    limited.close();
+  });
+
   it('counts failed authentications per forwarded client only behind a trusted proxy', async () => {
     const rateLimit = { windowMs: 60_000, perToken: 100, authFailuresPerIp: 1 };
     const fail = (h: Harness, client: string): Promise<number> =>
@@ -133,6 +168,24 @@ describe('api: authentication, problems and cross-cutting concerns', () => {
     expect(await fail(direct, '203.0.113.1')).to.equal(401);
     expect(await fail(direct, '203.0.113.2')).to.equal(429);
     direct.close();
+  });
+
+  it('sends Cache-Control: no-store and Pragma: no-cache on every /v1 response, problems included', async () => {
+    const { authorization } = await h.tokenFor(USERS.clinician);
+    h.ledger.client.listRecords = () => Promise.resolve({ items: [], bookmark: 'more' });
+    const responses = [
+      await send(h.http.get('/v1/me').set('authorization', authorization)),
+      await send(h.http.get('/v1/patients/pat-1/records?bookmark=x').set('authorization', authorization)),
+      await send(h.http.get('/v1/me')),
+      await send(h.http.get('/v1/nothing-here').set('authorization', authorization)),
+      await send(h.http.post('/v1/patients/pat-1/records').set('authorization', authorization).send({ a: 1 })),
+    ];
+    for (const res of responses) {
+      const what = `${String(res.status)} ${(res as unknown as { req: { path: string } }).req.path}`;
+      expect(res.headers['cache-control'], what).to.equal('no-store');
+      expect(res.headers.pragma, what).to.equal('no-cache');
+    }
+    expect(responses.map((res) => res.status)).to.deep.equal([200, 200, 401, 404, 400]);
   });
 
   it('answers malformed JSON with 400, oversized bodies with 413, non-JSON with 415', async () => {
