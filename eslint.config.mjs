@@ -12,6 +12,8 @@ export default tseslint.config(
       'node_modules/',
       '.medrec/',
       'coverage/',
+      'reports/',
+      '.stryker-tmp/',
       'network/builder/',
       'bin/',
       'scripts/',

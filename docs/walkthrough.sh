@@ -18,18 +18,24 @@ api() {
   curl -sS --fail-with-body -X "$method" "$url" -H "authorization: Bearer $token" -H 'content-type: application/json' "$@"
 }
 
-echo '1. hospital1 registers a patient and a clinician; hospital2 registers a clinician (each gets an API token)'
-PATIENT=$(api POST "$H1/v1/participants" "$ADMIN1" -d "{\"role\":\"patient\",\"participantId\":\"pat-$RUN\"}" | jq -r .token.token)
-DOC1=$(api POST "$H1/v1/participants" "$ADMIN1" -d "{\"role\":\"clinician\",\"participantId\":\"doc1-$RUN\"}" | jq -r .token.token)
-DOC2=$(api POST "$H2/v1/participants" "$ADMIN2" -d "{\"role\":\"clinician\",\"participantId\":\"doc2-$RUN\"}" | jq -r .token.token)
+echo '1. hospital1 registers a patient (by its own MRN) and a clinician; hospital2 registers a clinician'
+echo '   (the API generates pseudonymous participant ids; the MRN stays in hospital1 and each gets an API token)'
+REG=$(api POST "$H1/v1/participants" "$ADMIN1" -d "{\"role\":\"patient\",\"externalId\":\"MRN-$RUN\"}")
+PAT=$(jq -r .participant.participantId <<<"$REG")
+PATIENT=$(jq -r .token.token <<<"$REG")
+DOC1=$(api POST "$H1/v1/participants" "$ADMIN1" -d '{"role":"clinician"}' | jq -r .token.token)
+REG=$(api POST "$H2/v1/participants" "$ADMIN2" -d '{"role":"clinician"}')
+DOC2_ID=$(jq -r .participant.participantId <<<"$REG")
+DOC2=$(jq -r .token.token <<<"$REG")
+echo "   patient $PAT (hospital1 finds them by MRN: GET /v1/participants?externalId=MRN-$RUN)"
 
 echo "2. hospital1's clinician adds a record: stored at hospital1's gatekeeper, pointer + hash on the ledger"
-RECORD=$(api POST "$H1/v1/patients/pat-$RUN/records" "$DOC1" -d @- <<JSON | jq -r .record.recordId
+RECORD=$(api POST "$H1/v1/patients/$PAT/records" "$DOC1" -d @- <<JSON | jq -r .record.recordId
 {
   "resourceType": "Condition",
   "clinicalStatus": { "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active" }] },
   "code": { "coding": [{ "system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "E11.9", "display": "Type 2 diabetes mellitus without complications" }] },
-  "subject": { "reference": "Patient/pat-$RUN" },
+  "subject": { "reference": "Patient/$PAT" },
   "onsetDateTime": "2021-03-04"
 }
 JSON
@@ -39,8 +45,8 @@ echo "   record $RECORD"
 echo "3. the patient grants hospital2's clinician access for treatment (TREAT), for one day"
 NOW=$(date -u +%FT%TZ)
 TOMORROW=$(date -u -d '+1 day' +%FT%TZ)
-CONSENT=$(api POST "$H1/v1/patients/pat-$RUN/consents" "$PATIENT" -d "{
-  \"grantee\": {\"kind\": \"participant\", \"participantId\": \"doc2-$RUN\"},
+CONSENT=$(api POST "$H1/v1/patients/$PAT/consents" "$PATIENT" -d "{
+  \"grantee\": {\"kind\": \"participant\", \"participantId\": \"$DOC2_ID\"},
   \"scope\": {\"custodians\": [\"Hospital1MSP\"]},
   \"purposes\": [\"TREAT\"],
   \"period\": {\"notBefore\": \"$NOW\", \"notAfter\": \"$TOMORROW\"}
@@ -58,4 +64,4 @@ echo "   HTTP $STATUS"
 test "$STATUS" = 403
 
 echo "7. the patient reads their audit trail: every step, with its transaction id"
-api GET "$H1/v1/audit/events?patientId=pat-$RUN" "$PATIENT" | jq -c '.items[] | {type, actor: .actor.participantId, outcome, txId}'
+api GET "$H1/v1/audit/events?patientId=$PAT" "$PATIENT" | jq -c '.items[] | {type, actor: .actor.participantId, outcome, txId}'

@@ -4,12 +4,14 @@ import { openRecordStore } from '../../sdk/src/store/open-record-store';
 import { createFabricUserRegistration } from './adapters/fabric-user-registration';
 import { readFabricEnvironment } from './adapters/fabric-environment';
 import { createGatekeeperRecordCustody } from './adapters/gatekeeper-record-custody';
+import { createSqliteExternalIds } from './adapters/sqlite-external-ids';
 import { createWalletAuditExporter } from './adapters/wallet-audit-exporter';
 import { createWalletLedgerGateway } from './adapters/wallet-ledger-gateway';
 import { createSqliteUserDirectory } from './auth/sqlite-user-directory';
 import { readApiConfig } from './config';
 import { REDACTED_PATHS } from './http/request-logging';
 import { createServer } from './server';
+import { createReferencePseudonyms } from './use-cases/reference-pseudonyms';
 import { startServer } from './start';
 
 /** One organisation's REST API process: configuration from the environment, adapters to Fabric, then listen. */
@@ -20,12 +22,16 @@ async function main(): Promise<void> {
   const wallet = await createFileWallet({ directory: fabric.walletDirectory, secret: fabric.walletSecret });
   const store = await openRecordStore(fabric.store);
   const users = createSqliteUserDirectory({ path: config.tokenDbPath, tokenTtlMs: config.tokenTtlMs });
+  // The organisation's own identifiers live beside its API tokens, in its own database, never on the ledger.
+  const externalIds = createSqliteExternalIds({ path: config.tokenDbPath });
   const ledger = createWalletLedgerGateway({ wallet, peer: fabric.peer });
   const app = createServer({
     options: config,
     users,
     ledger,
     registration: createFabricUserRegistration({ ca: fabric.ca, wallet, ledger }),
+    externalIds,
+    references: createReferencePseudonyms(fabric.walletSecret),
     custody: createGatekeeperRecordCustody({ store, mspId: fabric.mspId, ledger, wallet }),
     auditExporter: createWalletAuditExporter({ wallet, ledger }),
     logger,
@@ -39,6 +45,7 @@ async function main(): Promise<void> {
       .finally(() => {
         ledger.close();
         users.close();
+        externalIds.close();
         store.close().catch(() => undefined);
       });
   };

@@ -3,11 +3,12 @@ import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import pino, { type Logger } from 'pino';
-import { createAuthenticate } from './auth/authenticate';
+import { createAuthenticate, createRequireAuthentication } from './auth/authenticate';
 import type { ApiConfig } from './config';
 import { createDocsRouter } from './http/docs-page';
 import { createErrorHandler, createNotFoundHandler } from './http/error-handler';
 import { createHttpMetrics } from './http/metrics';
+import { createNoStore } from './http/no-store';
 import { createOperationRouter } from './http/operation-router';
 import { createAuthFailureRateLimit, createTokenRateLimit } from './http/rate-limits';
 import { REDACTED_PATHS, createRequestLogging } from './http/request-logging';
@@ -15,6 +16,7 @@ import { AUDIT_VERIFY_BODY_LIMIT, openApiDocument } from './openapi/document';
 import { createRequestValidatorFactory } from './openapi/request-validator';
 import type {
   AuditExporter,
+  ExternalIdDirectory,
   LedgerGateway,
   ReadinessProbe,
   RecordCustody,
@@ -27,11 +29,14 @@ import { identityRoutes } from './routes/identity-routes';
 import { operationsRoutes } from './routes/operations-routes';
 import { patientRoutes } from './routes/patient-routes';
 import { recordRoutes } from './routes/record-routes';
+import { relationshipRoutes } from './routes/relationship-routes';
 import { createAuditExportUseCases } from './use-cases/audit-export';
 import { createConsentUseCases } from './use-cases/consents';
 import { createIdentityUseCases } from './use-cases/identity';
 import { createPatientUseCases } from './use-cases/patients';
 import { createRecordUseCases } from './use-cases/records';
+import type { ReferencePseudonyms } from './use-cases/reference-pseudonyms';
+import { createRelationshipUseCases } from './use-cases/relationships';
 
 /** The parts of ApiConfig the HTTP application uses (host, port and token database belong to the launcher). */
 export type ServerOptions = Pick<
@@ -44,6 +49,10 @@ export interface ServerDependencies {
   readonly users: UserDirectory;
   readonly ledger: LedgerGateway;
   readonly registration: UserRegistration;
+  /** The organisation's own identifiers (MRNs) for its participants; never sent to the ledger. */
+  readonly externalIds: ExternalIdDirectory;
+  /** Keyed hashes of the organisation's own incident and review references (never sent to the ledger as given). */
+  readonly references: ReferencePseudonyms;
   readonly custody: RecordCustody;
   readonly auditExporter: AuditExporter;
   /** /healthz answers 503 while any check fails. */
@@ -68,6 +77,7 @@ export function createServer(deps: Readonly<ServerDependencies>): Express {
 
   app.use(metrics.middleware);
   app.use(createRequestLogging(logger));
+  app.use('/v1', createNoStore());
   // The API serves plain HTTP next to its peer (TLS is a proxy's job); upgrading the docs page's own script
   // requests to https would break it there.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
@@ -108,12 +118,15 @@ export function createServer(deps: Readonly<ServerDependencies>): Express {
         ...identityRoutes(identity),
         ...recordRoutes(records),
         ...consentRoutes(consents),
+        ...relationshipRoutes(createRelationshipUseCases(deps)),
         ...patientRoutes(patients, { heartbeatMs: options.sseHeartbeatMs }),
         ...auditRoutes(audit),
       },
       secured: [
-        createAuthFailureRateLimit(options.rateLimit),
+        // Authenticate, count failures only (a valid token is never limited here), then answer failures with 401.
         createAuthenticate(deps.users),
+        createAuthFailureRateLimit(options.rateLimit),
+        createRequireAuthentication(),
         createTokenRateLimit(options.rateLimit),
       ],
     }),

@@ -102,8 +102,8 @@ async function openExporter(consortium: Consortium, org: PeerOrgKey, participant
   if (!identity) {
     throw new AuditCommandError(
       'AUDIT_CLI_UNKNOWN_IDENTITY',
-      `no identity ${participantId} in the ${org} wallet; register it first (\`medrec user register --org ${org} ` +
-        `--role compliance --id ${participantId}\`) or give the --org it was registered at`,
+      `no identity ${participantId} in the ${org} wallet; register a compliance officer first (\`medrec user ` +
+        `register --org ${org} --role compliance\` prints its id) or give the --org it was registered at`,
     );
   }
   const connection = connectUser(consortium, org, identity);

@@ -5,6 +5,7 @@ import { seedNetwork } from './seed-network';
 import { auditCommand } from './audit-commands';
 import { incentiveCommand, minerCommand } from './miner-commands';
 import type { Role } from '../../sdk/src/chaincode-types';
+import { newParticipantId } from '../../sdk/src/user-provisioning';
 import type { PeerOrgKey } from './topology';
 
 /* eslint-disable no-console -- this is the command-line interface: the terminal is its output. */
@@ -126,11 +127,12 @@ export function buildCli(): Command {
       'patient | clinician | registrar | gatekeeper | compliance | researcher | admin',
       role,
     )
-    .requiredOption('--id <participantId>', 'the pseudonymous participant id (also the enrollment id)', participantId)
-    .action(async (opts: { org: PeerOrgKey; role: Role; id: string }) => {
+    .action(async (opts: { org: PeerOrgKey; role: Role }) => {
       const consortium = createConsortium({ renderer: 'silent' });
-      const token = await registerUserWithToken(consortium, opts.org, opts.role, opts.id);
-      console.log(`registered ${opts.id} (${opts.role}) at ${opts.org}; transaction ${token.transactionId}`);
+      // Generated, never typed in: an operator cannot put an MRN or a name on the ledger as an id.
+      const id = newParticipantId(opts.role);
+      const token = await registerUserWithToken(consortium, opts.org, opts.role, id);
+      console.log(`registered ${id} (${opts.role}) at ${opts.org}; transaction ${token.transactionId}`);
       console.log(`API token (store it now, it is not shown again): ${token.token}`);
     });
   user

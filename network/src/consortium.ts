@@ -273,11 +273,13 @@ class ConsortiumImpl implements Consortium {
           },
         },
         {
-          title: 'Incentive schedule initialised once (network/src/incentive.ts defaults; kept if already set)',
+          title:
+            "Incentive schedule approved by a majority of the organisations' admins (network/src/incentive.ts " +
+            'defaults; kept if already set)',
           task: async (_ctx, task) => {
             const { initializedNow, schedule } = await initializeIncentives(this);
             task.output =
-              `${initializedNow ? 'initialised' : 'already initialised'}: initial reward ${schedule.initialReward}, ` +
+              `${initializedNow ? 'approved' : 'already in effect'}: initial reward ${schedule.initialReward}, ` +
               `halving every ${schedule.halvingInterval} claims`;
           },
         },
@@ -439,6 +441,8 @@ class ConsortiumImpl implements Consortium {
       name: GATEKEEPER_IDENTITY,
       type: 'client',
       attributes: { 'medrec.role': 'gatekeeper', 'medrec.id': participantId },
+      // Its HTTPS server certificate, from the organisation's CA (enrolled also on networks that predate it).
+      tls: true,
     });
     const connection = this.connectAdmin(peer.org);
     try {
@@ -687,7 +691,7 @@ class ConsortiumImpl implements Consortium {
       }),
       ...t.peers.map(async (node): Promise<NodeStatus> => {
         const pid = gatekeeperPid(layout, node);
-        const up = pid !== undefined && (await gatekeeperHealthy(node));
+        const up = pid !== undefined && (await gatekeeperHealthy(layout, node));
         const address = `${HOST}:${node.gatekeeperPort}`;
         return {
           name: gatekeeperProcessName(node),

@@ -1,5 +1,5 @@
 import type { IncentiveSchedule } from '../../sdk/src/chaincode-types';
-import { createMedrecClient } from '../../sdk/src/medrec-client';
+import { createMedrecClient, type MedrecClient } from '../../sdk/src/medrec-client';
 import { medrecCodeOf } from '../../sdk/src/miner/miner';
 import type { Consortium } from './consortium';
 import { untilDiscoverySettles } from './discovery-retry';
@@ -12,30 +12,65 @@ import type { PeerOrgKey } from './topology';
 export const DEFAULT_INCENTIVE_PARAMETERS = { initialReward: '1000000', halvingInterval: '10000' } as const;
 
 export interface IncentiveInitResult {
-  /** False when the schedule was already initialised (its parameters are set once and kept). */
+  /** False when the schedule was already in effect (the consortium sets its parameters once and keeps them). */
   readonly initializedNow: boolean;
   readonly schedule: IncentiveSchedule;
 }
 
+/** The schedule in effect, or undefined while the consortium has not approved one. */
+async function scheduleInEffect(client: MedrecClient): Promise<IncentiveSchedule | undefined> {
+  try {
+    return await untilDiscoverySettles(() => client.getSchedule());
+  } catch (err) {
+    if (medrecCodeOf(err) !== 'MEDREC_NOT_FOUND') throw err;
+    return undefined;
+  }
+}
+
 /**
- * Calls Incentive:Initialize as `org`'s admin, once: on an initialised network the chaincode answers
- * MEDREC_CONFLICT, which means done, and the existing schedule is returned unchanged.
+ * The consortium sets the schedule: each organisation's admin in turn proposes the same parameters (proposing
+ * parameters already proposed approves them), until admins of a strict majority of the registered organisations
+ * approve them and the schedule takes effect. An organisation that already approves them (an interrupted earlier
+ * run) answers MEDREC_CONFLICT and the next one votes; on a network whose schedule is in effect nothing is
+ * submitted and the existing schedule is returned unchanged.
  */
 export async function initializeIncentives(
   consortium: Consortium,
   parameters: Readonly<{ initialReward: string; halvingInterval: string }> = DEFAULT_INCENTIVE_PARAMETERS,
-  org: PeerOrgKey = 'hospital1',
+  orgs: readonly PeerOrgKey[] = consortium.topology.peers.map((peer) => peer.org),
 ): Promise<IncentiveInitResult> {
-  const connection = consortium.connectAdmin(org);
+  let voted = false;
+  for (const org of orgs) {
+    const connection = consortium.connectAdmin(org);
+    try {
+      const client = createMedrecClient(connection.gateway);
+      const current = await scheduleInEffect(client);
+      if (current !== undefined) return { initializedNow: voted, schedule: current };
+      try {
+        const { value } = await untilDiscoverySettles(() => client.proposeIncentiveSchedule(parameters));
+        voted = true;
+        if (value.schedule !== null) return { initializedNow: true, schedule: value.schedule };
+      } catch (err) {
+        if (medrecCodeOf(err) !== 'MEDREC_CONFLICT') throw err;
+      }
+    } finally {
+      connection.close();
+    }
+  }
+  const connection = consortium.connectAdmin(orgs[0] ?? 'hospital1');
   try {
     const client = createMedrecClient(connection.gateway);
-    try {
-      const { value } = await untilDiscoverySettles(() => client.initializeIncentives(parameters));
-      return { initializedNow: true, schedule: value };
-    } catch (err) {
-      if (medrecCodeOf(err) !== 'MEDREC_CONFLICT') throw err;
-      return { initializedNow: false, schedule: await client.getSchedule() };
-    }
+    const schedule = await scheduleInEffect(client);
+    if (schedule !== undefined) return { initializedNow: voted, schedule };
+    const { organisations, required, items } = await client.listScheduleProposals();
+    throw new Error(
+      `the incentive schedule is not in effect: ${orgs.join(', ')} approved initial reward ` +
+        `${parameters.initialReward} / halving interval ${parameters.halvingInterval}, but ${required} of ` +
+        `${organisations} registered organisations must approve identical parameters; proposals now: ` +
+        (items
+          .map((p) => `${p.initialReward}/${p.halvingInterval} by ${p.approvals.map((a) => a.mspId).join('+')}`)
+          .join('; ') || 'none'),
+    );
   } finally {
     connection.close();
   }

@@ -96,14 +96,15 @@ export function incentiveCommand(): Command {
   incentive
     .command('init')
     .description(
-      "set the reward schedule once, as hospital1's admin (`network up` already sets the defaults " +
+      "set the reward schedule once: each organisation's admin proposes or approves it until a majority agrees " +
+        '(`network up` already sets the defaults ' +
         `${DEFAULT_INCENTIVE_PARAMETERS.initialReward} / ${DEFAULT_INCENTIVE_PARAMETERS.halvingInterval}); ` +
         'on an initialised network it shows the schedule in place',
     )
     .requiredOption(
       '--initial-reward <n>',
       'credits per claimed endorsement in the first era',
-      positiveInteger('--initial-reward', 38),
+      positiveInteger('--initial-reward', 18),
     )
     .requiredOption(
       '--halving-interval <n>',

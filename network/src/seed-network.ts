@@ -67,6 +67,15 @@ export async function seedNetwork(consortium: Consortium, options: Readonly<Seed
                 { org, role: 'patient', participantId: patient.participantId },
                 createMedrecClient(admin(org).gateway),
               );
+              // Registration admits the patient at home; every other custodian of theirs admits them too.
+              const custodians = new Set(
+                data.records.filter((r) => r.patientId === patient.participantId).map((r) => r.custodian),
+              );
+              for (const custodian of custodians) {
+                if (isCustodian(custodian) && custodian !== org) {
+                  await createMedrecClient(admin(custodian).gateway).admitPatient(patient.participantId);
+                }
+              }
               task.output = `${++done}/${data.patients.length}`;
             }
           },
@@ -106,6 +115,7 @@ export async function seedNetwork(consortium: Consortium, options: Readonly<Seed
                   try {
                     await custodian.storeAndRegister(createMedrecClient(connection.gateway), record.resource, {
                       recordId: record.recordId,
+                      authorId: clinician.participantId,
                     });
                   } finally {
                     connection.close();

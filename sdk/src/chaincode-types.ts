@@ -36,9 +36,24 @@ export interface ParticipantInput {
 
 export interface Participant extends ParticipantInput {
   readonly mspId: string;
+  /** DN of the CA that issued the bound identity: with enrollmentId it names exactly one enrolled identity. */
+  readonly enrollmentIssuer: string;
   readonly status: 'active' | 'inactive';
   readonly registeredBy: string;
   readonly registeredAt: string;
+  readonly txId: string;
+  readonly deactivatedBy?: string;
+  readonly deactivatedAt?: string;
+}
+
+/** Someone acting for a patient; only an 'active' delegate acts (a registrar's proposal waits for the patient). */
+export interface Delegate {
+  readonly patientId: string;
+  readonly delegateId: string;
+  readonly status: 'proposed' | 'active';
+  readonly addedBy: string;
+  readonly addedAt: string;
+  readonly acceptedAt?: string;
   readonly txId: string;
 }
 
@@ -148,13 +163,16 @@ export interface Ticket {
     readonly reviewedAt?: string;
     readonly reviewRef?: string;
   };
+  /** The first disclosure; every served read is one of its own, counted, with the latest in lastDisclosure. */
   readonly disclosure?: { readonly confirmedBy: string; readonly confirmedAt: string; readonly txId: string };
+  readonly disclosureCount?: number;
+  readonly lastDisclosure?: { readonly confirmedBy: string; readonly confirmedAt: string; readonly txId: string };
 }
 
 export interface Notification {
   readonly notificationId: string;
   readonly patientId: string;
-  readonly kind: 'new-record' | 'access' | 'disclosure' | 'break-glass';
+  readonly kind: 'new-record' | 'access' | 'disclosure' | 'break-glass' | 'relationship' | 'delegate';
   readonly subjectId: string;
   readonly txId: string;
   readonly time: string;
@@ -209,10 +227,52 @@ export interface IncentiveSchedule {
   readonly currentReward: string;
   readonly minted: string;
   readonly cap: string;
+  /** The admin whose approval completed the consortium's majority. */
   readonly initializedBy: { readonly mspId: string; readonly participantId: string };
   readonly initializedAt: string;
   readonly updatedAt: string;
   readonly txId: string;
+  /** The proposal that took effect and the organisations that approved it (absent on pre-vote schedules). */
+  readonly proposalId?: string;
+  readonly approvedBy?: readonly string[];
+}
+
+/** Bounded: initialReward below 10^18, halvingInterval below 10^12 (positive integer strings). */
+export interface IncentiveScheduleParameters {
+  readonly initialReward: string;
+  readonly halvingInterval: string;
+}
+
+/** An organisation's one current approval of a schedule proposal. */
+export interface ScheduleApproval {
+  readonly mspId: string;
+  readonly proposalId: string;
+  readonly approvedBy: string;
+  readonly approvedAt: string;
+  readonly txId: string;
+}
+
+/** proposalId = SHA-256 (hex) of the canonical JSON {"halvingInterval":"…","initialReward":"…"}. */
+export interface ScheduleProposal extends IncentiveScheduleParameters {
+  readonly proposalId: string;
+  readonly proposedBy: { readonly mspId: string; readonly participantId: string };
+  readonly proposedAt: string;
+  readonly txId: string;
+  readonly approvals: readonly ScheduleApproval[];
+}
+
+/** The result of proposing or approving: the schedule is set once `required` organisations approve one proposal. */
+export interface ScheduleVote {
+  readonly proposal: ScheduleProposal;
+  readonly organisations: number;
+  readonly required: number;
+  readonly schedule: IncentiveSchedule | null;
+}
+
+export interface ScheduleProposals {
+  readonly organisations: number;
+  readonly required: number;
+  readonly items: readonly ScheduleProposal[];
 }
 
 export interface ClaimRecord {

@@ -6,11 +6,13 @@ import type {
   BreakGlassReason,
   ClaimResult,
   Consent,
+  Delegate,
   ConsentInput,
   CreditTransfer,
   EndorsementClaim,
   Holder,
   IncentiveSchedule,
+  IncentiveScheduleParameters,
   Notification,
   Organisation,
   OrganisationInput,
@@ -24,6 +26,8 @@ import type {
   RecordInput,
   RecordPointer,
   Relationship,
+  ScheduleProposals,
+  ScheduleVote,
   Ticket,
   WhoAmI,
 } from './chaincode-types';
@@ -62,15 +66,27 @@ export interface MedrecClient {
   getParticipant(participantId: string): Promise<Participant>;
 
   registerRecord(record: RecordInput): Promise<Submitted<RecordPointer>>;
+  /**
+   * Runs the Records:RegisterRecord that registerRecord(record) would submit, on a peer only (evaluate, not ordered,
+   * nothing written): resolves with the pointer the ledger would register, or rejects with the ChaincodeError the
+   * submit would get (role, patient, relationship, conflicting record). Lets a custodian learn the ledger's decision
+   * before it writes content to its store.
+   */
+  checkRegisterRecord(record: RecordInput): Promise<RecordPointer>;
   amendRecord(amendment: RecordAmendment): Promise<Submitted<RecordPointer>>;
   getRecord(recordId: string): Promise<RecordPointer>;
   listRecords(
     query: PageQuery & { readonly patientId: string; readonly custodianMsp?: string },
   ): Promise<Page<RecordPointer>>;
+  /** A registrar or admin admits a patient to its own organisation (needed before its clinicians add records). */
+  admitPatient(patientId: string): Promise<Submitted<Relationship>>;
+  getRelationship(patientId: string, custodianMsp: string): Promise<Relationship>;
   acceptRelationship(patientId: string, custodianMsp: string): Promise<Submitted<Relationship>>;
   rejectRelationship(patientId: string, custodianMsp: string): Promise<Submitted<Relationship>>;
 
-  addDelegate(patientId: string, delegateId: string): Promise<Submitted<unknown>>;
+  /** By the patient: appointed at once; by the patient's registrar or admin: proposed until the patient accepts. */
+  addDelegate(patientId: string, delegateId: string): Promise<Submitted<Delegate>>;
+  acceptDelegate(patientId: string, delegateId: string): Promise<Submitted<Delegate>>;
   removeDelegate(patientId: string, delegateId: string): Promise<Submitted<unknown>>;
   grantConsent(consent: ConsentInput): Promise<Submitted<Consent>>;
   revokeConsent(consentId: string): Promise<Submitted<Consent>>;
@@ -103,11 +119,15 @@ export interface MedrecClient {
   auditByActor(query: AuditQuery & { readonly actorId: string }): Promise<Page<AuditEvent>>;
   auditEvent(txId: string): Promise<AuditEvent>;
 
-  /** Once per network (a second call is MEDREC_CONFLICT); amounts are positive integer strings. */
-  initializeIncentives(parameters: {
-    readonly initialReward: string;
-    readonly halvingInterval: string;
-  }): Promise<Submitted<IncentiveSchedule>>;
+  /**
+   * As an organisation's admin: propose schedule parameters, or approve them if already proposed. The schedule takes
+   * effect when admins of a strict majority of the registered organisations approve identical parameters; after
+   * that every vote is MEDREC_CONFLICT, as is a second approval by the same organisation.
+   */
+  proposeIncentiveSchedule(parameters: IncentiveScheduleParameters): Promise<Submitted<ScheduleVote>>;
+  /** As an organisation's admin: approve a proposal by its id (listScheduleProposals). */
+  approveIncentiveSchedule(proposalId: string): Promise<Submitted<ScheduleVote>>;
+  listScheduleProposals(): Promise<ScheduleProposals>;
   /** At most 20 endorsements of the caller's own organisation's peers per transaction. */
   claimEndorsements(claims: readonly EndorsementClaim[]): Promise<Submitted<ClaimResult>>;
   getSchedule(): Promise<IncentiveSchedule>;
@@ -186,6 +206,9 @@ class MedrecClientImpl implements MedrecClient {
   registerRecord(record: RecordInput): Promise<Submitted<RecordPointer>> {
     return this.#submit('Records:RegisterRecord', json(record));
   }
+  checkRegisterRecord(record: RecordInput): Promise<RecordPointer> {
+    return this.#evaluate('Records:RegisterRecord', json(record));
+  }
   amendRecord(amendment: RecordAmendment): Promise<Submitted<RecordPointer>> {
     return this.#submit('Records:AmendRecord', json(amendment));
   }
@@ -197,14 +220,23 @@ class MedrecClientImpl implements MedrecClient {
   ): Promise<Page<RecordPointer>> {
     return this.#evaluate('Records:ListRecords', json(query));
   }
+  admitPatient(patientId: string): Promise<Submitted<Relationship>> {
+    return this.#submit('Records:AdmitPatient', patientId);
+  }
+  getRelationship(patientId: string, custodianMsp: string): Promise<Relationship> {
+    return this.#evaluate('Records:GetRelationship', patientId, custodianMsp);
+  }
   acceptRelationship(patientId: string, custodianMsp: string): Promise<Submitted<Relationship>> {
     return this.#submit('Records:AcceptRelationship', patientId, custodianMsp);
   }
   rejectRelationship(patientId: string, custodianMsp: string): Promise<Submitted<Relationship>> {
     return this.#submit('Records:RejectRelationship', patientId, custodianMsp);
   }
-  addDelegate(patientId: string, delegateId: string): Promise<Submitted<unknown>> {
+  addDelegate(patientId: string, delegateId: string): Promise<Submitted<Delegate>> {
     return this.#submit('Consent:AddDelegate', patientId, delegateId);
+  }
+  acceptDelegate(patientId: string, delegateId: string): Promise<Submitted<Delegate>> {
+    return this.#submit('Consent:AcceptDelegate', patientId, delegateId);
   }
   removeDelegate(patientId: string, delegateId: string): Promise<Submitted<unknown>> {
     return this.#submit('Consent:RemoveDelegate', patientId, delegateId);
@@ -268,11 +300,14 @@ class MedrecClientImpl implements MedrecClient {
   auditEvent(txId: string): Promise<AuditEvent> {
     return this.#evaluate('Audit:GetEvent', txId);
   }
-  initializeIncentives(parameters: {
-    readonly initialReward: string;
-    readonly halvingInterval: string;
-  }): Promise<Submitted<IncentiveSchedule>> {
-    return this.#submit('Incentive:Initialize', json(parameters));
+  proposeIncentiveSchedule(parameters: IncentiveScheduleParameters): Promise<Submitted<ScheduleVote>> {
+    return this.#submit('Incentive:ProposeSchedule', json(parameters));
+  }
+  approveIncentiveSchedule(proposalId: string): Promise<Submitted<ScheduleVote>> {
+    return this.#submit('Incentive:ApproveSchedule', proposalId);
+  }
+  listScheduleProposals(): Promise<ScheduleProposals> {
+    return this.#evaluate('Incentive:ListScheduleProposals');
   }
   claimEndorsements(claims: readonly EndorsementClaim[]): Promise<Submitted<ClaimResult>> {
     return this.#submit('Incentive:ClaimEndorsements', json({ claims }));

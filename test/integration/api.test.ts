@@ -102,14 +102,14 @@ describe('REST API on the real network', function () {
       api('hospital1')
         .post('/v1/participants')
         .set(...bearer(doc1.token))
-        .send({ role: 'patient', participantId: freshId('p') }),
+        .send({ role: 'patient' }),
     );
     expect(forbidden.status).to.equal(403);
     const invalid = await send(
       api('hospital1')
         .post('/v1/participants')
         .set(...bearer(adminToken('hospital1')))
-        .send({ role: 'patient', participantId: freshId('p'), favouriteColour: 'blue' }),
+        .send({ role: 'patient', favouriteColour: 'blue' }),
     );
     expect(invalid.status).to.equal(400);
     expect(JSON.stringify(invalid.body)).to.contain('favouriteColour');
@@ -148,11 +148,19 @@ describe('REST API on the real network', function () {
   });
 
   it('reports conflicts (409) and missing things (404)', async function () {
+    const externalId = freshId('MRN');
+    const first = await send(
+      api('hospital1')
+        .post('/v1/participants')
+        .set(...bearer(adminToken('hospital1')))
+        .send({ role: 'patient', externalId }),
+    );
+    expect(first.status).to.equal(201);
     const again = await send(
       api('hospital1')
         .post('/v1/participants')
         .set(...bearer(adminToken('hospital1')))
-        .send({ role: 'patient', participantId: patient.participantId }),
+        .send({ role: 'patient', externalId }),
     );
     expect(again.status).to.equal(409);
     expect(
@@ -363,23 +371,14 @@ describe('REST API on the real network', function () {
     expect(resumed.received).to.not.contain(`"transactionId":"${first.txId}"`);
   });
 
-  it('issues a working token through `medrec user register`', async function () {
-    const id = freshId('res');
+  it('issues a working token through `medrec user register`, under a generated id', async function () {
     const { stdout } = await run(
       process.execPath,
-      [
-        path.join(REPO_ROOT, 'bin', 'medrec.js'),
-        'user',
-        'register',
-        '--org',
-        'research',
-        '--role',
-        'researcher',
-        '--id',
-        id,
-      ],
+      [path.join(REPO_ROOT, 'bin', 'medrec.js'), 'user', 'register', '--org', 'research', '--role', 'researcher'],
       { cwd: REPO_ROOT },
     );
+    const id = /registered (rs-[0-9a-f]{32}) \(researcher\)/.exec(stdout)?.[1];
+    expect(id, stdout).to.be.a('string');
     const token = /API token \(store it now, it is not shown again\): (mrk_\S+)/.exec(stdout)?.[1];
     expect(token, stdout).to.be.a('string');
     const me = await send(

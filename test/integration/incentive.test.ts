@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { initializeIncentives } from '../../network/src/incentive';
 import { runMiner } from '../../network/src/miner';
 import { CHANNEL_NAME, type PeerOrgKey } from '../../network/src/topology';
+import { INCENTIVE_AUDIT_TYPES } from '../../chaincode/src/audit/audit-schema';
 import type { ClaimRecord } from '../../sdk/src/chaincode-types';
 import type { GatewayConnection } from '../../sdk/src/gateway-connection';
 import { createMedrecClient } from '../../sdk/src/medrec-client';
@@ -15,7 +16,7 @@ import { MSP_ID, closeAll, enrol, enrollmentIdOf, submit, type Actor } from './s
 import { consortium } from './support/shared-network';
 
 const ORGS: readonly PeerOrgKey[] = ['hospital1', 'hospital2', 'research'];
-const INCENTIVE_TYPES = new Set(['IncentiveInitialized', 'EndorsementsClaimed', 'CreditsTransferred']);
+const INCENTIVE_TYPES = new Set<string>(INCENTIVE_AUDIT_TYPES);
 
 async function height(gateway: Gateway): Promise<bigint> {
   const bytes = await gateway

@@ -9,16 +9,21 @@ import { generateSyntheticData } from '../../sdk/src/seed';
 import { closeAll, enrol, registerParticipant, type Actor } from './support/medrec-client';
 
 describe('medrec seed (real network)', function () {
-  let admin: Actor;
-  let compliance: Actor;
+  // Compliance officers see only the records their own organisation holds: one per custodian.
+  const actors: Actor[] = [];
+  const compliance = new Map<string, Actor>();
 
   before(async function () {
-    admin = await enrol('hospital1', 'admin');
-    compliance = await registerParticipant(admin, 'compliance');
+    for (const org of ['hospital1', 'hospital2'] as const) {
+      const admin = await enrol(org, 'admin');
+      const officer = await registerParticipant(admin, 'compliance');
+      actors.push(admin, officer);
+      compliance.set(org, officer);
+    }
   });
 
   after(function () {
-    closeAll([admin, compliance]);
+    closeAll(actors);
   });
 
   it('registers the seed’s patients, clinicians and records, with on-chain hashes of the stored FHIR content', async function () {
@@ -31,9 +36,10 @@ describe('medrec seed (real network)', function () {
     });
     expect(out).to.contain(`seeded 2 patients, 2 clinicians and 4 records (seed ${seed})`);
     const data = generateSyntheticData({ ...options, organisations: ['hospital1', 'hospital2'] });
-    const ledger = createMedrecClient(compliance.connection.gateway);
     for (const record of data.records) {
-      const pointer = await ledger.getRecord(record.recordId);
+      const officer = compliance.get(record.custodian);
+      if (officer === undefined) throw new Error(`no compliance officer for ${record.custodian}`);
+      const pointer = await createMedrecClient(officer.connection.gateway).getRecord(record.recordId);
       expect(pointer.contentHash).to.equal(contentHash(record.resource));
       expect(pointer.patientId).to.equal(record.patientId);
     }

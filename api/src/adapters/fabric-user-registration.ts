@@ -18,11 +18,8 @@ export function createFabricUserRegistration(options: Readonly<FabricUserRegistr
       const registrar = await options.ledger.clientFor(request.caller);
       const user = await provisionUser(
         { ca: options.ca, wallet: options.wallet, registrar },
-        {
-          role: request.role,
-          participantId: request.participantId,
-          ...(request.enrollmentId === undefined ? {} : { enrollmentId: request.enrollmentId }),
-        },
+        // A new person gets a new identity: never one the wallet already holds (that would be a takeover).
+        { role: request.role, participantId: request.participantId, mustBeNew: true },
       );
       return { participant: user.registration.value, transactionId: user.registration.transactionId };
     },

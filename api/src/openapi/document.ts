@@ -4,7 +4,7 @@
  */
 import type { JsonSchema, OpenApiDocument, OperationObject, ParameterObject, ResponseObject } from './openapi-types';
 import { EVENT_ID_PATTERN } from '../http/event-stream';
-import { ref, schemas } from './schemas';
+import { ID_PATTERN, ref, schemas } from './schemas';
 
 const JSON_TYPE = 'application/json';
 const PROBLEM_TYPE = 'application/problem+json';
@@ -12,8 +12,6 @@ const NDJSON_TYPE = 'application/x-ndjson';
 
 /** The largest export POST /v1/audit/verify accepts (an express/bytes size). */
 export const AUDIT_VERIFY_BODY_LIMIT = '16mb';
-
-const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$';
 
 function pathParam(name: string, description: string): ParameterObject {
   return { name, in: 'path', required: true, description, schema: { type: 'string', pattern: ID_PATTERN } };
@@ -84,6 +82,7 @@ export const openApiDocument: OpenApiDocument = {
   },
   tags: [
     { name: 'identity', description: 'The caller, participants and API tokens.' },
+    { name: 'relationships', description: 'Patient-provider relationships and delegates acting for patients.' },
     { name: 'records', description: 'Record pointers on the ledger and their content at the custodian.' },
     { name: 'consents', description: "The patient's grants of access." },
     { name: 'access', description: 'Tickets and break-glass.' },
@@ -148,12 +147,24 @@ export const openApiDocument: OpenApiDocument = {
         operationId: 'registerParticipant',
         summary: "Register a user at the caller's organisation (registrar or admin)",
         description:
-          "Registers the user at the organisation's Fabric CA (attributes medrec.role and medrec.id), enrolls it, " +
-          'registers the participant on the ledger as the caller, and issues its first API token. The token is ' +
-          'returned once and is not stored in plain text. Registrars may register any role except admin and registrar.',
+          'Generates a pseudonymous participant id (never chosen by the client, so no MRN, name or e-mail reaches ' +
+          "the ledger), registers and enrolls a new identity with it at the organisation's Fabric CA (attributes " +
+          'medrec.role and medrec.id), registers the participant on the ledger as the caller, bound to that identity, ' +
+          'and issues its first API token (returned once, stored only as a hash). A patient registered here is ' +
+          'admitted to this organisation. Registrars register patients, clinicians, compliance officers and ' +
+          'researchers; admins also registrars and admins; the gatekeeper role is never given to a person.',
         tags: ['identity'],
         requestBody: body('ParticipantRegistration', 'Who to register'),
         responses: { '201': json('Registered', 'ParticipantRegistered'), ...problems(...WRITE) },
+      },
+      get: {
+        operationId: 'findParticipant',
+        summary: "Look a participant of the caller's organisation up by the organisation's own identifier",
+        tags: ['identity'],
+        parameters: [
+          query('externalId', { type: 'string', pattern: '^[\\x21-\\x7e]{1,64}$' }, 'Your identifier (MRN).', true),
+        ],
+        responses: { '200': json('The participant', 'Participant'), ...problems(...READ) },
       },
     },
     '/v1/participants/{participantId}': {
@@ -220,6 +231,89 @@ export const openApiDocument: OpenApiDocument = {
           ...pageParams,
         ],
         responses: { '200': json('One page', 'RecordPage'), ...problems(...READ) },
+      },
+    },
+    '/v1/patients/{patientId}/admission': {
+      post: {
+        operationId: 'admitPatient',
+        summary: "Admit a patient to the caller's organisation (registrar or admin)",
+        description:
+          "Opens the patient-provider relationship: only then may this organisation's clinicians add records for " +
+          'the patient. The patient is notified and accepts or rejects; admitting again never undoes a rejection.',
+        tags: ['relationships'],
+        parameters: [pathParam('patientId', 'Patient participant id')],
+        responses: { '200': json('The relationship', 'RelationshipResult'), ...problems(...WRITE) },
+      },
+    },
+    '/v1/patients/{patientId}/relationships/{custodianMsp}': {
+      get: {
+        operationId: 'getRelationship',
+        summary: "A patient's relationship with an organisation (the patient, or that organisation's staff)",
+        tags: ['relationships'],
+        parameters: [
+          pathParam('patientId', 'Patient participant id'),
+          pathParam('custodianMsp', 'MSP id of the organisation'),
+        ],
+        responses: { '200': json('The relationship', 'Relationship'), ...problems(...READ) },
+      },
+    },
+    '/v1/patients/{patientId}/relationships/{custodianMsp}/accept': {
+      post: {
+        operationId: 'acceptRelationship',
+        summary: 'The patient (or an active delegate) accepts the relationship',
+        tags: ['relationships'],
+        parameters: [
+          pathParam('patientId', 'Patient participant id'),
+          pathParam('custodianMsp', 'MSP id of the organisation'),
+        ],
+        responses: { '200': json('The relationship', 'RelationshipResult'), ...problems(...WRITE) },
+      },
+    },
+    '/v1/patients/{patientId}/relationships/{custodianMsp}/reject': {
+      post: {
+        operationId: 'rejectRelationship',
+        summary: 'The patient (or an active delegate) rejects the relationship',
+        description:
+          "Rejected means the organisation's clinicians may add no new records and lose access to the patient's " +
+          'records there, including on tickets already issued.',
+        tags: ['relationships'],
+        parameters: [
+          pathParam('patientId', 'Patient participant id'),
+          pathParam('custodianMsp', 'MSP id of the organisation'),
+        ],
+        responses: { '200': json('The relationship', 'RelationshipResult'), ...problems(...WRITE) },
+      },
+    },
+    '/v1/patients/{patientId}/delegates': {
+      post: {
+        operationId: 'addDelegate',
+        summary: "Appoint a delegate (the patient), or propose one (the patient's registrar or admin)",
+        description:
+          "A patient's appointment takes effect at once; a registrar's is a proposal the patient must accept. The " +
+          'patient is notified either way. The delegate must be a registered patient-role participant.',
+        tags: ['relationships'],
+        parameters: [pathParam('patientId', 'Patient participant id')],
+        requestBody: body('DelegateRequest', 'Who will act for the patient'),
+        responses: { '200': json('The delegate', 'DelegateResult'), ...problems(...WRITE) },
+      },
+    },
+    '/v1/patients/{patientId}/delegates/{delegateId}/accept': {
+      post: {
+        operationId: 'acceptDelegate',
+        summary: 'The patient accepts a delegate their registrar proposed',
+        tags: ['relationships'],
+        parameters: [pathParam('patientId', 'Patient participant id'), pathParam('delegateId', 'Delegate id')],
+        responses: { '200': json('The delegate', 'DelegateResult'), ...problems(...WRITE) },
+      },
+    },
+    '/v1/patients/{patientId}/delegates/{delegateId}': {
+      delete: {
+        operationId: 'removeDelegate',
+        summary: "Remove a delegate (the patient, or the patient's registrar or admin)",
+        description: "The delegate's access ends at once, including open notification streams and issued tickets.",
+        tags: ['relationships'],
+        parameters: [pathParam('patientId', 'Patient participant id'), pathParam('delegateId', 'Delegate id')],
+        responses: { '200': json('Removed', 'DelegateRemoved'), ...problems(...WRITE) },
       },
     },
     '/v1/records/{recordId}': {

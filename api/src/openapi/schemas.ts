@@ -3,13 +3,16 @@
  * additional properties so that a chaincode adding a field does not break clients, while request bodies are closed
  * (an unknown field is a mistake the caller should hear about).
  */
+import { ID_PATTERN as LEDGER_ID } from '../../../chaincode/src/common/schemas';
+import { NOTIFICATION_KINDS } from '../../../chaincode/src/summary/notification-schema';
 import type { JsonSchema } from './openapi-types';
 
 export function ref(name: string): JsonSchema {
   return { $ref: `#/components/schemas/${name}` };
 }
 
-const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$';
+/** The ledger's own id rule (one definition, in the chaincode's schemas). */
+export const ID_PATTERN = LEDGER_ID.source;
 const ROLES = ['patient', 'clinician', 'registrar', 'gatekeeper', 'compliance', 'researcher', 'admin'];
 const PURPOSES = ['TREAT', 'ETREAT', 'HPAYMT', 'HOPERAT', 'HRESCH', 'PUBHLTH'];
 const BREAK_GLASS_REASONS = [
@@ -44,7 +47,7 @@ function open(required: readonly string[], properties: Readonly<Record<string, J
 }
 
 export const schemas: Readonly<Record<string, JsonSchema>> = {
-  Id: { ...id, description: '1-128 of A-Z a-z 0-9 . _ : @ -, starting with a letter or digit.' },
+  Id: { ...id, description: '1-128 of A-Z a-z 0-9 . _ : -, starting with a letter or digit (never an e-mail).' },
   Role: { type: 'string', enum: ROLES },
   PurposeOfUse: { type: 'string', enum: PURPOSES, description: 'HL7 v3 purpose of use.' },
   Problem: open(['type', 'title', 'status', 'detail', 'instance'], {
@@ -79,6 +82,7 @@ export const schemas: Readonly<Record<string, JsonSchema>> = {
       role: ref('Role'),
       enrollmentId: str,
       mspId: str,
+      enrollmentIssuer: { type: 'string', description: 'DN of the CA that issued the bound identity.' },
       status: { type: 'string', enum: ['active', 'inactive'] },
       registeredBy: str,
       registeredAt: time,
@@ -101,12 +105,14 @@ export const schemas: Readonly<Record<string, JsonSchema>> = {
       participant: { oneOf: [ref('Participant'), { type: 'null' }] },
     },
   ),
-  ParticipantRegistration: closed(['participantId', 'role'], {
-    participantId: id,
+  ParticipantRegistration: closed(['role'], {
     role: ref('Role'),
-    enrollmentId: {
-      ...id,
-      description: "The user's enrollment id at the organisation's Fabric CA; derived from participantId when omitted.",
+    externalId: {
+      type: 'string',
+      pattern: '^[\\x21-\\x7e]{1,64}$',
+      description:
+        "Your organisation's own identifier for the person (an MRN, a staff number). Kept only in this " +
+        "organisation's database, never on the ledger; look participants up by it with GET /v1/participants.",
     },
   }),
   IssuedToken: open(['tokenId', 'token', 'createdAt', 'expiresAt'], {
@@ -237,12 +243,17 @@ export const schemas: Readonly<Record<string, JsonSchema>> = {
   }),
   BreakGlassRequest: closed(['reason', 'durationMinutes'], {
     reason: { type: 'string', enum: BREAK_GLASS_REASONS },
-    incidentRef: { ...id, description: 'An opaque reference into your own incident system: never free text.' },
+    incidentRef: {
+      ...id,
+      description:
+        'Your own incident number. The ledger receives only a keyed hash of it (incident-<32 hex>, HMAC-SHA256 ' +
+        "under this organisation's key), so it can be an internal number without reaching the ledger as given.",
+    },
     durationMinutes: { type: 'integer', minimum: 5, maximum: 240 },
   }),
   BreakGlassReview: closed(['outcome'], {
     outcome: { type: 'string', enum: ['justified', 'unjustified'] },
-    reviewRef: id,
+    reviewRef: { ...id, description: 'Your own case number; the ledger receives only its keyed hash (review-…).' },
   }),
   Grantee: {
     oneOf: [
@@ -253,8 +264,11 @@ export const schemas: Readonly<Record<string, JsonSchema>> = {
   },
   ConsentRequest: closed(['grantee', 'scope', 'purposes', 'period'], {
     consentId: {
-      ...id,
-      description: 'Chosen by the client so a retried request is idempotent; generated when omitted.',
+      type: 'string',
+      pattern: '^consent-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+      description:
+        'consent-<random UUID>, chosen by the client so a retried request is idempotent; generated when omitted. ' +
+        'Only this shape is accepted, so no identifier or other PHI can ride on a ledger id.',
     },
     grantee: ref('Grantee'),
     scope: closed(['custodians'], {
@@ -293,10 +307,35 @@ export const schemas: Readonly<Record<string, JsonSchema>> = {
   Notification: open(['notificationId', 'patientId', 'kind', 'subjectId', 'txId', 'time'], {
     notificationId: str,
     patientId: str,
-    kind: { type: 'string', enum: ['new-record', 'access', 'disclosure', 'break-glass'] },
+    kind: { type: 'string', enum: [...NOTIFICATION_KINDS] },
     subjectId: str,
     txId: str,
     time,
+  }),
+  Delegate: open(['patientId', 'delegateId', 'status'], {
+    patientId: id,
+    delegateId: id,
+    status: {
+      type: 'string',
+      enum: ['proposed', 'active'],
+      description: "Only an active delegate acts for the patient; a registrar's proposal waits for the patient.",
+    },
+    addedBy: str,
+    addedAt: time,
+    acceptedAt: time,
+    txId: str,
+  }),
+  DelegateRequest: closed(['delegateId'], { delegateId: id }),
+  DelegateResult: open(['delegate', 'transactionId'], { delegate: ref('Delegate'), transactionId: str }),
+  DelegateRemoved: open(['patientId', 'delegateId', 'removed', 'transactionId'], {
+    patientId: id,
+    delegateId: id,
+    removed: { type: 'boolean' },
+    transactionId: str,
+  }),
+  RelationshipResult: open(['relationship', 'transactionId'], {
+    relationship: ref('Relationship'),
+    transactionId: str,
   }),
   PatientSummary: open(['patientId', 'relationships', 'moreRelationships', 'notifications', 'notificationsBookmark'], {
     patientId: str,

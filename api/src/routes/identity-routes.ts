@@ -1,15 +1,19 @@
 import type { Role } from '../../../sdk/src/chaincode-types';
 import type { OperationHandler } from '../http/operation-router';
 import type { IdentityUseCases } from '../use-cases/identity';
-import { pathParam } from './input';
+import { pathParam, requiredQuery } from './input';
 
 export function identityRoutes(useCases: IdentityUseCases): Readonly<Record<string, OperationHandler>> {
   return {
     getMe: async ({ auth }) => ({ status: 200, body: await useCases.me(auth) }),
     registerParticipant: async ({ auth, input }) => {
-      const request = input.body as { participantId: string; role: Role; enrollmentId?: string };
+      const request = input.body as { role: Role; externalId?: string };
       return { status: 201, body: await useCases.registerParticipant(auth.user, request) };
     },
+    findParticipant: async ({ auth, input }) => ({
+      status: 200,
+      body: await useCases.findByExternalId(auth.user, requiredQuery(input, 'externalId')),
+    }),
     getParticipant: async ({ auth, input }) => ({
       status: 200,
       body: await useCases.getParticipant(auth.user, pathParam(input, 'participantId')),

@@ -21,3 +21,10 @@ export function pageQuery(input: ValidatedInput): PageQuery {
   const bookmark = optionalQuery(input, 'bookmark');
   return { ...(pageSize === undefined ? {} : { pageSize }), ...(bookmark === undefined ? {} : { bookmark }) };
 }
+
+/** A query parameter the document declares as required: the validator has refused requests without it. */
+export function requiredQuery(input: ValidatedInput, name: string): string {
+  const value = optionalQuery(input, name);
+  if (value === undefined) throw new Error(`query parameter ${name} is missing`);
+  return value;
+}

@@ -18,7 +18,7 @@ export function patientRoutes(
       const resumeAfter = lastEventId === undefined ? undefined : parseEventId(lastEventId);
       await openEventStream(res, {
         heartbeatMs: options.heartbeatMs,
-        subscribe: (onEvent) => useCases.subscribeNotifications(auth.user, patientId, onEvent, resumeAfter),
+        subscribe: (onEvent, end) => useCases.subscribeNotifications(auth.user, patientId, onEvent, resumeAfter, end),
       });
       return undefined;
     },

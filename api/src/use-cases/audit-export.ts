@@ -80,12 +80,30 @@ export function createAuditExportUseCases(
           },
         );
       }
-      if (user.role === 'patient' && manifestFilters(exportText)?.patientId !== user.participantId) {
+      const filters = manifestFilters(exportText);
+      if (user.role === 'patient' && filters?.patientId !== user.participantId) {
         throw new ApiProblem(
           PROBLEMS.forbidden,
           "A patient may verify exports of their own trail only (the manifest's filters.patientId must be theirs).",
           { code: 'MEDREC_FORBIDDEN' },
         );
+      }
+      if (filters === undefined) {
+        throw new ApiProblem(
+          PROBLEMS.validation,
+          'The export has no manifest line naming its subject; verify the whole export as it was produced.',
+          { code: 'VALIDATION_FAILED', errors: [{ in: 'body', path: '/', message: 'no manifest line' }] },
+        );
+      }
+      // Verification reports the trail's events (types, times, transaction ids): only someone who may read that
+      // trail may verify it. The ledger decides, by the same query an export of that subject would make.
+      const client = await ledger.clientFor(user);
+      if (filters.patientId !== undefined) await client.auditByPatient({ patientId: filters.patientId, pageSize: 1 });
+      else if (filters.actorId !== undefined) await client.auditByActor({ actorId: filters.actorId, pageSize: 1 });
+      else {
+        throw new ApiProblem(PROBLEMS.forbidden, "The export's manifest names neither a patient nor an actor.", {
+          code: 'MEDREC_FORBIDDEN',
+        });
       }
       return auditExporter.verify(user, exportText);
     },

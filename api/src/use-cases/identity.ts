@@ -1,8 +1,9 @@
 /** The caller, participants and their API tokens. */
 import type { Participant, Role } from '../../../sdk/src/chaincode-types';
-import { ChaincodeError } from '../../../sdk/src/errors';
+import { IdentityExistsError, newParticipantId } from '../../../sdk/src/user-provisioning';
 import { ApiProblem, PROBLEMS } from '../http/problem';
 import type {
+  ExternalIdDirectory,
   IssuedToken,
   LedgerGateway,
   ResolvedToken,
@@ -33,11 +34,14 @@ export interface ParticipantDeactivated {
 
 export interface IdentityUseCases {
   me(auth: ResolvedToken): Promise<Me>;
+  /** The participant id is generated here; `externalId` (an MRN, a staff number) stays in this organisation. */
   registerParticipant(
     caller: UserContext,
-    request: Readonly<{ participantId: string; role: Role; enrollmentId?: string }>,
+    request: Readonly<{ role: Role; externalId?: string }>,
   ): Promise<ParticipantRegistered>;
   getParticipant(caller: UserContext, participantId: string): Promise<Participant>;
+  /** Looks a participant of the caller's organisation up by the organisation's own identifier for them. */
+  findByExternalId(caller: UserContext, externalId: string): Promise<Participant>;
   deactivateParticipant(caller: UserContext, participantId: string): Promise<ParticipantDeactivated>;
   listTokens(caller: UserContext, participantId: string): Promise<readonly TokenInfo[]>;
   /** A new token for a participant of the caller's organisation: its owner (rotation) or an admin (lost token). */
@@ -49,10 +53,17 @@ export interface IdentityPorts {
   readonly ledger: LedgerGateway;
   readonly users: UserDirectory;
   readonly registration: UserRegistration;
+  readonly externalIds: ExternalIdDirectory;
 }
 
-/** Roles a registrar may not create (chaincode/README.md, permission matrix): only an admin creates those. */
-const ADMIN_ONLY_ROLES: ReadonlySet<Role> = new Set<Role>(['admin', 'registrar']);
+/** The people a registrar registers (chaincode/README.md, permission matrix); registrars are the admin's to create. */
+const REGISTRAR_ROLES: ReadonlySet<Role> = new Set<Role>(['patient', 'clinician', 'compliance', 'researcher']);
+
+/** Service roles are provisioned by `medrec network up` for the organisation's services, never through the API. */
+const SERVICE_ROLES: ReadonlySet<Role> = new Set<Role>(['gatekeeper']);
+
+/** Who may look participants up by the organisation's own identifiers. */
+const LOOKUP_ROLES: ReadonlySet<Role> = new Set<Role>(['registrar', 'admin', 'clinician', 'compliance']);
 
 function forbidden(detail: string): ApiProblem {
   return new ApiProblem(PROBLEMS.forbidden, detail, { code: 'FORBIDDEN' });
@@ -66,7 +77,12 @@ function checkMayRegister(caller: UserContext, role: Role): void {
   if (caller.role !== 'registrar' && caller.role !== 'admin') {
     throw forbidden(`A ${caller.role} may not register participants; ask a registrar or admin of ${caller.org}.`);
   }
-  if (caller.role === 'registrar' && ADMIN_ONLY_ROLES.has(role)) {
+  if (SERVICE_ROLES.has(role)) {
+    throw forbidden(
+      `The ${role} role belongs to the organisation's service, provisioned by \`medrec network up\`; it is never given to a person.`,
+    );
+  }
+  if (caller.role === 'registrar' && !REGISTRAR_ROLES.has(role)) {
     throw forbidden(`A registrar may not register the role ${role}; ask an admin of ${caller.org}.`);
   }
 }
@@ -75,23 +91,14 @@ function isOwner(caller: UserContext, owner: Readonly<{ mspId: string; participa
   return caller.mspId === owner.mspId && caller.participantId === owner.participantId;
 }
 
-function isNotFound(err: unknown): boolean {
-  return err instanceof ChaincodeError && err.code === 'MEDREC_NOT_FOUND';
-}
-
 export function createIdentityUseCases(ports: IdentityPorts): IdentityUseCases {
-  const { ledger, users, registration } = ports;
+  const { ledger, users, registration, externalIds } = ports;
 
-  async function assertNew(caller: UserContext, participantId: string): Promise<void> {
-    try {
-      const existing = await (await ledger.clientFor(caller)).getParticipant(participantId);
-      throw new ApiProblem(
-        PROBLEMS.conflict,
-        `Participant ${participantId} is already registered (at ${existing.mspId}, role ${existing.role}).`,
-        { code: 'PARTICIPANT_EXISTS', transactionId: existing.txId },
-      );
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
+  /** The caller may manage participants of `participantId`'s organisation: it is the caller's own. */
+  async function assertSameOrganisation(caller: UserContext, participantId: string): Promise<void> {
+    const participant = await (await ledger.clientFor(caller)).getParticipant(participantId);
+    if (participant.mspId !== caller.mspId) {
+      throw forbidden(`${participantId} belongs to ${participant.mspId}; its tokens are managed by that organisation.`);
     }
   }
 
@@ -109,13 +116,29 @@ export function createIdentityUseCases(ports: IdentityPorts): IdentityUseCases {
 
     async registerParticipant(caller, request) {
       checkMayRegister(caller, request.role);
-      await assertNew(caller, request.participantId);
-      const { participant, transactionId } = await registration.register({
-        caller,
-        role: request.role,
-        participantId: request.participantId,
-        ...(request.enrollmentId === undefined ? {} : { enrollmentId: request.enrollmentId }),
-      });
+      const participantId = newParticipantId(request.role);
+      const { externalId } = request;
+      // Reserve the external id first, so two concurrent registrations of one MRN cannot both succeed.
+      if (externalId !== undefined && !(await externalIds.link({ mspId: caller.mspId, externalId, participantId }))) {
+        throw new ApiProblem(
+          PROBLEMS.conflict,
+          `The external id is already linked to a participant of ${caller.mspId}; look it up with GET /v1/participants?externalId=…`,
+          { code: 'EXTERNAL_ID_IN_USE' },
+        );
+      }
+      let registered: Awaited<ReturnType<UserRegistration['register']>>;
+      try {
+        registered = await registration.register({ caller, role: request.role, participantId });
+      } catch (err) {
+        if (externalId !== undefined) await externalIds.unlink({ mspId: caller.mspId, externalId, participantId });
+        if (err instanceof IdentityExistsError) {
+          throw new ApiProblem(PROBLEMS.conflict, `${err.message}; retry the registration.`, {
+            code: 'IDENTITY_EXISTS',
+          });
+        }
+        throw err;
+      }
+      const { participant, transactionId } = registered;
       const token = await users.issueToken({
         org: caller.org,
         mspId: participant.mspId,
@@ -130,6 +153,19 @@ export function createIdentityUseCases(ports: IdentityPorts): IdentityUseCases {
       return (await ledger.clientFor(caller)).getParticipant(participantId);
     },
 
+    async findByExternalId(caller, externalId) {
+      if (!LOOKUP_ROLES.has(caller.role)) {
+        throw forbidden(`A ${caller.role} may not look participants up by external id.`);
+      }
+      const participantId = await externalIds.find(caller.mspId, externalId);
+      if (participantId === undefined) {
+        throw new ApiProblem(PROBLEMS.notFound, `No participant of ${caller.mspId} has this external id.`, {
+          code: 'PARTICIPANT_NOT_FOUND',
+        });
+      }
+      return (await ledger.clientFor(caller)).getParticipant(participantId);
+    },
+
     async deactivateParticipant(caller, participantId) {
       const { value, transactionId } = await (await ledger.clientFor(caller)).deactivateParticipant(participantId);
       // The ledger already refuses an inactive participant; revoking its tokens also stops it at this door.
@@ -139,8 +175,11 @@ export function createIdentityUseCases(ports: IdentityPorts): IdentityUseCases {
 
     async listTokens(caller, participantId) {
       const owner = { mspId: caller.mspId, participantId };
-      if (!isOwner(caller, owner) && caller.role !== 'admin') {
-        throw forbidden('Only the token owner or an admin of its organisation may list its tokens.');
+      if (!isOwner(caller, owner)) {
+        if (caller.role !== 'admin') {
+          throw forbidden('Only the token owner or an admin of its organisation may list its tokens.');
+        }
+        await assertSameOrganisation(caller, participantId);
       }
       return users.listTokens(owner);
     },

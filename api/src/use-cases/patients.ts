@@ -1,6 +1,7 @@
 /** The patient's summary, notifications stream and audit trail. */
 import type { AuditEvent, AuditQuery, Page, PatientSummary } from '../../../sdk/src/chaincode-types';
 import type { MedrecEvent } from '../../../sdk/src/event-stream';
+import { ChaincodeError } from '../../../sdk/src/errors';
 import { ApiProblem, PROBLEMS } from '../http/problem';
 import type { EventPosition, EventSubscription, LedgerGateway, UserContext } from '../ports';
 
@@ -11,12 +12,15 @@ export interface PatientUseCases {
   /**
    * Authorises the caller for the patient's notifications by a ledger read made as the caller (the chaincode's
    * permission rules decide), then subscribes to the patient's events (after `resumeAfter`, when reconnecting).
+   * Each event is re-authorised before it is delivered: when the caller stops acting for the patient (a delegate
+   * removed, a participant deactivated), `end` is called and nothing more is sent.
    */
   subscribeNotifications(
     user: UserContext,
     patientId: string,
     onEvent: (event: MedrecEvent) => void,
     resumeAfter?: EventPosition,
+    end?: (reason: string) => void,
   ): Promise<EventSubscription>;
   listAuditEvents(user: UserContext, request: AuditRequest): Promise<Page<AuditEvent>>;
 }
@@ -27,9 +31,36 @@ export function createPatientUseCases(ports: Readonly<{ ledger: LedgerGateway }>
     async getSummary(user, patientId) {
       return (await ledger.clientFor(user)).getSummary(patientId);
     },
-    async subscribeNotifications(user, patientId, onEvent, resumeAfter) {
-      await (await ledger.clientFor(user)).listNotifications({ patientId, pageSize: 1 });
-      return ledger.eventsFor(user, patientId, onEvent, resumeAfter);
+    async subscribeNotifications(user, patientId, onEvent, resumeAfter, end) {
+      const client = await ledger.clientFor(user);
+      const authorise = (): Promise<unknown> => client.listNotifications({ patientId, pageSize: 1 });
+      await authorise();
+      // Events are delivered in ledger order, one re-authorisation at a time, so none overtakes a refusal.
+      let queue: Promise<void> = Promise.resolve();
+      let ended = false;
+      return ledger.eventsFor(
+        user,
+        patientId,
+        (event) => {
+          queue = queue.then(async () => {
+            if (ended) return;
+            try {
+              await authorise();
+            } catch (err) {
+              // Fail closed: a refusal ends the stream for good; a failed check ends it so the client reconnects.
+              ended = true;
+              end?.(
+                err instanceof ChaincodeError
+                  ? `you no longer act for patient ${patientId} (${err.code}); the stream ends here`
+                  : 'the ledger could not re-check your access; reconnect with Last-Event-ID to resume',
+              );
+              return;
+            }
+            onEvent(event);
+          });
+        },
+        resumeAfter,
+      );
     },
     async listAuditEvents(user, request) {
       const { patientId, actorId, ...window } = request;

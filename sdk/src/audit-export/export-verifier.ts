@@ -327,6 +327,15 @@ class ExportVerification {
     }
     const available = this.#options.blocks.available();
     const range = manifest.blockRange;
+    if (available === undefined && range && range.last - range.first + 1 > MAX_FETCHED_BLOCK_RANGE) {
+      // The range is the exporter's claim: reading an unbounded one from the peer would let any export tie the
+      // verifier (and the API serving it) up for as long as the claim is large.
+      this.#report({
+        kind: 'block-unavailable',
+        message: `the export claims blocks ${range.first}-${range.last}, more than the ${MAX_FETCHED_BLOCK_RANGE} this verifier reads from a peer; completeness was not checked: verify offline with the export's block bundle`,
+      });
+      return;
+    }
     const blockNumbers = available ?? (range ? numbersBetween(range.first, range.last) : []);
     if (range && available) {
       const have = new Set(available);
@@ -378,6 +387,9 @@ class ExportVerification {
     }
   }
 }
+
+/** Most blocks a completeness check fetches from a peer for one export (a bundle brings its own blocks). */
+export const MAX_FETCHED_BLOCK_RANGE = 10_000;
 
 function numbersBetween(first: number, last: number): number[] {
   return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);

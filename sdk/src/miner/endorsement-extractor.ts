@@ -6,6 +6,8 @@ export const MEDREC_CHAINCODE = 'medrec';
 
 /** Audit event types of the incentive layer itself: the chaincode refuses to reward them (MEDREC_NOT_CLAIMABLE). */
 export const INCENTIVE_AUDIT_TYPES: readonly string[] = [
+  'IncentiveScheduleProposed',
+  'IncentiveScheduleApproved',
   'IncentiveInitialized',
   'EndorsementsClaimed',
   'CreditsTransferred',

@@ -25,18 +25,30 @@ export interface Registered {
   readonly tokenId: string;
 }
 
-/** Registers a fresh participant through POST /v1/participants as the organisation's admin. */
+/**
+ * Registers a fresh participant through POST /v1/participants as the organisation's admin; the API generates the
+ * pseudonymous id. `externalId` (the organisation's own identifier) is fresh per call, so tests stay apart.
+ */
 export async function register(org: PeerOrgKey, role: string, prefix = ''): Promise<Registered> {
-  const participantId = freshId(`${prefix}${role.slice(0, 4)}`);
   const res = await send(
     api(org)
       .post('/v1/participants')
       .set(...bearer(adminToken(org)))
-      .send({ role, participantId }),
+      .send({ role, externalId: freshId(`${prefix}${role.slice(0, 4)}`) }),
   );
   expect(res.status, JSON.stringify(res.body)).to.equal(201);
-  const body = res.body as { token: { token: string; tokenId: string } };
-  return { participantId, token: body.token.token, tokenId: body.token.tokenId };
+  const body = res.body as { participant: { participantId: string }; token: { token: string; tokenId: string } };
+  return { participantId: body.participant.participantId, token: body.token.token, tokenId: body.token.tokenId };
+}
+
+/** Admits a patient to `org` (its admin), so that org's clinicians may add records for them. */
+export async function admit(org: PeerOrgKey, patientId: string): Promise<void> {
+  const res = await send(
+    api(org)
+      .post(`/v1/patients/${patientId}/admission`)
+      .set(...bearer(adminToken(org))),
+  );
+  expect(res.status, JSON.stringify(res.body)).to.equal(200);
 }
 
 /** A valid FHIR R4 Condition about the patient, coded in ICD-10-CM. */

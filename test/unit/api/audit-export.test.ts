@@ -159,6 +159,29 @@ describe('api: audit export and verification', () => {
     expect((await post(clinician, own)).status).to.equal(403);
   });
 
+  it("refuses to verify a trail the caller may not read (another organisation's patient): 403, nothing verified", async () => {
+    const text = `${JSON.stringify({ manifest: { ...FAKE_MANIFEST, filters: { patientId: 'pat-of-hospital2' } } })}\n`;
+    h.ledger.client.auditByPatient = () =>
+      Promise.reject(new ChaincodeError({ code: 'MEDREC_FORBIDDEN', message: 'not in the custody of Hospital1MSP' }));
+    const res = await send(
+      h.http
+        .post('/v1/audit/verify')
+        .set('authorization', compliance)
+        .set('content-type', 'application/x-ndjson')
+        .send(text),
+    );
+    expect(res.status).to.equal(403);
+    const noManifest = await send(
+      h.http
+        .post('/v1/audit/verify')
+        .set('authorization', compliance)
+        .set('content-type', 'application/x-ndjson')
+        .send('{"event":{},"proof":{}}\n'),
+    );
+    expect(noManifest.status).to.equal(400);
+    expect(h.auditExporter.verified).to.have.length(0);
+  });
+
   it('refuses a verify body that is not NDJSON (415), empty (400) or too large (413)', async () => {
     const json = await send(h.http.post('/v1/audit/verify').set('authorization', compliance).send({ export: 'x' }));
     expect(json.status).to.equal(415);

@@ -26,16 +26,35 @@ describe('api: consents', () => {
   });
 
   it('grants with the client-chosen id, as the patient, after commit', async () => {
+    const consentId = 'consent-0b4a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d';
     const res = await send(
       h.http
         .post('/v1/patients/pat-1/consents')
         .set('authorization', auth)
-        .send({ ...GRANT, consentId: 'c-42' }),
+        .send({ ...GRANT, consentId }),
     );
     expect(res.status).to.equal(201);
     expect(res.body.transactionId).to.equal('tx-grant');
     expect(h.ledger.calls[0]?.user).to.deep.equal(USERS.patient);
-    expect(h.ledger.calls[0]?.args[0]).to.deep.equal({ ...GRANT, consentId: 'c-42', patientId: 'pat-1' });
+    expect(h.ledger.calls[0]?.args[0]).to.deep.equal({ ...GRANT, consentId, patientId: 'pat-1' });
+  });
+
+  it('refuses a client-chosen consent id that is not consent-<uuid> (no MRN or e-mail can become a ledger id)', async () => {
+    for (const consentId of [
+      'c-42',
+      'MRN-12345678',
+      'consent-jane.doe',
+      'consent-0B4A1C2D-3E4F-4A5B-8C6D-7E8F9A0B1C2D',
+    ]) {
+      const res = await send(
+        h.http
+          .post('/v1/patients/pat-1/consents')
+          .set('authorization', auth)
+          .send({ ...GRANT, consentId }),
+      );
+      expect(res.status, consentId).to.equal(400);
+    }
+    expect(h.ledger.calls).to.have.length(0);
   });
 
   it('generates a consent id when none is given', async () => {

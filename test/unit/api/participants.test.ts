@@ -18,67 +18,115 @@ describe('api: participants and tokens', () => {
     h.close();
   });
 
-  it('a registrar registers a patient; the new token is returned once and works', async () => {
+  it('a registrar registers a patient under a generated pseudonymous id; the token is returned once and works', async () => {
     const { authorization } = await h.tokenFor(USERS.registrar);
+    const res = await send(
+      h.http.post('/v1/participants').set('authorization', authorization).send({ role: 'patient' }),
+    );
+    expect(res.status).to.equal(201);
+    const participantId = res.body.participant.participantId as string;
+    expect(participantId).to.match(/^pt-[0-9a-f]{32}$/);
+    expect(res.body.transactionId).to.equal(`tx-register-${participantId}`);
+    expect(res.body.participant).to.include({ role: 'patient', registeredBy: 'registrar-1' });
+    expect(h.registration.requests[0]?.caller).to.deep.equal(USERS.registrar);
+    const resolved = await h.users.resolve(res.body.token.token as string);
+    expect(resolved?.user).to.deep.include({ participantId, role: 'patient', org: 'hospital1' });
+    expect(h.logs()).to.not.include(res.body.token.token as string);
+    const again = await send(
+      h.http.post('/v1/participants').set('authorization', authorization).send({ role: 'patient' }),
+    );
+    expect(again.body.participant.participantId).to.not.equal(participantId);
+  });
+
+  it('refuses a client-chosen participant id or enrollment id (the identity takeover of issue 11)', async () => {
+    const { authorization } = await h.tokenFor(USERS.registrar);
+    for (const body of [
+      { participantId: 'pat-1', role: 'patient' },
+      { role: 'patient', enrollmentId: 'pat-1' },
+      { role: 'patient', enrollmentId: 'admin' },
+    ]) {
+      const res = await send(h.http.post('/v1/participants').set('authorization', authorization).send(body));
+      expect(res.status, JSON.stringify(body)).to.equal(400);
+    }
+    expect(h.registration.requests).to.have.length(0);
+  });
+
+  it('keeps the external id (MRN) in the organisation: lookup by it, never sent to the ledger, unique', async () => {
+    const registrar = await h.tokenFor(USERS.registrar);
     const res = await send(
       h.http
         .post('/v1/participants')
-        .set('authorization', authorization)
-        .send({ participantId: 'pat-9', role: 'patient' }),
+        .set('authorization', registrar.authorization)
+        .send({ role: 'patient', externalId: 'MRN-0042' }),
     );
     expect(res.status).to.equal(201);
-    expect(res.body.transactionId).to.equal('tx-register-pat-9');
-    expect(res.body.participant).to.include({ participantId: 'pat-9', role: 'patient', registeredBy: 'registrar-1' });
-    expect(h.registration.requests[0]?.caller).to.deep.equal(USERS.registrar);
-    const resolved = await h.users.resolve(res.body.token.token as string);
-    expect(resolved?.user).to.deep.include({ participantId: 'pat-9', role: 'patient', org: 'hospital1' });
-    expect(h.logs()).to.not.include(res.body.token.token as string);
-  });
-
-  it('refuses, before touching the CA, a clinician registering or a registrar creating an admin', async () => {
+    const participantId = res.body.participant.participantId as string;
+    expect(JSON.stringify(h.registration.requests)).to.not.contain('MRN-0042');
+    h.ledger.client.getParticipant = (id: string) => Promise.resolve(participant('patient', id));
     const clinician = await h.tokenFor(USERS.clinician);
-    const registrar = await h.tokenFor(USERS.registrar);
-    const byClinician = await send(
-      h.http
-        .post('/v1/participants')
-        .set('authorization', clinician.authorization)
-        .send({ participantId: 'p2', role: 'patient' }),
+    const found = await send(
+      h.http.get('/v1/participants?externalId=MRN-0042').set('authorization', clinician.authorization),
     );
-    expect(byClinician.status).to.equal(403);
-    const adminByRegistrar = await send(
+    expect(found.status).to.equal(200);
+    expect(found.body.participantId).to.equal(participantId);
+    const unknown = await send(
+      h.http.get('/v1/participants?externalId=MRN-0043').set('authorization', clinician.authorization),
+    );
+    expect(unknown.status).to.equal(404);
+    const patient = await h.tokenFor(USERS.patient);
+    const byPatient = await send(
+      h.http.get('/v1/participants?externalId=MRN-0042').set('authorization', patient.authorization),
+    );
+    expect(byPatient.status).to.equal(403);
+    const twice = await send(
       h.http
         .post('/v1/participants')
         .set('authorization', registrar.authorization)
-        .send({ participantId: 'a2', role: 'admin' }),
+        .send({ role: 'patient', externalId: 'MRN-0042' }),
     );
-    expect(adminByRegistrar.status).to.equal(403);
+    expect(twice.status).to.equal(409);
+    expect(twice.body.code).to.equal('EXTERNAL_ID_IN_USE');
+    expect(h.registration.requests).to.have.length(1);
+  });
+
+  it('frees the external id again when the registration fails', async () => {
+    h.registration.failure = new ChaincodeError({ code: 'MEDREC_FORBIDDEN', message: 'no' });
+    const { authorization } = await h.tokenFor(USERS.registrar);
+    const body = { role: 'patient', externalId: 'MRN-7' };
+    expect(
+      (await send(h.http.post('/v1/participants').set('authorization', authorization).send(body))).status,
+    ).to.equal(403);
+    h.registration.failure = undefined;
+    expect(
+      (await send(h.http.post('/v1/participants').set('authorization', authorization).send(body))).status,
+    ).to.equal(201);
+  });
+
+  it('refuses, before touching the CA, a clinician registering, a registrar creating an admin or anyone a gatekeeper', async () => {
+    const clinician = await h.tokenFor(USERS.clinician);
+    const registrar = await h.tokenFor(USERS.registrar);
+    const admin = await h.tokenFor(USERS.admin);
+    const attempts = [
+      [clinician, 'patient'],
+      [registrar, 'admin'],
+      [registrar, 'registrar'],
+      [registrar, 'gatekeeper'],
+      [admin, 'gatekeeper'],
+    ] as const;
+    for (const [who, role] of attempts) {
+      const res = await send(h.http.post('/v1/participants').set('authorization', who.authorization).send({ role }));
+      expect(res.status, role).to.equal(403);
+    }
     expect(h.registration.requests).to.have.length(0);
   });
 
   it('an admin may register a registrar', async () => {
     const { authorization } = await h.tokenFor(USERS.admin);
     const res = await send(
-      h.http
-        .post('/v1/participants')
-        .set('authorization', authorization)
-        .send({ participantId: 'reg-2', role: 'registrar', enrollmentId: 'reg2' }),
+      h.http.post('/v1/participants').set('authorization', authorization).send({ role: 'registrar' }),
     );
     expect(res.status).to.equal(201);
-    expect(h.registration.requests[0]?.enrollmentId).to.equal('reg2');
-  });
-
-  it('409 when the participant already exists; no CA registration', async () => {
-    h.ledger.client.getParticipant = () => Promise.resolve(participant('patient', 'pat-1'));
-    const { authorization } = await h.tokenFor(USERS.registrar);
-    const res = await send(
-      h.http
-        .post('/v1/participants')
-        .set('authorization', authorization)
-        .send({ participantId: 'pat-1', role: 'patient' }),
-    );
-    expect(res.status).to.equal(409);
-    expect(res.body.code).to.equal('PARTICIPANT_EXISTS');
-    expect(h.registration.requests).to.have.length(0);
+    expect(h.registration.requests[0]?.participantId).to.match(/^rg-[0-9a-f]{32}$/);
   });
 
   it('400 with field errors for an invalid body', async () => {
@@ -87,22 +135,19 @@ describe('api: participants and tokens', () => {
       h.http
         .post('/v1/participants')
         .set('authorization', authorization)
-        .send({ participantId: '../etc', role: 'emperor', extra: 1 }),
+        .send({ externalId: 'has space', role: 'emperor', extra: 1 }),
     );
     expect(res.status).to.equal(400);
     expect(res.body.code).to.equal('VALIDATION_FAILED');
     const paths = (res.body.errors as { path: string }[]).map((e) => e.path);
-    expect(paths).to.include.members(['/participantId', '/role', '/']);
+    expect(paths).to.include.members(['/externalId', '/role', '/']);
   });
 
   it('maps the chaincode refusing the registration to 403 with its transaction id', async () => {
     h.registration.failure = new ChaincodeError({ code: 'MEDREC_FORBIDDEN', message: 'no', transactionId: 'tx-9' });
     const { authorization } = await h.tokenFor(USERS.registrar);
     const res = await send(
-      h.http
-        .post('/v1/participants')
-        .set('authorization', authorization)
-        .send({ participantId: 'p3', role: 'patient' }),
+      h.http.post('/v1/participants').set('authorization', authorization).send({ role: 'patient' }),
     );
     expect(res.status).to.equal(403);
     expect(res.body).to.include({ code: 'MEDREC_FORBIDDEN', transactionId: 'tx-9' });
@@ -152,6 +197,16 @@ describe('api: participants and tokens', () => {
     expect(
       (await send(h.http.get('/v1/participants/doc-1/tokens').set('authorization', mine.authorization))).status,
     ).to.equal(401);
+  });
+
+  it("an admin lists the tokens of its own organisation's participants only: another organisation's is 403", async () => {
+    const admin = await h.tokenFor(USERS.admin);
+    h.ledger.client.getParticipant = (id: string) => Promise.resolve(participant('clinician', id, 'Hospital1MSP'));
+    const own = await send(h.http.get('/v1/participants/doc-1/tokens').set('authorization', admin.authorization));
+    expect(own.status).to.equal(200);
+    h.ledger.client.getParticipant = (id: string) => Promise.resolve(participant('clinician', id, 'Hospital2MSP'));
+    const foreign = await send(h.http.get('/v1/participants/doc-9/tokens').set('authorization', admin.authorization));
+    expect(foreign.status).to.equal(403);
   });
 
   it('POST /v1/participants/{id}/tokens: the owner rotates its own token; both work until the old is revoked', async () => {

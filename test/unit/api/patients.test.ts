@@ -84,6 +84,7 @@ describe('api: patient summary, notifications (SSE) and audit', () => {
     const res = await send(h.http.get('/v1/patients/pat-1/summary').set('authorization', auth));
     expect(res.status).to.equal(200);
     expect(res.body.patientId).to.equal('pat-1');
+    expect(res.headers['cache-control']).to.equal('no-store');
   });
 
   it('streams ledger events with heartbeats and closes the subscription when the client leaves', async () => {
@@ -92,6 +93,9 @@ describe('api: patient summary, notifications (SSE) and audit', () => {
       const stream = await openStream(`${base}/v1/patients/pat-1/notifications`, auth);
       expect(stream.status).to.equal(200);
       expect(stream.headers['content-type']).to.match(/^text\/event-stream/);
+      // Notifications speak of the patient's records: no cache may keep the stream.
+      expect(stream.headers['cache-control']).to.equal('no-store, no-transform');
+      expect(stream.headers.pragma).to.equal('no-cache');
       await stream.waitFor(': connected');
       const subscription = h.ledger.subscriptions[0];
       expect(subscription?.patientId).to.equal('pat-1');
@@ -111,6 +115,35 @@ describe('api: patient summary, notifications (SSE) and audit', () => {
       stream.close();
       for (let i = 0; i < 50 && subscription?.closed !== true; i++) await new Promise((r) => setTimeout(r, 10));
       expect(subscription?.closed).to.be.true;
+    });
+  });
+
+  it('ends the stream, delivering nothing more, once the caller no longer acts for the patient', async () => {
+    let allowed = true;
+    h.ledger.client.listNotifications = () =>
+      allowed
+        ? Promise.resolve({ items: [], bookmark: '' })
+        : Promise.reject(new ChaincodeError({ code: 'MEDREC_FORBIDDEN', message: 'no longer a delegate' }));
+    await withServer(h, async (base) => {
+      const stream = await openStream(`${base}/v1/patients/pat-1/notifications`, auth);
+      await stream.waitFor(': connected');
+      const subscription = h.ledger.subscriptions[0];
+      const event = (n: number): Parameters<NonNullable<typeof subscription>['emit']>[0] => ({
+        name: 'DelegateRemoved',
+        transactionId: String(n).repeat(64),
+        blockNumber: BigInt(n),
+        payload: { type: 'DelegateRemoved', patientId: 'pat-1' },
+      });
+      subscription?.emit(event(1));
+      await stream.waitFor('id: 1:');
+      allowed = false;
+      subscription?.emit(event(2));
+      await stream.waitFor('event: end');
+      expect(stream.text()).to.not.contain('id: 2:');
+      expect(stream.text()).to.contain('MEDREC_FORBIDDEN');
+      for (let i = 0; i < 50 && subscription?.closed !== true; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(subscription?.closed).to.be.true;
+      stream.close();
     });
   });
 

@@ -10,6 +10,7 @@ import {
 } from '../../../sdk/src/audit-export/block-source';
 import type { ExportEntry, SignedManifest } from '../../../sdk/src/audit-export/export-types';
 import {
+  MAX_FETCHED_BLOCK_RANGE,
   verifyExport,
   verifyExportText,
   type Discrepancy,
@@ -53,6 +54,24 @@ describe('audit export: verifier', function () {
   beforeEach(async function () {
     ledger = createFakeLedger(makeEvents(15));
     original = parseExport((await runExport(ledger, filters, 'json')).text);
+  });
+
+  it('refuses to read an unbounded claimed block range from a peer, and says why', async function () {
+    const memory = createMemoryBlockSource(ledger.blocks);
+    let fetched = 0;
+    const peerLike = {
+      available: () => undefined,
+      blockBytes: (n: number): Promise<Uint8Array> => {
+        fetched += 1;
+        return memory.blockBytes(n);
+      },
+    };
+    const claimed = { ...original.manifest, complete: true, blockRange: { first: 0, last: MAX_FETCHED_BLOCK_RANGE } };
+    const report = await verify(serialise({ ...original, manifest: claimed }), { blocks: peerLike });
+    const refusal = report.discrepancies.find((d) => d.kind === 'block-unavailable');
+    expect(refusal?.message).to.contain(`more than the ${MAX_FETCHED_BLOCK_RANGE}`);
+    expect(report.valid).to.equal(false);
+    expect(fetched).to.be.below(100);
   });
 
   it('accepts an untouched export: every event, proof, hash, signature and completeness hold', async function () {

@@ -92,7 +92,7 @@ export class FakeRegistration implements UserRegistration {
     return Promise.resolve({
       participant: {
         ...participant(request.role, request.participantId, request.caller.mspId),
-        enrollmentId: request.enrollmentId ?? `${request.participantId}-enroll`,
+        enrollmentId: request.participantId,
         registeredBy: request.caller.participantId,
       },
       transactionId: `tx-register-${request.participantId}`,

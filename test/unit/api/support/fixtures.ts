@@ -14,6 +14,7 @@ export function participant(role: Role, participantId: string, mspId = 'Hospital
     role,
     enrollmentId: `${participantId}-enroll`,
     mspId,
+    enrollmentIssuer: `/CN=ca.${mspId}`,
     status: 'active',
     registeredBy: 'registrar-1',
     registeredAt: TIME,

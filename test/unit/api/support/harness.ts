@@ -4,9 +4,11 @@ import type { Express } from 'express';
 import pino from 'pino';
 import supertest from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+import { createSqliteExternalIds } from '../../../../api/src/adapters/sqlite-external-ids';
 import { createSqliteUserDirectory, type SqliteUserDirectory } from '../../../../api/src/auth/sqlite-user-directory';
 import type { ReadinessProbe, UserContext } from '../../../../api/src/ports';
 import { createServer, type ServerOptions } from '../../../../api/src/server';
+import { createReferencePseudonyms } from '../../../../api/src/use-cases/reference-pseudonyms';
 import { FakeAuditExporter, FakeCustody, FakeLedger, FakeRegistration } from './fakes';
 import { user } from './fixtures';
 
@@ -58,11 +60,14 @@ export function createHarness(
   const custody = new FakeCustody();
   const auditExporter = new FakeAuditExporter();
   const users = createSqliteUserDirectory({ path: ':memory:' });
+  const externalIds = createSqliteExternalIds({ path: ':memory:' });
   const app = createServer({
     options: { ...DEFAULT_OPTIONS, ...overrides.options },
     users,
     ledger,
     registration,
+    externalIds,
+    references: createReferencePseudonyms('unit-test-pseudonym-secret'),
     custody,
     auditExporter,
     ...(overrides.readiness === undefined ? {} : { readiness: overrides.readiness }),
@@ -83,6 +88,7 @@ export function createHarness(
     },
     close: () => {
       users.close();
+      externalIds.close();
     },
   };
 }
