@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { issueLeaf, orgPki } from './support/certs';
 import { FakeIdentity, identity } from './support/fake-peer';
 import { call, callFails } from './support/client';
 import { DAY, H1, H2, RES, T0, consentBody, freshPeer, who } from './support/world';
@@ -17,7 +18,7 @@ class Impostor extends FakeIdentity {
   readonly #cn: string;
   readonly #issuer: string;
 
-  public constructor(mspId: string, role: string, id: string, cn: string, issuer = `/CN=ca.${mspId}`) {
+  public constructor(mspId: string, role: string, id: string, cn: string, issuer = `/C=US/O=${mspId}/CN=ca.${mspId}`) {
     super(mspId, { 'medrec.role': role, 'medrec.id': id });
     this.#cn = cn;
     this.#issuer = issuer;
@@ -40,6 +41,20 @@ describe('Permission model: identity binding', () => {
     await call(peer, who.p1, 'Summary:GetSummary', ['p1']);
   });
 
+  it('reads the enrolled identity from the certificate itself: an OU posing as a CN does not make an impostor', async () => {
+    const { peer } = await freshPeer();
+    const ca = orgPki(H1).ca;
+    const real = issueLeaf(ca, `/C=US/O=${H1}/OU=client/CN=p1`);
+    await call(peer, identity(H1, 'patient', 'p1', real.certPem), 'Summary:GetSummary', ['p1']);
+    // getID() would read this subject as ".../OU=x\/CN=p1/CN=mallory": the certificate says its CN is mallory.
+    const crafted = issueLeaf(ca, `/C=US/O=${H1}/OU=x\\/CN=p1/CN=mallory`);
+    const impostor = identity(H1, 'patient', 'p1', crafted.certPem);
+    expect((await callFails(peer, impostor, 'Summary:GetSummary', ['p1'])).code).to.equal('MEDREC_FORBIDDEN');
+    const otherCa = issueLeaf(orgPki('RogueMSP').ca, `/C=US/O=${H1}/OU=client/CN=p1`);
+    const foreign = identity(H1, 'patient', 'p1', otherCa.certPem);
+    expect((await callFails(peer, foreign, 'Summary:GetSummary', ['p1'])).code).to.equal('MEDREC_FORBIDDEN');
+  });
+
   it('binds an enrolled identity to one participant only, whoever asks', async () => {
     const { peer } = await freshPeer();
     const takeover = await callFails(peer, who.reg1, 'Registrar:RegisterParticipant', [
@@ -55,7 +70,7 @@ describe('Permission model: identity binding', () => {
       { participantId: 'n1', role: 'patient', enrollmentId: 'n1' },
     ]);
     const readback = await call<{ enrollmentIssuer: string }>(peer, who.reg1, 'Registrar:GetParticipant', ['n1']);
-    expect(readback.enrollmentIssuer).to.equal(`/CN=ca.${H1}`);
+    expect(readback.enrollmentIssuer).to.equal(`/C=US/O=${H1}/CN=ca.${H1}`);
   });
 
   it('never hands a service identity or a service role to a person', async () => {

@@ -33,7 +33,8 @@ export class FakeIdentity implements ClientIdentity {
   }
 
   public getID(): string {
-    return `x509::/CN=${this.attrs['medrec.id'] ?? 'anonymous'}::/CN=ca.${this.mspId}`;
+    // The issuer as the organisation's test CA (support/certs.ts orgPki) names itself, like the real certificates.
+    return `x509::/CN=${this.attrs['medrec.id'] ?? 'anonymous'}::/C=US/O=${this.mspId}/CN=ca.${this.mspId}`;
   }
 
   public getIDBytes(): Uint8Array {
