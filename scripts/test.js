@@ -46,15 +46,9 @@ if (!built) failed += 1;
 if (!step('lint (eslint strictTypeChecked)', bin('eslint'), ['.'])) failed += 1;
 if (!step('format (prettier --check)', bin('prettier'), ['--check', '.'])) failed += 1;
 if (built) {
-  // The chaincode's coverage gate (issue 3): lines of chaincode/ covered by unit tests >= 90%.
-  suite('unit tests (coverage gate: chaincode lines >= 90%)', 'unit', [
-    bin('c8'),
-    '--check-coverage',
-    '--lines',
-    '90',
-    '--include',
-    'dist/chaincode/src/**',
-  ]);
+  // The chaincode's coverage gate (issue 3): lines of chaincode/ covered by unit tests >= 90%. The gate lives in
+  // .c8rc.json, so `npm run test:unit` enforces the same threshold.
+  suite('unit tests (coverage gate: chaincode lines >= 90%)', 'unit', [bin('c8')]);
   suite('integration tests (real Fabric network)', 'integration');
 }
 if (problems.length > 0) process.stdout.write(`\nfailed steps: ${problems.join('; ')}\n`);

@@ -1,7 +1,8 @@
 /**
  * The Fabric build this project runs, pinned by Go module version.
  *
- * DESIGN.md asks for Fabric v3.1.5 (commit 86c1172bec37, pseudo-version v1.4.0-rc1.0.20260618074816-86c1172bec37).
+ * The project's target is Fabric v3.1.5 (commit 86c1172bec37, pseudo-version
+ * v1.4.0-rc1.0.20260618074816-86c1172bec37); docs/architecture.md, "Pinned Fabric", says why a commit is pinned.
  * The module proxy reachable here answers 403 "not available" for that version (and for every v2.5/v3 commit we
  * tried, and for the nested ccaas_builder module), so we pin the newest fabric commit it serves: main at 2023-04-05
  * (695dd57e01c2, Fabric 3.0.0 development line, just after v2.5.0). Changing FABRIC_MODULE_VERSION is the only

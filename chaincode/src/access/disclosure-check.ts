@@ -12,8 +12,9 @@ import type { Ticket } from './access-schema';
 
 /**
  * Why a permit ticket no longer allows a disclosure at `nowIso`, or undefined while it still does. Revocation is
- * immediate (DESIGN.md §2): every disclosure, the first and every repeat, re-judges the grant behind the ticket
- * against the ledger as it is now, not as it was when the ticket was issued.
+ * immediate: every disclosure, the first and every repeat, re-judges the grant behind the ticket against the
+ * ledger as it is now, not as it was when the ticket was issued (docs/permission-model.md, "Revocation is
+ * immediate").
  */
 export async function whyNoLongerPermitted(ctx: Context, ticket: Ticket, nowIso: string): Promise<string | undefined> {
   if (ticket.decision !== 'permit') {

@@ -35,8 +35,9 @@ import {
 import { approveSchedule, listProposals, proposalIdOf, type VoteOutcome } from './schedule-vote';
 
 /**
- * Proof-of-endorsement rewards (DESIGN.md §6): an organisation earns credits for its peers' endorsements of
- * committed MedRec business transactions, on a halving schedule with a capped supply, and may pass them on.
+ * Proof-of-endorsement rewards: an organisation earns credits for its peers' endorsements of committed MedRec
+ * business transactions, on a halving schedule with a capped supply, and may pass them on. The rules, the claim
+ * checks and the threat model are in chaincode/README.md, "Incentive".
  */
 @Info({ title: 'Incentive', description: 'Endorsement claims, halving reward schedule, balances and transfers' })
 export class IncentiveContract extends MedRecContract {

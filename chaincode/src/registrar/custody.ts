@@ -8,7 +8,8 @@ import { participantSchema } from './registrar-schema';
 /**
  * Whether a patient is in an organisation's custody: registered there, or admitted there (whatever the patient
  * decided since, the organisation keeps its duty to oversee what it held). This is the reach of that
- * organisation's compliance officers: least privilege across organisations (DESIGN.md §2).
+ * organisation's compliance officers: least privilege across organisations, so one organisation's staff never
+ * oversee another's patients (docs/permission-model.md, "Organisation scope").
  */
 export async function inCustodyOf(ctx: Context, mspId: string, patientId: string): Promise<boolean> {
   const patient = await readState(ctx, key(ctx, KEY.participant, patientId), participantSchema, 'participant');

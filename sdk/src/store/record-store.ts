@@ -1,5 +1,6 @@
 /**
- * The custodian's record store: the only place clinical content lives (DESIGN.md §2, "No PHI on the ledger").
+ * The custodian's record store: the only place clinical content lives; the ledger never holds PHI
+ * (docs/architecture.md, "No PHI on the ledger").
  * The ledger holds the pointer and hash; this store holds the FHIR resource and remembers whether the pointer has been
  * registered on chain, so that a failed chain write is retried instead of leaving a record that looks registered.
  */
