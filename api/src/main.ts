@@ -7,6 +7,7 @@ import { createGatekeeperRecordCustody } from './adapters/gatekeeper-record-cust
 import { createSqliteExternalIds } from './adapters/sqlite-external-ids';
 import { createWalletAuditExporter } from './adapters/wallet-audit-exporter';
 import { createWalletLedgerGateway } from './adapters/wallet-ledger-gateway';
+import { createReadinessProbe, gatekeeperCheck, peerCheck, recordStoreCheck } from './adapters/readiness-probe';
 import { createSqliteUserDirectory } from './auth/sqlite-user-directory';
 import { readApiConfig } from './config';
 import { REDACTED_PATHS } from './http/request-logging';
@@ -25,6 +26,24 @@ async function main(): Promise<void> {
   // The organisation's own identifiers live beside its API tokens, in its own database, never on the ledger.
   const externalIds = createSqliteExternalIds({ path: config.tokenDbPath });
   const ledger = createWalletLedgerGateway({ wallet, peer: fabric.peer });
+  const readiness = createReadinessProbe(
+    [
+      peerCheck(ledger, {
+        org: config.org,
+        mspId: fabric.mspId,
+        enrollmentId: fabric.healthIdentity,
+        participantId: fabric.healthIdentity,
+        role: 'admin',
+      }),
+      gatekeeperCheck({ url: fabric.gatekeeper.url, trustedCaPem: [fabric.gatekeeper.tlsRootCertificate] }),
+      recordStoreCheck(store),
+    ],
+    {
+      onFailure: (check, err) => {
+        logger.warn({ check, err }, 'readiness check failed');
+      },
+    },
+  );
   const app = createServer({
     options: config,
     users,
@@ -34,6 +53,7 @@ async function main(): Promise<void> {
     references: createReferencePseudonyms(fabric.walletSecret),
     custody: createGatekeeperRecordCustody({ store, mspId: fabric.mspId, ledger, wallet }),
     auditExporter: createWalletAuditExporter({ wallet, ledger }),
+    readiness,
     logger,
   });
   const running = await startServer(app, { host: config.host, port: config.port });

@@ -86,13 +86,15 @@ export interface LedgerGateway {
   /**
    * Delivers the chaincode events about `patientId` committed from now on, or, with `resumeAfter`, every one
    * committed after that event. The caller has already been authorised for the patient's notifications by a ledger
-   * read made as `user`.
+   * read made as `user`. `onFailure` is called (once) when the peer's event stream fails or ends without close()
+   * having been called: it does not resume by itself, so the subscriber should end and let its client resubscribe.
    */
   eventsFor(
     user: UserContext,
     patientId: string,
     onEvent: (event: MedrecEvent) => void,
     resumeAfter?: EventPosition,
+    onFailure?: (error: Error) => void,
   ): Promise<EventSubscription>;
 }
 

@@ -10,7 +10,7 @@ import type { Role } from '../../sdk/src/chaincode-types';
 import { createMedrecClient } from '../../sdk/src/medrec-client';
 import type { Consortium } from './consortium';
 import { openOrgWallet, provisionUser } from './user-provisioning';
-import { recordStoreEnvironment } from './gatekeeper-process';
+import { gatekeeperUrl, recordStoreEnvironment } from './gatekeeper-process';
 import { walletDirectory, walletSecret } from './wallet-secret';
 
 const ENTRY = path.join(REPO_ROOT, 'dist', 'api', 'src', 'main.js');
@@ -199,6 +199,11 @@ export async function startApi(layout: Layout, org: Organisation, peer: PeerNode
       MEDREC_WALLET_DIR: walletDirectory(layout, peer.org),
       MEDREC_WALLET_SECRET: walletSecret(layout),
       ...recordStoreEnvironment(layout, peer),
+      // What the API's /healthz checks besides the peer: the organisation's gatekeeper, with its CA root pinned.
+      MEDREC_GATEKEEPER_URL: gatekeeperUrl(peer),
+      MEDREC_GATEKEEPER_TLS_ROOT_FILE: layout.caCert(peer.org),
+      // /healthz asks the peer as the API's own admin (provisioned by ensureApiAdmin before the API starts).
+      MEDREC_API_HEALTH_IDENTITY: apiAdminParticipantId(peer),
       ...operatorSettings(),
     },
   });

@@ -24,25 +24,48 @@ export interface GatewayConnection {
   close(): void;
 }
 
-/** Opens a Fabric Gateway connection that signs with the caller's own key (never a shared organisation identity). */
-export function connectGateway(options: Readonly<GatewayConnectionOptions>): GatewayConnection {
+/** Where a peer's Fabric Gateway service is and how its TLS certificate is verified. */
+export type PeerClientOptions = Pick<GatewayConnectionOptions, 'peerAddress' | 'tlsRootCertificate' | 'tlsServerName'>;
+
+/**
+ * One gRPC client for a peer endpoint. fabric-gateway's guidance is one client per peer, shared by every Gateway
+ * (each with its own identity and signer): a client per user would open a TLS connection per user. The caller owns it
+ * and closes it once, after every Gateway using it is closed.
+ */
+export function createPeerClient(options: Readonly<PeerClientOptions>): grpc.Client {
   const channelOptions =
     options.tlsServerName === undefined ? {} : { 'grpc.ssl_target_name_override': options.tlsServerName };
-  const client = new grpc.Client(
+  return new grpc.Client(
     options.peerAddress,
     grpc.credentials.createSsl(Buffer.from(options.tlsRootCertificate)),
     channelOptions,
   );
-  const gateway = connect({
+}
+
+/**
+ * A Gateway over an existing (shared) gRPC client, signing with the caller's own key (never a shared organisation
+ * identity). Closing the Gateway does not close the client: Gateway.close() only releases the Gateway's own state.
+ */
+export function connectWithClient(client: grpc.Client, identity: Readonly<ClientIdentity>): Gateway {
+  return connect({
     client,
-    identity: { mspId: options.identity.mspId, credentials: Buffer.from(options.identity.certificate) },
-    signer: signers.newPrivateKeySigner(crypto.createPrivateKey(options.identity.privateKey)),
+    identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
+    signer: signers.newPrivateKeySigner(crypto.createPrivateKey(identity.privateKey)),
     hash: hash.sha256,
     evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
     endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
     submitOptions: () => ({ deadline: Date.now() + 10_000 }),
     commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
   });
+}
+
+/**
+ * Opens a Fabric Gateway connection with its own gRPC client, for one-identity processes (the gatekeeper, the CLI);
+ * close() closes both. A process serving many users shares one client per peer instead (createPeerClient).
+ */
+export function connectGateway(options: Readonly<GatewayConnectionOptions>): GatewayConnection {
+  const client = createPeerClient(options);
+  const gateway = connectWithClient(client, options.identity);
   return {
     gateway,
     close: () => {

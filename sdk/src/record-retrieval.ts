@@ -3,7 +3,7 @@ import type { PurposeOfUse, Ticket } from './chaincode-types';
 import { ContentHashMismatchError, MedrecError } from './errors';
 import { contentHashOfJson } from './fhir/content-hash';
 import type { ClientIdentity } from './gateway-connection';
-import { callGatekeeper } from './gatekeeper/gatekeeper-client';
+import { callGatekeeper, GatekeeperTransportError } from './gatekeeper/gatekeeper-client';
 import { RETRIEVE_PATH } from './gatekeeper/gatekeeper-http';
 import { createPossessionProof } from './gatekeeper/possession-proof';
 import type { MedrecClient } from './medrec-client';
@@ -127,11 +127,17 @@ export async function redeemTicket(options: Readonly<RedeemOptions>): Promise<Fe
   if (actual !== ticket.contentHash) {
     throw new ContentHashMismatchError({ recordId: ticket.recordId, expected: ticket.contentHash, actual });
   }
-  return {
-    resource: JSON.parse(resourceJson) as unknown,
-    ticket,
-    disclosureTxId: typeof body.disclosureTxId === 'string' ? body.disclosureTxId : '',
-  };
+  // The gatekeeper serves only once the disclosure is recorded on chain; an answer without its transaction id cannot
+  // be tied to that record, so it is refused as malformed rather than passed on with an empty id.
+  if (typeof body.disclosureTxId !== 'string' || body.disclosureTxId === '') {
+    throw new GatekeeperTransportError({
+      reason: 'response',
+      message:
+        `the gatekeeper of ${ticket.custodianMsp} served record ${ticket.recordId} without the disclosure's ` +
+        'transaction id; its answer is malformed, so nothing is passed on. Retry, or report it to the custodian.',
+    });
+  }
+  return { resource: JSON.parse(resourceJson) as unknown, ticket, disclosureTxId: body.disclosureTxId };
 }
 
 /**

@@ -12,6 +12,10 @@ export interface FabricEnvironment {
   readonly walletDirectory: string;
   readonly walletSecret: string;
   readonly store: RecordStoreConfig;
+  /** The organisation's own gatekeeper, which /healthz checks: its https URL and the CA root its certificate chains to. */
+  readonly gatekeeper: { readonly url: string; readonly tlsRootCertificate: string };
+  /** The wallet identity /healthz asks the peer with (the API's own admin), so no user's identity is used for it. */
+  readonly healthIdentity: string;
 }
 
 function required(env: Readonly<Record<string, string | undefined>>, name: string): string {
@@ -74,5 +78,10 @@ export function readFabricEnvironment(
       ...(env.MEDREC_GATEKEEPER_DATABASE_SCHEMA ? { databaseSchema: env.MEDREC_GATEKEEPER_DATABASE_SCHEMA } : {}),
       sqliteFile: required(env, 'MEDREC_GATEKEEPER_SQLITE_FILE'),
     },
+    gatekeeper: {
+      url: required(env, 'MEDREC_GATEKEEPER_URL'),
+      tlsRootCertificate: readFile(env, 'MEDREC_GATEKEEPER_TLS_ROOT_FILE'),
+    },
+    healthIdentity: required(env, 'MEDREC_API_HEALTH_IDENTITY'),
   };
 }

@@ -1,5 +1,6 @@
 import { checkpointers, type ChaincodeEvent, type Gateway } from '@hyperledger/fabric-gateway';
-import { connectGateway, type GatewayConnection } from '../../../sdk/src/gateway-connection';
+import { common } from '@hyperledger/fabric-protos';
+import { connectWithClient, createPeerClient, type ClientIdentity } from '../../../sdk/src/gateway-connection';
 import type { MedrecEvent } from '../../../sdk/src/event-stream';
 import { createMedrecClient, type MedrecClient } from '../../../sdk/src/medrec-client';
 import type { Wallet } from '../../../sdk/src/wallet';
@@ -16,13 +17,47 @@ export interface WalletLedgerGatewayOptions {
   readonly peer: PeerEndpoint;
   readonly channel?: string;
   readonly chaincode?: string;
-  /** Open gateway connections kept for reuse (least recently used are closed first). */
+  /** Per-user Gateways kept for reuse (least recently used are closed first); they all share one gRPC client. */
   readonly maxConnections?: number;
+  /** How the process's one connection to the peer is opened (default: a gRPC client); tests pass a fake. */
+  readonly openPeer?: (peer: PeerEndpoint) => PeerConnector;
+}
+
+/**
+ * The process's one connection to its peer (a gRPC client) and how a user's Gateway is made over it. Following
+ * fabric-gateway's guidance, every user's Gateway shares it: a Gateway is cheap (an identity and a signer), a gRPC
+ * client is a TLS connection.
+ */
+export interface PeerConnector {
+  connect(identity: Readonly<ClientIdentity>): Gateway;
+  /** Closes the shared client; called once, when the whole ledger gateway is closed. */
+  close(): void;
+}
+
+/** The default PeerConnector: one grpc.Client for the peer endpoint, shared by every Gateway made over it. */
+export function openSharedPeer(peer: PeerEndpoint): PeerConnector {
+  const client = createPeerClient({
+    peerAddress: peer.address,
+    tlsRootCertificate: peer.tlsRootCertificate,
+    ...(peer.tlsServerName === undefined ? {} : { tlsServerName: peer.tlsServerName }),
+  });
+  return {
+    connect: (identity) => connectWithClient(client, identity),
+    close: () => {
+      client.close();
+    },
+  };
 }
 
 export interface ClosableLedgerGateway extends LedgerGateway {
   /** The user's own gateway connection (for system chaincode queries such as qscc). */
   gatewayFor(user: UserContext): Promise<Gateway>;
+  /**
+   * The channel height as the peer reports it (qscc GetChainInfo), asked as `user`: answers only when the peer is
+   * reachable and serves the channel. Used by /healthz with the API's own admin identity.
+   */
+  channelHeight(user: UserContext): Promise<bigint>;
+  /** Closes every user's Gateway, then the shared peer client; the gateway cannot be used afterwards. */
   close(): void;
 }
 
@@ -38,53 +73,71 @@ export class UnknownIdentityError extends Error {
 
 const utf8 = new TextDecoder();
 
+/** The event's JSON payload, or undefined when it is not a JSON object. */
+function payloadOf(event: ChaincodeEvent): Record<string, unknown> | undefined {
+  const text = utf8.decode(event.payload);
+  if (text === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Each request acts as its own user: transactions are signed with the user's enrolled identity from the wallet,
- * never with a shared organisation identity. Connections are cached per user.
+ * never with a shared organisation identity. Each user has a Gateway (cached, least recently used closed first); all
+ * of them share the process's one gRPC client to the peer, which only close() closes.
  */
 export function createWalletLedgerGateway(options: Readonly<WalletLedgerGatewayOptions>): ClosableLedgerGateway {
-  const connections = new Map<string, GatewayConnection>();
+  const gateways = new Map<string, Gateway>();
   const max = options.maxConnections ?? 100;
   const channel = options.channel ?? 'medrec';
   const chaincode = options.chaincode ?? 'medrec';
+  const peer = (options.openPeer ?? openSharedPeer)(options.peer);
 
-  const connectionFor = async (user: UserContext): Promise<GatewayConnection> => {
-    const cached = connections.get(user.enrollmentId);
+  const gatewayFor = async (user: UserContext): Promise<Gateway> => {
+    const cached = gateways.get(user.enrollmentId);
     if (cached) {
-      connections.delete(user.enrollmentId);
-      connections.set(user.enrollmentId, cached); // most recently used last
+      gateways.delete(user.enrollmentId);
+      gateways.set(user.enrollmentId, cached); // most recently used last
       return cached;
     }
     const identity = await options.wallet.get(user.enrollmentId);
     if (identity?.mspId !== user.mspId) throw new UnknownIdentityError(user);
-    const connection = connectGateway({
-      peerAddress: options.peer.address,
-      tlsRootCertificate: options.peer.tlsRootCertificate,
-      ...(options.peer.tlsServerName === undefined ? {} : { tlsServerName: options.peer.tlsServerName }),
-      identity: { mspId: identity.mspId, certificate: identity.certificate, privateKey: identity.privateKey },
+    const gateway = peer.connect({
+      mspId: identity.mspId,
+      certificate: identity.certificate,
+      privateKey: identity.privateKey,
     });
-    connections.set(user.enrollmentId, connection);
-    if (connections.size > max) {
-      const [oldestKey, oldest] = connections.entries().next().value ?? [];
+    gateways.set(user.enrollmentId, gateway);
+    if (gateways.size > max) {
+      const [oldestKey, oldest] = gateways.entries().next().value ?? [];
       if (oldestKey !== undefined && oldest !== undefined) {
-        connections.delete(oldestKey);
+        gateways.delete(oldestKey);
+        // Only the Gateway: the gRPC client is shared with every other user's Gateway and stays open.
         oldest.close();
       }
     }
-    return connection;
+    return gateway;
   };
 
   return {
     async clientFor(user: UserContext): Promise<MedrecClient> {
-      return createMedrecClient((await connectionFor(user)).gateway, { channel, chaincode });
+      return createMedrecClient(await gatewayFor(user), { channel, chaincode });
     },
 
     async hasIdentity(user: UserContext): Promise<boolean> {
       return (await options.wallet.get(user.enrollmentId))?.mspId === user.mspId;
     },
 
-    async gatewayFor(user: UserContext): Promise<Gateway> {
-      return (await connectionFor(user)).gateway;
+    gatewayFor,
+
+    async channelHeight(user: UserContext): Promise<bigint> {
+      const contract = (await gatewayFor(user)).getNetwork(channel).getContract('qscc');
+      const bytes = await contract.evaluateTransaction('GetChainInfo', channel);
+      return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
     },
 
     async eventsFor(
@@ -92,8 +145,9 @@ export function createWalletLedgerGateway(options: Readonly<WalletLedgerGatewayO
       patientId: string,
       onEvent: (event: MedrecEvent) => void,
       resumeAfter?: EventPosition,
+      onFailure?: (error: Error) => void,
     ): Promise<EventSubscription> {
-      const network = (await connectionFor(user)).gateway.getNetwork(channel);
+      const network = (await gatewayFor(user)).getNetwork(channel);
       // A checkpoint at (block, transaction) makes the peer start at that block and skip up to that transaction.
       const checkpoint = checkpointers.inMemory();
       if (resumeAfter !== undefined) {
@@ -103,9 +157,10 @@ export function createWalletLedgerGateway(options: Readonly<WalletLedgerGatewayO
       let closed = false;
       const pump = async (): Promise<void> => {
         for await (const event of events as AsyncIterable<ChaincodeEvent>) {
-          const text = utf8.decode(event.payload);
-          const payload = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-          if (payload.patientId !== patientId) continue;
+          const payload = payloadOf(event);
+          // An unreadable payload is about no patient we can name; skipping it keeps one bad event from ending (and,
+          // on every reconnect, re-ending) the stream.
+          if (payload?.patientId !== patientId) continue;
           onEvent({
             name: event.eventName,
             transactionId: event.transactionId,
@@ -114,9 +169,17 @@ export function createWalletLedgerGateway(options: Readonly<WalletLedgerGatewayO
           });
         }
       };
-      pump().catch(() => {
-        // The stream ends with an error when closed or when the peer goes away; the SSE client reconnects.
-      });
+      // The peer's stream ends (with an error, or without one) when the peer restarts or the connection drops; it
+      // never resumes by itself, so the subscriber is told and can end its SSE response (the browser then reconnects
+      // with Last-Event-ID). An end caused by close() is the subscriber's own doing and is not reported.
+      pump().then(
+        () => {
+          if (!closed) onFailure?.(new Error('the peer ended the chaincode event stream'));
+        },
+        (err: unknown) => {
+          if (!closed) onFailure?.(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
       return {
         close: () => {
           if (closed) return;
@@ -127,8 +190,9 @@ export function createWalletLedgerGateway(options: Readonly<WalletLedgerGatewayO
     },
 
     close(): void {
-      for (const connection of connections.values()) connection.close();
-      connections.clear();
+      for (const gateway of gateways.values()) gateway.close();
+      gateways.clear();
+      peer.close();
     },
   };
 }

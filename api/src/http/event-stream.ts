@@ -38,6 +38,11 @@ export function formatEvent(event: MedrecEvent): string {
   return `event: ${name}\nid: ${eventId(event).replace(/[\r\n]/g, '')}\ndata: ${data}\n\n`;
 }
 
+/** The last message of a stream the server ends: `event: end` with the reason. */
+function endEvent(reason: string): string {
+  return `event: end\ndata: ${JSON.stringify({ reason })}\n\n`;
+}
+
 const SSE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-store, no-transform',
@@ -50,7 +55,13 @@ const SSE_HEADERS: Readonly<Record<string, string>> = {
  * headers sent. Whichever comes first, client disconnect or subscription, the subscription is always closed.
  */
 export async function openEventStream(res: Response, options: EventStreamOptions): Promise<void> {
-  const state: { closed: boolean; subscription?: EventSubscription; heartbeat?: NodeJS.Timeout } = { closed: false };
+  const state: {
+    closed: boolean;
+    subscription?: EventSubscription;
+    heartbeat?: NodeJS.Timeout;
+    /** Set when end() came before the headers were sent: the final event is written once they are. */
+    pendingEnd?: string;
+  } = { closed: false };
   // The response's 'close' (not the request's, which fires once the request has been read) marks the disconnect.
   res.once('close', () => {
     state.closed = true;
@@ -64,8 +75,10 @@ export async function openEventStream(res: Response, options: EventStreamOptions
     state.closed = true;
     if (state.heartbeat !== undefined) clearInterval(state.heartbeat);
     state.subscription?.close();
-    // A final event says why, then the stream ends; retry would only be refused again.
-    if (res.headersSent) res.end(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
+    // A final event says why, then the stream ends. The reason tells the client whether reconnecting (with
+    // Last-Event-ID) helps: it does after a failed ledger stream, not after a refusal.
+    if (res.headersSent) res.end(endEvent(reason));
+    else state.pendingEnd = reason;
   };
   try {
     state.subscription = await options.subscribe((event) => {
@@ -77,6 +90,8 @@ export async function openEventStream(res: Response, options: EventStreamOptions
   }
   if (state.closed) {
     state.subscription.close();
+    // Ended (not disconnected) before the stream opened, e.g. the ledger stream failed at once: still say why.
+    if (state.pendingEnd !== undefined && !res.writableEnded) res.status(200).end(endEvent(state.pendingEnd));
     return;
   }
   res.status(200);

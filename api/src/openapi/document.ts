@@ -96,6 +96,11 @@ export const openApiDocument: OpenApiDocument = {
       get: {
         operationId: 'getHealth',
         summary: 'Liveness and readiness',
+        description:
+          'Checks, by name: "peer" (the peer answers qscc GetChainInfo for the channel; detail: the channel height), ' +
+          '"gatekeeper" (the organisation\'s gatekeeper answers its /healthz over HTTPS with the pinned CA root) and ' +
+          '"record-store" (the record store answers a read). 503 names each failing check. Results are cached for ' +
+          'a few seconds.',
         tags: ['operations'],
         security: PUBLIC,
         responses: {

@@ -13,7 +13,8 @@ export interface PatientUseCases {
    * Authorises the caller for the patient's notifications by a ledger read made as the caller (the chaincode's
    * permission rules decide), then subscribes to the patient's events (after `resumeAfter`, when reconnecting).
    * Each event is re-authorised before it is delivered: when the caller stops acting for the patient (a delegate
-   * removed, a participant deactivated), `end` is called and nothing more is sent.
+   * removed, a participant deactivated), `end` is called and nothing more is sent. When the ledger's event stream
+   * fails (a peer restart), `end` is called too, with a reason asking the client to reconnect with Last-Event-ID.
    */
   subscribeNotifications(
     user: UserContext,
@@ -60,6 +61,15 @@ export function createPatientUseCases(ports: Readonly<{ ledger: LedgerGateway }>
           });
         },
         resumeAfter,
+        () => {
+          // Queued after the events already received, so they are delivered first. Without this the response would
+          // only send heartbeats: the client would never learn that it stopped receiving notifications.
+          queue = queue.then(() => {
+            if (ended) return;
+            ended = true;
+            end?.('the ledger event stream was interrupted; reconnect with Last-Event-ID to resume');
+          });
+        },
       );
     },
     async listAuditEvents(user, request) {

@@ -147,6 +147,32 @@ describe('api: patient summary, notifications (SSE) and audit', () => {
     });
   });
 
+  it('ends the stream, after the events already received, when the ledger event stream fails', async () => {
+    h.ledger.client.listNotifications = () => Promise.resolve({ items: [], bookmark: '' });
+    await withServer(h, async (base) => {
+      const stream = await openStream(`${base}/v1/patients/pat-1/notifications`, auth);
+      await stream.waitFor(': connected');
+      const subscription = h.ledger.subscriptions[0];
+      subscription?.emit({
+        name: 'RecordRegistered',
+        transactionId: TX7,
+        blockNumber: 12n,
+        payload: { type: 'RecordRegistered', patientId: 'pat-1' },
+      });
+      subscription?.fail(new Error('14 UNAVAILABLE: peer restarted'));
+      await stream.waitFor('event: end');
+      // The event received before the failure is delivered first, so Last-Event-ID resumes after it.
+      expect(stream.text().indexOf(`id: 12:${TX7}`)).to.be.greaterThan(-1);
+      expect(stream.text().indexOf(`id: 12:${TX7}`)).to.be.lessThan(stream.text().indexOf('event: end'));
+      expect(stream.text()).to.contain('Last-Event-ID');
+      // The peer's message (which can name internal hosts) is not passed on.
+      expect(stream.text()).to.not.contain('UNAVAILABLE');
+      for (let i = 0; i < 50 && subscription?.closed !== true; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(subscription?.closed).to.be.true;
+      stream.close();
+    });
+  });
+
   it('resumes after the event a reconnecting client names in Last-Event-ID', async () => {
     h.ledger.client.listNotifications = () => Promise.resolve({ items: [], bookmark: '' });
     await withServer(h, async (base) => {

@@ -36,6 +36,7 @@ export class FakeLedger implements LedgerGateway {
     resumeAfter: EventPosition | undefined;
     closed: boolean;
     emit(e: MedrecEvent): void;
+    fail(error: Error): void;
   }[] = [];
   subscribeError: Error | undefined;
   /** Enrollment ids the fake wallet holds no identity for. */
@@ -66,9 +67,18 @@ export class FakeLedger implements LedgerGateway {
     patientId: string,
     onEvent: (event: MedrecEvent) => void,
     resumeAfter?: EventPosition,
+    onFailure?: (error: Error) => void,
   ): Promise<EventSubscription> {
     if (this.subscribeError) return Promise.reject(this.subscribeError);
-    const subscription = { patientId, user, resumeAfter, closed: false, emit: onEvent };
+    const subscription = {
+      patientId,
+      user,
+      resumeAfter,
+      closed: false,
+      emit: onEvent,
+      /** What the adapter does when the peer's event stream breaks. */
+      fail: (error: Error) => onFailure?.(error),
+    };
     this.subscriptions.push(subscription);
     return Promise.resolve({
       close: () => {
