@@ -10,7 +10,7 @@ import { idSchema, mspIdSchema } from '../common/schemas';
 import { pageByPartialKey, readState, writeState } from '../common/state';
 import { txTime } from '../common/time';
 import { actsForPatient, assertActsForPatient } from '../consent/acts-for-patient';
-import { complianceCovers } from '../registrar/custody';
+import { complianceCovers, holdsRecordsOf } from '../registrar/custody';
 import { requireActiveParticipant } from '../registrar/participants';
 import { participantSchema } from '../registrar/registrar-schema';
 import { notifyPatient } from '../summary/notify';
@@ -275,7 +275,8 @@ async function maySeeRecords(
     case 'gatekeeper':
       return custodianMsp === caller.mspId;
     case 'compliance':
-      return custodianMsp === caller.mspId && complianceCovers(ctx, caller, patientId);
+      // The records its organisation holds, whatever the patient decided about the relationship since.
+      return custodianMsp === caller.mspId && holdsRecordsOf(ctx, caller.mspId, patientId);
     default:
       return false;
   }

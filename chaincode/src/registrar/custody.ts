@@ -6,17 +6,33 @@ import { readRelationship } from '../records/records-store';
 import { participantSchema } from './registrar-schema';
 
 /**
- * Whether a patient is in an organisation's custody: registered there, or admitted there (whatever the patient
- * decided since, the organisation keeps its duty to oversee what it held). This is the reach of that
- * organisation's compliance officers: least privilege across organisations, so one organisation's staff never
- * oversee another's patients (docs/permission-model.md, "Organisation scope").
+ * Whether a patient is in an organisation's custody: registered there, or admitted there and accepted by the
+ * patient (a later rejection ends it; the records the organisation holds stay in its reach, see holdsRecordsOf).
+ * An admission alone does not count: any registrar may admit any patient, and that must
+ * not open the patient's consents and whole trail to the admitting organisation's compliance officers. This is
+ * the reach of those officers over a patient (docs/permission-model.md, "Organisation scope").
  */
 export async function inCustodyOf(ctx: Context, mspId: string, patientId: string): Promise<boolean> {
   const patient = await readState(ctx, key(ctx, KEY.participant, patientId), participantSchema, 'participant');
   if (patient?.role === 'patient' && patient.mspId === mspId) {
     return true;
   }
-  return (await readRelationship(ctx, patientId, mspId)) !== undefined;
+  const relationship = await readRelationship(ctx, patientId, mspId);
+  return relationship !== undefined && ACCEPTED_ONCE.has(relationship.status);
+}
+
+/**
+ * Relationship states in force by the patient's acceptance: 'pending-update' is an accepted relationship with
+ * records added since (records-store touchRelationship never leaves 'new' or 'rejected' for it).
+ */
+const ACCEPTED_ONCE: ReadonlySet<string> = new Set(['accepted', 'pending-update']);
+
+/**
+ * Whether the organisation holds anything of the patient's: admitted there, whatever the patient decided. Its
+ * compliance officers oversee the records it holds (and only those) on this ground.
+ */
+export async function holdsRecordsOf(ctx: Context, mspId: string, patientId: string): Promise<boolean> {
+  return (await inCustodyOf(ctx, mspId, patientId)) || (await readRelationship(ctx, patientId, mspId)) !== undefined;
 }
 
 /** Whether a registered participant (the actor of an audit event, say) belongs to another organisation. */

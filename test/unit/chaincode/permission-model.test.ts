@@ -237,13 +237,38 @@ describe('Permission model: organisation scope', () => {
     }
   });
 
-  it("extends a compliance officer's reach to a patient once their organisation admits them", async () => {
+  it("extends a compliance officer's reach to a patient once the patient accepts its organisation", async () => {
     const { peer } = await freshPeer();
     expect((await callFails(peer, who.co2, 'Audit:QueryByPatient', [{ patientId: 'p1' }])).code).to.equal(
       'MEDREC_FORBIDDEN',
     );
+    // An admission is the organisation's own act: the patient's trail stays closed to it until the patient accepts.
     await call(peer, who.reg2, 'Records:AdmitPatient', ['p1']);
+    expect((await callFails(peer, who.co2, 'Audit:QueryByPatient', [{ patientId: 'p1' }])).code).to.equal(
+      'MEDREC_FORBIDDEN',
+    );
+    expect((await callFails(peer, who.co2, 'Consent:ListConsents', [{ patientId: 'p1' }])).code).to.equal(
+      'MEDREC_FORBIDDEN',
+    );
+    await call(peer, who.p1, 'Records:AcceptRelationship', ['p1', H2]);
     await call(peer, who.co2, 'Audit:QueryByPatient', [{ patientId: 'p1' }]);
+  });
+
+  it("keeps the records an organisation holds in its compliance officers' reach, accepted or not", async () => {
+    const { peer } = await freshPeer();
+    await call(peer, who.reg2, 'Records:AdmitPatient', ['p1']);
+    const record = {
+      recordId: 'r-h2',
+      patientId: 'p1',
+      category: 'note',
+      contentHash: 'e'.repeat(64),
+      locator: 'urn:h2',
+    };
+    await call(peer, who.c2, 'Records:RegisterRecord', [record]);
+    await call(peer, who.co2, 'Records:GetRecord', ['r-h2']);
+    await call(peer, who.p1, 'Records:RejectRelationship', ['p1', H2]);
+    await call(peer, who.co2, 'Records:GetRecord', ['r-h2']);
+    expect((await callFails(peer, who.co2, 'Records:GetRecord', ['rec1'])).code).to.equal('MEDREC_FORBIDDEN');
   });
 });
 

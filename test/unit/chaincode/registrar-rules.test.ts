@@ -4,7 +4,12 @@ import { expect } from 'chai';
 import type { Caller } from '../../../chaincode/src/common/caller';
 import { enrolledIdentity, isReservedEnrollmentId } from '../../../chaincode/src/common/enrolled-identity';
 import { KEY } from '../../../chaincode/src/common/keys';
-import { complianceCovers, inCustodyOf, isStaffOfAnother } from '../../../chaincode/src/registrar/custody';
+import {
+  complianceCovers,
+  holdsRecordsOf,
+  inCustodyOf,
+  isStaffOfAnother,
+} from '../../../chaincode/src/registrar/custody';
 import { call, callFails } from './support/client';
 import { compositeKey, directContext, lastEvent } from './support/direct';
 import { issueLeaf, makeCa, type TestCa } from './support/certs';
@@ -357,13 +362,31 @@ describe('Custody: the reach of compliance officers', () => {
     expect(await inCustodyOf(ctx, H2, 'p1')).to.equal(false);
   });
 
-  it('a patient admitted to an organisation is in its custody; neither registered nor admitted is not', async () => {
+  it('an admission puts a patient in custody only once the patient accepts it; a rejection ends it', async () => {
     const { peer } = await freshPeer();
     const ctx = (): ReturnType<typeof directContext> => directContext(peer.ledger, who.co2);
     expect(await inCustodyOf(ctx(), H2, 'p1')).to.equal(false);
     await call(peer, who.reg2, 'Records:AdmitPatient', ['p1']);
+    // Any registrar may admit any patient: that alone must not open the patient's trail to its organisation.
+    expect(await inCustodyOf(ctx(), H2, 'p1')).to.equal(false);
+    expect(await holdsRecordsOf(ctx(), H2, 'p1')).to.equal(true);
+    await call(peer, who.p1, 'Records:AcceptRelationship', ['p1', H2]);
     expect(await inCustodyOf(ctx(), H2, 'p1')).to.equal(true);
     expect(await inCustodyOf(ctx(), RES, 'p1')).to.equal(false);
+    expect(await holdsRecordsOf(ctx(), RES, 'p1')).to.equal(false);
+    await call(peer, who.p1, 'Records:RejectRelationship', ['p1', H2]);
+    expect(await inCustodyOf(ctx(), H2, 'p1')).to.equal(false);
+    expect(await holdsRecordsOf(ctx(), H2, 'p1')).to.equal(true);
+  });
+
+  it('a rejected admission never puts the patient in custody', async () => {
+    const { peer } = await freshPeer();
+    await call(peer, who.reg2, 'Records:AdmitPatient', ['p1']);
+    await call(peer, who.p1, 'Records:RejectRelationship', ['p1', H2]);
+    expect(await inCustodyOf(directContext(peer.ledger, who.co2), H2, 'p1')).to.equal(false);
+    expect((await callFails(peer, who.co2, 'Audit:QueryByPatient', [{ patientId: 'p1' }])).code).to.equal(
+      'MEDREC_FORBIDDEN',
+    );
   });
 
   it('a non-patient or unknown participant is in no custody by registration', async () => {
