@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { createFileWallet } from '../../sdk/src/wallet';
+import { createCachingWallet, createFileWallet } from '../../sdk/src/wallet';
 import { openRecordStore } from '../../sdk/src/store/open-record-store';
 import { createFabricUserRegistration } from './adapters/fabric-user-registration';
 import { readFabricEnvironment } from './adapters/fabric-environment';
@@ -20,7 +20,11 @@ async function main(): Promise<void> {
   const config = readApiConfig(process.env);
   const fabric = readFabricEnvironment(process.env);
   const logger = pino({ name: 'medrec-api', level: config.logLevel, redact: { paths: REDACTED_PATHS } });
-  const wallet = await createFileWallet({ directory: fabric.walletDirectory, secret: fabric.walletSecret });
+  // Decrypting an entry costs an scrypt stretch (~130 ms of CPU); every request needs its user's key, so decrypted
+  // identities are kept in memory (bounded, 10-minute lifetime) instead of being decrypted on each request.
+  const wallet = createCachingWallet(
+    await createFileWallet({ directory: fabric.walletDirectory, secret: fabric.walletSecret }),
+  );
   const store = await openRecordStore(fabric.store);
   const users = createSqliteUserDirectory({ path: config.tokenDbPath, tokenTtlMs: config.tokenTtlMs });
   // The organisation's own identifiers live beside its API tokens, in its own database, never on the ledger.

@@ -1,6 +1,6 @@
-import crypto from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, type Gateway } from '@hyperledger/fabric-gateway';
+import { connect, type Gateway } from '@hyperledger/fabric-gateway';
+import { nodeCryptoSigning } from './node-crypto-signer';
 
 /** An identity issued by an organisation's CA: its MSP id, certificate and private key (PEM). */
 export interface ClientIdentity {
@@ -50,8 +50,8 @@ export function connectWithClient(client: grpc.Client, identity: Readonly<Client
   return connect({
     client,
     identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
-    signer: signers.newPrivateKeySigner(crypto.createPrivateKey(identity.privateKey)),
-    hash: hash.sha256,
+    // node:crypto rather than fabric-gateway's noble signer (10x slower); the pair brings its own hash option.
+    ...nodeCryptoSigning(identity.privateKey),
     evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
     endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
     submitOptions: () => ({ deadline: Date.now() + 10_000 }),

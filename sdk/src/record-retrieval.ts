@@ -73,6 +73,37 @@ export interface RedeemOptions {
   readonly gatekeeperUrl?: string;
   /** Overrides the CA roots the gatekeeper's TLS certificate must chain to (default: the custodian's caRootCertsPem). */
   readonly trustedCaPem?: readonly string[];
+  /**
+   * Pauses before asking again when the custodian does not yet see the ticket (see unseenTicket); one try more than
+   * there are delays. Default UNSEEN_TICKET_RETRY_DELAYS_MS; [] never retries.
+   */
+  readonly unseenTicketRetryDelaysMs?: readonly number[];
+  /** How to wait; injectable for tests. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** 4 tries within about 1.75 s: a lagging peer normally catches up within one or two block deliveries. */
+export const UNSEEN_TICKET_RETRY_DELAYS_MS: readonly number[] = [250, 500, 1_000];
+
+const defaultSleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
+
+/**
+ * The custodian's answer when its own peer has not yet committed the block holding the ticket (read-after-write across
+ * peers, issue 15): the requester's peer committed RequestAccess, the gatekeeper reads through another peer that can
+ * be a block behind. Before the proof is verified the gatekeeper answers an unseen ticket exactly like a bad signature
+ * (so an anonymous caller cannot probe for tickets); after it, ConfirmDisclosure can still find nothing on a lagging
+ * endorser. The requester holds the ticket from its own ledger and signs the proof with the ticket's own key, so here
+ * either answer means "not yet", and asking again (with a new proof) is safe: nothing is served without a disclosure.
+ */
+function unseenTicket(err: unknown): boolean {
+  return (
+    err instanceof GatekeeperRefusedError &&
+    ((err.status === 401 && err.code === 'PROOF_BAD_SIGNATURE') ||
+      (err.status === 404 && err.code === 'GATEKEEPER_TICKET_NOT_FOUND'))
+  );
 }
 
 /** Where the custodian's gatekeeper is and which CA roots its certificate must chain to: its ledger record. */
@@ -92,12 +123,34 @@ async function custodianEndpoint(
 /**
  * Presents an existing permit ticket to the custodian's gatekeeper over HTTPS (its certificate verified against the
  * custodian organisation's CA roots from the ledger, nothing else) and verifies what comes back against the ledger.
+ * A custodian that does not yet see the ticket is asked again a few times (unseenTicket) before its refusal stands.
  * Throws GatekeeperRefusedError when the gatekeeper refuses and GatekeeperTransportError when it cannot be reached.
  */
 export async function redeemTicket(options: Readonly<RedeemOptions>): Promise<FetchedRecord> {
   const { ticket } = options;
   if (ticket.decision !== 'permit' || ticket.contentHash === undefined) throw new AccessDeniedError(ticket);
   const endpoint = await custodianEndpoint(options);
+  const delays = options.unseenTicketRetryDelaysMs ?? UNSEEN_TICKET_RETRY_DELAYS_MS;
+  const sleep = options.sleep ?? defaultSleep;
+  for (const delay of delays) {
+    try {
+      return await presentTicket(options, endpoint);
+    } catch (err) {
+      if (!unseenTicket(err)) throw err;
+    }
+    await sleep(delay);
+  }
+  // The last try's refusal reaches the caller unchanged: the same answer as without retries.
+  return presentTicket(options, endpoint);
+}
+
+/** One presentation of the ticket, with a fresh proof (a proof is single-use), and the check of what came back. */
+async function presentTicket(
+  options: Readonly<RedeemOptions>,
+  endpoint: { baseUrl: string; trustedCaPem: readonly string[] },
+): Promise<FetchedRecord> {
+  const { ticket } = options;
+  const contentHash = ticket.contentHash ?? '';
   const proof = createPossessionProof({
     ticketId: ticket.ticketId,
     recordId: ticket.recordId,
@@ -124,8 +177,8 @@ export async function redeemTicket(options: Readonly<RedeemOptions>): Promise<Fe
   }
   const resourceJson = typeof body.resourceJson === 'string' ? body.resourceJson : '';
   const actual = hashOfServedContent(resourceJson);
-  if (actual !== ticket.contentHash) {
-    throw new ContentHashMismatchError({ recordId: ticket.recordId, expected: ticket.contentHash, actual });
+  if (actual !== contentHash) {
+    throw new ContentHashMismatchError({ recordId: ticket.recordId, expected: contentHash, actual });
   }
   // The gatekeeper serves only once the disclosure is recorded on chain; an answer without its transaction id cannot
   // be tied to that record, so it is refused as malformed rather than passed on with an empty id.

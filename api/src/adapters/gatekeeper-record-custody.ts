@@ -35,6 +35,13 @@ export interface GatekeeperRecordCustodyOptions {
   readonly ledger: LedgerGateway;
   /** The users' identities: a requester's key signs its proof of possession. */
   readonly wallet: Wallet;
+  /**
+   * Pauses before presenting a ticket again that the custodian's peer has not committed yet (read-after-write across
+   * peers); default record-retrieval's UNSEEN_TICKET_RETRY_DELAYS_MS. Tests shorten them.
+   */
+  readonly unseenTicketRetryDelaysMs?: readonly number[];
+  /** How to wait between those tries; injectable for tests. */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** The ledger's pointer when the requester may read it; undefined when only its ticket grants it sight. */
@@ -146,7 +153,17 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
       try {
         // The purpose the caller asked for goes to the gatekeeper (signed into the proof): a ticket is served only for
         // the purpose it was issued for, so a break-glass (ETREAT) ticket is not a TREAT read.
-        const fetched = await redeemTicket({ client, identity, ticket, purpose: request.purpose });
+        // A custodian whose peer has not yet committed the ticket is asked again (bounded) inside redeemTicket.
+        const fetched = await redeemTicket({
+          client,
+          identity,
+          ticket,
+          purpose: request.purpose,
+          ...(options.unseenTicketRetryDelaysMs === undefined
+            ? {}
+            : { unseenTicketRetryDelaysMs: options.unseenTicketRetryDelaysMs }),
+          ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+        });
         const pointer = await readablePointer(() => client.getRecord(request.recordId));
         return { resource: fetched.resource as FhirResource, ticket, ...(pointer === undefined ? {} : { pointer }) };
       } catch (err) {
