@@ -379,6 +379,23 @@ describe('Custody: the reach of compliance officers', () => {
     expect(await holdsRecordsOf(ctx(), H2, 'p1')).to.equal(true);
   });
 
+  it('an accepted relationship with records added since (pending-update) keeps the patient in custody', async () => {
+    const { peer } = await freshPeer();
+    await call(peer, who.reg2, 'Records:AdmitPatient', ['p1']);
+    await call(peer, who.p1, 'Records:AcceptRelationship', ['p1', H2]);
+    const record = {
+      recordId: 'r-pu',
+      patientId: 'p1',
+      category: 'note',
+      contentHash: 'f'.repeat(64),
+      locator: 'urn:x',
+    };
+    await call(peer, who.c2, 'Records:RegisterRecord', [record]);
+    const relationship = await call<{ status: string }>(peer, who.p1, 'Records:GetRelationship', ['p1', H2]);
+    expect(relationship.status).to.equal('pending-update');
+    expect(await inCustodyOf(directContext(peer.ledger, who.co2), H2, 'p1')).to.equal(true);
+  });
+
   it('a rejected admission never puts the patient in custody', async () => {
     const { peer } = await freshPeer();
     await call(peer, who.reg2, 'Records:AdmitPatient', ['p1']);
