@@ -34,6 +34,24 @@ export default tseslint.config(
     },
   },
   {
+    // The API is an application of the SDK: it imports sdk/src/index.ts (the public surface), never the SDK's
+    // internals, the chaincode's or the network tooling's.
+    files: ['api/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/sdk/src/*', '**/sdk/src/**/*', '**/chaincode/src/**', '**/network/src/**'],
+              message: "Import the SDK's public entry point (sdk/src); export what you need from sdk/src/index.ts.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests use chai's property assertions (expect(x).to.be.true) and mocha's function style.
     files: ['test/**/*.ts'],
     rules: {

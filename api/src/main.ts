@@ -1,6 +1,5 @@
 import pino from 'pino';
-import { createCachingWallet, createFileWallet } from '../../sdk/src/wallet';
-import { openRecordStore } from '../../sdk/src/store/open-record-store';
+import { createCachingWallet, createFileWallet, openRecordStore } from '../../sdk/src';
 import { createFabricUserRegistration } from './adapters/fabric-user-registration';
 import { readFabricEnvironment } from './adapters/fabric-environment';
 import { createGatekeeperRecordCustody } from './adapters/gatekeeper-record-custody';

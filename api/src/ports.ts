@@ -6,12 +6,16 @@ import type {
   ExportFilters,
   ExportFormat,
   ExportSink,
+  MedrecClient,
+  MedrecEvent,
+  Participant,
+  PurposeOfUse,
+  RecordPointer,
+  Role,
   SignedManifest,
+  Ticket,
   VerificationReport,
-} from '../../sdk/src/audit-export';
-import type { Participant, PurposeOfUse, RecordPointer, Role, Ticket } from '../../sdk/src/chaincode-types';
-import type { MedrecEvent } from '../../sdk/src/event-stream';
-import type { MedrecClient } from '../../sdk/src/medrec-client';
+} from '../../sdk/src';
 
 /** The enrolled user a request acts as: every transaction it causes is signed with this user's own Fabric identity. */
 export interface UserContext {

@@ -1,5 +1,10 @@
 /** Shapes of the MedRec chaincode's arguments and results (see chaincode/README.md, the source of truth). */
 
+// Rules taken from the chaincode's own schemas rather than copied, so the SDK and what is built on it (the API's
+// OpenAPI document) cannot drift from what the ledger accepts. (One contract module for all shapes is issue 12.)
+export { ID_PATTERN } from '../../chaincode/src/common/schemas';
+export { NOTIFICATION_KINDS } from '../../chaincode/src/summary/notification-schema';
+
 export type Role = 'patient' | 'clinician' | 'registrar' | 'gatekeeper' | 'compliance' | 'researcher' | 'admin';
 export type PurposeOfUse = 'TREAT' | 'ETREAT' | 'HPAYMT' | 'HOPERAT' | 'HRESCH' | 'PUBHLTH';
 

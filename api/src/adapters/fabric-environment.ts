@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { IdentityServiceOptions } from '../../../sdk/src/identity-service';
-import type { RecordStoreConfig } from '../../../sdk/src/store/open-record-store';
+import type { IdentityServiceOptions, RecordStoreConfig } from '../../../sdk/src';
 import type { PeerEndpoint } from './wallet-ledger-gateway';
 
 /** How this organisation's API reaches Fabric, its CA, its wallet and its gatekeeper store (set by the launcher). */

@@ -1,6 +1,4 @@
-import type { IdentityServiceOptions } from '../../../sdk/src/identity-service';
-import { provisionUser } from '../../../sdk/src/user-provisioning';
-import type { Wallet } from '../../../sdk/src/wallet';
+import { provisionUser, type IdentityServiceOptions, type Wallet } from '../../../sdk/src';
 import type { LedgerGateway, Registration, RegistrationRequest, UserRegistration } from '../ports';
 
 export interface FabricUserRegistrationOptions {

@@ -1,20 +1,23 @@
 import crypto from 'node:crypto';
-import type { RecordPointer, Ticket } from '../../../sdk/src/chaincode-types';
-import { ChaincodeError } from '../../../sdk/src/errors';
-import { patientIdOf, validateFhirResource } from '../../../sdk/src/fhir';
-import { createCustodian, RecordAuthorMismatchError } from '../../../sdk/src/gatekeeper/custodian';
-import { GatekeeperTransportError } from '../../../sdk/src/gatekeeper/gatekeeper-client';
-import { gatekeeperRefusalKind } from '../../../sdk/src/gatekeeper/refusal-kind';
-import type { ClientIdentity } from '../../../sdk/src/gateway-connection';
 import {
-  redeemTicket,
   AccessDeniedError as SdkAccessDeniedError,
+  ChaincodeError,
+  createCustodian,
+  gatekeeperRefusalKind,
   GatekeeperRefusedError,
-} from '../../../sdk/src/record-retrieval';
-import type { RecordStore } from '../../../sdk/src/store/record-store';
-import { RecordConflictError } from '../../../sdk/src/store/store-errors';
+  GatekeeperTransportError,
+  patientIdOf,
+  RecordAuthorMismatchError,
+  RecordConflictError,
+  redeemTicket,
+  validateFhirResource,
+  type ClientIdentity,
+  type RecordPointer,
+  type RecordStore,
+  type Ticket,
+  type Wallet,
+} from '../../../sdk/src';
 import { ApiProblem, PROBLEMS } from '../http/problem';
-import type { Wallet } from '../../../sdk/src/wallet';
 import {
   AccessDeniedError,
   CustodianError,

@@ -3,9 +3,7 @@
  * its pinned CA root) and the record store. Results are cached for a few seconds, so /healthz, which is public,
  * cannot be used to hammer the peer, the gatekeeper or the database.
  */
-import { callGatekeeper } from '../../../sdk/src/gatekeeper/gatekeeper-client';
-import { HEALTH_PATH } from '../../../sdk/src/gatekeeper/gatekeeper-http';
-import type { RecordStore } from '../../../sdk/src/store/record-store';
+import { callGatekeeper, HEALTH_PATH, type RecordStore } from '../../../sdk/src';
 import type { ReadinessCheck, ReadinessProbe, UserContext } from '../ports';
 
 /** One dependency to check. */

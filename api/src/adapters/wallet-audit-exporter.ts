@@ -7,9 +7,9 @@ import {
   createQsccProofSource,
   verifyExportText,
   writeAuditExport,
-} from '../../../sdk/src/audit-export';
-import type { MedrecClient } from '../../../sdk/src/medrec-client';
-import type { Wallet } from '../../../sdk/src/wallet';
+  type MedrecClient,
+  type Wallet,
+} from '../../../sdk/src';
 import type { AuditExporter, UserContext } from '../ports';
 import { UnknownIdentityError } from './wallet-ledger-gateway';
 

@@ -1,9 +1,14 @@
 import { checkpointers, type ChaincodeEvent, type Gateway } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
-import { connectWithClient, createPeerClient, type ClientIdentity } from '../../../sdk/src/gateway-connection';
-import type { MedrecEvent } from '../../../sdk/src/event-stream';
-import { createMedrecClient, type MedrecClient } from '../../../sdk/src/medrec-client';
-import type { Wallet } from '../../../sdk/src/wallet';
+import {
+  connectWithClient,
+  createMedrecClient,
+  createPeerClient,
+  type ClientIdentity,
+  type MedrecClient,
+  type MedrecEvent,
+  type Wallet,
+} from '../../../sdk/src';
 import type { EventPosition, EventSubscription, LedgerGateway, UserContext } from '../ports';
 
 export interface PeerEndpoint {

@@ -1,15 +1,16 @@
 /** Maps every error the API can meet to a problem: by class and stable code, never by message text. */
 import {
+  AuditExportError,
   ChaincodeError,
   ContentHashMismatchError,
   EndorsementMismatchError,
+  gatekeeperRefusalKind,
+  GatekeeperRefusedError,
   NetworkUnavailableError,
   TransactionInvalidError,
   type ChaincodeErrorCode,
-} from '../../../sdk/src/errors';
-import { AuditExportError } from '../../../sdk/src/audit-export/audit-export-errors';
-import { gatekeeperRefusalKind, type GatekeeperRefusalKind } from '../../../sdk/src/gatekeeper/refusal-kind';
-import { GatekeeperRefusedError } from '../../../sdk/src/record-retrieval';
+  type GatekeeperRefusalKind,
+} from '../../../sdk/src';
 import { AccessDeniedError, CustodianError } from '../ports';
 import { ApiProblem, PROBLEMS, type ProblemType } from './problem';
 

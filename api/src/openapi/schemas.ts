@@ -3,8 +3,7 @@
  * additional properties so that a chaincode adding a field does not break clients, while request bodies are closed
  * (an unknown field is a mistake the caller should hear about).
  */
-import { ID_PATTERN as LEDGER_ID } from '../../../chaincode/src/common/schemas';
-import { NOTIFICATION_KINDS } from '../../../chaincode/src/summary/notification-schema';
+import { ID_PATTERN as LEDGER_ID, NOTIFICATION_KINDS } from '../../../sdk/src';
 import type { JsonSchema } from './openapi-types';
 
 export function ref(name: string): JsonSchema {

@@ -1,4 +1,4 @@
-import type { Role } from '../../../sdk/src/chaincode-types';
+import type { Role } from '../../../sdk/src';
 import type { OperationHandler } from '../http/operation-router';
 import type { IdentityUseCases } from '../use-cases/identity';
 import { pathParam, requiredQuery } from './input';

@@ -1,6 +1,5 @@
 /** The caller, participants and their API tokens. */
-import type { Participant, Role } from '../../../sdk/src/chaincode-types';
-import { IdentityExistsError, newParticipantId } from '../../../sdk/src/user-provisioning';
+import { IdentityExistsError, newParticipantId, type Participant, type Role } from '../../../sdk/src';
 import { ApiProblem, PROBLEMS } from '../http/problem';
 import type {
   ExternalIdDirectory,

@@ -1,7 +1,12 @@
 /** The patient's summary, notifications stream and audit trail. */
-import type { AuditEvent, AuditQuery, Page, PatientSummary } from '../../../sdk/src/chaincode-types';
-import type { MedrecEvent } from '../../../sdk/src/event-stream';
-import { ChaincodeError } from '../../../sdk/src/errors';
+import {
+  ChaincodeError,
+  type AuditEvent,
+  type AuditQuery,
+  type MedrecEvent,
+  type Page,
+  type PatientSummary,
+} from '../../../sdk/src';
 import { ApiProblem, PROBLEMS } from '../http/problem';
 import type { EventPosition, EventSubscription, LedgerGateway, UserContext } from '../ports';
 

@@ -4,9 +4,7 @@
  * transaction the custodian will submit, whether this caller may register this record for this patient.
  */
 import crypto from 'node:crypto';
-import type { RecordInput } from '../../../sdk/src/chaincode-types';
-import { contentHash, isSupportedResourceType, recordCategoryOf } from '../../../sdk/src/fhir';
-import { locatorFor } from '../../../sdk/src/gatekeeper/custodian';
+import { contentHash, isSupportedResourceType, locatorFor, recordCategoryOf, type RecordInput } from '../../../sdk/src';
 import { ApiProblem, PROBLEMS } from '../http/problem';
 import type { FhirResource, UserContext } from '../ports';
 

@@ -1,14 +1,14 @@
 /** Records (pointers on the ledger, content at custodians), tickets and break-glass. */
-import type {
-  BreakGlassReason,
-  Page,
-  PageQuery,
-  PurposeOfUse,
-  RecordPointer,
-  Ticket,
-} from '../../../sdk/src/chaincode-types';
-import { ChaincodeError } from '../../../sdk/src/errors';
-import type { MedrecClient } from '../../../sdk/src/medrec-client';
+import {
+  ChaincodeError,
+  type BreakGlassReason,
+  type MedrecClient,
+  type Page,
+  type PageQuery,
+  type PurposeOfUse,
+  type RecordPointer,
+  type Ticket,
+} from '../../../sdk/src';
 import { ApiProblem, PROBLEMS } from '../http/problem';
 import type { FetchedRecord, FhirResource, LedgerGateway, RecordCustody, UserContext } from '../ports';
 import { assertMayRegisterRecords, newRecordId, registrationFor } from './record-registration';

@@ -1,0 +1,28 @@
+/**
+ * The SDK's public surface: what applications built on MedRec (the REST API, tools) may import. Everything else
+ * under sdk/src is internal and may change; the API's lint rule refuses imports that reach past this file.
+ */
+export * from './chaincode-types';
+export * from './errors';
+export * from './medrec-client';
+export * from './event-stream';
+export * from './gateway-connection';
+export * from './identity-service';
+export * from './user-provisioning';
+export * from './record-retrieval';
+export * from './wallet';
+export * from './fhir';
+export * from './audit-export';
+export * from './store';
+export { openRecordStore, type RecordStoreConfig } from './store/open-record-store';
+// The custodian's side of the gatekeeper that an application calls: storing records, reaching a gatekeeper.
+export {
+  createCustodian,
+  locatorFor,
+  RecordAuthorMismatchError,
+  type Custodian,
+  type RegisteredRecord,
+} from './gatekeeper/custodian';
+export { callGatekeeper, GatekeeperTransportError, type GatekeeperAnswer } from './gatekeeper/gatekeeper-client';
+export { HEALTH_PATH } from './gatekeeper/gatekeeper-http';
+export { gatekeeperRefusalKind, type GatekeeperRefusalKind } from './gatekeeper/refusal-kind';
