@@ -1,3 +1,4 @@
+import { closeHeightProbes } from './support/medrec-client';
 import { consortium, networkHealthy } from './support/shared-network';
 
 /** Root hooks: start the real network once for all integration suites (or reuse it when it is already healthy). */
@@ -10,5 +11,8 @@ export const mochaHooks = {
     }
     console.log('starting the MedRec network (first run builds Fabric from Go modules: a few minutes)');
     await consortium().up();
+  },
+  afterAll(): void {
+    closeHeightProbes();
   },
 };

@@ -1,8 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import { EndorseError, GatewayError, type Contract } from '@hyperledger/fabric-gateway';
+import { common } from '@hyperledger/fabric-protos';
 import { CHAINCODE_NAME, CHANNEL_NAME, type PeerOrgKey } from '../../../network/src/topology';
 import type { ClientIdentity, GatewayConnection } from '../../../sdk/src/gateway-connection';
-import { connectAs, connectWith, consortium, freshId } from './shared-network';
+import { connectAs, connectWith, consortium, freshId, sleep } from './shared-network';
 
 const utf8 = new TextDecoder();
 
@@ -60,8 +61,49 @@ export async function submit<T = Record<string, unknown>>(
   if (!status.successful || status.transactionId !== txId) {
     throw new Error(`${transaction} ${txId} did not commit as valid: status ${String(status.code)}`);
   }
+  // Fabric's commit status comes from the gateway's own peer; the next step may be endorsed by another
+  // organisation's peer, so wait until every peer has this block (read-after-write across organisations).
+  await untilEveryPeerHas(status.blockNumber);
   const raw = endorsed.getResult();
   return { txId, raw, result: JSON.parse(utf8.decode(raw)) as T };
+}
+
+/** One admin connection per organisation, used only to read each peer's channel height. */
+const heightProbes = new Map<PeerOrgKey, GatewayConnection>();
+
+async function peerHeight(org: PeerOrgKey): Promise<bigint> {
+  let probe = heightProbes.get(org);
+  if (probe === undefined) {
+    probe = consortium().connectAdmin(org);
+    heightProbes.set(org, probe);
+  }
+  const bytes = await probe.gateway
+    .getNetwork(CHANNEL_NAME)
+    .getContract('qscc')
+    .evaluateTransaction('GetChainInfo', CHANNEL_NAME);
+  return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+}
+
+/** Waits (at most 30 s) until every organisation's peer has committed block `blockNumber`. */
+export async function untilEveryPeerHas(blockNumber: bigint): Promise<void> {
+  const orgs = [...new Set(consortium().topology.peers.map((p) => p.org))];
+  const deadline = Date.now() + 30_000;
+  for (const org of orgs) {
+    let height = await peerHeight(org);
+    while (height <= blockNumber) {
+      if (Date.now() > deadline) {
+        throw new Error(`${org}'s peer is at height ${String(height)}, still without block ${String(blockNumber)}`);
+      }
+      await sleep(50);
+      height = await peerHeight(org);
+    }
+  }
+}
+
+/** Closes the height probes (root afterAll hook). */
+export function closeHeightProbes(): void {
+  for (const probe of heightProbes.values()) probe.close();
+  heightProbes.clear();
 }
 
 export async function evaluate<T = Record<string, unknown>>(
