@@ -8,7 +8,7 @@ import { runningPid, startProcess, stopProcess, waitFor } from './processes';
 import { HOST, organisation, peerOf, type Organisation, type PeerNode, type PeerOrgKey } from './topology';
 import type { Role } from '../../sdk/src/chaincode-types';
 import { createMedrecClient } from '../../sdk/src/medrec-client';
-import type { Consortium } from './consortium';
+import type { FabricAccess } from './fabric-access';
 import { openOrgWallet, provisionUser } from './user-provisioning';
 import { gatekeeperUrl, recordStoreEnvironment } from './gatekeeper-process';
 import { walletDirectory, walletSecret } from './wallet-secret';
@@ -106,7 +106,7 @@ export async function ensureAdminToken(layout: Layout, org: Organisation, peer: 
  * by the organisation's admin) and issues an API token in the organisation's token database.
  */
 export async function registerUserWithToken(
-  consortium: Consortium,
+  consortium: FabricAccess,
   org: PeerOrgKey,
   role: Role,
   participantId: string,
@@ -133,7 +133,7 @@ export async function registerUserWithToken(
  * token). Its role and enrollment id are read from the ledger, as the organisation's admin.
  */
 export async function issueUserToken(
-  consortium: Consortium,
+  consortium: FabricAccess,
   org: PeerOrgKey,
   participantId: string,
 ): Promise<{ token: string; expiresAt: string }> {

@@ -1,8 +1,8 @@
 import type { IncentiveSchedule } from '../../sdk/src/chaincode-types';
 import { createMedrecClient, type MedrecClient } from '../../sdk/src/medrec-client';
 import { medrecCodeOf } from '../../sdk/src/miner/miner';
-import type { Consortium } from './consortium';
 import { untilDiscoverySettles } from './discovery-retry';
+import type { FabricAccess } from './fabric-access';
 import type { PeerOrgKey } from './topology';
 
 /**
@@ -35,7 +35,7 @@ async function scheduleInEffect(client: MedrecClient): Promise<IncentiveSchedule
  * submitted and the existing schedule is returned unchanged.
  */
 export async function initializeIncentives(
-  consortium: Consortium,
+  consortium: FabricAccess,
   parameters: Readonly<{ initialReward: string; halvingInterval: string }> = DEFAULT_INCENTIVE_PARAMETERS,
   orgs: readonly PeerOrgKey[] = consortium.topology.peers.map((peer) => peer.org),
 ): Promise<IncentiveInitResult> {
@@ -78,7 +78,7 @@ export async function initializeIncentives(
 
 /** The schedule and each peer organisation's balance, read through hospital1's admin. */
 export async function scheduleAndBalances(
-  consortium: Consortium,
+  consortium: FabricAccess,
 ): Promise<{ schedule: IncentiveSchedule; balances: Record<string, string> }> {
   const connection = consortium.connectAdmin('hospital1');
   try {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Listr } from 'listr2';
 import { chainHeight, createMiner, type MinerProgress, type MinerSummary } from '../../sdk/src/miner/miner';
-import type { Consortium } from './consortium';
+import type { FabricAccess } from './fabric-access';
 import { organisation, type PeerOrgKey } from './topology';
 
 export interface MinerCommandOptions {
@@ -22,7 +22,7 @@ export interface MinerCommandOptions {
   readonly stopSignal?: Promise<void>;
 }
 
-export function minerCheckpointFile(consortium: Consortium, org: PeerOrgKey): string {
+export function minerCheckpointFile(consortium: FabricAccess, org: PeerOrgKey): string {
   return path.join(consortium.layout.home, 'miner', `${org}.checkpoint`);
 }
 
@@ -30,7 +30,10 @@ export function minerCheckpointFile(consortium: Consortium, org: PeerOrgKey): st
  * Runs an organisation's miner as its admin: follows the channel's blocks from its checkpoint, claims the
  * organisation's endorsements of valid MedRec business transactions, and shows progress and earnings.
  */
-export async function runMiner(consortium: Consortium, options: Readonly<MinerCommandOptions>): Promise<MinerSummary> {
+export async function runMiner(
+  consortium: FabricAccess,
+  options: Readonly<MinerCommandOptions>,
+): Promise<MinerSummary> {
   const checkpointFile = options.checkpointFile ?? minerCheckpointFile(consortium, options.org);
   fs.mkdirSync(path.dirname(checkpointFile), { recursive: true });
   const mspId = organisation(consortium.topology, options.org).mspId;

@@ -4,7 +4,7 @@ import type { GatewayConnection } from '../../sdk/src/gateway-connection';
 import { createMedrecClient } from '../../sdk/src/medrec-client';
 import { generateSyntheticData } from '../../sdk/src/seed';
 import { openRecordStore } from '../../sdk/src/store/open-record-store';
-import type { Consortium } from './consortium';
+import type { FabricAccess } from './fabric-access';
 import { recordStoreConfig } from './gatekeeper-process';
 import { peerOf, type PeerOrgKey } from './topology';
 import { connectUser, provisionUser, type ProvisionedUser } from './user-provisioning';
@@ -33,7 +33,7 @@ function isCustodian(org: string): org is PeerOrgKey {
  * Seeds the running network with deterministic synthetic data: the same seed gives the same patients, clinicians
  * and records (real ICD-10-CM, LOINC, RxNorm and CVX codes). Re-running with the same seed changes nothing.
  */
-export async function seedNetwork(consortium: Consortium, options: Readonly<SeedOptions>): Promise<SeedSummary> {
+export async function seedNetwork(consortium: FabricAccess, options: Readonly<SeedOptions>): Promise<SeedSummary> {
   const data = generateSyntheticData({
     seed: options.seed,
     patients: options.patients,
@@ -137,7 +137,7 @@ export async function seedNetwork(consortium: Consortium, options: Readonly<Seed
   return { patients: data.patients.length, clinicians: clinicians.size, records: data.records.length };
 }
 
-function orgMspId(consortium: Consortium, org: PeerOrgKey): string {
+function orgMspId(consortium: FabricAccess, org: PeerOrgKey): string {
   const found = consortium.topology.organisations.find((o) => o.key === org);
   if (!found) throw new Error(`unknown organisation ${org}`);
   return found.mspId;

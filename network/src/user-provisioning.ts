@@ -6,8 +6,8 @@ import {
   type ProvisionRequest as SdkProvisionRequest,
 } from '../../sdk/src/user-provisioning';
 import { createFileWallet, type Wallet, type WalletIdentity } from '../../sdk/src/wallet';
-import type { Consortium } from './consortium';
 import { untilDiscoverySettles } from './discovery-retry';
+import type { FabricAccess } from './fabric-access';
 import type { PeerOrgKey } from './topology';
 import { walletDirectory, walletSecret } from './wallet-secret';
 
@@ -20,7 +20,7 @@ export interface ProvisionedUser extends SdkProvisionedUser {
 }
 
 /** The organisation's wallet of user identities (private keys encrypted at rest). */
-export function openOrgWallet(consortium: Consortium, org: PeerOrgKey): Promise<Wallet> {
+export function openOrgWallet(consortium: FabricAccess, org: PeerOrgKey): Promise<Wallet> {
   return createFileWallet({
     directory: walletDirectory(consortium.layout, org),
     secret: walletSecret(consortium.layout),
@@ -29,7 +29,7 @@ export function openOrgWallet(consortium: Consortium, org: PeerOrgKey): Promise<
 
 /** Provisions a user of one of the local network's organisations (see sdk/src/user-provisioning.ts). */
 export async function provisionUser(
-  consortium: Consortium,
+  consortium: FabricAccess,
   request: Readonly<ProvisionRequest>,
   registrar: MedrecClient,
   wallet?: Wallet,
@@ -45,7 +45,7 @@ export async function provisionUser(
 }
 
 /** A gateway connection signing as a wallet identity, through its organisation's peer. */
-export function connectUser(consortium: Consortium, org: PeerOrgKey, identity: WalletIdentity): GatewayConnection {
+export function connectUser(consortium: FabricAccess, org: PeerOrgKey, identity: WalletIdentity): GatewayConnection {
   const endpoint = consortium.peerEndpoint(org);
   return connectGateway({
     peerAddress: endpoint.address,

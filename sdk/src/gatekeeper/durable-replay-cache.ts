@@ -1,13 +1,11 @@
 /** The gatekeeper's replay cache kept where its records are: the same SQLite file or PostgreSQL schema. */
 import type { RecordStoreConfig } from '../store/open-record-store';
+import type { DurableReplayCache } from './durable-replay-cache-port';
 import { createPostgresReplayCache } from './postgres-replay-cache';
-import type { ReplayCache } from './replay-cache';
 import { createSqliteReplayCache } from './sqlite-replay-cache';
 
-export interface DurableReplayCache extends ReplayCache {
-  /** Releases the database handle or pool. */
-  close(): Promise<void>;
-}
+// Re-exported so the SDK's gatekeeper entry point (which re-exports this file) keeps offering the type.
+export type { DurableReplayCache } from './durable-replay-cache-port';
 
 /** PostgreSQL when the record store is there (shared by replicas), otherwise the record store's SQLite file. */
 export function openDurableReplayCache(config: Readonly<RecordStoreConfig>): Promise<DurableReplayCache> {

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { createTablesOnce, messageOf, quotedSchemaName } from '../store/postgres-schema';
 import { StoreUnavailableError } from '../store/store-errors';
-import type { DurableReplayCache } from './durable-replay-cache';
+import type { DurableReplayCache } from './durable-replay-cache-port';
 
 class PostgresReplayCache implements DurableReplayCache {
   readonly #pool: pg.Pool;

@@ -1,0 +1,395 @@
+/**
+ * The Fabric node runtime of the local network: certificate authorities, Raft orderers, peers, the channel and the
+ * chaincode lifecycle, and how clients reach them. It knows nothing of what MedRec runs on top (medrec-bootstrap.ts).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ListrTask } from 'listr2';
+import { connectGateway, type GatewayConnection } from '../../sdk/src/gateway-connection';
+import type { IdentityServiceOptions } from '../../sdk/src/identity-service';
+import { CaAdmin, startCa, stopCa, caProcessName } from './certificate-authority';
+import { createGenesisBlock } from './channel-config';
+import {
+  CHAINCODE_SERVER_IDENTITY,
+  deployChaincode,
+  startChaincodeServer,
+  stopChaincodeServer,
+  type ChaincodeDefinition,
+} from './chaincode-deployment';
+import type { EnrolledIdentity, FabricAccess, PeerEndpoint } from './fabric-access';
+import { cachedFabricBinaries, ensureFabricBinaries, type FabricBinaries } from './fabric-binaries';
+import { Layout } from './layout';
+import { writeOrgMsp } from './msp';
+import { readState, writeState, type NetworkState } from './network-state';
+import {
+  ORG_ADMIN,
+  fetchNewestBlock,
+  joinOrderer,
+  joinPeer,
+  peerChainInfo,
+  startOrderer,
+  startPeer,
+  stopNode,
+  type ChainInfo,
+} from './nodes';
+import { medrecHome } from './paths';
+import { assertPortsFree } from './port-preflight';
+import {
+  buildTopology,
+  CHAINCODE_NAME,
+  CHANNEL_NAME,
+  HOST,
+  organisation,
+  portBaseFromEnv,
+  type PeerOrgKey,
+  type Topology,
+} from './topology';
+
+export interface FabricNetworkOptions {
+  readonly home?: string;
+  /** Else the port base the network was created with (network.json), else MEDREC_PORT_BASE or the default. */
+  readonly portBase?: number;
+}
+
+/** The Fabric nodes of the consortium: start, stop, inspect and upgrade, plus the access MedRec's tooling uses. */
+export interface FabricNetwork extends FabricAccess {
+  /** The cached binaries; only the start tasks build them (so reading status or stopping never starts a long build). */
+  binaries(): Promise<FabricBinaries>;
+  /**
+   * The steps that bring the nodes up (resuming what network.json records), ending with a committed transaction.
+   * Returned rather than run so the caller can show them in one task list with what it starts on top.
+   */
+  startTasks(): ListrTask[];
+  /** Stops chaincode servers, peers, orderers and CAs, in that order (what uses a node stops before it). */
+  stop(bin: FabricBinaries): Promise<void>;
+  /** Stops / starts one peer or orderer (fault-tolerance drills). */
+  stopNode(name: string): Promise<void>;
+  startNode(name: string): Promise<void>;
+  /** Deploys the chaincode as the next sequence through the lifecycle (the code in dist/ at that moment). */
+  upgradeChaincode(): Promise<ChaincodeDefinition>;
+  /** Channel height and current block hash as one organisation's peer sees them. */
+  chainInfo(org: PeerOrgKey): Promise<ChainInfo>;
+  /** The newest block (raw bytes) as one orderer serves it. */
+  fetchNewestBlock(ordererName: string): Promise<Buffer>;
+}
+
+const CHAINCODE_VERSION = '1.0';
+
+export function createFabricNetwork(options: Readonly<FabricNetworkOptions> = {}): FabricNetwork {
+  return new FabricNetworkImpl(options);
+}
+
+class FabricNetworkImpl implements FabricNetwork {
+  readonly topology: Topology;
+  readonly layout: Layout;
+  #bin: FabricBinaries | undefined;
+
+  constructor(options: Readonly<FabricNetworkOptions>) {
+    this.layout = new Layout(options.home ?? medrecHome());
+    const saved = readState(this.layout);
+    this.topology = buildTopology(options.portBase ?? saved?.portBase ?? portBaseFromEnv());
+  }
+
+  binaries(): Promise<FabricBinaries> {
+    this.#bin ??= cachedFabricBinaries();
+    if (!this.#bin) {
+      return Promise.reject(
+        new Error('Fabric binaries are not built yet; run `medrec network up` (or `npm start`) first'),
+      );
+    }
+    return Promise.resolve(this.#bin);
+  }
+
+  #state(): NetworkState {
+    return (
+      readState(this.layout) ?? {
+        portBase: this.topology.portBase,
+        createdAt: new Date().toISOString(),
+        identitiesReady: false,
+        channelJoined: false,
+      }
+    );
+  }
+
+  startTasks(): ListrTask[] {
+    const t = this.topology;
+    const layout = this.layout;
+    let bin: FabricBinaries | undefined;
+    const need = (): FabricBinaries => {
+      if (!bin) throw new Error('Fabric binaries are not built yet');
+      return bin;
+    };
+    return [
+      {
+        title: 'Fabric binaries (built once from Go modules, then cached)',
+        task: async (_ctx, task) => {
+          bin = await ensureFabricBinaries((message) => {
+            task.output = message;
+          });
+          this.#bin = bin;
+        },
+        rendererOptions: { outputBar: 1 },
+      },
+      {
+        title: 'Certificate authorities (one per organisation, TLS on)',
+        task: async (_ctx, task) => {
+          await assertPortsFree(layout, t, need());
+          for (const org of t.organisations) {
+            task.output = `starting ${caProcessName(org.key)} on port ${org.ca.port}`;
+            await startCa(layout, need(), org);
+          }
+        },
+      },
+      {
+        title: 'Identities enrolled from each CA (NodeOUs, TLS certificates)',
+        skip: () => this.#state().identitiesReady && 'already enrolled',
+        task: async (_ctx, task) => {
+          await this.#enrollIdentities(need(), (m) => {
+            task.output = m;
+          });
+          writeState(layout, { ...this.#state(), identitiesReady: true });
+        },
+      },
+      {
+        title: 'Raft orderers (3) joined to the channel',
+        task: async (_ctx, task) => {
+          const block = await createGenesisBlock(layout, need(), t);
+          for (const node of t.orderers) {
+            task.output = `starting ${node.name}`;
+            await startOrderer(layout, need(), t, node);
+            await joinOrderer(layout, need(), node, block);
+          }
+        },
+      },
+      {
+        title: 'Peers (one per hospital / institute) joined to the channel',
+        task: async (_ctx, task) => {
+          const block = await createGenesisBlock(layout, need(), t);
+          for (const node of t.peers) {
+            task.output = `starting ${node.name}`;
+            await startPeer(layout, need(), t, node);
+            await this.#retry(() => joinPeer(layout, need(), t, node.org, block));
+          }
+          writeState(layout, { ...this.#state(), channelJoined: true });
+        },
+      },
+      {
+        title: 'MedRec chaincode as a service (lifecycle, MAJORITY endorsement)',
+        task: async (_ctx, task) => {
+          const existing = this.#state().chaincode;
+          if (existing) {
+            for (const peer of t.peers) await startChaincodeServer(layout, t, peer.org, existing.packageIds[peer.org]);
+            return;
+          }
+          const definition = await deployChaincode(layout, need(), t, CHAINCODE_VERSION, 1, (m) => {
+            task.output = m;
+          });
+          writeState(layout, { ...this.#state(), chaincode: definition });
+        },
+      },
+      {
+        title: 'End-to-end check: a heartbeat transaction endorsed by a majority commits',
+        task: async (_ctx, task) => {
+          await this.#awaitCommit((m) => {
+            task.output = m;
+          });
+        },
+      },
+    ];
+  }
+
+  /** The orderer's Raft leader may need a moment after start before channel operations succeed. */
+  async #retry<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {
+    for (let i = 1; ; i++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (i >= attempts) throw err;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  /**
+   * After (re)starts, gossip membership and discovery need a few seconds before the gateway can assemble a
+   * majority of endorsers; `up` returns only once a real transaction commits, so callers get a usable network.
+   */
+  async #awaitCommit(progress: (m: string) => void): Promise<void> {
+    const connection = this.connectAdmin('hospital1');
+    try {
+      const contract = connection.gateway.getNetwork(CHANNEL_NAME).getContract(CHAINCODE_NAME, 'Health');
+      const deadline = Date.now() + 180_000;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await contract.submitTransaction('Heartbeat', `network-up-${Date.now()}`);
+          return;
+        } catch (err) {
+          if (Date.now() > deadline) {
+            throw new Error(
+              `the network started but a test transaction still fails after 3 minutes: ${String(err)}; ` +
+                `check the logs in ${this.layout.logsDir}`,
+            );
+          }
+          progress(`waiting for peers to discover each other (attempt ${attempt})`);
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+      }
+    } finally {
+      connection.close();
+    }
+  }
+
+  connectAdmin(org: PeerOrgKey): GatewayConnection {
+    const dir = this.layout.identityDir(org, ORG_ADMIN);
+    const endpoint = this.peerEndpoint(org);
+    return connectGateway({
+      peerAddress: endpoint.address,
+      tlsRootCertificate: endpoint.tlsRootCertificate,
+      tlsServerName: endpoint.tlsServerName,
+      identity: {
+        mspId: organisation(this.topology, org).mspId,
+        certificate: fs.readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem'), 'utf8'),
+        privateKey: fs.readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'), 'utf8'),
+      },
+    });
+  }
+
+  async #enrollIdentities(bin: FabricBinaries, progress: (m: string) => void): Promise<void> {
+    const t = this.topology;
+    for (const org of t.organisations) {
+      progress(`enrolling identities of ${org.key}`);
+      const ca = new CaAdmin(this.layout, bin, org);
+      await ca.enrollRegistrar();
+      writeOrgMsp(this.layout.orgMsp(org.key), this.layout.caCert(org.key));
+      await ca.ensureIdentity({
+        name: ORG_ADMIN,
+        type: 'admin',
+        tls: true,
+        attributes: { 'medrec.role': 'admin', 'medrec.id': `${org.key}-admin` },
+      });
+      const nodes = org.key === 'orderer' ? t.orderers : t.peers.filter((p) => p.org === org.key);
+      for (const node of nodes) {
+        await ca.ensureIdentity({
+          name: node.name,
+          type: org.key === 'orderer' ? 'orderer' : 'peer',
+          tls: true,
+          hosts: [node.name],
+        });
+      }
+      if (org.key !== 'orderer') {
+        await ca.ensureIdentity({ name: CHAINCODE_SERVER_IDENTITY, type: 'client', tls: true });
+      }
+    }
+  }
+
+  async stop(bin: FabricBinaries): Promise<void> {
+    for (const peer of this.topology.peers) await stopChaincodeServer(this.layout, peer.org);
+    for (const peer of this.topology.peers) await stopNode(this.layout, bin, peer.name, 'peer');
+    for (const orderer of this.topology.orderers) await stopNode(this.layout, bin, orderer.name, 'orderer');
+    for (const org of this.topology.organisations) await stopCa(this.layout, org.key);
+  }
+
+  async enrollUser(
+    org: PeerOrgKey,
+    name: string,
+    attributes: Readonly<Record<string, string>>,
+  ): Promise<EnrolledIdentity> {
+    const bin = await this.binaries();
+    const organisation = this.topology.organisations.find((o) => o.key === org);
+    if (!organisation) throw new Error(`unknown organisation ${org}`);
+    const ca = new CaAdmin(this.layout, bin, organisation);
+    await ca.enrollRegistrar();
+    const dir = await ca.ensureIdentity({ name, type: 'client', attributes });
+    return {
+      mspId: organisation.mspId,
+      certificate: fs.readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem'), 'utf8'),
+      privateKey: fs.readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'), 'utf8'),
+    };
+  }
+
+  identityServiceOptions(org: PeerOrgKey): IdentityServiceOptions {
+    const organisation = this.topology.organisations.find((o) => o.key === org);
+    if (!organisation) throw new Error(`unknown organisation ${org}`);
+    const msp = path.join(this.layout.caAdminHome(org), 'msp');
+    const keys = fs.readdirSync(path.join(msp, 'keystore'));
+    const key = keys[0];
+    if (keys.length !== 1 || key === undefined) {
+      throw new Error(
+        `expected one key in ${path.join(msp, 'keystore')}; run \`medrec network up\` to enroll the CA admin`,
+      );
+    }
+    return {
+      caUrl: `https://${HOST}:${organisation.ca.port}`,
+      caName: `ca-${org}`,
+      tlsRootCertificate: fs.readFileSync(this.layout.caCert(org), 'utf8'),
+      mspId: organisation.mspId,
+      registrar: {
+        enrollmentId: 'admin',
+        mspId: organisation.mspId,
+        certificate: fs.readFileSync(path.join(msp, 'signcerts', 'cert.pem'), 'utf8'),
+        privateKey: fs.readFileSync(path.join(msp, 'keystore', key), 'utf8'),
+      },
+    };
+  }
+
+  async chainInfo(org: PeerOrgKey): Promise<ChainInfo> {
+    return peerChainInfo(this.layout, await this.binaries(), this.topology, org);
+  }
+
+  async fetchNewestBlock(ordererName: string): Promise<Buffer> {
+    const orderer = this.topology.orderers.find((o) => o.name === ordererName);
+    if (!orderer) throw new Error(`unknown orderer ${ordererName}`);
+    return fetchNewestBlock(this.layout, await this.binaries(), this.topology, orderer);
+  }
+
+  peerEndpoint(org: PeerOrgKey): PeerEndpoint {
+    const peer = this.topology.peers.find((p) => p.org === org);
+    if (!peer) throw new Error(`no peer for ${org}`);
+    return {
+      address: `${HOST}:${peer.port}`,
+      tlsRootCertificate: fs.readFileSync(this.layout.caCert(org), 'utf8'),
+      tlsServerName: 'localhost',
+    };
+  }
+
+  async stopNode(name: string): Promise<void> {
+    const bin = await this.binaries();
+    const kind = this.#kindOf(name);
+    await stopNode(this.layout, bin, name, kind);
+  }
+
+  async startNode(name: string): Promise<void> {
+    const bin = await this.binaries();
+    const peer = this.topology.peers.find((p) => p.name === name);
+    if (peer) return startPeer(this.layout, bin, this.topology, peer);
+    const orderer = this.topology.orderers.find((o) => o.name === name);
+    if (orderer) return startOrderer(this.layout, bin, this.topology, orderer);
+    throw new Error(`unknown node ${name}; expected one of ${this.#nodeNames().join(', ')}`);
+  }
+
+  #nodeNames(): string[] {
+    return [...this.topology.peers, ...this.topology.orderers].map((n) => n.name);
+  }
+
+  #kindOf(name: string): 'peer' | 'orderer' {
+    if (this.topology.peers.some((p) => p.name === name)) return 'peer';
+    if (this.topology.orderers.some((o) => o.name === name)) return 'orderer';
+    throw new Error(`unknown node ${name}; expected one of ${this.#nodeNames().join(', ')}`);
+  }
+
+  async upgradeChaincode(): Promise<ChaincodeDefinition> {
+    const bin = await this.binaries();
+    const current = this.#state().chaincode;
+    if (!current) throw new Error('no chaincode deployed yet; run `medrec network up` first');
+    const definition = await deployChaincode(
+      this.layout,
+      bin,
+      this.topology,
+      CHAINCODE_VERSION,
+      current.sequence + 1,
+      () => undefined,
+    );
+    writeState(this.layout, { ...this.#state(), chaincode: definition });
+    return definition;
+  }
+}

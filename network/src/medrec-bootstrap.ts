@@ -1,0 +1,155 @@
+/**
+ * MedRec on top of the running Fabric nodes: organisations registered on the ledger, the incentive schedule, one
+ * Database Gatekeeper and one REST API per organisation (with its first admin and token).
+ */
+import fs from 'node:fs';
+import type { ListrTask } from 'listr2';
+import { createMedrecClient } from '../../sdk/src/medrec-client';
+import { apiAdminParticipantId, apiProcessName, ensureAdminToken, startApi, stopApi } from './api-process';
+import { CaAdmin } from './certificate-authority';
+import { untilDiscoverySettles } from './discovery-retry';
+import type { FabricNetwork } from './fabric-network';
+import {
+  GATEKEEPER_IDENTITY,
+  gatekeeperParticipantId,
+  gatekeeperProcessName,
+  gatekeeperUrl,
+  startGatekeeper,
+  stopGatekeeper,
+} from './gatekeeper-process';
+import { initializeIncentives } from './incentive';
+import { organisation, peerOf, type PeerNode, type PeerOrgKey } from './topology';
+import { provisionUser } from './user-provisioning';
+
+export interface MedrecBootstrap {
+  /** The steps that set MedRec up once the Fabric nodes are up; each is idempotent, so a second `up` resumes. */
+  startTasks(): ListrTask[];
+  /** Stops the APIs, then the gatekeepers (the APIs call them); the Fabric nodes are left to their owner. */
+  stop(): Promise<void>;
+}
+
+export function createMedrecBootstrap(fabric: FabricNetwork): MedrecBootstrap {
+  return new MedrecBootstrapImpl(fabric);
+}
+
+class MedrecBootstrapImpl implements MedrecBootstrap {
+  readonly #fabric: FabricNetwork;
+
+  constructor(fabric: FabricNetwork) {
+    this.#fabric = fabric;
+  }
+
+  startTasks(): ListrTask[] {
+    const t = this.#fabric.topology;
+    const layout = this.#fabric.layout;
+    return [
+      {
+        title: 'Organisations registered on the ledger by their admins (name, gatekeeper URL, CA root)',
+        task: async (_ctx, task) => {
+          for (const peer of t.peers) {
+            task.output = peer.org;
+            await this.#registerOrganisation(peer.org);
+          }
+        },
+      },
+      {
+        title:
+          "Incentive schedule approved by a majority of the organisations' admins (network/src/incentive.ts " +
+          'defaults; kept if already set)',
+        task: async (_ctx, task) => {
+          const { initializedNow, schedule } = await initializeIncentives(this.#fabric);
+          task.output =
+            `${initializedNow ? 'approved' : 'already in effect'}: initial reward ${schedule.initialReward}, ` +
+            `halving every ${schedule.halvingInterval} claims`;
+        },
+      },
+      {
+        title: 'Database Gatekeepers (one per custodian organisation, with its own identity and record store)',
+        task: async (_ctx, task) => {
+          for (const peer of t.peers) {
+            task.output = gatekeeperProcessName(peer);
+            await this.#ensureGatekeeperIdentity(peer);
+            await startGatekeeper(layout, organisation(t, peer.org), peer);
+          }
+        },
+      },
+      {
+        title: 'REST APIs (one per organisation; first admin token in MEDREC_HOME/api/<org>/admin.token)',
+        task: async (_ctx, task) => {
+          for (const peer of t.peers) {
+            task.output = apiProcessName(peer);
+            await this.#ensureApiAdmin(peer);
+            await ensureAdminToken(layout, organisation(t, peer.org), peer);
+            await startApi(layout, organisation(t, peer.org), peer);
+          }
+        },
+      },
+    ];
+  }
+
+  async stop(): Promise<void> {
+    const { layout, topology } = this.#fabric;
+    for (const peer of topology.peers) await stopApi(layout, peer);
+    for (const peer of topology.peers) await stopGatekeeper(layout, peer);
+  }
+
+  /** Idempotent: the chaincode treats the same body as a no-op. The admin's certificate carries medrec.role=admin. */
+  async #registerOrganisation(org: PeerOrgKey): Promise<void> {
+    const { layout, topology } = this.#fabric;
+    const connection = this.#fabric.connectAdmin(org);
+    try {
+      const definition = organisation(topology, org);
+      await untilDiscoverySettles(() =>
+        createMedrecClient(connection.gateway).registerOrganisation({
+          mspId: definition.mspId,
+          displayName: definition.displayName,
+          gatekeeperUrl: gatekeeperUrl(peerOf(topology, org)),
+          caRootCertsPem: [fs.readFileSync(layout.caCert(org), 'utf8')],
+        }),
+      );
+    } finally {
+      connection.close();
+    }
+  }
+
+  /** Enrolls the gatekeeper (role gatekeeper) at its CA and registers it as a participant, once; idempotent. */
+  async #ensureGatekeeperIdentity(peer: PeerNode): Promise<void> {
+    const org = organisation(this.#fabric.topology, peer.org);
+    const participantId = gatekeeperParticipantId(peer);
+    // The Fabric start tasks have built (or found) the binaries by the time this runs.
+    const bin = await this.#fabric.binaries();
+    await new CaAdmin(this.#fabric.layout, bin, org).ensureIdentity({
+      name: GATEKEEPER_IDENTITY,
+      type: 'client',
+      attributes: { 'medrec.role': 'gatekeeper', 'medrec.id': participantId },
+      // Its HTTPS server certificate, from the organisation's CA (enrolled also on networks that predate it).
+      tls: true,
+    });
+    const connection = this.#fabric.connectAdmin(peer.org);
+    try {
+      await untilDiscoverySettles(() =>
+        createMedrecClient(connection.gateway).registerParticipant({
+          participantId,
+          role: 'gatekeeper',
+          enrollmentId: GATEKEEPER_IDENTITY,
+        }),
+      );
+    } finally {
+      connection.close();
+    }
+  }
+
+  /** The API's first administrator: a provisioned user (CA, wallet, participant) with role admin. */
+  async #ensureApiAdmin(peer: PeerNode): Promise<void> {
+    const connection = this.#fabric.connectAdmin(peer.org);
+    try {
+      await provisionUser(
+        this.#fabric,
+        { org: peer.org, role: 'admin', participantId: apiAdminParticipantId(peer) },
+        createMedrecClient(connection.gateway),
+      );
+    } finally {
+      connection.close();
+    }
+  }
+}

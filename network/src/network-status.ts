@@ -1,0 +1,133 @@
+/**
+ * What runs and how far each ledger has come, read from the pid files, health endpoints and nodes. It reads both
+ * layers (Fabric nodes and MedRec's processes) and changes neither, so it stands apart from both.
+ */
+import { apiHealthy, apiPid, apiProcessName, apiUrl } from './api-process';
+import { caProcessName } from './certificate-authority';
+import { chaincodeProcessName, type ChaincodeDefinition } from './chaincode-deployment';
+import type { FabricNetwork } from './fabric-network';
+import { gatekeeperHealthy, gatekeeperPid, gatekeeperProcessName } from './gatekeeper-process';
+import { operationsHealthy, portOpen } from './health';
+import { readState } from './network-state';
+import { ordererHeight, peerChainInfo } from './nodes';
+import { runningPid } from './processes';
+import { HOST, type OrgKey, type PeerOrgKey } from './topology';
+
+export interface NodeStatus {
+  readonly name: string;
+  readonly org: OrgKey;
+  readonly kind: 'ca' | 'orderer' | 'peer' | 'chaincode' | 'gatekeeper' | 'api';
+  readonly address: string;
+  readonly up: boolean;
+  readonly pid?: number;
+  readonly blockHeight?: number;
+}
+
+export interface NetworkStatus {
+  readonly home: string;
+  readonly channel: string;
+  readonly chaincode?: Pick<ChaincodeDefinition, 'name' | 'version' | 'sequence'>;
+  readonly nodes: readonly NodeStatus[];
+  readonly apis: readonly { readonly org: PeerOrgKey; readonly url: string }[];
+}
+
+/** Needs the built binaries (it asks orderers and peers for their heights), so it refuses before the first `up`. */
+export async function readNetworkStatus(fabric: FabricNetwork): Promise<NetworkStatus> {
+  const bin = await fabric.binaries();
+  const t = fabric.topology;
+  const layout = fabric.layout;
+  const state = readState(layout);
+  const height = async (fn: () => Promise<number | undefined>): Promise<number | undefined> =>
+    fn().catch(() => undefined);
+  const nodes = await Promise.all([
+    ...t.organisations.map(async (org): Promise<NodeStatus> => {
+      const pid = runningPid(layout, caProcessName(org.key), 'fabric-ca-server');
+      const up = pid !== undefined && (await operationsHealthy(org.ca.operationsPort));
+      return {
+        name: org.ca.name,
+        org: org.key,
+        kind: 'ca',
+        address: `${HOST}:${org.ca.port}`,
+        up,
+        ...(pid ? { pid } : {}),
+      };
+    }),
+    ...t.orderers.map(async (node): Promise<NodeStatus> => {
+      const pid = runningPid(layout, node.name, bin.path('orderer'));
+      const up = pid !== undefined && (await operationsHealthy(node.operationsPort));
+      const blockHeight = up ? await height(() => ordererHeight(layout, bin, node)) : undefined;
+      return {
+        name: node.name,
+        org: node.org,
+        kind: 'orderer',
+        address: `${HOST}:${node.port}`,
+        up,
+        ...(pid ? { pid } : {}),
+        ...(blockHeight !== undefined ? { blockHeight } : {}),
+      };
+    }),
+    ...t.peers.map(async (node): Promise<NodeStatus> => {
+      const pid = runningPid(layout, node.name, bin.path('peer'));
+      const up = pid !== undefined && (await operationsHealthy(node.operationsPort));
+      const blockHeight = up
+        ? await height(async () => (await peerChainInfo(layout, bin, t, node.org)).height)
+        : undefined;
+      return {
+        name: node.name,
+        org: node.org,
+        kind: 'peer',
+        address: `${HOST}:${node.port}`,
+        up,
+        ...(pid ? { pid } : {}),
+        ...(blockHeight !== undefined ? { blockHeight } : {}),
+      };
+    }),
+    ...t.peers.map(async (node): Promise<NodeStatus> => {
+      const pid = runningPid(layout, chaincodeProcessName(node.org), 'fabric-shim/cli.js');
+      const up = pid !== undefined && (await portOpen(node.chaincodeServerPort));
+      const address = `${HOST}:${node.chaincodeServerPort}`;
+      return {
+        name: chaincodeProcessName(node.org),
+        org: node.org,
+        kind: 'chaincode',
+        address,
+        up,
+        ...(pid ? { pid } : {}),
+      };
+    }),
+    ...t.peers.map(async (node): Promise<NodeStatus> => {
+      const pid = apiPid(layout, node);
+      const up = pid !== undefined && (await apiHealthy(node));
+      const address = `${HOST}:${node.apiPort}`;
+      return { name: apiProcessName(node), org: node.org, kind: 'api', address, up, ...(pid ? { pid } : {}) };
+    }),
+    ...t.peers.map(async (node): Promise<NodeStatus> => {
+      const pid = gatekeeperPid(layout, node);
+      const up = pid !== undefined && (await gatekeeperHealthy(layout, node));
+      const address = `${HOST}:${node.gatekeeperPort}`;
+      return {
+        name: gatekeeperProcessName(node),
+        org: node.org,
+        kind: 'gatekeeper',
+        address,
+        up,
+        ...(pid ? { pid } : {}),
+      };
+    }),
+  ]);
+  return {
+    home: layout.home,
+    channel: 'medrec',
+    ...(state?.chaincode
+      ? {
+          chaincode: {
+            name: state.chaincode.name,
+            version: state.chaincode.version,
+            sequence: state.chaincode.sequence,
+          },
+        }
+      : {}),
+    nodes,
+    apis: t.peers.map((p) => ({ org: p.org, url: apiUrl(p) })),
+  };
+}
