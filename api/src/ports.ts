@@ -169,12 +169,16 @@ export interface FetchedRecord {
 
 /** Clinical content: stored at this organisation's gatekeeper, fetched from whichever custodian holds it. */
 export interface RecordCustody {
-  /** Validates the resource, stores it at this organisation's gatekeeper and registers pointer + hash on chain. */
+  /**
+   * Validates the resource (throwing the SDK's FhirError subclasses), stores it at this organisation's gatekeeper and
+   * registers pointer + hash on chain.
+   */
   store(request: Readonly<StoreRequest>): Promise<{ readonly pointer: RecordPointer; readonly transactionId: string }>;
   /**
    * Obtains a ticket by a transaction, fetches the content from the custodian's gatekeeper with proof of possession
-   * and checks its hash against the ledger. Throws AccessDeniedError when the ledger denied the ticket and
-   * ContentHashMismatchError when the content does not match.
+   * and checks its hash against the ledger. Throws the SDK's AccessDeniedError when the ledger denied the ticket,
+   * GatekeeperRefusedError when the custodian refused it, CustodianError when the custodian failed or could not be
+   * reached, and ContentHashMismatchError when the content does not match.
    */
   fetch(request: Readonly<FetchRequest>): Promise<FetchedRecord>;
 }
@@ -208,51 +212,3 @@ export interface ReadinessCheck {
 
 /** Reports whether the server can serve requests (its dependencies answer). Must not throw. */
 export type ReadinessProbe = () => Promise<readonly ReadinessCheck[]>;
-
-/** One problem in a FHIR resource, e.g. {path: "Observation.status", message: "is required"}. */
-export interface FhirValidationIssue {
-  readonly path: string;
-  readonly message: string;
-}
-
-/**
- * Thrown by RecordCustody.store for a resource that is not valid FHIR R4 for MedRec (mapped to 422). The API maps
- * any error whose `code` starts with "FHIR_" the same way, so the SDK's own FHIR errors can be rethrown as they are.
- */
-export class FhirValidationError extends Error {
-  readonly code: string;
-  readonly issues: readonly FhirValidationIssue[];
-
-  constructor(props: Readonly<{ message: string; code?: string; issues?: readonly FhirValidationIssue[] }>) {
-    super(props.message);
-    this.name = 'FhirValidationError';
-    this.code = props.code ?? 'FHIR_INVALID';
-    this.issues = props.issues ?? [];
-  }
-}
-
-/** The ledger committed a deny decision for the access request (mapped to 403 with the ticket's transaction id). */
-export class AccessDeniedError extends Error {
-  readonly ticket: Ticket;
-
-  constructor(ticket: Ticket) {
-    super(
-      `access to record ${ticket.recordId} was denied by the ledger (${ticket.reason}) in transaction ${ticket.txId}`,
-    );
-    this.name = 'AccessDeniedError';
-    this.ticket = ticket;
-  }
-}
-
-/** A custodian's gatekeeper could not be reached or refused to serve the ticket (mapped to 502). */
-export class CustodianError extends Error {
-  readonly custodianMsp: string;
-  readonly transactionId: string | undefined;
-
-  constructor(props: Readonly<{ custodianMsp: string; message: string; transactionId?: string; cause?: unknown }>) {
-    super(props.message, { cause: props.cause });
-    this.name = 'CustodianError';
-    this.custodianMsp = props.custodianMsp;
-    this.transactionId = props.transactionId;
-  }
-}

@@ -1,27 +1,50 @@
+import { ERROR_CODES, type MedRecErrorCode } from '../../contract/src/errors';
 import { CommitError, EndorseError, GatewayError, StatusCode, type ErrorDetail } from '@hyperledger/fabric-gateway';
-
-const CHAINCODE_CODE_LIST = [
-  'MEDREC_NOT_FOUND',
-  'MEDREC_FORBIDDEN',
-  'MEDREC_INVALID_ARGUMENT',
-  'MEDREC_CONFLICT',
-  'MEDREC_INTERNAL',
-  // Incentive layer (chaincode/README.md, Incentive section).
-  'MEDREC_ALREADY_CLAIMED',
-  'MEDREC_BAD_SIGNATURE',
-  'MEDREC_CERTIFICATE_NOT_VALID',
-  'MEDREC_INSUFFICIENT_FUNDS',
-  'MEDREC_NOT_A_PEER',
-  'MEDREC_NOT_CLAIMABLE',
-  'MEDREC_NOT_COMMITTED',
-  'MEDREC_PAYLOAD_MISMATCH',
-  'MEDREC_WRONG_ORGANISATION',
-] as const;
+// Type-only: each family declares its own codes next to its classes; the root names their union.
+import type { AuditExportErrorCode } from './audit-export/audit-export-errors';
+import type { FhirErrorCode } from './fhir/fhir-errors';
+import type { GatekeeperErrorCode } from './gatekeeper/gatekeeper-errors';
+import type { ProofErrorCode } from './gatekeeper/proof-errors';
+import type { RecordRegistrationErrorCode } from './gatekeeper/registration-errors';
+import type { IdentityErrorCode } from './identity-errors';
+import type { RecordRetrievalErrorCode } from './record-retrieval-errors';
+import type { SeedErrorCode } from './seed/seed-errors';
+import type { RecordStoreErrorCode } from './store/store-errors';
+import type { WalletErrorCode } from './wallet/wallet-errors';
 
 /** Stable codes raised by the MedRec chaincode (its error payload is JSON: {"code", "message"}). */
-export type ChaincodeErrorCode = (typeof CHAINCODE_CODE_LIST)[number];
+export type ChaincodeErrorCode = MedRecErrorCode;
 
-const CHAINCODE_CODES: ReadonlySet<string> = new Set<string>(CHAINCODE_CODE_LIST);
+/** Failures of a gateway call other than the chaincode's own refusal, one per phase (endorse, commit, transport). */
+export const GATEWAY_ERROR_CODES = [
+  'ENDORSEMENT_MISMATCH',
+  'TRANSACTION_INVALID',
+  'NETWORK_UNAVAILABLE',
+  'LEDGER_FAILED',
+] as const;
+export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[number];
+export type LedgerErrorCode = ChaincodeErrorCode | GatewayErrorCode;
+
+/** The content check against the ledger's hash (a family of its own: it is neither a gateway call nor a store). */
+export const CONTENT_ERROR_CODES = ['CONTENT_HASH_MISMATCH'] as const;
+export type ContentErrorCode = (typeof CONTENT_ERROR_CODES)[number];
+
+/** Every code an SDK error can carry: the union of the families' closed unions. */
+export type SdkErrorCode =
+  | LedgerErrorCode
+  | ContentErrorCode
+  | RecordRetrievalErrorCode
+  | RecordRegistrationErrorCode
+  | FhirErrorCode
+  | RecordStoreErrorCode
+  | WalletErrorCode
+  | IdentityErrorCode
+  | GatekeeperErrorCode
+  | ProofErrorCode
+  | AuditExportErrorCode
+  | SeedErrorCode;
+
+const CHAINCODE_CODES: ReadonlySet<string> = new Set<string>(ERROR_CODES);
 
 /** Per-peer detail of a failure, as the gateway reported it. */
 export interface PeerErrorDetail {
@@ -30,23 +53,38 @@ export interface PeerErrorDetail {
   readonly message: string;
 }
 
-/** Base class: every SDK error carries the transaction id (when one was assigned) and per-peer details. */
-export class MedrecError extends Error {
+export interface MedRecErrorOptions {
+  readonly transactionId?: string | undefined;
+  readonly details?: readonly PeerErrorDetail[] | undefined;
+  readonly cause?: unknown;
+}
+
+/**
+ * The root of every error the SDK throws (as fabric-gateway's GatewayError is of its own): callers branch on `code`,
+ * a closed union per family, never on message text. `transactionId` is set when a transaction was assigned one;
+ * `details` holds the per-peer reports of a gateway failure (empty otherwise); `cause` is the error underneath.
+ */
+export abstract class MedRecError extends Error {
+  abstract readonly code: SdkErrorCode;
   readonly transactionId: string | undefined;
   readonly details: readonly PeerErrorDetail[];
 
-  constructor(
-    props: Readonly<{ message: string; transactionId?: string; details?: readonly PeerErrorDetail[]; cause?: unknown }>,
-  ) {
-    super(props.message, { cause: props.cause });
-    this.name = 'MedrecError';
-    this.transactionId = props.transactionId;
-    this.details = props.details ?? [];
+  constructor(message: string, options: Readonly<MedRecErrorOptions> = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Every subclass is named after itself without repeating it (instances print as "ChaincodeError: ...").
+    this.name = new.target.name;
+    this.transactionId = options.transactionId;
+    this.details = options.details ?? [];
   }
 }
 
+/** A gateway call to the MedRec chaincode failed: refused by the chaincode, or in a phase of Fabric's flow. */
+export abstract class LedgerError extends MedRecError {
+  abstract override readonly code: LedgerErrorCode;
+}
+
 /** The chaincode refused the transaction (validation, permission, conflict, not found); nothing was written. */
-export class ChaincodeError extends MedrecError {
+export class ChaincodeError extends LedgerError {
   readonly code: ChaincodeErrorCode;
 
   constructor(
@@ -58,24 +96,19 @@ export class ChaincodeError extends MedrecError {
       cause?: unknown;
     }>,
   ) {
-    super(props);
-    this.name = 'ChaincodeError';
+    super(props.message, props);
     this.code = props.code;
   }
 }
 
 /** The transaction was ordered but invalidated at commit (for example an MVCC read conflict); nothing was written. */
-export class TransactionInvalidError extends MedrecError {
+export class TransactionInvalidError extends LedgerError {
+  readonly code = 'TRANSACTION_INVALID';
   /** Fabric's validation code name, e.g. MVCC_READ_CONFLICT. */
   readonly validationCode: string;
 
   constructor(props: Readonly<{ validationCode: string; transactionId: string; cause?: unknown }>) {
-    super({
-      message: `transaction ${props.transactionId} was invalidated at commit (${props.validationCode}); retry it`,
-      transactionId: props.transactionId,
-      cause: props.cause,
-    });
-    this.name = 'TransactionInvalidError';
+    super(`transaction ${props.transactionId} was invalidated at commit (${props.validationCode}); retry it`, props);
     this.validationCode = props.validationCode;
   }
 }
@@ -85,40 +118,51 @@ export class TransactionInvalidError extends MedrecError {
  * others have, e.g. a consent granted a moment ago through another organisation's peer), so the gateway could not
  * collect matching endorsements. Nothing was ordered or written; retrying once the peers converge is safe.
  */
-export class EndorsementMismatchError extends MedrecError {
+export class EndorsementMismatchError extends LedgerError {
+  readonly code = 'ENDORSEMENT_MISMATCH';
+
   constructor(props: Readonly<{ transactionId?: string; details: readonly PeerErrorDetail[]; cause?: unknown }>) {
-    super({
-      message:
-        'the endorsing peers returned different results (one is behind the others); nothing was written: retry shortly',
-      ...props,
-    });
-    this.name = 'EndorsementMismatchError';
+    super(
+      'the endorsing peers returned different results (one is behind the others); nothing was written: retry shortly',
+      props,
+    );
   }
 }
 
 /** The network could not be reached or did not answer in time; the outcome of a submit may be unknown. */
-export class NetworkUnavailableError extends MedrecError {
+export class NetworkUnavailableError extends LedgerError {
+  readonly code = 'NETWORK_UNAVAILABLE';
+
   constructor(
     props: Readonly<{ message: string; transactionId?: string; details?: readonly PeerErrorDetail[]; cause?: unknown }>,
   ) {
-    super(props);
-    this.name = 'NetworkUnavailableError';
+    super(props.message, props);
+  }
+}
+
+/** A gateway call failed in a way none of the classes above describes (e.g. an unknown chaincode); see `cause`. */
+export class LedgerFailureError extends LedgerError {
+  readonly code = 'LEDGER_FAILED';
+
+  constructor(
+    props: Readonly<{ message: string; transactionId?: string; details?: readonly PeerErrorDetail[]; cause?: unknown }>,
+  ) {
+    super(props.message, props);
   }
 }
 
 /** The content served by a custodian does not match the hash registered on the ledger. */
-export class ContentHashMismatchError extends MedrecError {
+export class ContentHashMismatchError extends MedRecError {
+  readonly code = 'CONTENT_HASH_MISMATCH';
   readonly recordId: string;
   readonly expected: string;
   readonly actual: string;
 
   constructor(props: Readonly<{ recordId: string; expected: string; actual: string }>) {
-    super({
-      message:
-        `record ${props.recordId}: content hash ${props.actual} does not match the ledger's ${props.expected}; ` +
+    super(
+      `record ${props.recordId}: content hash ${props.actual} does not match the ledger's ${props.expected}; ` +
         'the custodian served altered or corrupted data: do not use it, and report it to the custodian',
-    });
-    this.name = 'ContentHashMismatchError';
+    );
     this.recordId = props.recordId;
     this.expected = props.expected;
     this.actual = props.actual;
@@ -167,7 +211,7 @@ function detailsOf(details: readonly ErrorDetail[]): PeerErrorDetail[] {
 }
 
 /** A gateway call's failure: the chaincode's refusal, endorsers that disagreed, an unreachable network, or else. */
-function gatewayErrorOf(err: GatewayError, transactionId: string | undefined): MedrecError {
+function gatewayErrorOf(err: GatewayError, transactionId: string | undefined): LedgerError {
   const txId = err instanceof EndorseError ? err.transactionId : transactionId;
   const withTx = txId ? { transactionId: txId } : {};
   const details = detailsOf(err.details);
@@ -186,12 +230,12 @@ function gatewayErrorOf(err: GatewayError, transactionId: string | undefined): M
       cause: err,
     });
   }
-  return new MedrecError({ message: err.message, ...withTx, details, cause: err });
+  return new LedgerFailureError({ message: err.message, ...withTx, details, cause: err });
 }
 
-/** Maps anything the gateway throws to the SDK's typed errors. */
-export function toMedrecError(err: unknown, transactionId?: string): MedrecError {
-  if (err instanceof MedrecError) return err;
+/** Maps anything the gateway throws to the SDK's typed errors (an SDK error passes through unchanged). */
+export function toMedRecError(err: unknown, transactionId?: string): MedRecError {
+  if (err instanceof MedRecError) return err;
   if (err instanceof CommitError) {
     return new TransactionInvalidError({
       validationCode: validationCodeName(err.code),
@@ -200,7 +244,7 @@ export function toMedrecError(err: unknown, transactionId?: string): MedrecError
     });
   }
   if (err instanceof GatewayError) return gatewayErrorOf(err, transactionId);
-  return new MedrecError({
+  return new LedgerFailureError({
     message: err instanceof Error ? err.message : String(err),
     ...(transactionId ? { transactionId } : {}),
     cause: err,

@@ -1,7 +1,7 @@
 import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
 import type { Role } from './chaincode-types';
-import { MedrecError } from './errors';
+import { IdentityServiceError } from './identity-errors';
 import type { ClientIdentity } from './gateway-connection';
 
 /** An identity whose certificate came from its organisation's CA, with the enrollment id the CA knows it by. */
@@ -40,15 +40,8 @@ export interface IdentityService {
   revoke(enrollmentId: string, reason?: string): Promise<void>;
 }
 
-export class IdentityServiceError extends MedrecError {
-  constructor(operation: string, cause: unknown) {
-    super({
-      message: `Fabric CA ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}; check the CA URL, its TLS root and the registrar's rights`,
-      cause,
-    });
-    this.name = 'IdentityServiceError';
-  }
-}
+// Declared with its family (identity-errors.ts); still importable from here, where it is thrown.
+export { IdentityServiceError };
 
 export function createIdentityService(options: Readonly<IdentityServiceOptions>): IdentityService {
   return new IdentityServiceImpl(options);

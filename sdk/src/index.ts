@@ -7,8 +7,10 @@ export * from './errors';
 export * from './medrec-client';
 export * from './event-stream';
 export * from './gateway-connection';
+export * from './identity-errors';
 export * from './identity-service';
 export * from './user-provisioning';
+export * from './record-retrieval-errors';
 export * from './record-retrieval';
 export * from './wallet';
 export * from './fhir';
@@ -16,13 +18,11 @@ export * from './audit-export';
 export * from './store';
 export { openRecordStore, type RecordStoreConfig } from './store/open-record-store';
 // The custodian's side of the gatekeeper that an application calls: storing records, reaching a gatekeeper.
-export {
-  createCustodian,
-  locatorFor,
-  RecordAuthorMismatchError,
-  type Custodian,
-  type RegisteredRecord,
-} from './gatekeeper/custodian';
+export { createCustodian, locatorFor, type Custodian, type RegisteredRecord } from './gatekeeper/custodian';
+export * from './gatekeeper/registration-errors';
+// The gatekeeper's and its proof checks' error families: their codes reach applications through its answers.
+export { GATEKEEPER_ERROR_CODES, GatekeeperError, type GatekeeperErrorCode } from './gatekeeper/gatekeeper-errors';
+export { PROOF_ERROR_CODES, ProofError, type ProofErrorCode } from './gatekeeper/proof-errors';
 export { callGatekeeper, GatekeeperTransportError, type GatekeeperAnswer } from './gatekeeper/gatekeeper-client';
 export { HEALTH_PATH } from './gatekeeper/gatekeeper-http';
 export { gatekeeperRefusalKind, type GatekeeperRefusalKind } from './gatekeeper/refusal-kind';

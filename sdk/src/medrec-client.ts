@@ -30,14 +30,15 @@ import type {
   ScheduleVote,
   Ticket,
   WhoAmI,
+  ConsentHistory,
+  DeepReadonly,
+  Heartbeat,
+  CertificateIdentity,
+  DelegateRemoval,
+  NotificationAcknowledgement,
 } from './chaincode-types';
-import {
-  EndorsementMismatchError,
-  MedrecError,
-  TransactionInvalidError,
-  toMedrecError,
-  validationCodeName,
-} from './errors';
+import type { ResultOf, SubmitTransactionName, TransactionName } from '../../contract/src/index';
+import { EndorsementMismatchError, TransactionInvalidError, toMedRecError, validationCodeName } from './errors';
 
 /** The result of a committed transaction, with the id under which the ledger records it. */
 export interface Submitted<T> {
@@ -87,10 +88,12 @@ export interface MedrecClient {
   /** By the patient: appointed at once; by the patient's registrar or admin: proposed until the patient accepts. */
   addDelegate(patientId: string, delegateId: string): Promise<Submitted<Delegate>>;
   acceptDelegate(patientId: string, delegateId: string): Promise<Submitted<Delegate>>;
-  removeDelegate(patientId: string, delegateId: string): Promise<Submitted<unknown>>;
+  removeDelegate(patientId: string, delegateId: string): Promise<Submitted<DelegateRemoval>>;
   grantConsent(consent: ConsentInput): Promise<Submitted<Consent>>;
   revokeConsent(consentId: string): Promise<Submitted<Consent>>;
   getConsent(consentId: string): Promise<Consent>;
+  /** Every version of a consent the ledger's history holds (grant, revoke), newest last. */
+  getConsentHistory(consentId: string): Promise<ConsentHistory>;
   listConsents(query: PageQuery & { readonly patientId: string }): Promise<Page<Consent>>;
 
   requestAccess(request: { readonly recordId: string; readonly purpose: PurposeOfUse }): Promise<Submitted<Ticket>>;
@@ -113,7 +116,10 @@ export interface MedrecClient {
 
   getSummary(patientId: string): Promise<PatientSummary>;
   listNotifications(query: PageQuery & { readonly patientId: string }): Promise<Page<Notification>>;
-  acknowledgeNotifications(patientId: string, notificationIds: readonly string[]): Promise<Submitted<unknown>>;
+  acknowledgeNotifications(
+    patientId: string,
+    notificationIds: readonly string[],
+  ): Promise<Submitted<NotificationAcknowledgement>>;
 
   auditByPatient(query: AuditQuery & { readonly patientId: string }): Promise<Page<AuditEvent>>;
   auditByActor(query: AuditQuery & { readonly actorId: string }): Promise<Page<AuditEvent>>;
@@ -134,7 +140,67 @@ export interface MedrecClient {
   getBalance(holder: Holder): Promise<Balance>;
   transfer(transfer: { readonly to: Holder; readonly amount: string }): Promise<Submitted<CreditTransfer>>;
   getTransfers(query: PageQuery & { readonly holder: Holder }): Promise<Page<CreditTransfer>>;
+
+  /** As an organisation's admin: a no-op write that proves the ordering path works end to end. */
+  heartbeat(probeId: string): Promise<Submitted<Heartbeat>>;
+  /** The latest heartbeat under a probe id, if any. */
+  getHeartbeat(probeId: string): Promise<Heartbeat | undefined>;
+  /** The caller's certificate attributes as the chaincode reads them (no ledger state). */
+  identity(): Promise<CertificateIdentity>;
 }
+
+/**
+ * The SDK method that calls each chaincode transaction: the compiler refuses a transaction without one, and a unit
+ * test checks that each method really calls its transaction.
+ */
+export const SDK_METHOD_OF = {
+  'Registrar:RegisterOrganisation': 'registerOrganisation',
+  'Registrar:GetOrganisation': 'getOrganisation',
+  'Registrar:ListOrganisations': 'listOrganisations',
+  'Registrar:RegisterParticipant': 'registerParticipant',
+  'Registrar:DeactivateParticipant': 'deactivateParticipant',
+  'Registrar:GetParticipant': 'getParticipant',
+  'Registrar:WhoAmI': 'whoAmI',
+  'Records:RegisterRecord': 'registerRecord',
+  'Records:AmendRecord': 'amendRecord',
+  'Records:GetRecord': 'getRecord',
+  'Records:ListRecords': 'listRecords',
+  'Records:AdmitPatient': 'admitPatient',
+  'Records:GetRelationship': 'getRelationship',
+  'Records:AcceptRelationship': 'acceptRelationship',
+  'Records:RejectRelationship': 'rejectRelationship',
+  'Consent:AddDelegate': 'addDelegate',
+  'Consent:AcceptDelegate': 'acceptDelegate',
+  'Consent:RemoveDelegate': 'removeDelegate',
+  'Consent:GrantConsent': 'grantConsent',
+  'Consent:RevokeConsent': 'revokeConsent',
+  'Consent:GetConsent': 'getConsent',
+  'Consent:ListConsents': 'listConsents',
+  'Consent:GetConsentHistory': 'getConsentHistory',
+  'Access:RequestAccess': 'requestAccess',
+  'Access:BreakGlass': 'breakGlass',
+  'Access:ReviewBreakGlass': 'reviewBreakGlass',
+  'Access:ListBreakGlass': 'listBreakGlass',
+  'Access:ConfirmDisclosure': 'confirmDisclosure',
+  'Access:GetTicket': 'getTicket',
+  'Audit:QueryByPatient': 'auditByPatient',
+  'Audit:QueryByActor': 'auditByActor',
+  'Audit:GetEvent': 'auditEvent',
+  'Summary:GetSummary': 'getSummary',
+  'Summary:ListNotifications': 'listNotifications',
+  'Summary:AcknowledgeNotifications': 'acknowledgeNotifications',
+  'Incentive:ProposeSchedule': 'proposeIncentiveSchedule',
+  'Incentive:ApproveSchedule': 'approveIncentiveSchedule',
+  'Incentive:ListScheduleProposals': 'listScheduleProposals',
+  'Incentive:ClaimEndorsements': 'claimEndorsements',
+  'Incentive:GetSchedule': 'getSchedule',
+  'Incentive:GetBalance': 'getBalance',
+  'Incentive:Transfer': 'transfer',
+  'Incentive:GetTransfers': 'getTransfers',
+  'Health:Heartbeat': 'heartbeat',
+  'Health:GetHeartbeat': 'getHeartbeat',
+  'Health:Identity': 'identity',
+} as const satisfies Readonly<Record<TransactionName, keyof MedrecClient>>;
 
 export function createMedrecClient(gateway: Gateway, options: Readonly<MedrecClientOptions> = {}): MedrecClient {
   return new MedrecClientImpl(gateway, options);
@@ -151,15 +217,16 @@ class MedrecClientImpl implements MedrecClient {
     this.#mvccAttempts = options.mvccAttempts ?? 3;
   }
 
-  async #evaluate<T>(name: string, ...args: string[]): Promise<T> {
+  /** Any declared transaction may be evaluated (checkRegisterRecord evaluates a submit transaction on purpose). */
+  async #evaluate<K extends TransactionName>(name: K, ...args: string[]): Promise<Result<K>> {
     try {
-      return JSON.parse(utf8.decode(await this.#contract.evaluate(name, { arguments: args }))) as T;
+      return JSON.parse(utf8.decode(await this.#contract.evaluate(name, { arguments: args }))) as Result<K>;
     } catch (err) {
-      throw toMedrecError(err);
+      throw toMedRecError(err);
     }
   }
 
-  async #submit<T>(name: string, ...args: string[]): Promise<Submitted<T>> {
+  async #submit<K extends SubmitTransactionName>(name: K, ...args: string[]): Promise<Submitted<Result<K>>> {
     for (let attempt = 1; ; attempt++) {
       let transactionId: string | undefined;
       try {
@@ -170,9 +237,9 @@ class MedrecClientImpl implements MedrecClient {
         if (!status.successful) {
           throw new TransactionInvalidError({ validationCode: validationCodeName(status.code), transactionId });
         }
-        return { value: JSON.parse(utf8.decode(transaction.getResult())) as T, transactionId };
+        return { value: JSON.parse(utf8.decode(transaction.getResult())) as Result<K>, transactionId };
       } catch (err) {
-        const error = toMedrecError(err, transactionId);
+        const error = toMedRecError(err, transactionId);
         const lagging = error instanceof EndorsementMismatchError;
         const retryable = lagging || (error instanceof TransactionInvalidError && error.validationCode === mvccName);
         if (!retryable || attempt >= this.#mvccAttempts) throw error;
@@ -238,7 +305,7 @@ class MedrecClientImpl implements MedrecClient {
   acceptDelegate(patientId: string, delegateId: string): Promise<Submitted<Delegate>> {
     return this.#submit('Consent:AcceptDelegate', patientId, delegateId);
   }
-  removeDelegate(patientId: string, delegateId: string): Promise<Submitted<unknown>> {
+  removeDelegate(patientId: string, delegateId: string): Promise<Submitted<DelegateRemoval>> {
     return this.#submit('Consent:RemoveDelegate', patientId, delegateId);
   }
   grantConsent(consent: ConsentInput): Promise<Submitted<Consent>> {
@@ -249,6 +316,9 @@ class MedrecClientImpl implements MedrecClient {
   }
   getConsent(consentId: string): Promise<Consent> {
     return this.#evaluate('Consent:GetConsent', consentId);
+  }
+  getConsentHistory(consentId: string): Promise<ConsentHistory> {
+    return this.#evaluate('Consent:GetConsentHistory', consentId);
   }
   listConsents(query: PageQuery & { readonly patientId: string }): Promise<Page<Consent>> {
     return this.#evaluate('Consent:ListConsents', json(query));
@@ -288,7 +358,10 @@ class MedrecClientImpl implements MedrecClient {
   listNotifications(query: PageQuery & { readonly patientId: string }): Promise<Page<Notification>> {
     return this.#evaluate('Summary:ListNotifications', json(query));
   }
-  acknowledgeNotifications(patientId: string, notificationIds: readonly string[]): Promise<Submitted<unknown>> {
+  acknowledgeNotifications(
+    patientId: string,
+    notificationIds: readonly string[],
+  ): Promise<Submitted<NotificationAcknowledgement>> {
     return this.#submit('Summary:AcknowledgeNotifications', json({ patientId, notificationIds }));
   }
   auditByPatient(query: AuditQuery & { readonly patientId: string }): Promise<Page<AuditEvent>> {
@@ -324,12 +397,27 @@ class MedrecClientImpl implements MedrecClient {
   getTransfers(query: PageQuery & { readonly holder: Holder }): Promise<Page<CreditTransfer>> {
     return this.#evaluate('Incentive:GetTransfers', json(query));
   }
+  heartbeat(probeId: string): Promise<Submitted<Heartbeat>> {
+    return this.#submit('Health:Heartbeat', probeId);
+  }
+  async getHeartbeat(probeId: string): Promise<Heartbeat | undefined> {
+    try {
+      const bytes = await this.#contract.evaluate('Health:GetHeartbeat', { arguments: [probeId] });
+      return bytes.length === 0 ? undefined : (JSON.parse(utf8.decode(bytes)) as Heartbeat);
+    } catch (err) {
+      throw toMedRecError(err);
+    }
+  }
+  identity(): Promise<CertificateIdentity> {
+    return this.#evaluate('Health:Identity');
+  }
 }
 
 const mvccName = validationCodeName(StatusCode.MVCC_READ_CONFLICT);
 
+/** A transaction's result as the contract module declares it, read-only. */
+type Result<K extends TransactionName> = DeepReadonly<ResultOf<K>>;
+
 function json(value: unknown): string {
   return JSON.stringify(value);
 }
-
-export { MedrecError };

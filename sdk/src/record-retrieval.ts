@@ -1,43 +1,16 @@
 import crypto from 'node:crypto';
 import type { PurposeOfUse, Ticket } from './chaincode-types';
-import { ContentHashMismatchError, MedrecError } from './errors';
+import { ContentHashMismatchError } from './errors';
 import { contentHashOfJson } from './fhir/content-hash';
 import type { ClientIdentity } from './gateway-connection';
 import { callGatekeeper, GatekeeperTransportError } from './gatekeeper/gatekeeper-client';
 import { RETRIEVE_PATH } from './gatekeeper/gatekeeper-http';
 import { createPossessionProof } from './gatekeeper/possession-proof';
 import type { MedrecClient } from './medrec-client';
+import { AccessDeniedError, GatekeeperRefusedError } from './record-retrieval-errors';
 
-/** The ledger denied access: the deny decision itself is recorded on chain (ticket id = its transaction id). */
-export class AccessDeniedError extends MedrecError {
-  readonly code = 'MEDREC_FORBIDDEN';
-  readonly ticket: Ticket;
-
-  constructor(ticket: Ticket) {
-    super({
-      message: `access to record ${ticket.recordId} for ${ticket.purpose} was denied (${ticket.reason}); ask the patient for consent`,
-      transactionId: ticket.txId,
-    });
-    this.name = 'AccessDeniedError';
-    this.ticket = ticket;
-  }
-}
-
-/** The custodian's gatekeeper refused or failed: its HTTP status, problem code and message (see refusal-kind.ts). */
-export class GatekeeperRefusedError extends MedrecError {
-  readonly status: number;
-  readonly code: string;
-
-  constructor(props: Readonly<{ status: number; code: string; message: string; transactionId: string }>) {
-    super({
-      message: `the custodian's gatekeeper refused (${props.code}): ${props.message}`,
-      transactionId: props.transactionId,
-    });
-    this.name = 'GatekeeperRefusedError';
-    this.status = props.status;
-    this.code = props.code;
-  }
-}
+// Declared with their family (record-retrieval-errors.ts); still importable from here, where they are thrown.
+export { AccessDeniedError, GatekeeperRefusedError };
 
 export interface FetchedRecord {
   readonly resource: unknown;

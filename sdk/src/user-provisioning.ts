@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Participant, Role } from './chaincode-types';
+import { IdentityExistsError } from './identity-errors';
 import { createIdentityService, type IdentityServiceOptions } from './identity-service';
 import type { MedrecClient, Submitted } from './medrec-client';
 import type { Wallet, WalletIdentity } from './wallet';
@@ -38,16 +39,8 @@ export interface ProvisionRequest {
   readonly mustBeNew?: boolean;
 }
 
-/** The wallet already holds the identity a new participant was to get. */
-export class IdentityExistsError extends Error {
-  public readonly enrollmentId: string;
-
-  public constructor(enrollmentId: string) {
-    super(`the wallet already holds an identity enrolled as ${enrollmentId}; a new participant needs a new identity`);
-    this.name = 'IdentityExistsError';
-    this.enrollmentId = enrollmentId;
-  }
-}
+// Declared with its family (identity-errors.ts); still importable from here, where it is thrown.
+export { IdentityExistsError };
 
 export interface ProvisionedUser {
   readonly role: Role;

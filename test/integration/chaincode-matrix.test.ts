@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ROLES, type Role } from '../../chaincode/src/common/schemas';
+import { ROLES, type Role } from '../../contract/src/primitives';
 import { documentedMatrix } from '../support/documented-permission-matrix';
 import {
   closeAll,

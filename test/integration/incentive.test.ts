@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { initializeIncentives } from '../../network/src/incentive';
 import { runMiner } from '../../network/src/miner';
 import { CHANNEL_NAME, type PeerOrgKey } from '../../network/src/topology';
-import { INCENTIVE_AUDIT_TYPES } from '../../chaincode/src/audit/audit-schema';
+import { INCENTIVE_AUDIT_TYPES } from '../../contract/src/audit';
 import type { ClaimRecord } from '../../sdk/src/chaincode-types';
 import type { GatewayConnection } from '../../sdk/src/gateway-connection';
 import { createMedrecClient } from '../../sdk/src/medrec-client';

@@ -1,7 +1,7 @@
 /** The chaincode's permission matrix as chaincode/README.md documents it: read by the unit and integration suites. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ROLES, type Role } from '../../chaincode/src/common/schemas';
+import { ROLES, type Role } from '../../contract/src/primitives';
 
 /** `✓` any subject, `own` under the row's condition, `—` forbidden whatever the subject. */
 export type Cell = '✓' | 'own' | '—';

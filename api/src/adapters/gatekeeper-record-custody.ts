@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import {
-  AccessDeniedError as SdkAccessDeniedError,
   ChaincodeError,
   createCustodian,
+  CustodianError,
   gatekeeperRefusalKind,
   GatekeeperRefusedError,
   GatekeeperTransportError,
+  InvalidFhirResourceError,
   patientIdOf,
-  RecordAuthorMismatchError,
   RecordConflictError,
   redeemTicket,
   validateFhirResource,
@@ -18,17 +18,7 @@ import {
   type Wallet,
 } from '../../../sdk/src';
 import { ApiProblem, PROBLEMS } from '../http/problem';
-import {
-  AccessDeniedError,
-  CustodianError,
-  FhirValidationError,
-  type FetchedRecord,
-  type FetchRequest,
-  type FhirResource,
-  type LedgerGateway,
-  type RecordCustody,
-  type StoreRequest,
-} from '../ports';
+import type { FetchedRecord, FetchRequest, FhirResource, LedgerGateway, RecordCustody, StoreRequest } from '../ports';
 import { UnknownIdentityError } from './wallet-ledger-gateway';
 
 export interface GatekeeperRecordCustodyOptions {
@@ -80,8 +70,9 @@ function requireOwnTicket(ticket: Ticket, identity: ClientIdentity): void {
 }
 
 /**
- * A record id already held for another author or other content, or a registration the ledger would credit to someone
- * else: a 409 the caller can act on (use a new record id), never a 500.
+ * A record id already held for another author or other content: a 409 the caller can act on (use a new record id),
+ * never a 500, named by why. (A registration the ledger would credit to someone else, RecordAuthorMismatchError, is
+ * a 409 by its own code in api/src/http/error-mapping.ts.)
  */
 function authorshipProblem(err: unknown): ApiProblem | undefined {
   if (err instanceof RecordConflictError) {
@@ -90,9 +81,6 @@ function authorshipProblem(err: unknown): ApiProblem | undefined {
       cause: err,
     });
   }
-  if (err instanceof RecordAuthorMismatchError) {
-    return new ApiProblem(PROBLEMS.conflict, err.message, { code: err.code, cause: err });
-  }
   return undefined;
 }
 
@@ -100,27 +88,15 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
   const custodian = createCustodian({ store: options.store, mspId: options.mspId });
   return {
     async store(request: Readonly<StoreRequest>): Promise<{ pointer: RecordPointer; transactionId: string }> {
-      try {
-        const resource = validateFhirResource(request.resource);
-        if (patientIdOf(resource) !== request.patientId) {
-          throw new FhirValidationError({
-            message: `the resource's patient reference must be "Patient/${request.patientId}", the patient in the URL`,
-            issues: [
-              { path: `${resource.resourceType}.subject`, message: `must reference Patient/${request.patientId}` },
-            ],
-          });
-        }
-      } catch (err) {
-        if (err instanceof FhirValidationError) throw err;
-        const e = err as { code?: unknown; message?: unknown; issues?: unknown };
-        if (typeof e.code === 'string' && e.code.startsWith('FHIR_')) {
-          throw new FhirValidationError({
-            code: e.code,
-            message: String(e.message),
-            issues: Array.isArray(e.issues) ? (e.issues as FhirValidationError['issues']) : [],
-          });
-        }
-        throw err;
+      // The SDK's FHIR errors (422 by their codes) pass through as they are.
+      const resource = validateFhirResource(request.resource);
+      if (patientIdOf(resource) !== request.patientId) {
+        throw new InvalidFhirResourceError(resource.resourceType, [
+          {
+            path: `${resource.resourceType}.subject`,
+            message: `must reference Patient/${request.patientId}, the patient in the URL`,
+          },
+        ]);
       }
       // The record id is the one the use case already had the ledger evaluate; the author is the caller, so that only
       // they may ever complete this record's registration.
@@ -170,9 +146,9 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
         const pointer = await readablePointer(() => client.getRecord(request.recordId));
         return { resource: fetched.resource as FhirResource, ticket, ...(pointer === undefined ? {} : { pointer }) };
       } catch (err) {
-        if (err instanceof SdkAccessDeniedError) throw new AccessDeniedError(err.ticket);
-        // A refusal (not the caller's ticket, no longer permitted, expired, not found) reaches the caller as a 4xx
-        // (api/src/http/error-mapping.ts); only a custodian that failed or could not be reached is a 502.
+        // A ledger deny (AccessDeniedError) and a gatekeeper's refusal (not the caller's ticket, no longer permitted,
+        // expired, not found) reach the caller as a 4xx (api/src/http/error-mapping.ts); only a custodian that failed
+        // or could not be reached is a 502.
         if (err instanceof GatekeeperRefusedError && gatekeeperRefusalKind(err.status, err.code) !== 'failure') {
           throw err;
         }

@@ -1,39 +1,198 @@
-/** Maps every error the API can meet to a problem: by class and stable code, never by message text. */
+/**
+ * Maps every error the API can meet to a problem: the SDK's errors by their stable code through one table, by class
+ * only where a code alone does not say what the API answers, never by message text.
+ */
 import {
-  AuditExportError,
-  ChaincodeError,
-  ContentHashMismatchError,
-  EndorsementMismatchError,
+  AccessDeniedError,
   gatekeeperRefusalKind,
   GatekeeperRefusedError,
-  NetworkUnavailableError,
+  InvalidFhirResourceError,
+  MedRecError,
   TransactionInvalidError,
-  type ChaincodeErrorCode,
   type GatekeeperRefusalKind,
+  type SdkErrorCode,
 } from '../../../sdk/src';
-import { AccessDeniedError, CustodianError } from '../ports';
-import { ApiProblem, PROBLEMS, type ProblemType } from './problem';
+import { ApiProblem, PROBLEMS, type ProblemFieldError, type ProblemType } from './problem';
 
-const CHAINCODE_PROBLEMS: Readonly<Record<ChaincodeErrorCode, ProblemType>> = {
-  MEDREC_INVALID_ARGUMENT: PROBLEMS.invalidArgument,
-  MEDREC_FORBIDDEN: PROBLEMS.forbidden,
-  MEDREC_NOT_FOUND: PROBLEMS.notFound,
-  MEDREC_CONFLICT: PROBLEMS.conflict,
-  MEDREC_INTERNAL: PROBLEMS.internal,
-  // Incentive layer: a claim that fails verification is a bad argument; one that collides with ledger state is a
-  // conflict (already claimed, not yet committed on the endorsing peer, balance too low).
-  MEDREC_BAD_SIGNATURE: PROBLEMS.invalidArgument,
-  MEDREC_NOT_A_PEER: PROBLEMS.invalidArgument,
-  MEDREC_CERTIFICATE_NOT_VALID: PROBLEMS.invalidArgument,
-  MEDREC_NOT_CLAIMABLE: PROBLEMS.invalidArgument,
-  MEDREC_PAYLOAD_MISMATCH: PROBLEMS.invalidArgument,
-  MEDREC_WRONG_ORGANISATION: PROBLEMS.invalidArgument,
-  MEDREC_ALREADY_CLAIMED: PROBLEMS.conflict,
-  MEDREC_INSUFFICIENT_FUNDS: PROBLEMS.conflict,
-  MEDREC_NOT_COMMITTED: PROBLEMS.conflict,
-};
+/** How the API answers one code. */
+export interface CodeAnswer {
+  /** Status, title and type URI of the problem. */
+  readonly type: ProblemType;
+  /**
+   * Shown instead of the error's message when that may reveal internals (hosts, keys, ledger state); the error is then
+   * logged. Absent: the message is written for the caller and is shown as it is.
+   */
+  readonly detail?: string;
+  /** The code the response carries, where the API has always named the condition differently from the SDK. */
+  readonly code?: string;
+  readonly retryAfterSeconds?: number;
+}
 
 const GENERIC_DETAIL = 'The server could not complete the request. Quote the request id when you report it.';
+const CUSTODIAN_DETAIL = 'The custodian did not serve the record. Retry later.';
+
+const invalidArgument: CodeAnswer = { type: PROBLEMS.invalidArgument };
+const forbidden: CodeAnswer = { type: PROBLEMS.forbidden };
+const notFound: CodeAnswer = { type: PROBLEMS.notFound };
+const conflict: CodeAnswer = { type: PROBLEMS.conflict };
+const validation: CodeAnswer = { type: PROBLEMS.validation };
+const fhirInvalid: CodeAnswer = { type: PROBLEMS.fhirInvalid };
+/**
+ * A failure of this server itself (its configuration, its own wallet, a bug): nothing the caller can change, and
+ * nothing to tell them but the request id (not even which failure: a tampered wallet is the operator's to know).
+ */
+const internal: CodeAnswer = { type: PROBLEMS.internal, detail: GENERIC_DETAIL, code: 'INTERNAL' };
+/** The custodian's gatekeeper failed, or could not be asked: a 502 "retry later", never a refusal of the caller. */
+const custodianFailure: CodeAnswer = {
+  type: PROBLEMS.badGateway,
+  detail: CUSTODIAN_DETAIL,
+  code: 'CUSTODIAN_UNAVAILABLE',
+};
+const storeUnavailable: CodeAnswer = {
+  type: PROBLEMS.serviceUnavailable,
+  detail: "This organisation's record store is unavailable. Retry later.",
+  retryAfterSeconds: 5,
+};
+const ledgerReadUnavailable: CodeAnswer = {
+  type: PROBLEMS.unavailable,
+  detail: 'The ledger did not serve a block or transaction the audit export needs. Retry later.',
+  retryAfterSeconds: 5,
+};
+
+/**
+ * Every code an SDK error carries, and the answer to it. A refusal of the caller is a 4xx; a dependency that did not
+ * answer is a 502/503; 500 is deliberate only for failures of this server itself. Gatekeeper and proof codes reach the
+ * API only in a custodian's answer (GatekeeperRefusedError), so they are answered as relayed refusals or failures.
+ */
+export const PROBLEM_BY_CODE: Readonly<Record<SdkErrorCode, CodeAnswer>> = {
+  // The chaincode's refusals.
+  MEDREC_INVALID_ARGUMENT: invalidArgument,
+  MEDREC_FORBIDDEN: forbidden,
+  MEDREC_NOT_FOUND: notFound,
+  MEDREC_CONFLICT: conflict,
+  // The chaincode's own failure: its message may name ledger keys, its code is the contract's.
+  MEDREC_INTERNAL: { type: PROBLEMS.internal, detail: GENERIC_DETAIL },
+  // Incentive layer: a claim that fails verification is a bad argument; one that collides with ledger state is a
+  // conflict (already claimed, not yet committed on the endorsing peer, balance too low).
+  MEDREC_BAD_SIGNATURE: invalidArgument,
+  MEDREC_NOT_A_PEER: invalidArgument,
+  MEDREC_CERTIFICATE_NOT_VALID: invalidArgument,
+  MEDREC_NOT_CLAIMABLE: invalidArgument,
+  MEDREC_PAYLOAD_MISMATCH: invalidArgument,
+  MEDREC_WRONG_ORGANISATION: invalidArgument,
+  MEDREC_ALREADY_CLAIMED: conflict,
+  MEDREC_INSUFFICIENT_FUNDS: conflict,
+  MEDREC_NOT_COMMITTED: conflict,
+  // The phases of a gateway call.
+  ENDORSEMENT_MISMATCH: { type: PROBLEMS.unavailable, code: 'ENDORSERS_DISAGREE', retryAfterSeconds: 1 },
+  TRANSACTION_INVALID: { type: PROBLEMS.transactionInvalid },
+  NETWORK_UNAVAILABLE: {
+    type: PROBLEMS.unavailable,
+    detail: 'The Fabric network did not answer. Retry later; a write may or may not have been committed.',
+    retryAfterSeconds: 5,
+  },
+  // A gateway failure the SDK could not classify: deliberately a 500, as anything unknown.
+  LEDGER_FAILED: internal,
+  CONTENT_HASH_MISMATCH: { type: PROBLEMS.badGateway },
+  // Reading from a custodian (the ledger's deny decision, MEDREC_FORBIDDEN, is answered by class below).
+  CUSTODIAN_UNAVAILABLE: custodianFailure,
+  GATEKEEPER_UNREACHABLE: custodianFailure,
+  GATEKEEPER_UNKNOWN_CODE: custodianFailure,
+  // A custodian's gatekeeper refusing the caller's ticket (refusal-kind.ts); the rest is its own failure.
+  GATEKEEPER_TICKET_DENIED: forbidden,
+  GATEKEEPER_TICKET_MISMATCH: forbidden,
+  GATEKEEPER_PURPOSE_MISMATCH: forbidden,
+  GATEKEEPER_NOT_PERMITTED: forbidden,
+  GATEKEEPER_TICKET_NOT_FOUND: notFound,
+  GATEKEEPER_RECORD_NOT_FOUND: notFound,
+  // An expired or ended ticket: its state no longer allows the read (409, as the ledger's MEDREC_CONFLICT).
+  GATEKEEPER_TICKET_EXPIRED: conflict,
+  GATEKEEPER_BAD_REQUEST: custodianFailure,
+  GATEKEEPER_PAYLOAD_TOO_LARGE: custodianFailure,
+  GATEKEEPER_LEDGER_FAILED: custodianFailure,
+  GATEKEEPER_LEDGER_UNAVAILABLE: custodianFailure,
+  GATEKEEPER_STORE_UNAVAILABLE: custodianFailure,
+  GATEKEEPER_NOT_FOUND: custodianFailure,
+  GATEKEEPER_INTERNAL: custodianFailure,
+  // The API signs proofs with the caller's own key: a bad signature means the ticket is not theirs. The other proof
+  // errors are the relay's own fault (its clock, its code) or the custodian's condition.
+  PROOF_BAD_SIGNATURE: forbidden,
+  PROOF_MALFORMED: custodianFailure,
+  PROOF_MISMATCH: custodianFailure,
+  PROOF_STALE: custodianFailure,
+  PROOF_REPLAYED: custodianFailure,
+  PROOF_BAD_CERTIFICATE: custodianFailure,
+  PROOF_REPLAY_CACHE_FULL: custodianFailure,
+  PROOF_INVALID_OPTION: custodianFailure,
+  // Registering a record in its author's name.
+  AUTHOR_MISMATCH: conflict,
+  FHIR_INVALID_RESOURCE: fhirInvalid,
+  FHIR_UNSUPPORTED_RESOURCE_TYPE: fhirInvalid,
+  FHIR_NOT_CANONICALIZABLE: fhirInvalid,
+  STORE_INVALID_INPUT: validation,
+  STORE_RECORD_CONFLICT: conflict,
+  STORE_RECORD_NOT_FOUND: notFound,
+  STORE_ALREADY_REGISTERED: conflict,
+  STORE_CLOSED: storeUnavailable,
+  STORE_UNAVAILABLE: storeUnavailable,
+  // The server's own wallet (wrong secret, tampered entry, loose permissions): deliberately a 500.
+  WALLET_INVALID_INPUT: internal,
+  WALLET_WRONG_KEY: internal,
+  WALLET_ENTRY_TAMPERED: internal,
+  WALLET_INSECURE_PERMISSIONS: internal,
+  IDENTITY_EXISTS: conflict,
+  IDENTITY_SERVICE_FAILED: {
+    type: PROBLEMS.serviceUnavailable,
+    detail: "The organisation's certificate authority did not complete the request. Retry later.",
+  },
+  // A bad filter or a file that is not an export is the caller's; a ledger read that failed is retryable.
+  AUDIT_EXPORT_INVALID_FILTER: validation,
+  AUDIT_EXPORT_MALFORMED_BLOCK: validation,
+  AUDIT_EXPORT_MALFORMED_FILE: validation,
+  AUDIT_EXPORT_PROOF_UNAVAILABLE: ledgerReadUnavailable,
+  AUDIT_EXPORT_BLOCK_UNAVAILABLE: ledgerReadUnavailable,
+  // Seed options come from an operator's command line, never from a request: deliberately a 500.
+  SEED_INVALID_OPTION: internal,
+};
+
+/** A deny decision on a ticket: the request for access was recorded, not refused, so it has its own problem type. */
+const ACCESS_DENIED: CodeAnswer = { type: PROBLEMS.accessDenied, code: 'ACCESS_DENIED' };
+
+/** The code whose answer a relayed refusal gets: the gatekeeper's status and code decide its kind (refusal-kind.ts). */
+const RELAYED: Readonly<Record<GatekeeperRefusalKind, SdkErrorCode>> = {
+  forbidden: 'GATEKEEPER_NOT_PERMITTED',
+  'not-found': 'GATEKEEPER_TICKET_NOT_FOUND',
+  expired: 'GATEKEEPER_TICKET_EXPIRED',
+  failure: 'CUSTODIAN_UNAVAILABLE',
+};
+
+/** The answer to an SDK error: by its code, except for the two errors whose code alone does not decide it. */
+export function answerFor(err: MedRecError): CodeAnswer {
+  if (err instanceof AccessDeniedError) return ACCESS_DENIED;
+  if (err instanceof GatekeeperRefusedError) {
+    return PROBLEM_BY_CODE[RELAYED[gatekeeperRefusalKind(err.status, err.code)]];
+  }
+  return PROBLEM_BY_CODE[err.code];
+}
+
+function fieldErrorsOf(err: MedRecError): ProblemFieldError[] | undefined {
+  if (!(err instanceof InvalidFhirResourceError)) return undefined;
+  return err.issues.map((issue) => ({ in: 'body', path: issue.path, message: issue.message }));
+}
+
+function sdkProblem(err: MedRecError): { problem: ApiProblem; exposed: boolean } {
+  const answer = answerFor(err);
+  // A commit's validation code (e.g. MVCC_READ_CONFLICT) tells the caller more than TRANSACTION_INVALID does.
+  const code = err instanceof TransactionInvalidError ? err.validationCode : (answer.code ?? err.code);
+  const errors = fieldErrorsOf(err);
+  const problem = new ApiProblem(answer.type, answer.detail ?? err.message, {
+    code,
+    ...(err.transactionId === undefined ? {} : { transactionId: err.transactionId }),
+    ...(errors === undefined ? {} : { errors }),
+    ...(answer.retryAfterSeconds === undefined ? {} : { headers: { 'retry-after': String(answer.retryAfterSeconds) } }),
+  });
+  return { problem, exposed: answer.detail === undefined };
+}
 
 /** Body-parser errors carry an HTTP status and a `type`; they describe the request, so they are safe to show. */
 interface BodyParserError {
@@ -45,12 +204,6 @@ function isBodyParserError(err: unknown): err is BodyParserError {
   if (!(err instanceof Error)) return false;
   const e = err as Partial<BodyParserError>;
   return typeof e.type === 'string' && typeof e.status === 'number';
-}
-
-function fhirError(err: unknown): { code: string; message: string; issues: unknown } | undefined {
-  if (!(err instanceof Error)) return undefined;
-  const { code, issues } = err as Error & { code?: unknown; issues?: unknown };
-  return typeof code === 'string' && code.startsWith('FHIR_') ? { code, message: err.message, issues } : undefined;
 }
 
 function bodyParserProblem(err: BodyParserError): ApiProblem {
@@ -66,130 +219,12 @@ function bodyParserProblem(err: BodyParserError): ApiProblem {
   return new ApiProblem(PROBLEMS.validation, 'The request body could not be read.');
 }
 
-function fhirIssues(issues: unknown): { in: 'body'; path: string; message: string }[] | undefined {
-  if (!Array.isArray(issues)) return undefined;
-  return issues.flatMap((issue: unknown) => {
-    const { path, message } = (issue ?? {}) as { path?: unknown; message?: unknown };
-    return typeof path === 'string' && typeof message === 'string' ? [{ in: 'body' as const, path, message }] : [];
-  });
-}
-
-/** The SDK's ledger errors, or undefined for anything else. */
-function ledgerProblem(err: unknown): { problem: ApiProblem; exposed: boolean } | undefined {
-  if (err instanceof ChaincodeError) {
-    const type = CHAINCODE_PROBLEMS[err.code];
-    const detail = err.code === 'MEDREC_INTERNAL' ? GENERIC_DETAIL : err.message;
-    const extra = { code: err.code, ...(err.transactionId === undefined ? {} : { transactionId: err.transactionId }) };
-    return { problem: new ApiProblem(type, detail, extra), exposed: err.code !== 'MEDREC_INTERNAL' };
-  }
-  if (err instanceof TransactionInvalidError) {
-    return {
-      problem: new ApiProblem(PROBLEMS.transactionInvalid, err.message, {
-        code: err.validationCode,
-        transactionId: err.transactionId ?? '',
-      }),
-      exposed: true,
-    };
-  }
-  if (err instanceof EndorsementMismatchError) {
-    const extra = {
-      code: 'ENDORSERS_DISAGREE',
-      headers: { 'retry-after': '1' },
-      ...(err.transactionId === undefined ? {} : { transactionId: err.transactionId }),
-    };
-    return { problem: new ApiProblem(PROBLEMS.unavailable, err.message, extra), exposed: true };
-  }
-  if (err instanceof NetworkUnavailableError) {
-    const detail = 'The Fabric network did not answer. Retry later; a write may or may not have been committed.';
-    const extra = {
-      code: 'NETWORK_UNAVAILABLE',
-      headers: { 'retry-after': '5' },
-      ...(err.transactionId === undefined ? {} : { transactionId: err.transactionId }),
-    };
-    return { problem: new ApiProblem(PROBLEMS.unavailable, detail, extra), exposed: false };
-  }
-  return undefined;
-}
-
-const GATEKEEPER_REFUSALS: Readonly<Record<Exclude<GatekeeperRefusalKind, 'failure'>, ProblemType>> = {
-  forbidden: PROBLEMS.forbidden,
-  'not-found': PROBLEMS.notFound,
-  // An expired or ended ticket: its state no longer allows the read (409, as the ledger's MEDREC_CONFLICT).
-  expired: PROBLEMS.conflict,
-};
-
-/** A custodian's gatekeeper refused: a 4xx the caller must act on (request access again, ask for consent). */
-function gatekeeperRefusalProblem(err: GatekeeperRefusedError): { problem: ApiProblem; exposed: boolean } {
-  const kind = gatekeeperRefusalKind(err.status, err.code);
-  if (kind === 'failure') {
-    const detail = 'The custodian did not serve the record. Retry later.';
-    const extra = { code: 'CUSTODIAN_UNAVAILABLE', ...(err.transactionId ? { transactionId: err.transactionId } : {}) };
-    return { problem: new ApiProblem(PROBLEMS.badGateway, detail, extra), exposed: false };
-  }
-  // The gatekeeper's detail speaks of the caller's own ticket only (it is verified as theirs first), never of content.
-  const extra = { code: err.code, ...(err.transactionId ? { transactionId: err.transactionId } : {}) };
-  return { problem: new ApiProblem(GATEKEEPER_REFUSALS[kind], err.message, extra), exposed: true };
-}
-
-/** Errors of the record path: denied tickets, custodians, content hashes and FHIR validation. */
-function custodyProblem(err: unknown): { problem: ApiProblem; exposed: boolean } | undefined {
-  if (err instanceof GatekeeperRefusedError) return gatekeeperRefusalProblem(err);
-  if (err instanceof AccessDeniedError) {
-    return {
-      problem: new ApiProblem(PROBLEMS.accessDenied, err.message, {
-        code: 'ACCESS_DENIED',
-        transactionId: err.ticket.txId,
-      }),
-      exposed: true,
-    };
-  }
-  if (err instanceof ContentHashMismatchError) {
-    return {
-      problem: new ApiProblem(PROBLEMS.badGateway, err.message, { code: 'CONTENT_HASH_MISMATCH' }),
-      exposed: true,
-    };
-  }
-  if (err instanceof CustodianError) {
-    const detail = `The custodian ${err.custodianMsp} did not serve the record. Retry later.`;
-    const extra = {
-      code: 'CUSTODIAN_UNAVAILABLE',
-      ...(err.transactionId === undefined ? {} : { transactionId: err.transactionId }),
-    };
-    return { problem: new ApiProblem(PROBLEMS.badGateway, detail, extra), exposed: false };
-  }
-  const fhir = fhirError(err);
-  if (fhir) {
-    const errors = fhirIssues(fhir.issues);
-    return {
-      problem: new ApiProblem(PROBLEMS.fhirInvalid, fhir.message, { code: fhir.code, ...(errors ? { errors } : {}) }),
-      exposed: true,
-    };
-  }
-  return undefined;
-}
-
-/** The audit export's typed errors: a bad filter is the caller's; a ledger read that failed is retryable. */
-function auditExportProblem(err: unknown): { problem: ApiProblem; exposed: boolean } | undefined {
-  if (!(err instanceof AuditExportError)) return undefined;
-  if (err.code === 'AUDIT_EXPORT_INVALID_FILTER') {
-    return { problem: new ApiProblem(PROBLEMS.validation, err.message, { code: err.code }), exposed: true };
-  }
-  if (err.code === 'AUDIT_EXPORT_PROOF_UNAVAILABLE' || err.code === 'AUDIT_EXPORT_BLOCK_UNAVAILABLE') {
-    const detail = 'The ledger did not serve a block or transaction the audit export needs. Retry later.';
-    return {
-      problem: new ApiProblem(PROBLEMS.unavailable, detail, { code: err.code, headers: { 'retry-after': '5' } }),
-      exposed: false,
-    };
-  }
-  return { problem: new ApiProblem(PROBLEMS.validation, err.message, { code: err.code }), exposed: true };
-}
-
 /** Returns the problem for `err`; `exposed` is false when the detail was replaced by a generic one (log the error). */
 export function toProblem(err: unknown): { problem: ApiProblem; exposed: boolean } {
   if (err instanceof ApiProblem) return { problem: err, exposed: true };
-  const known = ledgerProblem(err) ?? custodyProblem(err) ?? auditExportProblem(err);
-  if (known) return known;
+  if (err instanceof MedRecError) return sdkProblem(err);
   if (isBodyParserError(err)) return { problem: bodyParserProblem(err), exposed: true };
+  // Truly unknown: a bug or a library's own error. Its message may reveal anything, so only the request id is shown.
   const transactionId = (err as { transactionId?: unknown } | null)?.transactionId;
   const extra = typeof transactionId === 'string' ? { transactionId } : {};
   return { problem: new ApiProblem(PROBLEMS.internal, GENERIC_DETAIL, { code: 'INTERNAL', ...extra }), exposed: false };

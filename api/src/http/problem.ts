@@ -26,6 +26,12 @@ export const PROBLEMS = {
   internal: { slug: 'internal', title: 'Internal server error', status: 500 },
   badGateway: { slug: 'custodian-failure', title: "The custodian's answer cannot be used", status: 502 },
   unavailable: { slug: 'network-unavailable', title: 'The ledger network is unavailable', status: 503 },
+  // The organisation's own services off the ledger: its record store, its certificate authority.
+  serviceUnavailable: {
+    slug: 'service-unavailable',
+    title: 'A service this request needs is unavailable',
+    status: 503,
+  },
 } as const satisfies Record<string, ProblemType>;
 
 export function problemTypeUri(type: ProblemType): string {

@@ -6,7 +6,7 @@ import { conflict, forbidden, invalidArgument } from '../common/errors';
 import { KEY } from '../common/keys';
 import { toJson } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
-import { txIdSchema } from '../common/schemas';
+import { txIdSchema } from '../../../contract/src/primitives';
 import { pageByPartialKey } from '../common/state';
 import { isoPlusMinutes, txTime } from '../common/time';
 import { actsForPatient } from '../consent/acts-for-patient';
@@ -20,7 +20,7 @@ import {
   reviewSchema,
   ticketSchema,
   type Ticket,
-} from './access-schema';
+} from '../../../contract/src/access';
 import { decideAccess } from './decide-access';
 import { whyNoLongerPermitted } from './disclosure-check';
 import { TICKET_TTL_MINUTES, breakGlassIndexKey, requesterOf, requireTicket, writeTicket } from './tickets';

@@ -1,11 +1,11 @@
 import type { Context } from 'fabric-contract-api';
 import type { Caller } from '../common/caller';
-import type { Purpose } from '../common/schemas';
+import type { Purpose } from '../../../contract/src/primitives';
 import { isActiveDelegate } from '../consent/acts-for-patient';
 import { findCoveringConsent } from '../consent/consent-store';
 import { relationshipOpen } from '../records/records-store';
-import type { RecordPointer } from '../records/records-schema';
-import type { DecisionReason } from './access-schema';
+import type { RecordPointer } from '../../../contract/src/records';
+import type { DecisionReason } from '../../../contract/src/access';
 
 export interface Decision {
   decision: 'permit' | 'deny';

@@ -4,11 +4,11 @@ import { KEY, key } from '../common/keys';
 import { readState } from '../common/state';
 import { isActiveDelegate } from '../consent/acts-for-patient';
 import { consentCovers } from '../consent/consent-store';
-import { consentSchema } from '../consent/consent-schema';
-import type { RecordPointer } from '../records/records-schema';
+import { consentSchema } from '../../../contract/src/consent';
+import type { RecordPointer } from '../../../contract/src/records';
 import { readRecord, relationshipOpen } from '../records/records-store';
-import { participantSchema } from '../registrar/registrar-schema';
-import type { Ticket } from './access-schema';
+import { participantSchema } from '../../../contract/src/registrar';
+import type { Ticket } from '../../../contract/src/access';
 
 /**
  * Why a permit ticket no longer allows a disclosure at `nowIso`, or undefined while it still does. Revocation is

@@ -4,7 +4,7 @@ import { AUDIT_INDEX, KEY, auditIndexKey, key } from '../common/keys';
 import { marshal } from '../common/marshal';
 import { writeState } from '../common/state';
 import { txTime } from '../common/time';
-import type { AuditEvent, AuditType } from './audit-schema';
+import type { AuditEvent, AuditType } from '../../../contract/src/audit';
 
 export interface AuditInput {
   type: AuditType;

@@ -1,23 +1,4 @@
-/** Stable error codes: clients branch on these, never on message text. */
-export type MedRecErrorCode =
-  | 'MEDREC_NOT_FOUND'
-  | 'MEDREC_FORBIDDEN'
-  | 'MEDREC_INVALID_ARGUMENT'
-  | 'MEDREC_CONFLICT'
-  | 'MEDREC_INTERNAL'
-  | IncentiveErrorCode;
-
-/** Why an endorsement claim or a transfer of the incentive layer was refused (chaincode/README.md, Incentive). */
-export type IncentiveErrorCode =
-  | 'MEDREC_BAD_SIGNATURE'
-  | 'MEDREC_WRONG_ORGANISATION'
-  | 'MEDREC_NOT_A_PEER'
-  | 'MEDREC_CERTIFICATE_NOT_VALID'
-  | 'MEDREC_PAYLOAD_MISMATCH'
-  | 'MEDREC_NOT_COMMITTED'
-  | 'MEDREC_NOT_CLAIMABLE'
-  | 'MEDREC_ALREADY_CLAIMED'
-  | 'MEDREC_INSUFFICIENT_FUNDS';
+import type { IncentiveErrorCode, MedRecErrorCode } from '../../../contract/src/errors';
 
 /**
  * The only error the chaincode throws on purpose. Fabric passes just `error.message` back to the client,

@@ -1,4 +1,4 @@
-import { ROLES, type Role } from './schemas';
+import { ROLES, type Role } from '../../../contract/src/primitives';
 
 const ALL: readonly Role[] = ROLES;
 

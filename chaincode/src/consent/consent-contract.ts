@@ -6,7 +6,7 @@ import { forbidden, invalidArgument, conflict } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { toJson, unmarshal } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
-import { idSchema } from '../common/schemas';
+import { idSchema } from '../../../contract/src/primitives';
 import { pageByPartialKey } from '../common/state';
 import { txTime } from '../common/time';
 import { complianceCovers } from '../registrar/custody';
@@ -18,7 +18,7 @@ import {
   listConsentsQuerySchema,
   type Consent,
   type ConsentInput,
-} from './consent-schema';
+} from '../../../contract/src/consent';
 import { granteeMatches, requireConsent, writeConsent } from './consent-store';
 import { acceptDelegate, addDelegate, removeDelegate } from './delegates';
 

@@ -5,10 +5,10 @@ import { certIdentity } from '../common/caller';
 import { forbidden } from '../common/errors';
 import { toJson, unmarshal } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
-import { mspIdSchema } from '../common/schemas';
+import { mspIdSchema } from '../../../contract/src/primitives';
 import { writeState } from '../common/state';
 import { txTime } from '../common/time';
-import { heartbeatSchema, probeIdSchema, type Heartbeat } from './health-schema';
+import { heartbeatSchema, probeIdSchema, type Heartbeat } from '../../../contract/src/health';
 
 /**
  * Heartbeats live in at most HEARTBEAT_SLOTS keys per organisation: `medrec.heartbeat [slot, mspId]`, slot =

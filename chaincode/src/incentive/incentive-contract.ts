@@ -10,9 +10,9 @@ import { MedRecContract } from '../common/medrec-contract';
 import { exists, pageByPartialKey, readState, requireState, writeState } from '../common/state';
 import { txTime } from '../common/time';
 import { recordAudit } from '../audit/audit-log';
-import { INCENTIVE_AUDIT_TYPES, auditEventSchema } from '../audit/audit-schema';
+import { INCENTIVE_AUDIT_TYPES, auditEventSchema } from '../../../contract/src/audit';
 import { requireActiveParticipant, requireOrganisation } from '../registrar/participants';
-import type { Organisation } from '../registrar/registrar-schema';
+import type { Organisation } from '../../../contract/src/registrar';
 import { MEDREC_NAMESPACE, checkEndorsementSignature, decodeSerializedIdentity, payloadWrites } from './endorsement';
 import {
   MAX_CLAIMS_ARGUMENT_BYTES,
@@ -31,7 +31,7 @@ import {
   type Holder,
   type Schedule,
   type Transfer,
-} from './incentive-schema';
+} from '../../../contract/src/incentive';
 import { approveSchedule, listProposals, proposalIdOf, type VoteOutcome } from './schedule-vote';
 
 /**

@@ -6,13 +6,13 @@ import { conflict, forbidden, notFound } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { toJson } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
-import { idSchema, mspIdSchema } from '../common/schemas';
+import { idSchema, mspIdSchema } from '../../../contract/src/primitives';
 import { pageByPartialKey, readState, writeState } from '../common/state';
 import { txTime } from '../common/time';
 import { actsForPatient, assertActsForPatient } from '../consent/acts-for-patient';
 import { complianceCovers, holdsRecordsOf } from '../registrar/custody';
 import { requireActiveParticipant } from '../registrar/participants';
-import { participantSchema } from '../registrar/registrar-schema';
+import { participantSchema } from '../../../contract/src/registrar';
 import { notifyPatient } from '../summary/notify';
 import {
   amendmentInputSchema,
@@ -21,7 +21,7 @@ import {
   recordSchema,
   type RecordPointer,
   type Relationship,
-} from './records-schema';
+} from '../../../contract/src/records';
 import {
   admitPatient,
   readRecord,

@@ -3,7 +3,7 @@ import { forbidden } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { readState, requireState, writeState } from '../common/state';
 import { txTime } from '../common/time';
-import { recordSchema, relationshipSchema, type RecordPointer, type Relationship } from './records-schema';
+import { recordSchema, relationshipSchema, type RecordPointer, type Relationship } from '../../../contract/src/records';
 
 export function requireRecord(ctx: Context, recordId: string): Promise<RecordPointer> {
   return requireState(ctx, key(ctx, KEY.record, recordId), recordSchema, `record ${recordId}`);

@@ -7,7 +7,7 @@ import { KEY, key } from '../common/keys';
 import { toJson } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
 import { enrolledIdentity, isReservedEnrollmentId, issuerDigest } from '../common/enrolled-identity';
-import { idSchema, mspIdSchema, type Role } from '../common/schemas';
+import { idSchema, mspIdSchema, type Role } from '../../../contract/src/primitives';
 import { admitPatient } from '../records/records-store';
 import { pageByPartialKey, readState, requireState, writeState } from '../common/state';
 import { txTime } from '../common/time';
@@ -21,7 +21,7 @@ import {
   participantSchema,
   type Organisation,
   type Participant,
-} from './registrar-schema';
+} from '../../../contract/src/registrar';
 
 /** Who is who: consortium organisations and their participants, registered by each organisation itself. */
 @Info({ title: 'Registrar', description: 'Organisations, participants and the caller identity' })

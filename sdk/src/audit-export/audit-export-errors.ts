@@ -1,17 +1,20 @@
 /** Typed errors of the audit export: each carries a stable code and a message that says what to do. */
-export type AuditExportErrorCode =
-  | 'AUDIT_EXPORT_INVALID_FILTER'
-  | 'AUDIT_EXPORT_PROOF_UNAVAILABLE'
-  | 'AUDIT_EXPORT_BLOCK_UNAVAILABLE'
-  | 'AUDIT_EXPORT_MALFORMED_BLOCK'
-  | 'AUDIT_EXPORT_MALFORMED_FILE';
+import { MedRecError } from '../errors';
 
-export class AuditExportError extends Error {
+export const AUDIT_EXPORT_ERROR_CODES = [
+  'AUDIT_EXPORT_INVALID_FILTER',
+  'AUDIT_EXPORT_PROOF_UNAVAILABLE',
+  'AUDIT_EXPORT_BLOCK_UNAVAILABLE',
+  'AUDIT_EXPORT_MALFORMED_BLOCK',
+  'AUDIT_EXPORT_MALFORMED_FILE',
+] as const;
+export type AuditExportErrorCode = (typeof AUDIT_EXPORT_ERROR_CODES)[number];
+
+export class AuditExportError extends MedRecError {
   readonly code: AuditExportErrorCode;
 
   constructor(props: Readonly<{ code: AuditExportErrorCode; message: string; cause?: unknown }>) {
-    super(props.message, { cause: props.cause });
-    this.name = 'AuditExportError';
+    super(props.message, props);
     this.code = props.code;
   }
 }

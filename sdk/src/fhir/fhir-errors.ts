@@ -1,12 +1,15 @@
 /** Errors raised while checking FHIR content. Each failure kind has its own class and a stable `code`. */
+import { MedRecError } from '../errors';
 
-export abstract class FhirError extends Error {
-  abstract readonly code: string;
+export const FHIR_ERROR_CODES = [
+  'FHIR_INVALID_RESOURCE',
+  'FHIR_UNSUPPORTED_RESOURCE_TYPE',
+  'FHIR_NOT_CANONICALIZABLE',
+] as const;
+export type FhirErrorCode = (typeof FHIR_ERROR_CODES)[number];
 
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+export abstract class FhirError extends MedRecError {
+  abstract override readonly code: FhirErrorCode;
 }
 
 /** One problem found in a resource: where (a FHIRPath-like location) and what to change. */

@@ -6,6 +6,7 @@ import type { MedrecClient, Submitted } from '../medrec-client';
 import { checkId, conflictWith } from '../store/record-input';
 import type { NewRecord, RecordStore, StoredRecord } from '../store/record-store';
 import { RecordConflictError } from '../store/store-errors';
+import { RecordAuthorMismatchError } from './registration-errors';
 
 export interface CustodianOptions {
   readonly store: RecordStore;
@@ -61,28 +62,8 @@ export interface PendingCompletion {
   readonly refused: readonly PendingRefusal[];
 }
 
-/**
- * The ledger would credit the registration to someone other than the author given: the client signs as another
- * participant than `authorId` says, or the ledger already holds this record id registered by another clinician.
- * Nothing was written.
- */
-export class RecordAuthorMismatchError extends Error {
-  readonly code = 'AUTHOR_MISMATCH';
-  readonly recordId: string;
-  readonly authorId: string;
-  readonly registeredBy: string;
-
-  constructor(properties: Readonly<{ recordId: string; authorId: string; registeredBy: string }>) {
-    super(
-      `Record ${properties.recordId} would be registered by ${properties.registeredBy}, not by its author ` +
-        `${properties.authorId}. Sign with the author's own identity, or store the content under a new record id.`,
-    );
-    this.name = 'RecordAuthorMismatchError';
-    this.recordId = properties.recordId;
-    this.authorId = properties.authorId;
-    this.registeredBy = properties.registeredBy;
-  }
-}
+// Declared with its family (registration-errors.ts); still importable from here, where it is thrown.
+export { RecordAuthorMismatchError };
 
 /**
  * The custodian's write path, authority first: the ledger evaluates the very registration before any content is

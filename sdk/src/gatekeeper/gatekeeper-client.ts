@@ -4,18 +4,17 @@
  */
 import https from 'node:https';
 import net from 'node:net';
-import { MedrecError } from '../errors';
+import { RecordRetrievalError } from '../record-retrieval-errors';
 
 export type GatekeeperTransportFailure = 'insecure-url' | 'no-trust-roots' | 'tls' | 'network' | 'timeout' | 'response';
 
 /** The gatekeeper could not be reached safely, or its answer could not be read. Nothing was served. */
-export class GatekeeperTransportError extends MedrecError {
+export class GatekeeperTransportError extends RecordRetrievalError {
   readonly code = 'GATEKEEPER_UNREACHABLE';
   readonly reason: GatekeeperTransportFailure;
 
   constructor(props: Readonly<{ reason: GatekeeperTransportFailure; message: string; cause?: unknown }>) {
-    super({ message: props.message, cause: props.cause });
-    this.name = 'GatekeeperTransportError';
+    super(props.message, props);
     this.reason = props.reason;
   }
 }

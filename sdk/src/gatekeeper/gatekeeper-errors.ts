@@ -1,25 +1,32 @@
+import { MedRecError } from '../errors';
+
 /**
  * Why the gatekeeper refused to serve a record. Each kind has a stable code and the HTTP status it maps to.
  *
- * Every code but BAD_REQUEST, PAYLOAD_TOO_LARGE and the *_UNAVAILABLE ones is raised only after the caller's proof of
- * possession verified, i.e. only to the ticket's own requester: an unauthenticated caller learns nothing about a
- * ticket (see gatekeeper.ts). An expired ticket is 409 Conflict, like the ledger's MEDREC_CONFLICT for the same state
- * and the REST API's mapping of it: the ticket exists but its state no longer allows a read; requesting access again
- * issues a new one.
+ * Every code but BAD_REQUEST, PAYLOAD_TOO_LARGE, NOT_FOUND, INTERNAL and the *_UNAVAILABLE ones is raised only after
+ * the caller's proof of possession verified, i.e. only to the ticket's own requester: an unauthenticated caller learns
+ * nothing about a ticket (see gatekeeper.ts). An expired ticket is 409 Conflict, like the ledger's MEDREC_CONFLICT for
+ * the same state and the REST API's mapping of it: the ticket exists but its state no longer allows a read; requesting
+ * access again issues a new one.
  */
-export type GatekeeperErrorCode =
-  | 'GATEKEEPER_BAD_REQUEST'
-  | 'GATEKEEPER_PAYLOAD_TOO_LARGE'
-  | 'GATEKEEPER_TICKET_NOT_FOUND'
-  | 'GATEKEEPER_TICKET_DENIED'
-  | 'GATEKEEPER_TICKET_MISMATCH'
-  | 'GATEKEEPER_PURPOSE_MISMATCH'
-  | 'GATEKEEPER_TICKET_EXPIRED'
-  | 'GATEKEEPER_NOT_PERMITTED'
-  | 'GATEKEEPER_RECORD_NOT_FOUND'
-  | 'GATEKEEPER_LEDGER_FAILED'
-  | 'GATEKEEPER_LEDGER_UNAVAILABLE'
-  | 'GATEKEEPER_STORE_UNAVAILABLE';
+export const GATEKEEPER_ERROR_CODES = [
+  'GATEKEEPER_BAD_REQUEST',
+  'GATEKEEPER_PAYLOAD_TOO_LARGE',
+  'GATEKEEPER_TICKET_NOT_FOUND',
+  'GATEKEEPER_TICKET_DENIED',
+  'GATEKEEPER_TICKET_MISMATCH',
+  'GATEKEEPER_PURPOSE_MISMATCH',
+  'GATEKEEPER_TICKET_EXPIRED',
+  'GATEKEEPER_NOT_PERMITTED',
+  'GATEKEEPER_RECORD_NOT_FOUND',
+  'GATEKEEPER_LEDGER_FAILED',
+  'GATEKEEPER_LEDGER_UNAVAILABLE',
+  'GATEKEEPER_STORE_UNAVAILABLE',
+  // Answered by the HTTP layer (gatekeeper-http.ts) rather than thrown: an unknown route, an unexpected failure.
+  'GATEKEEPER_NOT_FOUND',
+  'GATEKEEPER_INTERNAL',
+] as const;
+export type GatekeeperErrorCode = (typeof GATEKEEPER_ERROR_CODES)[number];
 
 const STATUS: Readonly<Record<GatekeeperErrorCode, number>> = {
   GATEKEEPER_BAD_REQUEST: 400,
@@ -36,15 +43,16 @@ const STATUS: Readonly<Record<GatekeeperErrorCode, number>> = {
   GATEKEEPER_LEDGER_FAILED: 500,
   GATEKEEPER_LEDGER_UNAVAILABLE: 503,
   GATEKEEPER_STORE_UNAVAILABLE: 503,
+  GATEKEEPER_NOT_FOUND: 404,
+  GATEKEEPER_INTERNAL: 500,
 };
 
-export class GatekeeperError extends Error {
+export class GatekeeperError extends MedRecError {
   readonly code: GatekeeperErrorCode;
   readonly status: number;
 
   constructor(code: GatekeeperErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
-    this.name = 'GatekeeperError';
     this.code = code;
     this.status = STATUS[code];
   }

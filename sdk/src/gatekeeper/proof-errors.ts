@@ -1,12 +1,20 @@
 /** Why a proof of possession was refused. Each failure kind has its own class and a stable `code`. */
+import { MedRecError } from '../errors';
 
-export abstract class ProofError extends Error {
-  abstract readonly code: string;
+export const PROOF_ERROR_CODES = [
+  'PROOF_MALFORMED',
+  'PROOF_MISMATCH',
+  'PROOF_STALE',
+  'PROOF_REPLAYED',
+  'PROOF_BAD_SIGNATURE',
+  'PROOF_BAD_CERTIFICATE',
+  'PROOF_REPLAY_CACHE_FULL',
+  'PROOF_INVALID_OPTION',
+] as const;
+export type ProofErrorCode = (typeof PROOF_ERROR_CODES)[number];
 
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+export abstract class ProofError extends MedRecError {
+  abstract override readonly code: ProofErrorCode;
 }
 
 /** A field of the proof is missing or has the wrong form. */

@@ -1,12 +1,19 @@
 /** Errors raised by the synthetic data generator. */
+import { MedRecError } from '../errors';
 
-export class InvalidSeedOptionError extends Error {
+export const SEED_ERROR_CODES = ['SEED_INVALID_OPTION'] as const;
+export type SeedErrorCode = (typeof SEED_ERROR_CODES)[number];
+
+export abstract class SeedError extends MedRecError {
+  abstract override readonly code: SeedErrorCode;
+}
+
+export class InvalidSeedOptionError extends SeedError {
   readonly code = 'SEED_INVALID_OPTION';
   readonly option: string;
 
   constructor(properties: Readonly<{ option: string; message: string }>) {
     super(properties.message);
-    this.name = 'InvalidSeedOptionError';
     this.option = properties.option;
   }
 }

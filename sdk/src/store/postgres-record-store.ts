@@ -1,7 +1,15 @@
 /** The PostgreSQL record store, for custodians that already run PostgreSQL. Every value goes in as a query parameter. */
 import pg from 'pg';
 import { createTablesOnce, messageOf, quotedSchemaName } from './postgres-schema';
-import { checkId, checkListOptions, checkNewRecord, checkTxId, conflictWith, explainUnassigned } from './record-input';
+import {
+  checkCategory,
+  checkId,
+  checkListOptions,
+  checkNewRecord,
+  checkTxId,
+  conflictWith,
+  explainUnassigned,
+} from './record-input';
 import type { ListOptions, NewRecord, RecordPage, RecordStore, StoredRecord } from './record-store';
 import {
   InvalidStoreInputError,
@@ -72,7 +80,7 @@ function toStoredRecord(row: RecordRow): StoredRecord {
   return {
     recordId: row.record_id,
     patientId: row.patient_id,
-    category: row.category,
+    category: checkCategory(row.category),
     resourceJson: row.resource_json,
     contentHash: row.content_hash,
     registered: row.registration_tx_id !== null,

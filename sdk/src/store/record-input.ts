@@ -2,6 +2,7 @@
  * Validation shared by every store implementation, done before any SQL runs so both databases refuse the same inputs
  * with the same errors (the contract suite relies on that).
  */
+import { CATEGORIES, categorySchema, ID_PATTERN, type Category } from '../../../contract/src/index';
 import {
   DEFAULT_LIST_LIMIT,
   MAX_LIST_LIMIT,
@@ -17,9 +18,8 @@ import {
   type RecordConflictReason,
 } from './store-errors';
 
-// Ids end up as ledger keys and in URLs: a conservative alphabet avoids composite-key separators and escaping issues.
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-const CATEGORY_PATTERN = /^[a-z][a-z0-9-]{0,63}$/;
+// Ids and categories follow the ledger's own rules (the contract module): a record the ledger would refuse is
+// never stored, and every stored record can be registered and retrieved.
 const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/;
 // Cursors are row sequence numbers; 18 digits stays below 2^63 so both BIGINT and SQLite INTEGER hold them.
 const CURSOR_PATTERN = /^[0-9]{1,18}$/;
@@ -36,6 +36,18 @@ export function checkId(field: string, value: unknown): string {
   return value;
 }
 
+/** A record category as the ledger accepts it; also re-validates a category read back from the database. */
+export function checkCategory(value: unknown): Category {
+  const parsed = categorySchema.safeParse(value);
+  if (!parsed.success) {
+    throw new InvalidStoreInputError({
+      field: 'category',
+      message: `category must be one of the ledger's categories: ${CATEGORIES.join(', ')}.`,
+    });
+  }
+  return parsed.data;
+}
+
 export function checkTxId(value: unknown): string {
   if (typeof value !== 'string' || !SHA256_HEX_PATTERN.test(value)) {
     throw new InvalidStoreInputError({
@@ -50,12 +62,7 @@ export function checkNewRecord(record: Readonly<NewRecord>): NewRecord {
   const recordId = checkId('recordId', record.recordId);
   const patientId = checkId('patientId', record.patientId);
   const authorId = checkId('authorId', record.authorId);
-  if (typeof record.category !== 'string' || !CATEGORY_PATTERN.test(record.category)) {
-    throw new InvalidStoreInputError({
-      field: 'category',
-      message: 'category must be a lowercase word such as "condition" (letters, digits and "-", at most 64).',
-    });
-  }
+  const category = checkCategory(record.category);
   if (typeof record.contentHash !== 'string' || !SHA256_HEX_PATTERN.test(record.contentHash)) {
     throw new InvalidStoreInputError({
       field: 'contentHash',
@@ -66,7 +73,7 @@ export function checkNewRecord(record: Readonly<NewRecord>): NewRecord {
   return {
     recordId,
     patientId,
-    category: record.category,
+    category,
     resourceJson: record.resourceJson,
     contentHash: record.contentHash,
     authorId,

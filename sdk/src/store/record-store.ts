@@ -1,3 +1,5 @@
+import type { Category } from '../chaincode-types';
+
 /**
  * The custodian's record store: the only place clinical content lives; the ledger never holds PHI
  * (docs/architecture.md, "No PHI on the ledger").
@@ -18,7 +20,7 @@ export interface NewRecord {
   /** Pseudonymous patient id (the ledger's participant id), never a name or MRN. */
   readonly patientId: string;
   /** Coarse category recorded on the ledger (e.g. 'condition'). */
-  readonly category: string;
+  readonly category: Category;
   /** The FHIR R4 resource as JSON text, stored byte for byte so a re-hash gives the same result. */
   readonly resourceJson: string;
   /** SHA-256 (lowercase hex) of the RFC 8785 canonical form of the resource. */

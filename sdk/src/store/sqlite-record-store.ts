@@ -1,6 +1,14 @@
 /** The embedded default record store: one SQLite file per custodian, through better-sqlite3. */
 import Database from 'better-sqlite3';
-import { checkId, checkListOptions, checkNewRecord, checkTxId, conflictWith, explainUnassigned } from './record-input';
+import {
+  checkCategory,
+  checkId,
+  checkListOptions,
+  checkNewRecord,
+  checkTxId,
+  conflictWith,
+  explainUnassigned,
+} from './record-input';
 import type { ListOptions, NewRecord, RecordPage, RecordStore, StoredRecord } from './record-store';
 import {
   RecordAlreadyRegisteredError,
@@ -55,7 +63,7 @@ function toStoredRecord(row: RecordRow): StoredRecord {
   return {
     recordId: row.record_id,
     patientId: row.patient_id,
-    category: row.category,
+    category: checkCategory(row.category),
     resourceJson: row.resource_json,
     contentHash: row.content_hash,
     registered: row.registration_tx_id !== null,

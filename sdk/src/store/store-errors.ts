@@ -1,12 +1,18 @@
 /** Errors raised by record stores. Each failure kind has its own class and a stable `code` callers can branch on. */
+import { MedRecError } from '../errors';
 
-export abstract class RecordStoreError extends Error {
-  abstract readonly code: string;
+export const STORE_ERROR_CODES = [
+  'STORE_INVALID_INPUT',
+  'STORE_RECORD_CONFLICT',
+  'STORE_RECORD_NOT_FOUND',
+  'STORE_ALREADY_REGISTERED',
+  'STORE_CLOSED',
+  'STORE_UNAVAILABLE',
+] as const;
+export type RecordStoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+export abstract class RecordStoreError extends MedRecError {
+  abstract override readonly code: RecordStoreErrorCode;
 }
 
 /** An argument failed validation before any database work was done. */

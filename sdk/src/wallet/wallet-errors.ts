@@ -1,12 +1,16 @@
 /** Errors raised by the wallet. Each failure kind has its own class and a stable `code`. */
+import { MedRecError } from '../errors';
 
-export abstract class WalletError extends Error {
-  abstract readonly code: string;
+export const WALLET_ERROR_CODES = [
+  'WALLET_INVALID_INPUT',
+  'WALLET_WRONG_KEY',
+  'WALLET_ENTRY_TAMPERED',
+  'WALLET_INSECURE_PERMISSIONS',
+] as const;
+export type WalletErrorCode = (typeof WALLET_ERROR_CODES)[number];
 
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+export abstract class WalletError extends MedRecError {
+  abstract override readonly code: WalletErrorCode;
 }
 
 export class InvalidWalletInputError extends WalletError {

@@ -7,8 +7,10 @@ import {
   TransactionInvalidError,
   type ChaincodeErrorCode,
 } from '../../../sdk/src/errors';
+import { InvalidFhirResourceError } from '../../../sdk/src/fhir/fhir-errors';
+import { AccessDeniedError, CustodianError } from '../../../sdk/src/record-retrieval-errors';
 import { toProblem } from '../../../api/src/http/error-mapping';
-import { AccessDeniedError, CustodianError, FhirValidationError } from '../../../api/src/ports';
+import { PROBLEMS } from '../../../api/src/http/problem';
 import { ticket } from './support/fixtures';
 
 describe('api: error mapping', () => {
@@ -35,7 +37,7 @@ describe('api: error mapping', () => {
     expect(exposed).to.be.false;
   });
 
-  it('maps the SDK and port errors', () => {
+  it('maps the SDK errors', () => {
     const status = (err: unknown): [number, string | undefined] => {
       const { problem } = toProblem(err);
       return [problem.type.status, problem.code];
@@ -54,17 +56,34 @@ describe('api: error mapping', () => {
       502,
       'CUSTODIAN_UNAVAILABLE',
     ]);
-    expect(status(new FhirValidationError({ message: 'bad' }))).to.deep.equal([422, 'FHIR_INVALID']);
+    expect(status(new InvalidFhirResourceError('Observation', []))).to.deep.equal([422, 'FHIR_INVALID_RESOURCE']);
   });
 
-  it("maps the SDK's FHIR errors by their FHIR_ code and keeps their issues", () => {
-    const sdkStyle = Object.assign(new Error('The Observation resource is not valid'), {
+  it('answers a denied ticket with its own problem type and the transaction that recorded the deny', () => {
+    const { problem, exposed } = toProblem(new AccessDeniedError(ticket('deny')));
+    expect(problem.type).to.equal(PROBLEMS.accessDenied);
+    expect(problem.transactionId).to.equal(ticket('deny').txId);
+    expect(exposed).to.be.true;
+  });
+
+  it("maps the SDK's FHIR errors by their code and keeps their issues", () => {
+    const invalid = new InvalidFhirResourceError('Observation', [
+      { path: 'Observation.status', message: 'is required' },
+    ]);
+    const { problem } = toProblem(invalid);
+    expect(problem.type.status).to.equal(422);
+    expect(problem.code).to.equal('FHIR_INVALID_RESOURCE');
+    expect(problem.errors).to.deep.equal([{ in: 'body', path: 'Observation.status', message: 'is required' }]);
+  });
+
+  it('does not trust a code on an error that is not an SDK error (no duck typing, no prefixes)', () => {
+    const lookalike = Object.assign(new Error('The Observation resource is not valid'), {
       code: 'FHIR_INVALID_RESOURCE',
       issues: [{ path: 'Observation.status', message: 'is required' }],
     });
-    const { problem } = toProblem(sdkStyle);
-    expect(problem.type.status).to.equal(422);
-    expect(problem.errors).to.deep.equal([{ in: 'body', path: 'Observation.status', message: 'is required' }]);
+    const { problem, exposed } = toProblem(lookalike);
+    expect([problem.type.status, problem.code]).to.deep.equal([500, 'INTERNAL']);
+    expect(exposed).to.be.false;
   });
 
   it('answers anything else with a generic 500', () => {

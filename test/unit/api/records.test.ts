@@ -3,8 +3,9 @@ import { expect } from 'chai';
 import type { RecordInput } from '../../../sdk/src/chaincode-types';
 import { ChaincodeError, ContentHashMismatchError, NetworkUnavailableError } from '../../../sdk/src/errors';
 import { contentHash, validateFhirResource } from '../../../sdk/src/fhir';
+import { InvalidFhirResourceError } from '../../../sdk/src/fhir/fhir-errors';
 import { locatorFor } from '../../../sdk/src/gatekeeper/custodian';
-import { AccessDeniedError, FhirValidationError } from '../../../api/src/ports';
+import { AccessDeniedError } from '../../../sdk/src/record-retrieval-errors';
 import { send } from './support/conformance';
 import { OBSERVATION, participant, pointer, ticket, user } from './support/fixtures';
 import { createHarness, USERS, type Harness } from './support/harness';
@@ -47,14 +48,11 @@ describe('api: records, tickets and break-glass', () => {
   it('422 with the issues for an invalid FHIR resource; 400 for a body that is not a resource', async () => {
     h.custody.storeResult = () =>
       Promise.reject(
-        new FhirValidationError({
-          message: 'Observation.status is required',
-          issues: [{ path: 'Observation.status', message: 'is required' }],
-        }),
+        new InvalidFhirResourceError('Observation', [{ path: 'Observation.status', message: 'is required' }]),
       );
     const res = await send(h.http.post('/v1/patients/pat-1/records').set('authorization', auth).send(OBSERVATION));
     expect(res.status).to.equal(422);
-    expect(res.body).to.include({ code: 'FHIR_INVALID' });
+    expect(res.body).to.include({ code: 'FHIR_INVALID_RESOURCE' });
     expect(res.body.errors).to.deep.equal([{ in: 'body', path: 'Observation.status', message: 'is required' }]);
     const notResource = await send(h.http.post('/v1/patients/pat-1/records').set('authorization', auth).send({ a: 1 }));
     expect(notResource.status).to.equal(400);
@@ -280,11 +278,7 @@ describe('api: records, tickets and break-glass', () => {
     it('a permitted clinician with an invalid body gets the 422 with every issue', async () => {
       h.custody.storeResult = () =>
         Promise.reject(
-          new FhirValidationError({
-            code: 'FHIR_INVALID_RESOURCE',
-            message: 'The Observation resource is not valid FHIR R4 for MedRec',
-            issues: [{ path: 'Observation.status', message: 'is required' }],
-          }),
+          new InvalidFhirResourceError('Observation', [{ path: 'Observation.status', message: 'is required' }]),
         );
       const res = await send(h.http.post('/v1/patients/pat-1/records').set('authorization', auth).send(INVALID));
       expect(res.status).to.equal(422);

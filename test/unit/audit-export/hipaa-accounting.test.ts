@@ -29,7 +29,7 @@ const ORGS: Record<string, Organisation> = {
   },
 };
 
-function disclosure(n: number, time: string, type: string, ticketId: string): AuditEvent {
+function disclosure(n: number, time: string, type: AuditEvent['type'], ticketId: string): AuditEvent {
   const id = `d${n}`.padEnd(64, '0');
   return {
     eventId: id,
@@ -42,7 +42,7 @@ function disclosure(n: number, time: string, type: string, ticketId: string): Au
   };
 }
 
-function ticket(ticketId: string, mspId: string, purpose: PurposeOfUse, category: string): Ticket {
+function ticket(ticketId: string, mspId: string, purpose: PurposeOfUse, category: Ticket['category']): Ticket {
   return {
     ticketId,
     kind: 'access',

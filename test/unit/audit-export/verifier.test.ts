@@ -141,7 +141,7 @@ describe('audit export: verifier', function () {
   it('detects a forged manifest: altered after signing, or re-signed by an identity the CA roots did not issue', async function () {
     const altered = {
       ...original,
-      manifest: { ...original.manifest, filters: { patientId: 'pat-1', eventTypes: ['AccessRequested'] } },
+      manifest: { ...original.manifest, filters: { patientId: 'pat-1', eventTypes: ['AccessDecided'] } },
     };
     const report = await verify(serialise(altered));
     expect(report.discrepancies.map((d) => d.kind)).to.include('signature');

@@ -2,7 +2,7 @@
 // the change that ends it. Written against the mutation survivors listed in docs/mutation-testing.md.
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
-import type { Ticket } from '../../../chaincode/src/access/access-schema';
+import type { Ticket } from '../../../contract/src/access';
 import { whyNoLongerPermitted } from '../../../chaincode/src/access/disclosure-check';
 import { KEY } from '../../../chaincode/src/common/keys';
 import { call, callFails } from './support/client';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseJsonArg, MAX_JSON_ARGUMENT_BYTES } from '../../../chaincode/src/common/args';
 import { MedRecError, notFound } from '../../../chaincode/src/common/errors';
 import { marshal, toJson, unmarshal } from '../../../chaincode/src/common/marshal';
-import { idSchema, isoTimeSchema } from '../../../chaincode/src/common/schemas';
+import { idSchema, isoTimeSchema } from '../../../contract/src/primitives';
 
 describe('common: errors, marshal, argument parsing', () => {
   it('puts the code and message in the error message as JSON', () => {

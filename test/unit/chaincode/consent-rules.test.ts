@@ -7,14 +7,14 @@ import { KEY } from '../../../chaincode/src/common/keys';
 import { decideAccess } from '../../../chaincode/src/access/decide-access';
 import { ConsentContract } from '../../../chaincode/src/consent/consent-contract';
 import { actsForPatient, isActiveDelegate } from '../../../chaincode/src/consent/acts-for-patient';
-import type { Consent } from '../../../chaincode/src/consent/consent-schema';
+import type { Consent } from '../../../contract/src/consent';
 import {
   MAX_CONSENTS_EVALUATED,
   consentCovers,
   findCoveringConsent,
   granteeMatches,
 } from '../../../chaincode/src/consent/consent-store';
-import type { RecordPointer } from '../../../chaincode/src/records/records-schema';
+import type { RecordPointer } from '../../../contract/src/records';
 import { call, callFails } from './support/client';
 import { identity } from './support/fake-peer';
 import { compositeKey, directContext, lastEvent, putCommitted } from './support/direct';

@@ -1,13 +1,10 @@
 import './support/quiet-logs';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
-import { INCENTIVE_AUDIT_TYPES } from '../../../chaincode/src/audit/audit-schema';
+import { INCENTIVE_AUDIT_TYPES } from '../../../contract/src/audit';
 import { parseDerSignature } from '../../../chaincode/src/incentive/endorsement';
 import { rewardFor, supplyCap } from '../../../chaincode/src/incentive/incentive-contract';
-import {
-  MAX_HALVING_INTERVAL_DIGITS,
-  MAX_INITIAL_REWARD_DIGITS,
-} from '../../../chaincode/src/incentive/incentive-schema';
+import { MAX_HALVING_INTERVAL_DIGITS, MAX_INITIAL_REWARD_DIGITS } from '../../../contract/src/incentive';
 import { proposalIdOf } from '../../../chaincode/src/incentive/schedule-vote';
 import { ChaincodeError, call, callFails } from './support/client';
 import { issueLeaf, orgPki } from './support/certs';

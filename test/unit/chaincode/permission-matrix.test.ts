@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { PERMISSIONS, type TxName } from '../../../chaincode/src/common/permissions';
-import { ROLES, type Role } from '../../../chaincode/src/common/schemas';
+import { ROLES, type Role } from '../../../contract/src/primitives';
 import { proposalIdOf } from '../../../chaincode/src/incentive/schedule-vote';
 import { documentedMatrix } from '../../support/documented-permission-matrix';
 import { orgPki } from './support/certs';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { PERMISSIONS } from '../../../chaincode/src/common/permissions';
-import { ROLES } from '../../../chaincode/src/common/schemas';
+import { ROLES } from '../../../contract/src/primitives';
 import { ChaincodeError } from './support/client';
 import { FakeIdentity, chaincode, identity } from './support/fake-peer';
 import { H1, H2, HASH_A, consentBody, freshPeer, orgBody, who } from './support/world';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { CATEGORIES } from '../../../chaincode/src/common/schemas';
+import { CATEGORIES } from '../../../contract/src/primitives';
 import { recordCategoryOf } from '../../../sdk/src/fhir';
 import { generateSyntheticData } from '../../../sdk/src/seed';
 import { examples } from './support/examples';

@@ -53,7 +53,7 @@ describe('gatekeeper: every denial path (injected time)', function () {
   describe('proof first: an unauthenticated caller learns nothing about the ticket', function () {
     // Tickets whose state would be refused, each with a reason the refusal must not reveal before the proof.
     const hidden: [string, Partial<Ticket>, string][] = [
-      ['a deny ticket', { decision: 'deny', reason: 'no-consent-covers-request' }, 'no-consent-covers-request'],
+      ['a deny ticket', { decision: 'deny', reason: 'no-covering-consent' }, 'no-covering-consent'],
       ['an expired ticket', { expiresAt: '2030-06-01T11:00:00.000Z' }, '2030-06-01T11:00:00.000Z'],
       ["another custodian's ticket", { custodianMsp: 'Hospital2MSP' }, 'Hospital2MSP'],
       ['a ticket for another record', { recordId: 'rec-secret' }, 'rec-secret'],
@@ -131,7 +131,7 @@ describe('gatekeeper: every denial path (injected time)', function () {
 
   describe('ticket state, once the proof verified', function () {
     it('refuses a deny ticket (403), serving and confirming nothing', async function () {
-      const ticket = world.issue({ decision: 'deny', reason: 'no-consent' });
+      const ticket = world.issue({ decision: 'deny', reason: 'no-covering-consent' });
       const error = await rejectionOf(world.gatekeeper.retrieve(requestFor(world, ticket)), GatekeeperError);
       expect(error).to.include({ code: 'GATEKEEPER_TICKET_DENIED', status: 403 });
       expect(world.ledger.calls).to.deep.equal(['getTicket']);

@@ -121,7 +121,7 @@ describe('gatekeeper: a ticket its own peer has not committed yet', function () 
   });
 
   it('does not retry a refusal that waiting cannot change (a deny ticket)', async function () {
-    const ticket = lagging(0, { decision: 'deny', reason: 'no-consent' });
+    const ticket = lagging(0, { decision: 'deny', reason: 'no-covering-consent' });
     // A deny ticket has no content hash: refused before the gatekeeper is even asked.
     const permitLike = { ...ticket, decision: 'permit' as const, contentHash: 'ab'.repeat(32) };
     const error = await rejectionOf(redeem(permitLike), GatekeeperRefusedError);

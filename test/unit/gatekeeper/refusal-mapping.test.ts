@@ -7,13 +7,14 @@ import { expect } from 'chai';
 import type { AddressInfo } from 'node:net';
 import { createGatekeeperRecordCustody } from '../../../api/src/adapters/gatekeeper-record-custody';
 import { toProblem } from '../../../api/src/http/error-mapping';
-import { CustodianError, type LedgerGateway, type UserContext } from '../../../api/src/ports';
+import type { LedgerGateway, UserContext } from '../../../api/src/ports';
 import type { Organisation, Ticket } from '../../../sdk/src/chaincode-types';
 import { ChaincodeError, NetworkUnavailableError } from '../../../sdk/src/errors';
 import { createGatekeeperHttpsServer } from '../../../sdk/src/gatekeeper/gatekeeper-http';
 import { gatekeeperRefusalKind } from '../../../sdk/src/gatekeeper/refusal-kind';
 import type { MedrecClient } from '../../../sdk/src/medrec-client';
 import { GatekeeperRefusedError } from '../../../sdk/src/record-retrieval';
+import { CustodianError } from '../../../sdk/src/record-retrieval-errors';
 import type { Wallet } from '../../../sdk/src/wallet/wallet';
 import { createWorld, MSP, RECORD_ID, type World } from './support/gatekeeper-world';
 import {

@@ -2,7 +2,7 @@ import { EndorseError } from '@hyperledger/fabric-gateway';
 import type { ServiceError } from '@grpc/grpc-js';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
-import { ChaincodeError, toMedrecError } from '../../../sdk/src/errors';
+import { ChaincodeError, toMedRecError } from '../../../sdk/src/errors';
 import { extractEndorsements } from '../../../sdk/src/miner/endorsement-extractor';
 import { createMiner, medrecCodeOf } from '../../../sdk/src/miner/miner';
 import { serializedIdentity } from '../chaincode/support/endorsement';
@@ -71,7 +71,7 @@ describe('miner: endorsement extractor (synthetic blocks)', () => {
 describe('miner: options and error codes', () => {
   it('reads incentive codes from chaincode refusals (typed ChaincodeError codes)', () => {
     const message = 'chaincode response 500, {"code":"MEDREC_ALREADY_CLAIMED","message":"already"}';
-    const err = toMedrecError(
+    const err = toMedRecError(
       new EndorseError({
         message: '10 ABORTED: failed to endorse transaction',
         code: 10,

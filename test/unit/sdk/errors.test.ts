@@ -4,11 +4,12 @@ import { expect } from 'chai';
 import {
   ChaincodeError,
   EndorsementMismatchError,
-  MedrecError,
+  LedgerFailureError,
+  MedRecError,
   NetworkUnavailableError,
   TransactionInvalidError,
   parseChaincodePayload,
-  toMedrecError,
+  toMedRecError,
   validationCodeName,
 } from '../../../sdk/src/errors';
 import { createMedrecClient } from '../../../sdk/src/medrec-client';
@@ -41,7 +42,7 @@ describe('SDK error mapping', function () {
         message: 'chaincode response 500, {"code":"MEDREC_CONFLICT","message":"consent c1 exists with another body"}',
       },
     ];
-    const err = toMedrecError(
+    const err = toMedRecError(
       new EndorseError({ code: 10, details, cause, transactionId: 'tx-1', message: 'failed to endorse' }),
     );
     expect(err).to.be.instanceOf(ChaincodeError);
@@ -55,7 +56,7 @@ describe('SDK error mapping', function () {
 
   it('maps UNAVAILABLE and DEADLINE_EXCEEDED to NetworkUnavailableError with a hint', function () {
     for (const code of [14, 4]) {
-      const err = toMedrecError(new GatewayError({ code, details: [], cause, message: 'no peers' }), 'tx-2');
+      const err = toMedRecError(new GatewayError({ code, details: [], cause, message: 'no peers' }), 'tx-2');
       expect(err).to.be.instanceOf(NetworkUnavailableError);
       expect(err.transactionId).to.equal('tx-2');
       expect(err.message).to.contain('retry');
@@ -63,7 +64,7 @@ describe('SDK error mapping', function () {
   });
 
   it('maps a commit failure to TransactionInvalidError naming the validation code', function () {
-    const err = toMedrecError(
+    const err = toMedRecError(
       new CommitError({ message: 'invalid', code: StatusCode.MVCC_READ_CONFLICT, transactionId: 'tx-3' }),
     );
     expect(err).to.be.instanceOf(TransactionInvalidError);
@@ -72,9 +73,9 @@ describe('SDK error mapping', function () {
   });
 
   it('wraps anything else without losing the message', function () {
-    const err = toMedrecError(new Error('boom'), 'tx-4');
-    expect(err).to.be.instanceOf(MedrecError);
-    expect(err).to.include({ message: 'boom', transactionId: 'tx-4' });
+    const err = toMedRecError(new Error('boom'), 'tx-4');
+    expect(err).to.be.instanceOf(LedgerFailureError);
+    expect(err).to.include({ code: 'LEDGER_FAILED', message: 'boom', transactionId: 'tx-4' });
   });
 
   it('maps endorsers that disagreed (a lagging peer) to EndorsementMismatchError, nothing else', function () {
@@ -83,8 +84,8 @@ describe('SDK error mapping', function () {
       mspId: 'Hospital1MSP',
       message: 'ProposalResponsePayloads do not match',
     });
-    const aborted = (details: { address: string; mspId: string; message: string }[]): MedrecError =>
-      toMedrecError(
+    const aborted = (details: { address: string; mspId: string; message: string }[]): MedRecError =>
+      toMedRecError(
         new EndorseError({ code: 10, details, cause, transactionId: 'tx-5', message: 'failed to collect' }),
       );
     const err = aborted([mismatch('peer1:7051'), mismatch('peer2:7051')]);
@@ -98,10 +99,10 @@ describe('SDK error mapping', function () {
       message: 'chaincode response 500, {"code":"MEDREC_FORBIDDEN","message":"no"}',
     };
     expect(aborted([mismatch('peer1:7051'), refusal])).to.be.instanceOf(ChaincodeError);
-    // ABORTED for another reason, or with no detail at all, stays a plain MedrecError.
+    // ABORTED for another reason, or with no detail at all, is an unclassified LedgerFailureError.
     const other = aborted([{ ...mismatch('peer1:7051'), message: 'chaincode definition not found' }]);
-    expect(other).to.not.be.instanceOf(EndorsementMismatchError);
-    expect(aborted([])).to.not.be.instanceOf(EndorsementMismatchError);
+    expect(other).to.be.instanceOf(LedgerFailureError);
+    expect(aborted([])).to.be.instanceOf(LedgerFailureError);
   });
 
   it('retries a submit whose endorsers disagreed, then gives up after its attempts', async function () {

@@ -181,7 +181,8 @@ export function recordStoreContract(name: string, harness: RecordStoreHarness): 
         ['recordId', { recordId: '' }],
         ['recordId', { recordId: 'has space' }],
         ['patientId', { patientId: 'a/b' }],
-        ['category', { category: 'Condition!' }],
+        // A category the ledger does not know, as an untyped caller could send it.
+        ['category', { category: 'Condition!' as NewRecord['category'] }],
         ['contentHash', { contentHash: 'abc' }],
         ['contentHash', { contentHash: 'A'.repeat(64) }],
         ['resourceJson', { resourceJson: 'not json' }],

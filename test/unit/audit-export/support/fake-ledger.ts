@@ -25,13 +25,18 @@ export function makeEvents(count: number): AuditEvent[] {
       eventId: id,
       txId: id,
       time: new Date(Date.UTC(2030, 0, 1, 0, 0, i)).toISOString(),
-      type: i % 4 === 3 ? 'DisclosureConfirmed' : i % 4 === 1 ? 'AccessRequested' : 'RecordRegistered',
+      type:
+        i % 4 === 3
+          ? ('DisclosureConfirmed' as const)
+          : i % 4 === 1
+            ? ('AccessDecided' as const)
+            : ('RecordRegistered' as const),
       actor:
         i % 3 === 2
           ? { participantId: 'clin-b', mspId: 'Hospital2MSP', role: 'clinician' as const }
           : { participantId: 'clin-a', mspId: 'Hospital1MSP', role: 'clinician' as const },
       patientId: i % 5 === 4 ? 'pat-2' : 'pat-1',
-      subject: { kind: i % 4 === 3 ? 'ticket' : 'record', id: `rec-${i}` },
+      subject: { kind: i % 4 === 3 ? ('ticket' as const) : ('record' as const), id: `rec-${i}` },
     };
     return i % 4 === 1 ? { ...base, outcome: 'permit' as const, reason: 'consent' } : base;
   });

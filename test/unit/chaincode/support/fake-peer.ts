@@ -4,6 +4,7 @@ import { JSONSerializer } from 'fabric-contract-api';
 import type { ClientIdentity } from 'fabric-shim-api';
 import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract';
 import { contracts } from '../../../../chaincode/src/index';
+import { TRANSACTIONS, type TransactionName, type TransactionSpec } from '../../../../contract/src/index';
 import { FakeStub } from './fake-stub';
 import { Ledger } from './ledger';
 
@@ -121,6 +122,7 @@ export class FakePeer {
     const kind = descriptor === undefined ? undefined : descriptor.tag?.includes('SUBMIT') ? 'SUBMIT' : 'EVALUATE';
     try {
       const payload = await run(impl, descriptor, route.fn, stub, who);
+      assertResultMatchesContract(fcn, payload);
       const lastEvent = stub.eventCalls.at(-1);
       this.ledger.commit(
         txId,
@@ -130,8 +132,23 @@ export class FakePeer {
       );
       return { ...base, kind, ok: true, payload, message: '', writes: stub.writes.size };
     } catch (error: unknown) {
+      if (error instanceof ContractDriftError) throw error;
       return { ...base, kind, ok: false, payload: '', message: error instanceof Error ? error.message : String(error) };
     }
+  }
+}
+
+/** Thrown by the harness, never caught as an outcome: a result that drifted from the contract fails the test. */
+class ContractDriftError extends Error {}
+
+/** Every successful result must parse with the contract module's result schema for its transaction. */
+function assertResultMatchesContract(fcn: string, payload: string): void {
+  if (!Object.hasOwn(TRANSACTIONS, fcn)) return;
+  const spec: TransactionSpec = TRANSACTIONS[fcn as TransactionName];
+  if (payload === '' && spec.emptyWhenAbsent === true) return;
+  const parsed = spec.result.safeParse(JSON.parse(payload));
+  if (!parsed.success) {
+    throw new ContractDriftError(`${fcn} returned a result its contract schema refuses: ${parsed.error.message}`);
   }
 }
 

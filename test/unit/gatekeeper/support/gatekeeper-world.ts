@@ -28,7 +28,7 @@ export function permitTicket(overrides: Partial<Ticket> = {}): Ticket {
     ticketId,
     kind: 'access',
     decision: 'permit',
-    reason: 'consent c-1 covers the request',
+    reason: 'consent',
     consentId: 'c-1',
     recordId: RECORD_ID,
     patientId: 'pat-1',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, isoTimeSchema, mspIdSchema, pageFields, roleSchema } from '../common/schemas';
+import { idSchema, isoTimeSchema, mspIdSchema, pageFields, roleSchema } from './primitives';
 
 const pemCertificateSchema = z
   .string()

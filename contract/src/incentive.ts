@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, isoTimeSchema, mspIdSchema, pageFields, txIdSchema } from '../common/schemas';
+import { idSchema, isoTimeSchema, mspIdSchema, pageFields, txIdSchema } from './primitives';
 
 /** At most this many endorsements per ClaimEndorsements transaction: bounds its reads, writes and CPU. */
 export const MAX_CLAIMS_PER_TX = 20;
@@ -12,7 +12,7 @@ export const positiveAmountSchema = z
   .string()
   .regex(/^[1-9][0-9]{0,37}$/, 'must be a positive integer string of at most 38 digits, e.g. "50"');
 
-function base64Schema(maxChars: number): z.ZodType<string> {
+function base64Schema(maxChars: number): z.ZodString {
   return z
     .string()
     .min(4)

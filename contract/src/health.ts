@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, isoTimeSchema, mspIdSchema, txIdSchema } from '../common/schemas';
+import { idSchema, isoTimeSchema, mspIdSchema, txIdSchema } from './primitives';
 
 /** Probe ids are chosen by the operator's client: 1-64 characters of A-Z a-z 0-9 . _ - */
 export const probeIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 . _ -');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, isoTimeSchema, txIdSchema } from '../common/schemas';
+import { idSchema, isoTimeSchema, txIdSchema } from './primitives';
 
 /**
  * A guardian or carer acting for a patient (grant, revoke, read as the patient would). Only an 'active'

@@ -8,7 +8,7 @@ import {
   purposeSchema,
   roleSchema,
   txIdSchema,
-} from '../common/schemas';
+} from './primitives';
 
 const MAX_PERIOD_MS = 10 * 366 * 24 * 3600 * 1000;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, isoTimeSchema, pageFields, txIdSchema } from '../common/schemas';
+import { idSchema, isoTimeSchema, pageFields, txIdSchema } from './primitives';
 
 export const NOTIFICATION_KINDS = [
   'new-record',

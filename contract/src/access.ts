@@ -10,7 +10,7 @@ import {
   roleSchema,
   sha256HexSchema,
   txIdSchema,
-} from '../common/schemas';
+} from './primitives';
 
 export const accessRequestSchema = z.strictObject({ recordId: idSchema, purpose: purposeSchema });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, isoTimeSchema, mspIdSchema, pageFields, roleSchema, txIdSchema } from '../common/schemas';
+import { idSchema, isoTimeSchema, mspIdSchema, pageFields, roleSchema, txIdSchema } from './primitives';
 
 /** The incentive layer's own events: transactions of these types can never be claimed (no self-feeding). */
 export const INCENTIVE_AUDIT_TYPES = [

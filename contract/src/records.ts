@@ -8,7 +8,7 @@ import {
   pageFields,
   sha256HexSchema,
   txIdSchema,
-} from '../common/schemas';
+} from './primitives';
 
 export const recordInputSchema = z.strictObject({
   recordId: idSchema,
