@@ -30,6 +30,12 @@ import { operationsRoutes } from './routes/operations-routes';
 import { patientRoutes } from './routes/patient-routes';
 import { recordRoutes } from './routes/record-routes';
 import { relationshipRoutes } from './routes/relationship-routes';
+import { organisationRoutes } from './routes/organisation-routes';
+import { notificationRoutes } from './routes/notification-routes';
+import { incentiveRoutes } from './routes/incentive-routes';
+import { createOrganisationUseCases } from './use-cases/organisations';
+import { createNotificationUseCases } from './use-cases/notifications';
+import { createIncentiveUseCases } from './use-cases/incentives';
 import { createAuditExportUseCases } from './use-cases/audit-export';
 import { createConsentUseCases } from './use-cases/consents';
 import { createIdentityUseCases } from './use-cases/identity';
@@ -121,6 +127,9 @@ export function createServer(deps: Readonly<ServerDependencies>): Express {
         ...relationshipRoutes(createRelationshipUseCases(deps)),
         ...patientRoutes(patients, { heartbeatMs: options.sseHeartbeatMs }),
         ...auditRoutes(audit),
+        ...organisationRoutes(createOrganisationUseCases(deps)),
+        ...notificationRoutes(createNotificationUseCases(deps)),
+        ...incentiveRoutes(createIncentiveUseCases(deps)),
       },
       secured: [
         // Authenticate, count failures only (a valid token is never limited here), then answer failures with 401.

@@ -36,6 +36,7 @@ import {
 import type { GatewayConnection } from '../../sdk/src/gateway-connection';
 import { createMedrecClient, type MedrecClient } from '../../sdk/src/medrec-client';
 import type { WalletIdentity } from '../../sdk/src/wallet';
+import { idOption, isoTimeOption, mspIdOption, peerOrg } from './cli-options';
 import { createConsortium, type Consortium } from './consortium';
 import { CHANNEL_NAME, type PeerOrgKey } from './topology';
 import { connectUser, openOrgWallet } from './user-provisioning';
@@ -51,34 +52,6 @@ export class AuditCommandError extends Error {
     this.name = 'AuditCommandError';
     this.code = code;
   }
-}
-
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
-
-function peerOrg(value: string): PeerOrgKey {
-  if (value === 'hospital1' || value === 'hospital2' || value === 'research') return value;
-  throw new InvalidArgumentError(`--org must be hospital1, hospital2 or research, not "${value}"`);
-}
-
-function idOption(flag: string): (value: string) => string {
-  return (value) => {
-    if (!ID.test(value)) {
-      throw new InvalidArgumentError(
-        `${flag} must be 1-128 characters of letters, digits, ".", "_", ":", "@" or "-", starting with a letter or digit`,
-      );
-    }
-    return value;
-  };
-}
-
-function isoTime(flag: string): (value: string) => string {
-  return (value) => {
-    if (!ISO_UTC.test(value) || Number.isNaN(Date.parse(value))) {
-      throw new InvalidArgumentError(`${flag} must be a UTC ISO 8601 time such as 2030-01-31T12:00:00.000Z`);
-    }
-    return value;
-  };
 }
 
 function collect(value: string, previous: readonly string[] | undefined): string[] {
@@ -401,11 +374,11 @@ export function auditCommand(): Command {
     .option(
       '--organisation <mspId>',
       'only events whose actor is of this MSP, e.g. Hospital2MSP',
-      idOption('--organisation'),
+      mspIdOption('--organisation'),
     )
     .option('--type <eventType>', 'only this event type (repeatable), e.g. RecordRegistered', collect)
-    .option('--from <iso>', 'inclusive start, UTC ISO 8601', isoTime('--from'))
-    .option('--to <iso>', 'exclusive end, UTC ISO 8601', isoTime('--to'))
+    .option('--from <iso>', 'inclusive start, UTC ISO 8601', isoTimeOption('--from'))
+    .option('--to <iso>', 'exclusive end, UTC ISO 8601', isoTimeOption('--to'))
     .addOption(
       new Option('--format <format>', 'json (JSON Lines, lossless, verifiable) | csv | fhir (R4 Bundle of AuditEvent)')
         .choices(['json', 'csv', 'fhir'])
@@ -442,8 +415,8 @@ export function auditCommand(): Command {
     .requiredOption('--org <org>', 'hospital1 | hospital2 | research', peerOrg)
     .requiredOption('--as <participantId>', 'compliance officer, or the patient, in that wallet', idOption('--as'))
     .requiredOption('--patient <id>', 'the patient', idOption('--patient'))
-    .option('--from <iso>', 'inclusive start, UTC ISO 8601 (default: six years before --to)', isoTime('--from'))
-    .option('--to <iso>', 'exclusive end, UTC ISO 8601 (default: now)', isoTime('--to'))
+    .option('--from <iso>', 'inclusive start, UTC ISO 8601 (default: six years before --to)', isoTimeOption('--from'))
+    .option('--to <iso>', 'exclusive end, UTC ISO 8601 (default: now)', isoTimeOption('--to'))
     .addOption(new Option('--format <format>', 'html | csv').choices(['html', 'csv']).makeOptionMandatory())
     .requiredOption('--out <file>', 'where to write it')
     .action((opts: AccountingOptions) => runAccounting(opts));

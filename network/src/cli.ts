@@ -1,10 +1,11 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { createConsortium, type NetworkStatus } from './consortium';
 import { adminTokenFile, apiUrl, issueUserToken, registerUserWithToken } from './api-process';
 import { seedNetwork } from './seed-network';
 import { auditCommand } from './audit-commands';
 import { incentiveCommand, minerCommand } from './miner-commands';
-import type { Role } from '../../sdk/src/chaincode-types';
+import { ROLES, type Role } from '../../contract/src/index';
+import { idOption, peerOrg, role, wholeNumber } from './cli-options';
 import { newParticipantId } from '../../sdk/src/user-provisioning';
 import type { PeerOrgKey } from './topology';
 
@@ -27,36 +28,6 @@ function printStatus(status: NetworkStatus): void {
 }
 
 /** Commander option parser for a bounded whole number: rejects "12abc", "1e3", "-1" with a message saying why. */
-function wholeNumber(flag: string, min: number, max: number): (value: string) => number {
-  return (value) => {
-    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-      throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max}, not "${value}"`);
-    }
-    return Number(value);
-  };
-}
-
-const ROLES: readonly Role[] = ['patient', 'clinician', 'registrar', 'gatekeeper', 'compliance', 'researcher', 'admin'];
-
-function peerOrg(value: string): PeerOrgKey {
-  if (value === 'hospital1' || value === 'hospital2' || value === 'research') return value;
-  throw new InvalidArgumentError(`--org must be hospital1, hospital2 or research, not "${value}"`);
-}
-
-function role(value: string): Role {
-  const found = ROLES.find((r) => r === value);
-  if (found === undefined) throw new InvalidArgumentError(`--role must be one of ${ROLES.join(', ')}, not "${value}"`);
-  return found;
-}
-
-function participantId(value: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value)) {
-    throw new InvalidArgumentError(
-      '--id must be 1-64 characters of letters, digits, ".", "_" or "-", starting with a letter or digit',
-    );
-  }
-  return value;
-}
 
 export function buildCli(): Command {
   const program = new Command('medrec').description('MedRec on Hyperledger Fabric').showHelpAfterError();
@@ -122,11 +93,7 @@ export function buildCli(): Command {
     .command('register')
     .description('register a user at an organisation: its CA, its wallet, the ledger, and an API token (shown once)')
     .requiredOption('--org <org>', 'hospital1 | hospital2 | research', peerOrg)
-    .requiredOption(
-      '--role <role>',
-      'patient | clinician | registrar | gatekeeper | compliance | researcher | admin',
-      role,
-    )
+    .requiredOption('--role <role>', ROLES.join(' | '), role)
     .action(async (opts: { org: PeerOrgKey; role: Role }) => {
       const consortium = createConsortium({ renderer: 'silent' });
       // Generated, never typed in: an operator cannot put an MRN or a name on the ledger as an id.
@@ -139,7 +106,7 @@ export function buildCli(): Command {
     .command('token')
     .description('issue a new API token to a participant already registered at an organisation (lost or expired token)')
     .requiredOption('--org <org>', 'hospital1 | hospital2 | research', peerOrg)
-    .requiredOption('--id <participantId>', 'the participant id', participantId)
+    .requiredOption('--id <participantId>', 'the participant id', idOption('--id'))
     .action(async (opts: { org: PeerOrgKey; id: string }) => {
       const issued = await issueUserToken(createConsortium({ renderer: 'silent' }), opts.org, opts.id);
       console.log(`API token for ${opts.id} at ${opts.org}, valid until ${issued.expiresAt}`);

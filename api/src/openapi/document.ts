@@ -2,69 +2,28 @@
  * The OpenAPI 3.1 document: the single source of truth of this API. The router registers exactly its operations,
  * requests are validated against its schemas, and the unit tests check every response against it.
  */
-import type { JsonSchema, OpenApiDocument, OperationObject, ParameterObject, ResponseObject } from './openapi-types';
+import type { OpenApiDocument, OperationObject } from './openapi-types';
 import { EVENT_ID_PATTERN } from '../http/event-stream';
+import { contractPaths } from './contract-paths';
+import { contractSchemas } from './contract-schemas';
+import {
+  AUDIT_VERIFY_BODY_LIMIT,
+  body,
+  COMMON,
+  json,
+  JSON_TYPE,
+  NDJSON_TYPE,
+  pageParams,
+  pathParam,
+  PROBLEM_TYPE,
+  problems,
+  query,
+  READ,
+  WRITE,
+} from './document-parts';
 import { ID_PATTERN, ref, schemas } from './schemas';
 
-const JSON_TYPE = 'application/json';
-const PROBLEM_TYPE = 'application/problem+json';
-const NDJSON_TYPE = 'application/x-ndjson';
-
-/** The largest export POST /v1/audit/verify accepts (an express/bytes size). */
-export const AUDIT_VERIFY_BODY_LIMIT = '16mb';
-
-function pathParam(name: string, description: string): ParameterObject {
-  return { name, in: 'path', required: true, description, schema: { type: 'string', pattern: ID_PATTERN } };
-}
-
-function query(name: string, schema: JsonSchema, description: string, required = false): ParameterObject {
-  return { name, in: 'query', required, description, schema };
-}
-
-const pageParams: readonly ParameterObject[] = [
-  query('pageSize', { type: 'integer', minimum: 1, maximum: 200, default: 50 }, 'Items per page.'),
-  query('bookmark', { type: 'string', maxLength: 4096 }, 'The bookmark of the previous page; omit for the first.'),
-];
-
-function body(schemaName: string, description: string): NonNullable<OperationObject['requestBody']> {
-  return { required: true, description, content: { [JSON_TYPE]: { schema: ref(schemaName) } } };
-}
-
-function json(description: string, schemaName: string): ResponseObject {
-  return { description, content: { [JSON_TYPE]: { schema: ref(schemaName) } } };
-}
-
-const PROBLEM_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  '400': 'The request is not valid (parameters or body), or the ledger refused an argument.',
-  '401': 'No API token, or a token that is unknown, revoked or expired.',
-  '403': "The caller's role or relationship does not allow this, or the ledger denied access.",
-  '404': 'No such object on the ledger (or in this API).',
-  '409': "The ledger's state does not allow this (e.g. an id reused with a different body).",
-  '413': 'The request body exceeds the size limit.',
-  '415': 'The request body is not UTF-8 JSON.',
-  '422': 'The FHIR resource is not valid FHIR R4 for MedRec.',
-  '429': 'Too many requests for this token; wait for the time in Retry-After.',
-  '500': 'Unexpected failure; the detail is generic, the request id identifies it in the logs.',
-  '502': "The custodian's gatekeeper failed or served content whose hash does not match the ledger.",
-  '503': 'The Fabric network or a dependency is unavailable; retry later.',
-};
-
-function problems(...statuses: readonly string[]): Readonly<Record<string, ResponseObject>> {
-  return Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      {
-        description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem.',
-        content: { [PROBLEM_TYPE]: { schema: ref('Problem') } },
-      },
-    ]),
-  );
-}
-
-/** Every authenticated operation may answer these. */
-const COMMON = ['401', '429', '500', '503'] as const;
-const READ = ['400', '403', '404', '409', ...COMMON] as const;
-const WRITE = ['400', '403', '404', '409', '413', '415', ...COMMON] as const;
+export { AUDIT_VERIFY_BODY_LIMIT } from './document-parts';
 
 const PUBLIC: OperationObject['security'] = [];
 
@@ -88,10 +47,13 @@ export const openApiDocument: OpenApiDocument = {
     { name: 'access', description: 'Tickets and break-glass.' },
     { name: 'patients', description: 'Summary and notifications.' },
     { name: 'audit', description: 'The audit trail on the ledger.' },
+    { name: 'organisations', description: 'The member organisations of the consortium.' },
+    { name: 'incentive', description: 'Endorsement rewards: the schedule, balances and transfers of credits.' },
     { name: 'operations', description: 'Health, metrics and this document.' },
   ],
   security: [{ bearerAuth: [] }],
   paths: {
+    ...contractPaths,
     '/healthz': {
       get: {
         operationId: 'getHealth',
@@ -533,7 +495,7 @@ export const openApiDocument: OpenApiDocument = {
     },
   },
   components: {
-    schemas,
+    schemas: { ...schemas, ...contractSchemas },
     securitySchemes: {
       bearerAuth: {
         type: 'http',

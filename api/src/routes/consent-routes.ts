@@ -16,6 +16,10 @@ export function consentRoutes(useCases: ConsentUseCases): Readonly<Record<string
       status: 200,
       body: await useCases.getConsent(auth.user, pathParam(input, 'consentId')),
     }),
+    getConsentHistory: async ({ auth, input }) => ({
+      status: 200,
+      body: await useCases.getConsentHistory(auth.user, pathParam(input, 'consentId')),
+    }),
     revokeConsent: async ({ auth, input }) => ({
       status: 200,
       body: await useCases.revokeConsent(auth.user, pathParam(input, 'consentId')),

@@ -22,6 +22,10 @@ export function patientRoutes(
       });
       return undefined;
     },
+    getAuditEvent: async ({ auth, input }) => ({
+      status: 200,
+      body: await useCases.getAuditEvent(auth.user, pathParam(input, 'txId')),
+    }),
     listAuditEvents: async ({ auth, input }) => {
       const filters = ['patientId', 'actorId', 'from', 'to'].flatMap((name) => {
         const value = optionalQuery(input, name);

@@ -62,6 +62,17 @@ export function recordRoutes(useCases: RecordUseCases): Readonly<Record<string, 
         }),
       };
     },
+    requestAccess: async ({ auth, input }) => {
+      const { purpose } = input.body as { purpose: PurposeOfUse };
+      return {
+        status: 201,
+        body: await useCases.requestAccess(auth.user, { recordId: pathParam(input, 'recordId'), purpose }),
+      };
+    },
+    getRecordPointer: async ({ auth, input }) => ({
+      status: 200,
+      body: await useCases.getRecordPointer(auth.user, pathParam(input, 'recordId')),
+    }),
     getTicket: async ({ auth, input }) => ({
       status: 200,
       body: await useCases.getTicket(auth.user, pathParam(input, 'ticketId')),

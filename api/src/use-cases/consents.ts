@@ -1,6 +1,6 @@
 /** The patient's consents: grant, list, read, revoke. */
 import crypto from 'node:crypto';
-import type { Consent, ConsentInput, Page, PageQuery } from '../../../sdk/src';
+import type { Consent, ConsentHistory, ConsentInput, Page, PageQuery } from '../../../sdk/src';
 import type { LedgerGateway, UserContext } from '../ports';
 
 export type ConsentRequest = Omit<ConsentInput, 'consentId' | 'patientId'> & { readonly consentId?: string };
@@ -14,6 +14,8 @@ export interface ConsentUseCases {
   listConsents(user: UserContext, query: PageQuery & { readonly patientId: string }): Promise<Page<Consent>>;
   getConsent(user: UserContext, consentId: string): Promise<Consent>;
   revokeConsent(user: UserContext, consentId: string): Promise<{ consent: Consent; transactionId: string }>;
+  /** Every version the ledger's history keeps (granted, revoked), for whoever may read the consent. */
+  getConsentHistory(user: UserContext, consentId: string): Promise<ConsentHistory>;
 }
 
 export function createConsentUseCases(ports: Readonly<{ ledger: LedgerGateway }>): ConsentUseCases {
@@ -36,6 +38,9 @@ export function createConsentUseCases(ports: Readonly<{ ledger: LedgerGateway }>
     async revokeConsent(user, consentId) {
       const { value, transactionId } = await (await ledger.clientFor(user)).revokeConsent(consentId);
       return { consent: value, transactionId };
+    },
+    async getConsentHistory(user, consentId) {
+      return (await ledger.clientFor(user)).getConsentHistory(consentId);
     },
   };
 }

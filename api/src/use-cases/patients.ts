@@ -29,6 +29,8 @@ export interface PatientUseCases {
     end?: (reason: string) => void,
   ): Promise<EventSubscription>;
   listAuditEvents(user: UserContext, request: AuditRequest): Promise<Page<AuditEvent>>;
+  /** One audit event by the transaction that wrote it, for whoever may read that trail. */
+  getAuditEvent(user: UserContext, txId: string): Promise<AuditEvent>;
 }
 
 export function createPatientUseCases(ports: Readonly<{ ledger: LedgerGateway }>): PatientUseCases {
@@ -76,6 +78,9 @@ export function createPatientUseCases(ports: Readonly<{ ledger: LedgerGateway }>
           });
         },
       );
+    },
+    async getAuditEvent(user, txId) {
+      return (await ledger.clientFor(user)).auditEvent(txId);
     },
     async listAuditEvents(user, request) {
       const { patientId, actorId, ...window } = request;

@@ -41,6 +41,13 @@ export interface RecordUseCases {
     query: PageQuery & { readonly reviewStatus?: 'pending' | 'justified' | 'unjustified' },
   ): Promise<Page<Ticket>>;
   getTicket(user: UserContext, ticketId: string): Promise<Ticket>;
+  /** A ticket for a later read (or a recorded denial), without fetching the content now. */
+  requestAccess(
+    user: UserContext,
+    request: Readonly<{ recordId: string; purpose: PurposeOfUse }>,
+  ): Promise<{ ticket: Ticket; transactionId: string }>;
+  /** The record's pointer as the ledger holds it, for whoever may read it (not the content). */
+  getRecordPointer(user: UserContext, recordId: string): Promise<RecordPointer>;
 }
 
 export interface RecordPorts {
@@ -121,6 +128,15 @@ export function createRecordUseCases(ports: RecordPorts): RecordUseCases {
     },
     async getTicket(user, ticketId) {
       return (await ledger.clientFor(user)).getTicket(ticketId);
+    },
+    async requestAccess(user, request) {
+      const { value, transactionId } = await (
+        await ledger.clientFor(user)
+      ).requestAccess({ recordId: request.recordId, purpose: request.purpose });
+      return { ticket: value, transactionId };
+    },
+    async getRecordPointer(user, recordId) {
+      return (await ledger.clientFor(user)).getRecord(recordId);
     },
   };
 }

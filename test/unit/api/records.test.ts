@@ -7,7 +7,7 @@ import { InvalidFhirResourceError } from '../../../sdk/src/fhir/fhir-errors';
 import { locatorFor } from '../../../sdk/src/gatekeeper/custodian';
 import { AccessDeniedError } from '../../../sdk/src/record-retrieval-errors';
 import { send } from './support/conformance';
-import { OBSERVATION, participant, pointer, ticket, user } from './support/fixtures';
+import { OBSERVATION, participant, pointer, ticket, TICKET_ID, user } from './support/fixtures';
 import { createHarness, USERS, type Harness } from './support/harness';
 
 describe('api: records, tickets and break-glass', () => {
@@ -120,7 +120,7 @@ describe('api: records, tickets and break-glass', () => {
     h.custody.fetchResult = () => Promise.reject(new AccessDeniedError(ticket('deny')));
     const denied = await send(h.http.get('/v1/records/rec-1?purpose=TREAT').set('authorization', auth));
     expect(denied.status).to.equal(403);
-    expect(denied.body).to.include({ code: 'ACCESS_DENIED', transactionId: 'tx-ticket-1' });
+    expect(denied.body).to.include({ code: 'ACCESS_DENIED', transactionId: TICKET_ID });
     h.custody.fetchResult = () =>
       Promise.reject(new ContentHashMismatchError({ recordId: 'rec-1', expected: 'a', actual: 'b' }));
     const mismatch = await send(h.http.get('/v1/records/rec-1?purpose=TREAT').set('authorization', auth));
@@ -130,7 +130,7 @@ describe('api: records, tickets and break-glass', () => {
 
   it('break-glass: 201 with the ticket; review by compliance; list; get ticket', async () => {
     h.ledger.client.breakGlass = () =>
-      Promise.resolve({ value: ticket('permit', 'break-glass'), transactionId: 'tx-ticket-1' });
+      Promise.resolve({ value: ticket('permit', 'break-glass'), transactionId: TICKET_ID });
     const res = await send(
       h.http
         .post('/v1/records/rec-1/break-glass')
@@ -165,7 +165,7 @@ describe('api: records, tickets and break-glass', () => {
       Promise.resolve({ value: ticket('permit', 'break-glass'), transactionId: 'tx-review' });
     const review = await send(
       h.http
-        .post('/v1/break-glass/tx-ticket-1/review')
+        .post(`/v1/break-glass/${TICKET_ID}/review`)
         .set('authorization', compliance)
         .send({ outcome: 'justified', reviewRef: 'CASE-77' }),
     );
@@ -177,7 +177,7 @@ describe('api: records, tickets and break-glass', () => {
       (await send(h.http.get('/v1/break-glass?reviewStatus=pending').set('authorization', compliance))).status,
     ).to.equal(200);
     h.ledger.client.getTicket = () => Promise.resolve(ticket());
-    expect((await send(h.http.get('/v1/tickets/tx-ticket-1').set('authorization', compliance))).status).to.equal(200);
+    expect((await send(h.http.get(`/v1/tickets/${TICKET_ID}`).set('authorization', compliance))).status).to.equal(200);
   });
   describe('authority before content (POST /v1/patients/{id}/records)', () => {
     // Not a valid Observation (no status, no code, no subject): a caller refused first must never see a 422 for it.

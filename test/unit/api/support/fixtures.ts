@@ -1,8 +1,15 @@
+import { createHash } from 'node:crypto';
 import type { Consent, Participant, RecordPointer, Role, Ticket } from '../../../../sdk/src/chaincode-types';
 import type { UserContext } from '../../../../api/src/ports';
 
 export const TIME = '2030-01-01T00:00:00.000Z';
 export const HASH = 'a'.repeat(64);
+
+/** A Fabric transaction id (64 hex) named after what it did, so fixtures stay readable and contract-valid. */
+export function txIdOf(label: string): string {
+  return createHash('sha256').update(label).digest('hex');
+}
+export const TICKET_ID = txIdOf('ticket-1');
 
 export function user(role: Role, participantId: string, mspId = 'Hospital1MSP'): UserContext {
   return { org: 'hospital1', mspId, enrollmentId: `${participantId}-enroll`, participantId, role };
@@ -18,7 +25,7 @@ export function participant(role: Role, participantId: string, mspId = 'Hospital
     status: 'active',
     registeredBy: 'registrar-1',
     registeredAt: TIME,
-    txId: `tx-register-${participantId}`,
+    txId: txIdOf(`register-${participantId}`),
   };
 }
 
@@ -35,13 +42,13 @@ export function pointer(recordId = 'rec-1', patientId = 'pat-1'): RecordPointer 
     supersededBy: null,
     registeredBy: 'doc-1',
     registeredAt: TIME,
-    txId: `tx-record-${recordId}`,
+    txId: txIdOf(`record-${recordId}`),
   };
 }
 
 export function ticket(decision: 'permit' | 'deny' = 'permit', kind: 'access' | 'break-glass' = 'access'): Ticket {
   return {
-    ticketId: 'tx-ticket-1',
+    ticketId: TICKET_ID,
     kind,
     decision,
     reason: decision === 'permit' ? 'consent' : 'no-covering-consent',
@@ -53,7 +60,7 @@ export function ticket(decision: 'permit' | 'deny' = 'permit', kind: 'access' | 
     requester: { participantId: 'doc-2', mspId: 'Hospital2MSP', role: 'clinician', certSha256: HASH, certPem: 'PEM' },
     issuedAt: TIME,
     expiresAt: TIME,
-    txId: 'tx-ticket-1',
+    txId: TICKET_ID,
     ...(kind === 'break-glass'
       ? { breakGlass: { reason: 'patient-unconscious' as const, reviewStatus: 'pending' as const } }
       : {}),
@@ -71,7 +78,7 @@ export function consent(consentId = 'consent-1', status: 'active' | 'revoked' = 
     status,
     grantedBy: 'pat-1',
     grantedAt: TIME,
-    txId: `tx-${consentId}`,
+    txId: txIdOf(consentId),
   };
 }
 

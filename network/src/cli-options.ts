@@ -1,0 +1,50 @@
+/**
+ * Parsers of the medrec CLI's option values. Ids, roles, MSP ids and times follow the contract module's rules, the
+ * ones the ledger applies, so the CLI refuses at once what the chaincode would refuse later.
+ */
+import { InvalidArgumentError } from 'commander';
+import type { z } from 'zod';
+import { idSchema, isoTimeSchema, mspIdSchema, ROLES, roleSchema, type Role } from '../../contract/src/index';
+import type { PeerOrgKey } from './topology';
+
+const PEER_ORGS: readonly PeerOrgKey[] = ['hospital1', 'hospital2', 'research'];
+
+export function peerOrg(value: string): PeerOrgKey {
+  const found = PEER_ORGS.find((org) => org === value);
+  if (found === undefined) {
+    throw new InvalidArgumentError(`--org must be ${PEER_ORGS.join(', ')}, not "${value}"`);
+  }
+  return found;
+}
+
+export function role(value: string): Role {
+  const parsed = roleSchema.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError(`--role must be one of ${ROLES.join(', ')}, not "${value}"`);
+  return parsed.data;
+}
+
+/** A value checked with a contract schema; the schema's own message says what is expected. */
+function contractOption(flag: string, schema: z.ZodType<string>): (value: string) => string {
+  return (value) => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      throw new InvalidArgumentError(`${flag} ${parsed.error.issues[0]?.message ?? 'is not valid'}, not "${value}"`);
+    }
+    return parsed.data;
+  };
+}
+
+/** A participant id as the ledger accepts it (no e-mail addresses). */
+export const idOption = (flag: string): ((value: string) => string) => contractOption(flag, idSchema);
+export const mspIdOption = (flag: string): ((value: string) => string) => contractOption(flag, mspIdSchema);
+/** A UTC time as the ledger stores it, normalised to millisecond precision. */
+export const isoTimeOption = (flag: string): ((value: string) => string) => contractOption(flag, isoTimeSchema);
+
+export function wholeNumber(flag: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max}, not "${value}"`);
+    }
+    return Number(value);
+  };
+}
