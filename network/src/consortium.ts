@@ -8,7 +8,7 @@ import type { GatewayConnection } from '../../sdk/src/gateway-connection';
 import type { IdentityServiceOptions } from '../../sdk/src/identity-service';
 import type { ChaincodeDefinition } from './chaincode-deployment';
 import type { EnrolledIdentity, PeerEndpoint } from './fabric-access';
-import { cachedFabricBinaries, type FabricBinaries } from './fabric-binaries';
+import type { FabricBinaries } from './fabric-binaries';
 import { createFabricNetwork } from './fabric-network';
 import type { Layout } from './layout';
 import { createMedrecBootstrap } from './medrec-bootstrap';
@@ -55,7 +55,10 @@ export interface Consortium {
 }
 
 export function createConsortium(options: ConsortiumOptions = {}): Consortium {
-  const fabric = createFabricNetwork({ home: options.home, portBase: options.portBase });
+  const fabric = createFabricNetwork({
+    ...(options.home === undefined ? {} : { home: options.home }),
+    ...(options.portBase === undefined ? {} : { portBase: options.portBase }),
+  });
   const medrec = createMedrecBootstrap(fabric);
   const renderer = options.renderer ?? 'default';
   return {
@@ -72,13 +75,10 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
       await tasks.run();
     },
     async down(downOptions = {}) {
-      // Nothing of ours can be running without binaries; then only the data may need removing.
-      const bin = cachedFabricBinaries();
-      if (bin) {
-        // MedRec's processes use the nodes, so they stop first.
-        await medrec.stop();
-        await fabric.stop(bin);
-      }
+      // Processes are found by their pid files, not through the binaries: nodes started from an earlier build
+      // (before a patch or version change) are stopped too. MedRec's processes use the nodes, so they stop first.
+      await medrec.stop();
+      await fabric.stop();
       if (downOptions.purge === true) fs.rmSync(fabric.layout.home, { recursive: true, force: true });
     },
     status: () => readNetworkStatus(fabric),

@@ -61,7 +61,8 @@ export interface FabricNetwork extends FabricAccess {
    */
   startTasks(): ListrTask[];
   /** Stops chaincode servers, peers, orderers and CAs, in that order (what uses a node stops before it). */
-  stop(bin: FabricBinaries): Promise<void>;
+  /** Stops every node this network started, whichever build of the binaries it runs. */
+  stop(): Promise<void>;
   /** Stops / starts one peer or orderer (fault-tolerance drills). */
   stopNode(name: string): Promise<void>;
   startNode(name: string): Promise<void>;
@@ -282,10 +283,10 @@ class FabricNetworkImpl implements FabricNetwork {
     }
   }
 
-  async stop(bin: FabricBinaries): Promise<void> {
+  async stop(): Promise<void> {
     for (const peer of this.topology.peers) await stopChaincodeServer(this.layout, peer.org);
-    for (const peer of this.topology.peers) await stopNode(this.layout, bin, peer.name, 'peer');
-    for (const orderer of this.topology.orderers) await stopNode(this.layout, bin, orderer.name, 'orderer');
+    for (const peer of this.topology.peers) await stopNode(this.layout, peer.name, 'peer');
+    for (const orderer of this.topology.orderers) await stopNode(this.layout, orderer.name, 'orderer');
     for (const org of this.topology.organisations) await stopCa(this.layout, org.key);
   }
 
@@ -353,9 +354,7 @@ class FabricNetworkImpl implements FabricNetwork {
   }
 
   async stopNode(name: string): Promise<void> {
-    const bin = await this.binaries();
-    const kind = this.#kindOf(name);
-    await stopNode(this.layout, bin, name, kind);
+    await stopNode(this.layout, name, this.#kindOf(name));
   }
 
   async startNode(name: string): Promise<void> {

@@ -145,13 +145,12 @@ export function startPeer(layout: Layout, bin: FabricBinaries, topology: Topolog
   return startNodeProcess(layout, node, bin.path('peer'), ['node', 'start'], peerEnv(layout, bin, topology, node));
 }
 
-export function stopNode(
-  layout: Layout,
-  bin: FabricBinaries,
-  name: string,
-  kind: 'peer' | 'orderer',
-): Promise<boolean> {
-  return stopProcess(layout, name, bin.path(kind));
+/**
+ * Stops a peer or orderer this network started. It is recognised by its binary's name, not by the binary's full
+ * path: a node started from an earlier build (other patches, another pinned version) is still ours to stop.
+ */
+export function stopNode(layout: Layout, name: string, kind: 'peer' | 'orderer'): Promise<boolean> {
+  return stopProcess(layout, name, `/bin/${kind}`);
 }
 
 /** Joins an orderer to the channel through the channel participation API (no system channel). */

@@ -15,4 +15,6 @@ export function binaryCacheRoot(): string {
 }
 
 export const BUILDER_DIR = path.join(REPO_ROOT, 'network', 'builder');
+/** Fixes to Fabric's source, applied before its binaries are built (network/src/fabric-binaries.ts says why). */
+export const FABRIC_PATCHES_DIR = path.join(REPO_ROOT, 'network', 'fabric-patches');
 export const CHAINCODE_MODULE_DIR = path.join(REPO_ROOT, 'chaincode');

@@ -1,5 +1,5 @@
 import FabricCAServices from 'fabric-ca-client';
-import { User } from 'fabric-common';
+import { User, Utils } from 'fabric-common';
 import type { Role } from './chaincode-types';
 import { IdentityServiceError } from './identity-errors';
 import type { ClientIdentity } from './gateway-connection';
@@ -51,6 +51,19 @@ const MEDREC_ATTRIBUTES = [
   { name: 'medrec.role', optional: false },
   { name: 'medrec.id', optional: false },
 ] as const;
+
+/**
+ * fabric-ca-client gives up on a CA that has not answered within 3 s (its 'connection-timeout', which is an idle
+ * socket timeout, so it also bounds the wait for the answer). A CA hashing secrets for many registrations at once on
+ * a busy host answers later than that, and the registration then failed although the CA completed it. The setting is
+ * process-wide in fabric-common's configuration, which the CA client reads on every call.
+ */
+const CA_TIMEOUT_MS = 30_000;
+// fabric-common's typings omit setConfigSetting, which its Utils module exports.
+(Utils as unknown as { setConfigSetting(name: string, value: unknown): void }).setConfigSetting(
+  'connection-timeout',
+  CA_TIMEOUT_MS,
+);
 
 class IdentityServiceImpl implements IdentityService {
   readonly #ca: FabricCAServices;
