@@ -29,8 +29,9 @@ async function main(): Promise<void> {
   const mspId = required('MEDREC_MSP_ID');
   const identityDir = required('MEDREC_GATEKEEPER_IDENTITY_DIR');
   const schema = process.env.MEDREC_GATEKEEPER_DATABASE_SCHEMA;
+  const databaseUrl = process.env.MEDREC_GATEKEEPER_DATABASE_URL;
   const storeConfig = {
-    databaseUrl: process.env.MEDREC_GATEKEEPER_DATABASE_URL,
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
     ...(schema === undefined || schema === '' ? {} : { databaseSchema: schema }),
     sqliteFile: required('MEDREC_GATEKEEPER_SQLITE_FILE'),
   };

@@ -96,7 +96,7 @@ describe('api: authentication, problems and cross-cutting concerns', () => {
     const limited = createHarness({
       options: { rateLimit: { windowMs: 60_000, perToken: 2, authFailuresPerIp: 100 } },
     });
-    limited.ledger.client.whoAmI = h.ledger.client.whoAmI;
+    Object.assign(limited.ledger.client, { whoAmI: h.ledger.client.whoAmI });
     const a = await limited.tokenFor(USERS.clinician);
     const b = await limited.tokenFor(USERS.patient);
     for (let i = 0; i < 2; i++)
@@ -121,7 +121,7 @@ describe('api: authentication, problems and cross-cutting concerns', () => {
 
   it('never limits valid tokens: 100 concurrent requests from one address all succeed', async () => {
     const busy = createHarness({ options: { rateLimit: { windowMs: 60_000, perToken: 1000, authFailuresPerIp: 5 } } });
-    busy.ledger.client.whoAmI = h.ledger.client.whoAmI;
+    Object.assign(busy.ledger.client, { whoAmI: h.ledger.client.whoAmI });
     const { authorization } = await busy.tokenFor(USERS.clinician);
     const statuses = await Promise.all(
       Array.from({ length: 100 }, () => busy.http.get('/v1/me').set('authorization', authorization)),
@@ -134,7 +134,7 @@ describe('api: authentication, problems and cross-cutting concerns', () => {
     const limited = createHarness({
       options: { rateLimit: { windowMs: 60_000, perToken: 1000, authFailuresPerIp: 3 } },
     });
-    limited.ledger.client.whoAmI = h.ledger.client.whoAmI;
+    Object.assign(limited.ledger.client, { whoAmI: h.ledger.client.whoAmI });
     const { authorization } = await limited.tokenFor(USERS.clinician);
     const bad = (): Promise<number> =>
       send(limited.http.get('/v1/me').set('authorization', `Bearer mrk_${'x'.repeat(43)}`)).then((r) => r.status);

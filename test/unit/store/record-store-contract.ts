@@ -420,7 +420,9 @@ export function recordStoreContract(name: string, harness: RecordStoreHarness): 
       it('pages through every unregistered record exactly once', async function () {
         const records = Array.from({ length: 7 }, () => newRecord());
         await putAll(store, records);
-        const { ids, pages } = await collectPages((cursor) => store.listUnregistered({ limit: 3, cursor }));
+        const { ids, pages } = await collectPages((cursor) =>
+          store.listUnregistered({ limit: 3, ...(cursor === undefined ? {} : { cursor }) }),
+        );
         expect(ids).to.deep.equal(records.map((r) => r.recordId));
         expect(pages).to.equal(3);
       });
@@ -439,7 +441,9 @@ export function recordStoreContract(name: string, harness: RecordStoreHarness): 
         const mine = Array.from({ length: 5 }, () => newRecord({ patientId }));
         const others = [newRecord(), newRecord()];
         await putAll(store, [mine[0]!, others[0]!, mine[1]!, mine[2]!, others[1]!, mine[3]!, mine[4]!]);
-        const { ids, pages } = await collectPages((cursor) => store.listByPatient(patientId, { limit: 2, cursor }));
+        const { ids, pages } = await collectPages((cursor) =>
+          store.listByPatient(patientId, { limit: 2, ...(cursor === undefined ? {} : { cursor }) }),
+        );
         expect(ids).to.deep.equal(mine.map((r) => r.recordId));
         expect(pages).to.equal(3);
       });
