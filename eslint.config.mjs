@@ -16,6 +16,8 @@ export default tseslint.config(
       '.stryker-tmp/',
       'network/builder/',
       'bin/',
+      // The workspaces' three-line CommonJS entry points (their main): no TypeScript to check.
+      '*/index.js',
       'scripts/',
       '*.mjs',
     ],
@@ -34,18 +36,51 @@ export default tseslint.config(
     },
   },
   {
-    // The API is an application of the SDK: it imports sdk/src/index.ts (the public surface), never the SDK's
-    // internals, the chaincode's or the network tooling's.
-    files: ['api/src/**/*.ts'],
+    // The workspaces (contract, chaincode, sdk, api, network) reach each other only by package name, through each
+    // package's public src/index.ts: a relative path into another package's src/ is refused, and so is a subpath
+    // of a package. Which package may depend on which is in each package.json, checked by test/unit/packages.test.ts.
+    files: [
+      'contract/src/**/*.ts',
+      'chaincode/src/**/*.ts',
+      'sdk/src/**/*.ts',
+      'api/src/**/*.ts',
+      'network/src/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: ['**/sdk/src/*', '**/sdk/src/**/*', '**/chaincode/src/**', '**/network/src/**'],
-              message: "Import the SDK's public entry point (sdk/src); export what you need from sdk/src/index.ts.",
+              regex: '^(\\.\\./)+(contract|chaincode|sdk|api|network)/',
+              message:
+                "Import another package by its name ('@medrec/sdk', '@medrec/contract', ...); export what you need " +
+                'from its src/index.ts.',
             },
+            {
+              regex: '^@medrec/[a-z]+/',
+              message: "Import the package's entry point ('@medrec/sdk'), not a file inside it.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Only the tooling runs the API; the API, the SDK and the contract never depend on the tooling, and the contract
+    // depends on nothing of ours.
+    files: ['contract/src/**/*.ts', 'chaincode/src/**/*.ts', 'sdk/src/**/*.ts', 'api/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@medrec/network', message: 'Only the network tooling and the CLI use @medrec/network.' }],
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(contract|chaincode|sdk|api|network)/',
+              message: "Import another package by its name ('@medrec/sdk', '@medrec/contract', ...).",
+            },
+            { regex: '^@medrec/[a-z]+/', message: "Import the package's entry point, not a file inside it." },
           ],
         },
       ],

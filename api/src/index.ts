@@ -1,11 +1,6 @@
-/** The REST API's public surface for the launcher and the adapters. */
-export { createSqliteUserDirectory, TOKEN_PREFIX } from './auth/sqlite-user-directory';
-export type { SqliteUserDirectory, SqliteUserDirectoryOptions } from './auth/sqlite-user-directory';
-export { ConfigError, readApiConfig } from './config';
-export type { ApiConfig, RateLimitConfig } from './config';
-export { openApiDocument } from './openapi/document';
-export * from './ports';
-export { createServer } from './server';
-export type { ServerDependencies, ServerOptions } from './server';
-export { startServer } from './start';
-export type { RunningServer } from './start';
+/**
+ * The API package's public surface for the tooling that runs it (network/): its token directory, which the CLI uses
+ * to issue tokens, and how the token lifetime is read from the environment. The server itself starts from main.ts.
+ */
+export { createSqliteUserDirectory, type SqliteUserDirectory } from './auth/sqlite-user-directory';
+export { readTokenTtlMs } from './config';

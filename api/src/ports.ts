@@ -15,7 +15,7 @@ import type {
   SignedManifest,
   Ticket,
   VerificationReport,
-} from '../../sdk/src';
+} from '@medrec/sdk';
 
 /** The enrolled user a request acts as: every transaction it causes is signed with this user's own Fabric identity. */
 export interface UserContext {

@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createSqliteUserDirectory, type SqliteUserDirectory } from '../../api/src/auth/sqlite-user-directory';
-import { readTokenTtlMs } from '../../api/src/config';
+import { createSqliteUserDirectory, type SqliteUserDirectory, readTokenTtlMs } from '@medrec/api';
 import type { Layout } from './layout';
 import { REPO_ROOT } from './paths';
 import { runningPid, startProcess, stopProcess, waitFor } from './processes';
 import { HOST, organisation, peerOf, type Organisation, type PeerNode, type PeerOrgKey } from './topology';
-import type { Role } from '../../sdk/src/chaincode-types';
-import { createMedrecClient } from '../../sdk/src/medrec-client';
+import { createMedrecClient, type Role } from '@medrec/sdk';
 import type { FabricAccess } from './fabric-access';
 import { openOrgWallet, provisionUser } from './user-provisioning';
 import { gatekeeperUrl, recordStoreEnvironment } from './gatekeeper-process';

@@ -32,10 +32,11 @@ import {
   type Qscc,
   type SignedManifest,
   type VerificationReport,
-} from '../../sdk/src/audit-export';
-import type { GatewayConnection } from '../../sdk/src/gateway-connection';
-import { createMedrecClient, type MedrecClient } from '../../sdk/src/medrec-client';
-import type { WalletIdentity } from '../../sdk/src/wallet';
+  type GatewayConnection,
+  createMedrecClient,
+  type MedrecClient,
+  type WalletIdentity,
+} from '@medrec/sdk';
 import { idOption, isoTimeOption, mspIdOption, peerOrg } from './cli-options';
 import { createConsortium, type Consortium } from './consortium';
 import { CHANNEL_NAME, type PeerOrgKey } from './topology';

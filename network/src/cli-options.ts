@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import type { z } from 'zod';
-import { idSchema, isoTimeSchema, mspIdSchema, ROLES, roleSchema, type Role } from '../../contract/src/index';
+import { idSchema, isoTimeSchema, mspIdSchema, ROLES, roleSchema, type Role } from '@medrec/contract';
 import type { PeerOrgKey } from './topology';
 
 const PEER_ORGS: readonly PeerOrgKey[] = ['hospital1', 'hospital2', 'research'];

@@ -4,9 +4,9 @@ import { adminTokenFile, apiUrl, issueUserToken, registerUserWithToken } from '.
 import { seedNetwork } from './seed-network';
 import { auditCommand } from './audit-commands';
 import { incentiveCommand, minerCommand } from './miner-commands';
-import { ROLES, type Role } from '../../contract/src/index';
+import { ROLES, type Role } from '@medrec/contract';
 import { idOption, peerOrg, role, wholeNumber } from './cli-options';
-import { newParticipantId } from '../../sdk/src/user-provisioning';
+import { newParticipantId } from '@medrec/sdk';
 import type { PeerOrgKey } from './topology';
 
 /* eslint-disable no-console -- this is the command-line interface: the terminal is its output. */

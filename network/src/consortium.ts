@@ -4,8 +4,7 @@
  */
 import fs from 'node:fs';
 import { Listr } from 'listr2';
-import type { GatewayConnection } from '../../sdk/src/gateway-connection';
-import type { IdentityServiceOptions } from '../../sdk/src/identity-service';
+import { type GatewayConnection, type IdentityServiceOptions } from '@medrec/sdk';
 import type { ChaincodeDefinition } from './chaincode-deployment';
 import type { EnrolledIdentity, PeerEndpoint } from './fabric-access';
 import type { FabricBinaries } from './fabric-binaries';

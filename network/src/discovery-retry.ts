@@ -1,4 +1,4 @@
-import { ChaincodeError } from '../../sdk/src/errors';
+import { ChaincodeError } from '@medrec/sdk';
 
 /**
  * Right after peers (re)start, service discovery may briefly know too few peers to satisfy MAJORITY

@@ -2,8 +2,7 @@
  * How MedRec's tooling reaches a running Fabric network: the narrow view that API processes, incentives, user
  * provisioning, the miner and the seeder depend on, so none of them depends on the code that runs the nodes.
  */
-import type { GatewayConnection } from '../../sdk/src/gateway-connection';
-import type { IdentityServiceOptions } from '../../sdk/src/identity-service';
+import { type GatewayConnection, type IdentityServiceOptions } from '@medrec/sdk';
 import type { Layout } from './layout';
 import type { PeerOrgKey, Topology } from './topology';
 

@@ -5,8 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ListrTask } from 'listr2';
-import { connectGateway, type GatewayConnection } from '../../sdk/src/gateway-connection';
-import type { IdentityServiceOptions } from '../../sdk/src/identity-service';
+import { connectGateway, type GatewayConnection, type IdentityServiceOptions } from '@medrec/sdk';
 import { CaAdmin, startCa, stopCa, caProcessName } from './certificate-authority';
 import { createGenesisBlock } from './channel-config';
 import {

@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { callGatekeeper } from '../../sdk/src/gatekeeper/gatekeeper-client';
-import { HEALTH_PATH } from '../../sdk/src/gatekeeper/gatekeeper-http';
-import type { RecordStoreConfig } from '../../sdk/src/store/open-record-store';
+import { callGatekeeper, HEALTH_PATH, type RecordStoreConfig } from '@medrec/sdk';
 import type { Layout } from './layout';
 import { REPO_ROOT } from './paths';
 import { runningPid, startProcess, stopProcess, waitFor } from './processes';

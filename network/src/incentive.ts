@@ -1,6 +1,4 @@
-import type { IncentiveSchedule } from '../../sdk/src/chaincode-types';
-import { createMedrecClient, type MedrecClient } from '../../sdk/src/medrec-client';
-import { medrecCodeOf } from '../../sdk/src/miner/miner';
+import { type IncentiveSchedule, createMedrecClient, type MedrecClient, medrecCodeOf } from '@medrec/sdk';
 import { untilDiscoverySettles } from './discovery-retry';
 import type { FabricAccess } from './fabric-access';
 import type { PeerOrgKey } from './topology';

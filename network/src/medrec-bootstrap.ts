@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import type { ListrTask } from 'listr2';
-import { createMedrecClient } from '../../sdk/src/medrec-client';
+import { createMedrecClient } from '@medrec/sdk';
 import { apiAdminParticipantId, apiProcessName, ensureAdminToken, startApi, stopApi } from './api-process';
 import { CaAdmin } from './certificate-authority';
 import { untilDiscoverySettles } from './discovery-retry';

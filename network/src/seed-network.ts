@@ -1,9 +1,11 @@
 import { Listr } from 'listr2';
-import { createCustodian } from '../../sdk/src/gatekeeper/custodian';
-import type { GatewayConnection } from '../../sdk/src/gateway-connection';
-import { createMedrecClient } from '../../sdk/src/medrec-client';
-import { generateSyntheticData } from '../../sdk/src/seed';
-import { openRecordStore } from '../../sdk/src/store/open-record-store';
+import {
+  createCustodian,
+  type GatewayConnection,
+  createMedrecClient,
+  generateSyntheticData,
+  openRecordStore,
+} from '@medrec/sdk';
 import type { FabricAccess } from './fabric-access';
 import { recordStoreConfig } from './gatekeeper-process';
 import { peerOf, type PeerOrgKey } from './topology';

@@ -1,11 +1,14 @@
-import { connectGateway, type GatewayConnection } from '../../sdk/src/gateway-connection';
-import type { MedrecClient } from '../../sdk/src/medrec-client';
 import {
+  connectGateway,
+  type GatewayConnection,
+  type MedrecClient,
   provisionUser as provisionSdkUser,
   type ProvisionedUser as SdkProvisionedUser,
   type ProvisionRequest as SdkProvisionRequest,
-} from '../../sdk/src/user-provisioning';
-import { createFileWallet, type Wallet, type WalletIdentity } from '../../sdk/src/wallet';
+  createFileWallet,
+  type Wallet,
+  type WalletIdentity,
+} from '@medrec/sdk';
 import { untilDiscoverySettles } from './discovery-retry';
 import type { FabricAccess } from './fabric-access';
 import type { PeerOrgKey } from './topology';

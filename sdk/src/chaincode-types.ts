@@ -44,10 +44,10 @@ import type {
   identitySchema,
   delegateRemovalSchema,
   acknowledgementResultSchema,
-} from '../../contract/src/index';
+} from '@medrec/contract';
 
-export { ID_PATTERN, NOTIFICATION_KINDS, ROLES, PURPOSES, BREAK_GLASS_REASONS } from '../../contract/src/index';
-export type { Role, Purpose as PurposeOfUse, Category, MedRecErrorCode } from '../../contract/src/index';
+export { ID_PATTERN, NOTIFICATION_KINDS, ROLES, PURPOSES, BREAK_GLASS_REASONS } from '@medrec/contract';
+export type { Role, Purpose as PurposeOfUse, Category, MedRecErrorCode } from '@medrec/contract';
 
 /** Deeply read-only view of a value parsed from the ledger. */
 export type DeepReadonly<T> = T extends (infer E)[]

@@ -1,4 +1,4 @@
-import { ERROR_CODES, type MedRecErrorCode } from '../../contract/src/errors';
+import { ERROR_CODES, type MedRecErrorCode } from '@medrec/contract';
 import { CommitError, EndorseError, GatewayError, StatusCode, type ErrorDetail } from '@hyperledger/fabric-gateway';
 // Type-only: each family declares its own codes next to its classes; the root names their union.
 import type { AuditExportErrorCode } from './audit-export/audit-export-errors';

@@ -1,6 +1,7 @@
 /**
  * The SDK's public surface: what applications built on MedRec (the REST API, tools) may import. Everything else
- * under sdk/src is internal and may change; the API's lint rule refuses imports that reach past this file.
+ * under sdk/src is internal and may change; other packages use this file only, by the package name @medrec/sdk, and a
+ * lint rule refuses relative imports that reach into another package's src/.
  */
 export * from './chaincode-types';
 export * from './errors';
@@ -26,3 +27,15 @@ export { PROOF_ERROR_CODES, ProofError, type ProofErrorCode } from './gatekeeper
 export { callGatekeeper, GatekeeperTransportError, type GatekeeperAnswer } from './gatekeeper/gatekeeper-client';
 export { HEALTH_PATH } from './gatekeeper/gatekeeper-http';
 export { gatekeeperRefusalKind, type GatekeeperRefusalKind } from './gatekeeper/refusal-kind';
+// The organisation's miner: follows the blocks and claims its peers' endorsements.
+export {
+  chainHeight,
+  createMiner,
+  medrecCodeOf,
+  type Miner,
+  type MinerOptions,
+  type MinerProgress,
+  type MinerSummary,
+} from './miner/miner';
+// Deterministic synthetic patients, clinicians and FHIR records for demos and load.
+export * from './seed';

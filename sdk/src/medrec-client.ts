@@ -37,7 +37,7 @@ import type {
   DelegateRemoval,
   NotificationAcknowledgement,
 } from './chaincode-types';
-import type { ResultOf, SubmitTransactionName, TransactionName } from '../../contract/src/index';
+import type { ResultOf, SubmitTransactionName, TransactionName } from '@medrec/contract';
 import { EndorsementMismatchError, TransactionInvalidError, toMedRecError, validationCodeName } from './errors';
 
 /** The result of a committed transaction, with the id under which the ledger records it. */

@@ -1,4 +1,4 @@
-import { provisionUser, type IdentityServiceOptions, type Wallet } from '../../../sdk/src';
+import { provisionUser, type IdentityServiceOptions, type Wallet } from '@medrec/sdk';
 import type { LedgerGateway, Registration, RegistrationRequest, UserRegistration } from '../ports';
 
 export interface FabricUserRegistrationOptions {

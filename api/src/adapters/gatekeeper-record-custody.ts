@@ -16,7 +16,7 @@ import {
   type RecordStore,
   type Ticket,
   type Wallet,
-} from '../../../sdk/src';
+} from '@medrec/sdk';
 import { ApiProblem, PROBLEMS } from '../http/problem';
 import type { FetchedRecord, FetchRequest, FhirResource, LedgerGateway, RecordCustody, StoreRequest } from '../ports';
 import { UnknownIdentityError } from './wallet-ledger-gateway';

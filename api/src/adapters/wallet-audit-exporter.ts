@@ -9,7 +9,7 @@ import {
   writeAuditExport,
   type MedrecClient,
   type Wallet,
-} from '../../../sdk/src';
+} from '@medrec/sdk';
 import type { AuditExporter, UserContext } from '../ports';
 import { UnknownIdentityError } from './wallet-ledger-gateway';
 

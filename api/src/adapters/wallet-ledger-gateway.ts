@@ -8,7 +8,7 @@ import {
   type MedrecClient,
   type MedrecEvent,
   type Wallet,
-} from '../../../sdk/src';
+} from '@medrec/sdk';
 import type { EventPosition, EventSubscription, LedgerGateway, UserContext } from '../ports';
 
 export interface PeerEndpoint {

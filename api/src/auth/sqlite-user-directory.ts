@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Role } from '../../../sdk/src';
+import type { Role } from '@medrec/sdk';
 import type { IssuedToken, ResolvedToken, TokenInfo, UserContext, UserDirectory } from '../ports';
 
 export interface SqliteUserDirectoryOptions {

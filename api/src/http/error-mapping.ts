@@ -11,7 +11,7 @@ import {
   TransactionInvalidError,
   type GatekeeperRefusalKind,
   type SdkErrorCode,
-} from '../../../sdk/src';
+} from '@medrec/sdk';
 import { ApiProblem, PROBLEMS, type ProblemFieldError, type ProblemType } from './problem';
 
 /** How the API answers one code. */

@@ -1,6 +1,6 @@
 /** Server-Sent Events over a ledger subscription, closed when the client goes away. */
 import type { Response } from 'express';
-import type { MedrecEvent } from '../../../sdk/src';
+import type { MedrecEvent } from '@medrec/sdk';
 import type { EventPosition, EventSubscription } from '../ports';
 
 export interface EventStreamOptions {

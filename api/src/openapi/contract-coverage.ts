@@ -3,7 +3,7 @@
  * The compiler refuses a transaction missing from this table; a unit test checks that every named operation is in
  * the OpenAPI document.
  */
-import type { TransactionName } from '../../../contract/src/index';
+import type { TransactionName } from '@medrec/contract';
 
 export type Coverage = readonly string[] | { readonly internal: string };
 

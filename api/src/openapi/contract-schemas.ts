@@ -35,7 +35,7 @@ import {
   delegateSchema,
   patientSummarySchema,
   idSchema,
-} from '../../../contract/src/index';
+} from '@medrec/contract';
 import type { JsonSchema } from './openapi-types';
 
 /** One contract schema as JSON Schema 2020-12 (the dialect of OpenAPI 3.1), without its `$schema` marker. */

@@ -3,7 +3,7 @@
  * objects. The ledger objects themselves (participants, records, tickets, consents, ...) are generated from the
  * contract module in contract-schemas.ts; none is written here a second time.
  */
-import { ID_PATTERN as LEDGER_ID } from '../../../sdk/src';
+import { ID_PATTERN as LEDGER_ID } from '@medrec/sdk';
 import type { JsonSchema } from './openapi-types';
 
 export function ref(name: string): JsonSchema {

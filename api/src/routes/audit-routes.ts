@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { createStreamSink, type ExportFilters, type ExportFormat } from '../../../sdk/src';
+import { createStreamSink, type ExportFilters, type ExportFormat } from '@medrec/sdk';
 import type { OperationHandler } from '../http/operation-router';
 import type { AuditExportUseCases } from '../use-cases/audit-export';
 import { optionalQuery } from './input';

@@ -1,4 +1,4 @@
-import type { Role } from '../../../sdk/src';
+import type { Role } from '@medrec/sdk';
 import type { OperationHandler } from '../http/operation-router';
 import type { IdentityUseCases } from '../use-cases/identity';
 import { pathParam, requiredQuery } from './input';

@@ -1,4 +1,4 @@
-import type { Holder, IncentiveScheduleParameters } from '../../../sdk/src';
+import type { Holder, IncentiveScheduleParameters } from '@medrec/sdk';
 import type { OperationHandler } from '../http/operation-router';
 import type { ValidatedInput } from '../openapi/request-validator';
 import type { IncentiveUseCases } from '../use-cases/incentives';

@@ -1,5 +1,5 @@
 /** Typed reads of inputs the request validator has already checked against the document. */
-import type { PageQuery } from '../../../sdk/src';
+import type { PageQuery } from '@medrec/sdk';
 import type { ValidatedInput } from '../openapi/request-validator';
 
 export function pathParam(input: ValidatedInput, name: string): string {

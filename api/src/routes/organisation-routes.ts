@@ -1,4 +1,4 @@
-import type { OrganisationInput } from '../../../sdk/src';
+import type { OrganisationInput } from '@medrec/sdk';
 import type { OperationHandler } from '../http/operation-router';
 import type { OrganisationUseCases } from '../use-cases/organisations';
 import { pageQuery, pathParam } from './input';

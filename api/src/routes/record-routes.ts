@@ -1,4 +1,4 @@
-import type { BreakGlassReason, PurposeOfUse } from '../../../sdk/src';
+import type { BreakGlassReason, PurposeOfUse } from '@medrec/sdk';
 import type { OperationHandler } from '../http/operation-router';
 import type { FhirResource } from '../ports';
 import type { RecordUseCases } from '../use-cases/records';

@@ -1,5 +1,5 @@
 /** The compliance audit export and its verification, as the caller. */
-import type { ExportFilters, ExportFormat, ExportSink, SignedManifest, VerificationReport } from '../../../sdk/src';
+import type { ExportFilters, ExportFormat, ExportSink, SignedManifest, VerificationReport } from '@medrec/sdk';
 import { ApiProblem, PROBLEMS } from '../http/problem';
 import type { AuditExporter, LedgerGateway, UserContext } from '../ports';
 

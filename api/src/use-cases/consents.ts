@@ -1,6 +1,6 @@
 /** The patient's consents: grant, list, read, revoke. */
 import crypto from 'node:crypto';
-import type { Consent, ConsentHistory, ConsentInput, Page, PageQuery } from '../../../sdk/src';
+import type { Consent, ConsentHistory, ConsentInput, Page, PageQuery } from '@medrec/sdk';
 import type { LedgerGateway, UserContext } from '../ports';
 
 export type ConsentRequest = Omit<ConsentInput, 'consentId' | 'patientId'> & { readonly consentId?: string };

@@ -1,5 +1,5 @@
 /** The caller, participants and their API tokens. */
-import { IdentityExistsError, newParticipantId, type Participant, type Role } from '../../../sdk/src';
+import { IdentityExistsError, newParticipantId, type Participant, type Role } from '@medrec/sdk';
 import { ApiProblem, PROBLEMS } from '../http/problem';
 import type {
   ExternalIdDirectory,

@@ -9,7 +9,7 @@ import type {
   PageQuery,
   ScheduleProposals,
   ScheduleVote,
-} from '../../../sdk/src';
+} from '@medrec/sdk';
 import type { LedgerGateway, UserContext } from '../ports';
 import type { Changed } from './relationships';
 

@@ -1,5 +1,5 @@
 /** A patient's unseen notifications as a list (the live stream is in patients.ts), and marking them seen. */
-import type { Notification, NotificationAcknowledgement, Page, PageQuery } from '../../../sdk/src';
+import type { Notification, NotificationAcknowledgement, Page, PageQuery } from '@medrec/sdk';
 import type { LedgerGateway, UserContext } from '../ports';
 import type { Changed } from './relationships';
 

@@ -1,5 +1,5 @@
 /** The consortium's member organisations as the ledger registers them. */
-import type { Organisation, OrganisationInput, Page, PageQuery } from '../../../sdk/src';
+import type { Organisation, OrganisationInput, Page, PageQuery } from '@medrec/sdk';
 import type { LedgerGateway, UserContext } from '../ports';
 import type { Changed } from './relationships';
 

@@ -6,7 +6,7 @@ import {
   type MedrecEvent,
   type Page,
   type PatientSummary,
-} from '../../../sdk/src';
+} from '@medrec/sdk';
 import { ApiProblem, PROBLEMS } from '../http/problem';
 import type { EventPosition, EventSubscription, LedgerGateway, UserContext } from '../ports';
 

@@ -4,7 +4,7 @@
  * transaction the custodian will submit, whether this caller may register this record for this patient.
  */
 import crypto from 'node:crypto';
-import { contentHash, isSupportedResourceType, locatorFor, recordCategoryOf, type RecordInput } from '../../../sdk/src';
+import { contentHash, isSupportedResourceType, locatorFor, recordCategoryOf, type RecordInput } from '@medrec/sdk';
 import { ApiProblem, PROBLEMS } from '../http/problem';
 import type { FhirResource, UserContext } from '../ports';
 

@@ -8,7 +8,7 @@ import {
   type PurposeOfUse,
   type RecordPointer,
   type Ticket,
-} from '../../../sdk/src';
+} from '@medrec/sdk';
 import { ApiProblem, PROBLEMS } from '../http/problem';
 import type { FetchedRecord, FhirResource, LedgerGateway, RecordCustody, UserContext } from '../ports';
 import { assertMayRegisterRecords, newRecordId, registrationFor } from './record-registration';

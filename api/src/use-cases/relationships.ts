@@ -1,5 +1,5 @@
 /** Patient-provider relationships (admission, the patient's decision) and the delegates who act for patients. */
-import type { Delegate, Relationship } from '../../../sdk/src';
+import type { Delegate, Relationship } from '@medrec/sdk';
 import type { LedgerGateway, UserContext } from '../ports';
 
 export interface Changed<T> {

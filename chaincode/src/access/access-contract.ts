@@ -6,21 +6,21 @@ import { conflict, forbidden, invalidArgument } from '../common/errors';
 import { KEY } from '../common/keys';
 import { toJson } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
-import { txIdSchema } from '../../../contract/src/primitives';
-import { pageByPartialKey } from '../common/state';
-import { isoPlusMinutes, txTime } from '../common/time';
-import { actsForPatient } from '../consent/acts-for-patient';
-import { requireRecord } from '../records/records-store';
-import { complianceCovers } from '../registrar/custody';
-import { notifyPatient } from '../summary/notify';
 import {
+  txIdSchema,
   accessRequestSchema,
   breakGlassRequestSchema,
   listBreakGlassQuerySchema,
   reviewSchema,
   ticketSchema,
   type Ticket,
-} from '../../../contract/src/access';
+} from '@medrec/contract';
+import { pageByPartialKey } from '../common/state';
+import { isoPlusMinutes, txTime } from '../common/time';
+import { actsForPatient } from '../consent/acts-for-patient';
+import { requireRecord } from '../records/records-store';
+import { complianceCovers } from '../registrar/custody';
+import { notifyPatient } from '../summary/notify';
 import { decideAccess } from './decide-access';
 import { whyNoLongerPermitted } from './disclosure-check';
 import { TICKET_TTL_MINUTES, breakGlassIndexKey, requesterOf, requireTicket, writeTicket } from './tickets';

@@ -1,11 +1,9 @@
 import type { Context } from 'fabric-contract-api';
 import type { Caller } from '../common/caller';
-import type { Purpose } from '../../../contract/src/primitives';
+import { type Purpose, type RecordPointer, type DecisionReason } from '@medrec/contract';
 import { isActiveDelegate } from '../consent/acts-for-patient';
 import { findCoveringConsent } from '../consent/consent-store';
 import { relationshipOpen } from '../records/records-store';
-import type { RecordPointer } from '../../../contract/src/records';
-import type { DecisionReason } from '../../../contract/src/access';
 
 export interface Decision {
   decision: 'permit' | 'deny';

@@ -4,11 +4,8 @@ import { KEY, key } from '../common/keys';
 import { readState } from '../common/state';
 import { isActiveDelegate } from '../consent/acts-for-patient';
 import { consentCovers } from '../consent/consent-store';
-import { consentSchema } from '../../../contract/src/consent';
-import type { RecordPointer } from '../../../contract/src/records';
+import { consentSchema, type RecordPointer, participantSchema, type Ticket } from '@medrec/contract';
 import { readRecord, relationshipOpen } from '../records/records-store';
-import { participantSchema } from '../../../contract/src/registrar';
-import type { Ticket } from '../../../contract/src/access';
 
 /**
  * Why a permit ticket no longer allows a disclosure at `nowIso`, or undefined while it still does. Revocation is

@@ -3,7 +3,7 @@ import type { Context } from 'fabric-contract-api';
 import type { Caller } from '../common/caller';
 import { KEY, key } from '../common/keys';
 import { requireState, writeState } from '../common/state';
-import { ticketSchema, type Ticket } from '../../../contract/src/access';
+import { ticketSchema, type Ticket } from '@medrec/contract';
 
 /** Access tickets live this long; a gatekeeper must serve and confirm within it. */
 export const TICKET_TTL_MINUTES = 15;

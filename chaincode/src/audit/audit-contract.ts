@@ -5,11 +5,10 @@ import { forbidden } from '../common/errors';
 import { AUDIT_INDEX, KEY, auditIndexBound, key } from '../common/keys';
 import { toJson } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
-import { txIdSchema } from '../../../contract/src/primitives';
+import { txIdSchema, actorAuditQuerySchema, auditEventSchema, patientAuditQuerySchema } from '@medrec/contract';
 import { pageByRange, requireState } from '../common/state';
 import { actsForPatient, assertActsForPatient } from '../consent/acts-for-patient';
 import { complianceCovers, isStaffOfAnother } from '../registrar/custody';
-import { actorAuditQuerySchema, auditEventSchema, patientAuditQuerySchema } from '../../../contract/src/audit';
 
 /** The immutable trail: who did what, to whose data, when (transaction time) and in which transaction. */
 @Info({ title: 'Audit', description: 'Audit events by patient, actor and time' })

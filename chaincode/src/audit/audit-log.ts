@@ -4,7 +4,7 @@ import { AUDIT_INDEX, KEY, auditIndexKey, key } from '../common/keys';
 import { marshal } from '../common/marshal';
 import { writeState } from '../common/state';
 import { txTime } from '../common/time';
-import type { AuditEvent, AuditType } from '../../../contract/src/audit';
+import type { AuditEvent, AuditType } from '@medrec/contract';
 
 export interface AuditInput {
   type: AuditType;

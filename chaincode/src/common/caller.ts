@@ -1,10 +1,9 @@
 import type { Context } from 'fabric-contract-api';
-import { participantSchema, type Participant } from '../../../contract/src/registrar';
+import { participantSchema, type Participant, idSchema, roleSchema, type Role } from '@medrec/contract';
 import { enrolledIdentity } from './enrolled-identity';
 import { forbidden } from './errors';
 import { KEY, key } from './keys';
 import { roleMayCall, type TxName } from './permissions';
-import { idSchema, roleSchema, type Role } from '../../../contract/src/primitives';
 import { readState } from './state';
 
 /** What the certificate says, each attribute null when absent or malformed. */

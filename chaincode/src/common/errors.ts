@@ -1,4 +1,4 @@
-import type { IncentiveErrorCode, MedRecErrorCode } from '../../../contract/src/errors';
+import type { IncentiveErrorCode, MedRecErrorCode } from '@medrec/contract';
 
 /**
  * The only error the chaincode throws on purpose. Fabric passes just `error.message` back to the client,

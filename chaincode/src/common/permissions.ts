@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '../../../contract/src/primitives';
+import { ROLES, type Role } from '@medrec/contract';
 
 const ALL: readonly Role[] = ROLES;
 

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { invalidArgument, notFound } from './errors';
 import type { KeyKind } from './keys';
 import { marshal, unmarshal } from './marshal';
-import type { PageQuery } from '../../../contract/src/primitives';
+import type { PageQuery } from '@medrec/contract';
 
 /**
  * Ledger access. Reads always return committed state: Fabric never shows a transaction its own writes,

@@ -3,7 +3,7 @@ import type { Caller } from '../common/caller';
 import { forbidden } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { readState } from '../common/state';
-import { delegateSchema } from '../../../contract/src/delegates';
+import { delegateSchema } from '@medrec/contract';
 
 /** True when `delegateId` is an active delegate of the patient (a proposal the patient has not accepted is not). */
 export async function isActiveDelegate(ctx: Context, patientId: string, delegateId: string): Promise<boolean> {

@@ -6,19 +6,19 @@ import { forbidden, invalidArgument, conflict } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { toJson, unmarshal } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
-import { idSchema } from '../../../contract/src/primitives';
-import { pageByPartialKey } from '../common/state';
-import { txTime } from '../common/time';
-import { complianceCovers } from '../registrar/custody';
-import { requireActiveParticipant, requireOrganisation } from '../registrar/participants';
-import { actsForPatient, assertActsForPatient } from './acts-for-patient';
 import {
+  idSchema,
   consentInputSchema,
   consentSchema,
   listConsentsQuerySchema,
   type Consent,
   type ConsentInput,
-} from '../../../contract/src/consent';
+} from '@medrec/contract';
+import { pageByPartialKey } from '../common/state';
+import { txTime } from '../common/time';
+import { complianceCovers } from '../registrar/custody';
+import { requireActiveParticipant, requireOrganisation } from '../registrar/participants';
+import { actsForPatient, assertActsForPatient } from './acts-for-patient';
 import { granteeMatches, requireConsent, writeConsent } from './consent-store';
 import { acceptDelegate, addDelegate, removeDelegate } from './delegates';
 

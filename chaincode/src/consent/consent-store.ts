@@ -3,9 +3,7 @@ import type { Caller } from '../common/caller';
 import { KEY, key } from '../common/keys';
 import { requireState, writeState } from '../common/state';
 import { unmarshal } from '../common/marshal';
-import type { Purpose } from '../../../contract/src/primitives';
-import type { RecordPointer } from '../../../contract/src/records';
-import { consentSchema, type Consent, type Grantee } from '../../../contract/src/consent';
+import { type Purpose, type RecordPointer, consentSchema, type Consent, type Grantee } from '@medrec/contract';
 
 /** A patient's consents evaluated per access decision: bounded so that a decision has a bounded cost. */
 export const MAX_CONSENTS_EVALUATED = 1000;

@@ -7,7 +7,7 @@ import { readState, writeState } from '../common/state';
 import { txTime } from '../common/time';
 import { requireActiveParticipant } from '../registrar/participants';
 import { notifyPatient } from '../summary/notify';
-import { delegateSchema, type Delegate } from '../../../contract/src/delegates';
+import { delegateSchema, type Delegate } from '@medrec/contract';
 
 /**
  * Who manages a patient's delegates: the patient themself (never a delegate: a delegate cannot appoint more), or

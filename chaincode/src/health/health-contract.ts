@@ -5,10 +5,9 @@ import { certIdentity } from '../common/caller';
 import { forbidden } from '../common/errors';
 import { toJson, unmarshal } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
-import { mspIdSchema } from '../../../contract/src/primitives';
+import { mspIdSchema, heartbeatSchema, probeIdSchema, type Heartbeat } from '@medrec/contract';
 import { writeState } from '../common/state';
 import { txTime } from '../common/time';
-import { heartbeatSchema, probeIdSchema, type Heartbeat } from '../../../contract/src/health';
 
 /**
  * Heartbeats live in at most HEARTBEAT_SLOTS keys per organisation: `medrec.heartbeat [slot, mspId]`, slot =

@@ -10,11 +10,10 @@ import { MedRecContract } from '../common/medrec-contract';
 import { exists, pageByPartialKey, readState, requireState, writeState } from '../common/state';
 import { txTime } from '../common/time';
 import { recordAudit } from '../audit/audit-log';
-import { INCENTIVE_AUDIT_TYPES, auditEventSchema } from '../../../contract/src/audit';
-import { requireActiveParticipant, requireOrganisation } from '../registrar/participants';
-import type { Organisation } from '../../../contract/src/registrar';
-import { MEDREC_NAMESPACE, checkEndorsementSignature, decodeSerializedIdentity, payloadWrites } from './endorsement';
 import {
+  INCENTIVE_AUDIT_TYPES,
+  auditEventSchema,
+  type Organisation,
   MAX_CLAIMS_ARGUMENT_BYTES,
   balanceSchema,
   claimsInputSchema,
@@ -31,7 +30,9 @@ import {
   type Holder,
   type Schedule,
   type Transfer,
-} from '../../../contract/src/incentive';
+} from '@medrec/contract';
+import { requireActiveParticipant, requireOrganisation } from '../registrar/participants';
+import { MEDREC_NAMESPACE, checkEndorsementSignature, decodeSerializedIdentity, payloadWrites } from './endorsement';
 import { approveSchedule, listProposals, proposalIdOf, type VoteOutcome } from './schedule-vote';
 
 /**

@@ -15,7 +15,7 @@ import {
   type ScheduleApproval,
   type ScheduleParameters,
   type ScheduleProposal,
-} from '../../../contract/src/incentive';
+} from '@medrec/contract';
 
 /**
  * Composite-key kinds of the consortium's vote on the schedule: `[proposalId]` -> ScheduleProposal and

@@ -6,22 +6,23 @@ import { conflict, forbidden, notFound } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { toJson } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
-import { idSchema, mspIdSchema } from '../../../contract/src/primitives';
-import { pageByPartialKey, readState, writeState } from '../common/state';
-import { txTime } from '../common/time';
-import { actsForPatient, assertActsForPatient } from '../consent/acts-for-patient';
-import { complianceCovers, holdsRecordsOf } from '../registrar/custody';
-import { requireActiveParticipant } from '../registrar/participants';
-import { participantSchema } from '../../../contract/src/registrar';
-import { notifyPatient } from '../summary/notify';
 import {
+  idSchema,
+  mspIdSchema,
+  participantSchema,
   amendmentInputSchema,
   listRecordsQuerySchema,
   recordInputSchema,
   recordSchema,
   type RecordPointer,
   type Relationship,
-} from '../../../contract/src/records';
+} from '@medrec/contract';
+import { pageByPartialKey, readState, writeState } from '../common/state';
+import { txTime } from '../common/time';
+import { actsForPatient, assertActsForPatient } from '../consent/acts-for-patient';
+import { complianceCovers, holdsRecordsOf } from '../registrar/custody';
+import { requireActiveParticipant } from '../registrar/participants';
+import { notifyPatient } from '../summary/notify';
 import {
   admitPatient,
   readRecord,

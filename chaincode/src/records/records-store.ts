@@ -3,7 +3,7 @@ import { forbidden } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { readState, requireState, writeState } from '../common/state';
 import { txTime } from '../common/time';
-import { recordSchema, relationshipSchema, type RecordPointer, type Relationship } from '../../../contract/src/records';
+import { recordSchema, relationshipSchema, type RecordPointer, type Relationship } from '@medrec/contract';
 
 export function requireRecord(ctx: Context, recordId: string): Promise<RecordPointer> {
   return requireState(ctx, key(ctx, KEY.record, recordId), recordSchema, `record ${recordId}`);

@@ -3,7 +3,7 @@ import type { Caller } from '../common/caller';
 import { KEY, key } from '../common/keys';
 import { readState } from '../common/state';
 import { readRelationship } from '../records/records-store';
-import { participantSchema } from '../../../contract/src/registrar';
+import { participantSchema } from '@medrec/contract';
 
 /**
  * Whether a patient is in an organisation's custody: registered there, or admitted there and accepted by the

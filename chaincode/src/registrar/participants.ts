@@ -2,12 +2,7 @@ import type { Context } from 'fabric-contract-api';
 import { conflict, invalidArgument } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { readState } from '../common/state';
-import {
-  organisationSchema,
-  participantSchema,
-  type Organisation,
-  type Participant,
-} from '../../../contract/src/registrar';
+import { organisationSchema, participantSchema, type Organisation, type Participant } from '@medrec/contract';
 
 /** Looks up a participant that an argument names, insisting on its role and on it being active. */
 export async function requireActiveParticipant(

@@ -7,12 +7,10 @@ import { KEY, key } from '../common/keys';
 import { toJson } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
 import { enrolledIdentity, isReservedEnrollmentId, issuerDigest } from '../common/enrolled-identity';
-import { idSchema, mspIdSchema, type Role } from '../../../contract/src/primitives';
-import { admitPatient } from '../records/records-store';
-import { pageByPartialKey, readState, requireState, writeState } from '../common/state';
-import { txTime } from '../common/time';
-import { recordAudit } from '../audit/audit-log';
 import {
+  idSchema,
+  mspIdSchema,
+  type Role,
   identityBindingSchema,
   listOrganisationsQuerySchema,
   organisationInputSchema,
@@ -21,7 +19,11 @@ import {
   participantSchema,
   type Organisation,
   type Participant,
-} from '../../../contract/src/registrar';
+} from '@medrec/contract';
+import { admitPatient } from '../records/records-store';
+import { pageByPartialKey, readState, requireState, writeState } from '../common/state';
+import { txTime } from '../common/time';
+import { recordAudit } from '../audit/audit-log';
 
 /** Who is who: consortium organisations and their participants, registered by each organisation itself. */
 @Info({ title: 'Registrar', description: 'Organisations, participants and the caller identity' })

@@ -2,7 +2,7 @@ import type { Context } from 'fabric-contract-api';
 import { KEY, key } from '../common/keys';
 import { writeState } from '../common/state';
 import { txTime } from '../common/time';
-import type { Notification } from '../../../contract/src/notifications';
+import type { Notification } from '@medrec/contract';
 
 /** Queues an unseen notification for the patient; ids are time + transaction id, so they sort and never collide. */
 export async function notifyPatient(

@@ -5,15 +5,17 @@ import { authorize } from '../common/caller';
 import { KEY, key } from '../common/keys';
 import { toJson } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, idSchema } from '../../../contract/src/primitives';
-import { exists, pageByPartialKey } from '../common/state';
-import { assertActsForPatient } from '../consent/acts-for-patient';
-import { relationshipSchema } from '../../../contract/src/records';
 import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  idSchema,
+  relationshipSchema,
   acknowledgementSchema,
   listNotificationsQuerySchema,
   notificationSchema,
-} from '../../../contract/src/notifications';
+} from '@medrec/contract';
+import { exists, pageByPartialKey } from '../common/state';
+import { assertActsForPatient } from '../consent/acts-for-patient';
 
 /** MedRec's patient view: every provider relationship and what happened since the patient last looked. */
 @Info({ title: 'Summary', description: 'Per-patient summary and notifications' })

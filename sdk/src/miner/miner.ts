@@ -1,12 +1,13 @@
 import { checkpointers, type Gateway } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
+import { MAX_CLAIMS_PER_TX } from '@medrec/contract';
 import type { ClaimRecord } from '../chaincode-types';
 import { ChaincodeError, TransactionInvalidError } from '../errors';
 import { createMedrecClient, type MedrecClient } from '../medrec-client';
 import { extractEndorsements, type ClaimableEndorsement } from './endorsement-extractor';
 
-/** The chaincode accepts at most this many endorsements per ClaimEndorsements transaction. */
-export const MAX_CLAIMS_PER_TX = 20;
+/** The chaincode accepts at most this many endorsements per ClaimEndorsements transaction (the contract's bound). */
+export { MAX_CLAIMS_PER_TX };
 
 /**
  * Refusals that say the claim itself can never succeed (retrying it is pointless). MEDREC_ALREADY_CLAIMED is handled

@@ -2,7 +2,7 @@
  * Validation shared by every store implementation, done before any SQL runs so both databases refuse the same inputs
  * with the same errors (the contract suite relies on that).
  */
-import { CATEGORIES, categorySchema, ID_PATTERN, type Category } from '../../../contract/src/index';
+import { CATEGORIES, categorySchema, ID_PATTERN, type Category } from '@medrec/contract';
 import {
   DEFAULT_LIST_LIMIT,
   MAX_LIST_LIMIT,
