@@ -29,6 +29,7 @@ import {
 } from './support/attack-fixtures';
 import { freshLoopbackAddress, rawRequest, refusalProblem } from './support/raw-http';
 import { condition } from './support/rest-api';
+import { consortium } from './support/shared-network';
 
 const COLUMNS = ['none', 'revoked', 'foreign', ...STAFF_ROLES] as const;
 type Column = (typeof COLUMNS)[number];
@@ -235,6 +236,45 @@ const BUILDERS: Readonly<Record<string, RowBuilder>> = {
     rawBody: w.exportText,
     contentType: 'application/x-ndjson',
   })),
+  listOrganisations: h1(() => ({ path: '/v1/organisations' })),
+  getOrganisation: h1(() => ({ path: `/v1/organisations/${MSP.hospital2}` })),
+  registerOrganisation: h1(() => ({
+    path: '/v1/organisations',
+    body: {
+      mspId: MSP.hospital2,
+      displayName: 'Taken over',
+      gatekeeperUrl: 'https://gatekeeper.attacker.example:8443',
+      caRootCertsPem: [consortium().peerEndpoint('hospital2').tlsRootCertificate],
+    },
+  })),
+  getRecordPointer: h1(() => ({ path: `/v1/records/${w.recordId}/pointer` })),
+  'getRecordPointer · hospital2 staff': h2(() => ({ path: `/v1/records/${w.recordId}/pointer` })),
+  requestAccess: h1(() => ({ path: `/v1/records/${w.recordId}/access-requests`, body: { purpose: 'TREAT' } })),
+  getConsentHistory: h1(() => ({ path: `/v1/consents/${w.consentId}/history` })),
+  'getConsentHistory · hospital2 staff': h2(() => ({ path: `/v1/consents/${w.consentId}/history` })),
+  getAuditEvent: h1(() => ({ path: `/v1/audit/events/${w.authorTicket}` })),
+  'getAuditEvent · hospital2 staff': h2(() => ({ path: `/v1/audit/events/${w.authorTicket}` })),
+  listUnseenNotifications: h1(() => ({ path: `/v1/patients/${P()}/unseen-notifications` })),
+  acknowledgeNotifications: h1(() => ({
+    path: `/v1/patients/${P()}/unseen-notifications/acknowledge`,
+    body: { notificationIds: ['n-1'] },
+  })),
+  getIncentiveSchedule: h1(() => ({ path: '/v1/incentive/schedule' })),
+  listScheduleProposals: h1(() => ({ path: '/v1/incentive/proposals' })),
+  proposeIncentiveSchedule: h1(() => ({
+    path: '/v1/incentive/proposals',
+    body: { initialReward: '7', halvingInterval: '7' },
+  })),
+  approveIncentiveSchedule: h1(() => ({ path: `/v1/incentive/proposals/${'0'.repeat(64)}/approval` })),
+  getBalance: h1(() => ({ path: `/v1/incentive/balance?mspId=${MSP.hospital2}` })),
+  transferCredits: h1(() => ({
+    path: '/v1/incentive/transfers',
+    body: {
+      to: { kind: 'participant', participantId: w.staff.hospital1.researcher.participantId },
+      amount: `1${'0'.repeat(37)}`,
+    },
+  })),
+  listTransfers: h1(() => ({ path: `/v1/incentive/transfers?mspId=${MSP.hospital2}` })),
 };
 
 const other = (org: 'hospital1' | 'hospital2'): 'hospital1' | 'hospital2' =>
