@@ -36,13 +36,14 @@ export default tseslint.config(
     },
   },
   {
-    // The workspaces (contract, chaincode, sdk, api, network) reach each other only by package name, through each
+    // The workspaces (contract, chaincode, sdk, gatekeeper, api, network) reach each other only by package name, through each
     // package's public src/index.ts: a relative path into another package's src/ is refused, and so is a subpath
     // of a package. Which package may depend on which is in each package.json, checked by test/unit/packages.test.ts.
     files: [
       'contract/src/**/*.ts',
       'chaincode/src/**/*.ts',
       'sdk/src/**/*.ts',
+      'gatekeeper/src/**/*.ts',
       'api/src/**/*.ts',
       'network/src/**/*.ts',
     ],
@@ -52,7 +53,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+(contract|chaincode|sdk|api|network)/',
+              regex: '^(\\.\\./)+(contract|chaincode|sdk|gatekeeper|api|network)/',
               message:
                 "Import another package by its name ('@medrec/sdk', '@medrec/contract', ...); export what you need " +
                 'from its src/index.ts.',
@@ -67,9 +68,15 @@ export default tseslint.config(
     },
   },
   {
-    // Only the tooling runs the API; the API, the SDK and the contract never depend on the tooling, and the contract
-    // depends on nothing of ours.
-    files: ['contract/src/**/*.ts', 'chaincode/src/**/*.ts', 'sdk/src/**/*.ts', 'api/src/**/*.ts'],
+    // Only the tooling runs the API and the gatekeeper; the API, the gatekeeper, the SDK and the contract never depend on
+    // the tooling, and the contract depends on nothing of ours.
+    files: [
+      'contract/src/**/*.ts',
+      'chaincode/src/**/*.ts',
+      'sdk/src/**/*.ts',
+      'gatekeeper/src/**/*.ts',
+      'api/src/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -77,7 +84,7 @@ export default tseslint.config(
           paths: [{ name: '@medrec/network', message: 'Only the network tooling and the CLI use @medrec/network.' }],
           patterns: [
             {
-              regex: '^(\\.\\./)+(contract|chaincode|sdk|api|network)/',
+              regex: '^(\\.\\./)+(contract|chaincode|sdk|gatekeeper|api|network)/',
               message: "Import another package by its name ('@medrec/sdk', '@medrec/contract', ...).",
             },
             { regex: '^@medrec/[a-z]+/', message: "Import the package's entry point, not a file inside it." },

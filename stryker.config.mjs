@@ -17,12 +17,12 @@ const config = {
     'chaincode/src/common/caller.ts',
     'chaincode/src/common/permissions.ts',
     'chaincode/src/records/records-contract.ts',
-    'sdk/src/gatekeeper/gatekeeper.ts',
-    'sdk/src/gatekeeper/proof-verifier.ts',
+    'gatekeeper/src/gatekeeper.ts',
+    'gatekeeper/src/proof-verifier.ts',
     // Split out of caller.ts and gatekeeper.ts (the certificate's enrolment behind authorize(); the meaning of a failed
     // ledger call for a retrieval): still the same rules, so still mutated. A missing file only logs a warning.
     'chaincode/src/common/enrolled-identity.ts',
-    'sdk/src/gatekeeper/ledger-failures.ts',
+    'gatekeeper/src/ledger-failures.ts',
   ],
   // Only what the build and the tests need goes into the sandbox (node_modules is symlinked, /reports is always left out).
   ignorePatterns: [

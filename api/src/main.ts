@@ -1,5 +1,6 @@
 import pino from 'pino';
-import { createCachingWallet, createFileWallet, openRecordStore } from '@medrec/sdk';
+import { openRecordStore } from '@medrec/gatekeeper';
+import { createCachingWallet, createFileWallet } from '@medrec/sdk';
 import { createFabricUserRegistration } from './adapters/fabric-user-registration';
 import { readFabricEnvironment } from './adapters/fabric-environment';
 import { createGatekeeperRecordCustody } from './adapters/gatekeeper-record-custody';

@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { callGatekeeper, HEALTH_PATH, type RecordStoreConfig } from '@medrec/sdk';
+import type { RecordStoreConfig } from '@medrec/gatekeeper';
+import { callGatekeeper, HEALTH_PATH } from '@medrec/sdk';
 import type { Layout } from './layout';
 import { REPO_ROOT } from './paths';
 import { runningPid, startProcess, stopProcess, waitFor } from './processes';
 import { HOST, type Organisation, type OrgKey, type PeerNode } from './topology';
 
 export const GATEKEEPER_IDENTITY = 'gatekeeper';
-const ENTRY = path.join(REPO_ROOT, 'dist', 'sdk', 'src', 'gatekeeper', 'gatekeeper-main.js');
+const ENTRY = path.join(REPO_ROOT, 'dist', 'gatekeeper', 'src', 'gatekeeper-main.js');
 
 export function gatekeeperProcessName(peer: PeerNode): string {
   return `gatekeeper.${peer.org}`;
@@ -116,7 +117,9 @@ export async function startGatekeeper(layout: Layout, org: Organisation, peer: P
 }
 
 export function stopGatekeeper(layout: Layout, peer: PeerNode): Promise<boolean> {
-  return stopProcess(layout, gatekeeperProcessName(peer), ENTRY);
+  // Recognised by the entry file's name, not its path: a gatekeeper started from an earlier layout of dist/ (the
+  // service lived under sdk/ before it became its own package) is still ours to stop.
+  return stopProcess(layout, gatekeeperProcessName(peer), path.basename(ENTRY));
 }
 
 export function gatekeeperPid(layout: Layout, peer: PeerNode): number | undefined {

@@ -1,4 +1,5 @@
-import { type IncentiveSchedule, createMedrecClient, type MedrecClient, medrecCodeOf } from '@medrec/sdk';
+import { type IncentiveSchedule, createMedrecClient, type MedrecClient } from '@medrec/sdk';
+import { medrecCodeOf } from './miner/miner';
 import { untilDiscoverySettles } from './discovery-retry';
 import type { FabricAccess } from './fabric-access';
 import type { PeerOrgKey } from './topology';

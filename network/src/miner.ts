@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Listr } from 'listr2';
-import { chainHeight, createMiner, type MinerProgress, type MinerSummary } from '@medrec/sdk';
+import { chainHeight, createMiner, type MinerProgress, type MinerSummary } from './miner/miner';
 import type { FabricAccess } from './fabric-access';
 import { organisation, type PeerOrgKey } from './topology';
 

@@ -1,11 +1,6 @@
 import { Listr } from 'listr2';
-import {
-  createCustodian,
-  type GatewayConnection,
-  createMedrecClient,
-  generateSyntheticData,
-  openRecordStore,
-} from '@medrec/sdk';
+import { createCustodian, openRecordStore } from '@medrec/gatekeeper';
+import { type GatewayConnection, createMedrecClient, generateSyntheticData } from '@medrec/sdk';
 import type { FabricAccess } from './fabric-access';
 import { recordStoreConfig } from './gatekeeper-process';
 import { peerOf, type PeerOrgKey } from './topology';

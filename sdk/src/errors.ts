@@ -1,16 +1,18 @@
 import { ERROR_CODES, type MedRecErrorCode } from '@medrec/contract';
 import { CommitError, EndorseError, GatewayError, StatusCode, type ErrorDetail } from '@hyperledger/fabric-gateway';
-// Type-only: each family declares its own codes next to its classes; the root names their union.
+// Type-only: each family declares its own codes next to its classes; SdkErrorCode below names their union.
 import type { AuditExportErrorCode } from './audit-export/audit-export-errors';
 import type { FhirErrorCode } from './fhir/fhir-errors';
 import type { GatekeeperErrorCode } from './gatekeeper/gatekeeper-errors';
 import type { ProofErrorCode } from './gatekeeper/proof-errors';
-import type { RecordRegistrationErrorCode } from './gatekeeper/registration-errors';
 import type { IdentityErrorCode } from './identity-errors';
 import type { RecordRetrievalErrorCode } from './record-retrieval-errors';
 import type { SeedErrorCode } from './seed/seed-errors';
-import type { RecordStoreErrorCode } from './store/store-errors';
 import type { WalletErrorCode } from './wallet/wallet-errors';
+import { MedRecError, type MedRecErrorOptions, type PeerErrorDetail } from './medrec-error';
+
+// The root lives in its own module, which imports none of its families; it is part of this module's surface.
+export { MedRecError, type MedRecErrorOptions, type PeerErrorDetail };
 
 /** Stable codes raised by the MedRec chaincode (its error payload is JSON: {"code", "message"}). */
 export type ChaincodeErrorCode = MedRecErrorCode;
@@ -34,9 +36,7 @@ export type SdkErrorCode =
   | LedgerErrorCode
   | ContentErrorCode
   | RecordRetrievalErrorCode
-  | RecordRegistrationErrorCode
   | FhirErrorCode
-  | RecordStoreErrorCode
   | WalletErrorCode
   | IdentityErrorCode
   | GatekeeperErrorCode
@@ -46,40 +46,8 @@ export type SdkErrorCode =
 
 const CHAINCODE_CODES: ReadonlySet<string> = new Set<string>(ERROR_CODES);
 
-/** Per-peer detail of a failure, as the gateway reported it. */
-export interface PeerErrorDetail {
-  readonly address: string;
-  readonly mspId: string;
-  readonly message: string;
-}
-
-export interface MedRecErrorOptions {
-  readonly transactionId?: string | undefined;
-  readonly details?: readonly PeerErrorDetail[] | undefined;
-  readonly cause?: unknown;
-}
-
-/**
- * The root of every error the SDK throws (as fabric-gateway's GatewayError is of its own): callers branch on `code`,
- * a closed union per family, never on message text. `transactionId` is set when a transaction was assigned one;
- * `details` holds the per-peer reports of a gateway failure (empty otherwise); `cause` is the error underneath.
- */
-export abstract class MedRecError extends Error {
-  abstract readonly code: SdkErrorCode;
-  readonly transactionId: string | undefined;
-  readonly details: readonly PeerErrorDetail[];
-
-  constructor(message: string, options: Readonly<MedRecErrorOptions> = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    // Every subclass is named after itself without repeating it (instances print as "ChaincodeError: ...").
-    this.name = new.target.name;
-    this.transactionId = options.transactionId;
-    this.details = options.details ?? [];
-  }
-}
-
 /** A gateway call to the MedRec chaincode failed: refused by the chaincode, or in a phase of Fabric's flow. */
-export abstract class LedgerError extends MedRecError {
+export abstract class LedgerError extends MedRecError<LedgerErrorCode> {
   abstract override readonly code: LedgerErrorCode;
 }
 
@@ -152,7 +120,7 @@ export class LedgerFailureError extends LedgerError {
 }
 
 /** The content served by a custodian does not match the hash registered on the ledger. */
-export class ContentHashMismatchError extends MedRecError {
+export class ContentHashMismatchError extends MedRecError<ContentErrorCode> {
   readonly code = 'CONTENT_HASH_MISMATCH';
   readonly recordId: string;
   readonly expected: string;
@@ -235,7 +203,8 @@ function gatewayErrorOf(err: GatewayError, transactionId: string | undefined): L
 
 /** Maps anything the gateway throws to the SDK's typed errors (an SDK error passes through unchanged). */
 export function toMedRecError(err: unknown, transactionId?: string): MedRecError {
-  if (err instanceof MedRecError) return err;
+  // instanceof on the generic root narrows to MedRecError<any>: name the type it is.
+  if (err instanceof MedRecError) return err as MedRecError;
   if (err instanceof CommitError) {
     return new TransactionInvalidError({
       validationCode: validationCodeName(err.code),

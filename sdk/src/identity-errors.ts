@@ -1,10 +1,10 @@
 /** Errors of giving people identities: the organisation's Fabric CA, and the wallet that keeps what it issues. */
-import { MedRecError } from './errors';
+import { MedRecError } from './medrec-error';
 
 export const IDENTITY_ERROR_CODES = ['IDENTITY_EXISTS', 'IDENTITY_SERVICE_FAILED'] as const;
 export type IdentityErrorCode = (typeof IDENTITY_ERROR_CODES)[number];
 
-export abstract class IdentityError extends MedRecError {
+export abstract class IdentityError extends MedRecError<IdentityErrorCode> {
   abstract override readonly code: IdentityErrorCode;
 }
 

@@ -16,26 +16,8 @@ export * from './record-retrieval';
 export * from './wallet';
 export * from './fhir';
 export * from './audit-export';
-export * from './store';
-export { openRecordStore, type RecordStoreConfig } from './store/open-record-store';
-// The custodian's side of the gatekeeper that an application calls: storing records, reaching a gatekeeper.
-export { createCustodian, locatorFor, type Custodian, type RegisteredRecord } from './gatekeeper/custodian';
-export * from './gatekeeper/registration-errors';
-// The gatekeeper's and its proof checks' error families: their codes reach applications through its answers.
-export { GATEKEEPER_ERROR_CODES, GatekeeperError, type GatekeeperErrorCode } from './gatekeeper/gatekeeper-errors';
-export { PROOF_ERROR_CODES, ProofError, type ProofErrorCode } from './gatekeeper/proof-errors';
-export { callGatekeeper, GatekeeperTransportError, type GatekeeperAnswer } from './gatekeeper/gatekeeper-client';
-export { HEALTH_PATH } from './gatekeeper/gatekeeper-http';
-export { gatekeeperRefusalKind, type GatekeeperRefusalKind } from './gatekeeper/refusal-kind';
-// The organisation's miner: follows the blocks and claims its peers' endorsements.
-export {
-  chainHeight,
-  createMiner,
-  medrecCodeOf,
-  type Miner,
-  type MinerOptions,
-  type MinerProgress,
-  type MinerSummary,
-} from './miner/miner';
+// The client side of the gatekeeper protocol: its routes, the proof of possession, the wire codes of its answers
+// (their codes reach applications through its answers) and reaching a gatekeeper. The service is @medrec/gatekeeper.
+export * from './gatekeeper';
 // Deterministic synthetic patients, clinicians and FHIR records for demos and load.
 export * from './seed';

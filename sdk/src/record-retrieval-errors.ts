@@ -3,7 +3,7 @@
  * failing, or the gatekeeper out of reach. (A served content that fails its hash check is ContentHashMismatchError.)
  */
 import type { Ticket } from './chaincode-types';
-import { MedRecError } from './errors';
+import { MedRecError } from './medrec-error';
 import { GATEKEEPER_ERROR_CODES, type GatekeeperErrorCode } from './gatekeeper/gatekeeper-errors';
 import { PROOF_ERROR_CODES, type ProofErrorCode } from './gatekeeper/proof-errors';
 
@@ -21,7 +21,7 @@ export type GatekeeperAnswerCode = GatekeeperErrorCode | ProofErrorCode | 'GATEK
 export type RecordRetrievalErrorCode =
   (typeof RECORD_RETRIEVAL_ERROR_CODES)[number] | 'MEDREC_FORBIDDEN' | GatekeeperAnswerCode;
 
-export abstract class RecordRetrievalError extends MedRecError {
+export abstract class RecordRetrievalError extends MedRecError<RecordRetrievalErrorCode> {
   abstract override readonly code: RecordRetrievalErrorCode;
 }
 

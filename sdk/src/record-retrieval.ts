@@ -4,7 +4,7 @@ import { ContentHashMismatchError } from './errors';
 import { contentHashOfJson } from './fhir/content-hash';
 import type { ClientIdentity } from './gateway-connection';
 import { callGatekeeper, GatekeeperTransportError } from './gatekeeper/gatekeeper-client';
-import { RETRIEVE_PATH } from './gatekeeper/gatekeeper-http';
+import { RETRIEVE_PATH } from './gatekeeper/gatekeeper-protocol';
 import { createPossessionProof } from './gatekeeper/possession-proof';
 import type { MedrecClient } from './medrec-client';
 import { AccessDeniedError, GatekeeperRefusedError } from './record-retrieval-errors';

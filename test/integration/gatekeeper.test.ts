@@ -11,17 +11,17 @@ import {
 import { peerOf } from '../../network/src/topology';
 import { ContentHashMismatchError } from '../../sdk/src/errors';
 import { contentHash } from '../../sdk/src/fhir/content-hash';
-import { createCustodian, type Custodian } from '../../sdk/src/gatekeeper/custodian';
-import { createGatekeeper } from '../../sdk/src/gatekeeper/gatekeeper';
+import { createCustodian, type Custodian } from '../../gatekeeper/src/custodian';
+import { createGatekeeper } from '../../gatekeeper/src/gatekeeper';
 import { callGatekeeper } from '../../sdk/src/gatekeeper/gatekeeper-client';
 import { GatekeeperError } from '../../sdk/src/gatekeeper/gatekeeper-errors';
-import { RETRIEVE_PATH } from '../../sdk/src/gatekeeper/gatekeeper-http';
+import { RETRIEVE_PATH } from '../../sdk/src/gatekeeper/gatekeeper-protocol';
 import { createPossessionProof } from '../../sdk/src/gatekeeper/possession-proof';
 import { connectGateway } from '../../sdk/src/gateway-connection';
 import { createMedrecClient, type MedrecClient } from '../../sdk/src/medrec-client';
 import { AccessDeniedError, fetchRecord, redeemTicket } from '../../sdk/src/record-retrieval';
-import { openRecordStore } from '../../sdk/src/store/open-record-store';
-import type { RecordStore } from '../../sdk/src/store/record-store';
+import { openRecordStore } from '../../gatekeeper/src/store/open-record-store';
+import type { RecordStore } from '../../gatekeeper/src/store/record-store';
 import { closeAll, enrol, registerParticipant, type Actor } from './support/medrec-client';
 import { consortium, freshId } from './support/shared-network';
 

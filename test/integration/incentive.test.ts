@@ -11,7 +11,7 @@ import { INCENTIVE_AUDIT_TYPES } from '../../contract/src/audit';
 import type { ClaimRecord } from '../../sdk/src/chaincode-types';
 import type { GatewayConnection } from '../../sdk/src/gateway-connection';
 import { createMedrecClient } from '../../sdk/src/medrec-client';
-import type { MinerSummary } from '../../sdk/src/miner/miner';
+import type { MinerSummary } from '../../network/src/miner/miner';
 import { MSP_ID, closeAll, enrol, enrollmentIdOf, submit, type Actor } from './support/medrec-client';
 import { consortium } from './support/shared-network';
 

@@ -9,8 +9,9 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   contract: [],
   chaincode: ['contract'],
   sdk: ['contract'],
-  api: ['contract', 'sdk'],
-  network: ['contract', 'sdk', 'api'],
+  gatekeeper: ['contract', 'sdk'],
+  api: ['contract', 'sdk', 'gatekeeper'],
+  network: ['contract', 'sdk', 'gatekeeper', 'api'],
 };
 
 interface Manifest {

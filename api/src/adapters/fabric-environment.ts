@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { IdentityServiceOptions, RecordStoreConfig } from '@medrec/sdk';
+import type { RecordStoreConfig } from '@medrec/gatekeeper';
+import type { IdentityServiceOptions } from '@medrec/sdk';
 import type { PeerEndpoint } from './wallet-ledger-gateway';
 
 /** How this organisation's API reaches Fabric, its CA, its wallet and its gatekeeper store (set by the launcher). */

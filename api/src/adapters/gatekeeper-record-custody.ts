@@ -1,19 +1,17 @@
 import crypto from 'node:crypto';
+import { createCustodian, RecordConflictError, type RecordStore } from '@medrec/gatekeeper';
 import {
   ChaincodeError,
-  createCustodian,
   CustodianError,
   gatekeeperRefusalKind,
   GatekeeperRefusedError,
   GatekeeperTransportError,
   InvalidFhirResourceError,
   patientIdOf,
-  RecordConflictError,
   redeemTicket,
   validateFhirResource,
   type ClientIdentity,
   type RecordPointer,
-  type RecordStore,
   type Ticket,
   type Wallet,
 } from '@medrec/sdk';

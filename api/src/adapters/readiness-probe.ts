@@ -3,7 +3,8 @@
  * its pinned CA root) and the record store. Results are cached for a few seconds, so /healthz, which is public,
  * cannot be used to hammer the peer, the gatekeeper or the database.
  */
-import { callGatekeeper, HEALTH_PATH, type RecordStore } from '@medrec/sdk';
+import type { RecordStore } from '@medrec/gatekeeper';
+import { callGatekeeper, HEALTH_PATH } from '@medrec/sdk';
 import type { ReadinessCheck, ReadinessProbe, UserContext } from '../ports';
 
 /** One dependency to check. */

@@ -1,7 +1,8 @@
 /**
- * Maps every error the API can meet to a problem: the SDK's errors by their stable code through one table, by class
- * only where a code alone does not say what the API answers, never by message text.
+ * Maps every error the API can meet to a problem: the SDK's and the gatekeeper service's errors by their stable code
+ * through one table, by class only where a code alone does not say what the API answers, never by message text.
  */
+import type { GatekeeperServiceErrorCode } from '@medrec/gatekeeper';
 import {
   AccessDeniedError,
   gatekeeperRefusalKind,
@@ -60,11 +61,17 @@ const ledgerReadUnavailable: CodeAnswer = {
 };
 
 /**
- * Every code an SDK error carries, and the answer to it. A refusal of the caller is a 4xx; a dependency that did not
+ * Every code a MedRecError the API meets can carry: the SDK's, and those of the gatekeeper service's families (its
+ * record store, the custodian's write path), which the API uses in-process.
+ */
+export type AnsweredErrorCode = SdkErrorCode | GatekeeperServiceErrorCode;
+
+/**
+ * Every code an SDK or gatekeeper service error carries, and the answer to it. A refusal of the caller is a 4xx; a dependency that did not
  * answer is a 502/503; 500 is deliberate only for failures of this server itself. Gatekeeper and proof codes reach the
  * API only in a custodian's answer (GatekeeperRefusedError), so they are answered as relayed refusals or failures.
  */
-export const PROBLEM_BY_CODE: Readonly<Record<SdkErrorCode, CodeAnswer>> = {
+export const PROBLEM_BY_CODE: Readonly<Record<SdkErrorCode | GatekeeperServiceErrorCode, CodeAnswer>> = {
   // The chaincode's refusals.
   MEDREC_INVALID_ARGUMENT: invalidArgument,
   MEDREC_FORBIDDEN: forbidden,
@@ -167,20 +174,22 @@ const RELAYED: Readonly<Record<GatekeeperRefusalKind, SdkErrorCode>> = {
 };
 
 /** The answer to an SDK error: by its code, except for the two errors whose code alone does not decide it. */
-export function answerFor(err: MedRecError): CodeAnswer {
+export function answerFor(err: MedRecError<AnsweredErrorCode>): CodeAnswer {
   if (err instanceof AccessDeniedError) return ACCESS_DENIED;
   if (err instanceof GatekeeperRefusedError) {
     return PROBLEM_BY_CODE[RELAYED[gatekeeperRefusalKind(err.status, err.code)]];
   }
-  return PROBLEM_BY_CODE[err.code];
+  // The type says every MedRecError here is the SDK's or the gatekeeper's; a family of another package (a code the
+  // table does not know) is a failure of this server, answered as one rather than crashing the error handler.
+  return Object.hasOwn(PROBLEM_BY_CODE, err.code) ? PROBLEM_BY_CODE[err.code] : internal;
 }
 
-function fieldErrorsOf(err: MedRecError): ProblemFieldError[] | undefined {
+function fieldErrorsOf(err: MedRecError<AnsweredErrorCode>): ProblemFieldError[] | undefined {
   if (!(err instanceof InvalidFhirResourceError)) return undefined;
   return err.issues.map((issue) => ({ in: 'body', path: issue.path, message: issue.message }));
 }
 
-function sdkProblem(err: MedRecError): { problem: ApiProblem; exposed: boolean } {
+function sdkProblem(err: MedRecError<AnsweredErrorCode>): { problem: ApiProblem; exposed: boolean } {
   const answer = answerFor(err);
   // A commit's validation code (e.g. MVCC_READ_CONFLICT) tells the caller more than TRANSACTION_INVALID does.
   const code = err instanceof TransactionInvalidError ? err.validationCode : (answer.code ?? err.code);
@@ -222,7 +231,9 @@ function bodyParserProblem(err: BodyParserError): ApiProblem {
 /** Returns the problem for `err`; `exposed` is false when the detail was replaced by a generic one (log the error). */
 export function toProblem(err: unknown): { problem: ApiProblem; exposed: boolean } {
   if (err instanceof ApiProblem) return { problem: err, exposed: true };
-  if (err instanceof MedRecError) return sdkProblem(err);
+  // Every MedRecError the API meets is of the SDK's families or of the gatekeeper service's (instanceof on the generic
+  // root narrows to MedRecError<any>: name the codes it can carry).
+  if (err instanceof MedRecError) return sdkProblem(err as MedRecError<AnsweredErrorCode>);
   if (isBodyParserError(err)) return { problem: bodyParserProblem(err), exposed: true };
   // Truly unknown: a bug or a library's own error. Its message may reveal anything, so only the request id is shown.
   const transactionId = (err as { transactionId?: unknown } | null)?.transactionId;

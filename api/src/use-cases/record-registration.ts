@@ -4,7 +4,8 @@
  * transaction the custodian will submit, whether this caller may register this record for this patient.
  */
 import crypto from 'node:crypto';
-import { contentHash, isSupportedResourceType, locatorFor, recordCategoryOf, type RecordInput } from '@medrec/sdk';
+import { locatorFor } from '@medrec/gatekeeper';
+import { contentHash, isSupportedResourceType, recordCategoryOf, type RecordInput } from '@medrec/sdk';
 import { ApiProblem, PROBLEMS } from '../http/problem';
 import type { FhirResource, UserContext } from '../ports';
 

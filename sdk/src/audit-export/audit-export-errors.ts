@@ -1,5 +1,5 @@
 /** Typed errors of the audit export: each carries a stable code and a message that says what to do. */
-import { MedRecError } from '../errors';
+import { MedRecError } from '../medrec-error';
 
 export const AUDIT_EXPORT_ERROR_CODES = [
   'AUDIT_EXPORT_INVALID_FILTER',
@@ -10,7 +10,7 @@ export const AUDIT_EXPORT_ERROR_CODES = [
 ] as const;
 export type AuditExportErrorCode = (typeof AUDIT_EXPORT_ERROR_CODES)[number];
 
-export class AuditExportError extends MedRecError {
+export class AuditExportError extends MedRecError<AuditExportErrorCode> {
   readonly code: AuditExportErrorCode;
 
   constructor(props: Readonly<{ code: AuditExportErrorCode; message: string; cause?: unknown }>) {

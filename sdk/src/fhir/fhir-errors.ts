@@ -1,5 +1,5 @@
 /** Errors raised while checking FHIR content. Each failure kind has its own class and a stable `code`. */
-import { MedRecError } from '../errors';
+import { MedRecError } from '../medrec-error';
 
 export const FHIR_ERROR_CODES = [
   'FHIR_INVALID_RESOURCE',
@@ -8,7 +8,7 @@ export const FHIR_ERROR_CODES = [
 ] as const;
 export type FhirErrorCode = (typeof FHIR_ERROR_CODES)[number];
 
-export abstract class FhirError extends MedRecError {
+export abstract class FhirError extends MedRecError<FhirErrorCode> {
   abstract override readonly code: FhirErrorCode;
 }
 

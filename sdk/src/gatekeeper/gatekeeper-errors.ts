@@ -1,4 +1,4 @@
-import { MedRecError } from '../errors';
+import { MedRecError } from '../medrec-error';
 
 /**
  * Why the gatekeeper refused to serve a record. Each kind has a stable code and the HTTP status it maps to.
@@ -47,7 +47,7 @@ const STATUS: Readonly<Record<GatekeeperErrorCode, number>> = {
   GATEKEEPER_INTERNAL: 500,
 };
 
-export class GatekeeperError extends MedRecError {
+export class GatekeeperError extends MedRecError<GatekeeperErrorCode> {
   readonly code: GatekeeperErrorCode;
   readonly status: number;
 

@@ -1,5 +1,5 @@
 /** Why a proof of possession was refused. Each failure kind has its own class and a stable `code`. */
-import { MedRecError } from '../errors';
+import { MedRecError } from '../medrec-error';
 
 export const PROOF_ERROR_CODES = [
   'PROOF_MALFORMED',
@@ -13,7 +13,7 @@ export const PROOF_ERROR_CODES = [
 ] as const;
 export type ProofErrorCode = (typeof PROOF_ERROR_CODES)[number];
 
-export abstract class ProofError extends MedRecError {
+export abstract class ProofError extends MedRecError<ProofErrorCode> {
   abstract override readonly code: ProofErrorCode;
 }
 

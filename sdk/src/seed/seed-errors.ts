@@ -1,10 +1,10 @@
 /** Errors raised by the synthetic data generator. */
-import { MedRecError } from '../errors';
+import { MedRecError } from '../medrec-error';
 
 export const SEED_ERROR_CODES = ['SEED_INVALID_OPTION'] as const;
 export type SeedErrorCode = (typeof SEED_ERROR_CODES)[number];
 
-export abstract class SeedError extends MedRecError {
+export abstract class SeedError extends MedRecError<SeedErrorCode> {
   abstract override readonly code: SeedErrorCode;
 }
 

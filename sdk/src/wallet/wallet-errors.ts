@@ -1,5 +1,5 @@
 /** Errors raised by the wallet. Each failure kind has its own class and a stable `code`. */
-import { MedRecError } from '../errors';
+import { MedRecError } from '../medrec-error';
 
 export const WALLET_ERROR_CODES = [
   'WALLET_INVALID_INPUT',
@@ -9,7 +9,7 @@ export const WALLET_ERROR_CODES = [
 ] as const;
 export type WalletErrorCode = (typeof WALLET_ERROR_CODES)[number];
 
-export abstract class WalletError extends MedRecError {
+export abstract class WalletError extends MedRecError<WalletErrorCode> {
   abstract override readonly code: WalletErrorCode;
 }
 

@@ -1,10 +1,11 @@
 /**
- * The API's one code → problem table: every code of the contract and of every SDK family has a documented answer,
- * refusals are 4xx, and a 500 is always deliberate.
+ * The API's one code → problem table: every code of the contract, of every SDK family and of every gatekeeper service
+ * family has a documented answer, refusals are 4xx, and a 500 is always deliberate.
  */
 import { expect } from 'chai';
 import { ERROR_CODES, GENERAL_ERROR_CODES, INCENTIVE_ERROR_CODES } from '../../../contract/src/index';
-import { PROBLEM_BY_CODE, toProblem } from '../../../api/src/http/error-mapping';
+import { answerFor, PROBLEM_BY_CODE, toProblem, type AnsweredErrorCode } from '../../../api/src/http/error-mapping';
+import { MedRecError } from '../../../sdk/src/medrec-error';
 import { openApiDocument } from '../../../api/src/openapi/document';
 import { operationsOf } from '../../../api/src/openapi/openapi-types';
 import { AUDIT_EXPORT_ERROR_CODES } from '../../../sdk/src/audit-export/audit-export-errors';
@@ -12,11 +13,11 @@ import { CONTENT_ERROR_CODES, GATEWAY_ERROR_CODES } from '../../../sdk/src/error
 import { FHIR_ERROR_CODES } from '../../../sdk/src/fhir/fhir-errors';
 import { GATEKEEPER_ERROR_CODES, GatekeeperError } from '../../../sdk/src/gatekeeper/gatekeeper-errors';
 import { PROOF_ERROR_CODES } from '../../../sdk/src/gatekeeper/proof-errors';
-import { RECORD_REGISTRATION_ERROR_CODES } from '../../../sdk/src/gatekeeper/registration-errors';
+import { RECORD_REGISTRATION_ERROR_CODES } from '../../../gatekeeper/src/registration-errors';
 import { IDENTITY_ERROR_CODES } from '../../../sdk/src/identity-errors';
 import { GatekeeperRefusedError, RECORD_RETRIEVAL_ERROR_CODES } from '../../../sdk/src/record-retrieval-errors';
 import { SEED_ERROR_CODES } from '../../../sdk/src/seed/seed-errors';
-import { STORE_ERROR_CODES } from '../../../sdk/src/store/store-errors';
+import { STORE_ERROR_CODES } from '../../../gatekeeper/src/store/store-errors';
 import { WALLET_ERROR_CODES } from '../../../sdk/src/wallet/wallet-errors';
 
 const ALL_CODES: readonly string[] = [
@@ -68,7 +69,7 @@ function relayed(status: number, code: string): [number, string | undefined] {
 }
 
 describe('api: the code → problem table', function () {
-  it("has exactly the contract's codes and every SDK family's codes", function () {
+  it("has exactly the contract's codes and every SDK and gatekeeper service family's codes", function () {
     expect(Object.keys(PROBLEM_BY_CODE).sort()).to.deep.equal([...ALL_CODES].sort());
   });
 
@@ -104,5 +105,16 @@ describe('api: the code → problem table', function () {
   it("keeps a refusal with a code the SDK does not know a 4xx, and a gatekeeper's failure a 502", function () {
     expect(relayed(403, 'GATEKEEPER_FROM_THE_FUTURE')).to.deep.equal([403, 'GATEKEEPER_UNKNOWN_CODE']);
     expect(relayed(500, 'GATEKEEPER_FROM_THE_FUTURE')).to.deep.equal([502, 'CUSTODIAN_UNAVAILABLE']);
+  });
+});
+
+describe('an error of a family the table does not know', () => {
+  it('is answered as a failure of this server (500), not a crash of the error handler', () => {
+    class ForeignError extends MedRecError<'FOREIGN_FAILURE'> {
+      readonly code = 'FOREIGN_FAILURE' as const;
+    }
+    const answer = answerFor(new ForeignError('from another package') as unknown as MedRecError<AnsweredErrorCode>);
+    expect(answer.type.status).to.equal(500);
+    expect(answer.code).to.equal('INTERNAL');
   });
 });

@@ -4,7 +4,7 @@ import type { RecordInput } from '../../../sdk/src/chaincode-types';
 import { ChaincodeError, ContentHashMismatchError, NetworkUnavailableError } from '../../../sdk/src/errors';
 import { contentHash, validateFhirResource } from '../../../sdk/src/fhir';
 import { InvalidFhirResourceError } from '../../../sdk/src/fhir/fhir-errors';
-import { locatorFor } from '../../../sdk/src/gatekeeper/custodian';
+import { locatorFor } from '../../../gatekeeper/src/custodian';
 import { AccessDeniedError } from '../../../sdk/src/record-retrieval-errors';
 import { send } from './support/conformance';
 import { OBSERVATION, participant, pointer, ticket, TICKET_ID, user } from './support/fixtures';

@@ -19,7 +19,7 @@ import {
   type ClaimBody,
   type Endorser,
 } from './support/endorsement';
-import { INCENTIVE_AUDIT_TYPES as MINER_SKIPS } from '../../../sdk/src/miner/endorsement-extractor';
+import { INCENTIVE_AUDIT_TYPES as MINER_SKIPS } from '../../../network/src/miner/endorsement-extractor';
 import { identity, type FakeIdentity, type FakePeer } from './support/fake-peer';
 import { H1, H2, RES, freshPeer, orgBody, who } from './support/world';
 

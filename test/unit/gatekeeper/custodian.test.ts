@@ -11,14 +11,14 @@ import {
   type ChaincodeErrorCode,
 } from '../../../sdk/src/errors';
 import { toRecordContent } from '../../../sdk/src/fhir';
-import { createCustodian, RecordAuthorMismatchError, type Custodian } from '../../../sdk/src/gatekeeper/custodian';
+import { createCustodian, RecordAuthorMismatchError, type Custodian } from '../../../gatekeeper/src/custodian';
 import type { MedrecClient, Submitted } from '../../../sdk/src/medrec-client';
 import {
   InvalidStoreInputError,
   RecordConflictError,
   createSqliteRecordStore,
   type RecordStore,
-} from '../../../sdk/src/store';
+} from '../../../gatekeeper/src/store';
 import { examples } from '../fhir/support/examples';
 import { createLegacySqliteTable } from '../store/support/legacy-tables';
 import { rejectionOf } from '../store/support/rejection';

@@ -9,19 +9,18 @@ import path from 'node:path';
 import { expect } from 'chai';
 import pg from 'pg';
 import type { Ticket } from '../../../sdk/src/chaincode-types';
+import { createPossessionProof, ReplayedProofError } from '../../../sdk/src/gatekeeper';
 import {
-  createPossessionProof,
   createPostgresReplayCache,
   createProofVerifier,
   createSqliteReplayCache,
-  ReplayedProofError,
   type DurableReplayCache,
-} from '../../../sdk/src/gatekeeper';
-import { createGatekeeper } from '../../../sdk/src/gatekeeper/gatekeeper';
+} from '../../../gatekeeper/src';
+import { createGatekeeper } from '../../../gatekeeper/src/gatekeeper';
 import { GatekeeperError } from '../../../sdk/src/gatekeeper/gatekeeper-errors';
 import type { MedrecClient } from '../../../sdk/src/medrec-client';
-import { createSqliteRecordStore } from '../../../sdk/src/store';
-import { StoreUnavailableError } from '../../../sdk/src/store/store-errors';
+import { createSqliteRecordStore } from '../../../gatekeeper/src/store';
+import { StoreUnavailableError } from '../../../gatekeeper/src/store/store-errors';
 import { rejectionOf } from '../store/support/rejection';
 import { CLINICIAN_A_CERTIFICATE, CLINICIAN_A_PRIVATE_KEY } from './support/test-certificates';
 

@@ -6,7 +6,7 @@ import {
   TransactionInvalidError,
   type ChaincodeErrorCode,
 } from '../../../sdk/src/errors';
-import type { RetrievalRequest } from '../../../sdk/src/gatekeeper/gatekeeper';
+import type { RetrievalRequest } from '../../../gatekeeper/src/gatekeeper';
 import { GatekeeperError } from '../../../sdk/src/gatekeeper/gatekeeper-errors';
 import {
   BadProofSignatureError,

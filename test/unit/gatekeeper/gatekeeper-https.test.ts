@@ -3,15 +3,11 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ChaincodeError } from '../../../sdk/src/errors';
-import type { Gatekeeper, RetrievalRequest } from '../../../sdk/src/gatekeeper/gatekeeper';
+import type { Gatekeeper, RetrievalRequest } from '../../../gatekeeper/src/gatekeeper';
 import { callGatekeeper, GatekeeperTransportError } from '../../../sdk/src/gatekeeper/gatekeeper-client';
 import { GatekeeperError } from '../../../sdk/src/gatekeeper/gatekeeper-errors';
-import {
-  createGatekeeperHttpsServer,
-  HEALTH_PATH,
-  MAX_BODY_BYTES,
-  RETRIEVE_PATH,
-} from '../../../sdk/src/gatekeeper/gatekeeper-http';
+import { HEALTH_PATH, RETRIEVE_PATH } from '../../../sdk/src/gatekeeper/gatekeeper-protocol';
+import { createGatekeeperHttpsServer, MAX_BODY_BYTES } from '../../../gatekeeper/src/gatekeeper-http';
 import { rejectionOf } from '../store/support/rejection';
 import { createWorld, RESOURCE_JSON, type World } from './support/gatekeeper-world';
 import {

@@ -10,9 +10,9 @@ import {
   NetworkUnavailableError,
   TransactionInvalidError,
 } from '../../../sdk/src/errors';
-import { createGatekeeper, type RetrievalRequest } from '../../../sdk/src/gatekeeper/gatekeeper';
+import { createGatekeeper, type RetrievalRequest } from '../../../gatekeeper/src/gatekeeper';
 import { GatekeeperError } from '../../../sdk/src/gatekeeper/gatekeeper-errors';
-import { disclosureFailure, ticketReadFailure } from '../../../sdk/src/gatekeeper/ledger-failures';
+import { disclosureFailure, ticketReadFailure } from '../../../gatekeeper/src/ledger-failures';
 import { createPossessionProof, type PossessionProof } from '../../../sdk/src/gatekeeper/possession-proof';
 import {
   InvalidProofOptionError,
@@ -20,8 +20,8 @@ import {
   ProofCertificateError,
   ProofMismatchError,
 } from '../../../sdk/src/gatekeeper/proof-errors';
-import { createProofVerifier, type ProofVerifier } from '../../../sdk/src/gatekeeper/proof-verifier';
-import { StoreUnavailableError } from '../../../sdk/src/store/store-errors';
+import { createProofVerifier, type ProofVerifier } from '../../../gatekeeper/src/proof-verifier';
+import { StoreUnavailableError } from '../../../gatekeeper/src/store/store-errors';
 import { rejectionOf, thrownBy } from '../store/support/rejection';
 import { createWorld, MSP, NOW, RECORD_ID, type World } from './support/gatekeeper-world';
 import {

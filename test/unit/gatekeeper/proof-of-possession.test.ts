@@ -10,13 +10,11 @@ import {
   ReplayCacheFullError,
   ReplayedProofError,
   StaleProofError,
-  createMemoryReplayCache,
   createPossessionProof,
-  createProofVerifier,
   possessionProofBytes,
   type PossessionProof,
-  type ProofVerifier,
 } from '../../../sdk/src/gatekeeper';
+import { createMemoryReplayCache, createProofVerifier, type ProofVerifier } from '../../../gatekeeper/src';
 import type { PurposeOfUse } from '../../../sdk/src/chaincode-types';
 import { rejectionOf, thrownBy } from '../store/support/rejection';
 import {

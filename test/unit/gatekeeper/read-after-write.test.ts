@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import type { Ticket } from '../../../sdk/src/chaincode-types';
 import { ChaincodeError } from '../../../sdk/src/errors';
-import { createGatekeeperHttpsServer } from '../../../sdk/src/gatekeeper/gatekeeper-http';
+import { createGatekeeperHttpsServer } from '../../../gatekeeper/src/gatekeeper-http';
 import type { MedrecClient } from '../../../sdk/src/medrec-client';
 import {
   GatekeeperRefusedError,

@@ -10,7 +10,7 @@ import { toProblem } from '../../../api/src/http/error-mapping';
 import type { LedgerGateway, UserContext } from '../../../api/src/ports';
 import type { Organisation, Ticket } from '../../../sdk/src/chaincode-types';
 import { ChaincodeError, NetworkUnavailableError } from '../../../sdk/src/errors';
-import { createGatekeeperHttpsServer } from '../../../sdk/src/gatekeeper/gatekeeper-http';
+import { createGatekeeperHttpsServer } from '../../../gatekeeper/src/gatekeeper-http';
 import { gatekeeperRefusalKind } from '../../../sdk/src/gatekeeper/refusal-kind';
 import type { MedrecClient } from '../../../sdk/src/medrec-client';
 import { GatekeeperRefusedError } from '../../../sdk/src/record-retrieval';

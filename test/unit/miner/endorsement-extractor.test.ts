@@ -3,8 +3,8 @@ import type { ServiceError } from '@grpc/grpc-js';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
 import { ChaincodeError, toMedRecError } from '../../../sdk/src/errors';
-import { extractEndorsements } from '../../../sdk/src/miner/endorsement-extractor';
-import { createMiner, medrecCodeOf } from '../../../sdk/src/miner/miner';
+import { extractEndorsements } from '../../../network/src/miner/endorsement-extractor';
+import { createMiner, medrecCodeOf } from '../../../network/src/miner/miner';
 import { serializedIdentity } from '../chaincode/support/endorsement';
 import { block, certOf, H1, H2, MVCC, RESEARCH, type TxSpec } from './support/blocks';
 

@@ -6,7 +6,7 @@ import { common } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
 import type { ClaimRecord, ClaimResult, EndorsementClaim } from '../../../sdk/src/chaincode-types';
 import { ChaincodeError, type ChaincodeErrorCode } from '../../../sdk/src/errors';
-import { createMiner, type MinerOptions, type MinerProgress } from '../../../sdk/src/miner/miner';
+import { createMiner, type MinerOptions, type MinerProgress } from '../../../network/src/miner/miner';
 import { block, H1, H2, MVCC, type TxSpec } from './support/blocks';
 
 const utf8 = new TextEncoder();

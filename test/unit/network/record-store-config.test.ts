@@ -7,7 +7,7 @@ import pg from 'pg';
 import { recordStoreConfig, recordStoreEnvironment } from '../../../network/src/gatekeeper-process';
 import { Layout } from '../../../network/src/layout';
 import { buildTopology } from '../../../network/src/topology';
-import { openRecordStore } from '../../../sdk/src/store/open-record-store';
+import { openRecordStore } from '../../../gatekeeper/src/store/open-record-store';
 
 const connectionString = process.env.MEDREC_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 

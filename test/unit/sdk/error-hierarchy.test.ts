@@ -1,6 +1,6 @@
 /**
- * One error root: every error the SDK throws is a MedRecError whose code belongs to its family's closed list, and
- * every code a family lists is carried by one of its classes.
+ * One error root: every error the SDK and the gatekeeper service throw is a MedRecError whose code belongs to its
+ * family's closed list, and every code a family lists is carried by one of its classes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import {
   MedRecError,
   NetworkUnavailableError,
   TransactionInvalidError,
+  type SdkErrorCode,
 } from '../../../sdk/src/errors';
 import {
   FHIR_ERROR_CODES,
@@ -45,7 +46,7 @@ import {
   RECORD_REGISTRATION_ERROR_CODES,
   RecordAuthorMismatchError,
   RecordRegistrationError,
-} from '../../../sdk/src/gatekeeper/registration-errors';
+} from '../../../gatekeeper/src/registration-errors';
 import {
   IDENTITY_ERROR_CODES,
   IdentityError,
@@ -69,7 +70,7 @@ import {
   STORE_ERROR_CODES,
   StoreClosedError,
   StoreUnavailableError,
-} from '../../../sdk/src/store/store-errors';
+} from '../../../gatekeeper/src/store/store-errors';
 import {
   InsecureWalletPermissionsError,
   InvalidWalletInputError,
@@ -78,9 +79,12 @@ import {
   WalletError,
   WrongWalletKeyError,
 } from '../../../sdk/src/wallet/wallet-errors';
+import type { GatekeeperServiceErrorCode } from '../../../gatekeeper/src/errors';
 import { ticket } from '../api/support/fixtures';
 
-type Family = abstract new (...args: never[]) => MedRecError;
+/** An error of the SDK's families or of the gatekeeper service's, all rooted in the SDK's MedRecError. */
+type AnyMedRecError = MedRecError<SdkErrorCode | GatekeeperServiceErrorCode>;
+type Family = abstract new (...args: never[]) => AnyMedRecError;
 
 /** Each family's base class and the codes it may carry (a relaying family also carries the codes it relays). */
 const FAMILIES: readonly (readonly [Family, readonly string[]])[] = [
@@ -101,8 +105,8 @@ const FAMILIES: readonly (readonly [Family, readonly string[]])[] = [
   [SeedError, SEED_ERROR_CODES],
 ];
 
-/** One instance of every concrete SDK error class (each code of the classes that take one). */
-const ERRORS: readonly MedRecError[] = [
+/** One instance of every concrete SDK and gatekeeper service error class (each code of the classes that take one). */
+const ERRORS: readonly AnyMedRecError[] = [
   ...ERROR_CODES.map((code) => new ChaincodeError({ code, message: 'refused', transactionId: 'tx' })),
   new TransactionInvalidError({ validationCode: 'MVCC_READ_CONFLICT', transactionId: 'tx' }),
   new EndorsementMismatchError({ details: [{ address: 'peer0:7051', mspId: 'H1', message: 'mismatch' }] }),
@@ -143,11 +147,11 @@ const ERRORS: readonly MedRecError[] = [
   new InvalidSeedOptionError({ option: 'patients', message: 'bad' }),
 ];
 
-function familyOf(error: MedRecError): readonly (readonly [Family, readonly string[]])[] {
+function familyOf(error: AnyMedRecError): readonly (readonly [Family, readonly string[]])[] {
   return FAMILIES.filter(([base]) => error instanceof base);
 }
 
-describe('SDK errors: one root, a closed code list per family', function () {
+describe('SDK and gatekeeper service errors: one root, a closed code list per family', function () {
   for (const error of ERRORS) {
     it(`${error.name} (${error.code}) is a MedRecError of one family whose list has its code`, function () {
       expect(error).to.be.instanceOf(MedRecError);
@@ -162,7 +166,7 @@ describe('SDK errors: one root, a closed code list per family', function () {
   it('carries every code some family lists', function () {
     const carried = new Set(ERRORS.map((e) => e.code));
     const listed = FAMILIES.flatMap(([, codes]) => codes);
-    expect(listed.filter((code) => !carried.has(code as MedRecError['code']))).to.deep.equal([]);
+    expect(listed.filter((code) => !carried.has(code as AnyMedRecError['code']))).to.deep.equal([]);
   });
 
   it("narrows a gatekeeper's unknown code to GATEKEEPER_UNKNOWN_CODE and keeps the text in the message", function () {
@@ -180,12 +184,13 @@ describe('SDK errors: one root, a closed code list per family', function () {
     expect(new StoreClosedError().details).to.deep.equal([]);
   });
 
-  it('has no error class in sdk/src that extends Error except the root', function () {
-    const sdk = path.join(REPO_ROOT, 'sdk', 'src');
-    const offenders = fs
-      .readdirSync(sdk, { recursive: true, encoding: 'utf8' })
-      .filter((file) => file.endsWith('.ts'))
-      .filter((file) => /class \w+ extends Error\b/.test(fs.readFileSync(path.join(sdk, file), 'utf8')));
-    expect(offenders).to.deep.equal(['errors.ts']);
+  it('has no error class in sdk/src or gatekeeper/src that extends Error except the root', function () {
+    const offenders = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.ts'))
+        .filter((file) => /class \w+(<[^>]*>)? extends Error\b/.test(fs.readFileSync(path.join(dir, file), 'utf8')));
+    expect(offenders(path.join(REPO_ROOT, 'sdk', 'src'))).to.deep.equal(['medrec-error.ts']);
+    expect(offenders(path.join(REPO_ROOT, 'gatekeeper', 'src'))).to.deep.equal([]);
   });
 });

@@ -5,7 +5,11 @@
 import { expect } from 'chai';
 import crypto from 'node:crypto';
 import pg from 'pg';
-import { InvalidStoreInputError, StoreUnavailableError, createPostgresRecordStore } from '../../../sdk/src/store';
+import {
+  InvalidStoreInputError,
+  StoreUnavailableError,
+  createPostgresRecordStore,
+} from '../../../gatekeeper/src/store';
 import { recordStoreContract } from './record-store-contract';
 import { createLegacyPostgresTable } from './support/legacy-tables';
 import { rejectionOf } from './support/rejection';

@@ -14,7 +14,7 @@ import {
   type NewRecord,
   type RecordStore,
   type StoredRecord,
-} from '../../../sdk/src/store';
+} from '../../../gatekeeper/src/store';
 import type { LegacyRecord } from './support/legacy-tables';
 import { rejectionOf } from './support/rejection';
 

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { StoreUnavailableError, createSqliteRecordStore } from '../../../sdk/src/store';
+import { StoreUnavailableError, createSqliteRecordStore } from '../../../gatekeeper/src/store';
 import { recordStoreContract } from './record-store-contract';
 import { createLegacySqliteTable } from './support/legacy-tables';
 import { rejectionOf } from './support/rejection';

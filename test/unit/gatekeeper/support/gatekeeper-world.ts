@@ -6,12 +6,12 @@ import crypto from 'node:crypto';
 import type { PurposeOfUse, Ticket } from '../../../../sdk/src/chaincode-types';
 import { ChaincodeError } from '../../../../sdk/src/errors';
 import { contentHashOfJson } from '../../../../sdk/src/fhir/content-hash';
-import { createGatekeeper, type Gatekeeper } from '../../../../sdk/src/gatekeeper/gatekeeper';
+import { createGatekeeper, type Gatekeeper } from '../../../../gatekeeper/src/gatekeeper';
 import { createPossessionProof, type PossessionProof } from '../../../../sdk/src/gatekeeper/possession-proof';
-import { createProofVerifier } from '../../../../sdk/src/gatekeeper/proof-verifier';
+import { createProofVerifier } from '../../../../gatekeeper/src/proof-verifier';
 import type { MedrecClient, Submitted } from '../../../../sdk/src/medrec-client';
-import { createSqliteRecordStore } from '../../../../sdk/src/store/sqlite-record-store';
-import type { RecordStore } from '../../../../sdk/src/store/record-store';
+import { createSqliteRecordStore } from '../../../../gatekeeper/src/store/sqlite-record-store';
+import type { RecordStore } from '../../../../gatekeeper/src/store/record-store';
 import { CLINICIAN_A_CERTIFICATE, CLINICIAN_A_PRIVATE_KEY } from './test-certificates';
 
 // Inside the certificate fixtures' validity period (2026-11-24 .. 2126-10-31).

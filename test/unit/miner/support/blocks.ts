@@ -2,7 +2,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { StatusCode } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos';
-import { auditEventKey } from '../../../../sdk/src/miner/endorsement-extractor';
+import { auditEventKey } from '../../../../network/src/miner/endorsement-extractor';
 import { peerSign, proposalResponsePayload, serializedIdentity } from '../../chaincode/support/endorsement';
 
 export const H1 = 'Hospital1MSP';

@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import type { NewRecord } from '../../../../sdk/src/store';
+import type { NewRecord } from '../../../../gatekeeper/src/store';
 
 /** A row of a pre-author table: a record without its author, registered when `registrationTxId` is given. */
 export type LegacyRecord = Omit<NewRecord, 'authorId'> & { readonly registrationTxId?: string };

@@ -1,6 +1,6 @@
 /** Seen proofs in the custodian's SQLite file, so a restarted gatekeeper still refuses a replay of a live proof. */
 import Database from 'better-sqlite3';
-import { StoreUnavailableError } from '../store/store-errors';
+import { StoreUnavailableError } from './store/store-errors';
 import type { DurableReplayCache } from './durable-replay-cache-port';
 
 const SCHEMA = `

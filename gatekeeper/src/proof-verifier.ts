@@ -7,16 +7,18 @@
  * proofs occupy the replay cache (an attacker cannot fill it with junk).
  */
 import crypto from 'node:crypto';
-import { isPurposeOfUse, possessionProofBytes, type PossessionProof } from './possession-proof';
 import {
   BadProofSignatureError,
   InvalidProofOptionError,
+  isPurposeOfUse,
   MalformedProofError,
+  type PossessionProof,
+  possessionProofBytes,
   ProofCertificateError,
   ProofMismatchError,
   ReplayedProofError,
   StaleProofError,
-} from './proof-errors';
+} from '@medrec/sdk';
 import { createMemoryReplayCache, type ReplayCache } from './replay-cache';
 
 export const DEFAULT_PROOF_WINDOW_MS = 60_000;

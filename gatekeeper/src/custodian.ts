@@ -1,11 +1,16 @@
 import crypto from 'node:crypto';
-import type { RecordInput, RecordPointer } from '../chaincode-types';
-import { toRecordContent } from '../fhir';
-import { ChaincodeError, type ChaincodeErrorCode } from '../errors';
-import type { MedrecClient, Submitted } from '../medrec-client';
-import { checkId, conflictWith } from '../store/record-input';
-import type { NewRecord, RecordStore, StoredRecord } from '../store/record-store';
-import { RecordConflictError } from '../store/store-errors';
+import {
+  ChaincodeError,
+  type ChaincodeErrorCode,
+  type MedrecClient,
+  type RecordInput,
+  type RecordPointer,
+  type Submitted,
+  toRecordContent,
+} from '@medrec/sdk';
+import { checkId, conflictWith } from './store/record-input';
+import type { NewRecord, RecordStore, StoredRecord } from './store/record-store';
+import { RecordConflictError } from './store/store-errors';
 import { RecordAuthorMismatchError } from './registration-errors';
 
 export interface CustodianOptions {

@@ -1,9 +1,13 @@
 import { checkpointers, type Gateway } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 import { MAX_CLAIMS_PER_TX } from '@medrec/contract';
-import type { ClaimRecord } from '../chaincode-types';
-import { ChaincodeError, TransactionInvalidError } from '../errors';
-import { createMedrecClient, type MedrecClient } from '../medrec-client';
+import {
+  ChaincodeError,
+  type ClaimRecord,
+  createMedrecClient,
+  type MedrecClient,
+  TransactionInvalidError,
+} from '@medrec/sdk';
 import { extractEndorsements, type ClaimableEndorsement } from './endorsement-extractor';
 
 /** The chaincode accepts at most this many endorsements per ClaimEndorsements transaction (the contract's bound). */

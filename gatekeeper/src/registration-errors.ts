@@ -1,10 +1,10 @@
 /** Errors of the custodian's write path: storing a record and registering it on the ledger in its author's name. */
-import { MedRecError } from '../errors';
+import { MedRecError } from '@medrec/sdk';
 
 export const RECORD_REGISTRATION_ERROR_CODES = ['AUTHOR_MISMATCH'] as const;
 export type RecordRegistrationErrorCode = (typeof RECORD_REGISTRATION_ERROR_CODES)[number];
 
-export abstract class RecordRegistrationError extends MedRecError {
+export abstract class RecordRegistrationError extends MedRecError<RecordRegistrationErrorCode> {
   abstract override readonly code: RecordRegistrationErrorCode;
 }
 

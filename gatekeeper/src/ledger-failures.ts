@@ -3,8 +3,13 @@
  * (never by message text). Only a ledger that could not be reached or could not commit is "retry later" (503); a
  * refusal is a 4xx the requester cannot retry their way past.
  */
-import { ChaincodeError, EndorsementMismatchError, NetworkUnavailableError, TransactionInvalidError } from '../errors';
-import { GatekeeperError } from './gatekeeper-errors';
+import {
+  ChaincodeError,
+  EndorsementMismatchError,
+  GatekeeperError,
+  NetworkUnavailableError,
+  TransactionInvalidError,
+} from '@medrec/sdk';
 
 /** Peers down, a timeout, endorsers that disagreed, or a commit lost to a concurrent write: all transient. */
 function transient(err: unknown): boolean {

@@ -4,7 +4,7 @@
  * This in-memory cache is per process and forgets on restart; a gatekeeper uses the durable one in its record store's
  * database (durable-replay-cache.ts), which replicas sharing a PostgreSQL database also share.
  */
-import { InvalidProofOptionError, ReplayCacheFullError } from './proof-errors';
+import { InvalidProofOptionError, ReplayCacheFullError } from '@medrec/sdk';
 
 export interface ReplayCache {
   /**

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import { connectGateway } from '../gateway-connection';
-import { createMedrecClient } from '../medrec-client';
-import { openRecordStore } from '../store/open-record-store';
+import { connectGateway, createMedrecClient } from '@medrec/sdk';
+import { openRecordStore } from './store/open-record-store';
 import { openDurableReplayCache } from './durable-replay-cache';
 import { createGatekeeper } from './gatekeeper';
 import { createGatekeeperHttpsServer } from './gatekeeper-http';

@@ -1,5 +1,5 @@
 /** Errors raised by record stores. Each failure kind has its own class and a stable `code` callers can branch on. */
-import { MedRecError } from '../errors';
+import { MedRecError } from '@medrec/sdk';
 
 export const STORE_ERROR_CODES = [
   'STORE_INVALID_INPUT',
@@ -11,7 +11,7 @@ export const STORE_ERROR_CODES = [
 ] as const;
 export type RecordStoreErrorCode = (typeof STORE_ERROR_CODES)[number];
 
-export abstract class RecordStoreError extends MedRecError {
+export abstract class RecordStoreError extends MedRecError<RecordStoreErrorCode> {
   abstract override readonly code: RecordStoreErrorCode;
 }
 

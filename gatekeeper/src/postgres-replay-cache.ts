@@ -3,8 +3,8 @@
  * using the database, which is what makes replicas behind a load balancer refuse each other's replays.
  */
 import pg from 'pg';
-import { createTablesOnce, messageOf, quotedSchemaName } from '../store/postgres-schema';
-import { StoreUnavailableError } from '../store/store-errors';
+import { createTablesOnce, messageOf, quotedSchemaName } from './store/postgres-schema';
+import { StoreUnavailableError } from './store/store-errors';
 import type { DurableReplayCache } from './durable-replay-cache-port';
 
 class PostgresReplayCache implements DurableReplayCache {

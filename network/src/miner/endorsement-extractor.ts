@@ -1,5 +1,5 @@
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
-import type { EndorsementClaim } from '../chaincode-types';
+import type { EndorsementClaim } from '@medrec/sdk';
 
 /** The chaincode whose endorsements earn rewards (its name is also its namespace in read-write sets). */
 export const MEDREC_CHAINCODE = 'medrec';

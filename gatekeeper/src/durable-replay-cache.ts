@@ -1,5 +1,5 @@
 /** The gatekeeper's replay cache kept where its records are: the same SQLite file or PostgreSQL schema. */
-import type { RecordStoreConfig } from '../store/open-record-store';
+import type { RecordStoreConfig } from './store/open-record-store';
 import type { DurableReplayCache } from './durable-replay-cache-port';
 import { createPostgresReplayCache } from './postgres-replay-cache';
 import { createSqliteReplayCache } from './sqlite-replay-cache';

@@ -1,13 +1,16 @@
 import type http from 'node:http';
 import https from 'node:https';
-import { GatekeeperError } from './gatekeeper-errors';
+import {
+  GatekeeperError,
+  HEALTH_PATH,
+  isPurposeOfUse,
+  ProofError,
+  ReplayCacheFullError,
+  RETRIEVE_PATH,
+} from '@medrec/sdk';
 import type { Gatekeeper, RetrievalRequest } from './gatekeeper';
-import { isPurposeOfUse } from './possession-proof';
-import { ProofError, ReplayCacheFullError } from './proof-errors';
 import { readBoundedBody } from './request-body';
 
-export const RETRIEVE_PATH = '/v1/retrieve';
-export const HEALTH_PATH = '/healthz';
 export const MAX_BODY_BYTES = 16 * 1024;
 
 /** The gatekeeper's TLS server key pair, issued by its organisation's Fabric CA (PEM). */

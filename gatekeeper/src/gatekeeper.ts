@@ -1,10 +1,14 @@
-import type { PurposeOfUse, Ticket } from '../chaincode-types';
-import type { MedrecClient } from '../medrec-client';
-import type { RecordStore } from '../store/record-store';
-import { StoreUnavailableError } from '../store/store-errors';
-import { GatekeeperError } from './gatekeeper-errors';
+import {
+  BadProofSignatureError,
+  GatekeeperError,
+  type MedrecClient,
+  ProofError,
+  type PurposeOfUse,
+  type Ticket,
+} from '@medrec/sdk';
+import type { RecordStore } from './store/record-store';
+import { StoreUnavailableError } from './store/store-errors';
 import { disclosureFailure, ticketReadFailure } from './ledger-failures';
-import { BadProofSignatureError, ProofError } from './proof-errors';
 import { createProofVerifier, type ProofVerifier } from './proof-verifier';
 
 export interface GatekeeperOptions {

@@ -1,4 +1,4 @@
-import type { Category } from '../chaincode-types';
+import type { Category } from '@medrec/sdk';
 
 /**
  * The custodian's record store: the only place clinical content lives; the ledger never holds PHI
