@@ -1,0 +1,270 @@
+/**
+ * The ledger path under load, on the running network (`npm start`): closed-loop workers, each with its own token and
+ * its own patient (no shared hot key), for a fixed time per case. The baseline is the no-op `Health:Heartbeat`
+ * submitted with fabric-gateway through hospital1's peer as its admin; R = an operation's TPS / the baseline's TPS at
+ * the same concurrency, in the same run, so the ratio does not depend on the machine.
+ */
+import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { adminTokenFile, apiUrl } from '../network/src/api-process';
+import { createConsortium, type Consortium } from '../network/src/consortium';
+import { peerOf, type PeerOrgKey } from '../network/src/topology';
+import { createMedrecClient } from '../sdk/src/medrec-client';
+
+export interface LedgerCaseResult {
+  readonly operation: string;
+  /** Compared with the no-op submit (write) or the no-op evaluate (read); `baseline` marks those two. */
+  readonly kind: 'write' | 'read';
+  readonly baseline: boolean;
+  readonly concurrency: number;
+  readonly seconds: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly tps: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** The first failure's description, to say what went wrong. */
+  readonly firstFailure?: string;
+}
+
+/** One worker's unit of work: resolves when done; rejects (with what went wrong) when it failed. */
+type Operation = () => Promise<void>;
+
+/** Waits for a call and drops its result: the benchmark counts completions, not answers. */
+async function done(call: Promise<unknown>): Promise<void> {
+  await call;
+}
+
+interface Worker {
+  readonly patientId: string;
+  readonly patientToken: string;
+  readonly clinicianToken: string;
+  readonly remoteClinicianToken: string;
+  readonly recordId: string;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+const SETUP_BATCH = 8;
+
+function url(consortium: Consortium, org: PeerOrgKey, path: string): string {
+  return `${apiUrl(peerOf(consortium.topology, org))}${path}`;
+}
+
+async function call(
+  consortium: Consortium,
+  org: PeerOrgKey,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(url(consortium, org, path), {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : JSON_HEADERS) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
+  return text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+}
+
+function condition(patientId: string): Record<string, unknown> {
+  return {
+    resourceType: 'Condition',
+    clinicalStatus: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+    },
+    code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'I10', display: 'Hypertension' }] },
+    subject: { reference: `Patient/${patientId}` },
+  };
+}
+
+function consentForHospital2(): Record<string, unknown> {
+  const now = Date.now();
+  return {
+    grantee: { kind: 'role', role: 'clinician', mspId: 'Hospital2MSP' },
+    scope: { custodians: ['Hospital1MSP'] },
+    purposes: ['TREAT'],
+    period: { notBefore: new Date(now - 60_000).toISOString(), notAfter: new Date(now + 86_400_000).toISOString() },
+  };
+}
+
+/** Registers what one worker needs: a patient with one record at hospital1 and a consent for hospital2's clinicians. */
+async function setUpWorker(consortium: Consortium, admin1: string, admin2: string): Promise<Worker> {
+  const register = async (org: PeerOrgKey, admin: string, role: string): Promise<{ id: string; token: string }> => {
+    const res = await call(consortium, org, admin, 'POST', '/v1/participants', { role });
+    const participant = res.participant as { participantId: string };
+    return { id: participant.participantId, token: (res.token as { token: string }).token };
+  };
+  const patient = await register('hospital1', admin1, 'patient');
+  const clinician = await register('hospital1', admin1, 'clinician');
+  const remote = await register('hospital2', admin2, 'clinician');
+  await call(consortium, 'hospital1', admin1, 'POST', `/v1/patients/${patient.id}/admission`);
+  const created = await call(
+    consortium,
+    'hospital1',
+    clinician.token,
+    'POST',
+    `/v1/patients/${patient.id}/records`,
+    condition(patient.id),
+  );
+  await call(
+    consortium,
+    'hospital1',
+    patient.token,
+    'POST',
+    `/v1/patients/${patient.id}/consents`,
+    consentForHospital2(),
+  );
+  return {
+    patientId: patient.id,
+    patientToken: patient.token,
+    clinicianToken: clinician.token,
+    remoteClinicianToken: remote.token,
+    recordId: (created.record as { recordId: string }).recordId,
+  };
+}
+
+/** Runs `make(worker)` in a closed loop on every worker for `seconds`, and measures what completed. */
+async function closedLoop(
+  spec: Readonly<{ operation: string; kind: 'write' | 'read'; baseline: boolean }>,
+  workers: readonly Worker[],
+  make: (worker: Worker, index: number) => Operation,
+  seconds: number,
+): Promise<LedgerCaseResult> {
+  const latencies: number[] = [];
+  let failed = 0;
+  let firstFailure: string | undefined;
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  await Promise.all(
+    workers.map(async (worker, index) => {
+      const op = make(worker, index);
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        try {
+          await op();
+          latencies.push(performance.now() - t0);
+        } catch (err) {
+          failed += 1;
+          firstFailure ??= err instanceof Error ? err.message : String(err);
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number): number =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  return {
+    ...spec,
+    concurrency: workers.length,
+    seconds: Math.round(elapsed * 10) / 10,
+    completed: latencies.length,
+    failed,
+    tps: Math.round((latencies.length / elapsed) * 10) / 10,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    ...(firstFailure === undefined ? {} : { firstFailure }),
+  };
+}
+
+export interface LedgerBenchOptions {
+  readonly concurrencies: readonly number[];
+  readonly secondsPerCase: number;
+  readonly onProgress: (message: string) => void;
+}
+
+/** Every case at every concurrency, the baseline first at each; throws when the network is not running. */
+export async function benchLedger(options: Readonly<LedgerBenchOptions>): Promise<LedgerCaseResult[]> {
+  const consortium = createConsortium({ renderer: 'silent' });
+  const status = await consortium.status();
+  if (!status.nodes.every((n) => n.up)) {
+    throw new Error('the ledger benchmark needs the running network: start it with `npm start`, then run it again');
+  }
+  const adminToken = (org: PeerOrgKey): string =>
+    fs.readFileSync(adminTokenFile(consortium.layout, peerOf(consortium.topology, org)), 'utf8').trim();
+  const admin1 = adminToken('hospital1');
+  const admin2 = adminToken('hospital2');
+  const most = Math.max(...options.concurrencies);
+  // Eight at a time: each needs three registrations and three transactions, and one by one takes minutes.
+  const workers: Worker[] = [];
+  while (workers.length < most) {
+    const batch = Math.min(SETUP_BATCH, most - workers.length);
+    options.onProgress(`setting up workers ${workers.length + 1}-${workers.length + batch} of ${most}`);
+    workers.push(...(await Promise.all(Array.from({ length: batch }, () => setUpWorker(consortium, admin1, admin2)))));
+  }
+  const admin = consortium.connectAdmin('hospital1');
+  const client = createMedrecClient(admin.gateway);
+  const results: LedgerCaseResult[] = [];
+  let probe = 0;
+  try {
+    for (const concurrency of options.concurrencies) {
+      const some = workers.slice(0, concurrency);
+      const cases: [string, 'write' | 'read', (w: Worker, i: number) => Operation][] = [
+        ['no-op heartbeat (SDK, baseline)', 'write', () => () => done(client.heartbeat(`bench-${probe++ % 1000}`))],
+        [
+          'register record (REST)',
+          'write',
+          (w) => () =>
+            done(
+              call(
+                consortium,
+                'hospital1',
+                w.clinicianToken,
+                'POST',
+                `/v1/patients/${w.patientId}/records`,
+                condition(w.patientId),
+              ),
+            ),
+        ],
+        [
+          'grant consent (REST)',
+          'write',
+          (w) => () =>
+            done(
+              call(
+                consortium,
+                'hospital1',
+                w.patientToken,
+                'POST',
+                `/v1/patients/${w.patientId}/consents`,
+                consentForHospital2(),
+              ),
+            ),
+        ],
+        [
+          'cross-organisation record fetch (REST)',
+          'write',
+          (w) => () =>
+            done(
+              call(consortium, 'hospital2', w.remoteClinicianToken, 'GET', `/v1/records/${w.recordId}?purpose=TREAT`),
+            ),
+        ],
+        ['heartbeat read (SDK evaluate, read baseline)', 'read', () => () => done(client.getHeartbeat('bench-0'))],
+        [
+          'audit events list (REST)',
+          'read',
+          (w) => () =>
+            done(
+              call(
+                consortium,
+                'hospital1',
+                w.patientToken,
+                'GET',
+                `/v1/audit/events?patientId=${w.patientId}&pageSize=20`,
+              ),
+            ),
+        ],
+      ];
+      for (const [operation, kind, make] of cases) {
+        options.onProgress(`${operation}, ${concurrency} concurrent, ${options.secondsPerCase} s`);
+        const baseline = operation.includes('baseline');
+        results.push(await closedLoop({ operation, kind, baseline }, some, make, options.secondsPerCase));
+      }
+    }
+  } finally {
+    admin.close();
+  }
+  return results;
+}
