@@ -39,6 +39,7 @@ export default tseslint.config(
     // The workspaces (contract, chaincode, sdk, gatekeeper, api, network) reach each other only by package name, through each
     // package's public src/index.ts: a relative path into another package's src/ is refused, and so is a subpath
     // of a package. Which package may depend on which is in each package.json, checked by test/unit/packages.test.ts.
+    // The benchmark is an application of the packages too; only tests may reach into a package's internals.
     files: [
       'contract/src/**/*.ts',
       'chaincode/src/**/*.ts',
@@ -46,6 +47,7 @@ export default tseslint.config(
       'gatekeeper/src/**/*.ts',
       'api/src/**/*.ts',
       'network/src/**/*.ts',
+      'bench/**/*.ts',
     ],
     rules: {
       'no-restricted-imports': [

@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
-import type { AuditEvent } from '../sdk/src/chaincode-types';
 import {
   createPrivateKeyManifestSigner,
   writeAuditExport,
   type AuditEventSource,
   type ExportFormat,
-} from '../sdk/src/audit-export';
+  type AuditEvent,
+} from '@medrec/sdk';
 
 export interface ExportBenchResult {
   readonly format: ExportFormat;

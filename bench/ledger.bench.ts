@@ -6,10 +6,8 @@
  */
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { adminTokenFile, apiUrl } from '../network/src/api-process';
-import { createConsortium, type Consortium } from '../network/src/consortium';
-import { peerOf, type PeerOrgKey } from '../network/src/topology';
-import { createMedrecClient } from '../sdk/src/medrec-client';
+import { adminTokenFile, apiUrl, createConsortium, peerOf, type Consortium, type PeerOrgKey } from '@medrec/network';
+import { createMedrecClient } from '@medrec/sdk';
 
 export interface LedgerCaseResult {
   readonly operation: string;

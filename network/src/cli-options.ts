@@ -5,14 +5,12 @@
 import { InvalidArgumentError } from 'commander';
 import type { z } from 'zod';
 import { idSchema, isoTimeSchema, mspIdSchema, ROLES, roleSchema, type Role } from '@medrec/contract';
-import type { PeerOrgKey } from './topology';
-
-const PEER_ORGS: readonly PeerOrgKey[] = ['hospital1', 'hospital2', 'research'];
+import { PEER_ORG_KEYS, type PeerOrgKey } from './topology';
 
 export function peerOrg(value: string): PeerOrgKey {
-  const found = PEER_ORGS.find((org) => org === value);
+  const found = PEER_ORG_KEYS.find((org) => org === value);
   if (found === undefined) {
-    throw new InvalidArgumentError(`--org must be ${PEER_ORGS.join(', ')}, not "${value}"`);
+    throw new InvalidArgumentError(`--org must be ${PEER_ORG_KEYS.join(', ')}, not "${value}"`);
   }
   return found;
 }

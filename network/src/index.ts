@@ -5,3 +5,7 @@
 export { createConsortium, type Consortium, type ConsortiumOptions } from './consortium';
 export type { EnrolledIdentity, NetworkStatus, NodeStatus, PeerEndpoint } from './consortium';
 export { main } from './cli';
+// Where a running organisation's API listens and where `npm start` wrote its first admin token (for tools that drive
+// the REST API, such as the ledger benchmark).
+export { adminTokenFile, apiUrl } from './api-process';
+export { peerOf, type PeerOrgKey } from './topology';

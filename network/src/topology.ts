@@ -9,6 +9,8 @@ export const HOST = '127.0.0.1';
 
 export type OrgKey = 'orderer' | 'hospital1' | 'hospital2' | 'research';
 export type PeerOrgKey = Exclude<OrgKey, 'orderer'>;
+/** The organisations that run peers, in port order. */
+export const PEER_ORG_KEYS: readonly PeerOrgKey[] = ['hospital1', 'hospital2', 'research'];
 
 export interface CaNode {
   readonly name: string;
@@ -84,8 +86,7 @@ export function buildTopology(portBase: number = portBaseFromEnv()): Topology {
     adminPort: portBase + 500 + 10 * n + 1,
     operationsPort: portBase + 500 + 10 * n + 2,
   }));
-  const peerOrgs: readonly PeerOrgKey[] = ['hospital1', 'hospital2', 'research'];
-  const peers = peerOrgs.map((org, index) => {
+  const peers = PEER_ORG_KEYS.map((org, index) => {
     const base = portBase + 100 * (index + 1);
     return {
       name: `peer0.${org}`,

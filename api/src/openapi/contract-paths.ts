@@ -3,12 +3,16 @@
  * unseen notifications, standalone access requests, record pointers, the incentive layer). Every rule is the
  * chaincode's: these operations sign as the caller and return what the ledger answers.
  */
+import { mspIdSchema, proposalIdSchema, txIdSchema } from '@medrec/contract';
+import { fromContract } from './contract-schemas';
 import { body, json, pageParams, pathParam, problems, query, READ, WRITE } from './document-parts';
 import type { OpenApiDocument, ParameterObject } from './openapi-types';
 import { ID_PATTERN } from './schemas';
 
-const MSP_ID = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' };
-const TX_ID = { type: 'string', pattern: '^[0-9a-f]{64}$' };
+// Path and query rules are the contract's own (generated, like the bodies), not copies of its patterns.
+const MSP_ID = fromContract(mspIdSchema);
+const TX_ID = fromContract(txIdSchema);
+const PROPOSAL_ID = fromContract(proposalIdSchema);
 
 const holderParams: readonly ParameterObject[] = [
   query('mspId', MSP_ID, 'An organisation holder (give this or participantId).'),
@@ -131,7 +135,7 @@ export const contractPaths: OpenApiDocument['paths'] = {
       operationId: 'approveIncentiveSchedule',
       summary: "Approve a proposal by its id (an organisation's admin); a strict majority puts it in effect",
       tags: ['incentive'],
-      parameters: [pathParam('proposalId', 'Proposal id (SHA-256 of its parameters)', TX_ID)],
+      parameters: [pathParam('proposalId', 'Proposal id (SHA-256 of its parameters)', PROPOSAL_ID)],
       responses: { '200': json('The vote', 'ScheduleVoteResult'), ...problems(...WRITE) },
     },
   },
