@@ -146,6 +146,15 @@ export interface StoreRequest {
   readonly recordId?: string;
 }
 
+export interface AmendRequest {
+  readonly user: UserContext;
+  /** The record id of the current version, which the new content replaces. */
+  readonly supersedes: string;
+  readonly resource: FhirResource;
+  /** The new version's record id, already checked with the ledger (MedrecClient.checkAmendRecord). */
+  readonly recordId: string;
+}
+
 export interface FetchRequest {
   readonly user: UserContext;
   readonly recordId: string;
@@ -174,6 +183,11 @@ export interface RecordCustody {
    * registers pointer + hash on chain.
    */
   store(request: Readonly<StoreRequest>): Promise<{ readonly pointer: RecordPointer; readonly transactionId: string }>;
+  /**
+   * The same for a new version of a record this organisation holds: validated, stored remembering the version it
+   * replaces, and registered by Records:AmendRecord. The content must be about the same patient (a FHIR 422 if not).
+   */
+  amend(request: Readonly<AmendRequest>): Promise<{ readonly pointer: RecordPointer; readonly transactionId: string }>;
   /**
    * Obtains a ticket by a transaction, fetches the content from the custodian's gatekeeper with proof of possession
    * and checks its hash against the ledger. Throws the SDK's AccessDeniedError when the ledger denied the ticket,

@@ -2,7 +2,9 @@ import crypto from 'node:crypto';
 import {
   ChaincodeError,
   type ChaincodeErrorCode,
+  InvalidFhirResourceError,
   type MedrecClient,
+  type RecordAmendment,
   type RecordInput,
   type RecordPointer,
   type Submitted,
@@ -33,6 +35,11 @@ export interface StoreAndRegisterOptions {
   readonly authorId: string;
   /** The record id to use (a retry passes the same one); a fresh `rec-<uuid>` when absent. */
   readonly recordId?: string;
+}
+
+export interface StoreAndAmendOptions extends StoreAndRegisterOptions {
+  /** The record id of the current version, which the new content replaces (held by this custodian). */
+  readonly supersedes: string;
 }
 
 export interface CompletePendingOptions {
@@ -89,7 +96,17 @@ export interface Custodian {
     options: Readonly<StoreAndRegisterOptions>,
   ): Promise<RegisteredRecord>;
   /**
-   * Retries the chain registration of the stored but unregistered records whose author is `authorId` (the participant
+   * The same path for a new version of a record this custodian holds: the ledger evaluates Records:AmendRecord for
+   * `options.supersedes` first; the new content must be about the same patient (InvalidFhirResourceError otherwise);
+   * it is stored remembering the version it replaces, and the amendment is then submitted.
+   */
+  storeAndAmend(
+    clinician: MedrecClient,
+    resource: unknown,
+    options: Readonly<StoreAndAmendOptions>,
+  ): Promise<RegisteredRecord>;
+  /**
+   * Retries the chain registration (or amendment) of the stored but unregistered records whose author is `authorId` (the participant
    * `clinician` signs as). Other clinicians' records are reported as NOT_AUTHOR, and records of unknown author as
    * AUTHOR_UNKNOWN, and left alone. A record the ledger refuses for good is discarded and reported, so one bad record
    * cannot block the others; a network failure stops the run for a later retry.
@@ -121,6 +138,11 @@ const DEFINITIVE_REFUSALS: ReadonlySet<ChaincodeErrorCode> = new Set<ChaincodeEr
   'MEDREC_CONFLICT',
 ]);
 
+/** The ledger write behind a stored record: Records:RegisterRecord for a first version, AmendRecord for a new one. */
+type Registration =
+  | { readonly kind: 'register'; readonly recordId: string; readonly input: RecordInput }
+  | { readonly kind: 'amend'; readonly recordId: string; readonly input: RecordAmendment };
+
 function isDefinitiveRefusal(err: unknown): err is ChaincodeError {
   return err instanceof ChaincodeError && DEFINITIVE_REFUSALS.has(err.code);
 }
@@ -134,10 +156,27 @@ class CustodianImpl implements Custodian {
     this.#mspId = options.mspId;
   }
 
-  async storeAndRegister(
+  storeAndRegister(
     clinician: MedrecClient,
     resource: unknown,
     options: Readonly<StoreAndRegisterOptions>,
+  ): Promise<RegisteredRecord> {
+    return this.#storeAndSubmit(clinician, resource, options, undefined);
+  }
+
+  storeAndAmend(
+    clinician: MedrecClient,
+    resource: unknown,
+    options: Readonly<StoreAndAmendOptions>,
+  ): Promise<RegisteredRecord> {
+    return this.#storeAndSubmit(clinician, resource, options, checkId('supersedes', options.supersedes));
+  }
+
+  async #storeAndSubmit(
+    clinician: MedrecClient,
+    resource: unknown,
+    options: Readonly<StoreAndRegisterOptions>,
+    supersedes: string | undefined,
   ): Promise<RegisteredRecord> {
     const authorId = checkId('authorId', options.authorId);
     const content = toRecordContent(resource);
@@ -148,6 +187,7 @@ class CustodianImpl implements Custodian {
       resourceJson: content.canonicalJson,
       contentHash: content.contentHash,
       authorId,
+      ...(supersedes === undefined ? {} : { supersedes }),
     };
     // A retry under an id that holds another author's (or other) content is refused here, before the ledger is asked:
     // registering it would credit someone else's content to this clinician. put() repeats the check atomically.
@@ -155,16 +195,25 @@ class CustodianImpl implements Custodian {
     const conflict = existing === undefined ? undefined : conflictWith(existing, record);
     if (conflict !== undefined) throw new RecordConflictError(record.recordId, conflict);
 
-    const input = this.#inputFor(record);
+    const registration = this.#registrationFor(record);
     // Authority before content: the ledger decides on this exact registration (evaluated, nothing written) before the
     // store sees it. A refusal leaves nothing behind; an earlier identical attempt's content is removed with it.
-    const decided = await this.#decide(clinician, input, authorId, existing !== undefined);
+    const decided = await this.#decide(clinician, registration, authorId, existing !== undefined);
+    if (decided.patientId !== record.patientId) {
+      // Only an amendment can get here: its pointer keeps the amended record's patient, whatever the content says.
+      throw new InvalidFhirResourceError(content.resource.resourceType, [
+        {
+          path: `${content.resource.resourceType}.subject`,
+          message: `must reference Patient/${decided.patientId}, the patient of record ${supersedes ?? record.recordId}`,
+        },
+      ]);
+    }
     if (existing?.registrationTxId !== undefined && decided.txId === existing.registrationTxId) {
       // Already registered and recorded: a repeated call, answered without a second transaction.
       return { pointer: decided, transactionId: existing.registrationTxId };
     }
     const stored = await this.#store.put(record);
-    return this.#submit(clinician, stored, input);
+    return this.#submit(clinician, stored, registration);
   }
 
   async completePending(
@@ -220,9 +269,9 @@ class CustodianImpl implements Custodian {
       };
     }
     try {
-      const input = this.#inputFor(record);
-      await this.#decide(clinician, input, runner, true);
-      await this.#submit(clinician, record, input);
+      const registration = this.#registrationFor(record);
+      await this.#decide(clinician, registration, runner, true);
+      await this.#submit(clinician, record, registration);
       return 'completed';
     } catch (err) {
       if (err instanceof RecordAuthorMismatchError) {
@@ -235,13 +284,34 @@ class CustodianImpl implements Custodian {
     }
   }
 
-  #inputFor(record: Readonly<Omit<NewRecord, 'authorId'>>): RecordInput {
+  /** The transaction that puts `record`'s pointer on chain: a registration, or for a new version an amendment. */
+  #registrationFor(
+    record: Readonly<Omit<NewRecord, 'authorId' | 'supersedes'>> & { readonly supersedes?: string | undefined },
+  ): Registration {
+    const locator = locatorFor(this.#mspId, record.recordId);
+    if (record.supersedes !== undefined) {
+      return {
+        kind: 'amend',
+        recordId: record.recordId,
+        input: {
+          recordId: record.supersedes,
+          newRecordId: record.recordId,
+          category: record.category,
+          contentHash: record.contentHash,
+          locator,
+        },
+      };
+    }
     return {
+      kind: 'register',
       recordId: record.recordId,
-      patientId: record.patientId,
-      category: record.category,
-      contentHash: record.contentHash,
-      locator: locatorFor(this.#mspId, record.recordId),
+      input: {
+        recordId: record.recordId,
+        patientId: record.patientId,
+        category: record.category,
+        contentHash: record.contentHash,
+        locator,
+      },
     };
   }
 
@@ -253,29 +323,36 @@ class CustodianImpl implements Custodian {
    */
   async #decide(
     clinician: MedrecClient,
-    input: RecordInput,
+    registration: Registration,
     authorId: string,
     stored: boolean,
   ): Promise<RecordPointer> {
+    const { recordId } = registration;
     let decided: RecordPointer;
     try {
-      decided = await clinician.checkRegisterRecord(input);
+      decided =
+        registration.kind === 'amend'
+          ? await clinician.checkAmendRecord(registration.input)
+          : await clinician.checkRegisterRecord(registration.input);
     } catch (err) {
-      if (stored && isDefinitiveRefusal(err)) await this.#discard(input.recordId);
+      if (stored && isDefinitiveRefusal(err)) await this.#discard(recordId);
       throw err;
     }
     if (decided.registeredBy !== authorId) {
-      throw new RecordAuthorMismatchError({ recordId: input.recordId, authorId, registeredBy: decided.registeredBy });
+      throw new RecordAuthorMismatchError({ recordId, authorId, registeredBy: decided.registeredBy });
     }
     return decided;
   }
 
-  async #submit(clinician: MedrecClient, record: StoredRecord, input: RecordInput): Promise<RegisteredRecord> {
+  async #submit(clinician: MedrecClient, record: StoredRecord, registration: Registration): Promise<RegisteredRecord> {
     let submitted: Submitted<RecordPointer>;
     try {
-      // An identical re-registration (a retry after a crash between the chain write and markRegistered) returns the
-      // original pointer, whose txId is the registration to record.
-      submitted = await clinician.registerRecord(input);
+      // An identical re-registration or re-amendment (a retry after a crash between the chain write and
+      // markRegistered) returns the original pointer, whose txId is the registration to record.
+      submitted =
+        registration.kind === 'amend'
+          ? await clinician.amendRecord(registration.input)
+          : await clinician.registerRecord(registration.input);
     } catch (err) {
       if (isDefinitiveRefusal(err)) await this.#discard(record.recordId);
       throw err;

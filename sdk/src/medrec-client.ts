@@ -74,6 +74,11 @@ export interface MedrecClient {
    * before it writes content to its store.
    */
   checkRegisterRecord(record: RecordInput): Promise<RecordPointer>;
+  /**
+   * Evaluates (does not submit) an amendment: the pointer the ledger would register for the new version, or its
+   * refusal. The custodian asks this before it stores the new content (authority before content).
+   */
+  checkAmendRecord(amendment: RecordAmendment): Promise<RecordPointer>;
   amendRecord(amendment: RecordAmendment): Promise<Submitted<RecordPointer>>;
   getRecord(recordId: string): Promise<RecordPointer>;
   listRecords(
@@ -217,7 +222,7 @@ class MedrecClientImpl implements MedrecClient {
     this.#mvccAttempts = options.mvccAttempts ?? 3;
   }
 
-  /** Any declared transaction may be evaluated (checkRegisterRecord evaluates a submit transaction on purpose). */
+  /** Any declared transaction may be evaluated (checkRegisterRecord and checkAmendRecord evaluate submit transactions on purpose). */
   async #evaluate<K extends TransactionName>(name: K, ...args: string[]): Promise<Result<K>> {
     try {
       return JSON.parse(utf8.decode(await this.#contract.evaluate(name, { arguments: args }))) as Result<K>;
@@ -275,6 +280,9 @@ class MedrecClientImpl implements MedrecClient {
   }
   checkRegisterRecord(record: RecordInput): Promise<RecordPointer> {
     return this.#evaluate('Records:RegisterRecord', json(record));
+  }
+  checkAmendRecord(amendment: RecordAmendment): Promise<RecordPointer> {
+    return this.#evaluate('Records:AmendRecord', json(amendment));
   }
   amendRecord(amendment: RecordAmendment): Promise<Submitted<RecordPointer>> {
     return this.#submit('Records:AmendRecord', json(amendment));

@@ -161,6 +161,12 @@ const BUILDERS: Readonly<Record<string, RowBuilder>> = {
   })),
   createRecord: h1(() => ({ path: `/v1/patients/${P()}/records`, body: condition(P()) })),
   'createRecord · hospital2 staff': h2(() => ({ path: `/v1/patients/${P()}/records`, body: condition(P()) })),
+  // A version is amended once: a cell that succeeds amends a record of its own, the others try R.
+  amendRecord: h1(async (cell) => ({
+    path: `/v1/records/${cell.succeeds ? await addRecord('hospital1', w.author, P()) : w.recordId}/amendments`,
+    body: condition(P()),
+  })),
+  'amendRecord · hospital2 staff': h2(() => ({ path: `/v1/records/${w.recordId}/amendments`, body: condition(P()) })),
   listRecords: h1(() => ({ path: `/v1/patients/${P()}/records` })),
   'listRecords · hospital2 staff': h2(() => ({ path: `/v1/patients/${P()}/records` })),
   admitPatient: h1(() => ({ path: `/v1/patients/${P()}/admission` })),

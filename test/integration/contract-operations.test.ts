@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- response bodies are `any` in supertest; send() has already checked each one against its OpenAPI schema */
+import crypto from 'node:crypto';
 import { expect } from 'chai';
 import type { Response } from 'supertest';
 import { send } from '../unit/api/support/conformance';
@@ -134,6 +135,67 @@ describe('REST API: the rest of the contract on the real network', function () {
         .set(...bearer(otherPatient.token)),
     );
     expect(notYours.status).to.equal(403);
+  });
+
+  it('amends a record: a new version at the custodian, linked both ways on the ledger; refusals store nothing', async function () {
+    const created = await send(
+      api('hospital1')
+        .post(`/v1/patients/${patient.participantId}/records`)
+        .set(...bearer(doc1.token))
+        .send(condition(patient.participantId)),
+    );
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const v1 = (created.body as { record: { recordId: string } }).record.recordId;
+    const corrected = condition(patient.participantId, { code: 'I11', display: 'Hypertensive heart disease' });
+    const amend = (org: 'hospital1' | 'hospital2', token: string, id: string, body: unknown): Promise<Response> =>
+      send(
+        api(org)
+          .post(`/v1/records/${id}/amendments`)
+          .set(...bearer(token))
+          .send(body as object),
+      );
+
+    // Refusals first, so that each is seen against a version nobody has amended yet.
+    const foreign = await amend('hospital2', doc2.token, v1, corrected);
+    expect(foreign.status, JSON.stringify(foreign.body)).to.equal(403);
+    const asPatient = await amend('hospital1', patient.token, v1, corrected);
+    expect(asPatient.status).to.equal(403);
+    const otherSubject = await amend('hospital1', doc1.token, v1, condition(otherPatient.participantId));
+    expect(otherSubject.status, JSON.stringify(otherSubject.body)).to.equal(422);
+    expect(otherSubject.body.code).to.equal('FHIR_INVALID_RESOURCE');
+    const unknown = await amend('hospital1', doc1.token, `rec-${crypto.randomUUID()}`, corrected);
+    expect(unknown.status).to.equal(404);
+
+    // Another clinician of the custodian organisation corrects it.
+    const colleague = await register('hospital1', 'clinician');
+    const done = await amend('hospital1', colleague.token, v1, corrected);
+    expect(done.status, JSON.stringify(done.body)).to.equal(201);
+    const v2 = done.body.record as { recordId: string; supersedes: string; version: number; registeredBy: string };
+    expect(v2).to.include({ supersedes: v1, version: 2, registeredBy: colleague.participantId });
+    expect(done.body.transactionId).to.match(/^[0-9a-f]{64}$/);
+
+    // The API answered after its own peer committed the amendment, so hospital1 reads it at once.
+    const old = await send(
+      api('hospital1')
+        .get(`/v1/records/${v1}/pointer`)
+        .set(...bearer(patient.token)),
+    );
+    expect(old.body).to.include({ supersededBy: v2.recordId, version: 1 });
+    // The new version's content is the corrected one, served by the custodian like any record.
+    const read = await send(
+      api('hospital1')
+        .get(`/v1/records/${v2.recordId}?purpose=TREAT`)
+        .set(...bearer(doc1.token)),
+    );
+    expect(read.status, JSON.stringify(read.body)).to.equal(200);
+    expect(read.body.resource).to.deep.include({ code: corrected.code });
+
+    // A version already amended cannot be amended again; the current one can.
+    const again = await amend('hospital1', doc1.token, v1, condition(patient.participantId));
+    expect(again.status, JSON.stringify(again.body)).to.equal(409);
+    const third = await amend('hospital1', doc1.token, v2.recordId, condition(patient.participantId));
+    expect(third.status, JSON.stringify(third.body)).to.equal(201);
+    expect(third.body.record).to.include({ supersedes: v2.recordId, version: 3 });
   });
 
   it('reads a record pointer as the patient; a clinician of another organisation is refused', async function () {

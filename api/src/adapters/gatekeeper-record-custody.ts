@@ -16,7 +16,15 @@ import {
   type Wallet,
 } from '@medrec/sdk';
 import { ApiProblem, PROBLEMS } from '../http/problem';
-import type { FetchedRecord, FetchRequest, FhirResource, LedgerGateway, RecordCustody, StoreRequest } from '../ports';
+import type {
+  AmendRequest,
+  FetchedRecord,
+  FetchRequest,
+  FhirResource,
+  LedgerGateway,
+  RecordCustody,
+  StoreRequest,
+} from '../ports';
 import { UnknownIdentityError } from './wallet-ledger-gateway';
 
 export interface GatekeeperRecordCustodyOptions {
@@ -103,6 +111,22 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
         return await custodian.storeAndRegister(client, request.resource, {
           authorId: request.user.participantId,
           ...(request.recordId === undefined ? {} : { recordId: request.recordId }),
+        });
+      } catch (err) {
+        throw authorshipProblem(err) ?? err;
+      }
+    },
+
+    async amend(request: Readonly<AmendRequest>): Promise<{ pointer: RecordPointer; transactionId: string }> {
+      // Validated here so that an invalid body is a FHIR 422 (the SDK's errors) before anything is stored; the
+      // custodian checks the patient against the amended record's pointer.
+      validateFhirResource(request.resource);
+      const client = await options.ledger.clientFor(request.user);
+      try {
+        return await custodian.storeAndAmend(client, request.resource, {
+          authorId: request.user.participantId,
+          recordId: request.recordId,
+          supersedes: request.supersedes,
         });
       } catch (err) {
         throw authorshipProblem(err) ?? err;

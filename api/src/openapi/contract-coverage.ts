@@ -16,11 +16,7 @@ export const CONTRACT_COVERAGE: Readonly<Record<TransactionName, Coverage>> = {
   'Registrar:GetParticipant': ['getParticipant'],
   'Registrar:WhoAmI': ['getMe'],
   'Records:RegisterRecord': ['createRecord'],
-  'Records:AmendRecord': {
-    internal:
-      'not yet exposed: an amendment stores new FHIR content at the custodian before it is registered, which ' +
-      'needs the record-custody path of createRecord extended to supersede a version (planned; medrec SDK meanwhile)',
-  },
+  'Records:AmendRecord': ['amendRecord'],
   'Records:GetRecord': ['getRecordPointer'],
   'Records:ListRecords': ['listRecords'],
   'Records:AdmitPatient': ['admitPatient'],

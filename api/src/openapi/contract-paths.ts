@@ -57,6 +57,20 @@ export const contractPaths: OpenApiDocument['paths'] = {
       responses: { '200': json('The pointer', 'RecordPointer'), ...problems(...READ) },
     },
   },
+  '/v1/records/{recordId}/amendments': {
+    post: {
+      operationId: 'amendRecord',
+      summary: 'Store a new version of a record this organisation holds and register it as the amendment (clinician)',
+      description:
+        "The record named in the path must be the current version, held by the caller's organisation; the new " +
+        'resource must be about the same patient. The old version stays on the ledger and in the store, marked as ' +
+        'superseded (supersededBy), and the patient is notified of the new version.',
+      tags: ['records'],
+      parameters: [pathParam('recordId', 'Record id of the current version')],
+      requestBody: body('FhirResource', 'The new version: one FHIR R4 resource about the same patient'),
+      responses: { '201': json('Stored and registered', 'RecordRegistered'), ...problems(...WRITE, '422', '502') },
+    },
+  },
   '/v1/records/{recordId}/access-requests': {
     post: {
       operationId: 'requestAccess',

@@ -10,6 +10,10 @@ export function recordRoutes(useCases: RecordUseCases): Readonly<Record<string, 
       status: 201,
       body: await useCases.createRecord(auth.user, pathParam(input, 'patientId'), input.body as FhirResource),
     }),
+    amendRecord: async ({ auth, input }) => ({
+      status: 201,
+      body: await useCases.amendRecord(auth.user, pathParam(input, 'recordId'), input.body as FhirResource),
+    }),
     listRecords: async ({ auth, input }) => {
       const custodianMsp = optionalQuery(input, 'custodianMsp');
       return {

@@ -5,7 +5,13 @@
  */
 import crypto from 'node:crypto';
 import { locatorFor } from '@medrec/gatekeeper';
-import { contentHash, isSupportedResourceType, recordCategoryOf, type RecordInput } from '@medrec/sdk';
+import {
+  contentHash,
+  isSupportedResourceType,
+  recordCategoryOf,
+  type RecordAmendment,
+  type RecordInput,
+} from '@medrec/sdk';
 import { ApiProblem, PROBLEMS } from '../http/problem';
 import type { FhirResource, UserContext } from '../ports';
 
@@ -38,14 +44,32 @@ export function registrationFor(
   request: Readonly<{ recordId: string; patientId: string; resource: FhirResource }>,
 ): RecordInput {
   const { resource } = request;
-  const category = isSupportedResourceType(resource.resourceType)
-    ? recordCategoryOf({ ...resource, resourceType: resource.resourceType })
-    : 'note';
   return {
     recordId: request.recordId,
     patientId: request.patientId,
-    category,
+    category: provisionalCategory(resource),
     contentHash: contentHash(resource),
     locator: locatorFor(user.mspId, request.recordId),
   };
+}
+
+/** The amendment the custodian will submit for `resource` as the version after `recordId`, on the same terms. */
+export function amendmentFor(
+  user: UserContext,
+  request: Readonly<{ recordId: string; newRecordId: string; resource: FhirResource }>,
+): RecordAmendment {
+  const { resource } = request;
+  return {
+    recordId: request.recordId,
+    newRecordId: request.newRecordId,
+    category: provisionalCategory(resource),
+    contentHash: contentHash(resource),
+    locator: locatorFor(user.mspId, request.newRecordId),
+  };
+}
+
+function provisionalCategory(resource: FhirResource): RecordInput['category'] {
+  return isSupportedResourceType(resource.resourceType)
+    ? recordCategoryOf({ ...resource, resourceType: resource.resourceType })
+    : 'note';
 }

@@ -11,13 +11,19 @@ import {
 } from '@medrec/sdk';
 import { ApiProblem, PROBLEMS } from '../http/problem';
 import type { FetchedRecord, FhirResource, LedgerGateway, RecordCustody, UserContext } from '../ports';
-import { assertMayRegisterRecords, newRecordId, registrationFor } from './record-registration';
+import { amendmentFor, assertMayRegisterRecords, newRecordId, registrationFor } from './record-registration';
 import type { ReferencePseudonyms } from './reference-pseudonyms';
 
 export interface RecordUseCases {
   createRecord(
     user: UserContext,
     patientId: string,
+    resource: FhirResource,
+  ): Promise<{ record: RecordPointer; transactionId: string }>;
+  /** A new version of a record this organisation holds (a clinician of the custodian). */
+  amendRecord(
+    user: UserContext,
+    recordId: string,
     resource: FhirResource,
   ): Promise<{ record: RecordPointer; transactionId: string }>;
   listRecords(
@@ -91,6 +97,15 @@ export function createRecordUseCases(ports: RecordPorts): RecordUseCases {
       const client = await ledger.clientFor(user);
       await client.checkRegisterRecord(registrationFor(user, { recordId, patientId, resource }));
       const { pointer, transactionId } = await custody.store({ user, patientId, resource, recordId });
+      return { record: pointer, transactionId };
+    },
+    async amendRecord(user, recordId, resource) {
+      // The same order as createRecord: role, then the ledger's decision on this exact amendment, then content.
+      assertMayRegisterRecords(user);
+      const newId = newRecordId();
+      const client = await ledger.clientFor(user);
+      await client.checkAmendRecord(amendmentFor(user, { recordId, newRecordId: newId, resource }));
+      const { pointer, transactionId } = await custody.amend({ user, supersedes: recordId, resource, recordId: newId });
       return { record: pointer, transactionId };
     },
     async listRecords(user, query) {

@@ -47,10 +47,11 @@ interface RecordRow {
   registration_tx_id: string | null;
   stored_at: Date;
   author_id: string | null;
+  supersedes: string | null;
 }
 
 const COLUMNS =
-  'seq, record_id, patient_id, category, resource_json, content_hash, registration_tx_id, stored_at, author_id';
+  'seq, record_id, patient_id, category, resource_json, content_hash, registration_tx_id, stored_at, author_id, supersedes';
 
 function schemaStatements(schema: string): string[] {
   const table = `${schema}.records`;
@@ -65,12 +66,15 @@ function schemaStatements(schema: string): string[] {
        content_hash TEXT NOT NULL,
        registration_tx_id TEXT,
        stored_at TIMESTAMPTZ NOT NULL,
-       author_id TEXT
+       author_id TEXT,
+       supersedes TEXT
      )`,
     // In-place migration of a table created before authors were recorded: existing rows get NULL ("author unknown"),
     // which no clinician may register until an operator names the author (assignAuthor). Runs under the creation
     // lock, so concurrent starters add it once.
     `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS author_id TEXT`,
+    // Likewise for amendments: rows stored before them were all first versions (NULL).
+    `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS supersedes TEXT`,
     `CREATE INDEX IF NOT EXISTS records_by_patient ON ${table} (patient_id, seq)`,
     `CREATE INDEX IF NOT EXISTS records_unregistered ON ${table} (seq) WHERE registration_tx_id IS NULL`,
   ];
@@ -87,6 +91,7 @@ function toStoredRecord(row: RecordRow): StoredRecord {
     registrationTxId: row.registration_tx_id ?? undefined,
     storedAt: row.stored_at,
     authorId: row.author_id ?? undefined,
+    supersedes: row.supersedes ?? undefined,
   };
 }
 
@@ -116,8 +121,9 @@ class PostgresRecordStore implements RecordStore {
     const checked = checkNewRecord(record);
     // ON CONFLICT DO NOTHING waits for a concurrent insert of the same id, so the follow-up read sees the winner.
     const inserted = await this.#query(
-      `INSERT INTO ${this.#table} (record_id, patient_id, category, resource_json, content_hash, stored_at, author_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (record_id) DO NOTHING RETURNING ${COLUMNS}`,
+      `INSERT INTO ${this.#table} (record_id, patient_id, category, resource_json, content_hash, stored_at, author_id,
+         supersedes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (record_id) DO NOTHING RETURNING ${COLUMNS}`,
       [
         checked.recordId,
         checked.patientId,
@@ -126,6 +132,7 @@ class PostgresRecordStore implements RecordStore {
         checked.contentHash,
         this.#clock(),
         checked.authorId,
+        checked.supersedes ?? null,
       ],
     );
     const row = inserted[0];

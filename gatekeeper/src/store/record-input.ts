@@ -70,6 +70,10 @@ export function checkNewRecord(record: Readonly<NewRecord>): NewRecord {
     });
   }
   checkResourceJson(record.resourceJson);
+  const supersedes = record.supersedes === undefined ? undefined : checkId('supersedes', record.supersedes);
+  if (supersedes === recordId) {
+    throw new InvalidStoreInputError({ field: 'supersedes', message: 'a record cannot amend itself.' });
+  }
   return {
     recordId,
     patientId,
@@ -77,6 +81,7 @@ export function checkNewRecord(record: Readonly<NewRecord>): NewRecord {
     resourceJson: record.resourceJson,
     contentHash: record.contentHash,
     authorId,
+    ...(supersedes === undefined ? {} : { supersedes }),
   };
 }
 
@@ -138,7 +143,8 @@ export function conflictWith(
     stored.patientId === incoming.patientId &&
     stored.category === incoming.category &&
     stored.contentHash === incoming.contentHash &&
-    stored.resourceJson === incoming.resourceJson;
+    stored.resourceJson === incoming.resourceJson &&
+    stored.supersedes === incoming.supersedes;
   if (!sameContent) return 'content';
   return stored.authorId === incoming.authorId ? undefined : 'author';
 }

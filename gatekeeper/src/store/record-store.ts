@@ -30,9 +30,14 @@ export interface NewRecord {
    * registration: otherwise a second clinician could register someone else's content under their own name.
    */
   readonly authorId: string;
+  /**
+   * For an amendment: the record id of the version this content replaces (registered on chain by Records:AmendRecord,
+   * not Records:RegisterRecord). Kept with the content so that a retried registration amends the same version.
+   */
+  readonly supersedes?: string;
 }
 
-export interface StoredRecord extends Omit<NewRecord, 'authorId'> {
+export interface StoredRecord extends Omit<NewRecord, 'authorId' | 'supersedes'> {
   /**
    * The registering clinician; undefined for records stored before authors were recorded. Such a record is registered
    * only after an operator names its author explicitly ({@link RecordStore.assignAuthor}).
@@ -42,6 +47,8 @@ export interface StoredRecord extends Omit<NewRecord, 'authorId'> {
   readonly registered: boolean;
   /** Transaction id of the committed registration; undefined while unregistered. */
   readonly registrationTxId: string | undefined;
+  /** The version this record amends; undefined for a first version. */
+  readonly supersedes: string | undefined;
   readonly storedAt: Date;
 }
 
@@ -61,7 +68,7 @@ export interface RecordPage {
 export interface RecordStore {
   /**
    * Stores a new, unregistered record. Idempotent: putting the same record id again with the same patient, category,
-   * hash and author returns the stored record unchanged (a retried write); different content, or the same content by
+   * hash, author and superseded version returns the stored record unchanged (a retried write); different content, or the same content by
    * another author (or for a record whose author is unknown), is a RecordConflictError.
    */
   put(record: Readonly<NewRecord>): Promise<StoredRecord>;

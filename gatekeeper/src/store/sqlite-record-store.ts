@@ -35,11 +35,12 @@ interface RecordRow {
   registration_tx_id: string | null;
   stored_at: string;
   author_id: string | null;
+  supersedes: string | null;
 }
 
 // registration_tx_id IS NULL is the single source of truth for "unregistered", so the flag and the id cannot disagree.
-// author_id is last because databases created before it existed gain it by ADD COLUMN (see migrate); NULL there means
-// "author unknown", which only an operator's assignAuthor resolves.
+// author_id and supersedes are last because databases created before them gain them by ADD COLUMN (see migrate). A NULL
+// author_id means "author unknown", which only an operator's assignAuthor resolves; a NULL supersedes, a first version.
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS medrec_records (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -50,14 +51,15 @@ const SCHEMA = `
     content_hash TEXT NOT NULL,
     registration_tx_id TEXT,
     stored_at TEXT NOT NULL,
-    author_id TEXT
+    author_id TEXT,
+    supersedes TEXT
   );
   CREATE INDEX IF NOT EXISTS medrec_records_by_patient ON medrec_records (patient_id, seq);
   CREATE INDEX IF NOT EXISTS medrec_records_unregistered ON medrec_records (seq) WHERE registration_tx_id IS NULL;
 `;
 
 const COLUMNS =
-  'seq, record_id, patient_id, category, resource_json, content_hash, registration_tx_id, stored_at, author_id';
+  'seq, record_id, patient_id, category, resource_json, content_hash, registration_tx_id, stored_at, author_id, supersedes';
 
 function toStoredRecord(row: RecordRow): StoredRecord {
   return {
@@ -70,6 +72,7 @@ function toStoredRecord(row: RecordRow): StoredRecord {
     registrationTxId: row.registration_tx_id ?? undefined,
     storedAt: new Date(row.stored_at),
     authorId: row.author_id ?? undefined,
+    supersedes: row.supersedes ?? undefined,
   };
 }
 
@@ -111,6 +114,10 @@ function migrate(db: Database.Database): void {
     if (!columns.some((column) => column.name === 'author_id')) {
       db.exec('ALTER TABLE medrec_records ADD COLUMN author_id TEXT');
     }
+    // Rows stored before amendments existed were all first versions.
+    if (!columns.some((column) => column.name === 'supersedes')) {
+      db.exec('ALTER TABLE medrec_records ADD COLUMN supersedes TEXT');
+    }
   }).immediate();
 }
 
@@ -131,8 +138,8 @@ class SqliteRecordStore implements RecordStore {
         const inserted = this.#db
           .prepare(
             `INSERT INTO medrec_records
-               (record_id, patient_id, category, resource_json, content_hash, stored_at, author_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO NOTHING RETURNING ${COLUMNS}`,
+               (record_id, patient_id, category, resource_json, content_hash, stored_at, author_id, supersedes)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO NOTHING RETURNING ${COLUMNS}`,
           )
           .get(
             checked.recordId,
@@ -142,6 +149,7 @@ class SqliteRecordStore implements RecordStore {
             checked.contentHash,
             this.#clock().toISOString(),
             checked.authorId,
+            checked.supersedes ?? null,
           ) as RecordRow | undefined;
         if (inserted !== undefined) return toStoredRecord(inserted);
         const existing = this.#getRow(checked.recordId);

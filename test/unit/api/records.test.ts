@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- response bodies are `any` in supertest; send() has already checked each one against its OpenAPI schema */
 import { expect } from 'chai';
-import type { RecordInput } from '../../../sdk/src/chaincode-types';
+import type { RecordAmendment, RecordInput } from '../../../sdk/src/chaincode-types';
 import { ChaincodeError, ContentHashMismatchError, NetworkUnavailableError } from '../../../sdk/src/errors';
 import { contentHash, validateFhirResource } from '../../../sdk/src/fhir';
 import { InvalidFhirResourceError } from '../../../sdk/src/fhir/fhir-errors';
@@ -285,6 +285,78 @@ describe('api: records, tickets and break-glass', () => {
       expect(res.type).to.equal('application/problem+json');
       expect(res.body.errors).to.deep.equal([{ in: 'body', path: 'Observation.status', message: 'is required' }]);
       expect(h.ledger.methodsCalled()).to.deep.equal(['checkRegisterRecord']);
+    });
+  });
+
+  describe('amendments (POST /v1/records/{id}/amendments)', () => {
+    const INVALID = { resourceType: 'Observation', onsetDateTime: '2021-02-30' };
+    const amended = (): ReturnType<typeof pointer> => ({ ...pointer(), recordId: 'rec-2', supersedes: 'rec-1' });
+
+    it('evaluates exactly the amendment the custodian will submit, then stores the new version; 201', async () => {
+      h.ledger.client.checkAmendRecord = () => Promise.resolve(amended());
+      h.custody.amendResult = () => Promise.resolve({ pointer: amended(), transactionId: 'tx-amend' });
+      const res = await send(h.http.post('/v1/records/rec-1/amendments').set('authorization', auth).send(OBSERVATION));
+      expect(res.status).to.equal(201);
+      expect(res.body).to.deep.equal({ record: amended(), transactionId: 'tx-amend' });
+      const request = h.custody.amended[0];
+      expect(request).to.deep.include({ user: USERS.clinician, supersedes: 'rec-1', resource: OBSERVATION });
+      const newId = request?.recordId ?? '';
+      expect(newId).to.match(/^rec-[0-9a-f-]{36}$/);
+      expect(h.ledger.methodsCalled()).to.deep.equal(['checkAmendRecord']);
+      const probe: RecordAmendment | undefined = h.ledger.calls[0]?.args[0] as RecordAmendment | undefined;
+      expect(probe).to.deep.equal({
+        recordId: 'rec-1',
+        newRecordId: newId,
+        category: 'laboratory',
+        contentHash: contentHash(OBSERVATION),
+        locator: locatorFor('Hospital1MSP', newId),
+      });
+    });
+
+    for (const who of [USERS.patient, USERS.compliance, USERS.registrar, USERS.admin]) {
+      it(`a ${who.role} gets 403 before validation, the ledger or the store`, async () => {
+        const token = (await h.tokenFor(who)).authorization;
+        for (const body of [INVALID, OBSERVATION]) {
+          const res = await send(h.http.post('/v1/records/rec-1/amendments').set('authorization', token).send(body));
+          expect(res.status).to.equal(403);
+          expect(res.body.code).to.equal('ROLE_MAY_NOT_REGISTER_RECORDS');
+        }
+        expect(h.ledger.calls).to.have.length(0);
+        expect(h.custody.amended).to.have.length(0);
+      });
+    }
+
+    const refusals = [
+      ["another organisation's record", 'MEDREC_FORBIDDEN', 403],
+      ['an unknown record', 'MEDREC_NOT_FOUND', 404],
+      ['a version already amended', 'MEDREC_CONFLICT', 409],
+    ] as const;
+    for (const [what, code, status] of refusals) {
+      it(`a clinician the ledger refuses (${what}) gets ${status} before validation and stores nothing`, async () => {
+        h.ledger.client.checkAmendRecord = () => Promise.reject(new ChaincodeError({ code, message: what }));
+        for (const body of [INVALID, OBSERVATION]) {
+          const res = await send(h.http.post('/v1/records/rec-1/amendments').set('authorization', auth).send(body));
+          expect(res.status).to.equal(status);
+          expect(res.type).to.equal('application/problem+json');
+          expect(res.body.code).to.equal(code);
+        }
+        expect(h.custody.amended).to.have.length(0);
+        expect(h.ledger.methodsCalled()).to.deep.equal(['checkAmendRecord', 'checkAmendRecord']);
+      });
+    }
+
+    it('a permitted clinician with content about another patient gets the 422 from custody', async () => {
+      h.ledger.client.checkAmendRecord = () => Promise.resolve(amended());
+      h.custody.amendResult = () =>
+        Promise.reject(
+          new InvalidFhirResourceError('Observation', [
+            { path: 'Observation.subject', message: 'must reference Patient/pat-1, the patient of record rec-1' },
+          ]),
+        );
+      const res = await send(h.http.post('/v1/records/rec-1/amendments').set('authorization', auth).send(OBSERVATION));
+      expect(res.status).to.equal(422);
+      expect(res.body.code).to.equal('FHIR_INVALID_RESOURCE');
+      expect(res.body.errors[0]).to.include({ path: 'Observation.subject' });
     });
   });
 

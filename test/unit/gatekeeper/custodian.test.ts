@@ -3,14 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { RecordInput, RecordPointer } from '../../../sdk/src/chaincode-types';
+import type { RecordAmendment, RecordInput, RecordPointer } from '../../../sdk/src/chaincode-types';
 import {
   ChaincodeError,
   NetworkUnavailableError,
   TransactionInvalidError,
   type ChaincodeErrorCode,
 } from '../../../sdk/src/errors';
-import { toRecordContent } from '../../../sdk/src/fhir';
+import { InvalidFhirResourceError, toRecordContent } from '../../../sdk/src/fhir';
 import { createCustodian, RecordAuthorMismatchError, type Custodian } from '../../../gatekeeper/src/custodian';
 import type { MedrecClient, Submitted } from '../../../sdk/src/medrec-client';
 import {
@@ -41,14 +41,16 @@ interface FakeLedger {
   readonly records: Map<string, RecordPointer>;
 }
 
+/** Which record a call is about: the registered id, or for an amendment the new version's id. */
+type Decide = (call: { readonly recordId: string }) => Outcome;
+
 /**
- * Records:RegisterRecord as the chaincode behaves: registeredBy is the signer, an identical re-registration returns
- * the original pointer, a different body under an existing id is MEDREC_CONFLICT. `evaluate` / `submit` inject
- * refusals and failures per call.
+ * Records:RegisterRecord and AmendRecord as the chaincode behaves: registeredBy is the signer, an identical
+ * re-registration (or re-amendment) returns the original pointer, a different body under an existing id is
+ * MEDREC_CONFLICT, an amendment of a version already amended by another is MEDREC_CONFLICT, an amendment keeps the
+ * amended record's patient. `evaluate` / `submit` inject refusals and failures per call.
  */
-function fakeLedger(
-  behaviour: Readonly<{ evaluate?: (input: RecordInput) => Outcome; submit?: (input: RecordInput) => Outcome }> = {},
-): FakeLedger {
+function fakeLedger(behaviour: Readonly<{ evaluate?: Decide; submit?: Decide }> = {}): FakeLedger {
   const records = new Map<string, RecordPointer>();
   const calls: string[] = [];
   const failure = (outcome: Outcome): Error | undefined => {
@@ -77,6 +79,36 @@ function fakeLedger(
       txId: txIdOf(input.recordId),
     };
   };
+  const decideAmendment = (signer: string, input: RecordAmendment): RecordPointer => {
+    const current = records.get(input.recordId);
+    if (current === undefined) {
+      throw new ChaincodeError({ code: 'MEDREC_NOT_FOUND', message: `no record ${input.recordId}` });
+    }
+    const replacement = records.get(input.newRecordId);
+    if (current.supersededBy !== null) {
+      if (current.supersededBy === input.newRecordId && replacement?.contentHash === input.contentHash) {
+        return replacement;
+      }
+      throw new ChaincodeError({ code: 'MEDREC_CONFLICT', message: `record ${input.recordId} was already amended` });
+    }
+    if (replacement !== undefined) {
+      throw new ChaincodeError({ code: 'MEDREC_CONFLICT', message: `record ${input.newRecordId} exists` });
+    }
+    return {
+      recordId: input.newRecordId,
+      patientId: current.patientId,
+      custodianMsp: current.custodianMsp,
+      category: input.category ?? current.category,
+      contentHash: input.contentHash,
+      locator: input.locator,
+      version: current.version + 1,
+      supersedes: current.recordId,
+      supersededBy: null,
+      registeredBy: signer,
+      registeredAt: '2030-01-02T00:00:00.000Z',
+      txId: txIdOf(input.newRecordId),
+    };
+  };
   const as = (signer: string): MedrecClient => {
     const checkRegisterRecord = (input: RecordInput): Promise<RecordPointer> => {
       calls.push(`evaluate ${signer} ${input.recordId}`);
@@ -95,7 +127,27 @@ function fakeLedger(
         return { value: pointer, transactionId: isNew ? pointer.txId : txIdOf(`again ${input.recordId}`) };
       });
     };
-    return { checkRegisterRecord, registerRecord } as unknown as MedrecClient;
+    const checkAmendRecord = (input: RecordAmendment): Promise<RecordPointer> => {
+      calls.push(`evaluate-amend ${signer} ${input.newRecordId}`);
+      const failed = failure(behaviour.evaluate?.({ recordId: input.newRecordId }) ?? 'ok');
+      return failed === undefined
+        ? Promise.resolve().then(() => decideAmendment(signer, input))
+        : Promise.reject(failed);
+    };
+    const amendRecord = (input: RecordAmendment): Promise<Submitted<RecordPointer>> => {
+      calls.push(`amend ${signer} ${input.newRecordId}`);
+      const failed = failure(behaviour.submit?.({ recordId: input.newRecordId }) ?? 'ok');
+      if (failed !== undefined) return Promise.reject(failed);
+      return Promise.resolve().then(() => {
+        const isNew = !records.has(input.newRecordId);
+        const pointer = decideAmendment(signer, input);
+        const current = records.get(input.recordId);
+        if (current !== undefined) records.set(input.recordId, { ...current, supersededBy: pointer.recordId });
+        records.set(input.newRecordId, pointer);
+        return { value: pointer, transactionId: isNew ? pointer.txId : txIdOf(`again ${input.newRecordId}`) };
+      });
+    };
+    return { checkRegisterRecord, registerRecord, checkAmendRecord, amendRecord } as unknown as MedrecClient;
   };
   return { as, calls, records };
 }
@@ -286,6 +338,132 @@ describe('custodian write path', function () {
       });
       await custodian.storeAndRegister(ledger.as(DOC_A), resource, { recordId: 'rec-e', authorId: DOC_A });
       expect(await store.get('rec-e')).to.include({ registered: true, registrationTxId: txIdOf('rec-e') });
+    });
+  });
+
+  describe('storeAndAmend', function () {
+    /** A ledger and store holding rec-v1 for pat-1, registered by DOC_A; `outcome` steers later calls. */
+    async function registeredVersion(outcome: { evaluate: Outcome; submit: Outcome }): Promise<FakeLedger> {
+      const ledger = fakeLedger({ evaluate: () => outcome.evaluate, submit: () => outcome.submit });
+      const [first] = examples('pat-1');
+      await custodian.storeAndRegister(ledger.as(DOC_A), first, { recordId: 'rec-v1', authorId: DOC_A });
+      ledger.calls.length = 0;
+      return ledger;
+    }
+    const secondVersion = (patientId = 'pat-1'): unknown => examples(patientId)[1];
+
+    it('asks the ledger first, stores the new version naming the one it replaces, and submits the amendment', async function () {
+      const ledger = await registeredVersion({ evaluate: 'ok', submit: 'ok' });
+      const { pointer, transactionId } = await custodian.storeAndAmend(ledger.as(DOC_B), secondVersion(), {
+        recordId: 'rec-v2',
+        authorId: DOC_B,
+        supersedes: 'rec-v1',
+      });
+      expect(ledger.calls).to.deep.equal(['evaluate-amend doc-b rec-v2', 'amend doc-b rec-v2']);
+      expect(pointer).to.include({ recordId: 'rec-v2', supersedes: 'rec-v1', version: 2, registeredBy: DOC_B });
+      expect(pointer.locator).to.equal('medrec-gatekeeper:Hospital1MSP/rec-v2');
+      expect(transactionId).to.equal(txIdOf('rec-v2'));
+      expect(await store.get('rec-v2')).to.include({ registered: true, supersedes: 'rec-v1', authorId: DOC_B });
+      expect(ledger.records.get('rec-v1')?.supersededBy).to.equal('rec-v2');
+      // The old version's content stays where it was: the ledger still points at it.
+      expect(await store.get('rec-v1')).to.include({ registered: true, supersedes: undefined });
+    });
+
+    it('refuses content about another patient before storing it, and never submits', async function () {
+      const ledger = await registeredVersion({ evaluate: 'ok', submit: 'ok' });
+      const err = await custodian
+        .storeAndAmend(ledger.as(DOC_A), secondVersion('pat-2'), {
+          recordId: 'rec-x',
+          authorId: DOC_A,
+          supersedes: 'rec-v1',
+        })
+        .catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(InvalidFhirResourceError);
+      expect((err as Error).message).to.include('Patient/pat-1');
+      expect(ledger.calls).to.deep.equal(['evaluate-amend doc-a rec-x']);
+      expect(await store.get('rec-x')).to.equal(undefined);
+      expect(ledger.records.get('rec-v1')?.supersededBy).to.equal(null);
+    });
+
+    it('stores nothing when the ledger refuses the amendment, and never submits', async function () {
+      const outcome: { evaluate: Outcome; submit: Outcome } = { evaluate: 'ok', submit: 'ok' };
+      const ledger = await registeredVersion(outcome);
+      outcome.evaluate = 'MEDREC_FORBIDDEN';
+      const err = await custodian
+        .storeAndAmend(ledger.as('doc-other'), secondVersion(), {
+          recordId: 'rec-f',
+          authorId: 'doc-other',
+          supersedes: 'rec-v1',
+        })
+        .catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(ChaincodeError).and.to.have.property('code', 'MEDREC_FORBIDDEN');
+      expect(ledger.calls).to.deep.equal(['evaluate-amend doc-other rec-f']);
+      expect(await store.get('rec-f')).to.equal(undefined);
+    });
+
+    it('refuses a second amendment of the same version (the ledger says conflict) and stores nothing', async function () {
+      const ledger = await registeredVersion({ evaluate: 'ok', submit: 'ok' });
+      await custodian.storeAndAmend(ledger.as(DOC_A), secondVersion(), {
+        recordId: 'rec-v2',
+        authorId: DOC_A,
+        supersedes: 'rec-v1',
+      });
+      const [, , third] = examples('pat-1');
+      const err = await custodian
+        .storeAndAmend(ledger.as(DOC_A), third, { recordId: 'rec-v2b', authorId: DOC_A, supersedes: 'rec-v1' })
+        .catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(ChaincodeError).and.to.have.property('code', 'MEDREC_CONFLICT');
+      expect(await store.get('rec-v2b')).to.equal(undefined);
+    });
+
+    it('answers a repeated amendment with the first one, without a second transaction', async function () {
+      const ledger = await registeredVersion({ evaluate: 'ok', submit: 'ok' });
+      const options = { recordId: 'rec-v2', authorId: DOC_A, supersedes: 'rec-v1' };
+      const first = await custodian.storeAndAmend(ledger.as(DOC_A), secondVersion(), options);
+      ledger.calls.length = 0;
+      const again = await custodian.storeAndAmend(ledger.as(DOC_A), secondVersion(), options);
+      expect(again.transactionId).to.equal(first.transactionId);
+      expect(ledger.calls).to.deep.equal(['evaluate-amend doc-a rec-v2']);
+    });
+
+    it('refuses reusing a stored id for an amendment of another version (content conflict, before the ledger)', async function () {
+      const ledger = await registeredVersion({ evaluate: 'ok', submit: 'ok' });
+      const [resource] = examples('pat-1');
+      // rec-v1 is stored as a first version; the same content as an amendment of something else is not the same row.
+      const err = await custodian
+        .storeAndAmend(ledger.as(DOC_A), resource, { recordId: 'rec-v1', authorId: DOC_A, supersedes: 'rec-v0' })
+        .catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(RecordConflictError).and.to.have.property('reason', 'content');
+      expect(ledger.calls).to.deep.equal([]);
+    });
+
+    it('discards the new version when the amendment is refused for good at submit', async function () {
+      const outcome: { evaluate: Outcome; submit: Outcome } = { evaluate: 'ok', submit: 'ok' };
+      const ledger = await registeredVersion(outcome);
+      outcome.submit = 'MEDREC_CONFLICT';
+      const err = await custodian
+        .storeAndAmend(ledger.as(DOC_A), secondVersion(), { recordId: 'rec-v2', authorId: DOC_A, supersedes: 'rec-v1' })
+        .catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(ChaincodeError).and.to.have.property('code', 'MEDREC_CONFLICT');
+      expect(await store.get('rec-v2')).to.equal(undefined);
+      expect(await store.get('rec-v1')).to.include({ registered: true });
+    });
+
+    it('keeps the new version after a transient failure, and completePending amends (not registers) it', async function () {
+      const outcome: { evaluate: Outcome; submit: Outcome } = { evaluate: 'ok', submit: 'ok' };
+      const ledger = await registeredVersion(outcome);
+      outcome.submit = 'unavailable';
+      const err = await custodian
+        .storeAndAmend(ledger.as(DOC_A), secondVersion(), { recordId: 'rec-v2', authorId: DOC_A, supersedes: 'rec-v1' })
+        .catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(NetworkUnavailableError);
+      expect(await store.get('rec-v2')).to.include({ registered: false, supersedes: 'rec-v1' });
+      outcome.submit = 'ok';
+      ledger.calls.length = 0;
+      expect(await custodian.completePending(ledger.as(DOC_A), DOC_A)).to.deep.equal({ completed: 1, refused: [] });
+      expect(ledger.calls).to.deep.equal(['evaluate-amend doc-a rec-v2', 'amend doc-a rec-v2']);
+      expect(ledger.records.get('rec-v2')).to.include({ supersedes: 'rec-v1', version: 2 });
+      expect(await store.get('rec-v2')).to.include({ registered: true, registrationTxId: txIdOf('rec-v2') });
     });
   });
 

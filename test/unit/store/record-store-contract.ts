@@ -203,6 +203,47 @@ export function recordStoreContract(name: string, harness: RecordStoreHarness): 
       }
     });
 
+    describe('amendments (supersedes)', function () {
+      it('stores the version a record replaces and returns it; a first version has none', async function () {
+        const first = newRecord();
+        const second = newRecord({ patientId: first.patientId, supersedes: first.recordId });
+        expect((await store.put(first)).supersedes).to.be.undefined;
+        expect((await store.put(second)).supersedes).to.equal(first.recordId);
+        expect((await store.get(second.recordId))?.supersedes).to.equal(first.recordId);
+        expect((await store.listUnregistered()).records.map((r) => r.supersedes)).to.deep.equal([
+          undefined,
+          first.recordId,
+        ]);
+      });
+
+      it('treats a repeated put of the same amendment as a no-op, but refuses it as another version', async function () {
+        const amendment = newRecord({ supersedes: freshId('rec') });
+        await store.put(amendment);
+        expect((await store.put(amendment)).supersedes).to.equal(amendment.supersedes);
+        const elsewhere = { ...amendment, supersedes: freshId('rec') };
+        expect((await rejectionOf(store.put(elsewhere), RecordConflictError)).reason).to.equal('content');
+        const asFirstVersion: NewRecord = {
+          recordId: amendment.recordId,
+          patientId: amendment.patientId,
+          category: amendment.category,
+          resourceJson: amendment.resourceJson,
+          contentHash: amendment.contentHash,
+          authorId: amendment.authorId,
+        };
+        expect((await rejectionOf(store.put(asFirstVersion), RecordConflictError)).reason).to.equal('content');
+        expect((await store.get(amendment.recordId))?.supersedes).to.equal(amendment.supersedes);
+      });
+
+      it('refuses a record that amends itself or names an invalid version, and stores nothing', async function () {
+        const record = newRecord();
+        const self = await rejectionOf(store.put({ ...record, supersedes: record.recordId }), InvalidStoreInputError);
+        expect(self.field).to.equal('supersedes');
+        const invalid = await rejectionOf(store.put({ ...record, supersedes: '../x' }), InvalidStoreInputError);
+        expect(invalid.field).to.equal('supersedes');
+        expect(await store.get(record.recordId)).to.be.undefined;
+      });
+    });
+
     describe('authors', function () {
       it('stores the author with the record and returns it', async function () {
         const record = newRecord();
@@ -313,6 +354,8 @@ export function recordStoreContract(name: string, harness: RecordStoreHarness): 
         const kept = await opened().get(unregistered.recordId);
         expect(kept).to.deep.include(legacy(unregistered));
         expect(kept?.authorId).to.be.undefined;
+        // Rows from before amendments existed are first versions.
+        expect(kept?.supersedes).to.be.undefined;
         expect(kept?.registered).to.be.false;
         const done = await opened().get(registered.recordId);
         expect(done?.registrationTxId).to.equal(registrationTxId);

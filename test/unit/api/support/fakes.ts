@@ -3,6 +3,7 @@ import type { MedrecEvent } from '../../../../sdk/src/event-stream';
 import type { MedrecClient } from '../../../../sdk/src/medrec-client';
 import type { SignedManifest, VerificationReport } from '../../../../sdk/src/audit-export';
 import type {
+  AmendRequest,
   AuditExportRequest,
   AuditExporter,
   EventPosition,
@@ -112,6 +113,9 @@ export class FakeRegistration implements UserRegistration {
 
 export class FakeCustody implements RecordCustody {
   readonly stored: StoreRequest[] = [];
+  readonly amended: AmendRequest[] = [];
+  amendResult: (request: AmendRequest) => Promise<{ pointer: RecordPointer; transactionId: string }> = () =>
+    Promise.reject(new Error('FakeCustody: amend is not faked'));
   readonly fetched: FetchRequest[] = [];
   storeResult: (request: StoreRequest) => Promise<{ pointer: RecordPointer; transactionId: string }> = () =>
     Promise.reject(new Error('FakeCustody: store is not faked'));
@@ -121,6 +125,11 @@ export class FakeCustody implements RecordCustody {
   store(request: Readonly<StoreRequest>): Promise<{ pointer: RecordPointer; transactionId: string }> {
     this.stored.push(request);
     return this.storeResult(request);
+  }
+
+  amend(request: Readonly<AmendRequest>): Promise<{ pointer: RecordPointer; transactionId: string }> {
+    this.amended.push(request);
+    return this.amendResult(request);
   }
 
   fetch(request: Readonly<FetchRequest>): Promise<FetchedRecord> {
