@@ -44,13 +44,17 @@ export const recordSchema = z.strictObject({
 export type RecordPointer = z.infer<typeof recordSchema>;
 
 /** MedRec's patient-provider relationship states; the patient moves it to accepted or rejected. */
-export const RELATIONSHIP_STATUSES = ['new', 'pending-update', 'accepted', 'rejected'] as const;
+export const RELATIONSHIP_STATUSES = ['new', 'accepted', 'rejected'] as const;
 
+/**
+ * The admission and the patient's decision on it, and nothing else: adding or amending a record never writes it, so
+ * concurrent registrations for one patient share no hot key. How many records an organisation holds is what
+ * Records:ListRecords answers; what is new since the patient last looked, their 'new-record' notifications.
+ */
 export const relationshipSchema = z.strictObject({
   patientId: idSchema,
   custodianMsp: mspIdSchema,
   status: z.enum(RELATIONSHIP_STATUSES),
-  recordCount: z.int().min(0),
   createdAt: isoTimeSchema,
   updatedAt: isoTimeSchema,
   txId: txIdSchema,

@@ -30,7 +30,6 @@ import {
   relationshipOpen,
   requireOpenRelationship,
   requireRecord,
-  touchRelationship,
   writeRecord,
 } from './records-store';
 
@@ -52,7 +51,7 @@ export class RecordsContract extends MedRecContract {
     const caller = await authorize(ctx, 'Records:RegisterRecord');
     const input = parseJsonArg(recordInputSchema, record, 'record');
     await requireActiveParticipant(ctx, input.patientId, 'patient', 'record.patientId');
-    const relationship = await requireOpenRelationship(ctx, input.patientId, caller.mspId);
+    await requireOpenRelationship(ctx, input.patientId, caller.mspId);
     const existing = await readRecord(ctx, input.recordId);
     if (existing !== undefined) {
       if (existing.custodianMsp === caller.mspId && toJson(pickInput(existing)) === toJson(input)) {
@@ -70,8 +69,9 @@ export class RecordsContract extends MedRecContract {
       registeredAt: txTime(ctx).iso,
       txId: ctx.stub.getTxID(),
     };
+    // Writes only this record's and this transaction's keys (pointer, index, notification, audit) and only reads the
+    // relationship, so concurrent registrations about one patient share no written key and do not conflict.
     await writeRecord(ctx, saved);
-    await touchRelationship(ctx, relationship, 1);
     await notifyPatient(ctx, input.patientId, 'new-record', input.recordId);
     await recordAudit(ctx, caller, {
       type: 'RecordRegistered',
@@ -91,7 +91,7 @@ export class RecordsContract extends MedRecContract {
     if (current.custodianMsp !== caller.mspId) {
       throw forbidden(`record ${input.recordId} is held by ${current.custodianMsp}; only its clinicians amend it`);
     }
-    const relationship = await requireOpenRelationship(ctx, current.patientId, current.custodianMsp);
+    await requireOpenRelationship(ctx, current.patientId, current.custodianMsp);
     const replacement = await readRecord(ctx, input.newRecordId);
     if (current.supersededBy !== null) {
       if (current.supersededBy === input.newRecordId && replacement && sameAmendment(replacement, input)) {
@@ -122,7 +122,6 @@ export class RecordsContract extends MedRecContract {
     };
     await writeRecord(ctx, { ...current, supersededBy: saved.recordId });
     await writeRecord(ctx, saved);
-    await touchRelationship(ctx, relationship, 0);
     await notifyPatient(ctx, current.patientId, 'new-record', saved.recordId);
     await recordAudit(ctx, caller, {
       type: 'RecordAmended',

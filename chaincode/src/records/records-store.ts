@@ -1,9 +1,16 @@
 import type { Context } from 'fabric-contract-api';
+import { z } from 'zod';
 import { forbidden } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { readState, requireState, writeState } from '../common/state';
 import { txTime } from '../common/time';
-import { recordSchema, relationshipSchema, type RecordPointer, type Relationship } from '@medrec/contract';
+import {
+  RELATIONSHIP_STATUSES,
+  recordSchema,
+  relationshipSchema,
+  type RecordPointer,
+  type Relationship,
+} from '@medrec/contract';
 
 export function requireRecord(ctx: Context, recordId: string): Promise<RecordPointer> {
   return requireState(ctx, key(ctx, KEY.record, recordId), recordSchema, `record ${recordId}`);
@@ -19,12 +26,33 @@ export async function writeRecord(ctx: Context, record: RecordPointer): Promise<
   await writeState(ctx, key(ctx, KEY.recordByPatient, record.patientId, record.custodianMsp, record.recordId), record);
 }
 
+/**
+ * A relationship as it may be stored. Relationships written before records stopped rewriting them (to keep a hot key
+ * off the record path) carry a `recordCount` and may be 'pending-update', an accepted relationship with records added
+ * since. Read as the current shape, so a ledger upgraded in place (upgrade-chaincode) stays readable; the patient's
+ * next decision rewrites it in that shape.
+ */
+export const storedRelationshipSchema = z
+  .strictObject({
+    ...relationshipSchema.shape,
+    status: z.enum([...RELATIONSHIP_STATUSES, 'pending-update']),
+    recordCount: z.int().min(0).optional(),
+  })
+  .transform(({ patientId, custodianMsp, status, createdAt, updatedAt, txId }): Relationship => ({
+    patientId,
+    custodianMsp,
+    status: status === 'pending-update' ? 'accepted' : status,
+    createdAt,
+    updatedAt,
+    txId,
+  }));
+
 export function readRelationship(
   ctx: Context,
   patientId: string,
   custodianMsp: string,
 ): Promise<Relationship | undefined> {
-  return readState(ctx, key(ctx, KEY.relationship, patientId, custodianMsp), relationshipSchema, 'relationship');
+  return readState(ctx, key(ctx, KEY.relationship, patientId, custodianMsp), storedRelationshipSchema, 'relationship');
 }
 
 /**
@@ -41,7 +69,6 @@ export async function admitPatient(ctx: Context, patientId: string, custodianMsp
     patientId,
     custodianMsp,
     status: 'new',
-    recordCount: 0,
     createdAt: iso,
     updatedAt: iso,
     txId: ctx.stub.getTxID(),
@@ -52,7 +79,8 @@ export async function admitPatient(ctx: Context, patientId: string, custodianMsp
 
 /**
  * The relationship under which a custodian may add records for a patient: admitted, and not rejected by the
- * patient. Rejected means no new records and no access for the custodian's clinicians.
+ * patient. Rejected means no new records and no access for the custodian's clinicians. The record path only reads
+ * it: a read conflicts only with a write, and only admission and the patient's decisions write it.
  */
 export async function requireOpenRelationship(
   ctx: Context,
@@ -75,20 +103,4 @@ export async function requireOpenRelationship(
 export async function relationshipOpen(ctx: Context, patientId: string, custodianMsp: string): Promise<boolean> {
   const relationship = await readRelationship(ctx, patientId, custodianMsp);
   return relationship !== undefined && relationship.status !== 'rejected';
-}
-
-/**
- * A new record (or version) on an open relationship: counts it, and asks the patient again ('pending-update')
- * once they have accepted. `added` is 1 for a new record, 0 for a new version of an existing one.
- */
-export async function touchRelationship(ctx: Context, existing: Relationship, added: number): Promise<void> {
-  const { iso } = txTime(ctx);
-  const relationship: Relationship = {
-    ...existing,
-    status: existing.status === 'new' ? 'new' : 'pending-update',
-    recordCount: existing.recordCount + added,
-    updatedAt: iso,
-    txId: ctx.stub.getTxID(),
-  };
-  await writeState(ctx, key(ctx, KEY.relationship, existing.patientId, existing.custodianMsp), relationship);
 }

@@ -17,15 +17,9 @@ export async function inCustodyOf(ctx: Context, mspId: string, patientId: string
   if (patient?.role === 'patient' && patient.mspId === mspId) {
     return true;
   }
-  const relationship = await readRelationship(ctx, patientId, mspId);
-  return relationship !== undefined && ACCEPTED_ONCE.has(relationship.status);
+  // Only the patient's own decisions set or leave 'accepted'; a new record never changes the status.
+  return (await readRelationship(ctx, patientId, mspId))?.status === 'accepted';
 }
-
-/**
- * Relationship states in force by the patient's acceptance: 'pending-update' is an accepted relationship with
- * records added since (records-store touchRelationship never leaves 'new' or 'rejected' for it).
- */
-const ACCEPTED_ONCE: ReadonlySet<string> = new Set(['accepted', 'pending-update']);
 
 /**
  * Whether the organisation holds anything of the patient's: admitted there, whatever the patient decided. Its

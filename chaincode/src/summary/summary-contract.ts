@@ -9,13 +9,13 @@ import {
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
   idSchema,
-  relationshipSchema,
   acknowledgementSchema,
   listNotificationsQuerySchema,
   notificationSchema,
 } from '@medrec/contract';
 import { exists, pageByPartialKey } from '../common/state';
 import { assertActsForPatient } from '../consent/acts-for-patient';
+import { storedRelationshipSchema } from '../records/records-store';
 
 /** MedRec's patient view: every provider relationship and what happened since the patient last looked. */
 @Info({ title: 'Summary', description: 'Per-patient summary and notifications' })
@@ -36,7 +36,8 @@ export class SummaryContract extends MedRecContract {
       KEY.relationship,
       [id],
       { pageSize: MAX_PAGE_SIZE, bookmark: '' },
-      relationshipSchema,
+      // Entries written before relationships stopped counting records read as their current shape.
+      storedRelationshipSchema,
       'relationship',
     );
     const notifications = await pageByPartialKey(

@@ -316,8 +316,9 @@ describe('Permission model: relationships', () => {
     expect(readmitted.status).to.equal('rejected');
     await call(peer, who.p1, 'Records:AcceptRelationship', ['p1', H1]);
     await call(peer, who.c1, 'Records:RegisterRecord', [record]);
+    // The new record leaves the patient's decision as it is.
     const relationship = await call<{ status: string }>(peer, who.p1, 'Records:GetRelationship', ['p1', H1]);
-    expect(relationship.status).to.equal('pending-update');
+    expect(relationship.status).to.equal('accepted');
   });
 });
 

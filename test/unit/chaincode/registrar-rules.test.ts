@@ -379,7 +379,7 @@ describe('Custody: the reach of compliance officers', () => {
     expect(await holdsRecordsOf(ctx(), H2, 'p1')).to.equal(true);
   });
 
-  it('an accepted relationship with records added since (pending-update) keeps the patient in custody', async () => {
+  it('an accepted relationship stays accepted, and the patient in custody, when records are added', async () => {
     const { peer } = await freshPeer();
     await call(peer, who.reg2, 'Records:AdmitPatient', ['p1']);
     await call(peer, who.p1, 'Records:AcceptRelationship', ['p1', H2]);
@@ -392,7 +392,7 @@ describe('Custody: the reach of compliance officers', () => {
     };
     await call(peer, who.c2, 'Records:RegisterRecord', [record]);
     const relationship = await call<{ status: string }>(peer, who.p1, 'Records:GetRelationship', ['p1', H2]);
-    expect(relationship.status).to.equal('pending-update');
+    expect(relationship.status).to.equal('accepted');
     expect(await inCustodyOf(directContext(peer.ledger, who.co2), H2, 'p1')).to.equal(true);
   });
 
