@@ -4,6 +4,7 @@ import {
   breakGlassRequestSchema,
   listBreakGlassQuerySchema,
   reviewSchema,
+  signedReadRequestSchema,
   ticketSchema,
 } from './access';
 import { actorAuditQuerySchema, auditEventSchema, patientAuditQuerySchema } from './audit';
@@ -133,6 +134,7 @@ export const TRANSACTIONS = {
   'Access:ReviewBreakGlass': submit([json('review', reviewSchema)], ticketSchema),
   'Access:ListBreakGlass': evaluate([json('query', listBreakGlassQuerySchema)], pageSchema(ticketSchema)),
   'Access:ConfirmDisclosure': submit([str('ticketId', txIdSchema)], ticketSchema),
+  'Access:Disclose': submit([json('request', signedReadRequestSchema)], ticketSchema),
   'Access:GetTicket': evaluate([str('ticketId', txIdSchema)], ticketSchema),
 
   'Audit:QueryByPatient': evaluate([json('query', patientAuditQuerySchema)], pageSchema(auditEventSchema)),

@@ -5,6 +5,7 @@ import {
   HEALTH_PATH,
   isPurposeOfUse,
   ProofError,
+  READ_PATH,
   ReplayCacheFullError,
   RETRIEVE_PATH,
 } from '@medrec/sdk';
@@ -62,6 +63,40 @@ function parseRequest(bytes: Buffer): RetrievalRequest {
   return { ticketId, recordId, purpose, proof };
 }
 
+/**
+ * POST /v1/read: {request, minHeight?}; the request itself is checked by the gatekeeper (form first, then signature).
+ * minHeight is only a hint of how far the requester's peer was: a wrong one costs at most the bounded wait.
+ */
+function parseReadBody(bytes: Buffer): { request: unknown; minHeight?: number } {
+  let body: unknown;
+  try {
+    body = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new GatekeeperError('GATEKEEPER_BAD_REQUEST', 'the body must be a JSON object {request}; it is not JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !Object.hasOwn(body, 'request')) {
+    throw new GatekeeperError(
+      'GATEKEEPER_BAD_REQUEST',
+      'the body must be a JSON object {request}, as createReadRequest makes it',
+    );
+  }
+  const { request, minHeight } = body as { request: unknown; minHeight?: unknown };
+  if (minHeight === undefined) return { request };
+  if (typeof minHeight !== 'number' || !Number.isSafeInteger(minHeight) || minHeight < 0) {
+    throw new GatekeeperError('GATEKEEPER_BAD_REQUEST', 'minHeight must be a whole number of blocks, or absent');
+  }
+  return { request, minHeight };
+}
+
+function readWith(
+  gatekeeper: Gatekeeper,
+  body: { request: unknown; minHeight?: number },
+): ReturnType<Gatekeeper['read']> {
+  return body.minHeight === undefined
+    ? gatekeeper.read(body.request)
+    : gatekeeper.read(body.request, { minHeight: body.minHeight });
+}
+
 function refusalOf(err: unknown): [status: number, code: string, message: string] {
   if (err instanceof GatekeeperError) return [err.status, err.code, err.message];
   // A full replay cache is the gatekeeper's condition, not the caller's fault: retry later.
@@ -70,7 +105,10 @@ function refusalOf(err: unknown): [status: number, code: string, message: string
   return [500, 'GATEKEEPER_INTERNAL', 'the gatekeeper failed unexpectedly; retry, and report it if it persists'];
 }
 
-/** The request handler: POST /v1/retrieve and GET /healthz. Plain node:http types: two routes need no framework. */
+/**
+ * The request handler: POST /v1/read, POST /v1/retrieve and GET /healthz. Plain node:http types: three routes need no
+ * framework.
+ */
 export function createGatekeeperRequestHandler(
   options: Readonly<GatekeeperHttpOptions>,
 ): (req: http.IncomingMessage, res: http.ServerResponse) => void {
@@ -80,12 +118,12 @@ export function createGatekeeperRequestHandler(
       res.end('{"status":"ok"}');
       return;
     }
-    if (req.method !== 'POST' || req.url !== RETRIEVE_PATH) {
+    if (req.method !== 'POST' || (req.url !== RETRIEVE_PATH && req.url !== READ_PATH)) {
       problem(
         res,
         404,
         'GATEKEEPER_NOT_FOUND',
-        `no route ${String(req.method)} ${String(req.url)}; use POST ${RETRIEVE_PATH}`,
+        `no route ${String(req.method)} ${String(req.url)}; use POST ${READ_PATH} or POST ${RETRIEVE_PATH}`,
       );
       return;
     }
@@ -96,10 +134,13 @@ export function createGatekeeperRequestHandler(
         if (!body.drained) res.setHeader('connection', 'close');
         throw new GatekeeperError(
           'GATEKEEPER_PAYLOAD_TOO_LARGE',
-          `the request body is over ${MAX_BODY_BYTES} bytes; send only {ticketId, recordId, purpose, proof}`,
+          `the request body is over ${MAX_BODY_BYTES} bytes; send only the request the route documents`,
         );
       }
-      const disclosure = await options.gatekeeper.retrieve(parseRequest(body.bytes));
+      const disclosure =
+        req.url === READ_PATH
+          ? await readWith(options.gatekeeper, parseReadBody(body.bytes))
+          : await options.gatekeeper.retrieve(parseRequest(body.bytes));
       res.writeHead(200, { 'content-type': 'application/json', ...NO_STORE });
       res.end(JSON.stringify(disclosure));
     } catch (err) {

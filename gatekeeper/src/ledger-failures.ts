@@ -41,14 +41,22 @@ function unexpected(err: unknown, what: string): GatekeeperError {
  * on the ledger, malformed id, or not this custodian's): the caller then gets the same answer as for a bad proof.
  */
 export function ticketReadFailure(err: unknown, ticketId: string): GatekeeperError | undefined {
+  return lookupFailure(err, `read ticket ${ticketId}`);
+}
+
+/**
+ * Any lookup made before the caller is authenticated (a ticket, a requester organisation's CA roots): undefined when
+ * the ledger has nothing the gatekeeper may see, so the caller gets the bad-signature answer; otherwise the failure.
+ */
+export function lookupFailure(err: unknown, what: string): GatekeeperError | undefined {
   if (err instanceof ChaincodeError) {
     if (err.code === 'MEDREC_NOT_FOUND' || err.code === 'MEDREC_FORBIDDEN' || err.code === 'MEDREC_INVALID_ARGUMENT') {
       return undefined;
     }
-    return unexpected(err, `read ticket ${ticketId}`);
+    return unexpected(err, what);
   }
-  if (transient(err)) return unavailable(err, `read ticket ${ticketId}`);
-  return unexpected(err, `read ticket ${ticketId}`);
+  if (transient(err)) return unavailable(err, what);
+  return unexpected(err, what);
 }
 
 /**
@@ -85,4 +93,38 @@ export function disclosureFailure(err: unknown, ticketId: string): GatekeeperErr
   }
   if (transient(err)) return unavailable(err, `record the disclosure for ticket ${ticketId}`);
   return unexpected(err, `record the disclosure for ticket ${ticketId}`);
+}
+
+/**
+ * Submitting a signed read request (Access:Disclose), after the gatekeeper authenticated it. The ledger refuses a
+ * requester it does not recognise as an active, bound participant (or a record it does not hold) as forbidden, an
+ * unknown record as not found, and a request already used or outside its time window as a conflict or forbidden.
+ */
+export function readFailure(err: unknown, recordId: string): GatekeeperError {
+  if (err instanceof ChaincodeError) {
+    switch (err.code) {
+      case 'MEDREC_FORBIDDEN':
+        return new GatekeeperError(
+          'GATEKEEPER_NOT_PERMITTED',
+          `the ledger refused the read of record ${recordId}: ${err.message}`,
+          { cause: err },
+        );
+      case 'MEDREC_CONFLICT':
+        return new GatekeeperError(
+          'GATEKEEPER_TICKET_EXPIRED',
+          `the ledger refused the read request for record ${recordId}: ${err.message}`,
+          { cause: err },
+        );
+      case 'MEDREC_NOT_FOUND':
+        return new GatekeeperError(
+          'GATEKEEPER_RECORD_NOT_FOUND',
+          `the ledger does not know record ${recordId} (${err.message}); check the record id`,
+          { cause: err },
+        );
+      default:
+        return unexpected(err, `record the read of record ${recordId}`);
+    }
+  }
+  if (transient(err)) return unavailable(err, `record the read of record ${recordId}`);
+  return unexpected(err, `record the read of record ${recordId}`);
 }

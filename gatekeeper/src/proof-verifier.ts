@@ -19,6 +19,7 @@ import {
   ReplayedProofError,
   StaleProofError,
 } from '@medrec/sdk';
+import { readRequestBytes, signedReadRequestSchema, type SignedReadRequest } from '@medrec/contract';
 import { createMemoryReplayCache, type ReplayCache } from './replay-cache';
 
 export const DEFAULT_PROOF_WINDOW_MS = 60_000;
@@ -54,6 +55,16 @@ export interface ProofVerifier {
   checkRequest(proof: unknown, request: Readonly<ProofRequestSubject>): PossessionProof;
   /** Every check, checkRequest's included. Resolves with the verified proof, or rejects with a ProofError subclass. */
   verify(proof: unknown, expected: Readonly<ExpectedProofSubject>): Promise<PossessionProof>;
+  /**
+   * A signed read request (one-transaction read), checked as far as the gatekeeper can before it spends a ledger
+   * transaction on it: form, freshness, a P-256 certificate, the signature, a certificate issued by one of
+   * `rootsOf(requesterMsp)` (undefined: an organisation the ledger does not know) and valid now, and not seen before.
+   * An unknown signer gets the same answer as a bad signature. The ledger repeats the identity checks itself.
+   */
+  verifyReadRequest(
+    input: unknown,
+    rootsOf: (mspId: string) => Promise<readonly string[] | undefined>,
+  ): Promise<SignedReadRequest>;
 }
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -150,12 +161,40 @@ function checkValidity(certificate: crypto.X509Certificate, nowMs: number): void
 }
 
 function verifySignature(proof: PossessionProof, key: crypto.KeyObject): boolean {
+  return verifyBytes(possessionProofBytes(proof), proof.signature, key);
+}
+
+function verifyBytes(bytes: Uint8Array, signature: string, key: crypto.KeyObject): boolean {
   try {
-    return crypto.verify('sha256', possessionProofBytes(proof), key, Buffer.from(proof.signature, 'base64'));
+    return crypto.verify('sha256', bytes, key, Buffer.from(signature, 'base64'));
   } catch {
     // Malformed DER makes OpenSSL throw rather than return false; either way the signature is bad.
     return false;
   }
+}
+
+function parseReadRequest(input: unknown): SignedReadRequest {
+  const parsed = signedReadRequestSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.map(String).join('.') ?? 'request';
+  throw new MalformedProofError({
+    field: field === '' ? 'request' : field,
+    message:
+      `The read request's ${field === '' ? 'shape' : field} is missing or malformed (${issue?.message ?? 'invalid'}): ` +
+      'send {recordId, purpose, custodianMsp, requesterMsp, certPem, timestamp, nonce, signature} as createReadRequest makes it.',
+  });
+}
+
+function issuedByAnyRoot(certificate: crypto.X509Certificate, rootsPem: readonly string[]): boolean {
+  return rootsPem.some((pem) => {
+    try {
+      const root = new crypto.X509Certificate(pem);
+      return certificate.checkIssued(root) && certificate.verify(root.publicKey);
+    } catch {
+      return false;
+    }
+  });
 }
 
 class Verifier implements ProofVerifier {
@@ -191,6 +230,28 @@ class Verifier implements ProofVerifier {
       throw new ReplayedProofError();
     }
     return proof;
+  }
+
+  async verifyReadRequest(
+    input: unknown,
+    rootsOf: (mspId: string) => Promise<readonly string[] | undefined>,
+  ): Promise<SignedReadRequest> {
+    const request = parseReadRequest(input);
+    const nowMs = this.#now();
+    const skewMs = request.timestamp - nowMs;
+    if (Math.abs(skewMs) > this.#windowMs) throw new StaleProofError({ skewMs, windowMs: this.#windowMs });
+    const certificate = parseCertificate(request.certPem);
+    if (!verifyBytes(readRequestBytes(request), request.signature, certificate.publicKey)) {
+      throw new BadProofSignatureError();
+    }
+    const roots = await rootsOf(request.requesterMsp);
+    if (roots === undefined || !issuedByAnyRoot(certificate, roots)) throw new BadProofSignatureError();
+    checkValidity(certificate, nowMs);
+    const replayKey = crypto.createHash('sha256').update(readRequestBytes(request)).digest('hex');
+    if (!(await this.#replayCache.remember(`read:${replayKey}`, request.timestamp + this.#windowMs, nowMs))) {
+      throw new ReplayedProofError();
+    }
+    return request;
   }
 }
 

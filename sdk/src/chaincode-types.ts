@@ -26,7 +26,9 @@ import type {
   participantInputSchema,
   participantSchema,
   patientSummarySchema,
+  readRequestSchema,
   recordInputSchema,
+  signedReadRequestSchema,
   recordSchema,
   relationshipSchema,
   reviewSchema,
@@ -89,6 +91,9 @@ export type Consent = Out<typeof consentSchema>;
 export type ConsentHistory = Out<typeof consentHistorySchema>;
 
 export type AccessRequest = In<typeof accessRequestSchema>;
+/** A read in one ordered transaction: what the requester signs (ReadRequest) and sends (SignedReadRequest). */
+export type ReadRequest = In<typeof readRequestSchema>;
+export type SignedReadRequest = In<typeof signedReadRequestSchema>;
 export type BreakGlassRequest = In<typeof breakGlassRequestSchema>;
 export type BreakGlassReason = BreakGlassRequest['reason'];
 export type BreakGlassReview = In<typeof reviewSchema>;

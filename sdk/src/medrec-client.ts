@@ -1,8 +1,10 @@
 import { StatusCode, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import { common } from '@hyperledger/fabric-protos';
 import type {
   AuditEvent,
   AuditQuery,
   Balance,
+  AccessRequest,
   BreakGlassReason,
   ClaimResult,
   Consent,
@@ -28,6 +30,7 @@ import type {
   Relationship,
   ScheduleProposals,
   ScheduleVote,
+  SignedReadRequest,
   Ticket,
   WhoAmI,
   ConsentHistory,
@@ -117,6 +120,18 @@ export interface MedrecClient {
     query?: PageQuery & { readonly reviewStatus?: 'pending' | 'justified' | 'unjustified' },
   ): Promise<Page<Ticket>>;
   confirmDisclosure(ticketId: string): Promise<Submitted<Ticket>>;
+  /**
+   * By the custodian's gatekeeper: submits a requester's signed read request, which the ledger decides and, when
+   * permitted, records as disclosed, in this one transaction (see createReadRequest).
+   */
+  disclose(request: SignedReadRequest): Promise<Submitted<Ticket>>;
+  /** Evaluates (does not submit) an access request: the decision the ledger would take now, and the record's custodian. */
+  checkRequestAccess(request: AccessRequest): Promise<Ticket>;
+  /**
+   * How many blocks the client's peer has committed on the channel (qscc GetChainInfo). A service acting on another
+   * peer's commit waits until its own peer has reached that height (read-after-write across peers).
+   */
+  channelHeight(): Promise<number>;
   getTicket(ticketId: string): Promise<Ticket>;
 
   getSummary(patientId: string): Promise<PatientSummary>;
@@ -187,6 +202,7 @@ export const SDK_METHOD_OF = {
   'Access:ReviewBreakGlass': 'reviewBreakGlass',
   'Access:ListBreakGlass': 'listBreakGlass',
   'Access:ConfirmDisclosure': 'confirmDisclosure',
+  'Access:Disclose': 'disclose',
   'Access:GetTicket': 'getTicket',
   'Audit:QueryByPatient': 'auditByPatient',
   'Audit:QueryByActor': 'auditByActor',
@@ -215,11 +231,25 @@ const utf8 = new TextDecoder();
 
 class MedrecClientImpl implements MedrecClient {
   readonly #contract: Contract;
+  readonly #qscc: Contract;
+  readonly #channel: string;
   readonly #mvccAttempts: number;
 
   constructor(gateway: Gateway, options: Readonly<MedrecClientOptions>) {
-    this.#contract = gateway.getNetwork(options.channel ?? 'medrec').getContract(options.chaincode ?? 'medrec');
+    this.#channel = options.channel ?? 'medrec';
+    const network = gateway.getNetwork(this.#channel);
+    this.#contract = network.getContract(options.chaincode ?? 'medrec');
+    this.#qscc = network.getContract('qscc');
     this.#mvccAttempts = options.mvccAttempts ?? 3;
+  }
+
+  async channelHeight(): Promise<number> {
+    try {
+      const bytes = await this.#qscc.evaluateTransaction('GetChainInfo', this.#channel);
+      return common.BlockchainInfo.deserializeBinary(bytes).getHeight();
+    } catch (err) {
+      throw toMedRecError(err);
+    }
   }
 
   /** Any declared transaction may be evaluated (checkRegisterRecord and checkAmendRecord evaluate submit transactions on purpose). */
@@ -356,6 +386,12 @@ class MedrecClientImpl implements MedrecClient {
   }
   confirmDisclosure(ticketId: string): Promise<Submitted<Ticket>> {
     return this.#submit('Access:ConfirmDisclosure', ticketId);
+  }
+  disclose(request: SignedReadRequest): Promise<Submitted<Ticket>> {
+    return this.#submit('Access:Disclose', json(request));
+  }
+  checkRequestAccess(request: AccessRequest): Promise<Ticket> {
+    return this.#evaluate('Access:RequestAccess', json(request));
   }
   getTicket(ticketId: string): Promise<Ticket> {
     return this.#evaluate('Access:GetTicket', ticketId);

@@ -1,13 +1,16 @@
 import crypto from 'node:crypto';
+import { ticketSchema } from '@medrec/contract';
 import type { PurposeOfUse, Ticket } from './chaincode-types';
 import { ContentHashMismatchError } from './errors';
 import { contentHashOfJson } from './fhir/content-hash';
 import type { ClientIdentity } from './gateway-connection';
 import { callGatekeeper, GatekeeperTransportError } from './gatekeeper/gatekeeper-client';
-import { RETRIEVE_PATH } from './gatekeeper/gatekeeper-protocol';
+import { READ_PATH, RETRIEVE_PATH } from './gatekeeper/gatekeeper-protocol';
+import { createReadRequest } from './gatekeeper/read-request';
 import { createPossessionProof } from './gatekeeper/possession-proof';
 import type { MedrecClient } from './medrec-client';
-import { AccessDeniedError, GatekeeperRefusedError } from './record-retrieval-errors';
+import { gatekeeperRefusalKind } from './gatekeeper/refusal-kind';
+import { AccessDeniedError, CustodianError, GatekeeperRefusedError } from './record-retrieval-errors';
 
 // Declared with their family (record-retrieval-errors.ts); still importable from here, where they are thrown.
 export { AccessDeniedError, GatekeeperRefusedError };
@@ -19,12 +22,16 @@ export interface FetchedRecord {
 }
 
 export interface RecordFetchOptions {
-  /** The requester's ledger client (signs RequestAccess with the requester's own identity). */
+  /** The requester's ledger client (evaluates the decision, records a deny, as the requester's own identity). */
   readonly client: MedrecClient;
-  /** The same identity: its private key signs the proof of possession. */
+  /** The same identity: its private key signs the read request. */
   readonly identity: ClientIdentity;
   readonly recordId: string;
   readonly purpose: PurposeOfUse;
+  /** Overrides the custodian's registered gatekeeperUrl (https only). */
+  readonly gatekeeperUrl?: string;
+  /** Overrides the CA roots the gatekeeper's TLS certificate must chain to (default: the custodian's caRootCertsPem). */
+  readonly trustedCaPem?: readonly string[];
 }
 
 /** Hash of what the gatekeeper served; content that is not even JSON hashes as raw bytes (and so cannot match). */
@@ -79,14 +86,21 @@ function unseenTicket(err: unknown): boolean {
   );
 }
 
+interface EndpointOptions {
+  readonly client: MedrecClient;
+  readonly custodianMsp: string;
+  readonly gatekeeperUrl?: string | undefined;
+  readonly trustedCaPem?: readonly string[] | undefined;
+}
+
 /** Where the custodian's gatekeeper is and which CA roots its certificate must chain to: its ledger record. */
 async function custodianEndpoint(
-  options: Readonly<RedeemOptions>,
+  options: Readonly<EndpointOptions>,
 ): Promise<{ baseUrl: string; trustedCaPem: readonly string[] }> {
   if (options.gatekeeperUrl !== undefined && options.trustedCaPem !== undefined) {
     return { baseUrl: options.gatekeeperUrl, trustedCaPem: options.trustedCaPem };
   }
-  const organisation = await options.client.getOrganisation(options.ticket.custodianMsp);
+  const organisation = await options.client.getOrganisation(options.custodianMsp);
   return {
     baseUrl: options.gatekeeperUrl ?? organisation.gatekeeperUrl,
     trustedCaPem: options.trustedCaPem ?? organisation.caRootCertsPem,
@@ -102,7 +116,7 @@ async function custodianEndpoint(
 export async function redeemTicket(options: Readonly<RedeemOptions>): Promise<FetchedRecord> {
   const { ticket } = options;
   if (ticket.decision !== 'permit' || ticket.contentHash === undefined) throw new AccessDeniedError(ticket);
-  const endpoint = await custodianEndpoint(options);
+  const endpoint = await custodianEndpoint({ ...options, custodianMsp: ticket.custodianMsp });
   const delays = options.unseenTicketRetryDelaysMs ?? UNSEEN_TICKET_RETRY_DELAYS_MS;
   const sleep = options.sleep ?? defaultSleep;
   for (const delay of delays) {
@@ -167,13 +181,112 @@ async function presentTicket(
 }
 
 /**
- * Ticketed retrieval: request access by a transaction (the decision is recorded either way), present the permit
- * with a proof of possession to the custodian's gatekeeper, then check the content hash against the ledger.
+ * A read in one ordered transaction. The requester's own peer is asked first, by an evaluate that writes nothing,
+ * what the ledger would decide and which organisation holds the record. A deny is then recorded by a RequestAccess
+ * transaction (every decision is on the ledger) and thrown as AccessDeniedError. A permit becomes a request signed
+ * with the requester's key, sent to the custodian's gatekeeper, which submits it (Access:Disclose): the ledger
+ * decides again, authoritatively, and records the disclosure in that same transaction before anything is served.
+ * The served content is checked against the hash the requester's own peer gave, not against the gatekeeper's word.
  */
 export async function fetchRecord(options: Readonly<RecordFetchOptions>): Promise<FetchedRecord> {
-  const { value: ticket } = await options.client.requestAccess({
+  const { client, identity } = options;
+  // The height goes with the request, so that the custodian's gatekeeper decides on a ledger at least as new as the
+  // one this preview saw (a consent just granted through this peer, say).
+  const [preview, minHeight] = await Promise.all([
+    client.checkRequestAccess({ recordId: options.recordId, purpose: options.purpose }),
+    client.channelHeight(),
+  ]);
+  if (preview.decision !== 'permit' || preview.contentHash === undefined) {
+    const { value: denied } = await client.requestAccess({ recordId: options.recordId, purpose: options.purpose });
+    if (denied.decision !== 'permit') throw new AccessDeniedError(denied);
+    // Permitted by the time the deny was to be recorded (a consent granted meanwhile): read on that ticket.
+    return redeemTicket({ client, identity, ticket: denied, purpose: options.purpose });
+  }
+  const endpoint = await custodianEndpoint({ ...options, custodianMsp: preview.custodianMsp });
+  const request = createReadRequest({
     recordId: options.recordId,
     purpose: options.purpose,
+    custodianMsp: preview.custodianMsp,
+    requesterMsp: identity.mspId,
+    certificate: identity.certificate,
+    privateKey: identity.privateKey,
   });
-  return redeemTicket({ client: options.client, identity: options.identity, ticket, purpose: options.purpose });
+  let response: Awaited<ReturnType<typeof callGatekeeper>>;
+  try {
+    response = await callGatekeeper({
+      ...endpoint,
+      path: READ_PATH,
+      method: 'POST',
+      body: JSON.stringify({ request, minHeight }),
+    });
+  } catch (err) {
+    throw asCustodianFailure(err, preview.custodianMsp, options.recordId);
+  }
+  const body = answerBody(response.body);
+  if (response.status !== 200) {
+    throw asCustodianFailure(
+      refusalOf(response.status, body, options.recordId),
+      preview.custodianMsp,
+      options.recordId,
+    );
+  }
+  const served = ticketSchema.safeParse(body.ticket);
+  const ticket = served.success ? served.data : undefined;
+  if (
+    ticket?.decision !== 'permit' ||
+    ticket.recordId !== options.recordId ||
+    ticket.contentHash !== preview.contentHash ||
+    ticket.requester.certPem !== identity.certificate
+  ) {
+    throw malformedAnswer(preview.custodianMsp, options.recordId, 'a ticket that is not the permit for this read');
+  }
+  const resourceJson = typeof body.resourceJson === 'string' ? body.resourceJson : '';
+  const actual = hashOfServedContent(resourceJson);
+  if (actual !== preview.contentHash) {
+    throw new ContentHashMismatchError({ recordId: options.recordId, expected: preview.contentHash, actual });
+  }
+  if (body.disclosureTxId !== ticket.ticketId) {
+    throw malformedAnswer(preview.custodianMsp, options.recordId, "the disclosure's transaction id");
+  }
+  return { resource: JSON.parse(resourceJson) as unknown, ticket, disclosureTxId: ticket.ticketId };
+}
+
+/**
+ * What a failed gatekeeper call means to the requester: the gatekeeper's refusal of this caller (a 4xx kind: not
+ * permitted, not found, expired) stays a GatekeeperRefusedError; a custodian that failed or could not be reached
+ * becomes a CustodianError ("retry later"). Anything else passes unchanged.
+ */
+export function asCustodianFailure(err: unknown, custodianMsp: string, recordId: string): Error {
+  if (err instanceof GatekeeperRefusedError && gatekeeperRefusalKind(err.status, err.code) !== 'failure') return err;
+  if (err instanceof GatekeeperRefusedError || err instanceof GatekeeperTransportError) {
+    return new CustodianError({
+      custodianMsp,
+      message: `the gatekeeper of ${custodianMsp} did not serve record ${recordId}: ${err.message}`,
+      ...(err.transactionId === undefined ? {} : { transactionId: err.transactionId }),
+      cause: err,
+    });
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function answerBody(body: unknown): Record<string, unknown> {
+  return (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+}
+
+function refusalOf(status: number, body: Record<string, unknown>, subject: string): GatekeeperRefusedError {
+  return new GatekeeperRefusedError({
+    status,
+    code: typeof body.code === 'string' ? body.code : 'UNKNOWN',
+    message: typeof body.detail === 'string' ? body.detail : `HTTP ${status}`,
+    transactionId: subject,
+  });
+}
+
+function malformedAnswer(custodianMsp: string, recordId: string, what: string): GatekeeperTransportError {
+  return new GatekeeperTransportError({
+    reason: 'response',
+    message:
+      `the gatekeeper of ${custodianMsp} served record ${recordId} without ${what}; its answer is malformed, so ` +
+      'nothing is passed on. Retry, or report it to the custodian.',
+  });
 }

@@ -113,6 +113,7 @@ const DOCUMENTED: Readonly<Record<string, Readonly<Record<string, readonly strin
     ReviewBreakGlass: ['review'],
     ListBreakGlass: ['query'],
     ConfirmDisclosure: ['ticketId'],
+    Disclose: ['request'],
     GetTicket: ['ticketId'],
   },
   Summary: {

@@ -22,6 +22,7 @@ import {
   proposeDelegate,
   readRecord,
   registerPerson,
+  requestTicket,
   ticketIdOf,
   type Person,
 } from './support/attack-fixtures';
@@ -212,11 +213,16 @@ describe('permission model: the attacks of issue 11 on the real network', functi
     );
     const first = await readRecord('hospital2', reader, recordId);
     expectStatus(first, 200, 'the grantee reads the record');
-    const ticketId = ticketIdOf(first);
-    const disclosures = async (): Promise<number> =>
-      (await auditOf(patient)).filter((e) => e.type === 'DisclosureConfirmed' && e.subject.id === ticketId).length;
+    const direct = ticketIdOf(first);
+    const disclosuresOf = async (id: string): Promise<number> =>
+      (await auditOf(patient)).filter((e) => e.type === 'DisclosureConfirmed' && e.subject.id === id).length;
+    expect(await disclosuresOf(direct), 'a read without a ticket is one confirmed disclosure').to.equal(1);
+    // Its ticket was spent by that read: it serves nothing more.
+    expectRefused(await readRecord('hospital2', reader, recordId, 'TREAT', direct), 409, 'a spent ticket');
+    // A ticket asked for in advance serves repeat reads, each a disclosure of its own.
+    const ticketId = await requestTicket('hospital2', reader, recordId);
+    const disclosures = (): Promise<number> => disclosuresOf(ticketId);
     const before = await disclosures();
-    expect(before, 'the first read is a confirmed disclosure').to.be.at.least(1);
     for (let i = 1; i <= 2; i++) {
       expectStatus(await readRecord('hospital2', reader, recordId, 'TREAT', ticketId), 200, `repeat read ${i}`);
       expect(await disclosures(), `DisclosureConfirmed events after repeat read ${i}`).to.equal(before + i);
@@ -237,10 +243,14 @@ describe('permission model: the attacks of issue 11 on the real network', functi
       patient,
       consentBody({ kind: 'participant', participantId: reader.participantId }, [MSP.hospital1], notAfter),
     );
-    const first = await readRecord('hospital2', reader, recordId);
-    expectStatus(first, 200, 'the grantee reads within the period');
+    const ticketId = await requestTicket('hospital2', reader, recordId);
+    expectStatus(
+      await readRecord('hospital2', reader, recordId, 'TREAT', ticketId),
+      200,
+      'the grantee reads within the period',
+    );
     await sleep(Math.max(0, notAfter - Date.now()) + 2_000);
-    const after = await readRecord('hospital2', reader, recordId, 'TREAT', ticketIdOf(first));
+    const after = await readRecord('hospital2', reader, recordId, 'TREAT', ticketId);
     expectRefused(after, 403, 'GET with the earlier ticket after notAfter');
   });
 

@@ -1,11 +1,9 @@
 import crypto from 'node:crypto';
 import { createCustodian, RecordConflictError, type RecordStore } from '@medrec/gatekeeper';
 import {
+  asCustodianFailure,
   ChaincodeError,
-  CustodianError,
-  gatekeeperRefusalKind,
-  GatekeeperRefusedError,
-  GatekeeperTransportError,
+  fetchRecord,
   InvalidFhirResourceError,
   patientIdOf,
   redeemTicket,
@@ -137,14 +135,21 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
       const client = await options.ledger.clientFor(request.user);
       const identity = await options.wallet.get(request.user.enrollmentId);
       if (!identity) throw new UnknownIdentityError(request.user);
-      // A new ticket is requested by a transaction (the decision is recorded either way), or a ticket already
-      // issued to this user (e.g. by break-glass) is redeemed.
-      const ticket =
-        request.ticketId === undefined
-          ? (await client.requestAccess({ recordId: request.recordId, purpose: request.purpose })).value
-          : await client.getTicket(request.ticketId);
+      if (request.ticketId === undefined) {
+        // A read without a ticket is one ordered transaction: the custodian's gatekeeper submits the caller's signed
+        // request, and the ledger decides and records the disclosure together (a deny is recorded as well).
+        const fetched = await fetchRecord({ client, identity, recordId: request.recordId, purpose: request.purpose });
+        const pointer = await readablePointer(() => client.getRecord(request.recordId));
+        return {
+          resource: fetched.resource as FhirResource,
+          ticket: fetched.ticket,
+          ...(pointer === undefined ? {} : { pointer }),
+        };
+      }
+      // A ticket already issued to this user (e.g. by break-glass) is redeemed.
+      const ticket = await client.getTicket(request.ticketId);
       // Ownership first: the details of someone else's ticket (its record, its decision) are not the caller's to see.
-      if (request.ticketId !== undefined) requireOwnTicket(ticket, identity);
+      requireOwnTicket(ticket, identity);
       if (ticket.recordId !== request.recordId) {
         throw new ChaincodeError({
           code: 'MEDREC_INVALID_ARGUMENT',
@@ -170,19 +175,8 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
       } catch (err) {
         // A ledger deny (AccessDeniedError) and a gatekeeper's refusal (not the caller's ticket, no longer permitted,
         // expired, not found) reach the caller as a 4xx (api/src/http/error-mapping.ts); only a custodian that failed
-        // or could not be reached is a 502.
-        if (err instanceof GatekeeperRefusedError && gatekeeperRefusalKind(err.status, err.code) !== 'failure') {
-          throw err;
-        }
-        if (err instanceof GatekeeperRefusedError || err instanceof GatekeeperTransportError) {
-          throw new CustodianError({
-            custodianMsp: ticket.custodianMsp,
-            message: `the gatekeeper of ${ticket.custodianMsp} did not serve record ${ticket.recordId}: ${err.message}`,
-            transactionId: ticket.ticketId,
-            cause: err,
-          });
-        }
-        throw err;
+        // or could not be reached is a 502 (CustodianError).
+        throw asCustodianFailure(err, ticket.custodianMsp, ticket.recordId);
       }
     },
   };

@@ -40,6 +40,11 @@ export const CONTRACT_COVERAGE: Readonly<Record<TransactionName, Coverage>> = {
       "only the custodian's gatekeeper confirms a disclosure, as it serves each read (getRecordContent causes it); " +
       'no API caller may record a disclosure that did not happen',
   },
+  'Access:Disclose': {
+    internal:
+      "only the custodian's gatekeeper submits a requester's signed read request, as it serves the read " +
+      "(getRecordContent without a ticket causes it); the request is signed with the reader's own key, never the API's",
+  },
   'Access:GetTicket': ['getTicket'],
   'Audit:QueryByPatient': ['listAuditEvents', 'exportAuditTrail', 'verifyAuditExport'],
   'Audit:QueryByActor': ['listAuditEvents', 'exportAuditTrail'],

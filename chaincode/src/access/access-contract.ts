@@ -9,6 +9,7 @@ import { MedRecContract } from '../common/medrec-contract';
 import {
   txIdSchema,
   accessRequestSchema,
+  signedReadRequestSchema,
   breakGlassRequestSchema,
   listBreakGlassQuerySchema,
   reviewSchema,
@@ -23,6 +24,7 @@ import { complianceCovers } from '../registrar/custody';
 import { notifyPatient } from '../summary/notify';
 import { decideAccess } from './decide-access';
 import { whyNoLongerPermitted } from './disclosure-check';
+import { consumeReadRequest, requesterContext } from './read-request';
 import { TICKET_TTL_MINUTES, breakGlassIndexKey, requesterOf, requireTicket, writeTicket } from './tickets';
 
 /** Every read of a record goes through here: a decision, a ticket bound to the requester, and a trail. */
@@ -228,6 +230,63 @@ export class AccessContract extends MedRecContract {
       subject: { kind: 'ticket', id },
     });
     return toJson(saved);
+  }
+
+  /**
+   * A read in one ordered transaction, submitted by the custodian's gatekeeper with the requester's signed request:
+   * the requester's identity comes from the request's certificate and signature (requesterContext), the decision is
+   * RequestAccess's own, and a permit is recorded as disclosed in the same transaction, before the gatekeeper serves.
+   * A deny is recorded too. The ticket is single-use (it expires as it is issued): the next read is a new request.
+   */
+  @Transaction()
+  @Param('request', 'string', 'JSON signed read request {recordId, purpose, custodianMsp, requesterMsp, certPem, ...}')
+  @Returns('string')
+  public async Disclose(ctx: Context, request: string): Promise<string> {
+    const gatekeeper = await authorize(ctx, 'Access:Disclose');
+    const input = parseJsonArg(signedReadRequestSchema, request, 'request');
+    if (input.custodianMsp !== gatekeeper.mspId) {
+      throw forbidden(`the read request is addressed to ${input.custodianMsp}; only its gatekeeper submits it`);
+    }
+    const now = txTime(ctx);
+    const requesterCtx = await requesterContext(ctx, input, now);
+    await consumeReadRequest(ctx, input);
+    const requester = await authorize(requesterCtx, 'Access:RequestAccess');
+    const record = await requireRecord(ctx, input.recordId);
+    if (record.custodianMsp !== gatekeeper.mspId) {
+      throw forbidden(`record ${record.recordId} is held by ${record.custodianMsp}; ask its gatekeeper`);
+    }
+    const { decision, reason, consentId } = await decideAccess(ctx, requester, record, input.purpose, now.iso);
+    const txId = ctx.stub.getTxID();
+    const disclosure = { confirmedBy: gatekeeper.participantId, confirmedAt: now.iso, txId };
+    const ticket: Ticket = {
+      ticketId: txId,
+      kind: 'access',
+      decision,
+      reason,
+      ...(consentId === undefined ? {} : { consentId }),
+      recordId: record.recordId,
+      patientId: record.patientId,
+      custodianMsp: record.custodianMsp,
+      category: record.category,
+      purpose: input.purpose,
+      ...(decision === 'permit' ? { contentHash: record.contentHash, locator: record.locator } : {}),
+      requester: requesterOf(requesterCtx, requester),
+      issuedAt: now.iso,
+      expiresAt: now.iso,
+      txId,
+      ...(decision === 'permit' ? { disclosure, disclosureCount: 1, lastDisclosure: disclosure } : {}),
+    };
+    await writeTicket(ctx, ticket);
+    await notifyPatient(ctx, record.patientId, decision === 'permit' ? 'disclosure' : 'access', txId);
+    // One event per transaction (its id is the event id): the reader is the actor, whether served or refused.
+    await recordAudit(ctx, requester, {
+      type: decision === 'permit' ? 'DisclosureConfirmed' : 'AccessDecided',
+      patientId: record.patientId,
+      subject: { kind: 'ticket', id: txId },
+      outcome: decision,
+      reason,
+    });
+    return toJson(ticket);
   }
 
   @Transaction(false)

@@ -13,6 +13,8 @@ export const KEY = {
   consent: 'medrec.consent',
   consentByPatient: 'medrec.consent-by-patient',
   ticket: 'medrec.ticket',
+  /** Digests of the signed read requests already served (Access:Disclose): each is accepted once. */
+  readRequest: 'medrec.read-request',
   breakGlassByStatus: 'medrec.breakglass-by-custodian-status',
   notification: 'medrec.notification',
   audit: 'medrec.audit',

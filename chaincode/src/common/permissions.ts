@@ -36,6 +36,7 @@ export const PERMISSIONS = {
   'Access:ReviewBreakGlass': ['compliance'],
   'Access:ListBreakGlass': ['compliance'],
   'Access:ConfirmDisclosure': ['gatekeeper'],
+  'Access:Disclose': ['gatekeeper'],
   'Access:GetTicket': ['patient', 'clinician', 'researcher', 'gatekeeper', 'compliance'],
   'Summary:GetSummary': ['patient'],
   'Summary:ListNotifications': ['patient'],

@@ -5,6 +5,7 @@
  */
 export * from './gatekeeper-protocol';
 export * from './possession-proof';
+export * from './read-request';
 export * from './gatekeeper-errors';
 export * from './proof-errors';
 export { callGatekeeper, GatekeeperTransportError, type GatekeeperAnswer } from './gatekeeper-client';

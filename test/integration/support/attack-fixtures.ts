@@ -84,6 +84,24 @@ export function readRecord(
   return rawRequest({ org, method: 'GET', path: `/v1/records/${recordId}?${query.toString()}`, token: reader.token });
 }
 
+/** A ticket for a later read (POST /v1/records/{id}/access-requests), valid for its 15 minutes; returns its id. */
+export async function requestTicket(
+  org: PeerOrgKey,
+  reader: Person,
+  recordId: string,
+  purpose = 'TREAT',
+): Promise<string> {
+  const res = await rawRequest({
+    org,
+    method: 'POST',
+    path: `/v1/records/${recordId}/access-requests`,
+    token: reader.token,
+    body: { purpose },
+  });
+  expectStatus(res, 201, 'an access request');
+  return ticketIdOf(res);
+}
+
 export function ticketIdOf(res: RawResponse): string {
   return (res.json as { ticket: { ticketId: string } }).ticket.ticketId;
 }

@@ -5,6 +5,7 @@ import { proposalIdOf } from '../../../chaincode/src/incentive/schedule-vote';
 import { documentedMatrix } from '../../support/documented-permission-matrix';
 import { orgPki } from './support/certs';
 import { endorse } from './support/endorsement';
+import { requester, signedRead } from './support/read-requests';
 import type { FakeIdentity, FakePeer } from './support/fake-peer';
 import { H1, H2, HASH_B, consentBody, freshPeer, orgBody, who, type World } from './support/world';
 
@@ -185,6 +186,10 @@ const CASES: Record<TxName, Case> = {
   'Access:ConfirmDisclosure': {
     args: (w) => [w.permitTicketId],
     notOwn: { gatekeeper: (w) => ({ who: who.gk2, args: [w.permitTicketId] }) },
+  },
+  'Access:Disclose': {
+    args: () => [signedRead(requester(H2, 'c2', 'clinician'))],
+    notOwn: { gatekeeper: () => ({ who: who.gk2, args: [signedRead(requester(H2, 'c2', 'clinician'))] }) },
   },
   'Access:GetTicket': {
     args: (w) => [w.permitTicketId],

@@ -6,7 +6,7 @@ import { ChaincodeError } from '../../../sdk/src/errors';
 import type { Gatekeeper, RetrievalRequest } from '../../../gatekeeper/src/gatekeeper';
 import { callGatekeeper, GatekeeperTransportError } from '../../../sdk/src/gatekeeper/gatekeeper-client';
 import { GatekeeperError } from '../../../sdk/src/gatekeeper/gatekeeper-errors';
-import { HEALTH_PATH, RETRIEVE_PATH } from '../../../sdk/src/gatekeeper/gatekeeper-protocol';
+import { HEALTH_PATH, READ_PATH, RETRIEVE_PATH } from '../../../sdk/src/gatekeeper/gatekeeper-protocol';
 import { createGatekeeperHttpsServer, MAX_BODY_BYTES } from '../../../gatekeeper/src/gatekeeper-http';
 import { rejectionOf } from '../store/support/rejection';
 import { createWorld, RESOURCE_JSON, type World } from './support/gatekeeper-world';
@@ -55,6 +55,7 @@ function stubGatekeeper(answer: (request: Readonly<RetrievalRequest>) => Promise
         requests.push(request);
         return answer(request) as ReturnType<Gatekeeper['retrieve']>;
       },
+      read: () => Promise.reject(new Error('read is not stubbed here')),
     },
   };
 }
@@ -168,6 +169,68 @@ describe('gatekeeper over HTTPS', function () {
       });
       expect(outcome).to.match(/^error /);
       expect(stub.requests).to.deep.equal([]);
+    });
+  });
+
+  describe('POST /v1/read', function () {
+    let agent: https.Agent;
+    beforeEach(function () {
+      agent = new https.Agent({ keepAlive: true, maxSockets: 1, ca: CA_A_ROOT_CERTIFICATE });
+    });
+    afterEach(function () {
+      agent.destroy();
+    });
+
+    /** A gatekeeper whose read records its arguments and serves (or refuses with `refusal`). */
+    function readingGatekeeper(refusal?: Error): { gatekeeper: Gatekeeper; reads: unknown[][] } {
+      const reads: unknown[][] = [];
+      return {
+        reads,
+        gatekeeper: {
+          retrieve: () => Promise.reject(new Error('retrieve is not expected here')),
+          read: (...args: unknown[]) => {
+            reads.push(args);
+            return refusal === undefined ? (served() as ReturnType<Gatekeeper['read']>) : Promise.reject(refusal);
+          },
+        },
+      };
+    }
+
+    it('hands the request and the height hint to the gatekeeper and serves its answer no-store', async function () {
+      const stub = readingGatekeeper();
+      running = await serve(stub.gatekeeper);
+      const ok = await raw(agent, running.port, 'POST', READ_PATH, JSON.stringify({ request: { a: 1 }, minHeight: 7 }));
+      expect([ok.status, ok.headers['cache-control']]).to.deep.equal([200, 'no-store']);
+      expect(stub.reads).to.deep.equal([[{ a: 1 }, { minHeight: 7 }]]);
+      const noHint = await raw(agent, running.port, 'POST', READ_PATH, JSON.stringify({ request: { a: 2 } }));
+      expect(noHint.status).to.equal(200);
+      expect(stub.reads[1]).to.deep.equal([{ a: 2 }]);
+    });
+
+    it('refuses a body without a request, or a height that is not a whole number, without reading', async function () {
+      const stub = readingGatekeeper();
+      running = await serve(stub.gatekeeper);
+      for (const body of ['not json', '[]', '{}', JSON.stringify({ request: {}, minHeight: -1 })]) {
+        const refused = await raw(agent, running.port, 'POST', READ_PATH, body);
+        expect(refused.status, body).to.equal(400);
+        expect(JSON.parse(refused.body)).to.include({ code: 'GATEKEEPER_BAD_REQUEST' });
+      }
+      const fractional = await raw(
+        agent,
+        running.port,
+        'POST',
+        READ_PATH,
+        JSON.stringify({ request: {}, minHeight: 1.5 }),
+      );
+      expect(fractional.status).to.equal(400);
+      expect(stub.reads).to.deep.equal([]);
+    });
+
+    it("answers the gatekeeper's refusal as problem+json with its status", async function () {
+      running = await serve(readingGatekeeper(new GatekeeperError('GATEKEEPER_TICKET_DENIED', 'denied')).gatekeeper);
+      const denied = await raw(agent, running.port, 'POST', READ_PATH, JSON.stringify({ request: {} }));
+      expect(denied.status).to.equal(403);
+      expect(denied.headers['content-type']).to.equal('application/problem+json');
     });
   });
 

@@ -172,6 +172,7 @@ describe('gatekeeper: the proof check itself failing', function () {
     return {
       checkRequest: (proof) => proof as PossessionProof,
       verify: () => Promise.reject(failure),
+      verifyReadRequest: () => Promise.reject(failure),
     };
   }
 

@@ -63,15 +63,28 @@ export function makeCa(subject: string): TestCa {
   });
 }
 
-/** Subject like '/C=US/O=Hospital1MSP/OU=peer/CN=peer0.hospital1'; valid from now for `days`. */
-export function issueLeaf(ca: TestCa, subject: string, days = 36500): TestLeaf {
+/** Fabric CA's attribute extension: the raw JSON {"attrs": {...}} as the extension value. */
+const FABRIC_ATTRS_OID = '1.2.3.4.5.6.7.8.1';
+
+/**
+ * Subject like '/C=US/O=Hospital1MSP/OU=peer/CN=peer0.hospital1'; valid from now for `days`. `attrs` become Fabric CA
+ * certificate attributes (e.g. medrec.role, medrec.id), read by fabric-shim's ClientIdentity.
+ */
+export function issueLeaf(ca: TestCa, subject: string, days = 36500, attrs?: Record<string, string>): TestLeaf {
   const key = newKey();
   serial += 1;
   return withTempDir((dir) => {
     writeFileSync(join(dir, 'leaf.key'), key.pem);
     writeFileSync(join(dir, 'ca.key'), ca.keyPem);
     writeFileSync(join(dir, 'ca.crt'), ca.certPem);
-    writeFileSync(join(dir, 'ext.cnf'), 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n');
+    const attrsExtension =
+      attrs === undefined
+        ? ''
+        : `${FABRIC_ATTRS_OID}=DER:${Buffer.from(JSON.stringify({ attrs }), 'utf8').toString('hex')}\n`;
+    writeFileSync(
+      join(dir, 'ext.cnf'),
+      `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n${attrsExtension}`,
+    );
     openssl(['req', '-new', '-key', join(dir, 'leaf.key'), '-subj', subject, '-out', join(dir, 'leaf.csr')]);
     openssl([
       'x509',
