@@ -32,7 +32,14 @@ export interface RecordFetchOptions {
   readonly gatekeeperUrl?: string;
   /** Overrides the CA roots the gatekeeper's TLS certificate must chain to (default: the custodian's caRootCertsPem). */
   readonly trustedCaPem?: readonly string[];
+  /** Where to read a custodian's registration; default client.getOrganisation. A caller may cache it. */
+  readonly organisationOf?: OrganisationLookup;
 }
+
+/** A custodian organisation's gatekeeper address and CA roots, as registered on the ledger. */
+export type OrganisationLookup = (
+  mspId: string,
+) => Promise<Readonly<{ gatekeeperUrl: string; caRootCertsPem: readonly string[] }>>;
 
 /** Hash of what the gatekeeper served; content that is not even JSON hashes as raw bytes (and so cannot match). */
 function hashOfServedContent(text: string): string {
@@ -60,6 +67,8 @@ export interface RedeemOptions {
   readonly unseenTicketRetryDelaysMs?: readonly number[];
   /** How to wait; injectable for tests. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Where to read a custodian's registration; default client.getOrganisation. A caller may cache it. */
+  readonly organisationOf?: OrganisationLookup;
 }
 
 /** 4 tries within about 1.75 s: a lagging peer normally catches up within one or two block deliveries. */
@@ -91,6 +100,7 @@ interface EndpointOptions {
   readonly custodianMsp: string;
   readonly gatekeeperUrl?: string | undefined;
   readonly trustedCaPem?: readonly string[] | undefined;
+  readonly organisationOf?: OrganisationLookup | undefined;
 }
 
 /** Where the custodian's gatekeeper is and which CA roots its certificate must chain to: its ledger record. */
@@ -100,7 +110,9 @@ async function custodianEndpoint(
   if (options.gatekeeperUrl !== undefined && options.trustedCaPem !== undefined) {
     return { baseUrl: options.gatekeeperUrl, trustedCaPem: options.trustedCaPem };
   }
-  const organisation = await options.client.getOrganisation(options.custodianMsp);
+  const organisation = await (options.organisationOf ?? ((mspId) => options.client.getOrganisation(mspId)))(
+    options.custodianMsp,
+  );
   return {
     baseUrl: options.gatekeeperUrl ?? organisation.gatekeeperUrl,
     trustedCaPem: options.trustedCaPem ?? organisation.caRootCertsPem,

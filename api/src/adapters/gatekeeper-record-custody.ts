@@ -9,6 +9,9 @@ import {
   redeemTicket,
   validateFhirResource,
   type ClientIdentity,
+  type MedrecClient,
+  type Organisation,
+  type OrganisationLookup,
   type RecordPointer,
   type Ticket,
   type Wallet,
@@ -88,8 +91,27 @@ function authorshipProblem(err: unknown): ApiProblem | undefined {
   return undefined;
 }
 
+/** How long a custodian's registered gatekeeper address and CA roots are reused before the ledger is asked again. */
+const ORGANISATION_TTL_MS = 60_000;
+
+/**
+ * Organisation records are readable by every member and change rarely; reading one per record read cost a ledger
+ * query each time. Kept a minute, per organisation (a consortium has a handful). Failures are not kept.
+ */
+function cachedOrganisations(now: () => number = Date.now): (client: MedrecClient) => OrganisationLookup {
+  const cache = new Map<string, { value: Organisation; expiresAt: number }>();
+  return (client) => async (mspId) => {
+    const hit = cache.get(mspId);
+    if (hit !== undefined && hit.expiresAt > now()) return hit.value;
+    const value = await client.getOrganisation(mspId);
+    cache.set(mspId, { value, expiresAt: now() + ORGANISATION_TTL_MS });
+    return value;
+  };
+}
+
 export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecordCustodyOptions>): RecordCustody {
   const custodian = createCustodian({ store: options.store, mspId: options.mspId });
+  const organisations = cachedOrganisations();
   return {
     async store(request: Readonly<StoreRequest>): Promise<{ pointer: RecordPointer; transactionId: string }> {
       // The SDK's FHIR errors (422 by their codes) pass through as they are.
@@ -138,8 +160,17 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
       if (request.ticketId === undefined) {
         // A read without a ticket is one ordered transaction: the custodian's gatekeeper submits the caller's signed
         // request, and the ledger decides and records the disclosure together (a deny is recorded as well).
-        const fetched = await fetchRecord({ client, identity, recordId: request.recordId, purpose: request.purpose });
-        const pointer = await readablePointer(() => client.getRecord(request.recordId));
+        // The pointer (when the caller may see it) is read alongside: it does not depend on the read.
+        const [fetched, pointer] = await Promise.all([
+          fetchRecord({
+            client,
+            identity,
+            recordId: request.recordId,
+            purpose: request.purpose,
+            organisationOf: organisations(client),
+          }),
+          readablePointer(() => client.getRecord(request.recordId)),
+        ]);
         return {
           resource: fetched.resource as FhirResource,
           ticket: fetched.ticket,
@@ -165,6 +196,7 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
           identity,
           ticket,
           purpose: request.purpose,
+          organisationOf: organisations(client),
           ...(options.unseenTicketRetryDelaysMs === undefined
             ? {}
             : { unseenTicketRetryDelaysMs: options.unseenTicketRetryDelaysMs }),

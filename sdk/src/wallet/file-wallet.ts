@@ -14,6 +14,8 @@ import {
   decryptPrivateKey,
   encryptPrivateKey,
   isAcceptableKdf,
+  newWalletSalt,
+  WalletKeys,
   type EncryptedKey,
 } from './entry-encryption';
 import type { Wallet, WalletIdentity } from './wallet';
@@ -111,15 +113,43 @@ function errorCode(error: unknown): string | undefined {
   return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
 }
 
+/**
+ * The wallet's own salt for the master key of new entries, kept beside them so that every process writing to the
+ * wallet uses the same one (and a reader stretches the secret once, not once per writer). Entries carry it too, so a
+ * lost or replaced salt file never makes an existing entry unreadable.
+ */
+const WALLET_SALT_FILE = 'wallet-salt.json';
+
+async function walletSalt(directory: string): Promise<string> {
+  const file = path.join(directory, WALLET_SALT_FILE);
+  try {
+    const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as { salt?: unknown };
+    if (typeof parsed.salt === 'string' && Buffer.from(parsed.salt, 'base64').length === 16) return parsed.salt;
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
+  }
+  const salt = newWalletSalt();
+  try {
+    // 'wx': of two processes creating it at once, one wins and the other reads the winner's salt.
+    await fs.writeFile(file, `${JSON.stringify({ salt })}\n`, { flag: 'wx', mode: 0o600 });
+    return salt;
+  } catch (error) {
+    if (errorCode(error) !== 'EEXIST') throw error;
+    return walletSalt(directory);
+  }
+}
+
 class FileWallet implements Wallet {
   readonly #directory: string;
-  readonly #secret: Buffer;
+  readonly #keys: WalletKeys;
   readonly #scryptCost: number;
+  readonly #walletSalt: string;
 
-  constructor(directory: string, secret: Buffer, scryptCost: number) {
+  constructor(directory: string, secret: Buffer, scryptCost: number, salt: string) {
     this.#directory = directory;
-    this.#secret = secret;
+    this.#keys = new WalletKeys(secret);
     this.#scryptCost = scryptCost;
+    this.#walletSalt = salt;
   }
 
   async put(identity: Readonly<WalletIdentity>): Promise<void> {
@@ -128,7 +158,10 @@ class FileWallet implements Wallet {
     const entry: EntryFile = {
       version: 1,
       ...binding,
-      privateKey: await encryptPrivateKey(identity.privateKey, binding, this.#secret, this.#scryptCost),
+      privateKey: await encryptPrivateKey(identity.privateKey, binding, this.#keys, {
+        cost: this.#scryptCost,
+        walletSalt: this.#walletSalt,
+      }),
     };
     const target = this.#pathOf(identity.label);
     const temporary = `${target}.${crypto.randomBytes(6).toString('hex')}.tmp`;
@@ -198,7 +231,7 @@ class FileWallet implements Wallet {
     }
     // The label is part of the authenticated data, so a file renamed to another label fails below as well.
     const binding = { label, mspId: parsed.mspId, certificate: parsed.certificate };
-    const outcome = await decryptPrivateKey(parsed.privateKey, binding, this.#secret);
+    const outcome = await decryptPrivateKey(parsed.privateKey, binding, this.#keys);
     if (!outcome.ok) {
       if (outcome.reason === 'wrong-key') throw new WrongWalletKeyError(label);
       throw new TamperedWalletEntryError(label, 'authentication of the encrypted key and its certificate failed');
@@ -242,5 +275,5 @@ export async function createFileWallet(options: Readonly<FileWalletOptions>): Pr
   const stat = await fs.stat(directory);
   // mkdir leaves an existing directory's mode alone; tighten it so other users cannot list or open entries.
   if ((stat.mode & 0o077) !== 0) await fs.chmod(directory, 0o700);
-  return new FileWallet(directory, secret, scryptCost);
+  return new FileWallet(directory, secret, scryptCost, await walletSalt(directory));
 }

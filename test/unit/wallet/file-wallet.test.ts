@@ -18,6 +18,7 @@ import {
   CLINICIAN_B_CERTIFICATE,
   CLINICIAN_B_PRIVATE_KEY,
 } from '../gatekeeper/support/test-certificates';
+import { canonicalJson } from '../../../sdk/src/fhir/content-hash';
 import { rejectionOf } from '../store/support/rejection';
 
 // The cheapest accepted scrypt cost keeps the suite quick; production uses the default.
@@ -74,7 +75,112 @@ describe('file wallet', function () {
     await wallet.put(identity);
     expect(modeOf(directory)).to.equal(0o700);
     expect(modeOf(entryPath(identity.label))).to.equal(0o600);
-    expect(fs.readdirSync(directory)).to.deep.equal([`${identity.label}.id.json`]);
+    expect(modeOf(path.join(directory, 'wallet-salt.json'))).to.equal(0o600);
+    expect(fs.readdirSync(directory).sort()).to.deep.equal([`${identity.label}.id.json`, 'wallet-salt.json'].sort());
+  });
+
+  describe('key derivation: the secret stretched once per wallet, a fast key per entry', function () {
+    interface Kdf {
+      name: string;
+      walletSalt?: string;
+      salt: string;
+      cost: number;
+    }
+    const kdfOf = (label: string): Kdf =>
+      (JSON.parse(fs.readFileSync(entryPath(label), 'utf8')) as { privateKey: { kdf: Kdf } }).privateKey.kdf;
+
+    it('writes scrypt-hkdf-sha256 entries that share the wallet salt and have salts of their own', async function () {
+      const [a, b] = [identityA(), identityA()];
+      await wallet.put(a);
+      await wallet.put(b);
+      const [ka, kb] = [kdfOf(a.label), kdfOf(b.label)];
+      expect(ka.name).to.equal('scrypt-hkdf-sha256');
+      expect(ka.walletSalt).to.equal(kb.walletSalt);
+      expect(ka.salt).to.not.equal(kb.salt);
+      expect(ka.cost).to.equal(FAST.scryptCost);
+      const stored = JSON.parse(fs.readFileSync(path.join(directory, 'wallet-salt.json'), 'utf8')) as { salt: string };
+      expect(stored.salt).to.equal(ka.walletSalt);
+    });
+
+    it('shares the wallet salt with another process opening the same directory', async function () {
+      const other = await createFileWallet({ directory, secret, ...FAST });
+      const [a, b] = [identityA(), identityA()];
+      await wallet.put(a);
+      await other.put(b);
+      expect(kdfOf(a.label).walletSalt).to.equal(kdfOf(b.label).walletSalt);
+      expect((await other.get(a.label))?.privateKey).to.equal(a.privateKey);
+    });
+
+    it('still opens its entries when the salt file is lost (each entry carries its wallet salt)', async function () {
+      const identity = identityA();
+      await wallet.put(identity);
+      fs.rmSync(path.join(directory, 'wallet-salt.json'));
+      const reopened = await createFileWallet({ directory, secret, ...FAST });
+      expect((await reopened.get(identity.label))?.privateKey).to.equal(identity.privateKey);
+      const fresh = identityA();
+      await reopened.put(fresh);
+      expect(kdfOf(fresh.label).walletSalt).to.not.equal(kdfOf(identity.label).walletSalt);
+    });
+
+    it('refuses the wrong secret for a two-level entry as a wrong key, not as tampering', async function () {
+      const identity = identityA();
+      await wallet.put(identity);
+      const other = await createFileWallet({ directory, secret: freshSecret(), ...FAST });
+      await rejectionOf(other.get(identity.label), WrongWalletKeyError);
+    });
+
+    it('detects an edited wallet salt or entry salt in an entry', async function () {
+      for (const field of ['walletSalt', 'salt'] as const) {
+        const identity = identityA();
+        await wallet.put(identity);
+        editEntry(identity.label, (entry) => {
+          (entry.privateKey as { kdf: Kdf }).kdf[field] = crypto.randomBytes(16).toString('base64');
+        });
+        // Another salt gives another key: the check value no longer matches.
+        await rejectionOf(wallet.get(identity.label), WrongWalletKeyError);
+      }
+    });
+
+    it('opens an entry written with per-entry scrypt (the format before the two-level derivation)', async function () {
+      const identity = identityA();
+      const kdf = {
+        name: 'scrypt',
+        cost: 2 ** 14,
+        blockSize: 8,
+        parallelism: 1,
+        salt: crypto.randomBytes(16).toString('base64'),
+      };
+      // The legacy layout, built from its definition: scrypt(secret, salt) -> 64 bytes; AES-256-GCM under the first
+      // half with the canonical {version, label, mspId, certificate, kdf} as associated data; HMAC check under the
+      // second half.
+      const derived = crypto.scryptSync(Buffer.from(secret, 'utf8'), Buffer.from(kdf.salt, 'base64'), 64, {
+        N: kdf.cost,
+        r: 8,
+        p: 1,
+        maxmem: 256 * kdf.cost * 8,
+      });
+      const binding = { label: identity.label, mspId: identity.mspId, certificate: identity.certificate };
+      const iv = crypto.randomBytes(12);
+      const cipher = crypto.createCipheriv('aes-256-gcm', derived.subarray(0, 32), iv);
+      cipher.setAAD(Buffer.from(canonicalJson({ version: 1, ...binding, kdf }), 'utf8'));
+      const ciphertext = Buffer.concat([cipher.update(identity.privateKey, 'utf8'), cipher.final()]);
+      const entry = {
+        version: 1,
+        ...binding,
+        privateKey: {
+          kdf,
+          iv: iv.toString('base64'),
+          ciphertext: ciphertext.toString('base64'),
+          tag: cipher.getAuthTag().toString('base64'),
+          keyCheck: crypto
+            .createHmac('sha256', derived.subarray(32))
+            .update('medrec/wallet/key-check/v1')
+            .digest('hex'),
+        },
+      };
+      fs.writeFileSync(entryPath(identity.label), JSON.stringify(entry), { mode: 0o600 });
+      expect((await wallet.get(identity.label))?.privateKey).to.equal(identity.privateKey);
+    });
   });
 
   it('tightens an existing directory that others could read', async function () {
