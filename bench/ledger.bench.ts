@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { adminTokenFile, apiUrl, createConsortium, peerOf, type Consortium, type PeerOrgKey } from '@medrec/network';
 import { createMedrecClient } from '@medrec/sdk';
+import { cpuPerOperation, sampleCpu, type CpuSample } from './process-cpu';
 
 export interface LedgerCaseResult {
   readonly operation: string;
@@ -21,8 +22,20 @@ export interface LedgerCaseResult {
   readonly tps: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** CPU milliseconds per completed operation, by kind of process (the whole network's share, not only this case's). */
+  readonly cpuMsPerOperation: CpuSample;
   /** The first failure's description, to say what went wrong. */
   readonly firstFailure?: string;
+}
+
+export interface LedgerBenchReport {
+  readonly startedAt: string;
+  readonly results: readonly LedgerCaseResult[];
+  /** The channel height (blocks) before the first case and after the last, as hospital1's peer reports it. */
+  readonly heightBefore: number;
+  readonly heightAfter: number;
+  /** Where the network keeps its state ($MEDREC_HOME): the results are written under it. */
+  readonly medrecHome: string;
 }
 
 /** One worker's unit of work: resolves when done; rejects (with what went wrong) when it failed. */
@@ -129,8 +142,10 @@ async function closedLoop(
   workers: readonly Worker[],
   make: (worker: Worker, index: number) => Operation,
   seconds: number,
+  pidsDir: string,
 ): Promise<LedgerCaseResult> {
   const latencies: number[] = [];
+  const cpuBefore = sampleCpu(pidsDir);
   let failed = 0;
   let firstFailure: string | undefined;
   const start = performance.now();
@@ -151,6 +166,7 @@ async function closedLoop(
     }),
   );
   const elapsed = (performance.now() - start) / 1000;
+  const cpuMsPerOperation = cpuPerOperation(cpuBefore, sampleCpu(pidsDir), latencies.length);
   latencies.sort((a, b) => a - b);
   const at = (q: number): number =>
     Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
@@ -163,6 +179,7 @@ async function closedLoop(
     tps: Math.round((latencies.length / elapsed) * 10) / 10,
     p50Ms: at(0.5),
     p99Ms: at(0.99),
+    cpuMsPerOperation,
     ...(firstFailure === undefined ? {} : { firstFailure }),
   };
 }
@@ -174,7 +191,8 @@ export interface LedgerBenchOptions {
 }
 
 /** Every case at every concurrency, the baseline first at each; throws when the network is not running. */
-export async function benchLedger(options: Readonly<LedgerBenchOptions>): Promise<LedgerCaseResult[]> {
+export async function benchLedger(options: Readonly<LedgerBenchOptions>): Promise<LedgerBenchReport> {
+  const startedAt = new Date().toISOString();
   const consortium = createConsortium({ renderer: 'silent' });
   const status = await consortium.status();
   if (!status.nodes.every((n) => n.up)) {
@@ -196,6 +214,8 @@ export async function benchLedger(options: Readonly<LedgerBenchOptions>): Promis
   const client = createMedrecClient(admin.gateway);
   const results: LedgerCaseResult[] = [];
   let probe = 0;
+  const heightBefore = await client.channelHeight();
+  let heightAfter = heightBefore;
   try {
     for (const concurrency of options.concurrencies) {
       const some = workers.slice(0, concurrency);
@@ -258,11 +278,20 @@ export async function benchLedger(options: Readonly<LedgerBenchOptions>): Promis
       for (const [operation, kind, make] of cases) {
         options.onProgress(`${operation}, ${concurrency} concurrent, ${options.secondsPerCase} s`);
         const baseline = operation.includes('baseline');
-        results.push(await closedLoop({ operation, kind, baseline }, some, make, options.secondsPerCase));
+        results.push(
+          await closedLoop(
+            { operation, kind, baseline },
+            some,
+            make,
+            options.secondsPerCase,
+            consortium.layout.pidsDir,
+          ),
+        );
       }
     }
+    heightAfter = await client.channelHeight();
   } finally {
     admin.close();
   }
-  return results;
+  return { startedAt, results, heightBefore, heightAfter, medrecHome: consortium.layout.home };
 }

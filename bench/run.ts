@@ -1,6 +1,10 @@
 import { Listr } from 'listr2';
 import { benchAuditExport, type ExportBenchResult } from './audit-export.bench';
-import { benchLedger, type LedgerCaseResult } from './ledger.bench';
+import fs from 'node:fs';
+import path from 'node:path';
+import { benchLedger, type LedgerBenchReport } from './ledger.bench';
+import { PROCESS_KINDS } from './process-cpu';
+import { ratioChartSvg } from './ratio-chart';
 
 /* eslint-disable no-console -- the benchmark's report is its output */
 
@@ -60,13 +64,13 @@ function envNumbers(name: string, fallback: readonly number[]): number[] {
 async function ledgerBench(): Promise<void> {
   const [seconds = 20] = envNumbers('MEDREC_BENCH_SECONDS', [20]);
   const concurrencies = envNumbers('MEDREC_BENCH_CONCURRENCY', [8, 32]);
-  let results: LedgerCaseResult[] = [];
+  let report: LedgerBenchReport | undefined;
   await new Listr(
     [
       {
         title: `ledger path: ${concurrencies.join(' and ')} concurrent workers, ${seconds} s per case`,
         task: async (_ctx: unknown, task: { output: string }) => {
-          results = await benchLedger({
+          report = await benchLedger({
             concurrencies,
             secondsPerCase: seconds,
             onProgress: (message) => (task.output = message),
@@ -76,16 +80,36 @@ async function ledgerBench(): Promise<void> {
     ],
     { renderer: 'default', fallbackRenderer: 'simple', exitOnError: true },
   ).run();
+  if (report === undefined) throw new Error('the ledger benchmark produced no report');
+  const { results } = report;
+  // A fetch is an ordered transaction too (Access:Disclose): it compares with the no-op submit.
+  const ratioOf = (r: (typeof results)[number]): number => {
+    const baseline = results.find((b) => b.baseline && b.kind === r.kind && b.concurrency === r.concurrency);
+    return baseline === undefined || baseline.tps === 0 ? NaN : r.tps / baseline.tps;
+  };
   console.log('\noperation                                      c     TPS      R   p50 ms   p99 ms  failed');
   for (const r of results) {
-    // A fetch is ordered transactions too (RequestAccess, ConfirmDisclosure): it compares with the no-op submit.
-    const baseline = results.find((b) => b.baseline && b.kind === r.kind && b.concurrency === r.concurrency);
-    const ratio = baseline === undefined || baseline.tps === 0 ? NaN : r.tps / baseline.tps;
     console.log(
-      `${r.operation.padEnd(44)} ${String(r.concurrency).padStart(3)} ${r.tps.toFixed(1).padStart(7)} ${ratio.toFixed(2).padStart(6)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(8)} ${String(r.failed).padStart(7)}`,
+      `${r.operation.padEnd(44)} ${String(r.concurrency).padStart(3)} ${r.tps.toFixed(1).padStart(7)} ${ratioOf(r).toFixed(2).padStart(6)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(8)} ${String(r.failed).padStart(7)}`,
     );
     if (r.firstFailure !== undefined) console.log(`    first failure: ${r.firstFailure}`);
   }
+  console.log(`\nCPU ms per operation, by process kind (all processes of that kind together)`);
+  console.log(`${'operation'.padEnd(44)}   c ${PROCESS_KINDS.map((k) => k.padStart(11)).join('')}`);
+  for (const r of results) {
+    const cells = PROCESS_KINDS.map((k) => r.cpuMsPerOperation[k].toFixed(1).padStart(11)).join('');
+    console.log(`${r.operation.padEnd(44)} ${String(r.concurrency).padStart(3)}${cells}`);
+  }
+  console.log(`\nchannel height ${String(report.heightBefore)} -> ${String(report.heightAfter)} blocks`);
+  const outDir = process.env.MEDREC_BENCH_OUT ?? path.join(report.medrecHome, 'bench');
+  fs.mkdirSync(outDir, { recursive: true });
+  const stem = path.join(outDir, `ledger-${report.startedAt.replace(/[:.]/g, '-')}`);
+  fs.writeFileSync(`${stem}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  const bars = results
+    .filter((r) => !r.baseline)
+    .map((r) => ({ operation: r.operation, concurrency: r.concurrency, ratio: ratioOf(r) }));
+  fs.writeFileSync(`${stem}.svg`, ratioChartSvg(`MedRec ledger path, R = TPS / no-op TPS (${report.startedAt})`, bars));
+  console.log(`results: ${stem}.json, chart: ${stem}.svg`);
 }
 
 main().catch((err: unknown) => {
