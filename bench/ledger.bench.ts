@@ -6,9 +6,10 @@
  */
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { adminTokenFile, apiUrl, createConsortium, peerOf, type Consortium, type PeerOrgKey } from '@medrec/network';
+import { adminTokenFile, createConsortium, peerOf, type PeerOrgKey } from '@medrec/network';
 import { createMedrecClient } from '@medrec/sdk';
 import { cpuPerOperation, sampleCpu, type CpuSample } from './process-cpu';
+import { call, condition, consentForHospital2, SETUP_BATCH, setUpWorker, type Worker } from './workload';
 
 export interface LedgerCaseResult {
   readonly operation: string;
@@ -44,96 +45,6 @@ type Operation = () => Promise<void>;
 /** Waits for a call and drops its result: the benchmark counts completions, not answers. */
 async function done(call: Promise<unknown>): Promise<void> {
   await call;
-}
-
-interface Worker {
-  readonly patientId: string;
-  readonly patientToken: string;
-  readonly clinicianToken: string;
-  readonly remoteClinicianToken: string;
-  readonly recordId: string;
-}
-
-const JSON_HEADERS = { 'content-type': 'application/json' };
-const SETUP_BATCH = 8;
-
-function url(consortium: Consortium, org: PeerOrgKey, path: string): string {
-  return `${apiUrl(peerOf(consortium.topology, org))}${path}`;
-}
-
-async function call(
-  consortium: Consortium,
-  org: PeerOrgKey,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<Record<string, unknown>> {
-  const res = await fetch(url(consortium, org, path), {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : JSON_HEADERS) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
-  return text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-}
-
-function condition(patientId: string): Record<string, unknown> {
-  return {
-    resourceType: 'Condition',
-    clinicalStatus: {
-      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
-    },
-    code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'I10', display: 'Hypertension' }] },
-    subject: { reference: `Patient/${patientId}` },
-  };
-}
-
-function consentForHospital2(): Record<string, unknown> {
-  const now = Date.now();
-  return {
-    grantee: { kind: 'role', role: 'clinician', mspId: 'Hospital2MSP' },
-    scope: { custodians: ['Hospital1MSP'] },
-    purposes: ['TREAT'],
-    period: { notBefore: new Date(now - 60_000).toISOString(), notAfter: new Date(now + 86_400_000).toISOString() },
-  };
-}
-
-/** Registers what one worker needs: a patient with one record at hospital1 and a consent for hospital2's clinicians. */
-async function setUpWorker(consortium: Consortium, admin1: string, admin2: string): Promise<Worker> {
-  const register = async (org: PeerOrgKey, admin: string, role: string): Promise<{ id: string; token: string }> => {
-    const res = await call(consortium, org, admin, 'POST', '/v1/participants', { role });
-    const participant = res.participant as { participantId: string };
-    return { id: participant.participantId, token: (res.token as { token: string }).token };
-  };
-  const patient = await register('hospital1', admin1, 'patient');
-  const clinician = await register('hospital1', admin1, 'clinician');
-  const remote = await register('hospital2', admin2, 'clinician');
-  await call(consortium, 'hospital1', admin1, 'POST', `/v1/patients/${patient.id}/admission`);
-  const created = await call(
-    consortium,
-    'hospital1',
-    clinician.token,
-    'POST',
-    `/v1/patients/${patient.id}/records`,
-    condition(patient.id),
-  );
-  await call(
-    consortium,
-    'hospital1',
-    patient.token,
-    'POST',
-    `/v1/patients/${patient.id}/consents`,
-    consentForHospital2(),
-  );
-  return {
-    patientId: patient.id,
-    patientToken: patient.token,
-    clinicianToken: clinician.token,
-    remoteClinicianToken: remote.token,
-    recordId: (created.record as { recordId: string }).recordId,
-  };
 }
 
 /** Runs `make(worker)` in a closed loop on every worker for `seconds`, and measures what completed. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs one compiled mocha suite (unit | integration) with the spec reporter and records its counts for the summary.
+// Runs one compiled mocha suite (unit | integration | drill) with the spec reporter and records its counts for the summary.
 // Pending (skipped) tests count as failures: a suite skipped by accident must fail CI.
 'use strict';
 const fs = require('node:fs');
@@ -11,9 +11,11 @@ const root = path.resolve(__dirname, '..');
 const config = {
   unit: { dir: 'dist/test/unit', timeout: 20_000 },
   integration: { dir: 'dist/test/integration', timeout: 600_000 },
+  // The reduced fault drill: on the network the integration suites use (same root hooks), run after them.
+  drill: { dir: 'dist/test/drill', timeout: 900_000, setup: 'dist/test/integration/setup.js' },
 }[suite];
 if (!config) {
-  process.stderr.write('usage: mocha-suite.js unit|integration\n');
+  process.stderr.write('usage: mocha-suite.js unit|integration|drill\n');
   process.exit(2);
 }
 require('source-map-support/register');
@@ -32,7 +34,7 @@ const resultFile = path.join(root, 'dist', 'test-results', `${suite}.json`);
 fs.mkdirSync(path.dirname(resultFile), { recursive: true });
 const mocha = new Mocha({ reporter: 'spec', timeout: config.timeout, forbidOnly: true, forbidPending: true });
 for (const file of files) mocha.addFile(file);
-const setup = path.join(root, config.dir, 'setup.js');
+const setup = path.join(root, config.setup ?? path.join(config.dir, 'setup.js'));
 if (fs.existsSync(setup)) mocha.rootHooks(require(setup).mochaHooks);
 
 const runner = mocha.run((failures) => {

@@ -50,6 +50,8 @@ if (built) {
   // .c8rc.json, so `npm run test:unit` enforces the same threshold.
   suite('unit tests (coverage gate: chaincode lines >= 90%)', 'unit', [bin('c8')]);
   suite('integration tests (real Fabric network)', 'integration');
+  // Last: it kills and restarts nodes of the network the integration suites share (npm run drill is the full one).
+  suite('fault drill, reduced (real Fabric network)', 'drill');
 }
 if (problems.length > 0) process.stdout.write(`\nfailed steps: ${problems.join('; ')}\n`);
 process.stdout.write(`tests: ${passed} passed, ${failed} failed\n`);
