@@ -81,11 +81,20 @@ interface Outcome {
   readonly write: boolean;
 }
 
-/** The load: each worker alternates a record registration and a cross-organisation read, pausing between them. */
+/** How often a probe write starts, whatever the others are doing. */
+const PROBE_INTERVAL_MS = 1_000;
+
+/**
+ * The load: each worker alternates a record registration and a cross-organisation read, pausing between them. Beside
+ * it, a probe starts a registration every second without waiting for the previous one, so "when do writes commit
+ * again" is measured by the system, not by a worker still waiting on a transaction the fault swallowed (one an
+ * orderer accepted just before its leader died is never ordered; its client learns that only at its deadline).
+ */
 class Workload {
   readonly outcomes: Outcome[] = [];
   #running = false;
   #loops: Promise<void>[] = [];
+  #probes: Promise<void>[] = [];
 
   constructor(
     private readonly consortium: Consortium,
@@ -95,12 +104,22 @@ class Workload {
 
   start(): void {
     this.#running = true;
-    this.#loops = this.workers.map((worker) => this.#loop(worker));
+    this.#loops = [...this.workers.map((worker) => this.#loop(worker)), this.#probe()];
   }
 
   async stop(): Promise<void> {
     this.#running = false;
     await Promise.all(this.#loops);
+    await Promise.all(this.#probes);
+  }
+
+  async #probe(): Promise<void> {
+    const [worker] = this.workers;
+    if (worker === undefined) return;
+    while (this.#running) {
+      this.#probes.push(this.#one(worker, true).then((outcome) => void this.outcomes.push(outcome)));
+      await sleep(PROBE_INTERVAL_MS);
+    }
   }
 
   async #loop(worker: Worker): Promise<void> {
@@ -198,6 +217,19 @@ function firstCommitAfter(outcomes: readonly Outcome[], at: number): number | nu
   return after.length === 0 ? null : Math.round(Math.min(...after) - at);
 }
 
+/**
+ * During a loss of the orderers' majority a write can only be refused: a 503 with Retry-After, promptly (a hang past
+ * 40 s is a problem even if the write commits later). Returns whether every refusal was that.
+ */
+function judgeMajorityLoss(during: readonly Outcome[], healedAt: number, problems: string[]): boolean {
+  const refused = during.filter((o) => o.write && o.error !== undefined && o.endedAt <= healedAt);
+  const clean = refused.every((o) => o.error === '503' && typeof o.retryAfter === 'string');
+  if (!clean) problems.push('a write during the majority loss was not a 503 with Retry-After');
+  const hung = during.filter((o) => o.write && o.endedAt - o.startedAt > 40_000).length;
+  if (hung > 0) problems.push(`${String(hung)} write(s) took over 40 s during the majority loss (a hang)`);
+  return clean;
+}
+
 /** What one fault's window shows against the drill's rules. */
 function judge(
   fault: Fault,
@@ -219,12 +251,7 @@ function judge(
     problems.push(`writes resumed ${String(msToNextCommit)} ms after the fault (limit 10 s)`);
   }
   if (errors['500'] !== undefined) problems.push(`${String(errors['500'])} answer(s) were 500`);
-  let refusedCleanly: boolean | undefined;
-  if (fault.kind === 'majority') {
-    const refused = during.filter((o) => o.write && o.error !== undefined && o.endedAt <= at.healedAt);
-    refusedCleanly = refused.every((o) => o.error === '503' && typeof o.retryAfter === 'string');
-    if (!refusedCleanly) problems.push('a write during the majority loss was not a 503 with Retry-After');
-  }
+  const refusedCleanly = fault.kind === 'majority' ? judgeMajorityLoss(during, at.healedAt, problems) : undefined;
   return {
     fault: fault.name,
     kind: fault.kind,

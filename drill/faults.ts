@@ -61,7 +61,10 @@ export const killRaftFollower = killNode('kill a Raft follower', async (d) => {
 });
 export const killPeer = (name: string): Fault => killNode(`kill ${name}`, () => Promise.resolve(name));
 
-/** Two of the three orderers at once: no Raft quorum, so nothing can be ordered until one returns. */
+/**
+ * Two of the three orderers at once: no Raft quorum, so nothing can be ordered until one returns. The drill keeps
+ * them down for its fault duration; writes meanwhile must be refused (503, Retry-After), not left hanging.
+ */
 export const killOrdererMajority: Fault = (() => {
   let names: string[] = [];
   return {

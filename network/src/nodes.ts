@@ -115,6 +115,10 @@ function peerEnv(layout: Layout, bin: FabricBinaries, topology: Topology, node: 
     CORE_OPERATIONS_LISTENADDRESS: `${HOST}:${node.operationsPort}`,
     CORE_METRICS_PROVIDER: 'prometheus',
     CORE_PEER_GATEWAY_ENABLED: 'true',
+    // The gateway tries the orderers one after another; a killed one must not hold a submission for the defaults
+    // (30 s to dial, 10 s to broadcast): the fault drill saw writes stall 30 s after the Raft leader was killed.
+    CORE_PEER_GATEWAY_DIALTIMEOUT: '3s',
+    CORE_PEER_GATEWAY_BROADCASTTIMEOUT: '3s',
   };
 }
 

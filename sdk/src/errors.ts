@@ -173,9 +173,26 @@ const GRPC_ABORTED = 10;
 /** The gateway's fixed per-endorser detail for a mismatching response (fabric internal/pkg/gateway/endorsement.go). */
 const PAYLOADS_DO_NOT_MATCH = 'ProposalResponsePayloads do not match';
 const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_FAILED_PRECONDITION = 9;
 
 function detailsOf(details: readonly ErrorDetail[]): PeerErrorDetail[] {
   return details.map((d) => ({ address: d.address, mspId: d.mspId, message: d.message }));
+}
+
+/**
+ * Whether the gateway could not get the transaction endorsed or ordered for lack of a working node, decided by gRPC
+ * status and the structure of the details, never their text:
+ * - UNAVAILABLE, DEADLINE_EXCEEDED: a peer or orderer did not answer;
+ * - FAILED_PRECONDITION: the gateway cannot find enough reachable peers to satisfy the endorsement policy (seen while
+ *   a peer restarts);
+ * - ABORTED without any MedRec payload in its details: the endorsers failed before the chaincode answered (a chaincode
+ *   server down or restarting). The MedRec chaincode answers every refusal and every failure of its own, including
+ *   an unexpected one (MEDREC_INTERNAL), with a payload, so its absence means the chaincode never ran.
+ */
+function unavailable(err: GatewayError, details: readonly { message: string }[]): boolean {
+  if (err.code === GRPC_UNAVAILABLE || err.code === GRPC_DEADLINE_EXCEEDED) return true;
+  if (err.code === GRPC_FAILED_PRECONDITION) return true;
+  return err.code === GRPC_ABORTED && details.length > 0;
 }
 
 /** A gateway call's failure: the chaincode's refusal, endorsers that disagreed, an unreachable network, or else. */
@@ -190,7 +207,7 @@ function gatewayErrorOf(err: GatewayError, transactionId: string | undefined): L
   if (err.code === GRPC_ABORTED && details.length > 0 && details.every((d) => d.message === PAYLOADS_DO_NOT_MATCH)) {
     return new EndorsementMismatchError({ ...withTx, details, cause: err });
   }
-  if (err.code === GRPC_UNAVAILABLE || err.code === GRPC_DEADLINE_EXCEEDED) {
+  if (unavailable(err, details)) {
     return new NetworkUnavailableError({
       message: `the Fabric network did not answer (${err.message}); check that the peers and orderers are up, then retry`,
       ...withTx,

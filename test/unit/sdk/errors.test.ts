@@ -99,10 +99,25 @@ describe('SDK error mapping', function () {
       message: 'chaincode response 500, {"code":"MEDREC_FORBIDDEN","message":"no"}',
     };
     expect(aborted([mismatch('peer1:7051'), refusal])).to.be.instanceOf(ChaincodeError);
-    // ABORTED for another reason, or with no detail at all, is an unclassified LedgerFailureError.
-    const other = aborted([{ ...mismatch('peer1:7051'), message: 'chaincode definition not found' }]);
-    expect(other).to.be.instanceOf(LedgerFailureError);
+    // ABORTED with details but no MedRec payload: the chaincode never ran (its server down or restarting, seen in the
+    // fault drill), so "retry later", not a 500. With no detail at all it stays an unclassified LedgerFailureError.
+    const chaincodeDown = aborted([{ ...mismatch('peer1:7051'), message: 'connection refused' }]);
+    expect(chaincodeDown).to.be.instanceOf(NetworkUnavailableError);
+    expect(chaincodeDown.transactionId).to.equal('tx-5');
     expect(aborted([])).to.be.instanceOf(LedgerFailureError);
+  });
+
+  it('maps an endorsement policy no reachable peers can satisfy (FAILED_PRECONDITION) to NetworkUnavailableError', function () {
+    const details = [{ address: 'peer0:7051', mspId: 'Hospital1MSP', message: 'no peer combination' }];
+    const err = toMedRecError(
+      new EndorseError({ code: 9, details, cause, transactionId: 'tx-6', message: 'no combination of peers' }),
+    );
+    expect(err).to.be.instanceOf(NetworkUnavailableError);
+    // Another status with the same shape is not: a permission error of the gateway stays unclassified.
+    const denied = toMedRecError(
+      new EndorseError({ code: 7, details, cause, transactionId: 'tx-7', message: 'permission denied' }),
+    );
+    expect(denied).to.be.instanceOf(LedgerFailureError);
   });
 
   it('retries a submit whose endorsers disagreed, then gives up after its attempts', async function () {
