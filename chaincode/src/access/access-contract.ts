@@ -25,7 +25,14 @@ import { notifyPatient } from '../summary/notify';
 import { decideAccess } from './decide-access';
 import { whyNoLongerPermitted } from './disclosure-check';
 import { consumeReadRequest, requesterContext } from './read-request';
-import { TICKET_TTL_MINUTES, breakGlassIndexKey, requesterOf, requireTicket, writeTicket } from './tickets';
+import {
+  TICKET_TTL_MINUTES,
+  breakGlassIndexKey,
+  decisionTicket,
+  requesterOf,
+  requireTicket,
+  writeTicket,
+} from './tickets';
 
 /** Every read of a record goes through here: a decision, a ticket bound to the requester, and a trail. */
 @Info({ title: 'Access', description: 'Access decisions, tickets, break-glass and disclosures' })
@@ -43,25 +50,17 @@ export class AccessContract extends MedRecContract {
     const input = parseJsonArg(accessRequestSchema, request, 'request');
     const record = await requireRecord(ctx, input.recordId);
     const now = txTime(ctx);
-    const { decision, reason, consentId } = await decideAccess(ctx, caller, record, input.purpose, now.iso);
+    const decided = await decideAccess(ctx, caller, record, input.purpose, now.iso);
+    const { decision, reason } = decided;
     const txId = ctx.stub.getTxID();
-    const ticket: Ticket = {
-      ticketId: txId,
-      kind: 'access',
-      decision,
-      reason,
-      ...(consentId === undefined ? {} : { consentId }),
-      recordId: record.recordId,
-      patientId: record.patientId,
-      custodianMsp: record.custodianMsp,
-      category: record.category,
+    const ticket = decisionTicket(ctx, {
+      record,
       purpose: input.purpose,
-      ...(decision === 'permit' ? { contentHash: record.contentHash, locator: record.locator } : {}),
+      decided,
       requester: requesterOf(ctx, caller),
       issuedAt: now.iso,
       expiresAt: decision === 'permit' ? isoPlusMinutes(now.ms, TICKET_TTL_MINUTES) : now.iso,
-      txId,
-    };
+    });
     await writeTicket(ctx, ticket);
     await notifyPatient(ctx, record.patientId, 'access', txId);
     await recordAudit(ctx, caller, {
@@ -255,25 +254,19 @@ export class AccessContract extends MedRecContract {
     if (record.custodianMsp !== gatekeeper.mspId) {
       throw forbidden(`record ${record.recordId} is held by ${record.custodianMsp}; ask its gatekeeper`);
     }
-    const { decision, reason, consentId } = await decideAccess(ctx, requester, record, input.purpose, now.iso);
+    const decided = await decideAccess(ctx, requester, record, input.purpose, now.iso);
+    const { decision, reason } = decided;
     const txId = ctx.stub.getTxID();
     const disclosure = { confirmedBy: gatekeeper.participantId, confirmedAt: now.iso, txId };
     const ticket: Ticket = {
-      ticketId: txId,
-      kind: 'access',
-      decision,
-      reason,
-      ...(consentId === undefined ? {} : { consentId }),
-      recordId: record.recordId,
-      patientId: record.patientId,
-      custodianMsp: record.custodianMsp,
-      category: record.category,
-      purpose: input.purpose,
-      ...(decision === 'permit' ? { contentHash: record.contentHash, locator: record.locator } : {}),
-      requester: requesterOf(requesterCtx, requester),
-      issuedAt: now.iso,
-      expiresAt: now.iso,
-      txId,
+      ...decisionTicket(ctx, {
+        record,
+        purpose: input.purpose,
+        decided,
+        requester: requesterOf(requesterCtx, requester),
+        issuedAt: now.iso,
+        expiresAt: now.iso,
+      }),
       ...(decision === 'permit' ? { disclosure, disclosureCount: 1, lastDisclosure: disclosure } : {}),
     };
     await writeTicket(ctx, ticket);

@@ -3,7 +3,7 @@ import type { Context } from 'fabric-contract-api';
 import type { Caller } from '../common/caller';
 import { KEY, key } from '../common/keys';
 import { requireState, writeState } from '../common/state';
-import { ticketSchema, type Ticket } from '@medrec/contract';
+import { ticketSchema, type RecordPointer, type Ticket } from '@medrec/contract';
 
 /** Access tickets live this long; a gatekeeper must serve and confirm within it. */
 export const TICKET_TTL_MINUTES = 15;
@@ -39,5 +39,42 @@ export function requesterOf(ctx: Context, caller: Caller): Ticket['requester'] {
     role: caller.role,
     certSha256: createHash('sha256').update(der).digest('hex'),
     certPem,
+  };
+}
+
+/**
+ * The ticket of an access decision, as RequestAccess and Disclose write it: a permit carries the content hash and
+ * locator the requester verifies against, a deny neither; `expiresAt` is the caller's (a deny and a one-transaction
+ * read expire as they are issued).
+ */
+export function decisionTicket(
+  ctx: Context,
+  parts: Readonly<{
+    record: RecordPointer;
+    purpose: Ticket['purpose'];
+    decided: Readonly<{ decision: Ticket['decision']; reason: Ticket['reason']; consentId?: string | undefined }>;
+    requester: Ticket['requester'];
+    issuedAt: string;
+    expiresAt: string;
+  }>,
+): Ticket {
+  const { record, decided } = parts;
+  const txId = ctx.stub.getTxID();
+  return {
+    ticketId: txId,
+    kind: 'access',
+    decision: decided.decision,
+    reason: decided.reason,
+    ...(decided.consentId === undefined ? {} : { consentId: decided.consentId }),
+    recordId: record.recordId,
+    patientId: record.patientId,
+    custodianMsp: record.custodianMsp,
+    category: record.category,
+    purpose: parts.purpose,
+    ...(decided.decision === 'permit' ? { contentHash: record.contentHash, locator: record.locator } : {}),
+    requester: parts.requester,
+    issuedAt: parts.issuedAt,
+    expiresAt: parts.expiresAt,
+    txId,
   };
 }
