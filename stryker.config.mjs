@@ -36,7 +36,8 @@ const config = {
     '/.sdk-build',
     '/.api-build',
   ],
-  buildCommand: 'tsc -p tsconfig.json',
+  // Gives the sandbox its own node_modules, in which @medrec/* are the sandbox's (mutated) packages, then runs tsc.
+  buildCommand: 'node scripts/stryker-sandbox-modules.js',
   // Mutated code does not type-check; Stryker puts // @ts-nocheck atop the copies so tsc still emits them.
   disableTypeChecks: true,
   testRunner: 'mocha',

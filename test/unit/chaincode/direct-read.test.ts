@@ -107,6 +107,20 @@ describe('Access:Disclose: a read decided and recorded in one transaction', () =
     await call(peer, who.gk1, 'Access:Disclose', [good]);
   });
 
+  it('refuses a certPem that is no certificate, and a signature that is no DER, as forbidden (never a crash)', async () => {
+    const { peer } = await freshPeer();
+    const good = signedRead(c2());
+    const notCert = await callFails(peer, who.gk1, 'Access:Disclose', [{ ...good, certPem: 'not a certificate' }]);
+    expect(notCert.code).to.equal('MEDREC_FORBIDDEN');
+    expect(notCert.detail).to.contain('not an X.509 certificate');
+    const notDer = await callFails(peer, who.gk1, 'Access:Disclose', [
+      { ...good, signature: Buffer.from('definitely not a DER signature').toString('base64') },
+    ]);
+    expect(notDer.code).to.equal('MEDREC_FORBIDDEN');
+    expect(notDer.detail).to.contain('signature does not verify');
+    await call(peer, who.gk1, 'Access:Disclose', [good]);
+  });
+
   it("refuses a certificate not issued by the requester organisation's registered CA", async () => {
     const { peer } = await freshPeer();
     // c2's name and attributes, but issued by Hospital1's CA while claiming Hospital2.

@@ -1,19 +1,26 @@
 // The gatekeeper's side of the one-transaction read: everything it can check without the ledger comes before the
 // ledger is asked anything, and nothing is served unless the ledger's own transaction permitted and recorded it.
 import { expect } from 'chai';
-import type { SignedReadRequest, Ticket } from '../../../sdk/src/chaincode-types';
-import { ChaincodeError, NetworkUnavailableError } from '../../../sdk/src/errors';
-import { createGatekeeper, HEIGHT_WAIT_MS, type Gatekeeper } from '../../../gatekeeper/src/gatekeeper';
-import { createProofVerifier } from '../../../gatekeeper/src/proof-verifier';
-import { GatekeeperError } from '../../../sdk/src/gatekeeper/gatekeeper-errors';
+// The SDK by its package name, as the gatekeeper imports it: one module instance for the errors it throws and the
+// classes these tests check them against, in a normal run and in the mutation-testing sandbox alike.
 import {
   BadProofSignatureError,
+  ChaincodeError,
+  createReadRequest,
+  GatekeeperError,
   MalformedProofError,
+  NetworkUnavailableError,
   ReplayedProofError,
   StaleProofError,
-} from '../../../sdk/src/gatekeeper/proof-errors';
-import { createReadRequest } from '../../../sdk/src/gatekeeper/read-request';
-import type { MedrecClient, Submitted } from '../../../sdk/src/medrec-client';
+  type MedrecClient,
+  type SignedReadRequest,
+  type Submitted,
+  type Ticket,
+} from '@medrec/sdk';
+import { createGatekeeper, HEIGHT_WAIT_MS, type Gatekeeper } from '../../../gatekeeper/src/gatekeeper';
+import { createProofVerifier } from '../../../gatekeeper/src/proof-verifier';
+import type { ReplayCache } from '../../../gatekeeper/src/replay-cache';
+import { StoreUnavailableError } from '../../../gatekeeper/src/store/store-errors';
 import type { RecordStore } from '../../../gatekeeper/src/store/record-store';
 import { createSqliteRecordStore } from '../../../gatekeeper/src/store/sqlite-record-store';
 import { rejectionOf } from '../store/support/rejection';
@@ -35,6 +42,9 @@ interface Ledger {
   height: number;
   /** Blocks the peer commits between two looks at its height. */
   growth: number;
+  /** When set, getOrganisation / channelHeight fail with it. */
+  organisationFailure?: Error;
+  heightFailure?: Error;
 }
 
 interface Setup {
@@ -53,7 +63,7 @@ function permitFor(request: SignedReadRequest): Ticket {
   };
 }
 
-async function setUp(): Promise<Setup> {
+async function setUp(replayCache?: ReplayCache): Promise<Setup> {
   const store = await createSqliteRecordStore({ path: ':memory:' });
   await store.put({
     recordId: RECORD_ID,
@@ -77,6 +87,7 @@ async function setUp(): Promise<Setup> {
   const client = {
     getOrganisation: (mspId: string) => {
       ledger.calls.push(`getOrganisation ${mspId}`);
+      if (ledger.organisationFailure !== undefined) return Promise.reject(ledger.organisationFailure);
       if (ledger.roots === 'unknown') {
         return Promise.reject(new ChaincodeError({ code: 'MEDREC_NOT_FOUND', message: `no ${mspId}` }));
       }
@@ -88,6 +99,7 @@ async function setUp(): Promise<Setup> {
     },
     channelHeight: () => {
       ledger.calls.push('channelHeight');
+      if (ledger.heightFailure !== undefined) return Promise.reject(ledger.heightFailure);
       const seen = ledger.height;
       ledger.height += ledger.growth;
       return Promise.resolve(seen);
@@ -107,7 +119,10 @@ async function setUp(): Promise<Setup> {
         setup.clock += ms;
         return Promise.resolve();
       },
-      verifier: createProofVerifier({ now: () => setup.clock }),
+      verifier: createProofVerifier({
+        now: () => setup.clock,
+        ...(replayCache === undefined ? {} : { replayCache }),
+      }),
     }),
     request: (overrides = {}) =>
       createReadRequest({
@@ -154,6 +169,56 @@ describe('gatekeeper: the one-transaction read', function () {
     }
     expect(s.ledger.calls).to.deep.equal([]);
     await s.gatekeeper.read(s.request({ at: NOW - 60_000 }));
+  });
+
+  it('names the malformed field (or the whole request) and asks for createReadRequest', async function () {
+    const short = await rejectionOf(s.gatekeeper.read({ ...s.request(), nonce: 'short' }), MalformedProofError);
+    expect(short.field).to.equal('nonce');
+    expect(short.message).to.contain("read request's nonce");
+    expect(short.message).to.contain('createReadRequest');
+    const whole = await rejectionOf(s.gatekeeper.read(null), MalformedProofError);
+    expect(whole.field).to.equal('request');
+    expect(whole.message).to.contain("read request's shape");
+  });
+
+  it('answers a ledger that cannot be asked for the roots as unavailable, not as a bad signature; keeps no roots', async function () {
+    s.ledger.organisationFailure = new NetworkUnavailableError({ message: 'peer down' });
+    const down = await rejectionOf(s.gatekeeper.read(s.request()), GatekeeperError);
+    expect(down.code).to.equal('GATEKEEPER_LEDGER_UNAVAILABLE');
+    delete s.ledger.organisationFailure;
+    s.ledger.roots = 'unknown';
+    await rejectionOf(s.gatekeeper.read(s.request()), BadProofSignatureError);
+    // An unknown organisation is asked about again next time (it may register meanwhile).
+    s.ledger.roots = [CLINICIAN_A_CERTIFICATE];
+    await s.gatekeeper.read(s.request());
+    expect(s.ledger.calls.filter((call) => call.startsWith('getOrganisation'))).to.have.length(3);
+  });
+
+  it('ignores an unparseable root beside a good one', async function () {
+    s.ledger.roots = ['-----BEGIN CERTIFICATE-----\nnot one\n-----END CERTIFICATE-----\n', CLINICIAN_A_CERTIFICATE];
+    expect((await s.gatekeeper.read(s.request())).resourceJson).to.equal(RESOURCE_JSON);
+  });
+
+  it('answers a peer that cannot say its height as unavailable and submits nothing', async function () {
+    s.ledger.heightFailure = new NetworkUnavailableError({ message: 'peer down' });
+    const refused = await rejectionOf(s.gatekeeper.read(s.request(), { minHeight: 11 }), GatekeeperError);
+    expect(refused.code).to.equal('GATEKEEPER_LEDGER_UNAVAILABLE');
+    expect(s.ledger.calls).to.not.include('disclose');
+  });
+
+  it('refuses for now (503) when it cannot record the request as used, and on an unexpected check failure (400)', async function () {
+    const storeDown: ReplayCache = { remember: () => Promise.reject(new StoreUnavailableError('replay store down')) };
+    const down = await setUp(storeDown);
+    const refused = await rejectionOf(down.gatekeeper.read(down.request()), GatekeeperError);
+    expect(refused.code).to.equal('GATEKEEPER_STORE_UNAVAILABLE');
+    expect(refused.status).to.equal(503);
+    expect(down.ledger.calls).to.not.include('disclose');
+    await down.store.close();
+    const broken: ReplayCache = { remember: () => Promise.reject(new TypeError('bug')) };
+    const odd = await setUp(broken);
+    const failed = await rejectionOf(odd.gatekeeper.read(odd.request()), GatekeeperError);
+    expect(failed.code).to.equal('GATEKEEPER_BAD_REQUEST');
+    await odd.store.close();
   });
 
   it('refuses a tampered request (bad signature) before looking up the requester organisation', async function () {
