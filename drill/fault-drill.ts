@@ -96,15 +96,19 @@ class Workload {
   #loops: Promise<void>[] = [];
   #probes: Promise<void>[] = [];
 
-  constructor(
-    private readonly consortium: Consortium,
-    private readonly workers: readonly Worker[],
-    private readonly pauseMs: number,
-  ) {}
+  readonly #consortium: Consortium;
+  readonly #workers: readonly Worker[];
+  readonly #pauseMs: number;
+
+  constructor(consortium: Consortium, workers: readonly Worker[], pauseMs: number) {
+    this.#consortium = consortium;
+    this.#workers = workers;
+    this.#pauseMs = pauseMs;
+  }
 
   start(): void {
     this.#running = true;
-    this.#loops = [...this.workers.map((worker) => this.#loop(worker)), this.#probe()];
+    this.#loops = [...this.#workers.map((worker) => this.#loop(worker)), this.#probe()];
   }
 
   async stop(): Promise<void> {
@@ -114,7 +118,7 @@ class Workload {
   }
 
   async #probe(): Promise<void> {
-    const [worker] = this.workers;
+    const [worker] = this.#workers;
     if (worker === undefined) return;
     while (this.#running) {
       this.#probes.push(this.#one(worker, true).then((outcome) => void this.outcomes.push(outcome)));
@@ -127,7 +131,7 @@ class Workload {
     while (this.#running) {
       this.outcomes.push(await this.#one(worker, write));
       write = !write;
-      await sleep(this.pauseMs);
+      await sleep(this.#pauseMs);
     }
   }
 
@@ -136,7 +140,7 @@ class Workload {
     try {
       const answer = write
         ? await request(
-            this.consortium,
+            this.#consortium,
             'hospital1',
             worker.clinicianToken,
             'POST',
@@ -145,7 +149,7 @@ class Workload {
             70_000,
           )
         : await request(
-            this.consortium,
+            this.#consortium,
             'hospital2',
             worker.remoteClinicianToken,
             'GET',

@@ -7,6 +7,7 @@ import {
   ChaincodeError,
   EndorsementMismatchError,
   GatekeeperError,
+  type GatekeeperErrorCode,
   NetworkUnavailableError,
   TransactionInvalidError,
 } from '@medrec/sdk';
@@ -59,40 +60,45 @@ export function lookupFailure(err: unknown, what: string): GatekeeperError | und
   return unexpected(err, what);
 }
 
+/** How each refusal of a ledger write that would record a disclosure is answered; anything else is a failure. */
+type RefusalAnswers = Readonly<
+  Record<'MEDREC_FORBIDDEN' | 'MEDREC_CONFLICT' | 'MEDREC_NOT_FOUND', (reason: string) => [GatekeeperErrorCode, string]>
+>;
+
+function recordingFailure(err: unknown, what: string, answers: RefusalAnswers): GatekeeperError {
+  if (err instanceof ChaincodeError) {
+    if (err.code === 'MEDREC_FORBIDDEN' || err.code === 'MEDREC_CONFLICT' || err.code === 'MEDREC_NOT_FOUND') {
+      const [code, message] = answers[err.code](err.message);
+      return new GatekeeperError(code, message, { cause: err });
+    }
+    return unexpected(err, what);
+  }
+  if (transient(err)) return unavailable(err, what);
+  return unexpected(err, what);
+}
+
 /**
  * Confirming the disclosure, AFTER the proof verified (the caller is the ticket's requester and may learn why). The
  * ledger re-checks that the consent or break-glass behind the ticket is still in force, the requester active and
  * the record current, and refuses otherwise.
  */
 export function disclosureFailure(err: unknown, ticketId: string): GatekeeperError {
-  if (err instanceof ChaincodeError) {
-    switch (err.code) {
-      case 'MEDREC_FORBIDDEN':
-        return new GatekeeperError(
-          'GATEKEEPER_NOT_PERMITTED',
-          `the ledger refused the disclosure for ticket ${ticketId}: the read is no longer permitted (${err.message}); ` +
-            'ask the patient for consent and request access again',
-          { cause: err },
-        );
-      case 'MEDREC_CONFLICT':
-        return new GatekeeperError(
-          'GATEKEEPER_TICKET_EXPIRED',
-          `the ledger refused the disclosure for ticket ${ticketId}: the ticket is no longer valid (${err.message}); ` +
-            'request access again',
-          { cause: err },
-        );
-      case 'MEDREC_NOT_FOUND':
-        return new GatekeeperError(
-          'GATEKEEPER_TICKET_NOT_FOUND',
-          `the ledger no longer finds what ticket ${ticketId} refers to (${err.message}); request access again`,
-          { cause: err },
-        );
-      default:
-        return unexpected(err, `record the disclosure for ticket ${ticketId}`);
-    }
-  }
-  if (transient(err)) return unavailable(err, `record the disclosure for ticket ${ticketId}`);
-  return unexpected(err, `record the disclosure for ticket ${ticketId}`);
+  return recordingFailure(err, `record the disclosure for ticket ${ticketId}`, {
+    MEDREC_FORBIDDEN: (reason) => [
+      'GATEKEEPER_NOT_PERMITTED',
+      `the ledger refused the disclosure for ticket ${ticketId}: the read is no longer permitted (${reason}); ` +
+        'ask the patient for consent and request access again',
+    ],
+    MEDREC_CONFLICT: (reason) => [
+      'GATEKEEPER_TICKET_EXPIRED',
+      `the ledger refused the disclosure for ticket ${ticketId}: the ticket is no longer valid (${reason}); ` +
+        'request access again',
+    ],
+    MEDREC_NOT_FOUND: (reason) => [
+      'GATEKEEPER_TICKET_NOT_FOUND',
+      `the ledger no longer finds what ticket ${ticketId} refers to (${reason}); request access again`,
+    ],
+  });
 }
 
 /**
@@ -101,30 +107,18 @@ export function disclosureFailure(err: unknown, ticketId: string): GatekeeperErr
  * unknown record as not found, and a request already used or outside its time window as a conflict or forbidden.
  */
 export function readFailure(err: unknown, recordId: string): GatekeeperError {
-  if (err instanceof ChaincodeError) {
-    switch (err.code) {
-      case 'MEDREC_FORBIDDEN':
-        return new GatekeeperError(
-          'GATEKEEPER_NOT_PERMITTED',
-          `the ledger refused the read of record ${recordId}: ${err.message}`,
-          { cause: err },
-        );
-      case 'MEDREC_CONFLICT':
-        return new GatekeeperError(
-          'GATEKEEPER_TICKET_EXPIRED',
-          `the ledger refused the read request for record ${recordId}: ${err.message}`,
-          { cause: err },
-        );
-      case 'MEDREC_NOT_FOUND':
-        return new GatekeeperError(
-          'GATEKEEPER_RECORD_NOT_FOUND',
-          `the ledger does not know record ${recordId} (${err.message}); check the record id`,
-          { cause: err },
-        );
-      default:
-        return unexpected(err, `record the read of record ${recordId}`);
-    }
-  }
-  if (transient(err)) return unavailable(err, `record the read of record ${recordId}`);
-  return unexpected(err, `record the read of record ${recordId}`);
+  return recordingFailure(err, `record the read of record ${recordId}`, {
+    MEDREC_FORBIDDEN: (reason) => [
+      'GATEKEEPER_NOT_PERMITTED',
+      `the ledger refused the read of record ${recordId}: ${reason}. Nothing was served; the reason says what to change`,
+    ],
+    MEDREC_CONFLICT: (reason) => [
+      'GATEKEEPER_TICKET_EXPIRED',
+      `the ledger refused the read request for record ${recordId}: ${reason}. Sign a new request and read again`,
+    ],
+    MEDREC_NOT_FOUND: (reason) => [
+      'GATEKEEPER_RECORD_NOT_FOUND',
+      `the ledger does not know record ${recordId} (${reason}); check the record id`,
+    ],
+  });
 }

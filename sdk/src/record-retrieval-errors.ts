@@ -50,11 +50,15 @@ export class GatekeeperRefusedError extends RecordRetrievalError {
   readonly status: number;
   readonly code: GatekeeperAnswerCode;
 
-  /** `code` is what the gatekeeper sent: a remote's free text until checked against the codes this SDK knows. */
-  constructor(props: Readonly<{ status: number; code: string; message: string; transactionId: string }>) {
-    super(`the custodian's gatekeeper refused (${props.code}): ${props.message}`, {
-      transactionId: props.transactionId,
-    });
+  /**
+   * `code` is what the gatekeeper sent: a remote's free text until checked against the codes this SDK knows.
+   * `transactionId` is the ticket's, when the read was on a ticket (a one-transaction read that was refused has none).
+   */
+  constructor(props: Readonly<{ status: number; code: string; message: string; transactionId?: string }>) {
+    super(
+      `the custodian's gatekeeper refused (${props.code}): ${props.message}`,
+      props.transactionId === undefined ? {} : { transactionId: props.transactionId },
+    );
     this.status = props.status;
     this.code = isKnownAnswerCode(props.code) ? props.code : 'GATEKEEPER_UNKNOWN_CODE';
   }

@@ -162,18 +162,8 @@ async function presentTicket(
     method: 'POST',
     body: JSON.stringify({ ticketId: ticket.ticketId, recordId: ticket.recordId, purpose: options.purpose, proof }),
   });
-  const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as Record<
-    string,
-    unknown
-  >;
-  if (response.status !== 200) {
-    throw new GatekeeperRefusedError({
-      status: response.status,
-      code: typeof body.code === 'string' ? body.code : 'UNKNOWN',
-      message: typeof body.detail === 'string' ? body.detail : `HTTP ${response.status}`,
-      transactionId: ticket.ticketId,
-    });
-  }
+  const body = answerBody(response.body);
+  if (response.status !== 200) throw refusalOf(response.status, body, ticket.ticketId);
   const resourceJson = typeof body.resourceJson === 'string' ? body.resourceJson : '';
   const actual = hashOfServedContent(resourceJson);
   if (actual !== contentHash) {
@@ -182,12 +172,7 @@ async function presentTicket(
   // The gatekeeper serves only once the disclosure is recorded on chain; an answer without its transaction id cannot
   // be tied to that record, so it is refused as malformed rather than passed on with an empty id.
   if (typeof body.disclosureTxId !== 'string' || body.disclosureTxId === '') {
-    throw new GatekeeperTransportError({
-      reason: 'response',
-      message:
-        `the gatekeeper of ${ticket.custodianMsp} served record ${ticket.recordId} without the disclosure's ` +
-        'transaction id; its answer is malformed, so nothing is passed on. Retry, or report it to the custodian.',
-    });
+    throw malformedAnswer(ticket.custodianMsp, ticket.recordId, "the disclosure's transaction id");
   }
   return { resource: JSON.parse(resourceJson) as unknown, ticket, disclosureTxId: body.disclosureTxId };
 }
@@ -236,11 +221,7 @@ export async function fetchRecord(options: Readonly<RecordFetchOptions>): Promis
   }
   const body = answerBody(response.body);
   if (response.status !== 200) {
-    throw asCustodianFailure(
-      refusalOf(response.status, body, options.recordId),
-      preview.custodianMsp,
-      options.recordId,
-    );
+    throw asCustodianFailure(refusalOf(response.status, body), preview.custodianMsp, options.recordId);
   }
   const served = ticketSchema.safeParse(body.ticket);
   const ticket = served.success ? served.data : undefined;
@@ -285,12 +266,13 @@ function answerBody(body: unknown): Record<string, unknown> {
   return (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
 }
 
-function refusalOf(status: number, body: Record<string, unknown>, subject: string): GatekeeperRefusedError {
+/** A gatekeeper's refusal as it answered it; the ticket's id when there is a ticket (a direct read has none). */
+function refusalOf(status: number, body: Record<string, unknown>, ticketId?: string): GatekeeperRefusedError {
   return new GatekeeperRefusedError({
     status,
     code: typeof body.code === 'string' ? body.code : 'UNKNOWN',
     message: typeof body.detail === 'string' ? body.detail : `HTTP ${status}`,
-    transactionId: subject,
+    ...(ticketId === undefined ? {} : { transactionId: ticketId }),
   });
 }
 

@@ -2,13 +2,13 @@
 import pg from 'pg';
 import { createTablesOnce, messageOf, quotedSchemaName } from './postgres-schema';
 import {
-  checkCategory,
   checkId,
   checkListOptions,
   checkNewRecord,
   checkTxId,
   conflictWith,
   explainUnassigned,
+  storedRecordOf,
 } from './record-input';
 import type { ListOptions, NewRecord, RecordPage, RecordStore, StoredRecord } from './record-store';
 import {
@@ -81,18 +81,7 @@ function schemaStatements(schema: string): string[] {
 }
 
 function toStoredRecord(row: RecordRow): StoredRecord {
-  return {
-    recordId: row.record_id,
-    patientId: row.patient_id,
-    category: checkCategory(row.category),
-    resourceJson: row.resource_json,
-    contentHash: row.content_hash,
-    registered: row.registration_tx_id !== null,
-    registrationTxId: row.registration_tx_id ?? undefined,
-    storedAt: row.stored_at,
-    authorId: row.author_id ?? undefined,
-    supersedes: row.supersedes ?? undefined,
-  };
+  return storedRecordOf(row, row.stored_at);
 }
 
 function toPage(rows: RecordRow[], limit: number): RecordPage {

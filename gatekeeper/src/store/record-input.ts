@@ -165,3 +165,31 @@ export function explainUnassigned(
   }
   throw new RecordConflictError(recordId, 'author');
 }
+
+/** The columns both stores keep, whatever their own types for the sequence and the time. */
+export interface RecordColumns {
+  readonly record_id: string;
+  readonly patient_id: string;
+  readonly category: string;
+  readonly resource_json: string;
+  readonly content_hash: string;
+  readonly registration_tx_id: string | null;
+  readonly author_id: string | null;
+  readonly supersedes: string | null;
+}
+
+/** A row as a StoredRecord; the category is re-validated, since it was read back from a database. */
+export function storedRecordOf(row: Readonly<RecordColumns>, storedAt: Date): StoredRecord {
+  return {
+    recordId: row.record_id,
+    patientId: row.patient_id,
+    category: checkCategory(row.category),
+    resourceJson: row.resource_json,
+    contentHash: row.content_hash,
+    registered: row.registration_tx_id !== null,
+    registrationTxId: row.registration_tx_id ?? undefined,
+    storedAt,
+    authorId: row.author_id ?? undefined,
+    supersedes: row.supersedes ?? undefined,
+  };
+}

@@ -1,13 +1,13 @@
 /** The embedded default record store: one SQLite file per custodian, through better-sqlite3. */
 import Database from 'better-sqlite3';
 import {
-  checkCategory,
   checkId,
   checkListOptions,
   checkNewRecord,
   checkTxId,
   conflictWith,
   explainUnassigned,
+  storedRecordOf,
 } from './record-input';
 import type { ListOptions, NewRecord, RecordPage, RecordStore, StoredRecord } from './record-store';
 import {
@@ -62,18 +62,7 @@ const COLUMNS =
   'seq, record_id, patient_id, category, resource_json, content_hash, registration_tx_id, stored_at, author_id, supersedes';
 
 function toStoredRecord(row: RecordRow): StoredRecord {
-  return {
-    recordId: row.record_id,
-    patientId: row.patient_id,
-    category: checkCategory(row.category),
-    resourceJson: row.resource_json,
-    contentHash: row.content_hash,
-    registered: row.registration_tx_id !== null,
-    registrationTxId: row.registration_tx_id ?? undefined,
-    storedAt: new Date(row.stored_at),
-    authorId: row.author_id ?? undefined,
-    supersedes: row.supersedes ?? undefined,
-  };
+  return storedRecordOf(row, new Date(row.stored_at));
 }
 
 function toPage(rows: RecordRow[], limit: number): RecordPage {

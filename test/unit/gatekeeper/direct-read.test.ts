@@ -22,9 +22,8 @@ import { createProofVerifier } from '../../../gatekeeper/src/proof-verifier';
 import type { ReplayCache } from '../../../gatekeeper/src/replay-cache';
 import { StoreUnavailableError } from '../../../gatekeeper/src/store/store-errors';
 import type { RecordStore } from '../../../gatekeeper/src/store/record-store';
-import { createSqliteRecordStore } from '../../../gatekeeper/src/store/sqlite-record-store';
 import { rejectionOf } from '../store/support/rejection';
-import { MSP, NOW, permitTicket, RECORD_ID, RESOURCE_HASH, RESOURCE_JSON } from './support/gatekeeper-world';
+import { MSP, NOW, permitTicket, RECORD_ID, RESOURCE_JSON, storeHoldingRecord } from './support/gatekeeper-world';
 import {
   CLINICIAN_A_CERTIFICATE,
   CLINICIAN_A_PRIVATE_KEY,
@@ -64,16 +63,7 @@ function permitFor(request: SignedReadRequest): Ticket {
 }
 
 async function setUp(replayCache?: ReplayCache): Promise<Setup> {
-  const store = await createSqliteRecordStore({ path: ':memory:' });
-  await store.put({
-    recordId: RECORD_ID,
-    patientId: 'pat-1',
-    category: 'condition',
-    resourceJson: RESOURCE_JSON,
-    contentHash: RESOURCE_HASH,
-    authorId: 'doc-1',
-  });
-  await store.markRegistered(RECORD_ID, 'cd'.repeat(32));
+  const store = await storeHoldingRecord();
   const ledger: Ledger = {
     calls: [],
     roots: [CLINICIAN_A_CERTIFICATE],

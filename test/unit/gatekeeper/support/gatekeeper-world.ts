@@ -112,8 +112,8 @@ export interface World {
   ): PossessionProof;
 }
 
-export async function createWorld(): Promise<World> {
-  const ledger = fakeLedger();
+/** An in-memory record store holding RECORD_ID, registered, as a custodian's store does. */
+export async function storeHoldingRecord(): Promise<RecordStore> {
   const store = await createSqliteRecordStore({ path: ':memory:' });
   await store.put({
     recordId: RECORD_ID,
@@ -124,6 +124,12 @@ export async function createWorld(): Promise<World> {
     authorId: 'doc-1',
   });
   await store.markRegistered(RECORD_ID, 'cd'.repeat(32));
+  return store;
+}
+
+export async function createWorld(): Promise<World> {
+  const ledger = fakeLedger();
+  const store = await storeHoldingRecord();
   const world: World = {
     ledger,
     store,
