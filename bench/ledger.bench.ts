@@ -98,7 +98,16 @@ async function closedLoop(
 export interface LedgerBenchOptions {
   readonly concurrencies: readonly number[];
   readonly secondsPerCase: number;
+  /** Only the cases whose name contains one of these (case-insensitive); the baselines always run. Empty: all. */
+  readonly only?: readonly string[];
   readonly onProgress: (message: string) => void;
+}
+
+/** Whether a case runs under the `only` filter: baselines always (the ratios need them). */
+export function caseSelected(operation: string, only: readonly string[] | undefined): boolean {
+  if (operation.includes('baseline') || only === undefined || only.length === 0) return true;
+  const name = operation.toLowerCase();
+  return only.some((part) => name.includes(part.toLowerCase()));
 }
 
 /** Every case at every concurrency, the baseline first at each; throws when the network is not running. */
@@ -187,6 +196,7 @@ export async function benchLedger(options: Readonly<LedgerBenchOptions>): Promis
         ],
       ];
       for (const [operation, kind, make] of cases) {
+        if (!caseSelected(operation, options.only)) continue;
         options.onProgress(`${operation}, ${concurrency} concurrent, ${options.secondsPerCase} s`);
         const baseline = operation.includes('baseline');
         results.push(

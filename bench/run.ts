@@ -15,7 +15,8 @@ const USAGE = 'usage: npm run bench [-- export|ledger] (default: both; the ledge
  * - export: speed and memory of the streaming audit export at 10,000 and 100,000 events per format. Memory is the
  *   claim under test: peak heap at 100,000 events should be about the same as at 10,000 (one page held at a time).
  * - ledger: throughput and latency of the ledger path on the running network, as ratios to a no-op transaction
- *   (MEDREC_BENCH_SECONDS per case, default 20; MEDREC_BENCH_CONCURRENCY, default "8,32").
+ *   (MEDREC_BENCH_SECONDS per case, default 20; MEDREC_BENCH_CONCURRENCY, default "8,32"; MEDREC_BENCH_ONLY, a
+ *   comma-separated list of words, runs only the cases whose names contain one, beside the baselines).
  */
 async function main(): Promise<void> {
   const which = process.argv[2] ?? 'all';
@@ -73,6 +74,10 @@ async function ledgerBench(): Promise<void> {
           report = await benchLedger({
             concurrencies,
             secondsPerCase: seconds,
+            only: (process.env.MEDREC_BENCH_ONLY ?? '')
+              .split(',')
+              .map((word) => word.trim())
+              .filter((word) => word !== ''),
             onProgress: (message) => (task.output = message),
           });
         },

@@ -144,6 +144,8 @@ export interface StoreRequest {
    * checked with the ledger (MedrecClient.checkRegisterRecord). The adapter generates one when it is absent.
    */
   readonly recordId?: string;
+  /** The ledger's answer to that check, so that the custodian need not evaluate the same registration again. */
+  readonly decided?: RecordPointer;
 }
 
 export interface AmendRequest {
@@ -153,6 +155,8 @@ export interface AmendRequest {
   readonly resource: FhirResource;
   /** The new version's record id, already checked with the ledger (MedrecClient.checkAmendRecord). */
   readonly recordId: string;
+  /** The ledger's answer to that check (the custodian evaluates again only if it is not for this exact amendment). */
+  readonly decided?: RecordPointer;
 }
 
 export interface FetchRequest {

@@ -35,6 +35,13 @@ export interface StoreAndRegisterOptions {
   readonly authorId: string;
   /** The record id to use (a retry passes the same one); a fresh `rec-<uuid>` when absent. */
   readonly recordId?: string;
+  /**
+   * The ledger's evaluate of this very registration (or amendment), when the caller has already asked it (the REST
+   * API does, before it validates the body). Used instead of a second evaluate only when it is for exactly the
+   * registration the custodian would submit (same record, patient, category, hash, locator) and credits the author;
+   * anything else is ignored and the ledger is asked again. The submit stays the authoritative decision either way.
+   */
+  readonly decided?: RecordPointer;
 }
 
 export interface StoreAndAmendOptions extends StoreAndRegisterOptions {
@@ -143,6 +150,29 @@ type Registration =
   | { readonly kind: 'register'; readonly recordId: string; readonly input: RecordInput }
   | { readonly kind: 'amend'; readonly recordId: string; readonly input: RecordAmendment };
 
+/**
+ * Whether `decided` (the caller's evaluate) is the ledger's answer to exactly `registration`: the pointer it would
+ * register is this record (id, hash, locator, category, custodian, version it replaces) credited to its author.
+ */
+function decidedFor(
+  decided: RecordPointer | undefined,
+  expected: Readonly<{ registration: Registration; record: NewRecord; authorId: string; mspId: string }>,
+): decided is RecordPointer {
+  const { registration, record } = expected;
+  if (decided === undefined) return false;
+  return (
+    decided.recordId === record.recordId &&
+    decided.contentHash === record.contentHash &&
+    decided.category === record.category &&
+    decided.locator === registration.input.locator &&
+    decided.custodianMsp === expected.mspId &&
+    decided.registeredBy === expected.authorId &&
+    (registration.kind === 'amend'
+      ? decided.supersedes === registration.input.recordId
+      : decided.supersedes === null && decided.patientId === record.patientId)
+  );
+}
+
 function isDefinitiveRefusal(err: unknown): err is ChaincodeError {
   return err instanceof ChaincodeError && DEFINITIVE_REFUSALS.has(err.code);
 }
@@ -198,7 +228,10 @@ class CustodianImpl implements Custodian {
     const registration = this.#registrationFor(record);
     // Authority before content: the ledger decides on this exact registration (evaluated, nothing written) before the
     // store sees it. A refusal leaves nothing behind; an earlier identical attempt's content is removed with it.
-    const decided = await this.#decide(clinician, registration, authorId, existing !== undefined);
+    const decided =
+      existing === undefined && decidedFor(options.decided, { registration, record, authorId, mspId: this.#mspId })
+        ? options.decided
+        : await this.#decide(clinician, registration, authorId, existing !== undefined);
     if (decided.patientId !== record.patientId) {
       // Only an amendment can get here: its pointer keeps the amended record's patient, whatever the content says.
       throw new InvalidFhirResourceError(content.resource.resourceType, [

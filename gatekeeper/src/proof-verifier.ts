@@ -21,6 +21,7 @@ import {
 } from '@medrec/sdk';
 import { readRequestBytes, signedReadRequestSchema, type SignedReadRequest } from '@medrec/contract';
 import { createMemoryReplayCache, type ReplayCache } from './replay-cache';
+import { issuedByRoot, parsedCertificate } from './certificate-cache';
 
 export const DEFAULT_PROOF_WINDOW_MS = 60_000;
 const MAX_PROOF_WINDOW_MS = 10 * 60_000;
@@ -131,7 +132,7 @@ function parseProof(input: unknown): PossessionProof {
 function parseCertificate(pem: string): crypto.X509Certificate {
   let certificate: crypto.X509Certificate;
   try {
-    certificate = new crypto.X509Certificate(pem);
+    certificate = parsedCertificate(pem);
   } catch (error) {
     throw new ProofCertificateError(
       'The certificate recorded in the ticket cannot be parsed as X.509 PEM. Re-issue the ticket with the ' +
@@ -187,14 +188,7 @@ function parseReadRequest(input: unknown): SignedReadRequest {
 }
 
 function issuedByAnyRoot(certificate: crypto.X509Certificate, rootsPem: readonly string[]): boolean {
-  return rootsPem.some((pem) => {
-    try {
-      const root = new crypto.X509Certificate(pem);
-      return certificate.checkIssued(root) && certificate.verify(root.publicKey);
-    } catch {
-      return false;
-    }
-  });
+  return rootsPem.some((pem) => issuedByRoot(certificate, pem));
 }
 
 class Verifier implements ProofVerifier {

@@ -121,7 +121,8 @@ export async function startChaincodeServer(
       '--chaincode-tls-key-file',
       tls.key,
     ],
-    env: { PATH: process.env.PATH, CORE_CHAINCODE_LOGGING_LEVEL: 'info', MEDREC_ORG: org },
+    // fabric-shim logs every transaction at info; warnings and errors are what an operator reads.
+    env: { PATH: process.env.PATH, CORE_CHAINCODE_LOGGING_LEVEL: 'warning', MEDREC_ORG: org },
   });
   await waitFor(
     `chaincode server of ${org}`,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { runCommand } from './command';
 import type { FabricBinaries } from './fabric-binaries';
-import { operationsHealthy } from './health';
+import { operationsHealthy, portOpen } from './health';
 import type { Layout } from './layout';
 import { BUILDER_DIR } from './paths';
 import { runningPid, startProcess, stopProcess, waitFor } from './processes';
@@ -91,7 +91,8 @@ function peerEnv(layout: Layout, bin: FabricBinaries, topology: Topology, node: 
   return {
     PATH: process.env.PATH,
     FABRIC_CFG_PATH: peerConfigDir(layout, bin),
-    FABRIC_LOGGING_SPEC: 'INFO',
+    // A line per gRPC call and per chaincode call costs CPU under load and buries what matters (commits, errors).
+    FABRIC_LOGGING_SPEC: 'INFO:comm.grpc.server=WARNING:endorser=WARNING',
     CORE_PEER_ID: node.name,
     CORE_PEER_LISTENADDRESS: address,
     CORE_PEER_ADDRESS: address,
@@ -136,13 +137,21 @@ async function startNodeProcess(
   await waitFor(node.name, () => operationsHealthy(node.operationsPort), 60_000, `see ${layout.logFile(node.name)}`);
 }
 
-export function startOrderer(
+export async function startOrderer(
   layout: Layout,
   bin: FabricBinaries,
   topology: Topology,
   node: OrdererNode,
 ): Promise<void> {
-  return startNodeProcess(layout, node, bin.path('orderer'), [], ordererEnv(layout, bin, topology, node));
+  await startNodeProcess(layout, node, bin.path('orderer'), [], ordererEnv(layout, bin, topology, node));
+  // The operations endpoint answers before the admin (channel participation) endpoint listens; osnadmin called in
+  // between failed a restart with "connection refused".
+  await waitFor(
+    `${node.name} admin endpoint`,
+    () => portOpen(node.adminPort),
+    30_000,
+    `see ${layout.logFile(node.name)}`,
+  );
 }
 
 export function startPeer(layout: Layout, bin: FabricBinaries, topology: Topology, node: PeerNode): Promise<void> {

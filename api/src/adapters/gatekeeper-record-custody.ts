@@ -131,6 +131,7 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
         return await custodian.storeAndRegister(client, request.resource, {
           authorId: request.user.participantId,
           ...(request.recordId === undefined ? {} : { recordId: request.recordId }),
+          ...(request.decided === undefined ? {} : { decided: request.decided }),
         });
       } catch (err) {
         throw authorshipProblem(err) ?? err;
@@ -147,6 +148,7 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
           authorId: request.user.participantId,
           recordId: request.recordId,
           supersedes: request.supersedes,
+          ...(request.decided === undefined ? {} : { decided: request.decided }),
         });
       } catch (err) {
         throw authorshipProblem(err) ?? err;
@@ -160,17 +162,28 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
       if (request.ticketId === undefined) {
         // A read without a ticket is one ordered transaction: the custodian's gatekeeper submits the caller's signed
         // request, and the ledger decides and records the disclosure together (a deny is recorded as well).
-        // The pointer (when the caller may see it) is read alongside: it does not depend on the read.
-        const [fetched, pointer] = await Promise.all([
-          fetchRecord({
-            client,
-            identity,
-            recordId: request.recordId,
-            purpose: request.purpose,
-            organisationOf: organisations(client),
-          }),
-          readablePointer(() => client.getRecord(request.recordId)),
-        ]);
+        // The pointer, when the caller may see it, goes with the content. Records:GetRecord shows it to a patient (own
+        // or delegated records) alongside the read, and to staff of the custodian only, so for a read from another
+        // organisation (the common case, under load) the evaluate that would certainly be refused is not made.
+        const read = fetchRecord({
+          client,
+          identity,
+          recordId: request.recordId,
+          purpose: request.purpose,
+          organisationOf: organisations(client),
+        });
+        const [fetched, pointer] =
+          request.user.role === 'patient'
+            ? await Promise.all([read, readablePointer(() => client.getRecord(request.recordId))])
+            : await read.then(
+                async (done) =>
+                  [
+                    done,
+                    done.ticket.custodianMsp === request.user.mspId
+                      ? await readablePointer(() => client.getRecord(request.recordId))
+                      : undefined,
+                  ] as const,
+              );
         return {
           resource: fetched.resource as FhirResource,
           ticket: fetched.ticket,

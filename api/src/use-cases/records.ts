@@ -95,8 +95,8 @@ export function createRecordUseCases(ports: RecordPorts): RecordUseCases {
       assertMayRegisterRecords(user);
       const recordId = newRecordId();
       const client = await ledger.clientFor(user);
-      await client.checkRegisterRecord(registrationFor(user, { recordId, patientId, resource }));
-      const { pointer, transactionId } = await custody.store({ user, patientId, resource, recordId });
+      const decided = await client.checkRegisterRecord(registrationFor(user, { recordId, patientId, resource }));
+      const { pointer, transactionId } = await custody.store({ user, patientId, resource, recordId, decided });
       return { record: pointer, transactionId };
     },
     async amendRecord(user, recordId, resource) {
@@ -104,8 +104,14 @@ export function createRecordUseCases(ports: RecordPorts): RecordUseCases {
       assertMayRegisterRecords(user);
       const newId = newRecordId();
       const client = await ledger.clientFor(user);
-      await client.checkAmendRecord(amendmentFor(user, { recordId, newRecordId: newId, resource }));
-      const { pointer, transactionId } = await custody.amend({ user, supersedes: recordId, resource, recordId: newId });
+      const decided = await client.checkAmendRecord(amendmentFor(user, { recordId, newRecordId: newId, resource }));
+      const { pointer, transactionId } = await custody.amend({
+        user,
+        supersedes: recordId,
+        resource,
+        recordId: newId,
+        decided,
+      });
       return { record: pointer, transactionId };
     },
     async listRecords(user, query) {

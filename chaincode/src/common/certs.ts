@@ -3,22 +3,48 @@ import { X509Certificate, createHash } from 'node:crypto';
 /**
  * X.509 checks that every endorsing peer computes identically: they depend only on the certificate bytes and
  * the roots on the ledger, never on the clock or on the peer's own trust store.
+ *
+ * Parsing and signature checks are pure functions of those bytes, so their results are kept (bounded, oldest
+ * dropped first): the same few certificates (a requester's, its organisation's roots) come with every transaction,
+ * and parsing them was the chaincode's largest CPU cost under load.
  */
-export function parseCertificate(bytes: string | Uint8Array): X509Certificate | undefined {
-  try {
-    return new X509Certificate(typeof bytes === 'string' ? bytes : Buffer.from(bytes));
-  } catch {
-    return undefined;
+const CACHE_LIMIT = 512;
+const parsed = new Map<string, X509Certificate | undefined>();
+const issued = new Map<string, boolean>();
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= CACHE_LIMIT) {
+    const oldest = cache.keys().next();
+    if (oldest.done !== true) cache.delete(oldest.value);
   }
+  cache.set(key, value);
+  return value;
+}
+
+export function parseCertificate(bytes: string | Uint8Array): X509Certificate | undefined {
+  const text = typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('latin1');
+  if (parsed.has(text)) return parsed.get(text);
+  let cert: X509Certificate | undefined;
+  try {
+    cert = new X509Certificate(typeof bytes === 'string' ? bytes : Buffer.from(bytes));
+  } catch {
+    cert = undefined;
+  }
+  return remember(parsed, text, cert);
 }
 
 /** True when `root`'s subject is `cert`'s issuer and `root`'s key verifies `cert`'s signature. */
 export function issuedBy(cert: X509Certificate, root: X509Certificate): boolean {
+  const pair = `${cert.fingerprint256}>${root.fingerprint256}`;
+  const known = issued.get(pair);
+  if (known !== undefined) return known;
+  let result: boolean;
   try {
-    return cert.checkIssued(root) && cert.verify(root.publicKey);
+    result = cert.checkIssued(root) && cert.verify(root.publicKey);
   } catch {
-    return false;
+    result = false;
   }
+  return remember(issued, pair, result);
 }
 
 /** True when the certificate is issued directly by one of the PEM roots (unparseable roots never match). */

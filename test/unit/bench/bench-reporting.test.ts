@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { cpuPerOperation, sampleCpu, type CpuSample } from '../../../bench/process-cpu';
+import { caseSelected } from '../../../bench/ledger.bench';
 import { ratioChartSvg } from '../../../bench/ratio-chart';
 
 const ZERO: CpuSample = { peer: 0, orderer: 0, chaincode: 0, api: 0, gatekeeper: 0, ca: 0, client: 0 };
@@ -55,5 +56,16 @@ describe('bench: the R chart', function () {
     expect(svg).to.contain('>0.63<');
     expect(svg).to.contain('target R = 0.8');
     expect(svg.match(/<rect [^>]*height="12"/g)).to.have.length(2 + 2);
+  });
+});
+
+describe('bench: choosing cases (MEDREC_BENCH_ONLY)', function () {
+  it('runs every case without a filter, only matching ones (any word, any case) with one, and always the baselines', function () {
+    expect(caseSelected('register record (REST)', [])).to.equal(true);
+    expect(caseSelected('register record (REST)', undefined)).to.equal(true);
+    expect(caseSelected('cross-organisation record fetch (REST)', ['FETCH'])).to.equal(true);
+    expect(caseSelected('register record (REST)', ['fetch'])).to.equal(false);
+    expect(caseSelected('grant consent (REST)', ['fetch', 'consent'])).to.equal(true);
+    expect(caseSelected('no-op heartbeat (SDK, baseline)', ['fetch'])).to.equal(true);
   });
 });

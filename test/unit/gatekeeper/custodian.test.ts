@@ -192,6 +192,51 @@ describe('custodian write path', function () {
       });
     });
 
+    it("uses the caller's evaluate of exactly this registration instead of a second one, and no other", async function () {
+      const ledger = fakeLedger();
+      const [resource] = examples('pat-1');
+      const { pointer: first } = await custodian.storeAndRegister(ledger.as(DOC_A), resource, {
+        recordId: 'rec-d0',
+        authorId: DOC_A,
+      });
+      const decidedAs = (recordId: string, change: Partial<RecordPointer> = {}): RecordPointer => ({
+        ...first,
+        recordId,
+        locator: `medrec-gatekeeper:Hospital1MSP/${recordId}`,
+        ...change,
+      });
+      ledger.calls.length = 0;
+      await custodian.storeAndRegister(ledger.as(DOC_A), resource, {
+        recordId: 'rec-d1',
+        authorId: DOC_A,
+        decided: decidedAs('rec-d1'),
+      });
+      expect(ledger.calls).to.deep.equal(['submit doc-a rec-d1']);
+      // A decision about anything else than this registration by this author is not reused: the ledger is asked.
+      const others: [string, Partial<RecordPointer>][] = [
+        ['rec-d2', { recordId: 'rec-other' }],
+        ['rec-d3', { contentHash: 'f'.repeat(64) }],
+        ['rec-d4', { category: first.category === 'note' ? 'condition' : 'note' }],
+        ['rec-d5', { locator: 'medrec-gatekeeper:Hospital1MSP/rec-other' }],
+        ['rec-d6', { custodianMsp: 'Hospital2MSP' }],
+        ['rec-d7', { registeredBy: DOC_B }],
+        ['rec-d8', { patientId: 'pat-2' }],
+        ['rec-d9', { supersedes: 'rec-d0' }],
+      ];
+      for (const [recordId, change] of others) {
+        ledger.calls.length = 0;
+        await custodian.storeAndRegister(ledger.as(DOC_A), resource, {
+          recordId,
+          authorId: DOC_A,
+          decided: decidedAs(recordId, change),
+        });
+        expect(ledger.calls, JSON.stringify(change)).to.deep.equal([
+          `evaluate doc-a ${recordId}`,
+          `submit doc-a ${recordId}`,
+        ]);
+      }
+    });
+
     it('generates a record id when none is given', async function () {
       const [resource] = examples('pat-1');
       const { pointer } = await custodian.storeAndRegister(fakeLedger().as(DOC_A), resource, { authorId: DOC_A });
@@ -351,6 +396,45 @@ describe('custodian write path', function () {
       return ledger;
     }
     const secondVersion = (patientId = 'pat-1'): unknown => examples(patientId)[1];
+
+    it("uses the caller's evaluate of exactly this amendment, and asks again for one that replaces another version", async function () {
+      const ledger = await registeredVersion({ evaluate: 'ok', submit: 'ok' });
+      const decided = await ledger.as(DOC_B).checkAmendRecord({
+        recordId: 'rec-v1',
+        newRecordId: 'rec-v2',
+        contentHash: toRecordContent(secondVersion()).contentHash,
+        category: toRecordContent(secondVersion()).category,
+        locator: 'medrec-gatekeeper:Hospital1MSP/rec-v2',
+      });
+      ledger.calls.length = 0;
+      await custodian.storeAndAmend(ledger.as(DOC_B), secondVersion(), {
+        recordId: 'rec-v2',
+        authorId: DOC_B,
+        supersedes: 'rec-v1',
+        decided: { ...decided, supersedes: 'rec-v0' },
+      });
+      expect(ledger.calls).to.deep.equal(['evaluate-amend doc-b rec-v2', 'amend doc-b rec-v2']);
+    });
+
+    it('submits an amendment without a second evaluate when the caller has the decision for it', async function () {
+      const ledger = await registeredVersion({ evaluate: 'ok', submit: 'ok' });
+      const decided = await ledger.as(DOC_B).checkAmendRecord({
+        recordId: 'rec-v1',
+        newRecordId: 'rec-v2',
+        contentHash: toRecordContent(secondVersion()).contentHash,
+        category: toRecordContent(secondVersion()).category,
+        locator: 'medrec-gatekeeper:Hospital1MSP/rec-v2',
+      });
+      ledger.calls.length = 0;
+      const { pointer } = await custodian.storeAndAmend(ledger.as(DOC_B), secondVersion(), {
+        recordId: 'rec-v2',
+        authorId: DOC_B,
+        supersedes: 'rec-v1',
+        decided,
+      });
+      expect(ledger.calls).to.deep.equal(['amend doc-b rec-v2']);
+      expect(pointer).to.include({ recordId: 'rec-v2', supersedes: 'rec-v1' });
+    });
 
     it('asks the ledger first, stores the new version naming the one it replaces, and submits the amendment', async function () {
       const ledger = await registeredVersion({ evaluate: 'ok', submit: 'ok' });
