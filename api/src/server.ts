@@ -33,9 +33,11 @@ import { relationshipRoutes } from './routes/relationship-routes';
 import { organisationRoutes } from './routes/organisation-routes';
 import { notificationRoutes } from './routes/notification-routes';
 import { incentiveRoutes } from './routes/incentive-routes';
+import { trendRoutes } from './routes/trend-routes';
 import { createOrganisationUseCases } from './use-cases/organisations';
 import { createNotificationUseCases } from './use-cases/notifications';
 import { createIncentiveUseCases } from './use-cases/incentives';
+import { createTrendUseCases } from './use-cases/trends';
 import { createAuditExportUseCases } from './use-cases/audit-export';
 import { createConsentUseCases } from './use-cases/consents';
 import { createIdentityUseCases } from './use-cases/identity';
@@ -130,6 +132,7 @@ export function createServer(deps: Readonly<ServerDependencies>): Express {
         ...organisationRoutes(createOrganisationUseCases(deps)),
         ...notificationRoutes(createNotificationUseCases(deps)),
         ...incentiveRoutes(createIncentiveUseCases(deps)),
+        ...trendRoutes(createTrendUseCases(deps)),
       },
       secured: [
         // Authenticate, count failures only (a valid token is never limited here), then answer failures with 401.

@@ -7,6 +7,7 @@ import { IncentiveContract } from './incentive/incentive-contract';
 import { RecordsContract } from './records/records-contract';
 import { RegistrarContract } from './registrar/registrar-contract';
 import { SummaryContract } from './summary/summary-contract';
+import { TrendsContract } from './trends/trends-contract';
 
 /** Every contract of the MedRec chaincode; fabric-chaincode-node reads this list through chaincode/package.json. */
 export const contracts = [
@@ -18,4 +19,5 @@ export const contracts = [
   SummaryContract,
   AuditContract,
   IncentiveContract,
+  TrendsContract,
 ];

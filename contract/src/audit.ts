@@ -29,6 +29,10 @@ export const AUDIT_TYPES = [
   'BreakGlassReviewed',
   'DisclosureConfirmed',
   'NotificationsAcknowledged',
+  'ResearchOptOutChanged',
+  'TrendQuerySubmitted',
+  'TrendAnswerSubmitted',
+  'TrendQueryCombined',
   ...INCENTIVE_AUDIT_TYPES,
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
@@ -44,6 +48,8 @@ export const SUBJECT_KINDS = [
   'notification',
   'incentive',
   'transfer',
+  'research-opt-out',
+  'trend-query',
 ] as const;
 
 export const actorSchema = z.strictObject({ participantId: idSchema, mspId: mspIdSchema, role: roleSchema });

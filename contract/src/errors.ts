@@ -22,14 +22,23 @@ export const INCENTIVE_ERROR_CODES = [
   'MEDREC_INSUFFICIENT_FUNDS',
 ] as const;
 
+/** Why a trend query or answer was refused (chaincode/README.md, Trends). */
+export const TREND_ERROR_CODES = [
+  'MEDREC_BUDGET_EXHAUSTED',
+  'MEDREC_ALREADY_ANSWERED',
+  'MEDREC_QUERY_CLOSED',
+  'MEDREC_DEADLINE_NOT_REACHED',
+] as const;
+
 /**
  * Every code the chaincode raises. Clients branch on these, never on message text; the chaincode's error
  * message is the JSON text {"code": one of these, "message": "..."}.
  */
-export const ERROR_CODES = [...GENERAL_ERROR_CODES, ...INCENTIVE_ERROR_CODES] as const;
+export const ERROR_CODES = [...GENERAL_ERROR_CODES, ...INCENTIVE_ERROR_CODES, ...TREND_ERROR_CODES] as const;
 export const errorCodeSchema = z.enum(ERROR_CODES);
 export type MedRecErrorCode = (typeof ERROR_CODES)[number];
 export type IncentiveErrorCode = (typeof INCENTIVE_ERROR_CODES)[number];
+export type TrendErrorCode = (typeof TREND_ERROR_CODES)[number];
 
 /** The payload of a chaincode refusal, as peers pass it back inside their own error text. */
 export const errorPayloadSchema = z.object({ code: errorCodeSchema, message: z.string() });

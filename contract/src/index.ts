@@ -15,3 +15,4 @@ export * from './records';
 export * from './registrar';
 export * from './results';
 export * from './transactions';
+export * from './trends';

@@ -20,6 +20,19 @@ import {
   transferSchema,
   transfersQuerySchema,
 } from './incentive';
+import {
+  budgetSchema,
+  listOptOutsQuerySchema,
+  listTrendQueriesSchema,
+  researchChoiceSchema,
+  researchOptOutSchema,
+  trendAnswerInputSchema,
+  trendAnswerSchema,
+  trendQueryInputSchema,
+  trendQuerySchema,
+  trendResultSchema,
+  trendSettingsSchema,
+} from './trends';
 import { acknowledgementSchema, listNotificationsQuerySchema, notificationSchema } from './notifications';
 import { idSchema, mspIdSchema, txIdSchema } from './primitives';
 import {
@@ -128,6 +141,12 @@ export const TRANSACTIONS = {
   'Consent:GetConsent': evaluate([str('consentId', idSchema)], consentSchema),
   'Consent:ListConsents': evaluate([json('query', listConsentsQuerySchema)], pageSchema(consentSchema)),
   'Consent:GetConsentHistory': evaluate([str('consentId', idSchema)], consentHistorySchema),
+  'Consent:SetResearchOptOut': submit([json('choice', researchChoiceSchema)], researchOptOutSchema),
+  'Consent:GetResearchOptOut': {
+    ...evaluate([str('patientId', idSchema)], researchOptOutSchema),
+    emptyWhenAbsent: true,
+  },
+  'Consent:ListResearchOptOuts': evaluate([json('query', listOptOutsQuerySchema)], pageSchema(researchOptOutSchema)),
 
   'Access:RequestAccess': submit([json('request', accessRequestSchema)], ticketSchema),
   'Access:BreakGlass': submit([json('request', breakGlassRequestSchema)], ticketSchema),
@@ -156,6 +175,15 @@ export const TRANSACTIONS = {
   'Incentive:GetBalance': evaluate([json('holder', holderSchema)], balanceViewSchema),
   'Incentive:Transfer': submit([json('transfer', transferInputSchema)], transferSchema),
   'Incentive:GetTransfers': evaluate([json('query', transfersQuerySchema)], pageSchema(transferSchema)),
+
+  'Trends:SubmitQuery': submit([json('query', trendQueryInputSchema)], trendQuerySchema),
+  'Trends:SubmitAnswer': submit([json('answer', trendAnswerInputSchema)], trendAnswerSchema),
+  'Trends:CloseQuery': submit([str('queryId', txIdSchema)], trendResultSchema),
+  'Trends:GetQuery': evaluate([str('queryId', txIdSchema)], trendQuerySchema),
+  'Trends:GetResult': { ...evaluate([str('queryId', txIdSchema)], trendResultSchema), emptyWhenAbsent: true },
+  'Trends:ListQueries': evaluate([json('query', listTrendQueriesSchema)], pageSchema(trendQuerySchema)),
+  'Trends:GetBudget': evaluate([], budgetSchema),
+  'Trends:GetSettings': evaluate([], trendSettingsSchema),
 
   'Health:Heartbeat': submit([str('probeId', probeIdSchema)], heartbeatSchema),
   'Health:GetHeartbeat': { ...evaluate([str('probeId', probeIdSchema)], heartbeatSchema), emptyWhenAbsent: true },

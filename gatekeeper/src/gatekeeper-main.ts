@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import { connectGateway, createMedrecClient } from '@medrec/sdk';
+import { connectGateway, createMedrecClient, processChaincodeEvents } from '@medrec/sdk';
 import { openRecordStore } from './store/open-record-store';
 import { openDurableReplayCache } from './durable-replay-cache';
 import { createGatekeeper } from './gatekeeper';
 import { createGatekeeperHttpsServer } from './gatekeeper-http';
 import { createProofVerifier } from './proof-verifier';
+import { startTrendResponder } from './trends/trend-responder';
 
 /** Environment of one organisation's gatekeeper process (set by `medrec network up`). */
 function required(name: string): string {
@@ -47,10 +48,11 @@ async function main(): Promise<void> {
       privateKey: fs.readFileSync(path.join(identityDir, 'keystore', 'key.pem'), 'utf8'),
     },
   });
+  const ledger = createMedrecClient(connection.gateway);
   const gatekeeper = createGatekeeper({
     store,
     mspId,
-    ledger: createMedrecClient(connection.gateway),
+    ledger,
     verifier: createProofVerifier({ replayCache }),
   });
   const server = createGatekeeperHttpsServer({
@@ -65,11 +67,26 @@ async function main(): Promise<void> {
       logger.warn({ refusal }, 'retrieval refused');
     },
   });
+  // Trend queries are answered here, beside the records, as the gatekeeper; the checkpoint lives with the store.
+  const checkpointFile = path.join(path.dirname(storeConfig.sqliteFile), `trend-responder-${mspId}.checkpoint.json`);
+  const trends = startTrendResponder({
+    mspId,
+    ledger,
+    store,
+    subscribe: (handler) => processChaincodeEvents(connection.gateway, { checkpointFile }, handler),
+    onOutcome: (outcome) => {
+      logger.info({ trendQuery: outcome }, 'trend query handled');
+    },
+    onStreamFailure: (err) => {
+      logger.warn({ err }, 'trend query events interrupted; resubscribing from the checkpoint');
+    },
+  });
   const listenPort = port('MEDREC_GATEKEEPER_PORT');
   server.listen(listenPort, '127.0.0.1', () => {
     logger.info({ port: listenPort, mspId }, 'gatekeeper listening (https)');
   });
   const shutdown = (): void => {
+    trends.close();
     server.close();
     connection.close();
     store.close().catch(() => undefined);

@@ -46,6 +46,15 @@ import type {
   identitySchema,
   delegateRemovalSchema,
   acknowledgementResultSchema,
+  budgetSchema,
+  researchChoiceSchema,
+  researchOptOutSchema,
+  trendAnswerInputSchema,
+  trendAnswerSchema,
+  trendQueryInputSchema,
+  trendQuerySchema,
+  trendResultSchema,
+  trendSettingsSchema,
 } from '@medrec/contract';
 
 export { ID_PATTERN, NOTIFICATION_KINDS, ROLES, PURPOSES, BREAK_GLASS_REASONS } from '@medrec/contract';
@@ -130,3 +139,20 @@ export type DelegateRemoval = Out<typeof delegateRemovalSchema>;
 export type NotificationAcknowledgement = Out<typeof acknowledgementResultSchema>;
 /** The caller's certificate attributes as the chaincode reads them. */
 export type CertificateIdentity = Out<typeof identitySchema>;
+
+/** A patient's choice about research use of their records; absent (never set) means not opted out. */
+export type ResearchChoice = In<typeof researchChoiceSchema>;
+export type ResearchOptOut = Out<typeof researchOptOutSchema>;
+
+/** A trend query as a researcher writes it: a statistic, a window, optional strata and the epsilon it spends. */
+export type TrendQueryInput = In<typeof trendQueryInputSchema>;
+/** A query on the ledger: its spec, price, custodians asked, deadline and status. */
+export type TrendQuery = Out<typeof trendQuerySchema>;
+/** A custodian's noisy answer (noisy integers per cell, the noise scales). */
+export type TrendAnswerInput = In<typeof trendAnswerInputSchema>;
+export type TrendAnswer = Out<typeof trendAnswerSchema>;
+/** The combined result: per cell the noisy count (and mean), a 95 % interval, suppressed cells marked. */
+export type TrendResult = Out<typeof trendResultSchema>;
+/** The researcher's privacy budget (epsilon in thousandths) in the current accounting period. */
+export type TrendBudget = Out<typeof budgetSchema>;
+export type TrendSettings = Out<typeof trendSettingsSchema>;

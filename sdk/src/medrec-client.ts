@@ -39,6 +39,15 @@ import type {
   CertificateIdentity,
   DelegateRemoval,
   NotificationAcknowledgement,
+  ResearchChoice,
+  ResearchOptOut,
+  TrendAnswer,
+  TrendAnswerInput,
+  TrendBudget,
+  TrendQuery,
+  TrendQueryInput,
+  TrendResult,
+  TrendSettings,
 } from './chaincode-types';
 import type { ResultOf, SubmitTransactionName, TransactionName } from '@medrec/contract';
 import { EndorsementMismatchError, TransactionInvalidError, toMedRecError, validationCodeName } from './errors';
@@ -161,6 +170,31 @@ export interface MedrecClient {
   transfer(transfer: { readonly to: Holder; readonly amount: string }): Promise<Submitted<CreditTransfer>>;
   getTransfers(query: PageQuery & { readonly holder: Holder }): Promise<Page<CreditTransfer>>;
 
+  /** As the patient (or their active delegate): opt out of, or back into, research use of the patient's records. */
+  setResearchOptOut(choice: ResearchChoice): Promise<Submitted<ResearchOptOut>>;
+  /** The patient's research choice; undefined when never set (not opted out). */
+  getResearchOptOut(patientId: string): Promise<ResearchOptOut | undefined>;
+  /** As a custodian's gatekeeper: the patients currently opted out of research use, a page at a time. */
+  listResearchOptOuts(query?: PageQuery): Promise<Page<ResearchOptOut>>;
+
+  /**
+   * As a researcher: submit a trend query. The ledger checks the researcher's epsilon budget for the accounting period
+   * (MEDREC_BUDGET_EXHAUSTED) and the organisation's credits (MEDREC_INSUFFICIENT_FUNDS), debits both, and asks every
+   * custodian to answer.
+   */
+  submitTrendQuery(query: TrendQueryInput): Promise<Submitted<TrendQuery>>;
+  /** As a custodian's gatekeeper: its one noisy answer to a query. */
+  submitTrendAnswer(answer: TrendAnswerInput): Promise<Submitted<TrendAnswer>>;
+  /** After the deadline: combine with whichever custodians answered. */
+  closeTrendQuery(queryId: string): Promise<Submitted<TrendResult>>;
+  getTrendQuery(queryId: string): Promise<TrendQuery>;
+  /** The combined result; undefined while custodians are still answering. */
+  getTrendResult(queryId: string): Promise<TrendResult | undefined>;
+  /** A researcher's own queries (compliance officers and admins: all), newest first. */
+  listTrendQueries(query?: PageQuery): Promise<Page<TrendQuery>>;
+  getTrendBudget(): Promise<TrendBudget>;
+  getTrendSettings(): Promise<TrendSettings>;
+
   /** As an organisation's admin: a no-op write that proves the ordering path works end to end. */
   heartbeat(probeId: string): Promise<Submitted<Heartbeat>>;
   /** The latest heartbeat under a probe id, if any. */
@@ -218,6 +252,17 @@ export const SDK_METHOD_OF = {
   'Incentive:GetBalance': 'getBalance',
   'Incentive:Transfer': 'transfer',
   'Incentive:GetTransfers': 'getTransfers',
+  'Consent:SetResearchOptOut': 'setResearchOptOut',
+  'Consent:GetResearchOptOut': 'getResearchOptOut',
+  'Consent:ListResearchOptOuts': 'listResearchOptOuts',
+  'Trends:SubmitQuery': 'submitTrendQuery',
+  'Trends:SubmitAnswer': 'submitTrendAnswer',
+  'Trends:CloseQuery': 'closeTrendQuery',
+  'Trends:GetQuery': 'getTrendQuery',
+  'Trends:GetResult': 'getTrendResult',
+  'Trends:ListQueries': 'listTrendQueries',
+  'Trends:GetBudget': 'getTrendBudget',
+  'Trends:GetSettings': 'getTrendSettings',
   'Health:Heartbeat': 'heartbeat',
   'Health:GetHeartbeat': 'getHeartbeat',
   'Health:Identity': 'identity',
@@ -247,6 +292,16 @@ class MedrecClientImpl implements MedrecClient {
     try {
       const bytes = await this.#qscc.evaluateTransaction('GetChainInfo', this.#channel);
       return common.BlockchainInfo.deserializeBinary(bytes).getHeight();
+    } catch (err) {
+      throw toMedRecError(err);
+    }
+  }
+
+  /** A transaction whose empty answer means "none" (emptyWhenAbsent in the catalogue). */
+  async #evaluateMaybe<K extends TransactionName>(name: K, ...args: string[]): Promise<Result<K> | undefined> {
+    try {
+      const bytes = await this.#contract.evaluate(name, { arguments: args });
+      return bytes.length === 0 ? undefined : (JSON.parse(utf8.decode(bytes)) as Result<K>);
     } catch (err) {
       throw toMedRecError(err);
     }
@@ -441,16 +496,44 @@ class MedrecClientImpl implements MedrecClient {
   getTransfers(query: PageQuery & { readonly holder: Holder }): Promise<Page<CreditTransfer>> {
     return this.#evaluate('Incentive:GetTransfers', json(query));
   }
+  setResearchOptOut(choice: ResearchChoice): Promise<Submitted<ResearchOptOut>> {
+    return this.#submit('Consent:SetResearchOptOut', json(choice));
+  }
+  getResearchOptOut(patientId: string): Promise<ResearchOptOut | undefined> {
+    return this.#evaluateMaybe('Consent:GetResearchOptOut', patientId);
+  }
+  listResearchOptOuts(query: PageQuery = {}): Promise<Page<ResearchOptOut>> {
+    return this.#evaluate('Consent:ListResearchOptOuts', json(query));
+  }
+  submitTrendQuery(query: TrendQueryInput): Promise<Submitted<TrendQuery>> {
+    return this.#submit('Trends:SubmitQuery', json(query));
+  }
+  submitTrendAnswer(answer: TrendAnswerInput): Promise<Submitted<TrendAnswer>> {
+    return this.#submit('Trends:SubmitAnswer', json(answer));
+  }
+  closeTrendQuery(queryId: string): Promise<Submitted<TrendResult>> {
+    return this.#submit('Trends:CloseQuery', queryId);
+  }
+  getTrendQuery(queryId: string): Promise<TrendQuery> {
+    return this.#evaluate('Trends:GetQuery', queryId);
+  }
+  getTrendResult(queryId: string): Promise<TrendResult | undefined> {
+    return this.#evaluateMaybe('Trends:GetResult', queryId);
+  }
+  listTrendQueries(query: PageQuery = {}): Promise<Page<TrendQuery>> {
+    return this.#evaluate('Trends:ListQueries', json(query));
+  }
+  getTrendBudget(): Promise<TrendBudget> {
+    return this.#evaluate('Trends:GetBudget');
+  }
+  getTrendSettings(): Promise<TrendSettings> {
+    return this.#evaluate('Trends:GetSettings');
+  }
   heartbeat(probeId: string): Promise<Submitted<Heartbeat>> {
     return this.#submit('Health:Heartbeat', probeId);
   }
-  async getHeartbeat(probeId: string): Promise<Heartbeat | undefined> {
-    try {
-      const bytes = await this.#contract.evaluate('Health:GetHeartbeat', { arguments: [probeId] });
-      return bytes.length === 0 ? undefined : (JSON.parse(utf8.decode(bytes)) as Heartbeat);
-    } catch (err) {
-      throw toMedRecError(err);
-    }
+  getHeartbeat(probeId: string): Promise<Heartbeat | undefined> {
+    return this.#evaluateMaybe('Health:GetHeartbeat', probeId);
   }
   identity(): Promise<CertificateIdentity> {
     return this.#evaluate('Health:Identity');

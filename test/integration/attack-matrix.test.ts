@@ -281,6 +281,23 @@ const BUILDERS: Readonly<Record<string, RowBuilder>> = {
     },
   })),
   listTransfers: h1(() => ({ path: `/v1/incentive/transfers?mspId=${MSP.hospital2}` })),
+  submitTrendQuery: h1(() => ({
+    path: '/v1/trends/queries',
+    body: {
+      statistic: { kind: 'count', concept: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'E11' } },
+      window: { from: '2026-01-05', to: '2027-01-09', interval: 'week' },
+      strata: ['ageBand', 'sex', 'custodian'],
+      epsilonMilli: 100,
+    },
+  })),
+  listTrendQueries: h1(() => ({ path: '/v1/trends/queries' })),
+  getTrendQuery: h1(() => ({ path: `/v1/trends/queries/${'e'.repeat(64)}` })),
+  getTrendResult: h1(() => ({ path: `/v1/trends/queries/${'e'.repeat(64)}/result` })),
+  closeTrendQuery: h1(() => ({ path: `/v1/trends/queries/${'e'.repeat(64)}/close` })),
+  getTrendAccount: h1(() => ({ path: '/v1/trends/account' })),
+  getTrendSettings: h1(() => ({ path: '/v1/trends/settings' })),
+  getResearchChoice: h1(() => ({ path: `/v1/patients/${P()}/research-choice` })),
+  setResearchChoice: h1(() => ({ path: `/v1/patients/${P()}/research-choice`, body: { optedOut: true } })),
 };
 
 const other = (org: 'hospital1' | 'hospital2'): 'hospital1' | 'hospital2' =>

@@ -89,6 +89,11 @@ export const PROBLEM_BY_CODE: Readonly<Record<SdkErrorCode | GatekeeperServiceEr
   MEDREC_WRONG_ORGANISATION: invalidArgument,
   MEDREC_ALREADY_CLAIMED: conflict,
   MEDREC_INSUFFICIENT_FUNDS: conflict,
+  // The ledger's state refuses these for now (budget of this period spent, query answered, closed or still open).
+  MEDREC_BUDGET_EXHAUSTED: conflict,
+  MEDREC_ALREADY_ANSWERED: conflict,
+  MEDREC_QUERY_CLOSED: conflict,
+  MEDREC_DEADLINE_NOT_REACHED: conflict,
   MEDREC_NOT_COMMITTED: conflict,
   // The phases of a gateway call.
   ENDORSEMENT_MISMATCH: { type: PROBLEMS.unavailable, code: 'ENDORSERS_DISAGREE', retryAfterSeconds: 1 },

@@ -31,6 +31,13 @@ export const CONTRACT_COVERAGE: Readonly<Record<TransactionName, Coverage>> = {
   'Consent:GetConsent': ['getConsent'],
   'Consent:ListConsents': ['listConsents'],
   'Consent:GetConsentHistory': ['getConsentHistory'],
+  'Consent:SetResearchOptOut': ['setResearchChoice'],
+  'Consent:GetResearchOptOut': ['getResearchChoice'],
+  'Consent:ListResearchOptOuts': {
+    internal:
+      "only custodians' trend responders read who opted out, as their gatekeeper identity, to leave those patients " +
+      'out of their answers; no API caller needs the list',
+  },
   'Access:RequestAccess': ['requestAccess', 'getRecordContent'],
   'Access:BreakGlass': ['breakGlass'],
   'Access:ReviewBreakGlass': ['reviewBreakGlass'],
@@ -64,6 +71,18 @@ export const CONTRACT_COVERAGE: Readonly<Record<TransactionName, Coverage>> = {
   'Incentive:GetBalance': ['getBalance'],
   'Incentive:Transfer': ['transferCredits'],
   'Incentive:GetTransfers': ['listTransfers'],
+  'Trends:SubmitQuery': ['submitTrendQuery'],
+  'Trends:SubmitAnswer': {
+    internal:
+      "only a custodian's trend responder answers, from its own record store and signed as its gatekeeper; an API " +
+      'caller could only submit numbers that were never computed from records',
+  },
+  'Trends:CloseQuery': ['closeTrendQuery'],
+  'Trends:GetQuery': ['getTrendQuery', 'getTrendResult'],
+  'Trends:GetResult': ['getTrendResult'],
+  'Trends:ListQueries': ['listTrendQueries'],
+  'Trends:GetBudget': ['getTrendAccount'],
+  'Trends:GetSettings': ['getTrendSettings', 'getTrendAccount'],
   'Health:Heartbeat': {
     internal: 'an operator probe of the ordering path (medrec network tooling and /healthz checks), not a user action',
   },

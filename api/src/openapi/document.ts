@@ -6,6 +6,7 @@ import type { OpenApiDocument, OperationObject } from './openapi-types';
 import { EVENT_ID_PATTERN } from '../http/event-stream';
 import { contractPaths } from './contract-paths';
 import { contractSchemas } from './contract-schemas';
+import { trendPaths, trendSchemas } from './trend-paths';
 import {
   AUDIT_VERIFY_BODY_LIMIT,
   body,
@@ -49,11 +50,16 @@ export const openApiDocument: OpenApiDocument = {
     { name: 'audit', description: 'The audit trail on the ledger.' },
     { name: 'organisations', description: 'The member organisations of the consortium.' },
     { name: 'incentive', description: 'Endorsement rewards: the schedule, balances and transfers of credits.' },
+    {
+      name: 'trends',
+      description: 'Differentially private trend queries paid with credits, and the patient research choice.',
+    },
     { name: 'operations', description: 'Health, metrics and this document.' },
   ],
   security: [{ bearerAuth: [] }],
   paths: {
     ...contractPaths,
+    ...trendPaths,
     '/healthz': {
       get: {
         operationId: 'getHealth',
@@ -495,7 +501,7 @@ export const openApiDocument: OpenApiDocument = {
     },
   },
   components: {
-    schemas: { ...schemas, ...contractSchemas },
+    schemas: { ...schemas, ...contractSchemas, ...trendSchemas },
     securitySchemes: {
       bearerAuth: {
         type: 'http',

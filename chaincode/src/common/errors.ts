@@ -1,4 +1,4 @@
-import type { IncentiveErrorCode, MedRecErrorCode } from '@medrec/contract';
+import type { IncentiveErrorCode, MedRecErrorCode, TrendErrorCode } from '@medrec/contract';
 
 /**
  * The only error the chaincode throws on purpose. Fabric passes just `error.message` back to the client,
@@ -38,5 +38,9 @@ export function internal(detail: string): MedRecError {
 }
 
 export function incentiveError(code: IncentiveErrorCode, detail: string): MedRecError {
+  return new MedRecError(code, detail);
+}
+
+export function trendError(code: TrendErrorCode, detail: string): MedRecError {
   return new MedRecError(code, detail);
 }

@@ -22,6 +22,22 @@ export const KEY = {
   balance: 'medrec.balance',
   claim: 'medrec.claim',
   transferByHolder: 'medrec.transfer-by-holder',
+  /** [patient] -> the patient's research choice (ResearchOptOut), opted out or not. */
+  researchOptOut: 'medrec.research-opt-out',
+  /** [patient] -> the same record, only while the patient is opted out: what ListResearchOptOuts pages. */
+  researchOptedOut: 'medrec.research-opted-out',
+  /** [queryId] -> TrendQuery. */
+  trendQuery: 'medrec.trend-query',
+  /** [researcherId, submittedAt, queryId] -> TrendQuery (rewritten with it): a researcher's queries in time order. */
+  trendQueryByResearcher: 'medrec.trend-query-by-researcher',
+  /** [queryId, custodian MSP] -> TrendAnswer: one per custodian. */
+  trendAnswer: 'medrec.trend-answer',
+  /** [queryId] -> TrendResult, once combined. */
+  trendResult: 'medrec.trend-result',
+  /** [researcherId, accounting period index] -> Budget: the epsilon spent in that period. */
+  trendBudget: 'medrec.trend-budget',
+  /** [] -> TrendSettings; absent until the consortium sets its own (DEFAULT_TREND_SETTINGS apply). */
+  trendSettings: 'medrec.trend-settings',
 } as const;
 
 export type KeyKind = (typeof KEY)[keyof typeof KEY];

@@ -31,6 +31,9 @@ export const PERMISSIONS = {
   'Consent:GetConsent': ['patient', 'clinician', 'researcher', 'compliance'],
   'Consent:ListConsents': ['patient', 'compliance'],
   'Consent:GetConsentHistory': ['patient', 'compliance'],
+  'Consent:SetResearchOptOut': ['patient'],
+  'Consent:GetResearchOptOut': ['patient', 'gatekeeper', 'compliance'],
+  'Consent:ListResearchOptOuts': ['gatekeeper'],
   'Access:RequestAccess': ['patient', 'clinician', 'researcher'],
   'Access:BreakGlass': ['clinician'],
   'Access:ReviewBreakGlass': ['compliance'],
@@ -52,6 +55,14 @@ export const PERMISSIONS = {
   'Incentive:GetBalance': ALL,
   'Incentive:Transfer': ['admin'],
   'Incentive:GetTransfers': ALL,
+  'Trends:SubmitQuery': ['researcher'],
+  'Trends:SubmitAnswer': ['gatekeeper'],
+  'Trends:CloseQuery': ['researcher', 'gatekeeper', 'admin'],
+  'Trends:GetQuery': ['researcher', 'gatekeeper', 'compliance', 'admin'],
+  'Trends:GetResult': ['researcher', 'compliance', 'admin'],
+  'Trends:ListQueries': ['researcher', 'compliance', 'admin'],
+  'Trends:GetBudget': ['researcher'],
+  'Trends:GetSettings': ALL,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type TxName = keyof typeof PERMISSIONS;

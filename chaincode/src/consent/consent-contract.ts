@@ -11,6 +11,8 @@ import {
   consentInputSchema,
   consentSchema,
   listConsentsQuerySchema,
+  listOptOutsQuerySchema,
+  researchChoiceSchema,
   type Consent,
   type ConsentInput,
 } from '@medrec/contract';
@@ -21,6 +23,7 @@ import { requireActiveParticipant, requireOrganisation } from '../registrar/part
 import { actsForPatient, assertActsForPatient } from './acts-for-patient';
 import { granteeMatches, requireConsent, writeConsent } from './consent-store';
 import { acceptDelegate, addDelegate, removeDelegate } from './delegates';
+import { getResearchOptOut, listResearchOptOuts, setResearchOptOut } from './research-opt-out';
 
 /** Entries of GetConsentHistory: a consent changes a handful of times (grant, revoke), so this bound is generous. */
 const MAX_HISTORY_ENTRIES = 100;
@@ -202,6 +205,34 @@ export class ConsentContract extends MedRecContract {
       await iterator.close();
     }
     return toJson({ consentId: id, entries });
+  }
+
+  /** The patient (or an active delegate) opts out of research use of their records, or back in. */
+  @Transaction()
+  @Param('choice', 'string', 'JSON {patientId, optedOut: boolean}')
+  @Returns('string')
+  public async SetResearchOptOut(ctx: Context, choice: string): Promise<string> {
+    const caller = await authorize(ctx, 'Consent:SetResearchOptOut');
+    return toJson(await setResearchOptOut(ctx, caller, parseJsonArg(researchChoiceSchema, choice, 'choice')));
+  }
+
+  /** The patient's research choice, or "" when they never made one (not opted out). */
+  @Transaction(false)
+  @Param('patientId', 'string', 'the patient')
+  @Returns('string')
+  public async GetResearchOptOut(ctx: Context, patientId: string): Promise<string> {
+    const caller = await authorize(ctx, 'Consent:GetResearchOptOut');
+    const choice = await getResearchOptOut(ctx, caller, parseArg(idSchema, patientId, 'patientId'));
+    return choice === undefined ? '' : toJson(choice);
+  }
+
+  /** The patients currently opted out of research, one page at a time (custodians' gatekeepers). */
+  @Transaction(false)
+  @Param('query', 'string', 'JSON {pageSize?: 1-200, bookmark?}')
+  @Returns('string')
+  public async ListResearchOptOuts(ctx: Context, query: string): Promise<string> {
+    await authorize(ctx, 'Consent:ListResearchOptOuts');
+    return toJson(await listResearchOptOuts(ctx, parseJsonArg(listOptOutsQuerySchema, query, 'query')));
   }
 }
 

@@ -24,7 +24,6 @@ import {
   transferInputSchema,
   transferSchema,
   transfersQuerySchema,
-  type Balance,
   type Claim,
   type ClaimRecord,
   type Holder,
@@ -33,6 +32,7 @@ import {
 } from '@medrec/contract';
 import { requireActiveParticipant, requireOrganisation } from '../registrar/participants';
 import { MEDREC_NAMESPACE, checkEndorsementSignature, decodeSerializedIdentity, payloadWrites } from './endorsement';
+import { balanceKey, credit, holderParts } from './balances';
 import { approveSchedule, listProposals, proposalIdOf, type VoteOutcome } from './schedule-vote';
 
 /**
@@ -262,26 +262,6 @@ async function requireSchedule(ctx: Context): Promise<Schedule> {
 async function requireOwnOrganisation(ctx: Context, caller: Caller): Promise<Organisation> {
   const org = await requireOrganisation(ctx, caller.mspId, 'caller');
   return org;
-}
-
-function holderParts(holder: Holder): string[] {
-  return holder.kind === 'organisation' ? ['organisation', holder.mspId] : ['participant', holder.participantId];
-}
-
-function balanceKey(ctx: Context, holder: Holder): string {
-  return key(ctx, KEY.balance, ...holderParts(holder));
-}
-
-async function credit(ctx: Context, holder: Holder, amount: bigint, iso: string): Promise<Balance> {
-  const current = await readState(ctx, balanceKey(ctx, holder), balanceSchema, 'balance');
-  const saved: Balance = {
-    holder,
-    amount: (BigInt(current?.amount ?? '0') + amount).toString(),
-    updatedAt: iso,
-    txId: ctx.stub.getTxID(),
-  };
-  await writeState(ctx, balanceKey(ctx, holder), saved);
-  return saved;
 }
 
 function sha256Hex(bytes: Buffer): string {

@@ -202,6 +202,16 @@ class PostgresRecordStore implements RecordStore {
     return toPage(rows, limit);
   }
 
+  async listRegistered(options?: Readonly<ListOptions>): Promise<RecordPage> {
+    this.#checkOpen();
+    const { limit, after } = checkListOptions(options);
+    const rows = await this.#query(
+      `SELECT ${COLUMNS} FROM ${this.#table} WHERE registration_tx_id IS NOT NULL AND seq > $1 ORDER BY seq LIMIT $2`,
+      [after ?? '0', limit + 1],
+    );
+    return toPage(rows, limit);
+  }
+
   async listByPatient(patientId: string, options?: Readonly<ListOptions>): Promise<RecordPage> {
     this.#checkOpen();
     const id = checkId('patientId', patientId);

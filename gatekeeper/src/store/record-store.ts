@@ -95,6 +95,8 @@ export interface RecordStore {
   listUnregistered(options?: Readonly<ListOptions>): Promise<RecordPage>;
   /** A patient's records, oldest first. */
   listByPatient(patientId: string, options?: Readonly<ListOptions>): Promise<RecordPage>;
+  /** Every registered record, in storage order, a page at a time (the trend responder reads them all). */
+  listRegistered(options?: Readonly<ListOptions>): Promise<RecordPage>;
   /** Releases the database handle or pool; every later call fails with StoreClosedError. */
   close(): Promise<void>;
 }

@@ -231,6 +231,18 @@ class SqliteRecordStore implements RecordStore {
     });
   }
 
+  listRegistered(options?: Readonly<ListOptions>): Promise<RecordPage> {
+    return this.#run(() => {
+      const { limit, after } = checkListOptions(options);
+      const rows = this.#db
+        .prepare(
+          `SELECT ${COLUMNS} FROM medrec_records WHERE registration_tx_id IS NOT NULL AND seq > ? ORDER BY seq LIMIT ?`,
+        )
+        .all(BigInt(after ?? '0'), limit + 1) as RecordRow[];
+      return toPage(rows, limit);
+    });
+  }
+
   listByPatient(patientId: string, options?: Readonly<ListOptions>): Promise<RecordPage> {
     return this.#run(() => {
       const id = checkId('patientId', patientId);

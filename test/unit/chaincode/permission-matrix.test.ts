@@ -6,6 +6,7 @@ import { documentedMatrix } from '../../support/documented-permission-matrix';
 import { orgPki } from './support/certs';
 import { endorse } from './support/endorsement';
 import { requester, signedRead } from './support/read-requests';
+import { answer, countQuery, gkR, prepareTrends, r2, suppressed } from './support/trends';
 import type { FakeIdentity, FakePeer } from './support/fake-peer';
 import { H1, H2, HASH_B, consentBody, freshPeer, orgBody, who, type World } from './support/world';
 
@@ -48,6 +49,28 @@ async function initialise(peer: FakePeer): Promise<void> {
     await peer.invoke(admin, 'Incentive:ProposeSchedule', [JSON.stringify(schedule)]);
   }
 }
+
+/** The trend query the last trend setup submitted (r1's, answered by nobody yet). */
+let trendQueryId = '';
+
+/** r2 and gkR registered, ResearchMSP funded, r1's query submitted; `pastDeadline` moves the clock past its deadline. */
+function openTrendQuery(pastDeadline = false): (peer: FakePeer) => Promise<void> {
+  return async (peer) => {
+    await prepareTrends(peer, 50);
+    const outcome = await peer.invoke(who.r1, 'Trends:SubmitQuery', [JSON.stringify(countQuery())]);
+    expect(outcome.message).to.equal('');
+    trendQueryId = outcome.txId;
+    if (pastDeadline) {
+      peer.ledger.clockMs += 10 * 60_000;
+    }
+  };
+}
+
+/** The other researcher and the gatekeeper of an organisation the query does not ask. */
+const notTheirs = {
+  researcher: () => ({ who: r2, args: [trendQueryId] }),
+  gatekeeper: () => ({ who: gkR, args: [trendQueryId] }),
+};
 
 const newParticipant = { participantId: 'new-1', role: 'clinician', enrollmentId: 'new-1' };
 const newRecord = { recordId: 'rec-new', patientId: 'p1', category: 'note', contentHash: HASH_B, locator: 'urn:x' };
@@ -176,6 +199,18 @@ const CASES: Record<TxName, Case> = {
       compliance: () => ({ who: who.co2, args: ['consent-c2'] }),
     },
   },
+  'Consent:SetResearchOptOut': {
+    args: () => [{ patientId: 'p1', optedOut: true }],
+    notOwn: { patient: () => ({ who: who.p2, args: [{ patientId: 'p1', optedOut: true }] }) },
+  },
+  'Consent:GetResearchOptOut': {
+    args: () => ['p1'],
+    notOwn: {
+      patient: () => ({ who: who.p2, args: ['p1'] }),
+      compliance: () => ({ who: who.co2, args: ['p1'] }),
+    },
+  },
+  'Consent:ListResearchOptOuts': { args: () => [{}] },
   'Access:RequestAccess': { args: () => [{ recordId: 'rec1', purpose: 'TREAT' }] },
   'Access:BreakGlass': { args: () => [{ recordId: 'rec1', reason: 'patient-unconscious', durationMinutes: 30 }] },
   'Access:ReviewBreakGlass': {
@@ -268,6 +303,27 @@ const CASES: Record<TxName, Case> = {
     },
   },
   'Incentive:GetTransfers': { args: () => [{ holder: { kind: 'organisation', mspId: H1 } }] },
+  'Trends:SubmitQuery': {
+    args: () => [countQuery()],
+    setup: async (peer) => {
+      await prepareTrends(peer, 50);
+    },
+  },
+  'Trends:SubmitAnswer': {
+    args: () => [answer(trendQueryId, [suppressed([])])],
+    setup: openTrendQuery(),
+    notOwn: { gatekeeper: () => ({ who: gkR, args: [answer(trendQueryId, [suppressed([])])] }) },
+  },
+  'Trends:CloseQuery': { args: () => [trendQueryId], setup: openTrendQuery(true), notOwn: notTheirs },
+  'Trends:GetQuery': { args: () => [trendQueryId], setup: openTrendQuery(), notOwn: notTheirs },
+  'Trends:GetResult': {
+    args: () => [trendQueryId],
+    setup: openTrendQuery(),
+    notOwn: { researcher: notTheirs.researcher },
+  },
+  'Trends:ListQueries': { args: () => [{}] },
+  'Trends:GetBudget': { args: () => [] },
+  'Trends:GetSettings': { args: () => [] },
 };
 
 describe('permission matrix (chaincode/README.md) enforced cell by cell', () => {

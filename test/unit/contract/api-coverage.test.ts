@@ -24,6 +24,8 @@ describe('the REST API covers the contract', () => {
     for (const [transaction, coverage] of internal) {
       expect('internal' in coverage && coverage.internal.length, transaction).to.be.above(40);
     }
-    expect(internal.length).to.be.at.most(6);
+    // Service-to-ledger transactions only: gatekeeper disclosures (2), the trend responder's answer and opt-out list
+    // (2), the miner's claims, and operator probes. A new entry here needs the same kind of reason.
+    expect(internal.length).to.be.at.most(8);
   });
 });

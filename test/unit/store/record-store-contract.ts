@@ -478,6 +478,20 @@ export function recordStoreContract(name: string, harness: RecordStoreHarness): 
       });
     });
 
+    describe('listRegistered', function () {
+      it('pages through every registered record exactly once, oldest first, and never an unregistered one', async function () {
+        const records = Array.from({ length: 7 }, () => newRecord());
+        await putAll(store, records);
+        const registered = [records[0]!, records[2]!, records[3]!, records[6]!];
+        for (const record of registered) await store.markRegistered(record.recordId, freshTxId());
+        const { ids } = await collectPages((cursor) =>
+          store.listRegistered({ limit: 2, ...(cursor === undefined ? {} : { cursor }) }),
+        );
+        const mine = new Set(records.map((r) => r.recordId));
+        expect(ids.filter((id) => mine.has(id))).to.deep.equal(registered.map((r) => r.recordId));
+      });
+    });
+
     describe('listByPatient', function () {
       it("returns only that patient's records, oldest first, paged", async function () {
         const patientId = freshId('pat');

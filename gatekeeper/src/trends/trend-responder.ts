@@ -1,0 +1,153 @@
+/**
+ * The custodian's trend responder, beside its gatekeeper: it follows `trend-query` chaincode events (checkpointed in a
+ * file, so each query is handled once across restarts), computes the query over its own record store, leaving out
+ * the patients who opted out of research use, and submits the noisy answer signed as its gatekeeper. Raw values never
+ * leave the process. A query answered before a crash (answer committed, checkpoint not yet written) is refused by the
+ * ledger as MEDREC_ALREADY_ANSWERED on the retry, which counts as done.
+ */
+import { txIdSchema } from '@medrec/contract';
+import { ChaincodeError, type MedrecClient, type MedrecEvent, type TrendQuery } from '@medrec/sdk';
+import type { RecordStore } from '../store';
+import { cryptoRandomSource, type RandomSource } from './random-source';
+import { noisyAnswer } from './trend-answer';
+import { trendTotals, type Demographics, type TrendRecord } from './trend-statistics';
+
+export type TrendLedger = Pick<MedrecClient, 'getTrendQuery' | 'submitTrendAnswer' | 'listResearchOptOuts'>;
+
+/** What happened to one query event. */
+export type TrendOutcome =
+  | { readonly queryId: string; readonly outcome: 'answered'; readonly transactionId: string; readonly cells: number }
+  | { readonly queryId: string; readonly outcome: 'skipped'; readonly reason: string };
+
+export interface TrendResponderOptions {
+  readonly mspId: string;
+  readonly ledger: TrendLedger;
+  readonly store: Pick<RecordStore, 'listRegistered'>;
+  /** Subscribes to chaincode events from the checkpoint, delivering each to `handler` in order (processChaincodeEvents). */
+  readonly subscribe: (
+    handler: (event: MedrecEvent) => Promise<void>,
+  ) => Promise<{ readonly done: Promise<void>; close(): void }>;
+  readonly demographicsOf?: (patientId: string) => Demographics | undefined;
+  /** A CSPRNG unless a test injects a seeded source. */
+  readonly rng?: RandomSource;
+  readonly now?: () => number;
+  readonly onOutcome?: (outcome: TrendOutcome) => void;
+  /** The event stream failed (peer restart, network); the responder resubscribes from its checkpoint. */
+  readonly onStreamFailure?: (error: unknown) => void;
+  readonly retryDelayMs?: number;
+}
+
+export interface TrendResponder {
+  /** Answers one query now (also what each event does). */
+  answer(queryId: string): Promise<TrendOutcome>;
+  /** Stops following events. */
+  close(): void;
+  /** Settles when the responder has stopped. */
+  readonly stopped: Promise<void>;
+}
+
+/** Codes that mean this query will never take an answer from us: skip it rather than retry forever. */
+const FINAL_REFUSALS = new Set([
+  'MEDREC_ALREADY_ANSWERED',
+  'MEDREC_QUERY_CLOSED',
+  'MEDREC_FORBIDDEN',
+  'MEDREC_NOT_FOUND',
+]);
+
+export function startTrendResponder(options: Readonly<TrendResponderOptions>): TrendResponder {
+  const rng = options.rng ?? cryptoRandomSource();
+  const now = options.now ?? Date.now;
+  let closed = false;
+  let current: { close(): void } | undefined;
+  // A function, not the variable: close() changes it while the loop below awaits.
+  const isClosed = (): boolean => closed;
+
+  const answer = async (queryId: string): Promise<TrendOutcome> => {
+    const skip = (reason: string): TrendOutcome => ({ queryId, outcome: 'skipped', reason });
+    let query: TrendQuery;
+    try {
+      query = await options.ledger.getTrendQuery(queryId);
+    } catch (err) {
+      if (err instanceof ChaincodeError && FINAL_REFUSALS.has(err.code)) return skip(err.message);
+      throw err;
+    }
+    if (!query.custodians.includes(options.mspId)) return skip(`${options.mspId} is not asked`);
+    if (query.status !== 'open' || Date.parse(query.deadline) <= now()) return skip('the query is closed');
+    const totals = trendTotals({
+      spec: query.spec,
+      custodians: query.custodians,
+      custodianMsp: options.mspId,
+      records: await registeredRecords(options.store),
+      optedOut: await optedOutPatients(options.ledger),
+      ...(options.demographicsOf === undefined ? {} : { demographicsOf: options.demographicsOf }),
+    });
+    const input = noisyAnswer({
+      queryId,
+      spec: query.spec,
+      custodianCount: query.custodians.length,
+      k: query.k,
+      totals,
+      rng,
+    });
+    try {
+      const { transactionId } = await options.ledger.submitTrendAnswer(input);
+      return { queryId, outcome: 'answered', transactionId, cells: input.cells.length };
+    } catch (err) {
+      if (err instanceof ChaincodeError && FINAL_REFUSALS.has(err.code)) return skip(err.message);
+      throw err;
+    }
+  };
+
+  const onEvent = async (event: MedrecEvent): Promise<void> => {
+    if (event.name !== 'trend-query') return;
+    const queryId = txIdSchema.safeParse(event.payload.queryId);
+    if (!queryId.success) return;
+    options.onOutcome?.(await answer(queryId.data));
+  };
+
+  const stopped = (async (): Promise<void> => {
+    while (!isClosed()) {
+      try {
+        const stream = await options.subscribe(onEvent);
+        current = stream;
+        if (isClosed()) stream.close();
+        await stream.done;
+      } catch (err) {
+        if (isClosed()) break;
+        options.onStreamFailure?.(err);
+      }
+      if (!isClosed()) await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 2000));
+    }
+  })();
+
+  return {
+    answer,
+    close: () => {
+      closed = true;
+      current?.close();
+    },
+    stopped,
+  };
+}
+
+async function registeredRecords(store: Pick<RecordStore, 'listRegistered'>): Promise<TrendRecord[]> {
+  const records: TrendRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listRegistered({ limit: 500, ...(cursor === undefined ? {} : { cursor }) });
+    records.push(...page.records);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return records;
+}
+
+async function optedOutPatients(ledger: TrendLedger): Promise<Set<string>> {
+  const patients = new Set<string>();
+  let bookmark = '';
+  do {
+    const page = await ledger.listResearchOptOuts({ pageSize: 200, ...(bookmark === '' ? {} : { bookmark }) });
+    for (const entry of page.items) if (entry.optedOut) patients.add(entry.patientId);
+    bookmark = page.bookmark;
+  } while (bookmark !== '');
+  return patients;
+}
