@@ -9,7 +9,14 @@ import { idSchema, isoTimeSchema, mspIdSchema, pageFields, txIdSchema } from './
  */
 
 /** The code systems a query may name (FHIR system URIs as MedRec's records use them). */
-export const CODE_SYSTEMS = ['http://loinc.org', 'http://snomed.info/sct', 'http://hl7.org/fhir/sid/icd-10'] as const;
+export const CODE_SYSTEMS = [
+  'http://loinc.org',
+  'http://snomed.info/sct',
+  'http://hl7.org/fhir/sid/icd-10-cm',
+  'http://hl7.org/fhir/sid/icd-10',
+  'http://www.nlm.nih.gov/research/umls/rxnorm',
+  'http://hl7.org/fhir/sid/cvx',
+] as const;
 
 export const conceptSchema = z.strictObject({
   system: z.enum(CODE_SYSTEMS),

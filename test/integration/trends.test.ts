@@ -1,0 +1,217 @@
+/**
+ * Trend analysis on the running network: a researcher of the research institute pays credits its peer earned by
+ * endorsing, both hospitals' responders answer from their own stores with exact discrete noise, the chaincode combines
+ * the answers. Noise is real here (the gatekeepers use a CSPRNG), so every assertion about a noisy number leaves a
+ * margin whose failure probability is below 1e-4 (the scales are stated in each test).
+ */
+import crypto from 'node:crypto';
+import { expect } from 'chai';
+import type { TrendQuery, TrendResult } from '../../sdk/src/chaincode-types';
+import { initializeIncentives } from '../../network/src/incentive';
+import { runMiner } from '../../network/src/miner';
+import { createMedrecClient } from '../../sdk/src/medrec-client';
+import { send } from '../unit/api/support/conformance';
+import { admit, api, bearer, register, type Registered } from './support/rest-api';
+import { consortium } from './support/shared-network';
+
+const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
+
+/** A code no other test uses, so that only this suite's records match (codes are free text to the query). */
+const freshCode = (): string => `Z${crypto.randomBytes(4).toString('hex')}`;
+
+function conditionWith(patientId: string, code: string): Record<string, unknown> {
+  return {
+    resourceType: 'Condition',
+    clinicalStatus: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+    },
+    code: { coding: [{ system: ICD, code, display: 'trend test finding' }] },
+    subject: { reference: `Patient/${patientId}` },
+    onsetDateTime: '2026-11-10',
+  };
+}
+
+async function addRecord(clinician: Registered, patientId: string, resource: Record<string, unknown>): Promise<void> {
+  const res = await send(
+    api('hospital1')
+      .post(`/v1/patients/${patientId}/records`)
+      .set(...bearer(clinician.token))
+      .send(resource),
+  );
+  expect(res.status, JSON.stringify(res.body)).to.equal(201);
+}
+
+/** The research institute earns credits: its miner claims its peer's endorsements of the latest blocks. */
+async function earnCredits(): Promise<void> {
+  await initializeIncentives(consortium());
+  const admin = consortium().connectAdmin('research');
+  try {
+    const height = BigInt(await createMedrecClient(admin.gateway).channelHeight());
+    await runMiner(consortium(), {
+      org: 'research',
+      checkpointFile: `${consortium().layout.home}/trend-test-miner-${crypto.randomUUID()}.json`,
+      startBlock: height > 40n ? height - 40n : 0n,
+      untilHeight: height,
+      renderer: 'silent',
+    });
+  } finally {
+    admin.close();
+  }
+}
+
+function countQuery(code: string, epsilonMilli: number): Record<string, unknown> {
+  return {
+    statistic: { kind: 'count', concept: { system: ICD, code } },
+    window: { from: '2026-11-09', to: '2026-11-15', interval: 'total' },
+    epsilonMilli,
+  };
+}
+
+async function submitQuery(researcher: Registered, body: Record<string, unknown>): Promise<TrendQuery> {
+  const res = await send(
+    api('research')
+      .post('/v1/trends/queries')
+      .set(...bearer(researcher.token))
+      .send(body),
+  );
+  expect(res.status, JSON.stringify(res.body)).to.equal(201);
+  return (res.body as { query: TrendQuery }).query;
+}
+
+async function resultOf(researcher: Registered, queryId: string): Promise<TrendResult> {
+  for (let attempt = 0; attempt < 120; attempt += 1) {
+    const res = await send(
+      api('research')
+        .get(`/v1/trends/queries/${queryId}/result`)
+        .set(...bearer(researcher.token)),
+    );
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    const body = res.body as { status: string; result: TrendResult | null };
+    if (body.status === 'combined' && body.result !== null) return body.result;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`query ${queryId} was not combined within a minute: are the gatekeepers' responders running?`);
+}
+
+describe('trend analysis on the network', function () {
+  let researcher: Registered;
+  let clinician: Registered;
+  const codeA = freshCode();
+  const codeB = freshCode();
+  const patients: Registered[] = [];
+
+  before(async function () {
+    this.timeout(600_000);
+    await earnCredits();
+    researcher = await register('research', 'researcher');
+    clinician = await register('hospital1', 'clinician');
+    // 14 patients with finding A, the first 10 of them also with finding B; patients 9 and 10 opt out.
+    for (let i = 0; i < 14; i += 1) {
+      const patient = await register('hospital1', 'patient');
+      await admit('hospital1', patient.participantId);
+      patients.push(patient);
+    }
+    await Promise.all(
+      patients.map(async (patient, i) => {
+        await addRecord(clinician, patient.participantId, conditionWith(patient.participantId, codeA));
+        if (i < 10) await addRecord(clinician, patient.participantId, conditionWith(patient.participantId, codeB));
+      }),
+    );
+    for (const patient of patients.slice(8, 10)) {
+      const res = await send(
+        api('hospital1')
+          .put(`/v1/patients/${patient.participantId}/research-choice`)
+          .set(...bearer(patient.token))
+          .send({ optedOut: true }),
+      );
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    }
+  });
+
+  it('shows the researcher the budget, the credits and the settings before a query', async function () {
+    const res = await send(
+      api('research')
+        .get('/v1/trends/account')
+        .set(...bearer(researcher.token)),
+    );
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    const body = res.body as { budget: { spentMilli: number; budgetMilli: number }; balance: { amount: string } };
+    expect(body.budget.spentMilli).to.equal(0);
+    expect(BigInt(body.balance.amount) > 100n, `research credits ${body.balance.amount}`).to.equal(true);
+  });
+
+  it('answers and combines a count from both hospitals; opted-out patients are left out; the budget runs out', async function () {
+    // Count scale 1000/5000 = 1/5: P(|noise| >= 2) < 1e-4, so 12 is never suppressed (k = 10) and 8 always is.
+    const queryA = await submitQuery(researcher, countQuery(codeA, 5000));
+    expect(queryA.custodians).to.include.members(['Hospital1MSP', 'Hospital2MSP']);
+    const resultA = await resultOf(researcher, queryA.queryId);
+    expect(resultA.reason).to.equal('all-answered');
+    expect(resultA.answeredBy).to.include.members(queryA.custodians);
+    expect(resultA.missing).to.deep.equal([]);
+    const [cellA] = resultA.cells;
+    // Hospital2 holds none of these patients: its cell is suppressed; hospital1's 12 (14 minus 2 opted out) count.
+    expect(cellA?.suppressedBy).to.deep.equal(['Hospital2MSP']);
+    expect(Math.abs(Number(cellA?.count) - 12)).to.be.at.most(1);
+    // The interval is a 95 % one (here of half-width 0): it holds the truth up to the same one-unit margin.
+    const [low = NaN, high = NaN] = (cellA?.countInterval ?? []).map(Number);
+    expect(low).to.be.at.most(13);
+    expect(high).to.be.at.least(11);
+
+    // Finding B: 10 patients, 2 of whom opted out, so 8 < k at hospital1 too: every custodian suppressed it.
+    const queryB = await submitQuery(researcher, countQuery(codeB, 5000));
+    const [cellB] = (await resultOf(researcher, queryB.queryId)).cells;
+    expect(cellB?.suppressedBy).to.have.members(['Hospital1MSP', 'Hospital2MSP']);
+    expect(cellB?.count).to.equal(null);
+
+    // 5000 + 5000 thousandths: the period's whole budget is spent.
+    const refused = await send(
+      api('research')
+        .post('/v1/trends/queries')
+        .set(...bearer(researcher.token))
+        .send(countQuery(codeA, 1)),
+    );
+    expect(refused.status, JSON.stringify(refused.body)).to.equal(409);
+    expect((refused.body as { code: string }).code).to.equal('MEDREC_BUDGET_EXHAUSTED');
+  });
+
+  it('puts no patient id on the ledger in the blocks of a query and its answers', async function () {
+    const other = await register('research', 'researcher');
+    const query = await submitQuery(other, countQuery(codeA, 100));
+    await resultOf(other, query.queryId);
+    const admin = consortium().connectAdmin('research');
+    try {
+      const client = createMedrecClient(admin.gateway);
+      const height = await client.channelHeight();
+      const qscc = admin.gateway.getNetwork('medrec').getContract('qscc');
+      const text: string[] = [];
+      for (let n = Math.max(0, height - 8); n < height; n += 1) {
+        const block = await qscc.evaluateTransaction('GetBlockByNumber', 'medrec', String(n));
+        text.push(Buffer.from(block).toString('latin1'));
+      }
+      const blocks = text.join('\n');
+      expect(blocks).to.contain(query.queryId);
+      for (const patient of patients) expect(blocks).to.not.contain(patient.participantId);
+    } finally {
+      admin.close();
+    }
+  });
+
+  it('refuses a query to a clinician, and a result to another researcher', async function () {
+    const res = await send(
+      api('hospital1')
+        .post('/v1/trends/queries')
+        .set(...bearer(clinician.token))
+        .send(countQuery(codeA, 100)),
+    );
+    expect(res.status).to.equal(403);
+    const owner = await register('research', 'researcher');
+    const mine = await submitQuery(owner, countQuery(codeA, 100));
+    const stranger = await register('research', 'researcher');
+    const peek = await send(
+      api('research')
+        .get(`/v1/trends/queries/${mine.queryId}/result`)
+        .set(...bearer(stranger.token)),
+    );
+    expect(peek.status).to.equal(403);
+  });
+});
