@@ -360,3 +360,11 @@ function lowest(ratio: Ratio): Ratio {
   while (b !== 0n) [a, b] = [b, a % b];
   return { num: ratio.num / a, den: ratio.den / a };
 }
+
+/** Epsilon as people write it ("0.5", "2", "0.125") in thousandths; undefined unless 0.001 to 10 in steps of 0.001. */
+export function epsilonMilliOf(text: string): number | undefined {
+  const match = /^(\d{1,2})(?:\.(\d{1,3}))?$/.exec(text.trim());
+  if (match === null) return undefined;
+  const milli = Number(match[1]) * 1000 + Number((match[2] ?? '').padEnd(3, '0'));
+  return epsilonMilliSchema.safeParse(milli).success ? milli : undefined;
+}

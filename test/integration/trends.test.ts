@@ -174,22 +174,59 @@ describe('trend analysis on the network', function () {
     expect((refused.body as { code: string }).code).to.equal('MEDREC_BUDGET_EXHAUSTED');
   });
 
+  it('combines a mean of an observation with clamping bounds into an estimate and its interval', async function () {
+    const code = `9${crypto.randomInt(100_000, 999_999).toString()}-1`;
+    const meanResearcher = await register('research', 'researcher');
+    // Hospital1's 12 patients who did not opt out have 100 ug/dL; the 2 who did have 300 (left out).
+    await Promise.all(
+      patients.map((patient, i) =>
+        addRecord(clinician, patient.participantId, {
+          resourceType: 'Observation',
+          status: 'final',
+          code: { coding: [{ system: 'http://loinc.org', code, display: 'trend test observation' }] },
+          subject: { reference: `Patient/${patient.participantId}` },
+          effectiveDateTime: '2026-11-11T09:00:00Z',
+          valueQuantity: { value: i === 8 || i === 9 ? 300 : 100, unit: 'ug/dL' },
+        }),
+      ),
+    );
+    const query = await submitQuery(meanResearcher, {
+      statistic: { kind: 'mean', concept: { system: 'http://loinc.org', code }, lower: 0, upper: 300 },
+      window: { from: '2026-11-09', to: '2026-11-15', interval: 'total' },
+      epsilonMilli: 10_000,
+    });
+    const [cell] = (await resultOf(meanResearcher, query.queryId)).cells;
+    // Count scale 1/5 and sum scale 60: the sum moves by more than 553 with probability below 1e-4, the count by 2.
+    expect(cell?.suppressedBy).to.deep.equal(['Hospital2MSP']);
+    const mean = Number(cell?.mean);
+    expect(mean).to.be.within((1200 - 553) / 14, (1200 + 553) / 10);
+    const [low = NaN, high = NaN] = (cell?.meanInterval ?? []).map(Number);
+    expect(low).to.be.at.least(0);
+    expect(high).to.be.at.most(300);
+    expect(low).to.be.at.most(mean);
+    expect(high).to.be.at.least(mean);
+  });
+
   it('puts no patient id on the ledger in the blocks of a query and its answers', async function () {
     const other = await register('research', 'researcher');
-    const query = await submitQuery(other, countQuery(codeA, 100));
-    await resultOf(other, query.queryId);
     const admin = consortium().connectAdmin('research');
     try {
       const client = createMedrecClient(admin.gateway);
-      const height = await client.channelHeight();
+      // Nothing else writes meanwhile (the suites run one at a time): these blocks hold the query, the answers and
+      // the combination, and nothing that identifies the 14 patients counted.
+      const before = await client.channelHeight();
+      const query = await submitQuery(other, countQuery(codeA, 100));
+      await resultOf(other, query.queryId);
+      const after = await client.channelHeight();
       const qscc = admin.gateway.getNetwork('medrec').getContract('qscc');
       const text: string[] = [];
-      for (let n = Math.max(0, height - 8); n < height; n += 1) {
+      for (let n = before; n < after; n += 1) {
         const block = await qscc.evaluateTransaction('GetBlockByNumber', 'medrec', String(n));
         text.push(Buffer.from(block).toString('latin1'));
       }
       const blocks = text.join('\n');
       expect(blocks).to.contain(query.queryId);
+      expect(blocks).to.contain('SubmitAnswer');
       for (const patient of patients) expect(blocks).to.not.contain(patient.participantId);
     } finally {
       admin.close();
