@@ -29,16 +29,17 @@ async function main(): Promise<void> {
   const users = createSqliteUserDirectory({ path: config.tokenDbPath, tokenTtlMs: config.tokenTtlMs });
   // The organisation's own identifiers live beside its API tokens, in its own database, never on the ledger.
   const externalIds = createSqliteExternalIds({ path: config.tokenDbPath });
-  const ledger = createWalletLedgerGateway({ wallet, peer: fabric.peer });
+  const apiIdentity = {
+    org: config.org,
+    mspId: fabric.mspId,
+    enrollmentId: fabric.healthIdentity,
+    participantId: fabric.healthIdentity,
+    role: 'admin',
+  } as const;
+  const ledger = createWalletLedgerGateway({ wallet, peer: fabric.peer, heightIdentity: apiIdentity });
   const readiness = createReadinessProbe(
     [
-      peerCheck(ledger, {
-        org: config.org,
-        mspId: fabric.mspId,
-        enrollmentId: fabric.healthIdentity,
-        participantId: fabric.healthIdentity,
-        role: 'admin',
-      }),
+      peerCheck(ledger, apiIdentity),
       gatekeeperCheck({ url: fabric.gatekeeper.url, trustedCaPem: [fabric.gatekeeper.tlsRootCertificate] }),
       recordStoreCheck(store),
     ],
@@ -55,7 +56,13 @@ async function main(): Promise<void> {
     registration: createFabricUserRegistration({ ca: fabric.ca, wallet, ledger }),
     externalIds,
     references: createReferencePseudonyms(fabric.walletSecret),
-    custody: createGatekeeperRecordCustody({ store, mspId: fabric.mspId, ledger, wallet }),
+    custody: createGatekeeperRecordCustody({
+      store,
+      mspId: fabric.mspId,
+      ledger,
+      wallet,
+      channelHeight: () => ledger.currentHeight(),
+    }),
     auditExporter: createWalletAuditExporter({ wallet, ledger }),
     readiness,
     logger,

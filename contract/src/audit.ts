@@ -7,6 +7,7 @@ export const INCENTIVE_AUDIT_TYPES = [
   'IncentiveScheduleApproved',
   'IncentiveInitialized',
   'EndorsementsClaimed',
+  'EndorsementsAttested',
   'CreditsTransferred',
 ] as const;
 

@@ -9,7 +9,7 @@ export const GENERAL_ERROR_CODES = [
   'MEDREC_INTERNAL',
 ] as const;
 
-/** Why an endorsement claim or a transfer of the incentive layer was refused (chaincode/README.md, Incentive). */
+/** Why an endorsement claim, an attestation or a transfer of the incentive layer was refused (chaincode/README.md, Incentive). */
 export const INCENTIVE_ERROR_CODES = [
   'MEDREC_BAD_SIGNATURE',
   'MEDREC_WRONG_ORGANISATION',
@@ -19,6 +19,7 @@ export const INCENTIVE_ERROR_CODES = [
   'MEDREC_NOT_COMMITTED',
   'MEDREC_NOT_CLAIMABLE',
   'MEDREC_ALREADY_CLAIMED',
+  'MEDREC_ALREADY_ATTESTED',
   'MEDREC_INSUFFICIENT_FUNDS',
 ] as const;
 

@@ -133,19 +133,76 @@ export const balanceSchema = z.strictObject({
 });
 export type Balance = z.infer<typeof balanceSchema>;
 
-/** One per (claimed transaction, organisation); keeps what an auditor needs to compare the claim with the block. */
-export const claimRecordSchema = z.strictObject({
+const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256: 64 lowercase hex characters');
+
+/** At most this many attestations per AttestClaims transaction: bounds its reads and writes. */
+export const MAX_ATTESTATIONS_PER_TX = 50;
+
+/**
+ * Attestations a claim needs before it is paid, with `organisations` registered: a strict majority of the other
+ * organisations (the claimant's own never counts), floor((n - 1) / 2) + 1. With 2 organisations that is 1 (the
+ * other one), with 3 it is 2 (both others), with 4 it is 2 of 3, with 5 it is 3 of 4. With 1 organisation nobody can
+ * attest, so its claims stay pending until another organisation registers.
+ */
+export function attestationsRequired(organisations: number): number {
+  return Math.floor(Math.max(organisations - 1, 0) / 2) + 1;
+}
+
+/** What every claim record holds, pending or paid. */
+const claimRecordFields = {
   txId: txIdSchema,
+  /** The claimant: the organisation whose peer signed the endorsement. */
   mspId: mspIdSchema,
-  endorserCertSha256: z.string().regex(/^[0-9a-f]{64}$/),
-  signatureSha256: z.string().regex(/^[0-9a-f]{64}$/),
-  claimNumber: amountSchema,
-  reward: amountSchema,
+  /** SHA-256 of the endorser certificate's DER and of the signature bytes: what attesters look for in the block. */
+  endorserCertSha256: sha256HexSchema,
+  signatureSha256: sha256HexSchema,
   claimedBy: idSchema,
   claimedAt: isoTimeSchema,
   claimTxId: txIdSchema,
+  /** The other organisations that found this endorsement in their own copy of the block (MSP id order). */
+  attestedBy: z.array(mspIdSchema).max(MAX_VOTING_ORGANISATIONS),
+};
+
+/** Recorded by ClaimEndorsements: nothing is paid and no claim number is taken until enough attestations arrive. */
+export const pendingClaimRecordSchema = z.strictObject({ ...claimRecordFields, status: z.literal('pending') });
+export type PendingClaimRecord = z.infer<typeof pendingClaimRecordSchema>;
+
+/** Paid by the AttestClaims transaction whose attestation completed the majority (`paidTxId`). */
+export const paidClaimRecordSchema = z.strictObject({
+  ...claimRecordFields,
+  status: z.literal('paid'),
+  claimNumber: amountSchema,
+  reward: amountSchema,
+  paidAt: isoTimeSchema,
+  paidTxId: txIdSchema,
 });
+export type PaidClaimRecord = z.infer<typeof paidClaimRecordSchema>;
+
+/**
+ * One per (claimed transaction, claimant organisation), whatever its state; keeps what an auditor needs to compare
+ * the claim with the block. `claimNumber` and `reward` exist only once it is paid.
+ */
+export const claimRecordSchema = z.discriminatedUnion('status', [pendingClaimRecordSchema, paidClaimRecordSchema]);
 export type ClaimRecord = z.infer<typeof claimRecordSchema>;
+
+/**
+ * An organisation's miner vouches that it found the claimed endorsement in its own copy of the block, in a VALID
+ * transaction: the endorser certificate's and the signature's SHA-256 must equal the pending claim's exactly.
+ */
+export const attestationSchema = z.strictObject({
+  txId: txIdSchema,
+  /** The claimant organisation (never the attester's own). */
+  mspId: mspIdSchema,
+  endorserCertSha256: sha256HexSchema,
+  signatureSha256: sha256HexSchema,
+});
+export type Attestation = z.infer<typeof attestationSchema>;
+
+export const attestationsInputSchema = z.strictObject({
+  attestations: z.array(attestationSchema).min(1).max(MAX_ATTESTATIONS_PER_TX),
+});
+
+export const pendingClaimsQuerySchema = z.strictObject({ ...pageFields });
 
 export const transferSchema = z.strictObject({
   transferId: txIdSchema,

@@ -4,6 +4,7 @@ import {
   amountSchema,
   claimRecordSchema,
   holderSchema,
+  pendingClaimRecordSchema,
   scheduleApprovalSchema,
   scheduleProposalSchema,
   scheduleSchema,
@@ -98,13 +99,32 @@ export const scheduleProposalsSchema = z.strictObject({
 });
 export type ScheduleProposals = z.infer<typeof scheduleProposalsSchema>;
 
+/**
+ * After ClaimEndorsements: the claims it recorded, all pending. None is paid, and none takes a claim number, until
+ * `required` other organisations (of the `organisations` registered) attest it with AttestClaims.
+ */
 export const claimResultSchema = z.strictObject({
   mspId: mspIdSchema,
-  claims: z.array(claimRecordSchema),
-  earned: amountSchema,
-  balance: amountSchema,
+  claims: z.array(pendingClaimRecordSchema),
+  organisations: z.int().min(0),
+  required: z.int().min(1),
 });
 export type ClaimResult = z.infer<typeof claimResultSchema>;
+
+/**
+ * After AttestClaims: the attested claims as the transaction leaves them (paid once `required` other organisations
+ * attested), how many it paid and the credits it minted for them.
+ */
+export const attestResultSchema = z.strictObject({
+  /** The attesting organisation. */
+  mspId: mspIdSchema,
+  organisations: z.int().min(0),
+  required: z.int().min(1),
+  claims: z.array(claimRecordSchema),
+  paid: z.int().min(0),
+  minted: amountSchema,
+});
+export type AttestResult = z.infer<typeof attestResultSchema>;
 
 /** A holder's balance; a holder that never held credits reads as amount "0" with no time and no transaction. */
 export const balanceViewSchema = z.strictObject({

@@ -12,8 +12,11 @@ import { consentInputSchema, consentSchema, listConsentsQuerySchema } from './co
 import { delegateSchema } from './delegates';
 import { heartbeatSchema, probeIdSchema } from './health';
 import {
+  attestationsInputSchema,
   claimsInputSchema,
   holderSchema,
+  pendingClaimRecordSchema,
+  pendingClaimsQuerySchema,
   proposalIdSchema,
   scheduleParametersSchema,
   transferInputSchema,
@@ -51,6 +54,7 @@ import {
 } from './registrar';
 import {
   acknowledgementResultSchema,
+  attestResultSchema,
   balanceViewSchema,
   claimResultSchema,
   consentHistorySchema,
@@ -171,6 +175,11 @@ export const TRANSACTIONS = {
   'Incentive:ApproveSchedule': submit([str('proposalId', proposalIdSchema)], scheduleVoteSchema),
   'Incentive:ListScheduleProposals': evaluate([], scheduleProposalsSchema),
   'Incentive:ClaimEndorsements': submit([json('claims', claimsInputSchema)], claimResultSchema),
+  'Incentive:AttestClaims': submit([json('attestations', attestationsInputSchema)], attestResultSchema),
+  'Incentive:ListPendingClaims': evaluate(
+    [json('query', pendingClaimsQuerySchema)],
+    pageSchema(pendingClaimRecordSchema),
+  ),
   'Incentive:GetSchedule': evaluate([], scheduleViewSchema),
   'Incentive:GetBalance': evaluate([json('holder', holderSchema)], balanceViewSchema),
   'Incentive:Transfer': submit([json('transfer', transferInputSchema)], transferSchema),

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import { connectGateway, createMedrecClient, processChaincodeEvents } from '@medrec/sdk';
+import {
+  connectGateway,
+  createMedrecClient,
+  filteredBlockNumbers,
+  processChaincodeEvents,
+  watchChannelHeight,
+} from '@medrec/sdk';
 import { openRecordStore } from './store/open-record-store';
 import { openDurableReplayCache } from './durable-replay-cache';
 import { createGatekeeper } from './gatekeeper';
@@ -49,10 +55,16 @@ async function main(): Promise<void> {
     },
   });
   const ledger = createMedrecClient(connection.gateway);
+  // Followed from the peer's committed blocks: a read waits on it without a proposal per poll.
+  const height = watchChannelHeight({
+    query: () => ledger.channelHeight(),
+    blocks: filteredBlockNumbers(connection.gateway.getNetwork('medrec')),
+  });
   const gatekeeper = createGatekeeper({
     store,
     mspId,
     ledger,
+    channelHeight: () => height.height(),
     verifier: createProofVerifier({ replayCache }),
   });
   const server = createGatekeeperHttpsServer({
@@ -87,6 +99,7 @@ async function main(): Promise<void> {
   });
   const shutdown = (): void => {
     trends.close();
+    height.close();
     server.close();
     connection.close();
     store.close().catch(() => undefined);

@@ -18,6 +18,8 @@ export interface GatekeeperOptions {
   readonly mspId: string;
   /** The ledger as this organisation's gatekeeper identity (role gatekeeper) sees it. */
   readonly ledger: MedrecClient;
+  /** The peer's height as this process follows it (block events); default: ask the peer (ledger.channelHeight). */
+  readonly channelHeight?: () => Promise<number>;
   readonly verifier?: ProofVerifier;
   /** Epoch milliseconds; injectable for tests. */
   readonly now?: () => number;
@@ -160,7 +162,7 @@ class GatekeeperImpl implements Gatekeeper {
     for (;;) {
       let current: number;
       try {
-        current = await this.#options.ledger.channelHeight();
+        current = await (this.#options.channelHeight ?? (() => this.#options.ledger.channelHeight()))();
       } catch (err) {
         throw (
           lookupFailure(err, 'read the channel height') ?? new GatekeeperError('GATEKEEPER_LEDGER_FAILED', String(err))

@@ -1,7 +1,8 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { createConsortium, type NetworkStatus } from './consortium';
 import { adminTokenFile, apiUrl, issueUserToken, registerUserWithToken } from './api-process';
 import { seedNetwork } from './seed-network';
+import { trendsCommand } from './trend-commands';
 import { auditCommand } from './audit-commands';
 import { incentiveCommand, minerCommand } from './miner-commands';
 import { ROLES, type Role } from '@medrec/contract';
@@ -25,6 +26,26 @@ function printStatus(status: NetworkStatus): void {
     );
   }
   for (const api of status.apis) console.log(`  api       ${api.org.padEnd(20)} ${api.url}`);
+}
+
+interface SeedCommandOptions {
+  seed: number;
+  patients: number;
+  clinicians: number;
+  recordsPerPatient: number;
+  ironWeeks: number;
+  ironEnd?: string;
+}
+
+/** A calendar day YYYY-MM-DD that exists (2025-02-30 is refused, not read as March 2nd). */
+function calendarDay(flag: string): (value: string) => string {
+  return (value) => {
+    const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
+    if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value) {
+      throw new InvalidArgumentError(`${flag} must be a calendar day YYYY-MM-DD, not "${value}"`);
+    }
+    return value;
+  };
 }
 
 /** Commander option parser for a bounded whole number: rejects "12abc", "1e3", "-1" with a message saying why. */
@@ -117,18 +138,33 @@ export function buildCli(): Command {
     .command('seed')
     .description('register deterministic synthetic patients, clinicians and FHIR records on the running network')
     .option('--seed <n>', 'random seed (same seed, same data)', wholeNumber('--seed', 0, 2 ** 32 - 1), 42)
-    .option('--patients <n>', 'number of patients', wholeNumber('--patients', 1, 10_000), 10)
+    .option('--patients <n>', 'number of patients', wholeNumber('--patients', 1, 10_000), 240)
     .option('--clinicians <n>', 'number of clinicians', wholeNumber('--clinicians', 1, 1_000), 4)
-    .option('--records-per-patient <n>', 'records per patient', wholeNumber('--records-per-patient', 1, 100), 5)
-    .action(async (opts: { seed: number; patients: number; clinicians: number; recordsPerPatient: number }) => {
-      const summary = await seedNetwork(createConsortium({ renderer: 'silent' }), opts);
+    .option('--records-per-patient <n>', 'random records per patient', wholeNumber('--records-per-patient', 1, 100), 5)
+    .option(
+      '--iron-weeks <n>',
+      'weeks of weekly serum iron (LOINC 2498-4) per patient, 0 for none',
+      wholeNumber('--iron-weeks', 0, 104),
+      8,
+    )
+    .option(
+      '--iron-end <YYYY-MM-DD>',
+      'last day of the last iron week (default: today, UTC)',
+      calendarDay('--iron-end'),
+    )
+    .action(async (opts: SeedCommandOptions) => {
+      const { ironEnd, ...counts } = opts;
+      const ironEndDate = ironEnd ?? new Date().toISOString().slice(0, 10);
+      const summary = await seedNetwork(createConsortium({ renderer: 'silent' }), { ...counts, ironEndDate });
+      const iron = counts.ironWeeks > 0 ? `, ${counts.ironWeeks} weeks of serum iron to ${ironEndDate}` : '';
       console.log(
-        `seeded ${summary.patients} patients, ${summary.clinicians} clinicians and ${summary.records} records (seed ${opts.seed})`,
+        `seeded ${summary.patients} patients, ${summary.clinicians} clinicians and ${summary.records} records (seed ${opts.seed}${iron})`,
       );
     });
 
   program.addCommand(auditCommand());
   program.addCommand(minerCommand());
+  program.addCommand(trendsCommand());
   program.addCommand(incentiveCommand());
 
   program

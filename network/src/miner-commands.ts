@@ -42,7 +42,9 @@ export function minerCommand(): Command {
   return new Command('miner')
     .description(
       "claim the organisation's peer endorsements of valid MedRec transactions (Incentive:ClaimEndorsements, as " +
-        'its admin) from its checkpoint on; runs until Ctrl-C unless --once or --until-height',
+        'its admin) from its checkpoint on, and attest the pending claims of other organisations found in its own ' +
+        "peer's blocks (Incentive:AttestClaims; a claim pays once a majority of the other organisations attest it); " +
+        'runs until Ctrl-C unless --once or --until-height',
     )
     .requiredOption('--org <org>', 'hospital1 | hospital2 | research', minerOrg)
     .option('--once', 'process the blocks that exist now, then exit')
@@ -80,8 +82,11 @@ export function minerCommand(): Command {
           });
           console.log(
             `${summary.mspId}: blocks ${summary.fromBlock}..${summary.nextBlock - 1n} processed (${summary.blocks} ` +
-              `this run); claimed ${summary.claimed}, already claimed ${summary.alreadyClaimed}, refused ` +
-              `${summary.refused}; earned ${summary.earned}; balance ${summary.balance}; next block ${summary.nextBlock}`,
+              `this run); claimed ${summary.claimed} (pending until attested), already claimed ` +
+              `${summary.alreadyClaimed}, refused ${summary.refused}; attested ${summary.attested} of other ` +
+              `organisations' claims (${summary.paid} paid by it), not attested ${summary.attestRefused}` +
+              (summary.unknown > 0 ? `, ${summary.unknown} not yet in its peer's blocks` : '') +
+              `; own claims pending ${summary.ownPending}; balance ${summary.balance}; next block ${summary.nextBlock}`,
           );
         } finally {
           if (onSigint !== undefined) process.removeListener('SIGINT', onSigint);

@@ -28,7 +28,9 @@ export function minerCheckpointFile(consortium: FabricAccess, org: PeerOrgKey): 
 
 /**
  * Runs an organisation's miner as its admin: follows the channel's blocks from its checkpoint, claims the
- * organisation's endorsements of valid MedRec business transactions, and shows progress and earnings.
+ * organisation's endorsements of valid MedRec business transactions (pending until other organisations attest them),
+ * attests other organisations' pending claims it finds in its own peer's blocks, and shows progress and the balance.
+ * A bounded run (`once`, `untilHeight`) ends with one pass over the pending claims.
  */
 export async function runMiner(
   consortium: FabricAccess,
@@ -42,14 +44,21 @@ export async function runMiner(
   try {
     const untilHeight =
       options.untilHeight ?? (options.once === true ? await chainHeight(connection.gateway) : undefined);
-    const totals = { claimed: 0, already: 0, refused: 0, earned: 0n, balance: '?' };
+    const totals = { claimed: 0, already: 0, refused: 0, attested: 0, paid: 0, notAttested: 0, balance: '?' };
     await new Listr(
       [
         {
           title:
-            `Miner of ${options.org} (${mspId}): claiming its peers' endorsements ` +
+            `Miner of ${options.org} (${mspId}): claiming its peers' endorsements, attesting other organisations' claims ` +
             (untilHeight === undefined ? '(following the chain; Ctrl-C stops)' : `up to block ${untilHeight - 1n}`),
           task: async (_ctx, task) => {
+            const line = (where: string): string =>
+              `${where}  claimed ${totals.claimed}` +
+              (totals.already > 0 ? ` (+${totals.already} already claimed)` : '') +
+              (totals.refused > 0 ? `  refused ${totals.refused}` : '') +
+              `  attested ${totals.attested} (paid ${totals.paid})` +
+              (totals.notAttested > 0 ? `  not attested ${totals.notAttested}` : '') +
+              `  balance ${totals.balance}`;
             const miner = createMiner({
               gateway: connection.gateway,
               mspId,
@@ -58,18 +67,24 @@ export async function runMiner(
               ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
               ...(untilHeight === undefined ? {} : { untilHeight }),
               onProgress: (progress) => {
-                if (progress.kind === 'batch') {
-                  totals.claimed += progress.claimed.length;
-                  totals.already += progress.alreadyClaimed.length;
-                  totals.refused += progress.refused.length;
-                  totals.earned += BigInt(progress.earned);
-                  totals.balance = progress.balance;
-                } else {
-                  task.output =
-                    `block ${progress.blockNumber}/${progress.height - 1n}  claimed ${totals.claimed}` +
-                    (totals.already > 0 ? ` (+${totals.already} already claimed)` : '') +
-                    (totals.refused > 0 ? `  refused ${totals.refused}` : '') +
-                    `  earned ${totals.earned}  balance ${totals.balance}`;
+                switch (progress.kind) {
+                  case 'batch':
+                    totals.claimed += progress.claimed.length;
+                    totals.already += progress.alreadyClaimed.length;
+                    totals.refused += progress.refused.length;
+                    break;
+                  case 'attest':
+                    totals.attested += progress.attested.length;
+                    totals.paid += progress.paid;
+                    totals.notAttested += progress.refused.length;
+                    break;
+                  case 'sweep':
+                    totals.balance = progress.balance;
+                    task.output = line(`pending claims checked (${progress.sweep.ownPending} own still pending)`);
+                    break;
+                  case 'block':
+                    task.output = line(`block ${progress.blockNumber}/${progress.height - 1n}`);
+                    break;
                 }
                 options.onProgress?.(progress);
               },

@@ -8,6 +8,8 @@ import type {
   accessRequestSchema,
   actorAuditQuerySchema,
   amendmentInputSchema,
+  attestationSchema,
+  attestResultSchema,
   auditEventSchema,
   balanceViewSchema,
   breakGlassRequestSchema,
@@ -26,6 +28,7 @@ import type {
   participantInputSchema,
   participantSchema,
   patientSummarySchema,
+  pendingClaimRecordSchema,
   readRequestSchema,
   recordInputSchema,
   signedReadRequestSchema,
@@ -128,8 +131,15 @@ export type ScheduleApproval = Out<typeof scheduleApprovalSchema>;
 export type ScheduleProposal = Out<typeof proposalViewSchema>;
 export type ScheduleVote = Out<typeof scheduleVoteSchema>;
 export type ScheduleProposals = Out<typeof scheduleProposalsSchema>;
+/** A claim of one organisation on one transaction: pending until other organisations attest it, then paid. */
 export type ClaimRecord = Out<typeof claimRecordSchema>;
+export type PendingClaim = Out<typeof pendingClaimRecordSchema>;
+/** The claims ClaimEndorsements recorded (all pending) and how many attestations each needs. */
 export type ClaimResult = Out<typeof claimResultSchema>;
+/** What an attester vouches for: the claimed endorsement (its hashes) is in its own copy of the block, VALID. */
+export type ClaimAttestation = In<typeof attestationSchema>;
+/** The attested claims after AttestClaims, how many it paid and what it minted. */
+export type AttestResult = Out<typeof attestResultSchema>;
 /** A holder that never held credits reads as amount "0" with updatedAt and txId null. */
 export type Balance = Out<typeof balanceViewSchema>;
 export type CreditTransfer = Out<typeof transferSchema>;

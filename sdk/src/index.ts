@@ -13,6 +13,7 @@ export * from './identity-service';
 export * from './user-provisioning';
 export * from './record-retrieval-errors';
 export * from './record-retrieval';
+export * from './height-watcher';
 export * from './wallet';
 export * from './fhir';
 export * from './audit-export';

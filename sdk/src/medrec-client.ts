@@ -5,7 +5,9 @@ import type {
   AuditQuery,
   Balance,
   AccessRequest,
+  AttestResult,
   BreakGlassReason,
+  ClaimAttestation,
   ClaimResult,
   Consent,
   Delegate,
@@ -23,6 +25,7 @@ import type {
   Participant,
   ParticipantInput,
   PatientSummary,
+  PendingClaim,
   PurposeOfUse,
   RecordAmendment,
   RecordInput,
@@ -163,8 +166,18 @@ export interface MedrecClient {
   /** As an organisation's admin: approve a proposal by its id (listScheduleProposals). */
   approveIncentiveSchedule(proposalId: string): Promise<Submitted<ScheduleVote>>;
   listScheduleProposals(): Promise<ScheduleProposals>;
-  /** At most 20 endorsements of the caller's own organisation's peers per transaction. */
+  /**
+   * As an organisation's admin: at most 20 endorsements of its own peers per transaction. They are recorded as
+   * pending and pay nothing until a strict majority of the other organisations attest them (attestClaims).
+   */
   claimEndorsements(claims: readonly EndorsementClaim[]): Promise<Submitted<ClaimResult>>;
+  /**
+   * As an organisation's admin: attest at most 50 pending claims of other organisations, each found in the caller's
+   * own peer's copy of the block, VALID. The attestation that completes the majority pays the claim.
+   */
+  attestClaims(attestations: readonly ClaimAttestation[]): Promise<Submitted<AttestResult>>;
+  /** As an organisation's admin: the claims waiting for attestations, oldest first, a page at a time. */
+  listPendingClaims(query?: PageQuery): Promise<Page<PendingClaim>>;
   getSchedule(): Promise<IncentiveSchedule>;
   getBalance(holder: Holder): Promise<Balance>;
   transfer(transfer: { readonly to: Holder; readonly amount: string }): Promise<Submitted<CreditTransfer>>;
@@ -248,6 +261,8 @@ export const SDK_METHOD_OF = {
   'Incentive:ApproveSchedule': 'approveIncentiveSchedule',
   'Incentive:ListScheduleProposals': 'listScheduleProposals',
   'Incentive:ClaimEndorsements': 'claimEndorsements',
+  'Incentive:AttestClaims': 'attestClaims',
+  'Incentive:ListPendingClaims': 'listPendingClaims',
   'Incentive:GetSchedule': 'getSchedule',
   'Incentive:GetBalance': 'getBalance',
   'Incentive:Transfer': 'transfer',
@@ -483,6 +498,12 @@ class MedrecClientImpl implements MedrecClient {
   }
   claimEndorsements(claims: readonly EndorsementClaim[]): Promise<Submitted<ClaimResult>> {
     return this.#submit('Incentive:ClaimEndorsements', json({ claims }));
+  }
+  attestClaims(attestations: readonly ClaimAttestation[]): Promise<Submitted<AttestResult>> {
+    return this.#submit('Incentive:AttestClaims', json({ attestations }));
+  }
+  listPendingClaims(query: PageQuery = {}): Promise<Page<PendingClaim>> {
+    return this.#evaluate('Incentive:ListPendingClaims', json(query));
   }
   getSchedule(): Promise<IncentiveSchedule> {
     return this.#evaluate('Incentive:GetSchedule');

@@ -34,6 +34,8 @@ export interface RecordFetchOptions {
   readonly trustedCaPem?: readonly string[];
   /** Where to read a custodian's registration; default client.getOrganisation. A caller may cache it. */
   readonly organisationOf?: OrganisationLookup;
+  /** The requester peer's height (default client.channelHeight); a process may follow it from block events. */
+  readonly channelHeight?: () => Promise<number>;
 }
 
 /** A custodian organisation's gatekeeper address and CA roots, as registered on the ledger. */
@@ -189,9 +191,10 @@ export async function fetchRecord(options: Readonly<RecordFetchOptions>): Promis
   const { client, identity } = options;
   // The height goes with the request, so that the custodian's gatekeeper decides on a ledger at least as new as the
   // one this preview saw (a consent just granted through this peer, say).
+  const heightOf = options.channelHeight ?? ((): Promise<number> => client.channelHeight());
   const [preview, minHeight] = await Promise.all([
     client.checkRequestAccess({ recordId: options.recordId, purpose: options.purpose }),
-    client.channelHeight(),
+    heightOf(),
   ]);
   if (preview.decision !== 'permit' || preview.contentHash === undefined) {
     const { value: denied } = await client.requestAccess({ recordId: options.recordId, purpose: options.purpose });
@@ -223,16 +226,7 @@ export async function fetchRecord(options: Readonly<RecordFetchOptions>): Promis
   if (response.status !== 200) {
     throw asCustodianFailure(refusalOf(response.status, body), preview.custodianMsp, options.recordId);
   }
-  const served = ticketSchema.safeParse(body.ticket);
-  const ticket = served.success ? served.data : undefined;
-  if (
-    ticket?.decision !== 'permit' ||
-    ticket.recordId !== options.recordId ||
-    ticket.contentHash !== preview.contentHash ||
-    ticket.requester.certPem !== identity.certificate
-  ) {
-    throw malformedAnswer(preview.custodianMsp, options.recordId, 'a ticket that is not the permit for this read');
-  }
+  const ticket = permitServed(body, preview, identity.certificate);
   const resourceJson = typeof body.resourceJson === 'string' ? body.resourceJson : '';
   const actual = hashOfServedContent(resourceJson);
   if (actual !== preview.contentHash) {
@@ -242,6 +236,21 @@ export async function fetchRecord(options: Readonly<RecordFetchOptions>): Promis
     throw malformedAnswer(preview.custodianMsp, options.recordId, "the disclosure's transaction id");
   }
   return { resource: JSON.parse(resourceJson) as unknown, ticket, disclosureTxId: ticket.ticketId };
+}
+
+/** The served ticket, when it is the permit for this very read (record, content, requester); malformed otherwise. */
+function permitServed(body: Record<string, unknown>, preview: Ticket, certificate: string): Ticket {
+  const served = ticketSchema.safeParse(body.ticket);
+  const ticket = served.success ? served.data : undefined;
+  if (
+    ticket?.decision !== 'permit' ||
+    ticket.recordId !== preview.recordId ||
+    ticket.contentHash !== preview.contentHash ||
+    ticket.requester.certPem !== certificate
+  ) {
+    throw malformedAnswer(preview.custodianMsp, preview.recordId, 'a ticket that is not the permit for this read');
+  }
+  return ticket;
 }
 
 /**

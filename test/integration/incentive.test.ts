@@ -8,7 +8,7 @@ import { initializeIncentives } from '../../network/src/incentive';
 import { runMiner } from '../../network/src/miner';
 import { CHANNEL_NAME, type PeerOrgKey } from '../../network/src/topology';
 import { INCENTIVE_AUDIT_TYPES } from '../../contract/src/audit';
-import type { ClaimRecord } from '../../sdk/src/chaincode-types';
+import type { ClaimRecord, PendingClaim } from '../../sdk/src/chaincode-types';
 import type { GatewayConnection } from '../../sdk/src/gateway-connection';
 import { createMedrecClient } from '../../sdk/src/medrec-client';
 import type { MinerSummary } from '../../network/src/miner/miner';
@@ -82,7 +82,12 @@ async function claimableByOrg(gateway: Gateway, from: bigint, to: bigint): Promi
 
 interface MinerRun {
   readonly summary: MinerSummary;
-  readonly claimed: ClaimRecord[];
+  /** Claims this run recorded (pending until the other organisations attest them). */
+  readonly claimed: PendingClaim[];
+  /** Claims this run's attestations paid, as the paying transaction left them (claim number, reward). */
+  readonly paid: ClaimRecord[];
+  /** Claims of other organisations this run would not attest, with the reason. */
+  readonly notAttested: { readonly txId: string; readonly mspId: string; readonly reason: string }[];
 }
 
 async function mine(
@@ -91,7 +96,7 @@ async function mine(
   startBlock: bigint,
   untilHeight: bigint,
 ): Promise<MinerRun> {
-  const claimed: ClaimRecord[] = [];
+  const run: Omit<MinerRun, 'summary'> = { claimed: [], paid: [], notAttested: [] };
   const summary = await runMiner(consortium(), {
     org,
     checkpointFile,
@@ -99,10 +104,26 @@ async function mine(
     untilHeight,
     renderer: 'silent',
     onProgress: (p) => {
-      if (p.kind === 'batch') claimed.push(...p.claimed);
+      if (p.kind === 'batch') run.claimed.push(...p.claimed);
+      if (p.kind === 'attest') {
+        run.paid.push(...p.claims.filter((c) => c.status === 'paid'));
+        run.notAttested.push(...p.refused);
+      }
     },
   });
-  return { summary, claimed };
+  return { summary, ...run };
+}
+
+/** Every pending claim on the ledger, as an admin pages them. */
+async function allPending(client: ReturnType<typeof createMedrecClient>): Promise<PendingClaim[]> {
+  const items: PendingClaim[] = [];
+  let bookmark = '';
+  do {
+    const page = await client.listPendingClaims({ pageSize: 200, bookmark });
+    items.push(...page.items);
+    bookmark = page.bookmark;
+  } while (bookmark !== '');
+  return items;
 }
 
 describe('incentive layer on the real network: miners of all three organisations', function () {
@@ -129,7 +150,7 @@ describe('incentive layer on the real network: miners of all three organisations
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('credits each organisation exactly its endorsements of valid MedRec transactions, once', async () => {
+  it('credits each organisation exactly its endorsements of valid MedRec transactions, once, when the others attest', async () => {
     const gateway = admin('hospital1').gateway;
     const client = createMedrecClient(gateway);
     const startHeight = await height(gateway);
@@ -174,12 +195,11 @@ describe('incentive layer on the real network: miners of all three organisations
       ),
     );
 
-    // The three miners at once (their claims conflict on the schedule key and are retried).
+    // Round 1: the three miners at once. Each records its claims as pending (nothing is paid on a claim alone) and
+    // ends with a pass over the pending claims, attesting those of the others that its own peer's blocks show.
     const runs = await Promise.all(
       ORGS.map((org) => mine(org, path.join(dir, `${org}.checkpoint`), startHeight, endHeight)),
     );
-
-    const after = await client.getSchedule();
     let claimedTotal = 0;
     for (const [i, org] of ORGS.entries()) {
       const run = runs[i];
@@ -189,33 +209,63 @@ describe('incentive layer on the real network: miners of all three organisations
       expect(run.summary.claimed).to.equal(ownTxs.size);
       expect(run.summary.alreadyClaimed + run.summary.refused, `${org}: nothing refused`).to.equal(0);
       expect(run.summary.nextBlock).to.equal(endHeight);
-      expect(run.claimed.every((r) => r.mspId === MSP_ID[org])).to.equal(true);
-      const rewards = run.claimed.reduce((sum, r) => sum + BigInt(r.reward), 0n);
-      const balance = BigInt((await client.getBalance({ kind: 'organisation', mspId: MSP_ID[org] })).amount);
-      expect(balance - (balancesBefore.get(org) ?? 0n), `${org}: credited amount`).to.equal(rewards);
-      expect(run.summary.earned).to.equal(rewards.toString());
+      expect(run.claimed.every((r) => r.mspId === MSP_ID[org] && r.attestedBy.length === 0)).to.equal(true);
+      expect(run.notAttested, `${org}: every claim of the others is in its own blocks`).to.deep.equal([]);
       claimedTotal += run.claimed.length;
     }
-    expect(BigInt(after.claims) - BigInt(before.claims), 'claims counted by the schedule').to.equal(
-      BigInt(claimedTotal),
-    );
     expect(claimedTotal).to.equal(total);
 
-    // Restart from the checkpoints: the blocks since hold only claim transactions; nothing new is claimed.
-    const nowHeight = await height(gateway);
+    // Round 2: restart from the checkpoints up to a height every peer's claims are below (the highest of the three
+    // peers). The blocks since hold only claims and attestations: nothing new is claimed; each miner's closing pass
+    // attests what the others claimed in round 1, so every claim now has both other organisations' attestations
+    // (with three organisations, floor((3 - 1) / 2) + 1 = 2) and is paid.
+    const heights = await Promise.all(ORGS.map((org) => height(admin(org).gateway)));
+    const nowHeight = heights.reduce((max, h) => (h > max ? h : max), 0n);
     const restarted = await Promise.all(
       ORGS.map((org) => mine(org, path.join(dir, `${org}.checkpoint`), startHeight, nowHeight)),
     );
     for (const run of restarted) {
       expect(run.summary.fromBlock).to.equal(endHeight);
       expect(run.summary.claimed).to.equal(0);
-      expect(run.summary.earned).to.equal('0');
+      expect(run.summary.attestRefused + run.summary.unknown).to.equal(0);
+      expect(run.notAttested).to.deep.equal([]);
     }
+
+    const paid = new Map<string, ClaimRecord>();
+    for (const record of [...runs, ...restarted].flatMap((run) => run.paid)) {
+      paid.set(`${record.txId}/${record.mspId}`, record);
+    }
+    const after = await client.getSchedule();
+    for (const org of ORGS) {
+      const mspId = MSP_ID[org];
+      for (const txId of expected.get(mspId) ?? []) {
+        const record = paid.get(`${txId}/${mspId}`);
+        expect(record?.status, `${org}: claim of ${txId} paid`).to.equal('paid');
+        const others = ORGS.filter((o) => o !== org)
+          .map((o) => MSP_ID[o])
+          .sort();
+        expect(record?.attestedBy, `${org}: ${txId} attested by both others`).to.deep.equal(others);
+      }
+      // Paid claims of this window only (another suite's leftover claims, if any, were paid here too and count).
+      const rewards = [...paid.values()]
+        .filter((r) => r.mspId === mspId)
+        .reduce((sum, r) => sum + BigInt(r.status === 'paid' ? r.reward : '0'), 0n);
+      const balance = BigInt((await client.getBalance({ kind: 'organisation', mspId })).amount);
+      expect(balance - (balancesBefore.get(org) ?? 0n), `${org}: credited amount`).to.equal(rewards);
+    }
+    expect(BigInt(after.claims) - BigInt(before.claims), 'claims counted by the schedule').to.equal(BigInt(paid.size));
+    const pendingNow = await allPending(client);
+    const ours = new Set([...expected].flatMap(([mspId, txs]) => [...txs].map((txId) => `${txId}/${mspId}`)));
+    expect(
+      pendingNow.filter((c) => ours.has(`${c.txId}/${c.mspId}`)),
+      'no claim left pending',
+    ).to.deep.equal([]);
 
     // A crash between commit and checkpoint, replayed: a lost checkpoint re-claims, and every claim is already done.
     const replayed = await mine('research', path.join(dir, 'research-lost.checkpoint'), startHeight, endHeight);
     expect(replayed.summary.claimed).to.equal(0);
     expect(replayed.summary.alreadyClaimed).to.equal(expected.get(MSP_ID.research)?.size);
+    expect(replayed.summary.attested, 'nothing left to attest').to.equal(0);
     expect((await client.getSchedule()).claims, 'no claim counted twice').to.equal(after.claims);
   });
 });

@@ -41,12 +41,17 @@ async function addRecord(clinician: Registered, patientId: string, resource: Rec
   expect(res.status, JSON.stringify(res.body)).to.equal(201);
 }
 
-/** The research institute earns credits: its miner claims its peer's endorsements of the latest blocks. */
+/**
+ * The research institute earns credits: its miner claims its peer's endorsements of the latest blocks, and the
+ * hospitals' miners attest those claims from their own peers' blocks (a claim pays only once a majority of the other
+ * organisations attest it: with three organisations, both hospitals).
+ */
 async function earnCredits(): Promise<void> {
   await initializeIncentives(consortium());
   const admin = consortium().connectAdmin('research');
   try {
-    const height = BigInt(await createMedrecClient(admin.gateway).channelHeight());
+    const client = createMedrecClient(admin.gateway);
+    const height = BigInt(await client.channelHeight());
     await runMiner(consortium(), {
       org: 'research',
       checkpointFile: `${consortium().layout.home}/trend-test-miner-${crypto.randomUUID()}.json`,
@@ -54,6 +59,18 @@ async function earnCredits(): Promise<void> {
       untilHeight: height,
       renderer: 'silent',
     });
+    // Each hospital's miner reads only the last block (its own peer then holds every claim research made) and ends
+    // with its pass over the pending claims; the second attestation pays them.
+    const now = BigInt(await client.channelHeight());
+    for (const org of ['hospital1', 'hospital2'] as const) {
+      await runMiner(consortium(), {
+        org,
+        checkpointFile: `${consortium().layout.home}/trend-test-miner-${crypto.randomUUID()}.json`,
+        startBlock: now - 1n,
+        untilHeight: now,
+        renderer: 'silent',
+      });
+    }
   } finally {
     admin.close();
   }

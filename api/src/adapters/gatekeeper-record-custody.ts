@@ -33,6 +33,8 @@ export interface GatekeeperRecordCustodyOptions {
   readonly store: RecordStore;
   readonly mspId: string;
   readonly ledger: LedgerGateway;
+  /** This process's view of its peer's height (followed from block events), sent with each read request. */
+  readonly channelHeight?: () => Promise<number>;
   /** The users' identities: a requester's key signs its proof of possession. */
   readonly wallet: Wallet;
   /**
@@ -171,6 +173,7 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
           recordId: request.recordId,
           purpose: request.purpose,
           organisationOf: organisations(client),
+          ...(options.channelHeight === undefined ? {} : { channelHeight: options.channelHeight }),
         });
         const [fetched, pointer] =
           request.user.role === 'patient'

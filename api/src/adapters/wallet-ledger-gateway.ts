@@ -4,6 +4,9 @@ import {
   connectWithClient,
   createMedrecClient,
   createPeerClient,
+  filteredBlockNumbers,
+  watchChannelHeight,
+  type ChannelHeightWatcher,
   type ClientIdentity,
   type MedrecClient,
   type MedrecEvent,
@@ -26,6 +29,11 @@ export interface WalletLedgerGatewayOptions {
   readonly maxConnections?: number;
   /** How the process's one connection to the peer is opened (default: a gRPC client); tests pass a fake. */
   readonly openPeer?: (peer: PeerEndpoint) => PeerConnector;
+  /**
+   * The API's own identity, which follows the peer's committed blocks for currentHeight(); without it, currentHeight()
+   * asks the peer each time as `heightIdentity` would (and fails: there is no identity to ask with).
+   */
+  readonly heightIdentity?: UserContext;
 }
 
 /**
@@ -62,6 +70,11 @@ export interface ClosableLedgerGateway extends LedgerGateway {
    * reachable and serves the channel. Used by /healthz with the API's own admin identity.
    */
   channelHeight(user: UserContext): Promise<bigint>;
+  /**
+   * The peer's height as this process last saw it committed (a block stream, one per process), for read requests:
+   * no proposal per call. Needs `heightIdentity`.
+   */
+  currentHeight(): Promise<number>;
   /** Closes every user's Gateway, then the shared peer client; the gateway cannot be used afterwards. */
   close(): void;
 }
@@ -128,6 +141,26 @@ export function createWalletLedgerGateway(options: Readonly<WalletLedgerGatewayO
     return gateway;
   };
 
+  const channelHeight = async (user: UserContext): Promise<bigint> => {
+    const contract = (await gatewayFor(user)).getNetwork(channel).getContract('qscc');
+    const bytes = await contract.evaluateTransaction('GetChainInfo', channel);
+    return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+  };
+
+  let watcher: ChannelHeightWatcher | undefined;
+  const currentHeight = (): Promise<number> => {
+    const identity = options.heightIdentity;
+    if (identity === undefined) {
+      return Promise.reject(new Error('this ledger gateway has no identity of its own to follow the peer with'));
+    }
+    watcher ??= watchChannelHeight({
+      query: async () => Number(await channelHeight(identity)),
+      // A fresh gateway lookup each time the stream is (re)opened: the cached one may have been closed meanwhile.
+      blocks: async (start) => filteredBlockNumbers((await gatewayFor(identity)).getNetwork(channel))(start),
+    });
+    return watcher.height();
+  };
+
   return {
     async clientFor(user: UserContext): Promise<MedrecClient> {
       return createMedrecClient(await gatewayFor(user), { channel, chaincode });
@@ -139,11 +172,9 @@ export function createWalletLedgerGateway(options: Readonly<WalletLedgerGatewayO
 
     gatewayFor,
 
-    async channelHeight(user: UserContext): Promise<bigint> {
-      const contract = (await gatewayFor(user)).getNetwork(channel).getContract('qscc');
-      const bytes = await contract.evaluateTransaction('GetChainInfo', channel);
-      return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
-    },
+    channelHeight,
+
+    currentHeight,
 
     async eventsFor(
       user: UserContext,
@@ -195,6 +226,7 @@ export function createWalletLedgerGateway(options: Readonly<WalletLedgerGatewayO
     },
 
     close(): void {
+      watcher?.close();
       for (const gateway of gateways.values()) gateway.close();
       gateways.clear();
       peer.close();

@@ -80,7 +80,8 @@ export const PROBLEM_BY_CODE: Readonly<Record<SdkErrorCode | GatekeeperServiceEr
   // The chaincode's own failure: its message may name ledger keys, its code is the contract's.
   MEDREC_INTERNAL: { type: PROBLEMS.internal, detail: GENERIC_DETAIL },
   // Incentive layer: a claim that fails verification is a bad argument; one that collides with ledger state is a
-  // conflict (already claimed, not yet committed on the endorsing peer, balance too low).
+  // conflict (already claimed or attested by this organisation, not yet committed on the endorsing peer, balance
+  // too low).
   MEDREC_BAD_SIGNATURE: invalidArgument,
   MEDREC_NOT_A_PEER: invalidArgument,
   MEDREC_CERTIFICATE_NOT_VALID: invalidArgument,
@@ -88,6 +89,7 @@ export const PROBLEM_BY_CODE: Readonly<Record<SdkErrorCode | GatekeeperServiceEr
   MEDREC_PAYLOAD_MISMATCH: invalidArgument,
   MEDREC_WRONG_ORGANISATION: invalidArgument,
   MEDREC_ALREADY_CLAIMED: conflict,
+  MEDREC_ALREADY_ATTESTED: conflict,
   MEDREC_INSUFFICIENT_FUNDS: conflict,
   // The ledger's state refuses these for now (budget of this period spent, query answered, closed or still open).
   MEDREC_BUDGET_EXHAUSTED: conflict,

@@ -67,6 +67,16 @@ export const CONTRACT_COVERAGE: Readonly<Record<TransactionName, Coverage>> = {
       "the organisation's miner daemon claims its peers' endorsements from blocks it reads (medrec miner); a " +
       'person has nothing to claim',
   },
+  'Incentive:AttestClaims': {
+    internal:
+      "only an organisation's miner attests other organisations' claims, from the blocks its own peer committed " +
+      '(medrec miner); an API caller has no block to check a claim against',
+  },
+  'Incentive:ListPendingClaims': {
+    internal:
+      'the work queue of the miners that attest claims (medrec miner); balances and the schedule, which are what ' +
+      'people read, are exposed',
+  },
   'Incentive:GetSchedule': ['getIncentiveSchedule'],
   'Incentive:GetBalance': ['getBalance'],
   'Incentive:Transfer': ['transferCredits'],

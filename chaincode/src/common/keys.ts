@@ -20,7 +20,13 @@ export const KEY = {
   audit: 'medrec.audit',
   incentiveSchedule: 'medrec.incentive-schedule',
   balance: 'medrec.balance',
+  /** [claimed txId, claimant MSP] -> ClaimRecord, pending or paid: one per transaction and organisation. */
   claim: 'medrec.claim',
+  /**
+   * [claimedAt, claimed txId, claimant MSP] -> the same record, rewritten with it, only while it is pending: what
+   * ListPendingClaims pages (oldest first), deleted when the claim is paid.
+   */
+  pendingClaim: 'medrec.pending-claim',
   transferByHolder: 'medrec.transfer-by-holder',
   /** [patient] -> the patient's research choice (ResearchOptOut), opted out or not. */
   researchOptOut: 'medrec.research-opt-out',

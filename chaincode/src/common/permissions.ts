@@ -51,6 +51,8 @@ export const PERMISSIONS = {
   'Incentive:ApproveSchedule': ['admin'],
   'Incentive:ListScheduleProposals': ALL,
   'Incentive:ClaimEndorsements': ['admin'],
+  'Incentive:AttestClaims': ['admin'],
+  'Incentive:ListPendingClaims': ['admin'],
   'Incentive:GetSchedule': ALL,
   'Incentive:GetBalance': ALL,
   'Incentive:Transfer': ['admin'],

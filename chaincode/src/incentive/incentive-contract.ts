@@ -3,7 +3,7 @@ import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api'
 import { parseArg, parseJsonArg } from '../common/args';
 import { authorize, type Caller } from '../common/caller';
 import { certificateSha256, chainsToAnyRoot, organizationalUnits, parseCertificate, validAt } from '../common/certs';
-import { incentiveError, internal, invalidArgument, notFound } from '../common/errors';
+import { incentiveError, internal, invalidArgument } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { toJson } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
@@ -12,35 +12,46 @@ import { txTime } from '../common/time';
 import { recordAudit } from '../audit/audit-log';
 import {
   INCENTIVE_AUDIT_TYPES,
+  attestationsInputSchema,
+  attestationsRequired,
   auditEventSchema,
   type Organisation,
   MAX_CLAIMS_ARGUMENT_BYTES,
   balanceSchema,
   claimsInputSchema,
   holderSchema,
+  pendingClaimsQuerySchema,
   proposalIdSchema,
   scheduleParametersSchema,
-  scheduleSchema,
   transferInputSchema,
   transferSchema,
   transfersQuerySchema,
   type Claim,
   type ClaimRecord,
   type Holder,
+  type PendingClaimRecord,
   type Schedule,
   type Transfer,
 } from '@medrec/contract';
 import { requireActiveParticipant, requireOrganisation } from '../registrar/participants';
+import { attestClaims, claimKey, listPendingClaims, recordPendingClaims } from './attestation';
 import { MEDREC_NAMESPACE, checkEndorsementSignature, decodeSerializedIdentity, payloadWrites } from './endorsement';
 import { balanceKey, credit, holderParts } from './balances';
-import { approveSchedule, listProposals, proposalIdOf, type VoteOutcome } from './schedule-vote';
+import { requireSchedule, rewardFor, supplyCap } from './rewards';
+import { approveSchedule, listProposals, proposalIdOf, votingOrganisations, type VoteOutcome } from './schedule-vote';
+
+export { rewardFor, supplyCap } from './rewards';
 
 /**
  * Proof-of-endorsement rewards: an organisation earns credits for its peers' endorsements of committed MedRec
- * business transactions, on a halving schedule with a capped supply, and may pass them on. The rules, the claim
- * checks and the threat model are in chaincode/README.md, "Incentive".
+ * business transactions, once a majority of the other organisations attest them from their own copy of the block,
+ * on a halving schedule with a capped supply, and may pass them on. The rules, the claim and attestation checks and
+ * the threat model are in chaincode/README.md, "Incentive".
  */
-@Info({ title: 'Incentive', description: 'Endorsement claims, halving reward schedule, balances and transfers' })
+@Info({
+  title: 'Incentive',
+  description: 'Endorsement claims and attestations, halving reward schedule, balances and transfers',
+})
 export class IncentiveContract extends MedRecContract {
   public constructor() {
     super('Incentive');
@@ -81,6 +92,10 @@ export class IncentiveContract extends MedRecContract {
     return toJson(await listProposals(ctx));
   }
 
+  /**
+   * Records the caller's organisation's claims as pending: each is verified here (checks 1-7 in chaincode/README.md)
+   * but pays nothing until a majority of the other organisations attest it (AttestClaims).
+   */
   @Transaction()
   @Param('claims', 'string', 'JSON {claims: [{txId, endorserIdentity, signature, proposalResponsePayload}] (1-20)}')
   @Returns('string')
@@ -88,43 +103,65 @@ export class IncentiveContract extends MedRecContract {
     const caller = await authorize(ctx, 'Incentive:ClaimEndorsements');
     const input = parseJsonArg(claimsInputSchema, claims, 'claims', MAX_CLAIMS_ARGUMENT_BYTES);
     const org = await requireOwnOrganisation(ctx, caller);
-    const schedule = await requireSchedule(ctx);
+    // Claims wait for the consortium's schedule: before it there is no rule to pay them by.
+    await requireSchedule(ctx);
+    const organisations = await votingOrganisations(ctx);
     const { iso } = txTime(ctx);
     const claimTxId = ctx.stub.getTxID();
     const seen = new Set<string>();
-    const verified: Omit<ClaimRecord, 'claimNumber' | 'reward'>[] = [];
+    const records: PendingClaimRecord[] = [];
     for (const [index, claim] of input.claims.entries()) {
       const proof = await verifyClaim(ctx, org, claim, `claims.claims[${index}]`);
       if (seen.has(claim.txId)) {
         throw incentiveError('MEDREC_ALREADY_CLAIMED', `claims.claims[${index}]: ${claim.txId} appears twice`);
       }
       seen.add(claim.txId);
-      verified.push({ ...proof, claimedBy: caller.participantId, claimedAt: iso, claimTxId });
+      records.push({
+        ...proof,
+        claimedBy: caller.participantId,
+        claimedAt: iso,
+        claimTxId,
+        attestedBy: [],
+        status: 'pending',
+      });
     }
-    let claimCount = BigInt(schedule.claims);
-    let minted = BigInt(schedule.minted);
-    let earned = 0n;
-    const records: ClaimRecord[] = [];
-    for (const proof of verified) {
-      const reward = rewardFor(schedule, claimCount);
-      records.push({ ...proof, claimNumber: claimCount.toString(), reward: reward.toString() });
-      claimCount += 1n;
-      minted += reward;
-      earned += reward;
-    }
-    for (const record of records) {
-      await writeState(ctx, key(ctx, KEY.claim, record.txId, record.mspId), record);
-    }
-    await writeState(ctx, key(ctx, KEY.incentiveSchedule), {
-      ...schedule,
-      claims: claimCount.toString(),
-      minted: minted.toString(),
-      updatedAt: iso,
-    });
-    const holder: Holder = { kind: 'organisation', mspId: caller.mspId };
-    const balance = await credit(ctx, holder, earned, iso);
+    await recordPendingClaims(ctx, records);
     await recordAudit(ctx, caller, { type: 'EndorsementsClaimed', subject: { kind: 'incentive', id: caller.mspId } });
-    return toJson({ mspId: caller.mspId, claims: records, earned: earned.toString(), balance: balance.amount });
+    return toJson({
+      mspId: caller.mspId,
+      claims: records,
+      organisations: organisations.length,
+      required: attestationsRequired(organisations.length),
+    });
+  }
+
+  /**
+   * The caller's organisation attests other organisations' pending claims, each found by its miner in its own peer's
+   * copy of the block; a claim is paid by the attestation that completes a strict majority of the other organisations.
+   */
+  @Transaction()
+  @Param(
+    'attestations',
+    'string',
+    'JSON {attestations: [{txId, mspId (the claimant), endorserCertSha256, signatureSha256}] (1-50)}',
+  )
+  @Returns('string')
+  public async AttestClaims(ctx: Context, attestations: string): Promise<string> {
+    const caller = await authorize(ctx, 'Incentive:AttestClaims');
+    const input = parseJsonArg(attestationsInputSchema, attestations, 'attestations');
+    const outcome = await attestClaims(ctx, caller, input.attestations);
+    await recordAudit(ctx, caller, { type: 'EndorsementsAttested', subject: { kind: 'incentive', id: caller.mspId } });
+    return toJson(outcome);
+  }
+
+  /** The claims waiting for attestations, oldest first, with the organisations that attested each so far. */
+  @Transaction(false)
+  @Param('query', 'string', 'JSON {pageSize?: 1-200, bookmark?}')
+  @Returns('string')
+  public async ListPendingClaims(ctx: Context, query: string): Promise<string> {
+    await authorize(ctx, 'Incentive:ListPendingClaims');
+    const input = parseJsonArg(pendingClaimsQuerySchema, query, 'query');
+    return toJson(await listPendingClaims(ctx, input));
   }
 
   @Transaction(false)
@@ -209,22 +246,6 @@ export class IncentiveContract extends MedRecContract {
   }
 }
 
-/** The reward of the n-th claim network-wide (0-based): initialReward halved floor(n / halvingInterval) times. */
-export function rewardFor(schedule: Pick<Schedule, 'initialReward' | 'halvingInterval'>, n: bigint): bigint {
-  const era = n / BigInt(schedule.halvingInterval);
-  const reward = BigInt(schedule.initialReward);
-  return era >= BigInt(reward.toString(2).length) ? 0n : reward >> era;
-}
-
-/** Total supply once every era has passed: halvingInterval * Σ (initialReward >> k), < 2 * initialReward * interval. */
-export function supplyCap(schedule: Pick<Schedule, 'initialReward' | 'halvingInterval'>): bigint {
-  let sum = 0n;
-  for (let reward = BigInt(schedule.initialReward); reward > 0n; reward >>= 1n) {
-    sum += reward;
-  }
-  return sum * BigInt(schedule.halvingInterval);
-}
-
 function describeSchedule(schedule: Schedule): unknown {
   const claims = BigInt(schedule.claims);
   return {
@@ -246,17 +267,6 @@ function describeSchedule(schedule: Schedule): unknown {
 
 function describeVote(outcome: VoteOutcome): string {
   return toJson({ ...outcome, schedule: outcome.schedule === null ? null : describeSchedule(outcome.schedule) });
-}
-
-async function requireSchedule(ctx: Context): Promise<Schedule> {
-  const schedule = await readState(ctx, key(ctx, KEY.incentiveSchedule), scheduleSchema, 'incentive schedule');
-  if (schedule === undefined) {
-    throw notFound(
-      'the incentive schedule is not in effect yet: admins of a majority of the registered organisations must ' +
-        'approve identical parameters (Incentive:ProposeSchedule, Incentive:ApproveSchedule)',
-    );
-  }
-  return schedule;
 }
 
 async function requireOwnOrganisation(ctx: Context, caller: Caller): Promise<Organisation> {
@@ -356,7 +366,7 @@ async function verifyEndorsedEffect(
       `${at}: ${event.type} transactions of the incentive layer earn nothing`,
     );
   }
-  if (await exists(ctx, key(ctx, KEY.claim, claim.txId, org.mspId))) {
+  if (await exists(ctx, claimKey(ctx, claim.txId, org.mspId))) {
     throw incentiveError('MEDREC_ALREADY_CLAIMED', `${at}: ${org.mspId} already claimed transaction ${claim.txId}`);
   }
 }

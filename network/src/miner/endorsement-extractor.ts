@@ -10,6 +10,7 @@ export const INCENTIVE_AUDIT_TYPES: readonly string[] = [
   'IncentiveScheduleApproved',
   'IncentiveInitialized',
   'EndorsementsClaimed',
+  'EndorsementsAttested',
   'CreditsTransferred',
 ];
 
@@ -48,6 +49,31 @@ export interface ExtractedBlock {
   readonly skipped: Readonly<Partial<Record<SkipReason, number>>>;
 }
 
+/** One endorsement of a transaction as the block carries it. */
+export interface BlockEndorsement {
+  /** The msp.SerializedIdentity bytes of the endorser. */
+  readonly endorser: Uint8Array;
+  readonly mspId: string;
+  /** The endorser certificate (id_bytes of the identity, PEM as Fabric stores it). */
+  readonly certificate: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** A valid endorser transaction of chaincode medrec that writes its own audit event of a business type. */
+export interface BusinessTransaction {
+  readonly txId: string;
+  readonly auditType: string;
+  readonly proposalResponsePayload: Uint8Array;
+  readonly endorsements: readonly BlockEndorsement[];
+}
+
+/** What the header of a block's envelope says, before its validity or content is looked at. */
+interface OpenedEnvelope {
+  readonly type: number;
+  readonly txId: string;
+  readonly payload: common.Payload;
+}
+
 /**
  * The claims `mspId` can make for a block: for each valid endorser transaction of chaincode `medrec` that writes
  * its own audit event of a business type, the first endorsement signed by one of `mspId`'s peers, in the claim
@@ -57,11 +83,11 @@ export interface ExtractedBlock {
 export function extractEndorsements(block: common.Block, mspId: string): ExtractedBlock {
   const blockNumber = BigInt(block.getHeader()?.getNumber() ?? 0);
   const envelopes = block.getData()?.getDataList_asU8() ?? [];
-  const filter = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER];
+  const filter = transactionsFilter(block);
   const claims: ClaimableEndorsement[] = [];
   const skipped: Partial<Record<SkipReason, number>> = {};
   envelopes.forEach((bytes, txIndex) => {
-    const outcome = claimOf(bytes, filter?.[txIndex], mspId);
+    const outcome = claimOf(businessTransaction(bytes, filter?.[txIndex]), mspId);
     if (typeof outcome === 'string') {
       skipped[outcome] = (skipped[outcome] ?? 0) + 1;
     } else {
@@ -71,26 +97,79 @@ export function extractEndorsements(block: common.Block, mspId: string): Extract
   return { blockNumber, transactions: envelopes.length, claims, skipped };
 }
 
+/**
+ * The transaction `txId` of a block as its committing peer judged it: undefined when the block does not hold it,
+ * otherwise the business transaction or why it is none (`invalid` when the peer's TRANSACTIONS_FILTER does not
+ * say VALID). The attester reads the block of a claimed transaction with this, the claimer every block.
+ */
+export function findTransaction(block: common.Block, txId: string): BusinessTransaction | SkipReason | undefined {
+  const envelopes = block.getData()?.getDataList_asU8() ?? [];
+  const filter = transactionsFilter(block);
+  for (const [txIndex, bytes] of envelopes.entries()) {
+    const opened = openEnvelope(bytes);
+    if (opened?.txId === txId) {
+      return transactionOf(opened, filter?.[txIndex]);
+    }
+  }
+  return undefined;
+}
+
+/** The ids of the block's transactions, in block order (those whose envelope does not decode are left out). */
+export function transactionIds(block: common.Block): string[] {
+  return (block.getData()?.getDataList_asU8() ?? []).flatMap((bytes) => openEnvelope(bytes)?.txId ?? []);
+}
+
+/** The validation code the committing peer recorded for each transaction of the block, in block order. */
+function transactionsFilter(block: common.Block): Uint8Array | undefined {
+  return block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER];
+}
+
 function claimOf(
-  envelopeBytes: Uint8Array,
-  validationCode: number | undefined,
+  outcome: BusinessTransaction | SkipReason,
   mspId: string,
 ): SkipReason | { auditType: string; claim: EndorsementClaim } {
-  let payload: common.Payload;
-  let channelHeader: common.ChannelHeader;
+  if (typeof outcome === 'string') return outcome;
+  const endorsement = outcome.endorsements.find((e) => e.mspId === mspId);
+  if (endorsement === undefined) return 'not-endorsed-by-org';
+  return {
+    auditType: outcome.auditType,
+    claim: {
+      txId: outcome.txId,
+      endorserIdentity: base64(endorsement.endorser),
+      signature: base64(endorsement.signature),
+      proposalResponsePayload: base64(outcome.proposalResponsePayload),
+    },
+  };
+}
+
+function businessTransaction(
+  envelopeBytes: Uint8Array,
+  validationCode: number | undefined,
+): BusinessTransaction | SkipReason {
+  const opened = openEnvelope(envelopeBytes);
+  return opened === undefined ? 'malformed' : transactionOf(opened, validationCode);
+}
+
+function openEnvelope(envelopeBytes: Uint8Array): OpenedEnvelope | undefined {
   try {
-    payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8());
-    channelHeader = common.ChannelHeader.deserializeBinary(
+    const payload = common.Payload.deserializeBinary(
+      common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8(),
+    );
+    const channelHeader = common.ChannelHeader.deserializeBinary(
       payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
     );
+    return { type: channelHeader.getType(), txId: channelHeader.getTxId(), payload };
   } catch {
-    return 'malformed';
+    return undefined;
   }
-  if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION) return 'not-endorser-transaction';
+}
+
+function transactionOf(opened: OpenedEnvelope, validationCode: number | undefined): BusinessTransaction | SkipReason {
+  if (opened.type !== common.HeaderType.ENDORSER_TRANSACTION) return 'not-endorser-transaction';
   if (validationCode !== TX_VALID) return 'invalid';
-  const txId = channelHeader.getTxId();
+  const { txId } = opened;
   try {
-    const transaction = peer.Transaction.deserializeBinary(payload.getData_asU8());
+    const transaction = peer.Transaction.deserializeBinary(opened.payload.getData_asU8());
     // A MedRec transaction has one action (one chaincode invocation); take the first action of chaincode medrec.
     for (const action of transaction.getActionsList()) {
       const endorsed = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8()).getAction();
@@ -103,19 +182,16 @@ function claimOf(
       const auditType = auditTypeWritten(chaincodeAction, txId);
       if (auditType === undefined) return 'no-audit-event';
       if (INCENTIVE_AUDIT_TYPES.includes(auditType)) return 'incentive-transaction';
-      const endorsement = endorsed
-        .getEndorsementsList()
-        .find((e) => msp.SerializedIdentity.deserializeBinary(e.getEndorser_asU8()).getMspid() === mspId);
-      if (endorsement === undefined) return 'not-endorsed-by-org';
-      return {
-        auditType,
-        claim: {
-          txId,
-          endorserIdentity: base64(endorsement.getEndorser_asU8()),
-          signature: base64(endorsement.getSignature_asU8()),
-          proposalResponsePayload: base64(responsePayload),
-        },
-      };
+      const endorsements = endorsed.getEndorsementsList().map((e): BlockEndorsement => {
+        const identity = msp.SerializedIdentity.deserializeBinary(e.getEndorser_asU8());
+        return {
+          endorser: e.getEndorser_asU8(),
+          mspId: identity.getMspid(),
+          certificate: identity.getIdBytes_asU8(),
+          signature: e.getSignature_asU8(),
+        };
+      });
+      return { txId, auditType, proposalResponsePayload: responsePayload, endorsements };
     }
   } catch {
     return 'malformed';

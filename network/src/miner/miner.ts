@@ -1,17 +1,14 @@
-import { checkpointers, type Gateway } from '@hyperledger/fabric-gateway';
+import { checkpointers, type Checkpointer, type Gateway } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 import { MAX_CLAIMS_PER_TX } from '@medrec/contract';
-import {
-  ChaincodeError,
-  type ClaimRecord,
-  createMedrecClient,
-  type MedrecClient,
-  TransactionInvalidError,
-} from '@medrec/sdk';
+import { createMedrecClient, type MedrecClient, type PendingClaim } from '@medrec/sdk';
+import { Attester, peerBlockSource, type AttestProgress, type SweepSummary } from './attester';
 import { extractEndorsements, type ClaimableEndorsement } from './endorsement-extractor';
+import { submitBatch, withRetries } from './submission';
 
 /** The chaincode accepts at most this many endorsements per ClaimEndorsements transaction (the contract's bound). */
 export { MAX_CLAIMS_PER_TX };
+export { medrecCodeOf } from './submission';
 
 /**
  * Refusals that say the claim itself can never succeed (retrying it is pointless). MEDREC_ALREADY_CLAIMED is handled
@@ -31,9 +28,12 @@ const ALREADY_CLAIMED = 'MEDREC_ALREADY_CLAIMED';
 const NOT_COMMITTED = 'MEDREC_NOT_COMMITTED';
 
 export interface MinerOptions {
-  /** A gateway signing as the organisation's admin (medrec.role=admin): the chaincode requires it for claims. */
+  /**
+   * A gateway signing as the organisation's admin (medrec.role=admin): the chaincode requires it for claims and
+   * attestations. Its peer is the one whose blocks the attester trusts.
+   */
   readonly gateway: Gateway;
-  /** The miner's organisation: only its peers' endorsements are claimed. */
+  /** The miner's organisation: only its peers' endorsements are claimed, and only other organisations' attested. */
   readonly mspId: string;
   /** File holding the checkpoint (the next block to process); created when missing. */
   readonly checkpointFile: string;
@@ -41,12 +41,17 @@ export interface MinerOptions {
   readonly startBlock?: bigint;
   /** Endorsements per claim transaction, 1-20 (default 20). */
   readonly batchSize?: number;
-  /** Stop once every block below this height is processed; undefined follows the chain until stop(). */
+  /** Attestations per AttestClaims transaction, 1-50 (default 50). */
+  readonly attestBatchSize?: number;
+  /**
+   * Stop once every block below this height is processed and the claims then pending are attested; undefined
+   * follows the chain until stop().
+   */
   readonly untilHeight?: bigint;
   readonly onProgress?: (progress: MinerProgress) => void;
   readonly channel?: string;
   readonly chaincode?: string;
-  /** Attempts for a claim transaction that keeps failing transiently (MVCC conflicts, lagging peers). Default 12. */
+  /** Attempts for a claim or attestation that keeps failing transiently (MVCC conflicts, lagging peers). Default 12. */
   readonly attempts?: number;
 }
 
@@ -64,12 +69,19 @@ export type MinerProgress =
     }
   | {
       readonly kind: 'batch';
-      readonly claimed: readonly ClaimRecord[];
+      /** Claims recorded by one ClaimEndorsements transaction: pending until other organisations attest them. */
+      readonly claimed: readonly PendingClaim[];
       /** Transactions this organisation had already claimed (a restart after a crash): done, nothing new. */
       readonly alreadyClaimed: readonly string[];
       /** Claims the chaincode refused for good, with its code (they never earn; the miner moves on). */
       readonly refused: readonly { readonly txId: string; readonly code: string }[];
-      readonly earned: string;
+    }
+  | AttestProgress
+  | {
+      readonly kind: 'sweep';
+      /** What one pass over the pending claims did. */
+      readonly sweep: SweepSummary;
+      /** The organisation's balance after it (integer string). */
       readonly balance: string;
     };
 
@@ -79,16 +91,27 @@ export interface MinerSummary {
   readonly fromBlock: bigint;
   readonly nextBlock: bigint;
   readonly blocks: number;
+  /** Claims recorded in this run (pending: they pay once other organisations attest them). */
   readonly claimed: number;
   readonly alreadyClaimed: number;
   readonly refused: number;
-  /** Credits earned in this run and the organisation's balance at the end (integer strings). */
-  readonly earned: string;
+  /** Other organisations' claims this one attested in this run, and how many of them its attestation paid. */
+  readonly attested: number;
+  readonly paid: number;
+  /** Other organisations' claims it refused to attest: its own peer's block does not show them, valid. */
+  readonly attestRefused: number;
+  /** At the last pass: claims whose transaction its peer did not know yet, and its own claims still pending. */
+  readonly unknown: number;
+  readonly ownPending: number;
+  /** The organisation's balance at the end (integer string): its claims are paid by others' attestations. */
   readonly balance: string;
 }
 
 export interface Miner {
-  /** Processes blocks until `untilHeight` (or until stop()); resolves with what this run did. */
+  /**
+   * Processes blocks until `untilHeight` (or until stop()), claiming this organisation's endorsements and attesting
+   * other organisations' pending claims; resolves with what this run did.
+   */
   run(): Promise<MinerSummary>;
   /** Stops following blocks; claims not yet committed are redone from the checkpoint on the next run. */
   stop(): void;
@@ -108,17 +131,11 @@ export async function chainHeight(gateway: Gateway, channel = 'medrec'): Promise
   return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
 }
 
-/** The MedRec code (`MEDREC_...`) a failed call carries, if the chaincode refused it. */
-export function medrecCodeOf(err: unknown): string | undefined {
-  return err instanceof ChaincodeError ? err.code : undefined;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 class MinerImpl implements Miner {
   readonly #options: Readonly<MinerOptions>;
   readonly #batchSize: number;
   readonly #client: MedrecClient;
+  readonly #attester: Attester;
   readonly #channel: string;
   #stopped = false;
   #closeStream: (() => void) | undefined;
@@ -126,7 +143,11 @@ class MinerImpl implements Miner {
   #claimed = 0;
   #alreadyClaimed = 0;
   #refused = 0;
-  #earned = 0n;
+  #attested = 0;
+  #paid = 0;
+  #attestRefused = 0;
+  #unknown = 0;
+  #ownPending = 0;
   #balance = 0n;
 
   constructor(options: Readonly<MinerOptions>, batchSize: number) {
@@ -137,6 +158,16 @@ class MinerImpl implements Miner {
       channel: this.#channel,
       ...(options.chaincode === undefined ? {} : { chaincode: options.chaincode }),
       mvccAttempts: 5,
+    });
+    this.#attester = new Attester({
+      client: this.#client,
+      blocks: peerBlockSource(options.gateway, this.#channel),
+      mspId: options.mspId,
+      ...(options.attestBatchSize === undefined ? {} : { batchSize: options.attestBatchSize }),
+      ...(options.attempts === undefined ? {} : { attempts: options.attempts }),
+      onProgress: (progress) => {
+        this.#report(progress);
+      },
     });
   }
 
@@ -149,26 +180,39 @@ class MinerImpl implements Miner {
     const { mspId, untilHeight } = this.#options;
     const checkpointer = await checkpointers.file(this.#options.checkpointFile);
     const fromBlock = checkpointer.getBlockNumber() ?? this.#options.startBlock ?? 0n;
-    let nextBlock = fromBlock;
-    let blocks = 0;
-    this.#balance = BigInt((await this.#client.getBalance({ kind: 'organisation', mspId })).amount);
+    const progress = { nextBlock: fromBlock, blocks: 0 };
+    this.#balance = await this.#readBalance();
     this.#height = await chainHeight(this.#options.gateway, this.#channel);
     const summary = (): MinerSummary => ({
       mspId,
       fromBlock,
-      nextBlock,
-      blocks,
+      ...progress,
       claimed: this.#claimed,
       alreadyClaimed: this.#alreadyClaimed,
       refused: this.#refused,
-      earned: this.#earned.toString(),
+      attested: this.#attested,
+      paid: this.#paid,
+      attestRefused: this.#attestRefused,
+      unknown: this.#unknown,
+      ownPending: this.#ownPending,
       balance: this.#balance.toString(),
     });
-    if ((untilHeight !== undefined && fromBlock >= untilHeight) || this.#stopped) return summary();
+    if (this.#isStopped()) return summary();
+    // Following the chain, attest what is pending now: new claims come in new blocks, each at the tip brings a pass.
+    if (untilHeight === undefined) await this.#sweep();
+    if (untilHeight === undefined || fromBlock < untilHeight) await this.#processBlocks(checkpointer, progress);
+    // A bounded run ends with one pass over the pending claims, also when it had no block to process: `--once`
+    // attests what other organisations claimed meanwhile, and terminates.
+    if (untilHeight !== undefined && !this.#isStopped()) await this.#sweep();
+    return summary();
+  }
 
+  /** Follows the blocks from `progress.nextBlock`, checkpointing each block whose claims are all committed. */
+  async #processBlocks(checkpointer: Checkpointer, progress: { nextBlock: bigint; blocks: number }): Promise<void> {
+    const { untilHeight } = this.#options;
     const stream = await this.#options.gateway
       .getNetwork(this.#channel)
-      .getBlockEvents({ checkpoint: checkpointer, startBlock: fromBlock });
+      .getBlockEvents({ checkpoint: checkpointer, startBlock: progress.nextBlock });
     this.#closeStream = () => {
       stream.close();
     };
@@ -179,9 +223,9 @@ class MinerImpl implements Miner {
         const { blockNumber, checkpointed } = await this.#processBlock(block, pending);
         if (checkpointed) {
           await checkpointer.checkpointBlock(blockNumber);
-          nextBlock = blockNumber + 1n;
+          progress.nextBlock = blockNumber + 1n;
         }
-        blocks += 1;
+        progress.blocks += 1;
         if (untilHeight !== undefined && blockNumber + 1n >= untilHeight) break;
       }
     } catch (err) {
@@ -190,7 +234,6 @@ class MinerImpl implements Miner {
       stream.close();
       this.#closeStream = undefined;
     }
-    return summary();
   }
 
   #isStopped(): boolean {
@@ -200,7 +243,8 @@ class MinerImpl implements Miner {
   /**
    * Adds the block's claims to `pending` and claims full batches; at the chain's tip (or the last block wanted)
    * the rest goes too, while catching up it waits for a full batch. The block may be checkpointed only when
-   * nothing is pending: every claim of it and of the blocks before it is committed.
+   * nothing is pending: every claim of it and of the blocks before it is committed. Following the chain, a block at
+   * the tip also brings a pass over the pending claims of other organisations.
    */
   async #processBlock(
     block: common.Block,
@@ -212,7 +256,8 @@ class MinerImpl implements Miner {
     while (pending.length >= this.#batchSize) await this.#claim(pending.splice(0, this.#batchSize));
     const { untilHeight } = this.#options;
     const last = untilHeight !== undefined && blockNumber + 1n >= untilHeight;
-    if (pending.length > 0 && (last || (await this.#atTip(blockNumber)))) {
+    const atTip = !last && (pending.length > 0 || untilHeight === undefined) && (await this.#atTip(blockNumber));
+    if (pending.length > 0 && (last || atTip)) {
       await this.#claim(pending.splice(0));
     }
     const checkpointed = pending.length === 0;
@@ -224,6 +269,7 @@ class MinerImpl implements Miner {
       pending: pending.length,
       checkpointed,
     });
+    if (untilHeight === undefined && atTip) await this.#sweep();
     return { blockNumber, checkpointed };
   }
 
@@ -237,32 +283,35 @@ class MinerImpl implements Miner {
     this.#options.onProgress?.(progress);
   }
 
+  async #readBalance(): Promise<bigint> {
+    return BigInt((await this.#client.getBalance({ kind: 'organisation', mspId: this.#options.mspId })).amount);
+  }
+
+  /** One attester pass over the pending claims, then the balance (others' attestations pay this organisation). */
+  async #sweep(): Promise<void> {
+    const sweep = await this.#attester.sweep();
+    this.#attested += sweep.attested;
+    this.#paid += sweep.paid;
+    this.#attestRefused += sweep.refused;
+    this.#unknown = sweep.unknown;
+    this.#ownPending = sweep.ownPending;
+    this.#balance = await this.#readBalance();
+    this.#report({ kind: 'sweep', sweep, balance: this.#balance.toString() });
+  }
+
   /**
    * Claims a batch. A batch refused as a whole because one claim is already done (a restart after a crash between
    * commit and checkpoint) or can never succeed is claimed again one by one, so the other claims still land.
    */
   async #claim(batch: readonly ClaimableEndorsement[]): Promise<void> {
-    try {
-      await this.#submit(batch);
-    } catch (err) {
-      const code = medrecCodeOf(err);
-      if (code !== ALREADY_CLAIMED && !(code !== undefined && PERMANENT_REFUSALS.has(code))) throw err;
-      if (batch.length === 1) {
-        this.#refusedOne(batch[0]?.claim.txId ?? '', code);
-        return;
-      }
-      for (const one of batch) {
-        try {
-          await this.#submit([one]);
-        } catch (oneErr) {
-          const oneCode = medrecCodeOf(oneErr);
-          if (oneCode !== ALREADY_CLAIMED && !(oneCode !== undefined && PERMANENT_REFUSALS.has(oneCode))) {
-            throw oneErr;
-          }
-          this.#refusedOne(one.claim.txId, oneCode);
-        }
-      }
-    }
+    await submitBatch(
+      batch,
+      (items) => this.#submit(items),
+      (code) => code === ALREADY_CLAIMED || PERMANENT_REFUSALS.has(code),
+      (item, code) => {
+        this.#refusedOne(item.claim.txId, code);
+      },
+    );
   }
 
   #refusedOne(txId: string, code: string): void {
@@ -274,41 +323,21 @@ class MinerImpl implements Miner {
       claimed: [],
       alreadyClaimed: already ? [txId] : [],
       refused: already ? [] : [{ txId, code }],
-      earned: '0',
-      balance: this.#balance.toString(),
     });
   }
 
   /**
-   * One ClaimEndorsements transaction. Every claim updates the one schedule key, so concurrent miners conflict:
-   * the client re-runs MVCC-invalidated transactions, and this loop adds randomised back-off on top, also for
-   * endorsing peers that have not yet committed the claimed block (MEDREC_NOT_COMMITTED) or disagree for that
-   * reason. Refusals with any other code are final and thrown at once.
+   * One ClaimEndorsements transaction, retried with back-off while transient (see withRetries), also while the
+   * endorsing peers have not yet committed the claimed block (MEDREC_NOT_COMMITTED) or disagree for that reason.
+   * Refusals with any other code are final and thrown at once.
    */
   async #submit(batch: readonly ClaimableEndorsement[]): Promise<void> {
-    const attempts = this.#options.attempts ?? 12;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { value } = await this.#client.claimEndorsements(batch.map((c) => c.claim));
-        const earned = BigInt(value.earned);
-        this.#claimed += value.claims.length;
-        this.#earned += earned;
-        this.#balance = BigInt(value.balance);
-        this.#report({
-          kind: 'batch',
-          claimed: value.claims,
-          alreadyClaimed: [],
-          refused: [],
-          earned: value.earned,
-          balance: value.balance,
-        });
-        return;
-      } catch (err) {
-        const code = medrecCodeOf(err);
-        const transient = err instanceof TransactionInvalidError || code === NOT_COMMITTED || code === undefined;
-        if (!transient || attempt >= attempts) throw err;
-        await sleep(Math.min(250 * 2 ** Math.min(attempt, 4), 4000) * (0.5 + Math.random()));
-      }
-    }
+    const { value } = await withRetries(
+      this.#options.attempts ?? 12,
+      () => this.#client.claimEndorsements(batch.map((c) => c.claim)),
+      (code) => code === NOT_COMMITTED,
+    );
+    this.#claimed += value.claims.length;
+    this.#report({ kind: 'batch', claimed: value.claims, alreadyClaimed: [], refused: [] });
   }
 }

@@ -50,7 +50,17 @@ export interface ObservationEntry extends CodeEntry {
   readonly maxTenths: number;
 }
 
-/** LOINC observations; serum iron is the measurement MedRec's trend-analysis example averages. */
+/** Serum iron (LOINC 2498-4, ug/dL): the measurement MedRec's trend-analysis example averages week by week. */
+export const SERUM_IRON: ObservationEntry = {
+  code: '2498-4',
+  display: 'Iron [Mass/volume] in Serum or Plasma',
+  category: 'laboratory',
+  unit: 'ug/dL',
+  minTenths: 400,
+  maxTenths: 1800,
+};
+
+/** LOINC observations drawn for random records (serum iron among them). Order fixes the draw, keep it stable. */
 export const OBSERVATIONS: readonly ObservationEntry[] = [
   {
     code: '2345-7',
@@ -84,14 +94,7 @@ export const OBSERVATIONS: readonly ObservationEntry[] = [
     minTenths: 100,
     maxTenths: 170,
   },
-  {
-    code: '2498-4',
-    display: 'Iron [Mass/volume] in Serum or Plasma',
-    category: 'laboratory',
-    unit: 'ug/dL',
-    minTenths: 400,
-    maxTenths: 1800,
-  },
+  SERUM_IRON,
   {
     code: '2160-0',
     display: 'Creatinine [Mass/volume] in Serum or Plasma',

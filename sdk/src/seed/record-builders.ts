@@ -20,6 +20,7 @@ import {
   REPORT_PANELS,
   VACCINES,
   type CodeEntry,
+  type ObservationEntry,
 } from './code-tables';
 import type { SeededRandom } from './seeded-random';
 
@@ -62,6 +63,18 @@ function buildCondition(context: RecordContext): Condition {
 function buildObservation(context: RecordContext): Observation {
   const entry = context.random.pick(OBSERVATIONS);
   const tenths = context.random.int(entry.minTenths, entry.maxTenths);
+  return observationOf(context, entry, tenths);
+}
+
+/**
+ * A final Observation of `entry` valued `tenths` tenths of its UCUM unit: the shape every synthetic observation has
+ * (category, LOINC code, subject, effective instant, performer, quantity). Draws nothing from `context.random`.
+ */
+export function observationOf(
+  context: Omit<RecordContext, 'random' | 'patientName'>,
+  entry: ObservationEntry,
+  tenths: number,
+): Observation {
   return {
     resourceType: 'Observation',
     status: 'final',

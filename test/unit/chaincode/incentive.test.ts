@@ -4,11 +4,16 @@ import { expect } from 'chai';
 import { INCENTIVE_AUDIT_TYPES } from '../../../contract/src/audit';
 import { parseDerSignature } from '../../../chaincode/src/incentive/endorsement';
 import { rewardFor, supplyCap } from '../../../chaincode/src/incentive/incentive-contract';
-import { MAX_HALVING_INTERVAL_DIGITS, MAX_INITIAL_REWARD_DIGITS } from '../../../contract/src/incentive';
+import {
+  MAX_HALVING_INTERVAL_DIGITS,
+  MAX_INITIAL_REWARD_DIGITS,
+  attestationsRequired,
+} from '../../../contract/src/incentive';
 import { proposalIdOf } from '../../../chaincode/src/incentive/schedule-vote';
 import { ChaincodeError, call, callFails } from './support/client';
 import { issueLeaf, orgPki } from './support/certs';
 import {
+  attestationOf,
   auditKeyOf,
   claimFor,
   encodeDer,
@@ -21,6 +26,7 @@ import {
 } from './support/endorsement';
 import { INCENTIVE_AUDIT_TYPES as MINER_SKIPS } from '../../../network/src/miner/endorsement-extractor';
 import { identity, type FakeIdentity, type FakePeer } from './support/fake-peer';
+import { attest, claimAndPay, type AttestView, type ClaimView } from './support/incentive';
 import { H1, H2, RES, freshPeer, orgBody, who } from './support/world';
 
 const h1Peer: Endorser = { mspId: H1, ...orgPki(H1).peer };
@@ -28,9 +34,9 @@ const h2Peer: Endorser = { mspId: H2, ...orgPki(H2).peer };
 
 interface ClaimResult {
   mspId: string;
-  earned: string;
-  balance: string;
-  claims: { txId: string; reward: string; claimNumber: string; endorserCertSha256: string }[];
+  organisations: number;
+  required: number;
+  claims: (ClaimView & { endorserCertSha256: string; signatureSha256: string })[];
 }
 
 interface Schedule {
@@ -86,7 +92,7 @@ function flipByte(base64: string, at: number): string {
 }
 
 describe('Incentive: endorsement claims', () => {
-  it('credits a verified endorsement of a committed business transaction', async () => {
+  it('records a verified endorsement of a committed business transaction as pending, paying nothing', async () => {
     const peer = await initialised();
     const txId = await businessTx(peer);
     const outcome = await peer.invoke(who.adm1, 'Incentive:ClaimEndorsements', [
@@ -95,20 +101,22 @@ describe('Incentive: endorsement claims', () => {
     expect(outcome.message).to.equal('');
     expect(outcome.eventCalls.map((event) => event.name)).to.deep.equal(['EndorsementsClaimed']);
     const result = JSON.parse(outcome.payload) as ClaimResult;
-    expect(result).to.deep.include({ mspId: H1, earned: '50', balance: '50' });
-    expect(result.claims[0]).to.include({ txId, reward: '50', claimNumber: '0' });
+    // Three organisations registered: the two others must attest before anything is paid.
+    expect(result).to.deep.include({ mspId: H1, organisations: 3, required: 2 });
+    expect(result.claims[0]).to.deep.include({ txId, mspId: H1, status: 'pending', attestedBy: [] });
+    expect(result.claims[0]).to.not.have.any.keys('claimNumber', 'reward');
     expect(await call(peer, who.p1, 'Incentive:GetBalance', [{ kind: 'organisation', mspId: H1 }])).to.include({
-      amount: '50',
+      amount: '0',
     });
     expect(await call(peer, who.p1, 'Incentive:GetSchedule')).to.include({
-      claims: '1',
-      minted: '50',
+      claims: '0',
+      minted: '0',
       currentReward: '50',
       cap: String(10 * (50 + 25 + 12 + 6 + 3 + 1)),
     });
     // Each organisation may claim the same transaction once, for its own peer's endorsement.
     const h2 = await claim(peer, [endorse(peer.ledger, txId, h2Peer)], who.adm2);
-    expect(h2).to.include({ mspId: H2, earned: '50' });
+    expect(h2.claims.map((record) => [record.mspId, record.status])).to.deep.equal([[H2, 'pending']]);
   });
 
   it('refuses a forged signature and a high-S signature', async () => {
@@ -127,7 +135,10 @@ describe('Incentive: endorsement claims', () => {
     // One bad claim rejects the whole batch, good ones included.
     const other = endorse(peer.ledger, await businessTx(peer), h1Peer);
     await refused(peer, [other, forged], 'MEDREC_BAD_SIGNATURE');
-    expect((await claim(peer, [good, other])).earned).to.equal('100');
+    expect((await claim(peer, [good, other])).claims.map((record) => record.status)).to.deep.equal([
+      'pending',
+      'pending',
+    ]);
   });
 
   it("refuses another organisation's endorsement, a foreign certificate and a non-peer certificate", async () => {
@@ -182,7 +193,7 @@ describe('Incentive: endorsement claims', () => {
     expect(early.ok, early.message).to.equal(true);
     await refused(peer, [endorse(peer.ledger, early.txId, h1Peer)], 'MEDREC_CERTIFICATE_NOT_VALID');
     // The same long-lived certificate is accepted for a transaction inside its validity period.
-    expect((await claim(peer, [endorse(peer.ledger, txId, h1Peer)])).earned).to.equal('50');
+    expect((await claim(peer, [endorse(peer.ledger, txId, h1Peer)])).claims).to.have.length(1);
   });
 
   it('refuses a replayed claim, in a later transaction or in the same batch', async () => {
@@ -228,10 +239,16 @@ describe('Incentive: endorsement claims', () => {
 
   it('never pays for the incentive layer’s own transactions', async () => {
     const peer = await initialised();
-    const first = await claim(peer, [endorse(peer.ledger, await businessTx(peer), h1Peer)]);
+    const first = endorse(peer.ledger, await businessTx(peer), h1Peer);
+    await claim(peer, [first]);
     const claimTx = peer.ledger.events.at(-1)!.txId;
-    expect(first.earned).to.equal('50');
     await refused(peer, [endorse(peer.ledger, claimTx, h1Peer)], 'MEDREC_NOT_CLAIMABLE');
+    const paid = await attest(peer, who.adm2, [first]);
+    const attestTx = peer.ledger.events.at(-1)!;
+    expect([attestTx.name, paid.paid]).to.deep.equal(['EndorsementsAttested', 0]);
+    expect((await attest(peer, who.admR, [first])).minted).to.equal('50');
+    // Attestations are incentive transactions too: the attesters' own peers endorsed them, yet they earn nothing.
+    await refused(peer, [endorse(peer.ledger, attestTx.txId, h2Peer)], 'MEDREC_NOT_CLAIMABLE', who.adm2);
     const transfer = await peer.invoke(who.adm1, 'Incentive:Transfer', [
       JSON.stringify({ to: { kind: 'organisation', mspId: H2 }, amount: '1' }),
     ]);
@@ -258,6 +275,244 @@ describe('Incentive: endorsement claims', () => {
   });
 });
 
+interface PendingPage {
+  items: ClaimView[];
+  bookmark: string;
+}
+
+async function pendingClaims(peer: FakePeer, query: object = {}, admin = who.admR): Promise<PendingPage> {
+  return call<PendingPage>(peer, admin, 'Incentive:ListPendingClaims', [query]);
+}
+
+/** Asserts the attestation is refused with `code` and that the ledger did not change. */
+async function attestRefused(
+  peer: FakePeer,
+  attester: FakeIdentity,
+  attestations: object[],
+  code: string,
+): Promise<string> {
+  const before = peer.ledger.snapshot();
+  const error = await callFails(peer, attester, 'Incentive:AttestClaims', [{ attestations }]);
+  expect([error.code, error.detail]).to.have.property('0', code);
+  expect(peer.ledger.snapshot(), 'a refused attestation writes nothing').to.equal(before);
+  return error.detail;
+}
+
+async function balanceOf(peer: FakePeer, mspId: string): Promise<string> {
+  return (await call<{ amount: string }>(peer, who.p1, 'Incentive:GetBalance', [{ kind: 'organisation', mspId }]))
+    .amount;
+}
+
+describe('Incentive: claims are paid only once a majority of the other organisations attest them', () => {
+  it('requires a strict majority of the other organisations: floor((n - 1) / 2) + 1', () => {
+    // n registered -> n - 1 others -> attestations needed (1 organisation: nobody can attest, nothing is paid).
+    expect([1, 2, 3, 4, 5, 6, 7, 64].map(attestationsRequired)).to.deep.equal([1, 1, 2, 2, 3, 3, 4, 32]);
+  });
+
+  it("counts another organisation's attestation, pays with the majority, then drops the claim from the queue", async () => {
+    const peer = await initialised();
+    const txId = await businessTx(peer);
+    const endorsement = endorse(peer.ledger, txId, h1Peer);
+    await claim(peer, [endorsement]);
+    expect((await pendingClaims(peer)).items.map((c) => [c.txId, c.mspId, c.attestedBy])).to.deep.equal([
+      [txId, H1, []],
+    ]);
+
+    // One of the two other organisations: counted, nothing paid yet, the schedule untouched.
+    const first = await peer.invoke(who.adm2, 'Incentive:AttestClaims', [
+      JSON.stringify({ attestations: [attestationOf(endorsement)] }),
+    ]);
+    expect(first.message).to.equal('');
+    expect(first.eventCalls.map((event) => event.name)).to.deep.equal(['EndorsementsAttested']);
+    const counted = JSON.parse(first.payload) as AttestView;
+    expect(counted).to.deep.include({ mspId: H2, organisations: 3, required: 2, paid: 0, minted: '0' });
+    expect(counted.claims[0]).to.deep.include({ txId, mspId: H1, status: 'pending', attestedBy: [H2] });
+    expect(await balanceOf(peer, H1)).to.equal('0');
+    expect(await call(peer, who.p1, 'Incentive:GetSchedule')).to.include({ claims: '0', minted: '0' });
+    expect((await pendingClaims(peer)).items.map((c) => c.attestedBy)).to.deep.equal([[H2]]);
+
+    // The second: the majority of the others. Paid in this transaction with claim number 0 and its reward.
+    const second = await peer.invoke(who.admR, 'Incentive:AttestClaims', [
+      JSON.stringify({ attestations: [attestationOf(endorsement)] }),
+    ]);
+    expect(second.message).to.equal('');
+    const paid = JSON.parse(second.payload) as AttestView;
+    expect(paid).to.deep.include({ mspId: RES, paid: 1, minted: '50' });
+    expect(paid.claims[0]).to.deep.include({
+      status: 'paid',
+      attestedBy: [H2, RES],
+      claimNumber: '0',
+      reward: '50',
+      paidTxId: second.txId,
+    });
+    expect(await balanceOf(peer, H1)).to.equal('50');
+    expect(await balanceOf(peer, H2)).to.equal('0');
+    expect(await call(peer, who.p1, 'Incentive:GetSchedule')).to.include({ claims: '1', minted: '50' });
+    expect((await pendingClaims(peer)).items).to.deep.equal([]);
+    const pendingKeys = [...peer.ledger.state.keys()].filter((k) => k.includes('medrec.pending-claim'));
+    expect(pendingKeys, 'the pending index holds pending claims only').to.deep.equal([]);
+    // A paid claim is not claimable again, and the attestations paid nothing to the attesters.
+    await refused(peer, [endorsement], 'MEDREC_ALREADY_CLAIMED');
+    expect(await balanceOf(peer, RES)).to.equal('0');
+  });
+
+  it("refuses an attestation by the claimant's own organisation, whatever its admin", async () => {
+    const peer = await initialised();
+    const endorsement = endorse(peer.ledger, await businessTx(peer), h1Peer);
+    await claim(peer, [endorsement]);
+    const detail = await attestRefused(peer, who.adm1, [attestationOf(endorsement)], 'MEDREC_WRONG_ORGANISATION');
+    expect(detail).to.contain('its own');
+    const otherAdmin = identity(H1, 'admin', 'adm1b', orgPki(H1).admin.certPem);
+    await attestRefused(peer, otherAdmin, [attestationOf(endorsement)], 'MEDREC_WRONG_ORGANISATION');
+    // Mixed into a batch with a valid attestation of another organisation's claim, it refuses the whole batch.
+    const h2Claim = endorse(peer.ledger, await businessTx(peer), h2Peer);
+    await claim(peer, [h2Claim], who.adm2);
+    await attestRefused(
+      peer,
+      who.adm1,
+      [attestationOf(h2Claim), attestationOf(endorsement)],
+      'MEDREC_WRONG_ORGANISATION',
+    );
+    expect((await pendingClaims(peer)).items.every((c) => c.attestedBy.length === 0)).to.equal(true);
+  });
+
+  it('counts each organisation once per claim: a second attestation is refused, pending or paid', async () => {
+    const peer = await initialised();
+    const endorsement = endorse(peer.ledger, await businessTx(peer), h1Peer);
+    await claim(peer, [endorsement]);
+    const attestation = attestationOf(endorsement);
+    await attestRefused(peer, who.adm2, [attestation, attestation], 'MEDREC_ALREADY_ATTESTED');
+    await attest(peer, who.adm2, [endorsement]);
+    expect(await attestRefused(peer, who.adm2, [attestation], 'MEDREC_ALREADY_ATTESTED')).to.contain('attests once');
+    // Another admin of the same organisation is the same organisation.
+    const otherAdmin = identity(H2, 'admin', 'adm2b', orgPki(H2).admin.certPem);
+    await attestRefused(peer, otherAdmin, [attestation], 'MEDREC_ALREADY_ATTESTED');
+    expect(await balanceOf(peer, H1)).to.equal('0');
+    await attest(peer, who.admR, [endorsement]);
+    await attestRefused(peer, who.admR, [attestation], 'MEDREC_ALREADY_ATTESTED');
+    expect(await balanceOf(peer, H1), 'paid once').to.equal('50');
+  });
+
+  it('refuses attestations whose hashes differ from the claim, and of claims that do not exist', async () => {
+    const peer = await initialised();
+    const txId = await businessTx(peer);
+    const endorsement = endorse(peer.ledger, txId, h1Peer);
+    await claim(peer, [endorsement]);
+    const good = attestationOf(endorsement);
+    const flipped = (hex: string): string => (hex.startsWith('0') ? `1${hex.slice(1)}` : `0${hex.slice(1)}`);
+    for (const bad of [
+      { ...good, endorserCertSha256: flipped(good.endorserCertSha256) },
+      { ...good, signatureSha256: flipped(good.signatureSha256) },
+      { ...good, signatureSha256: good.endorserCertSha256, endorserCertSha256: good.signatureSha256 },
+    ]) {
+      expect(await attestRefused(peer, who.adm2, [bad], 'MEDREC_PAYLOAD_MISMATCH')).to.contain('exactly');
+    }
+    // The same endorsement attested for a claimant that did not claim it, or a transaction nobody claimed.
+    await attestRefused(peer, who.adm2, [{ ...good, mspId: RES }], 'MEDREC_NOT_FOUND');
+    await attestRefused(peer, who.adm2, [{ ...good, txId: await businessTx(peer) }], 'MEDREC_NOT_FOUND');
+    for (const attestations of [[], Array.from({ length: 51 }, () => good), [{ ...good, signatureSha256: 'ab' }]]) {
+      await attestRefused(peer, who.adm2, attestations, 'MEDREC_INVALID_ARGUMENT');
+    }
+    await attestRefused(peer, who.adm2, [{ ...good, extra: true }], 'MEDREC_INVALID_ARGUMENT');
+    // An admin of an organisation that is not registered is no attester.
+    const outsider = identity('EvilMSP', 'admin', 'evil-admin', orgPki('EvilMSP').admin.certPem);
+    await attestRefused(peer, outsider, [good], 'MEDREC_FORBIDDEN');
+  });
+
+  it('never pays a claim for a signature that is not in the block, since honest attesters name the real one', async () => {
+    const peer = await initialised();
+    const txId = await businessTx(peer);
+    // H1's CA issues itself a fresh peer certificate and signs the public payload after the fact: the claim passes
+    // every on-chain check, so it is recorded, but only as pending.
+    const sidePeer = { mspId: H1, ...issueLeaf(orgPki(H1).ca, `/C=US/O=${H1}/OU=peer/CN=peer7.${H1}`) };
+    const forged = endorse(peer.ledger, txId, sidePeer);
+    expect((await claim(peer, [forged])).claims[0]).to.deep.include({ status: 'pending' });
+    // The attesters find the endorsement the block really holds (another certificate, another signature): what they
+    // attest does not match the forged claim, and nothing the claimant can do makes them attest its hashes.
+    const inBlock = endorse(peer.ledger, txId, h1Peer);
+    await attestRefused(peer, who.adm2, [attestationOf(inBlock)], 'MEDREC_PAYLOAD_MISMATCH');
+    await attestRefused(peer, who.admR, [attestationOf(inBlock)], 'MEDREC_PAYLOAD_MISMATCH');
+    expect(await balanceOf(peer, H1)).to.equal('0');
+    expect((await pendingClaims(peer)).items.map((c) => c.status)).to.deep.equal(['pending']);
+  });
+
+  it('pays several claimants in one attestation batch, crediting each its own rewards', async () => {
+    const peer = await initialised();
+    const txA = await businessTx(peer);
+    const txB = await businessTx(peer);
+    const h1Claims = [endorse(peer.ledger, txA, h1Peer), endorse(peer.ledger, txB, h1Peer)];
+    const h2Claims = [endorse(peer.ledger, txA, h2Peer)];
+    await claim(peer, h1Claims);
+    await claim(peer, h2Claims, who.adm2);
+    await attest(peer, who.adm2, h1Claims);
+    await attest(peer, who.adm1, h2Claims);
+    // The research organisation's one batch completes the majority of all three claims.
+    const result = await attest(peer, who.admR, [...h1Claims, ...h2Claims]);
+    expect(result).to.deep.include({ paid: 3, minted: '150' });
+    expect(result.claims.map((c) => [c.mspId, c.claimNumber, c.attestedBy])).to.deep.equal([
+      [H1, '0', [H2, RES]],
+      [H1, '1', [H2, RES]],
+      [H2, '2', [H1, RES]],
+    ]);
+    expect([await balanceOf(peer, H1), await balanceOf(peer, H2), await balanceOf(peer, RES)]).to.deep.equal([
+      '100',
+      '50',
+      '0',
+    ]);
+  });
+
+  it('with four organisations pays on two of the three others, and records a late third attestation', async () => {
+    const { peer } = await freshPeer();
+    const CLINIC = 'ClinicMSP';
+    const admC = identity(CLINIC, 'admin', 'admC', orgPki(CLINIC).admin.certPem);
+    await call(peer, admC, 'Registrar:RegisterOrganisation', [orgBody(CLINIC)]);
+    // Four organisations: three approvals set the schedule, two of the three others pay a claim.
+    for (const admin of [who.adm1, who.adm2, admC]) {
+      await call(peer, admin, 'Incentive:ProposeSchedule', [{ initialReward: '50', halvingInterval: '10' }]);
+    }
+    const endorsement = endorse(peer.ledger, await businessTx(peer), h1Peer);
+    const recorded = await claim(peer, [endorsement]);
+    expect(recorded).to.deep.include({ organisations: 4, required: 2 });
+    expect((await attest(peer, admC, [endorsement])).paid).to.equal(0);
+    const paid = await attest(peer, who.adm2, [endorsement]);
+    expect(paid).to.deep.include({ organisations: 4, required: 2, paid: 1, minted: '50' });
+    const late = await attest(peer, who.admR, [endorsement]);
+    expect(late).to.deep.include({ paid: 0, minted: '0' });
+    expect(late.claims[0]).to.deep.include({ status: 'paid', claimNumber: '0', attestedBy: [CLINIC, H2, RES] });
+    expect(await balanceOf(peer, H1)).to.equal('50');
+    expect(await call(peer, who.p1, 'Incentive:GetSchedule')).to.include({ claims: '1', minted: '50' });
+  });
+
+  it('pages the pending claims oldest first, with bounded pages, and drops each claim once paid', async () => {
+    const peer = await initialised();
+    const endorsements: ClaimBody[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const endorsement = endorse(peer.ledger, await businessTx(peer), h1Peer);
+      endorsements.push(endorsement);
+      await claim(peer, [endorsement]);
+    }
+    const first = await pendingClaims(peer, { pageSize: 2 });
+    expect(first.items.map((c) => c.txId)).to.deep.equal(endorsements.slice(0, 2).map((e) => e.txId));
+    expect(first.bookmark).to.not.equal('');
+    const rest = await pendingClaims(peer, { pageSize: 2, bookmark: first.bookmark });
+    expect(rest.items.map((c) => c.txId)).to.deep.equal([endorsements[2]!.txId]);
+    expect(rest.bookmark).to.equal('');
+    await claimAndPay(peer, who.adm2, [endorse(peer.ledger, endorsements[1]!.txId, h2Peer)]);
+    await attest(peer, who.adm2, [endorsements[1]!]);
+    await attest(peer, who.admR, [endorsements[1]!]);
+    const after = await pendingClaims(peer, {}, who.adm1);
+    expect(after.items.map((c) => c.txId)).to.deep.equal([endorsements[0]!.txId, endorsements[2]!.txId]);
+    for (const query of [{ pageSize: 0 }, { pageSize: 201 }, { bookmark: '!' }, { extra: 1 }]) {
+      const error = await callFails(peer, who.adm1, 'Incentive:ListPendingClaims', [query]);
+      expect(error.code, JSON.stringify(query)).to.equal('MEDREC_INVALID_ARGUMENT');
+    }
+    // A bookmark of another query's key range is refused rather than followed.
+    const transfers = Buffer.from('\u0000medrec.balance\u0000', 'utf8').toString('base64url');
+    const wrong = await callFails(peer, who.adm1, 'Incentive:ListPendingClaims', [{ bookmark: transfers }]);
+    expect(wrong.code).to.equal('MEDREC_INVALID_ARGUMENT');
+  });
+});
+
 describe('Incentive: halving schedule and supply cap', () => {
   it('pays initialReward >> floor(n / H) per claim, exactly, and never exceeds the cap', async () => {
     const peer = await initialised({ initialReward: '5', halvingInterval: '3' });
@@ -267,15 +522,17 @@ describe('Incentive: halving schedule and supply cap', () => {
     }
     const rewards: string[] = [];
     const cap = 3n * (5n + 2n + 1n);
-    // Both hospitals claim every transaction, in batches: 28 claims, well past the last era.
+    // Both hospitals claim every transaction, in batches, each batch paid by its two attesters: 28 claims, well past
+    // the last era. Claim numbers are taken when a claim is paid, in the order of payment.
     for (const [admin, endorser] of [
       [who.adm1, h1Peer],
       [who.adm2, h2Peer],
     ] as const) {
       for (let start = 0; start < txIds.length; start += 5) {
         const batch = txIds.slice(start, start + 5).map((txId) => endorse(peer.ledger, txId, endorser));
-        const result = await claim(peer, batch, admin);
-        rewards.push(...result.claims.map((record) => record.reward));
+        const result = await claimAndPay(peer, admin, batch);
+        expect(result.paid).to.equal(batch.length);
+        rewards.push(...result.claims.map((record) => record.reward ?? 'unpaid'));
         const schedule = await call<Schedule>(peer, who.p1, 'Incentive:GetSchedule');
         expect(BigInt(schedule.minted) <= cap, `minted ${schedule.minted}`).to.equal(true);
       }
@@ -317,7 +574,7 @@ describe('Incentive: halving schedule and supply cap', () => {
 describe('Incentive: balances and transfers', () => {
   it('moves credits to organisations and researchers, with history', async () => {
     const peer = await initialised();
-    await claim(peer, [endorse(peer.ledger, await businessTx(peer), h1Peer)]);
+    await claimAndPay(peer, who.adm1, [endorse(peer.ledger, await businessTx(peer), h1Peer)]);
     const toH2 = await call(peer, who.adm1, 'Incentive:Transfer', [
       { to: { kind: 'organisation', mspId: H2 }, amount: '20' },
     ]);
@@ -346,7 +603,7 @@ describe('Incentive: balances and transfers', () => {
 
   it('refuses overdrafts, self-transfers and unknown or non-researcher recipients, writing nothing', async () => {
     const peer = await initialised();
-    await claim(peer, [endorse(peer.ledger, await businessTx(peer), h1Peer)]);
+    await claimAndPay(peer, who.adm1, [endorse(peer.ledger, await businessTx(peer), h1Peer)]);
     const cases: [object, string][] = [
       [{ to: { kind: 'organisation', mspId: H2 }, amount: '51' }, 'MEDREC_INSUFFICIENT_FUNDS'],
       [{ to: { kind: 'organisation', mspId: H1 }, amount: '1' }, 'MEDREC_INVALID_ARGUMENT'],

@@ -4,7 +4,8 @@ import { ROLES, type Role } from '../../../contract/src/primitives';
 import { proposalIdOf } from '../../../chaincode/src/incentive/schedule-vote';
 import { documentedMatrix } from '../../support/documented-permission-matrix';
 import { orgPki } from './support/certs';
-import { endorse } from './support/endorsement';
+import { attestationOf, endorse, type ClaimBody } from './support/endorsement';
+import { claimAndPay } from './support/incentive';
 import { requester, signedRead } from './support/read-requests';
 import { answer, countQuery, gkR, prepareTrends, r2, suppressed } from './support/trends';
 import type { FakeIdentity, FakePeer } from './support/fake-peer';
@@ -41,7 +42,11 @@ interface Case {
 
 const schedule = { initialReward: '50', halvingInterval: '10' };
 const h1Peer = { mspId: H1, ...orgPki(H1).peer };
-const rec1Claim = (w: World): object => ({ claims: [endorse(w.ledger, w.p1EventTxId, h1Peer)] });
+let rec1Endorsement: ClaimBody | undefined;
+/** H1's endorsement of rec1's registration, made once: ECDSA signatures are randomised, attestations name one. */
+const rec1Body = (w: World): ClaimBody => (rec1Endorsement ??= endorse(w.ledger, w.p1EventTxId, h1Peer));
+const rec1Claim = (w: World): object => ({ claims: [rec1Body(w)] });
+const rec1Attestation = (w: World): object => ({ attestations: [attestationOf(rec1Body(w))] });
 
 /** Two of the three organisations approve identical parameters: the schedule takes effect. */
 async function initialise(peer: FakePeer): Promise<void> {
@@ -293,13 +298,23 @@ const CASES: Record<TxName, Case> = {
   },
   'Incentive:ListScheduleProposals': { args: () => [] },
   'Incentive:ClaimEndorsements': { args: (w) => [rec1Claim(w)], setup: initialise },
+  'Incentive:AttestClaims': {
+    args: (w) => [rec1Attestation(w)],
+    // H1's claim is attested by another organisation: its own admin's attestation is refused (not a role question).
+    allowed: { admin: (w) => ({ who: who.adm2, args: [rec1Attestation(w)] }) },
+    setup: async (peer, w) => {
+      await initialise(peer);
+      await peer.invoke(who.adm1, 'Incentive:ClaimEndorsements', [JSON.stringify(rec1Claim(w))]);
+    },
+  },
+  'Incentive:ListPendingClaims': { args: () => [{}] },
   'Incentive:GetSchedule': { args: () => [], setup: initialise },
   'Incentive:GetBalance': { args: () => [{ kind: 'organisation', mspId: H1 }] },
   'Incentive:Transfer': {
     args: () => [{ to: { kind: 'organisation', mspId: H2 }, amount: '1' }],
     setup: async (peer, w) => {
       await initialise(peer);
-      await peer.invoke(who.adm1, 'Incentive:ClaimEndorsements', [JSON.stringify(rec1Claim(w))]);
+      await claimAndPay(peer, who.adm1, [rec1Body(w)]);
     },
   },
   'Incentive:GetTransfers': { args: () => [{ holder: { kind: 'organisation', mspId: H1 } }] },

@@ -4,40 +4,58 @@ import path from 'node:path';
 import type { Checkpoint, Gateway } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
-import type { ClaimRecord, ClaimResult, EndorsementClaim } from '../../../sdk/src/chaincode-types';
+import type { ClaimAttestation, ClaimResult, EndorsementClaim, PendingClaim } from '../../../sdk/src/chaincode-types';
 import { ChaincodeError, type ChaincodeErrorCode } from '../../../sdk/src/errors';
+import { transactionIds } from '../../../network/src/miner/endorsement-extractor';
+import { orgPki, issueLeaf } from '../chaincode/support/certs';
+import { claimFor } from '../chaincode/support/endorsement';
 import { createMiner, type MinerOptions, type MinerProgress } from '../../../network/src/miner/miner';
-import { block, H1, H2, MVCC, type TxSpec } from './support/blocks';
+import { block, claimIn, H1, H2, MVCC, pendingClaimFrom, RESEARCH, type TxSpec } from './support/blocks';
 
 const utf8 = new TextEncoder();
-const REWARD = 50n;
 
 /**
- * The ledger side of the miner, as the chaincode behaves: a claim batch is all or nothing, a transaction is credited
- * to an organisation once (MEDREC_ALREADY_CLAIMED otherwise), and `refuse` makes chosen claims fail for good.
+ * The ledger side of the miner, as the chaincode behaves: a claim batch is all or nothing and records pending claims,
+ * a transaction is claimed by an organisation once (MEDREC_ALREADY_CLAIMED otherwise), `refuse` makes chosen claims
+ * fail for good; other organisations' claims in `pending` are listed and attested (each organisation once). qscc
+ * answers the chain height and the block of a transaction, as the miner's own peer would.
  */
 class FakeChain {
   readonly credited = new Map<string, number>();
   readonly submissions: string[][] = [];
+  readonly attestations: ClaimAttestation[][] = [];
   readonly refuse = new Map<string, ChaincodeErrorCode>();
+  /** Pending claims of every organisation, as Incentive:ListPendingClaims pages them. */
+  readonly pending: PendingClaim[] = [];
   /** Errors the next endorsements throw, one each, before the chain answers normally again. */
   readonly failNext: Error[] = [];
   #balance = 0n;
 
   constructor(readonly blocks: readonly common.Block[]) {}
 
+  set balance(amount: bigint) {
+    this.#balance = amount;
+  }
+
   gateway(): Gateway {
     const medrec = {
       evaluate: (name: string): Promise<Uint8Array> => {
-        if (name !== 'Incentive:GetBalance') return Promise.reject(new Error(`unexpected query ${name}`));
-        return Promise.resolve(utf8.encode(JSON.stringify({ amount: this.#balance.toString() })));
+        if (name === 'Incentive:GetBalance') return json({ amount: this.#balance.toString() });
+        if (name === 'Incentive:ListPendingClaims') return json({ items: this.pending, bookmark: '' });
+        return Promise.reject(new Error(`unexpected query ${name}`));
       },
       newProposal: (name: string, options: { arguments: string[] }) => ({
         endorse: () => this.#endorse(name, options.arguments[0] ?? '{}'),
       }),
     };
     const qscc = {
-      evaluateTransaction: (): Promise<Uint8Array> => {
+      evaluateTransaction: (name: string, _channel: string, txId?: string): Promise<Uint8Array> => {
+        if (name === 'GetBlockByTxID') {
+          const found = this.blocks.find((b) => transactionIds(b).includes(txId ?? ''));
+          return found === undefined
+            ? Promise.reject(new Error('no such txid'))
+            : Promise.resolve(found.serializeBinary());
+        }
         const info = new common.BlockchainInfo();
         info.setHeight(this.blocks.length);
         return Promise.resolve(info.serializeBinary());
@@ -60,9 +78,10 @@ class FakeChain {
   }
 
   #endorse(name: string, argument: string): Promise<unknown> {
-    if (name !== 'Incentive:ClaimEndorsements') return Promise.reject(new Error(`unexpected transaction ${name}`));
     const failure = this.failNext.shift();
     if (failure !== undefined) return Promise.reject(failure);
+    if (name === 'Incentive:AttestClaims') return this.#attest(argument);
+    if (name !== 'Incentive:ClaimEndorsements') return Promise.reject(new Error(`unexpected transaction ${name}`));
     const txIds = (JSON.parse(argument) as { claims: EndorsementClaim[] }).claims.map((c) => c.txId);
     this.submissions.push(txIds);
     const refused = txIds.find((txId) => this.refuse.has(txId));
@@ -75,17 +94,56 @@ class FakeChain {
       return Promise.reject(new ChaincodeError({ code: 'MEDREC_ALREADY_CLAIMED', message: `${again} claimed` }));
     }
     for (const txId of txIds) this.credited.set(txId, (this.credited.get(txId) ?? 0) + 1);
-    const earned = REWARD * BigInt(txIds.length);
-    this.#balance += earned;
-    const claims = txIds.map((txId) => ({ txId, mspId: H1, reward: REWARD.toString() }) as ClaimRecord);
-    const result: ClaimResult = { mspId: H1, claims, earned: earned.toString(), balance: this.#balance.toString() };
-    const claimTx = `claim-${this.submissions.length}`;
-    return Promise.resolve({
-      getTransactionId: () => claimTx,
-      submit: () => Promise.resolve({ getStatus: () => Promise.resolve({ successful: true, code: 0 }) }),
-      getResult: () => utf8.encode(JSON.stringify(result)),
-    });
+    const claims = txIds.map((txId) => pendingClaim({ txId, mspId: H1 }));
+    this.pending.push(...claims);
+    const result: ClaimResult = { mspId: H1, claims, organisations: 3, required: 2 };
+    return submitted(`claim-${this.submissions.length}`, result);
   }
+
+  /** H1 attests: each claim once; the second attestation of a claim (of the two others) pays it 50. */
+  #attest(argument: string): Promise<unknown> {
+    const attestations = (JSON.parse(argument) as { attestations: ClaimAttestation[] }).attestations;
+    this.attestations.push(attestations);
+    const claims = attestations.map((a) => this.pending.find((c) => c.txId === a.txId && c.mspId === a.mspId));
+    if (claims.some((c) => c?.attestedBy.includes(H1) === true)) {
+      return Promise.reject(new ChaincodeError({ code: 'MEDREC_ALREADY_ATTESTED', message: 'again' }));
+    }
+    let paid = 0;
+    for (const claim of claims) {
+      if (claim === undefined) return Promise.reject(new ChaincodeError({ code: 'MEDREC_NOT_FOUND', message: '?' }));
+      (claim.attestedBy as string[]).push(H1);
+      if (claim.attestedBy.length >= 2) paid += 1;
+    }
+    const result = { mspId: H1, organisations: 3, required: 2, claims, paid, minted: String(50 * paid) };
+    return submitted(`attest-${this.attestations.length}`, result);
+  }
+}
+
+function json(value: unknown): Promise<Uint8Array> {
+  return Promise.resolve(utf8.encode(JSON.stringify(value)));
+}
+
+function submitted(transactionId: string, result: unknown): Promise<unknown> {
+  return Promise.resolve({
+    getTransactionId: () => transactionId,
+    submit: () => Promise.resolve({ getStatus: () => Promise.resolve({ successful: true, code: 0 }) }),
+    getResult: () => utf8.encode(JSON.stringify(result)),
+  });
+}
+
+/** A pending claim record; the hashes are the real ones when a block's endorsement is given. */
+function pendingClaim(ref: { txId: string; mspId: string }, hashes?: Partial<PendingClaim>): PendingClaim {
+  return {
+    ...ref,
+    endorserCertSha256: 'c'.repeat(64),
+    signatureSha256: 'd'.repeat(64),
+    claimedBy: 'adm',
+    claimedAt: '2030-01-01T00:00:00.000Z',
+    claimTxId: 'e'.repeat(64),
+    attestedBy: [],
+    status: 'pending',
+    ...hashes,
+  };
 }
 
 function business(txId: string, endorsers: readonly string[] = [H1, H2]): TxSpec {
@@ -135,8 +193,10 @@ describe('miner: claim loop (fake chain)', () => {
       ['a1', 'a2', 'a3', 'a4'],
       ['a5', 'a6'],
     ]);
-    expect(summary).to.deep.include({ fromBlock: 0n, nextBlock: 4n, blocks: 4, claimed: 6, earned: '300' });
-    expect(summary.balance).to.equal('300');
+    // Recorded as pending: other organisations' attestations pay them, not this run.
+    expect(summary).to.deep.include({ fromBlock: 0n, nextBlock: 4n, blocks: 4, claimed: 6, ownPending: 6 });
+    expect(summary).to.deep.include({ attested: 0, paid: 0, balance: '0' });
+    expect(fake.attestations, 'its own claims are never attested by itself').to.deep.equal([]);
     const blocks = progress.filter((p) => p.kind === 'block');
     expect(blocks.map((p) => [p.blockNumber, p.found, p.pending, p.checkpointed])).to.deep.equal([
       [0n, 0, 0, true],
@@ -211,5 +271,59 @@ describe('miner: claim loop (fake chain)', () => {
     // Only block 0, which holds no claim, was checkpointed: the next run starts over at block 1.
     const resumed = await createMiner(options(stuck, { batchSize: 20, checkpointFile })).run();
     expect(resumed).to.deep.include({ fromBlock: 1n, claimed: 6 });
+  });
+
+  it("ends a bounded run by attesting other organisations' claims its peer's blocks show, refusing the rest", async () => {
+    const fake = chain();
+    const b1 = fake.blocks[1]!;
+    const real = pendingClaimFrom(claimIn(b1, 'a1', H2));
+    // The research organisation signs a2's public payload with a peer certificate its CA issued after the fact.
+    const payload = Buffer.from(claimIn(b1, 'a2', H1).proposalResponsePayload, 'base64');
+    const sidePeer = { mspId: RESEARCH, ...issueLeaf(orgPki(RESEARCH).ca, `/C=US/O=${RESEARCH}/OU=peer/CN=peer9`) };
+    const forged = pendingClaimFrom(claimFor('a2', sidePeer, payload));
+    const done = pendingClaimFrom(claimIn(b1, 'a3', H2), { attestedBy: [H1] });
+    fake.pending.push(forged, real, done);
+    fake.balance = 50n;
+    const progress: MinerProgress[] = [];
+    const summary = await createMiner(options(fake, { onProgress: (p) => progress.push(p) })).run();
+    expect(fake.attestations).to.deep.equal([
+      [{ txId: 'a1', mspId: H2, endorserCertSha256: real.endorserCertSha256, signatureSha256: real.signatureSha256 }],
+    ]);
+    expect(summary).to.deep.include({ claimed: 6, attested: 1, attestRefused: 1, unknown: 0, balance: '50' });
+    const refused = progress.flatMap((p) => (p.kind === 'attest' ? p.refused : []));
+    expect(refused).to.deep.equal([{ txId: 'a2', mspId: RESEARCH, reason: 'not-endorsed' }]);
+    expect(progress.at(-1)).to.deep.include({ kind: 'sweep', balance: '50' });
+
+    // A later bounded run with no block to process still attests what was claimed meanwhile, and terminates.
+    const later = pendingClaimFrom(claimIn(fake.blocks[3]!, 'a5', H2));
+    fake.pending.push(later);
+    const again = await createMiner(options(fake)).run();
+    expect(again).to.deep.include({ fromBlock: 4n, blocks: 0, claimed: 0, attested: 1 });
+    expect(fake.attestations.map((batch) => batch.map((a) => a.txId))).to.deep.equal([['a1'], ['a5']]);
+  });
+
+  it('following the chain, attests at the start and at the tip, in batches of its attestation batch size', async () => {
+    const fake = chain();
+    fake.pending.push(...['a1', 'a2', 'a3'].map((txId) => pendingClaimFrom(claimIn(fake.blocks[1]!, txId, H2))));
+    const { gateway, checkpointFile } = options(fake);
+    const sweeps: number[] = [];
+    const miner = createMiner({
+      gateway,
+      mspId: H1,
+      checkpointFile,
+      attestBatchSize: 2,
+      onProgress: (p) => {
+        if (p.kind === 'sweep') sweeps.push(p.sweep.attested);
+        // Another organisation claims while this miner catches up: the pass at the tip attests it.
+        if (p.kind === 'block' && p.blockNumber === 2n) {
+          fake.pending.push(pendingClaimFrom(claimIn(fake.blocks[3]!, 'a5', H2)));
+        }
+      },
+    });
+    const summary = await miner.run();
+    // The stream of the fake ends after the last block: the run returns instead of waiting for more.
+    expect(summary).to.deep.include({ nextBlock: 4n, claimed: 6, attested: 4 });
+    expect(sweeps, 'one pass at the start, one at the tip (block 3), none while catching up').to.deep.equal([3, 1]);
+    expect(fake.attestations.map((batch) => batch.map((a) => a.txId))).to.deep.equal([['a1', 'a2'], ['a3'], ['a5']]);
   });
 });

@@ -1,4 +1,4 @@
-import { createHash, sign, type KeyObject } from 'node:crypto';
+import { X509Certificate, createHash, sign, type KeyObject } from 'node:crypto';
 import { ledger as ledgerProtos, msp, peer } from '@hyperledger/fabric-protos';
 import type { Ledger } from './ledger';
 
@@ -86,6 +86,28 @@ export function claimFor(txId: string, endorser: Endorser, payload: Buffer): Cla
     endorserIdentity: identity.toString('base64'),
     signature: peerSign(endorser.privateKey, payload, identity).toString('base64'),
     proposalResponsePayload: payload.toString('base64'),
+  };
+}
+
+export interface AttestationBody {
+  txId: string;
+  mspId: string;
+  endorserCertSha256: string;
+  signatureSha256: string;
+}
+
+/**
+ * What an honest attester submits for a claim it found in its block: the claimant (the endorser's MSP) and the
+ * SHA-256 of the endorser certificate's DER and of the signature bytes, computed like the chaincode does.
+ */
+export function attestationOf(claim: ClaimBody): AttestationBody {
+  const identity = msp.SerializedIdentity.deserializeBinary(Buffer.from(claim.endorserIdentity, 'base64'));
+  const cert = new X509Certificate(Buffer.from(identity.getIdBytes_asU8()));
+  return {
+    txId: claim.txId,
+    mspId: identity.getMspid(),
+    endorserCertSha256: createHash('sha256').update(cert.raw).digest('hex'),
+    signatureSha256: createHash('sha256').update(Buffer.from(claim.signature, 'base64')).digest('hex'),
   };
 }
 

@@ -3,6 +3,7 @@ import { call } from './client';
 import { orgPki } from './certs';
 import { endorse, type Endorser } from './endorsement';
 import { identity, type FakePeer } from './fake-peer';
+import { claimAndPay } from './incentive';
 import { RES, freshPeer, who } from './world';
 
 /** Identities the seeded world lacks: a second researcher and a gatekeeper of the research organisation. */
@@ -20,7 +21,7 @@ export async function trendWorld(credits?: number): Promise<FakePeer> {
 
 /**
  * Registers r2 and gkR; with `credits`, puts the incentive schedule in effect (initialReward = credits) and has the
- * research organisation claim one endorsement, so that ResearchMSP holds exactly `credits`.
+ * research organisation claim one endorsement, attested by both hospitals, so that ResearchMSP holds exactly `credits`.
  */
 export async function prepareTrends(peer: FakePeer, credits?: number): Promise<void> {
   await call(peer, who.regR, 'Registrar:RegisterParticipant', [
@@ -34,9 +35,7 @@ export async function prepareTrends(peer: FakePeer, credits?: number): Promise<v
     const schedule = { initialReward: String(credits), halvingInterval: '10' };
     await call(peer, who.adm1, 'Incentive:ProposeSchedule', [schedule]);
     await call(peer, who.adm2, 'Incentive:ProposeSchedule', [schedule]);
-    await call(peer, who.admR, 'Incentive:ClaimEndorsements', [
-      { claims: [endorse(peer.ledger, gatekeeper.txId, resPeer)] },
-    ]);
+    await claimAndPay(peer, who.admR, [endorse(peer.ledger, gatekeeper.txId, resPeer)]);
   }
 }
 

@@ -1,9 +1,17 @@
-/** Synthetic blocks as the peer delivers them: real protobufs, real ECDSA endorsement signatures. */
-import { generateKeyPairSync } from 'node:crypto';
+/** Synthetic blocks as the peer delivers them: real protobufs, real peer certificates and ECDSA signatures. */
 import { StatusCode } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos';
-import { auditEventKey } from '../../../../network/src/miner/endorsement-extractor';
-import { peerSign, proposalResponsePayload, serializedIdentity } from '../../chaincode/support/endorsement';
+import { auditEventKey, extractEndorsements } from '../../../../network/src/miner/endorsement-extractor';
+import type { PendingClaim } from '../../../../sdk/src/chaincode-types';
+import { orgPki } from '../../chaincode/support/certs';
+import {
+  attestationOf,
+  peerSign,
+  proposalResponsePayload,
+  serializedIdentity,
+  type ClaimBody,
+  type Endorser,
+} from '../../chaincode/support/endorsement';
 
 export const H1 = 'Hospital1MSP';
 export const H2 = 'Hospital2MSP';
@@ -11,12 +19,13 @@ export const RESEARCH = 'ResearchMSP';
 export const VALID = 0;
 export const MVCC = StatusCode.MVCC_READ_CONFLICT;
 
-const keys = new Map(
-  [H1, H2, RESEARCH].map((mspId) => [mspId, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey]),
-);
+/** Each organisation's peer0: a certificate its own CA issued (OU=peer) and the key it endorses with. */
+export function peerOf(mspId: string): Endorser {
+  return { mspId, ...orgPki(mspId).peer };
+}
 
 export function certOf(mspId: string): string {
-  return `-----BEGIN CERTIFICATE-----\n${Buffer.from(`peer0 of ${mspId}`).toString('base64')}\n-----END CERTIFICATE-----\n`;
+  return peerOf(mspId).certPem;
 }
 
 export interface TxSpec {
@@ -27,7 +36,8 @@ export interface TxSpec {
   readonly auditType?: string;
   /** Write the audit event under another transaction's key. */
   readonly auditOf?: string;
-  readonly endorsers: readonly string[];
+  /** MSP ids endorsing with their peer0, or explicit endorsers (another peer certificate of the organisation). */
+  readonly endorsers: readonly (string | Endorser)[];
   readonly code?: number;
 }
 
@@ -54,13 +64,12 @@ function envelope(spec: TxSpec): Uint8Array {
   const endorsed = new peer.ChaincodeEndorsedAction();
   endorsed.setProposalResponsePayload(responsePayload);
   endorsed.setEndorsementsList(
-    spec.endorsers.map((mspId) => {
-      const identity = serializedIdentity(mspId, certOf(mspId));
+    spec.endorsers.map((who) => {
+      const endorser = typeof who === 'string' ? peerOf(who) : who;
+      const identity = serializedIdentity(endorser.mspId, endorser.certPem);
       const endorsement = new peer.Endorsement();
       endorsement.setEndorser(identity);
-      const key = keys.get(mspId);
-      if (key === undefined) throw new Error(`no key for ${mspId}`);
-      endorsement.setSignature(peerSign(key, responsePayload, identity));
+      endorsement.setSignature(peerSign(endorser.privateKey, responsePayload, identity));
       return endorsement;
     }),
   );
@@ -100,4 +109,31 @@ export function block(number: number, txs: readonly TxSpec[]): common.Block {
   b.setMetadata(metadata);
   // Round-trip through bytes, as blocks arrive from the peer.
   return common.Block.deserializeBinary(b.serializeBinary());
+}
+
+/** The endorsement `mspId` endorsed `txId` with in this block, in the claim format (as its miner extracts it). */
+export function claimIn(b: common.Block, txId: string, mspId: string): ClaimBody {
+  const found = extractEndorsements(b, mspId).claims.find((c) => c.claim.txId === txId);
+  if (found === undefined) throw new Error(`${mspId} has no claimable endorsement of ${txId} in the block`);
+  return found.claim;
+}
+
+/**
+ * The pending claim record the chaincode keeps for a claim: the claimant (the endorser's MSP) and the SHA-256 of
+ * its certificate and signature, as ClaimEndorsements computes them.
+ */
+export function pendingClaimFrom(claim: ClaimBody, overrides: Partial<PendingClaim> = {}): PendingClaim {
+  const { txId, mspId, endorserCertSha256, signatureSha256 } = attestationOf(claim);
+  return {
+    txId,
+    mspId,
+    endorserCertSha256,
+    signatureSha256,
+    claimedBy: `adm-${mspId}`,
+    claimedAt: '2030-01-01T00:00:00.000Z',
+    claimTxId: 'f'.repeat(64),
+    attestedBy: [],
+    status: 'pending',
+    ...overrides,
+  };
 }
