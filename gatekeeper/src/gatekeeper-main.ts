@@ -5,7 +5,7 @@ import {
   connectGateway,
   createMedrecClient,
   filteredBlockNumbers,
-  processChaincodeEvents,
+  processFilteredChaincodeEvents,
   watchChannelHeight,
 } from '@medrec/sdk';
 import { openRecordStore } from './store/open-record-store';
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     mspId,
     ledger,
     store,
-    subscribe: (handler) => processChaincodeEvents(connection.gateway, { checkpointFile }, handler),
+    subscribe: (handler) => processFilteredChaincodeEvents(connection.gateway, { checkpointFile }, handler),
     onOutcome: (outcome) => {
       logger.info({ trendQuery: outcome }, 'trend query handled');
     },

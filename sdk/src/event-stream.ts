@@ -4,7 +4,7 @@ import {
   type CloseableAsyncIterable,
   type Gateway,
 } from '@hyperledger/fabric-gateway';
-import type { common } from '@hyperledger/fabric-protos';
+import { peer, type common } from '@hyperledger/fabric-protos';
 
 /** A MedRec chaincode event: the chaincode emits exactly one per state-changing transaction, with no PHI. */
 export interface MedrecEvent {
@@ -109,5 +109,50 @@ export async function processBlocks(
     const blockNumber = BigInt(block.getHeader()?.getNumber() ?? 0);
     await handler(block, blockNumber);
     await checkpointer.checkpointBlock(blockNumber);
+  });
+}
+
+export interface FilteredEventStreamOptions extends BlockStreamOptions {
+  /** How often, at most, a block without events is checkpointed (default 5 s); a block with events always is. */
+  readonly checkpointEveryMs?: number;
+  readonly chaincode?: string;
+}
+
+/**
+ * Delivers the names and transaction ids of the chaincode events of valid transactions, read from filtered blocks: the
+ * smallest block events a peer sends (no payloads, no read-write sets). For a listener that needs only to know that
+ * an event happened (a trend query, whose id is its transaction id) this costs the peer and the listener far less
+ * than full chaincode events. Checkpointed after each block that had events, otherwise at most every few seconds: a
+ * restart replays at most those seconds of blocks, so handlers must tolerate seeing an event again.
+ */
+export async function processFilteredChaincodeEvents(
+  gateway: Gateway,
+  options: Readonly<FilteredEventStreamOptions>,
+  handler: (event: MedrecEvent) => Promise<void>,
+): Promise<EventStream> {
+  const checkpointer = await checkpointers.file(options.checkpointFile);
+  const chaincode = options.chaincode ?? 'medrec';
+  const every = options.checkpointEveryMs ?? 5000;
+  let lastCheckpoint = Date.now();
+  const blocks = await gateway.getNetwork(options.channel ?? 'medrec').getFilteredBlockEvents({
+    checkpoint: checkpointer,
+    ...(options.startBlock === undefined ? {} : { startBlock: options.startBlock }),
+  });
+  return consumeInOrder(blocks, async (block) => {
+    const blockNumber = BigInt(block.getNumber());
+    let delivered = 0;
+    for (const tx of block.getFilteredTransactionsList()) {
+      if (tx.getTxValidationCode() !== peer.TxValidationCode.VALID) continue;
+      for (const action of tx.getTransactionActions()?.getChaincodeActionsList() ?? []) {
+        const event = action.getChaincodeEvent();
+        if (event?.getChaincodeId() !== chaincode || event.getEventName() === '') continue;
+        await handler({ name: event.getEventName(), transactionId: tx.getTxid(), blockNumber, payload: {} });
+        delivered += 1;
+      }
+    }
+    if (delivered > 0 || Date.now() - lastCheckpoint >= every) {
+      await checkpointer.checkpointBlock(blockNumber);
+      lastCheckpoint = Date.now();
+    }
   });
 }

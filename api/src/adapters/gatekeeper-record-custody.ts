@@ -167,13 +167,15 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
         // The pointer, when the caller may see it, goes with the content. Records:GetRecord shows it to a patient (own
         // or delegated records) alongside the read, and to staff of the custodian only, so for a read from another
         // organisation (the common case, under load) the evaluate that would certainly be refused is not made.
+        const followed = options.channelHeight;
         const read = fetchRecord({
           client,
           identity,
           recordId: request.recordId,
           purpose: request.purpose,
           organisationOf: organisations(client),
-          ...(options.channelHeight === undefined ? {} : { channelHeight: options.channelHeight }),
+          // The process's followed height; if it cannot answer (no identity of its own), the caller's peer is asked.
+          ...(followed === undefined ? {} : { channelHeight: () => followed().catch(() => client.channelHeight()) }),
         });
         const [fetched, pointer] =
           request.user.role === 'patient'

@@ -1,9 +1,9 @@
 /**
- * The custodian's trend responder, beside its gatekeeper: it follows `trend-query` chaincode events (checkpointed in a
- * file, so each query is handled once across restarts), computes the query over its own record store, leaving out
- * the patients who opted out of research use, and submits the noisy answer signed as its gatekeeper. Raw values never
- * leave the process. A query answered before a crash (answer committed, checkpoint not yet written) is refused by the
- * ledger as MEDREC_ALREADY_ANSWERED on the retry, which counts as done.
+ * The custodian's trend responder, beside its gatekeeper: it follows `trend-query` chaincode events from filtered
+ * blocks (checkpointed in a file, so no query is missed across restarts), computes the query over its own record
+ * store, leaving out the patients who opted out of research use, and submits the noisy answer signed as its
+ * gatekeeper. Raw values never leave the process. A query seen again after a restart (answer committed, checkpoint
+ * not yet written) is refused by the ledger as MEDREC_ALREADY_ANSWERED, which counts as done.
  */
 import { txIdSchema } from '@medrec/contract';
 import { ChaincodeError, type MedrecClient, type MedrecEvent, type TrendQuery } from '@medrec/sdk';
@@ -100,7 +100,8 @@ export function startTrendResponder(options: Readonly<TrendResponderOptions>): T
 
   const onEvent = async (event: MedrecEvent): Promise<void> => {
     if (event.name !== 'trend-query') return;
-    const queryId = txIdSchema.safeParse(event.payload.queryId);
+    // A query's id is the id of the transaction that submitted it (the event stream need not carry payloads).
+    const queryId = txIdSchema.safeParse(event.transactionId);
     if (!queryId.success) return;
     options.onOutcome?.(await answer(queryId.data));
   };

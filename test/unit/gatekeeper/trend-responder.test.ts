@@ -137,11 +137,12 @@ function events(batches: MedrecEvent[][], failFirst = false): EventSource {
   };
 }
 
-const event = (name: string, payload: Record<string, unknown>): MedrecEvent => ({
+/** A chaincode event as filtered blocks deliver it: a name and its transaction's id, no payload. */
+const event = (name: string, transactionId: string): MedrecEvent => ({
   name,
-  transactionId: id('9'),
+  transactionId,
   blockNumber: 5n,
-  payload,
+  payload: {},
 });
 
 function responderWith(
@@ -206,10 +207,7 @@ describe('trend responder (the custodian answers queries from its own store)', f
 
   it('follows trend-query events only, and subscribes again after the stream fails', async function () {
     const fake = fakeLedger({ [id('a')]: query(id('a')) });
-    const source = events(
-      [[], [event('record-registered', { queryId: id('a') }), event('trend-query', { queryId: id('a') })]],
-      true,
-    );
+    const source = events([[], [event('record-registered', id('a')), event('trend-query', id('a'))]], true);
     const { responder, outcomes } = responderWith(fake, source);
     for (let i = 0; i < 100 && outcomes.length === 0; i += 1) await new Promise((r) => setTimeout(r, 5));
     responder.close();
