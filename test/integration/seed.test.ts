@@ -29,12 +29,29 @@ describe('medrec seed (real network)', function () {
   it('registers the seed’s patients, clinicians and records, with on-chain hashes of the stored FHIR content', async function () {
     // A random seed keeps this run's data apart from earlier runs on the same network.
     const seed = crypto.randomInt(0, 2 ** 31);
-    const options = { seed, patients: 2, clinicians: 2, recordsPerPatient: 2 };
-    const args = ['seed', '--seed', String(seed), '--patients', '2', '--clinicians', '2', '--records-per-patient', '2'];
+    // Two weeks of serum iron per patient besides the random records: 2 x 2 + 2 x 2 = 8 records.
+    const options = { seed, patients: 2, clinicians: 2, recordsPerPatient: 2, ironWeeks: 2, ironEndDate: '2026-11-15' };
+    const args = [
+      'seed',
+      '--seed',
+      String(seed),
+      '--patients',
+      '2',
+      '--clinicians',
+      '2',
+      '--records-per-patient',
+      '2',
+      '--iron-weeks',
+      '2',
+      '--iron-end',
+      '2026-11-15',
+    ];
     const out = execFileSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'medrec.js'), ...args], {
       encoding: 'utf8',
     });
-    expect(out).to.contain(`seeded 2 patients, 2 clinicians and 4 records (seed ${seed})`);
+    expect(out).to.contain(
+      `seeded 2 patients, 2 clinicians and 8 records (seed ${seed}, 2 weeks of serum iron to 2026-11-15)`,
+    );
     const data = generateSyntheticData({ ...options, organisations: ['hospital1', 'hospital2'] });
     for (const record of data.records) {
       const officer = compliance.get(record.custodian);
