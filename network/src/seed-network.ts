@@ -128,7 +128,7 @@ export async function seedNetwork(consortium: FabricAccess, options: Readonly<Se
               );
               // Registration admits the patient at home; every other custodian of theirs admits them too.
               for (const custodian of custodians) {
-                if (custodian !== org) await access(custodian).registrar.admitPatient(patient.participantId);
+                if (custodian !== org) await admitWhenVisible(access(custodian).registrar, patient.participantId);
               }
               task.output = `${++done}/${data.patients.length}`;
             });
@@ -234,4 +234,21 @@ function orgMspId(consortium: FabricAccess, org: PeerOrgKey): string {
   const found = consortium.topology.organisations.find((o) => o.key === org);
   if (!found) throw new Error(`unknown organisation ${org}`);
   return found.mspId;
+}
+
+/**
+ * Admits a patient registered a moment ago through another organisation's peer. That registration is committed, but
+ * the endorsing peers of this organisation may not have its block yet and answer that the patient is not registered
+ * (MEDREC_INVALID_ARGUMENT): asked again a few times, at most about 5 s, before that answer stands.
+ */
+async function admitWhenVisible(registrar: MedrecClient, patientId: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await registrar.admitPatient(patientId);
+      return;
+    } catch (err) {
+      if (!(err instanceof ChaincodeError) || err.code !== 'MEDREC_INVALID_ARGUMENT' || attempt >= 10) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
