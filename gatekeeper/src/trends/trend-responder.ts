@@ -46,13 +46,14 @@ export interface TrendResponder {
   readonly stopped: Promise<void>;
 }
 
-/** Codes that mean this query will never take an answer from us: skip it rather than retry forever. */
-const FINAL_REFUSALS = new Set([
-  'MEDREC_ALREADY_ANSWERED',
-  'MEDREC_QUERY_CLOSED',
-  'MEDREC_FORBIDDEN',
-  'MEDREC_NOT_FOUND',
-]);
+/**
+ * A refusal by the ledger is final for that query (answered already, closed, not ours, or an answer it will not
+ * take): it is reported and the responder moves on. Retrying it would hold the event stream at that block forever
+ * and keep every later query waiting. Only failures to reach the ledger are retried (from the checkpoint).
+ */
+function refusedFor(err: unknown): string | undefined {
+  return err instanceof ChaincodeError ? `${err.code}: ${err.message}` : undefined;
+}
 
 export function startTrendResponder(options: Readonly<TrendResponderOptions>): TrendResponder {
   const rng = options.rng ?? cryptoRandomSource();
@@ -68,7 +69,8 @@ export function startTrendResponder(options: Readonly<TrendResponderOptions>): T
     try {
       query = await options.ledger.getTrendQuery(queryId);
     } catch (err) {
-      if (err instanceof ChaincodeError && FINAL_REFUSALS.has(err.code)) return skip(err.message);
+      const refused = refusedFor(err);
+      if (refused !== undefined) return skip(refused);
       throw err;
     }
     if (!query.custodians.includes(options.mspId)) return skip(`${options.mspId} is not asked`);
@@ -93,7 +95,8 @@ export function startTrendResponder(options: Readonly<TrendResponderOptions>): T
       const { transactionId } = await options.ledger.submitTrendAnswer(input);
       return { queryId, outcome: 'answered', transactionId, cells: input.cells.length };
     } catch (err) {
-      if (err instanceof ChaincodeError && FINAL_REFUSALS.has(err.code)) return skip(err.message);
+      const refused = refusedFor(err);
+      if (refused !== undefined) return skip(refused);
       throw err;
     }
   };

@@ -196,6 +196,14 @@ describe('trend responder (the custodian answers queries from its own store)', f
     const first = responderWith(already);
     expect((await first.responder.answer(id('e'))).outcome).to.equal('skipped');
     first.responder.close();
+    // Any refusal is final for its query (an answer the ledger will not take is not retried forever).
+    const refused = fakeLedger({ [id('e')]: query(id('e')) }, () =>
+      Promise.reject(new ChaincodeError({ code: 'MEDREC_INVALID_ARGUMENT', message: 'under-noised' })),
+    );
+    const third = responderWith(refused);
+    const outcome = await third.responder.answer(id('e'));
+    third.responder.close();
+    expect(outcome).to.deep.include({ outcome: 'skipped', reason: 'MEDREC_INVALID_ARGUMENT: under-noised' });
     const down = fakeLedger({ [id('e')]: query(id('e')) }, () =>
       Promise.reject(new NetworkUnavailableError({ message: 'peer down' })),
     );
