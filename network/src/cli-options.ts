@@ -46,3 +46,14 @@ export function wholeNumber(flag: string, min: number, max: number): (value: str
     return Number(value);
   };
 }
+
+/** A calendar day YYYY-MM-DD that exists (2025-02-30 is refused, not read as March 2nd). */
+export function calendarDay(flag: string): (value: string) => string {
+  return (value) => {
+    const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
+    if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value) {
+      throw new InvalidArgumentError(`${flag} must be a calendar day YYYY-MM-DD, not "${value}"`);
+    }
+    return value;
+  };
+}

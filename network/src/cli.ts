@@ -1,8 +1,9 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { createConsortium, type NetworkStatus } from './consortium';
 import { adminTokenFile, apiUrl, issueUserToken, registerUserWithToken } from './api-process';
 import { seedNetwork } from './seed-network';
 import { trendsCommand } from './trend-commands';
+import { calendarDay } from './cli-options';
 import { auditCommand } from './audit-commands';
 import { incentiveCommand, minerCommand } from './miner-commands';
 import { ROLES, type Role } from '@medrec/contract';
@@ -35,17 +36,6 @@ interface SeedCommandOptions {
   recordsPerPatient: number;
   ironWeeks: number;
   ironEnd?: string;
-}
-
-/** A calendar day YYYY-MM-DD that exists (2025-02-30 is refused, not read as March 2nd). */
-function calendarDay(flag: string): (value: string) => string {
-  return (value) => {
-    const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
-    if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value) {
-      throw new InvalidArgumentError(`${flag} must be a calendar day YYYY-MM-DD, not "${value}"`);
-    }
-    return value;
-  };
 }
 
 /** Commander option parser for a bounded whole number: rejects "12abc", "1e3", "-1" with a message saying why. */

@@ -13,7 +13,7 @@ import {
   type TrendQueryInput,
 } from '@medrec/contract';
 import { createMedrecClient, type MedrecClient, type TrendQuery, type TrendResult } from '@medrec/sdk';
-import { idOption, peerOrg } from './cli-options';
+import { calendarDay, idOption, peerOrg } from './cli-options';
 import { createConsortium } from './consortium';
 import type { PeerOrgKey } from './topology';
 import { connectUser, openOrgWallet } from './user-provisioning';
@@ -41,15 +41,6 @@ function epsilon(value: string): number {
   const milli = epsilonMilliOf(value);
   if (milli === undefined) throw new InvalidArgumentError(`--epsilon must be 0.001 to 10 (e.g. 0.5), not "${value}"`);
   return milli;
-}
-
-function day(flag: string): (value: string) => string {
-  return (value) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-      throw new InvalidArgumentError(`${flag} must be a calendar day YYYY-MM-DD, not "${value}"`);
-    }
-    return value;
-  };
 }
 
 function bound(flag: string): (value: string) => number {
@@ -171,8 +162,8 @@ export function trendsCommand(): Command {
     })
     .requiredOption('--system <system>', 'code system: loinc, snomed, icd-10-cm, icd-10, rxnorm, cvx', codeSystem)
     .requiredOption('--code <code>', 'the code, e.g. 2498-4 (serum iron)')
-    .requiredOption('--from <day>', 'first day of the window (YYYY-MM-DD)', day('--from'))
-    .requiredOption('--to <day>', 'last day of the window (YYYY-MM-DD)', day('--to'))
+    .requiredOption('--from <day>', 'first day of the window (YYYY-MM-DD)', calendarDay('--from'))
+    .requiredOption('--to <day>', 'last day of the window (YYYY-MM-DD)', calendarDay('--to'))
     .option('--interval <interval>', 'week | month | total', interval, 'total')
     .option('--lower <n>', 'mean: lower clamping bound', bound('--lower'))
     .option('--upper <n>', 'mean: upper clamping bound', bound('--upper'))

@@ -88,7 +88,7 @@ export const CONTRACT_COVERAGE: Readonly<Record<TransactionName, Coverage>> = {
       'caller could only submit numbers that were never computed from records',
   },
   'Trends:CloseQuery': ['closeTrendQuery'],
-  'Trends:GetQuery': ['getTrendQuery', 'getTrendResult'],
+  'Trends:GetQuery': ['getTrendQuery'],
   'Trends:GetResult': ['getTrendResult'],
   'Trends:ListQueries': ['listTrendQueries'],
   'Trends:GetBudget': ['getTrendAccount'],

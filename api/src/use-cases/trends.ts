@@ -56,10 +56,8 @@ export function createTrendUseCases(ports: Readonly<{ ledger: LedgerGateway }>):
       return (await ledger.clientFor(user)).getTrendQuery(queryId);
     },
     async getOutcome(user, queryId) {
-      const client = await ledger.clientFor(user);
-      // The query first: it is what the caller must be allowed to see (the result's rule is the same).
-      await client.getTrendQuery(queryId);
-      const result = await client.getTrendResult(queryId);
+      // Trends:GetResult applies GetQuery's rule itself (unknown query 404, another researcher's 403).
+      const result = await (await ledger.clientFor(user)).getTrendResult(queryId);
       return { queryId, status: result === undefined ? 'open' : 'combined', result: result ?? null };
     },
     async closeQuery(user, queryId) {

@@ -1,6 +1,14 @@
 import { InvalidArgumentError } from 'commander';
 import { expect } from 'chai';
-import { idOption, isoTimeOption, mspIdOption, peerOrg, role, wholeNumber } from '../../../network/src/cli-options';
+import {
+  calendarDay,
+  idOption,
+  isoTimeOption,
+  mspIdOption,
+  peerOrg,
+  role,
+  wholeNumber,
+} from '../../../network/src/cli-options';
 
 function refusal(parse: () => unknown): string {
   try {
@@ -39,5 +47,12 @@ describe('medrec CLI options follow the ledger’s rules', () => {
     expect(wholeNumber('--patients', 1, 10)('10')).to.equal(10);
     refusal(() => wholeNumber('--patients', 1, 10)('11'));
     refusal(() => wholeNumber('--patients', 1, 10)('1e1'));
+  });
+
+  it('takes calendar days that exist (seed and trend windows), and refuses the rest saying the format', () => {
+    expect(calendarDay('--from')('2024-02-29')).to.equal('2024-02-29');
+    for (const bad of ['2025-02-30', '2025-13-01', '2025-1-01', 'today']) {
+      expect(() => calendarDay('--from')(bad), bad).to.throw(InvalidArgumentError, '--from must be a calendar day');
+    }
   });
 });
