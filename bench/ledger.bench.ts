@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { adminTokenFile, createConsortium, peerOf, type PeerOrgKey } from '@medrec/network';
+import { adminTokenFile, createConsortium, peerOf, startMiners, stopMiners, type PeerOrgKey } from '@medrec/network';
 import { createMedrecClient } from '@medrec/sdk';
 import { cpuPerOperation, sampleCpu, type CpuSample } from './process-cpu';
 import { call, condition, consentForHospital2, SETUP_BATCH, setUpWorker, type Worker } from './workload';
@@ -130,6 +130,10 @@ export async function benchLedger(options: Readonly<LedgerBenchOptions>): Promis
     options.onProgress(`setting up workers ${workers.length + 1}-${workers.length + batch} of ${most}`);
     workers.push(...(await Promise.all(Array.from({ length: batch }, () => setUpWorker(consortium, admin1, admin2)))));
   }
+  // The miners' rounds would add claim and attestation transactions of their own, in bursts, to whichever case is
+  // running: they are paused while the bench runs and resume from their checkpoints afterwards (nothing is lost).
+  options.onProgress('pausing the miners for the measurement');
+  await stopMiners(consortium.layout, consortium.topology);
   const admin = consortium.connectAdmin('hospital1');
   const client = createMedrecClient(admin.gateway);
   const results: LedgerCaseResult[] = [];
@@ -213,6 +217,7 @@ export async function benchLedger(options: Readonly<LedgerBenchOptions>): Promis
     heightAfter = await client.channelHeight();
   } finally {
     admin.close();
+    startMiners(consortium.layout, consortium.topology);
   }
   return { startedAt, results, heightBefore, heightAfter, medrecHome: consortium.layout.home };
 }

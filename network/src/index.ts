@@ -9,3 +9,6 @@ export { main } from './cli';
 // the REST API, such as the ledger benchmark).
 export { adminTokenFile, apiUrl } from './api-process';
 export { peerOf, type PeerOrgKey } from './topology';
+// The miner services, paused by the benchmark (their rounds would add transactions to its cases) and by the incentive
+// test (it runs its own miners and counts their claims).
+export { startMiners, stopMiners } from './miner-process';

@@ -1,6 +1,6 @@
 /**
  * MedRec on top of the running Fabric nodes: organisations registered on the ledger, the incentive schedule, one
- * Database Gatekeeper and one REST API per organisation (with its first admin and token).
+ * Database Gatekeeper, one REST API (with its first admin and token) and one miner per organisation.
  */
 import fs from 'node:fs';
 import type { ListrTask } from 'listr2';
@@ -18,13 +18,14 @@ import {
   stopGatekeeper,
 } from './gatekeeper-process';
 import { initializeIncentives } from './incentive';
+import { DEFAULT_MINER_INTERVAL_SECONDS, minerIntervalSeconds, startMiners, stopMiners } from './miner-process';
 import { organisation, peerOf, type PeerNode, type PeerOrgKey } from './topology';
 import { provisionUser } from './user-provisioning';
 
 export interface MedrecBootstrap {
   /** The steps that set MedRec up once the Fabric nodes are up; each is idempotent, so a second `up` resumes. */
   startTasks(): ListrTask[];
-  /** Stops the APIs, then the gatekeepers (the APIs call them); the Fabric nodes are left to their owner. */
+  /** Stops the miners, the APIs, then the gatekeepers (the APIs call them); the Fabric nodes are left to their owner. */
   stop(): Promise<void>;
 }
 
@@ -84,11 +85,20 @@ class MedrecBootstrapImpl implements MedrecBootstrap {
           }
         },
       },
+      {
+        title:
+          "Miners (one per organisation, as its admin: claim its peers' endorsements, attest the others' claims; " +
+          `a round every ${String(minerIntervalSeconds(process.env))} s, default ${String(DEFAULT_MINER_INTERVAL_SECONDS)})`,
+        task: () => {
+          startMiners(layout, t);
+        },
+      },
     ];
   }
 
   async stop(): Promise<void> {
     const { layout, topology } = this.#fabric;
+    await stopMiners(layout, topology);
     for (const peer of topology.peers) await stopApi(layout, peer);
     for (const peer of topology.peers) await stopGatekeeper(layout, peer);
   }

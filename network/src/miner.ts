@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Listr } from 'listr2';
 import { chainHeight, createMiner, type MinerProgress, type MinerSummary } from './miner/miner';
 import type { FabricAccess } from './fabric-access';
+import { minerCheckpointPath } from './miner-process';
 import { organisation, type PeerOrgKey } from './topology';
 
 export interface MinerCommandOptions {
@@ -23,7 +24,7 @@ export interface MinerCommandOptions {
 }
 
 export function minerCheckpointFile(consortium: FabricAccess, org: PeerOrgKey): string {
-  return path.join(consortium.layout.home, 'miner', `${org}.checkpoint`);
+  return minerCheckpointPath(consortium.layout, org);
 }
 
 /**

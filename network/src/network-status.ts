@@ -7,6 +7,7 @@ import { caProcessName } from './certificate-authority';
 import { chaincodeProcessName, type ChaincodeDefinition } from './chaincode-deployment';
 import type { FabricNetwork } from './fabric-network';
 import { gatekeeperHealthy, gatekeeperPid, gatekeeperProcessName } from './gatekeeper-process';
+import { minerCheckpointPath, minerPid, minerProcessName } from './miner-process';
 import { operationsHealthy, portOpen } from './health';
 import { readState } from './network-state';
 import { ordererHeight, peerChainInfo } from './nodes';
@@ -16,7 +17,8 @@ import { HOST, type OrgKey, type PeerOrgKey } from './topology';
 export interface NodeStatus {
   readonly name: string;
   readonly org: OrgKey;
-  readonly kind: 'ca' | 'orderer' | 'peer' | 'chaincode' | 'gatekeeper' | 'api';
+  readonly kind: 'ca' | 'orderer' | 'peer' | 'chaincode' | 'gatekeeper' | 'api' | 'miner';
+  /** host:port, or for a miner (no port) its checkpoint file. */
   readonly address: string;
   readonly up: boolean;
   readonly pid?: number;
@@ -115,6 +117,18 @@ export async function readNetworkStatus(fabric: FabricNetwork): Promise<NetworkS
       };
     }),
   ]);
+  // A miner has no endpoint to ask: it is up while its process runs.
+  const miners = t.peers.map((node): NodeStatus => {
+    const pid = minerPid(layout, node.org);
+    return {
+      name: minerProcessName(node.org),
+      org: node.org,
+      kind: 'miner',
+      address: minerCheckpointPath(layout, node.org),
+      up: pid !== undefined,
+      ...(pid ? { pid } : {}),
+    };
+  });
   return {
     home: layout.home,
     channel: 'medrec',
@@ -127,7 +141,7 @@ export async function readNetworkStatus(fabric: FabricNetwork): Promise<NetworkS
           },
         }
       : {}),
-    nodes,
+    nodes: [...nodes, ...miners],
     apis: t.peers.map((p) => ({ org: p.org, url: apiUrl(p) })),
   };
 }

@@ -6,6 +6,7 @@ import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
 import { initializeIncentives } from '../../network/src/incentive';
 import { runMiner } from '../../network/src/miner';
+import { startMiners, stopMiners } from '../../network/src/miner-process';
 import { CHANNEL_NAME, type PeerOrgKey } from '../../network/src/topology';
 import { INCENTIVE_AUDIT_TYPES } from '../../contract/src/audit';
 import type { ClaimRecord, PendingClaim } from '../../sdk/src/chaincode-types';
@@ -138,6 +139,9 @@ describe('incentive layer on the real network: miners of all three organisations
   };
 
   before(async () => {
+    // This suite runs the miners itself and counts exactly what each claims: the miner services `network up`
+    // started would claim the same endorsements first. They resume from their checkpoints afterwards.
+    await stopMiners(consortium().layout, consortium().topology);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medrec-miner-'));
     for (const org of ORGS) admins.set(org, consortium().connectAdmin(org));
     const { schedule } = await initializeIncentives(consortium());
@@ -145,6 +149,7 @@ describe('incentive layer on the real network: miners of all three organisations
   });
 
   after(() => {
+    startMiners(consortium().layout, consortium().topology);
     closeAll(actors);
     for (const connection of admins.values()) connection.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -267,5 +272,51 @@ describe('incentive layer on the real network: miners of all three organisations
     expect(replayed.summary.alreadyClaimed).to.equal(expected.get(MSP_ID.research)?.size);
     expect(replayed.summary.attested, 'nothing left to attest').to.equal(0);
     expect((await client.getSchedule()).claims, 'no claim counted twice').to.equal(after.claims);
+  });
+});
+
+describe('incentive layer on the real network: the miner services `network up` starts', function () {
+  this.timeout(300_000);
+
+  it('runs one miner per organisation, whose rounds claim new endorsements until the others attest and pay them', async () => {
+    const status = await consortium().status();
+    const miners = status.nodes.filter((n) => n.kind === 'miner');
+    expect(miners.map((n) => n.org).sort()).to.deep.equal([...ORGS].sort());
+    expect(
+      miners.every((n) => n.up && n.pid !== undefined),
+      JSON.stringify(miners),
+    ).to.equal(true);
+
+    const admin = consortium().connectAdmin('hospital1');
+    const actors: Actor[] = [];
+    try {
+      const client = createMedrecClient(admin.gateway);
+      const before = BigInt((await client.getSchedule()).claims);
+      // New business traffic: a registration is an audited MedRec transaction, so its endorsements are claimable.
+      const actor = await enrol('hospital1', 'clinician');
+      actors.push(actor);
+      await submit(
+        admin,
+        'Registrar:RegisterParticipant',
+        JSON.stringify({
+          participantId: actor.participantId,
+          role: 'clinician',
+          enrollmentId: enrollmentIdOf(actor.connection.identity),
+        }),
+      );
+      // Paid claims are what the schedule counts: a claim pays only once a majority of the others attest it, so a
+      // rising count shows the services claiming and attesting. Rounds are 30 s apart by default; allow several.
+      let now = before;
+      for (let waited = 0; waited < 240_000 && now <= before; waited += 2000) {
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        now = BigInt((await client.getSchedule()).claims);
+      }
+      expect(now > before, `paid claims stayed at ${before.toString()}: are the miner services running?`).to.equal(
+        true,
+      );
+    } finally {
+      closeAll(actors);
+      admin.close();
+    }
   });
 });

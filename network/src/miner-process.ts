@@ -1,0 +1,63 @@
+/**
+ * One miner service per organisation (miner-main.ts), started by `network up` after the APIs and stopped before
+ * them. It holds the organisation's admin identity only, as the CLI's `medrec miner` does, and keeps its checkpoint
+ * in MEDREC_HOME/miner/<org>.checkpoint, so a restart resumes where the last committed claim left it.
+ */
+import path from 'node:path';
+import type { Layout } from './layout';
+import { REPO_ROOT } from './paths';
+import { runningPid, startProcess, stopProcess } from './processes';
+import type { PeerOrgKey, Topology } from './topology';
+
+const ENTRY = path.join(REPO_ROOT, 'dist', 'network', 'src', 'miner-main.js');
+
+/** Seconds between rounds unless MEDREC_MINER_INTERVAL_SECONDS says otherwise. */
+export const DEFAULT_MINER_INTERVAL_SECONDS = 30;
+
+/** MEDREC_MINER_INTERVAL_SECONDS, read strictly: a whole number of seconds from 1 to 3600. */
+export function minerIntervalSeconds(env: NodeJS.ProcessEnv): number {
+  const raw = env.MEDREC_MINER_INTERVAL_SECONDS;
+  if (raw === undefined || raw === '') return DEFAULT_MINER_INTERVAL_SECONDS;
+  if (!/^[1-9][0-9]{0,3}$/.test(raw) || Number(raw) > 3600) {
+    throw new Error(`MEDREC_MINER_INTERVAL_SECONDS=${raw} is not a whole number of seconds from 1 to 3600`);
+  }
+  return Number(raw);
+}
+
+export function minerProcessName(org: PeerOrgKey): string {
+  return `miner.${org}`;
+}
+
+/** Where an organisation's miner keeps the next block to process (the CLI's `medrec miner` by default too). */
+export function minerCheckpointPath(layout: Layout, org: PeerOrgKey): string {
+  return path.join(layout.home, 'miner', `${org}.checkpoint`);
+}
+
+export function minerPid(layout: Layout, org: PeerOrgKey): number | undefined {
+  return runningPid(layout, minerProcessName(org), ENTRY);
+}
+
+/** Starts the miner of every organisation that has none running. */
+export function startMiners(layout: Layout, topology: Topology): void {
+  const intervalSeconds = minerIntervalSeconds(process.env);
+  for (const peer of topology.peers) {
+    if (minerPid(layout, peer.org) !== undefined) continue;
+    startProcess(layout, {
+      name: minerProcessName(peer.org),
+      command: process.execPath,
+      args: [ENTRY],
+      env: {
+        PATH: process.env.PATH,
+        MEDREC_HOME: layout.home,
+        MEDREC_PORT_BASE: String(topology.portBase),
+        MEDREC_MINER_ORG: peer.org,
+        MEDREC_MINER_INTERVAL_SECONDS: String(intervalSeconds),
+      },
+    });
+  }
+}
+
+/** Stops every organisation's miner (a round in progress is abandoned; its checkpoint is where it resumes). */
+export async function stopMiners(layout: Layout, topology: Topology): Promise<void> {
+  for (const peer of topology.peers) await stopProcess(layout, minerProcessName(peer.org), path.basename(ENTRY));
+}
