@@ -69,6 +69,10 @@ export type Stratum = z.infer<typeof stratumSchema>;
 export const AGE_BANDS = ['0-17', '18-39', '40-64', '65+', 'unknown'] as const;
 export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
 
+/** Bounds of a query's answer window: long enough for a custodian to compute, short enough to stay meaningful. */
+export const MIN_ANSWER_SECONDS = 10;
+export const MAX_ANSWER_SECONDS = 7 * 24 * 3600;
+
 /** Epsilon in thousandths (an integer, so that budgets add up exactly): 0.001 to 10. */
 export const MAX_EPSILON_MILLI = 10_000;
 export const epsilonMilliSchema = z.int().min(1).max(MAX_EPSILON_MILLI);
@@ -82,6 +86,11 @@ export const trendQueryInputSchema = z.strictObject({
     .refine((s) => new Set(s).size === s.length, { message: 'a stratum may be named once' })
     .default([]),
   epsilonMilli: epsilonMilliSchema,
+  /**
+   * Seconds the custodians have to answer, at most the consortium's answerSeconds (its value when absent). A
+   * researcher who needs the result sooner accepts that a slow custodian is left out.
+   */
+  answerSeconds: z.int().min(MIN_ANSWER_SECONDS).max(MAX_ANSWER_SECONDS).optional(),
 });
 export type TrendQueryInput = z.input<typeof trendQueryInputSchema>;
 export type TrendQuerySpec = z.output<typeof trendQueryInputSchema>;
@@ -98,10 +107,7 @@ export const trendSettingsSchema = z.strictObject({
   basePrice: positiveAmountSchema,
   pricePerCell: amountSchema,
   /** After this many seconds the query is combined with whichever custodians answered. */
-  answerSeconds: z
-    .int()
-    .min(10)
-    .max(7 * 24 * 3600),
+  answerSeconds: z.int().min(MIN_ANSWER_SECONDS).max(MAX_ANSWER_SECONDS),
 });
 export type TrendSettings = z.infer<typeof trendSettingsSchema>;
 

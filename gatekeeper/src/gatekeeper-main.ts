@@ -13,6 +13,7 @@ import { openDurableReplayCache } from './durable-replay-cache';
 import { createGatekeeper } from './gatekeeper';
 import { createGatekeeperHttpsServer } from './gatekeeper-http';
 import { createProofVerifier } from './proof-verifier';
+import { startDeadlineCloser } from './trends/deadline-closer';
 import { startTrendResponder } from './trends/trend-responder';
 
 /** Environment of one organisation's gatekeeper process (set by `medrec network up`). */
@@ -81,10 +82,18 @@ async function main(): Promise<void> {
   });
   // Trend queries are answered here, beside the records, as the gatekeeper; the checkpoint lives with the store.
   const checkpointFile = path.join(path.dirname(storeConfig.sqliteFile), `trend-responder-${mspId}.checkpoint.json`);
+  const closer = startDeadlineCloser({
+    ledger,
+    file: path.join(path.dirname(storeConfig.sqliteFile), `trend-deadlines-${mspId}.json`),
+    onOutcome: (outcome) => {
+      logger.info({ trendClose: outcome }, 'trend query deadline handled');
+    },
+  });
   const trends = startTrendResponder({
     mspId,
     ledger,
     store,
+    closer,
     subscribe: (handler) => processFilteredChaincodeEvents(connection.gateway, { checkpointFile }, handler),
     onOutcome: (outcome) => {
       logger.info({ trendQuery: outcome }, 'trend query handled');
@@ -99,6 +108,7 @@ async function main(): Promise<void> {
   });
   const shutdown = (): void => {
     trends.close();
+    closer.stop();
     height.close();
     server.close();
     connection.close();

@@ -4,6 +4,7 @@ import {
   ChaincodeError,
   type GatewayConnection,
   type MedrecClient,
+  type SyntheticDataSet,
   type SyntheticRecord,
   type Wallet,
   createMedrecClient,
@@ -168,6 +169,7 @@ export async function seedNetwork(consortium: FabricAccess, options: Readonly<Se
                 );
                 stores.push(store);
                 custodians.set(org, createCustodian({ store, mspId: orgMspId(consortium, org) }));
+                await storeDemographics(store, data, org);
               }
               await mapBounded(records, concurrency, async (record) => {
                 const clinician = clinicians.get(record.clinicianId);
@@ -250,5 +252,22 @@ async function admitWhenVisible(registrar: MedrecClient, patientId: string): Pro
       if (!(err instanceof ChaincodeError) || err.code !== 'MEDREC_INVALID_ARGUMENT' || attempt >= 10) throw err;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+  }
+}
+
+/**
+ * What the custodian's registration desk knows of each patient it holds records for: birth date and sex, in its
+ * own store only (the age band and sex strata of trend queries; never on the ledger).
+ */
+async function storeDemographics(store: RecordStore, data: SyntheticDataSet, org: PeerOrgKey): Promise<void> {
+  const held = new Set(data.records.filter((r) => r.custodian === org).map((r) => r.patientId));
+  for (const patient of data.patients) {
+    if (!held.has(patient.participantId)) continue;
+    const { birthDate, gender } = patient.resource;
+    await store.putDemographics({
+      patientId: patient.participantId,
+      birthDate,
+      sex: gender === 'female' || gender === 'male' || gender === 'other' ? gender : undefined,
+    });
   }
 }

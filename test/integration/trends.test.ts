@@ -13,6 +13,19 @@ import { createMedrecClient } from '../../sdk/src/medrec-client';
 import { send } from '../unit/api/support/conformance';
 import { admit, api, bearer, register, type Registered } from './support/rest-api';
 import { consortium } from './support/shared-network';
+import { recordStoreConfig, startGatekeeper, stopGatekeeper } from '../../network/src/gatekeeper-process';
+import { openRecordStore } from '../../gatekeeper/src';
+import { organisation, peerOf } from '../../network/src/topology';
+import {
+  MSP_ID,
+  chaincodeFailureOf,
+  closeAll,
+  enrol,
+  enrollmentIdOf,
+  failureOf,
+  submit,
+  type Actor,
+} from './support/medrec-client';
 
 const ICD = 'http://hl7.org/fhir/sid/icd-10-cm';
 
@@ -134,6 +147,22 @@ describe('trend analysis on the network', function () {
         if (i < 10) await addRecord(clinician, patient.participantId, conditionWith(patient.participantId, codeB));
       }),
     );
+    // Hospital1's registration desk: patients 0-11 are women born in 1980, 12 and 13 men born in 2015 (its store
+    // only; the sex and age band strata read them there).
+    const store = await openRecordStore(
+      recordStoreConfig(consortium().layout, peerOf(consortium().topology, 'hospital1')),
+    );
+    try {
+      for (const [i, patient] of patients.entries()) {
+        await store.putDemographics({
+          patientId: patient.participantId,
+          birthDate: i < 12 ? '1980-06-01' : '2015-06-01',
+          sex: i < 12 ? 'female' : 'male',
+        });
+      }
+    } finally {
+      await store.close();
+    }
     for (const patient of patients.slice(8, 10)) {
       const res = await send(
         api('hospital1')
@@ -189,6 +218,20 @@ describe('trend analysis on the network', function () {
     );
     expect(refused.status, JSON.stringify(refused.body)).to.equal(409);
     expect((refused.body as { code: string }).code).to.equal('MEDREC_BUDGET_EXHAUSTED');
+  });
+
+  it("stratifies by sex and age band from each custodian's own demographics", async function () {
+    const stratifier = await register('research', 'researcher');
+    const query = await submitQuery(stratifier, { ...countQuery(codeA, 5000), strata: ['sex', 'ageBand'] });
+    const result = await resultOf(stratifier, query.queryId);
+    // 12 women of 46 less the 2 who opted out: 10, exactly k, so answered (count scale 1/5: within ±1 at 1 - 1e-4);
+    // the 2 boys are below k, suppressed like every other cell; hospital2 suppresses all of its own.
+    const answered = result.cells.filter((cell) => cell.count !== null);
+    expect(answered.map((cell) => cell.strata)).to.deep.equal([['female', '40-64']]);
+    expect(Math.abs(Number(answered[0]?.count) - 10)).to.be.at.most(1);
+    const boys = result.cells.find((cell) => cell.strata.join('|') === 'male|0-17');
+    expect(boys?.suppressedBy).to.have.members([MSP_ID.hospital1, MSP_ID.hospital2]);
+    expect(result.cells).to.have.length(4 * 5);
   });
 
   it('combines a mean of an observation with clamping bounds into an estimate and its interval', async function () {
@@ -247,6 +290,58 @@ describe('trend analysis on the network', function () {
       for (const patient of patients) expect(blocks).to.not.contain(patient.participantId);
     } finally {
       admin.close();
+    }
+  });
+
+  it('combines at the deadline without a custodian that is down, and takes one answer per custodian', async function () {
+    this.timeout(240_000);
+    const { layout, topology } = consortium();
+    const peer2 = peerOf(topology, 'hospital2');
+    const quick = await register('research', 'researcher');
+    // A second gatekeeper identity of hospital1: another signer for the same custodian.
+    const second: Actor = await enrol('hospital1', 'gatekeeper');
+    const admin = consortium().connectAdmin('hospital1');
+    await stopGatekeeper(layout, peer2);
+    try {
+      await submit(
+        admin,
+        'Registrar:RegisterParticipant',
+        JSON.stringify({
+          participantId: second.participantId,
+          role: 'gatekeeper',
+          enrollmentId: enrollmentIdOf(second.connection.identity),
+        }),
+      );
+      const query = await submitQuery(quick, { ...countQuery(codeA, 1000), answerSeconds: 20 });
+      // Hospital1's responder answers within seconds. Until then, this answer is refused for its empty grid; after,
+      // because hospital1 has answered: a custodian answers once, whoever signs for it.
+      const attempt = JSON.stringify({
+        queryId: query.queryId,
+        cells: [],
+        mechanism: 'discrete-laplace',
+        countScale: '1/1',
+      });
+      let code = '';
+      for (let tries = 0; tries < 30 && code !== 'MEDREC_ALREADY_ANSWERED'; tries += 1) {
+        code = chaincodeFailureOf(
+          await failureOf(() => submit(second.connection, 'Trends:SubmitAnswer', attempt)),
+        ).code;
+        expect(code).to.be.oneOf(['MEDREC_INVALID_ARGUMENT', 'MEDREC_ALREADY_ANSWERED']);
+        if (code !== 'MEDREC_ALREADY_ANSWERED') await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      expect(code, 'hospital1 answered within 30 s').to.equal('MEDREC_ALREADY_ANSWERED');
+      // Nobody calls CloseQuery here: hospital1's responder closes the query once its deadline has passed.
+      const result = await resultOf(quick, query.queryId);
+      expect(result.reason).to.equal('deadline');
+      expect(result.answeredBy).to.deep.equal([MSP_ID.hospital1]);
+      expect(result.missing).to.deep.equal([MSP_ID.hospital2]);
+      expect(Date.parse(result.combinedAt)).to.be.at.least(Date.parse(query.deadline));
+      // Hospital1's 12 counted patients (count scale 1): within 12 ± 10 with probability above 1 - 1e-4.
+      expect(Math.abs(Number(result.cells[0]?.count) - 12)).to.be.at.most(10);
+    } finally {
+      await startGatekeeper(layout, organisation(topology, 'hospital2'), peer2);
+      admin.close();
+      closeAll([second]);
     }
   });
 

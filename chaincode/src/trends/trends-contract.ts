@@ -52,7 +52,7 @@ export class TrendsContract extends MedRecContract {
   @Param(
     'query',
     'string',
-    'JSON {statistic: {kind: "count", concept} | {kind: "mean", concept, lower, upper}, window: {from, to, interval}, strata?: ("ageBand"|"sex"|"custodian")[], epsilonMilli: 1-10000}',
+    'JSON {statistic: {kind: "count", concept} | {kind: "mean", concept, lower, upper}, window: {from, to, interval}, strata?: ("ageBand"|"sex"|"custodian")[], epsilonMilli: 1-10000, answerSeconds?: 10 up to the setting}',
   )
   @Returns('string')
   public async SubmitQuery(ctx: Context, query: string): Promise<string> {
@@ -71,6 +71,12 @@ export class TrendsContract extends MedRecContract {
       throw invalidArgument(shrinkAdvice(spec, periods, cells));
     }
     const settings = await readSettings(ctx);
+    if (spec.answerSeconds !== undefined && spec.answerSeconds > settings.answerSeconds) {
+      throw invalidArgument(
+        `query.answerSeconds: ${String(spec.answerSeconds)} is longer than the consortium's ` +
+          `${String(settings.answerSeconds)} seconds (Trends:GetSettings); ask for at most that, or leave it out`,
+      );
+    }
     const budget = await currentBudget(ctx, caller.participantId, settings);
     if (budget.spentMilli + spec.epsilonMilli > budget.budgetMilli) {
       throw trendError(
@@ -100,7 +106,7 @@ export class TrendsContract extends MedRecContract {
       k: settings.k,
       periods,
       submittedAt: iso,
-      deadline: new Date(ms + settings.answerSeconds * 1000).toISOString(),
+      deadline: new Date(ms + (spec.answerSeconds ?? settings.answerSeconds) * 1000).toISOString(),
       status: 'open',
       txId,
     };

@@ -2,15 +2,26 @@
 import pg from 'pg';
 import { createTablesOnce, messageOf, quotedSchemaName } from './postgres-schema';
 import {
+  checkDemographics,
+  checkDemographicsCursor,
   checkId,
   checkListOptions,
+  demographicsOf,
   checkNewRecord,
   checkTxId,
   conflictWith,
   explainUnassigned,
   storedRecordOf,
 } from './record-input';
-import type { ListOptions, NewRecord, RecordPage, RecordStore, StoredRecord } from './record-store';
+import type {
+  DemographicsPage,
+  ListOptions,
+  NewRecord,
+  PatientDemographics,
+  RecordPage,
+  RecordStore,
+  StoredRecord,
+} from './record-store';
 import {
   InvalidStoreInputError,
   RecordAlreadyRegisteredError,
@@ -77,6 +88,12 @@ function schemaStatements(schema: string): string[] {
     `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS supersedes TEXT`,
     `CREATE INDEX IF NOT EXISTS records_by_patient ON ${table} (patient_id, seq)`,
     `CREATE INDEX IF NOT EXISTS records_unregistered ON ${table} (seq) WHERE registration_tx_id IS NULL`,
+    `CREATE TABLE IF NOT EXISTS ${schema}.patient_demographics (
+       patient_id TEXT PRIMARY KEY,
+       birth_date TEXT,
+       sex TEXT,
+       updated_at TIMESTAMPTZ NOT NULL
+     )`,
   ];
 }
 
@@ -96,12 +113,14 @@ function toPage(rows: RecordRow[], limit: number): RecordPage {
 class PostgresRecordStore implements RecordStore {
   readonly #pool: pg.Pool;
   readonly #table: string;
+  readonly #demographics: string;
   readonly #clock: () => Date;
   #closed = false;
 
   constructor(pool: pg.Pool, schema: string, clock: () => Date) {
     this.#pool = pool;
     this.#table = `${schema}.records`;
+    this.#demographics = `${schema}.patient_demographics`;
     this.#clock = clock;
   }
 
@@ -212,6 +231,34 @@ class PostgresRecordStore implements RecordStore {
     return toPage(rows, limit);
   }
 
+  async putDemographics(demographics: Readonly<PatientDemographics>): Promise<void> {
+    this.#checkOpen();
+    const d = checkDemographics(demographics);
+    await this.#query(
+      `INSERT INTO ${this.#demographics} (patient_id, birth_date, sex, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (patient_id) DO UPDATE SET birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex,
+         updated_at = EXCLUDED.updated_at`,
+      [d.patientId, d.birthDate ?? null, d.sex ?? null, this.#clock()],
+    );
+  }
+
+  async listDemographics(options?: Readonly<ListOptions>): Promise<DemographicsPage> {
+    this.#checkOpen();
+    const { limit, after } = checkDemographicsCursor(options);
+    // Byte order (COLLATE "C") in both the comparison and the sort, as SQLite's: the cursor means the same in both.
+    const rows = await this.#query<{ patient_id: string; birth_date: string | null; sex: string | null }>(
+      `SELECT patient_id, birth_date, sex FROM ${this.#demographics} WHERE patient_id COLLATE "C" > $1
+       ORDER BY patient_id COLLATE "C" LIMIT $2`,
+      [after, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(demographicsOf),
+      nextCursor: rows.length > limit && last !== undefined ? last.patient_id : undefined,
+    };
+  }
+
   async listByPatient(patientId: string, options?: Readonly<ListOptions>): Promise<RecordPage> {
     this.#checkOpen();
     const id = checkId('patientId', patientId);
@@ -234,9 +281,9 @@ class PostgresRecordStore implements RecordStore {
     return rows[0];
   }
 
-  async #query(text: string, values: unknown[]): Promise<RecordRow[]> {
+  async #query<Row extends pg.QueryResultRow = RecordRow>(text: string, values: unknown[]): Promise<Row[]> {
     try {
-      const result = await this.#pool.query<RecordRow>(text, values);
+      const result = await this.#pool.query<Row>(text, values);
       return result.rows;
     } catch (error) {
       if (error instanceof RecordStoreError) throw error;

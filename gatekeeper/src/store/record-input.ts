@@ -5,8 +5,11 @@
 import { CATEGORIES, categorySchema, ID_PATTERN, type Category } from '@medrec/contract';
 import {
   DEFAULT_LIST_LIMIT,
+  DEMOGRAPHIC_SEXES,
   MAX_LIST_LIMIT,
+  type DemographicSex,
   type ListOptions,
+  type PatientDemographics,
   type NewRecord,
   type StoredRecord,
 } from './record-store';
@@ -192,4 +195,44 @@ export function storedRecordOf(row: Readonly<RecordColumns>, storedAt: Date): St
     authorId: row.author_id ?? undefined,
     supersedes: row.supersedes ?? undefined,
   };
+}
+
+/** Demographics as the store accepts them: a valid patient id, a real calendar date, a known sex. */
+export function checkDemographics(input: Readonly<PatientDemographics>): PatientDemographics {
+  const patientId = checkId('patientId', input.patientId);
+  const { birthDate, sex } = input;
+  if (birthDate !== undefined && !isCalendarDate(birthDate)) {
+    throw new InvalidStoreInputError({ field: 'birthDate', message: 'birthDate must be a calendar date YYYY-MM-DD.' });
+  }
+  if (sex !== undefined && !(DEMOGRAPHIC_SEXES as readonly string[]).includes(sex)) {
+    throw new InvalidStoreInputError({ field: 'sex', message: `sex must be one of: ${DEMOGRAPHIC_SEXES.join(', ')}.` });
+  }
+  return { patientId, birthDate, sex };
+}
+
+/** Re-validates demographics read back from the database (a row edited outside MedRec is refused, not trusted). */
+export function demographicsOf(row: {
+  patient_id: string;
+  birth_date: string | null;
+  sex: string | null;
+}): PatientDemographics {
+  return checkDemographics({
+    patientId: row.patient_id,
+    birthDate: row.birth_date ?? undefined,
+    sex: (row.sex ?? undefined) as DemographicSex | undefined,
+  });
+}
+
+/** A demographics cursor: the last patient id of the previous page. */
+export function checkDemographicsCursor(options: Readonly<ListOptions> | undefined): { limit: number; after: string } {
+  const { limit } = checkListOptions({ ...(options?.limit === undefined ? {} : { limit: options.limit }) });
+  const cursor = options?.cursor;
+  if (cursor === undefined) return { limit, after: '' };
+  return { limit, after: checkId('cursor', cursor) };
+}
+
+function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
 }

@@ -65,6 +65,27 @@ export interface RecordPage {
   readonly nextCursor: string | undefined;
 }
 
+/** The sexes a custodian may record for coarse trend strata (FHIR administrative gender, 'unknown' left out). */
+export const DEMOGRAPHIC_SEXES = ['female', 'male', 'other'] as const;
+export type DemographicSex = (typeof DEMOGRAPHIC_SEXES)[number];
+
+/**
+ * What the custodian knows about a patient from its own registration desk, for the coarse strata of trend queries
+ * (age band, sex). It stays in this store: it never goes on the ledger and is never served to another organisation.
+ */
+export interface PatientDemographics {
+  readonly patientId: string;
+  /** YYYY-MM-DD; undefined when unknown. */
+  readonly birthDate: string | undefined;
+  readonly sex: DemographicSex | undefined;
+}
+
+export interface DemographicsPage {
+  readonly items: readonly PatientDemographics[];
+  /** Present when more may follow; pass it back as {@link ListOptions.cursor}. */
+  readonly nextCursor: string | undefined;
+}
+
 export interface RecordStore {
   /**
    * Stores a new, unregistered record. Idempotent: putting the same record id again with the same patient, category,
@@ -97,6 +118,10 @@ export interface RecordStore {
   listByPatient(patientId: string, options?: Readonly<ListOptions>): Promise<RecordPage>;
   /** Every registered record, in storage order, a page at a time (the trend responder reads them all). */
   listRegistered(options?: Readonly<ListOptions>): Promise<RecordPage>;
+  /** Records (or replaces) what the custodian knows of a patient's birth date and sex. */
+  putDemographics(demographics: Readonly<PatientDemographics>): Promise<void>;
+  /** Every patient's demographics, in patient id order, a page at a time (the trend responder reads them all). */
+  listDemographics(options?: Readonly<ListOptions>): Promise<DemographicsPage>;
   /** Releases the database handle or pool; every later call fails with StoreClosedError. */
   close(): Promise<void>;
 }

@@ -1,15 +1,26 @@
 /** The embedded default record store: one SQLite file per custodian, through better-sqlite3. */
 import Database from 'better-sqlite3';
 import {
+  checkDemographics,
+  checkDemographicsCursor,
   checkId,
   checkListOptions,
+  demographicsOf,
   checkNewRecord,
   checkTxId,
   conflictWith,
   explainUnassigned,
   storedRecordOf,
 } from './record-input';
-import type { ListOptions, NewRecord, RecordPage, RecordStore, StoredRecord } from './record-store';
+import type {
+  DemographicsPage,
+  ListOptions,
+  NewRecord,
+  PatientDemographics,
+  RecordPage,
+  RecordStore,
+  StoredRecord,
+} from './record-store';
 import {
   RecordAlreadyRegisteredError,
   RecordConflictError,
@@ -56,6 +67,12 @@ const SCHEMA = `
   );
   CREATE INDEX IF NOT EXISTS medrec_records_by_patient ON medrec_records (patient_id, seq);
   CREATE INDEX IF NOT EXISTS medrec_records_unregistered ON medrec_records (seq) WHERE registration_tx_id IS NULL;
+  CREATE TABLE IF NOT EXISTS medrec_patient_demographics (
+    patient_id TEXT PRIMARY KEY,
+    birth_date TEXT,
+    sex TEXT,
+    updated_at TEXT NOT NULL
+  );
 `;
 
 const COLUMNS =
@@ -240,6 +257,37 @@ class SqliteRecordStore implements RecordStore {
         )
         .all(BigInt(after ?? '0'), limit + 1) as RecordRow[];
       return toPage(rows, limit);
+    });
+  }
+
+  putDemographics(demographics: Readonly<PatientDemographics>): Promise<void> {
+    return this.#run(() => {
+      const d = checkDemographics(demographics);
+      this.#db
+        .prepare(
+          `INSERT INTO medrec_patient_demographics (patient_id, birth_date, sex, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (patient_id) DO UPDATE SET birth_date = excluded.birth_date, sex = excluded.sex,
+             updated_at = excluded.updated_at`,
+        )
+        .run(d.patientId, d.birthDate ?? null, d.sex ?? null, this.#clock().toISOString());
+    });
+  }
+
+  listDemographics(options?: Readonly<ListOptions>): Promise<DemographicsPage> {
+    return this.#run(() => {
+      const { limit, after } = checkDemographicsCursor(options);
+      const rows = this.#db
+        .prepare(
+          `SELECT patient_id, birth_date, sex FROM medrec_patient_demographics WHERE patient_id > ?
+           ORDER BY patient_id LIMIT ?`,
+        )
+        .all(after, limit + 1) as { patient_id: string; birth_date: string | null; sex: string | null }[];
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(demographicsOf),
+        nextCursor: rows.length > limit && last !== undefined ? last.patient_id : undefined,
+      };
     });
   }
 

@@ -3,11 +3,13 @@
  * blocks (checkpointed in a file, so no query is missed across restarts), computes the query over its own record
  * store, leaving out the patients who opted out of research use, and submits the noisy answer signed as its
  * gatekeeper. Raw values never leave the process. A query seen again after a restart (answer committed, checkpoint
- * not yet written) is refused by the ledger as MEDREC_ALREADY_ANSWERED, which counts as done.
+ * not yet written) is refused by the ledger as MEDREC_ALREADY_ANSWERED, which counts as done. Each query it is asked is
+ * also handed to the deadline closer, which combines it at its deadline if some custodian never answers.
  */
 import { txIdSchema } from '@medrec/contract';
 import { ChaincodeError, type MedrecClient, type MedrecEvent, type TrendQuery } from '@medrec/sdk';
 import type { RecordStore } from '../store';
+import type { DeadlineCloser } from './deadline-closer';
 import { cryptoRandomSource, type RandomSource } from './random-source';
 import { noisyAnswer } from './trend-answer';
 import { trendTotals, type Demographics, type TrendRecord } from './trend-statistics';
@@ -22,12 +24,14 @@ export type TrendOutcome =
 export interface TrendResponderOptions {
   readonly mspId: string;
   readonly ledger: TrendLedger;
-  readonly store: Pick<RecordStore, 'listRegistered'>;
+  /** The custodian's records and its own demographics of its patients (for the age band and sex strata). */
+  readonly store: Pick<RecordStore, 'listRegistered' | 'listDemographics'>;
   /** Subscribes to chaincode events from the checkpoint, delivering each to `handler` in order (processChaincodeEvents). */
   readonly subscribe: (
     handler: (event: MedrecEvent) => Promise<void>,
   ) => Promise<{ readonly done: Promise<void>; close(): void }>;
-  readonly demographicsOf?: (patientId: string) => Demographics | undefined;
+  /** Closes each query it is asked at the query's deadline (deadline-closer.ts). */
+  readonly closer?: Pick<DeadlineCloser, 'watch'>;
   /** A CSPRNG unless a test injects a seeded source. */
   readonly rng?: RandomSource;
   readonly now?: () => number;
@@ -74,14 +78,19 @@ export function startTrendResponder(options: Readonly<TrendResponderOptions>): T
       throw err;
     }
     if (!query.custodians.includes(options.mspId)) return skip(`${options.mspId} is not asked`);
-    if (query.status !== 'open' || Date.parse(query.deadline) <= now()) return skip('the query is closed');
+    if (query.status !== 'open') return skip('the query is closed');
+    // Watched also when the deadline has just passed: a custodian that was down at the deadline closes it late.
+    options.closer?.watch(query.queryId, query.deadline);
+    if (Date.parse(query.deadline) <= now()) return skip('the query is closed');
+    const stratified = query.spec.strata.some((stratum) => stratum !== 'custodian');
+    const demographics = stratified ? await patientDemographics(options.store) : new Map<string, Demographics>();
     const totals = trendTotals({
       spec: query.spec,
       custodians: query.custodians,
       custodianMsp: options.mspId,
       records: await registeredRecords(options.store),
       optedOut: await optedOutPatients(options.ledger),
-      ...(options.demographicsOf === undefined ? {} : { demographicsOf: options.demographicsOf }),
+      demographicsOf: (patientId) => demographics.get(patientId),
     });
     const input = noisyAnswer({
       queryId,
@@ -143,6 +152,22 @@ async function registeredRecords(store: Pick<RecordStore, 'listRegistered'>): Pr
     cursor = page.nextCursor;
   } while (cursor !== undefined);
   return records;
+}
+
+async function patientDemographics(store: Pick<RecordStore, 'listDemographics'>): Promise<Map<string, Demographics>> {
+  const known = new Map<string, Demographics>();
+  let cursor: string | undefined;
+  do {
+    const page = await store.listDemographics({ limit: 500, ...(cursor === undefined ? {} : { cursor }) });
+    for (const d of page.items) {
+      known.set(d.patientId, {
+        ...(d.birthDate === undefined ? {} : { birthDate: d.birthDate }),
+        ...(d.sex === undefined ? {} : { sex: d.sex }),
+      });
+    }
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return known;
 }
 
 async function optedOutPatients(ledger: TrendLedger): Promise<Set<string>> {

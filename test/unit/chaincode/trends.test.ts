@@ -169,6 +169,19 @@ describe('Trends: submitting a query', () => {
     expect(query).to.include({ price: '11', k: 5 });
     expect(Date.parse(query.deadline) - Date.parse(query.submittedAt)).to.equal(60_000);
   });
+
+  it("takes a shorter answer window from the query, never a longer one than the consortium's", async () => {
+    const peer = await trendWorld(1000);
+    const quick = await submit(peer, countQuery({ answerSeconds: 10 }));
+    expect(Date.parse(quick.deadline) - Date.parse(quick.submittedAt)).to.equal(10_000);
+    const most = await submit(peer, countQuery({ answerSeconds: DEFAULT_TREND_SETTINGS.answerSeconds }));
+    expect(Date.parse(most.deadline) - Date.parse(most.submittedAt)).to.equal(300_000);
+    const longer = countQuery({ answerSeconds: DEFAULT_TREND_SETTINGS.answerSeconds + 1 });
+    const detail = await refused(peer, who.r1, 'Trends:SubmitQuery', [longer], 'MEDREC_INVALID_ARGUMENT');
+    expect(detail).to.contain('answerSeconds').and.contain('300 seconds');
+    await refused(peer, who.r1, 'Trends:SubmitQuery', [countQuery({ answerSeconds: 9 })], 'MEDREC_INVALID_ARGUMENT');
+    await refused(peer, who.r1, 'Trends:SubmitQuery', [countQuery({ answerSeconds: 30.5 })], 'MEDREC_INVALID_ARGUMENT');
+  });
 });
 
 describe('Trends: answers', () => {

@@ -5,7 +5,7 @@ import {
   type TrendLedger,
   type TrendOutcome,
 } from '../../../gatekeeper/src/trends/trend-responder';
-import type { RecordPage } from '../../../gatekeeper/src/store';
+import type { DemographicsPage, RecordPage } from '../../../gatekeeper/src/store';
 import { ChaincodeError, NetworkUnavailableError } from '../../../sdk/src/errors';
 import type { MedrecEvent } from '../../../sdk/src/event-stream';
 import type { TrendQuery } from '../../../sdk/src/chaincode-types';
@@ -105,6 +105,7 @@ const record = (recordId: string, patientId: string): RecordPage['records'][numb
   }),
 });
 
+const demographicsReads: (string | undefined)[] = [];
 const store = {
   listRegistered: (options?: { cursor?: string }): Promise<RecordPage> =>
     Promise.resolve(
@@ -112,6 +113,21 @@ const store = {
         ? { records: [record('r1', 'p1'), record('r2', 'p-out')], nextCursor: '2' }
         : { records: [record('r3', 'p3')], nextCursor: undefined },
     ),
+  // Two pages: p1 and p3 are women (p3 on the second page), the opted-out patient a man.
+  listDemographics: (options?: { cursor?: string }): Promise<DemographicsPage> => {
+    demographicsReads.push(options?.cursor);
+    return Promise.resolve(
+      options?.cursor === undefined
+        ? {
+            items: [
+              { patientId: 'p-out', birthDate: '1970-01-01', sex: 'male' as const },
+              { patientId: 'p1', birthDate: '1980-05-05', sex: 'female' as const },
+            ],
+            nextCursor: 'p1',
+          }
+        : { items: [{ patientId: 'p3', birthDate: undefined, sex: 'female' as const }], nextCursor: undefined },
+    );
+  },
 };
 
 /** An event source that delivers the given events once, then ends (or fails) like a peer's stream. */
@@ -148,12 +164,14 @@ const event = (name: string, transactionId: string): MedrecEvent => ({
 function responderWith(
   fake: Fake,
   source = events([]),
+  watched: [string, string][] = [],
 ): { responder: ReturnType<typeof startTrendResponder>; outcomes: TrendOutcome[] } {
   const outcomes: TrendOutcome[] = [];
   const responder = startTrendResponder({
     mspId: H1,
     ledger: fake.ledger,
     store,
+    closer: { watch: (queryId, deadline) => watched.push([queryId, deadline]) },
     subscribe: source.subscribe,
     rng: seededRandomSource('responder'),
     now: () => NOW,
@@ -183,10 +201,40 @@ describe('trend responder (the custodian answers queries from its own store)', f
       [id('c')]: query(id('c'), { status: 'combined' }),
       [id('d')]: query(id('d'), { deadline: '2026-03-20T11:00:00.000Z' }),
     });
-    const { responder } = responderWith(fake);
+    const watched: [string, string][] = [];
+    const { responder } = responderWith(fake, events([]), watched);
     for (const q of ['b', 'c', 'd']) expect((await responder.answer(id(q))).outcome).to.equal('skipped');
     responder.close();
     expect(fake.answers).to.deep.equal([]);
+    // Only the open query it is asked goes to the deadline closer: past its deadline, it still needs combining.
+    expect(watched).to.deep.equal([[id('d'), '2026-03-20T11:00:00.000Z']]);
+  });
+
+  it('puts each patient in the sex stratum its own demographics give, reading them only for such strata', async function () {
+    const stratified = query(id('s'), { k: 2, spec: { ...query(id('s')).spec, strata: ['sex'] } });
+    const fake = fakeLedger({ [id('s')]: stratified, [id('a')]: query(id('a')) });
+    const { responder } = responderWith(fake);
+    demographicsReads.length = 0;
+    expect((await responder.answer(id('a'))).outcome).to.equal('answered');
+    expect(demographicsReads, 'not read for a query without age or sex').to.deep.equal([]);
+    expect((await responder.answer(id('s'))).outcome).to.equal('answered');
+    responder.close();
+    expect(demographicsReads, 'every page read').to.deep.equal([undefined, 'p1']);
+    // p1 and p3 are women: 2 patients, at least k = 2, so that cell alone is answered (in the first week, where
+    // their findings are); the opted-out
+    // man is left out, so 'male' is suppressed, as are 'other' and 'unknown' (without demographics, both would be
+    // 'unknown' and that cell would be the one answered).
+    const answered = (fake.answers.at(-1)?.cells ?? []).filter((c) => !c.suppressed).map((c) => c.strata);
+    expect(answered).to.deep.equal([['female']]);
+  });
+
+  it('hands each open query it is asked to the deadline closer, with the deadline the ledger gives', async function () {
+    const fake = fakeLedger({ [id('a')]: query(id('a')) });
+    const watched: [string, string][] = [];
+    const { responder } = responderWith(fake, events([]), watched);
+    expect((await responder.answer(id('a'))).outcome).to.equal('answered');
+    responder.close();
+    expect(watched).to.deep.equal([[id('a'), '2026-03-20T12:04:00.000Z']]);
   });
 
   it('counts an answer the ledger already has as done, but lets a network failure through for a retry', async function () {

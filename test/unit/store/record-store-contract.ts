@@ -540,6 +540,58 @@ export function recordStoreContract(name: string, harness: RecordStoreHarness): 
       }
     });
 
+    describe('demographics (for trend strata; never on the ledger)', function () {
+      it('stores, replaces and pages through every patient exactly once, in patient id order', async function () {
+        const ids = Array.from({ length: 5 }, (_, i) => `dem-${String(i)}-${crypto.randomUUID()}`);
+        for (const [i, patientId] of ids.entries()) {
+          await store.putDemographics({
+            patientId,
+            birthDate: i === 0 ? undefined : `19${String(50 + i)}-02-28`,
+            sex: i === 1 ? undefined : 'female',
+          });
+        }
+        // A correction replaces what was known, including back to unknown.
+        await store.putDemographics({ patientId: ids[2] ?? '', birthDate: '2000-02-29', sex: 'other' });
+        await store.putDemographics({ patientId: ids[3] ?? '', birthDate: undefined, sex: undefined });
+        const seen: { patientId: string; birthDate: string | undefined; sex: string | undefined }[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listDemographics({ limit: 2, ...(cursor === undefined ? {} : { cursor }) });
+          expect(page.items.length).to.be.at.most(2);
+          seen.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor !== undefined);
+        expect(seen.map((d) => d.patientId)).to.deep.equal([...ids].sort());
+        const byId = new Map(seen.map((d) => [d.patientId, d]));
+        expect(byId.get(ids[0] ?? '')).to.deep.equal({ patientId: ids[0], birthDate: undefined, sex: 'female' });
+        expect(byId.get(ids[1] ?? '')).to.deep.equal({ patientId: ids[1], birthDate: '1951-02-28', sex: undefined });
+        expect(byId.get(ids[2] ?? '')).to.deep.equal({ patientId: ids[2], birthDate: '2000-02-29', sex: 'other' });
+        expect(byId.get(ids[3] ?? '')).to.deep.equal({ patientId: ids[3], birthDate: undefined, sex: undefined });
+      });
+
+      for (const [field, bad] of [
+        ['patientId', { patientId: 'bad id' }],
+        ['birthDate', { birthDate: '2001-02-29' }],
+        ['birthDate', { birthDate: '12/03/1990' }],
+        ['sex', { sex: 'unknown' }],
+      ] as const) {
+        it(`refuses an invalid ${field} (${JSON.stringify(Object.values(bad)[0])}) and stores nothing`, async function () {
+          const input: Record<string, string> = { patientId: freshId('pat'), birthDate: '1990-01-01', sex: 'male' };
+          Object.assign(input, bad);
+          const error = await rejectionOf(
+            store.putDemographics(input as Parameters<RecordStore['putDemographics']>[0]),
+            InvalidStoreInputError,
+          );
+          expect(error.field).to.equal(field);
+          expect((await store.listDemographics()).items).to.deep.equal([]);
+        });
+      }
+
+      it('refuses a cursor that is not a patient id', async function () {
+        await rejectionOf(store.listDemographics({ cursor: "x' OR 1=1 --" }), InvalidStoreInputError);
+      });
+    });
+
     describe('lifecycle', function () {
       it('keeps records and registrations across close and reopen', async function () {
         const record = newRecord();
