@@ -34,6 +34,8 @@ export const AUDIT_TYPES = [
   'TrendQuerySubmitted',
   'TrendAnswerSubmitted',
   'TrendQueryCombined',
+  'TrendSettingsApproved',
+  'TrendSettingsChanged',
   ...INCENTIVE_AUDIT_TYPES,
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
@@ -51,6 +53,7 @@ export const SUBJECT_KINDS = [
   'transfer',
   'research-opt-out',
   'trend-query',
+  'trend-settings',
 ] as const;
 
 export const actorSchema = z.strictObject({ participantId: idSchema, mspId: mspIdSchema, role: roleSchema });

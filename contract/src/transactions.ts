@@ -35,6 +35,7 @@ import {
   trendQuerySchema,
   trendResultSchema,
   trendSettingsSchema,
+  trendSettingsVoteSchema,
 } from './trends';
 import { acknowledgementSchema, listNotificationsQuerySchema, notificationSchema } from './notifications';
 import { idSchema, mspIdSchema, txIdSchema } from './primitives';
@@ -193,6 +194,8 @@ export const TRANSACTIONS = {
   'Trends:ListQueries': evaluate([json('query', listTrendQueriesSchema)], pageSchema(trendQuerySchema)),
   'Trends:GetBudget': evaluate([], budgetSchema),
   'Trends:GetSettings': evaluate([], trendSettingsSchema),
+  'Trends:ApproveSettings': submit([json('settings', trendSettingsSchema)], trendSettingsVoteSchema),
+  'Trends:GetSettingsVote': evaluate([], trendSettingsVoteSchema),
 
   'Health:Heartbeat': submit([str('probeId', probeIdSchema)], heartbeatSchema),
   'Health:GetHeartbeat': { ...evaluate([str('probeId', probeIdSchema)], heartbeatSchema), emptyWhenAbsent: true },

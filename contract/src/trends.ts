@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amountSchema, positiveAmountSchema } from './incentive';
+import { amountSchema, MAX_VOTING_ORGANISATIONS, positiveAmountSchema, proposalIdSchema } from './incentive';
 import { idSchema, isoTimeSchema, mspIdSchema, pageFields, txIdSchema } from './primitives';
 
 /**
@@ -231,6 +231,33 @@ export const budgetSchema = z.strictObject({
 export type Budget = z.infer<typeof budgetSchema>;
 
 export const listTrendQueriesSchema = z.strictObject({ ...pageFields });
+
+/**
+ * An organisation's current vote for trend settings: each registered organisation's admin approves one complete set
+ * of settings; identical settings approved by a strict majority take effect. `settingsId` is the SHA-256 of their
+ * canonical JSON, so equal settings have equal ids.
+ */
+export const trendSettingsApprovalSchema = z.strictObject({
+  mspId: mspIdSchema,
+  settingsId: proposalIdSchema,
+  settings: trendSettingsSchema,
+  approvedBy: idSchema,
+  approvedAt: isoTimeSchema,
+  txId: txIdSchema,
+});
+export type TrendSettingsApproval = z.infer<typeof trendSettingsApprovalSchema>;
+
+/** The vote as it stands: every current approval, the electorate and the majority it takes. */
+export const trendSettingsVoteSchema = z.strictObject({
+  /** The settings in effect now (after this call, when it completed a majority). */
+  settings: trendSettingsSchema,
+  /** True when this call's approval completed the majority and its settings took effect. */
+  adopted: z.boolean(),
+  organisations: z.int().min(1).max(MAX_VOTING_ORGANISATIONS),
+  required: z.int().min(1).max(MAX_VOTING_ORGANISATIONS),
+  approvals: z.array(trendSettingsApprovalSchema).max(MAX_VOTING_ORGANISATIONS),
+});
+export type TrendSettingsVote = z.infer<typeof trendSettingsVoteSchema>;
 
 /** A patient's choice about research use of their records (absent: not opted out). */
 export const researchOptOutSchema = z.strictObject({

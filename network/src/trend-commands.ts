@@ -1,6 +1,7 @@
 /**
  * `medrec trends query | list | result | account`: a researcher's trend queries from the command line, signed with the
- * researcher's own identity from its organisation's wallet (the same rules as the REST API: the chaincode's).
+ * researcher's own identity from its organisation's wallet (the same rules as the REST API: the chaincode's); and
+ * `medrec trends settings show | approve`, as an organisation's admin.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import {
@@ -9,6 +10,7 @@ import {
   STRATA,
   epsilonMilliOf,
   periodsOf,
+  trendSettingsSchema,
   type Stratum,
   type TrendQueryInput,
 } from '@medrec/contract';
@@ -235,7 +237,106 @@ export function trendsCommand(): Command {
         );
       });
     });
+  trends.addCommand(settingsCommand());
   return trends;
+}
+
+function wholeNumber(flag: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError(`${flag} must be a whole number, not "${value}"`);
+    return Number(value);
+  };
+}
+
+function credits(flag: string): (value: string) => string {
+  return (value) => {
+    if (!/^(0|[1-9]\d{0,17})$/.test(value)) {
+      throw new InvalidArgumentError(`${flag} must be a whole number of credits, not "${value}"`);
+    }
+    return value;
+  };
+}
+
+interface SettingsOptions {
+  readonly org: PeerOrgKey;
+  readonly budget?: number;
+  readonly periodDays?: number;
+  readonly k?: number;
+  readonly basePrice?: string;
+  readonly pricePerCell?: string;
+  readonly answerSeconds?: number;
+}
+
+/** `medrec trends settings show | approve`: the consortium's settings and the admins' vote on new ones. */
+function settingsCommand(): Command {
+  const settings = new Command('settings').description(
+    "the consortium's trend settings; organisation admins change them by a strict majority of identical approvals",
+  );
+  settings
+    .command('show')
+    .description('the settings in effect and the approvals of new ones')
+    .requiredOption('--org <org>', "whose admin asks (any organisation's)", peerOrg)
+    .action(async (opts: { org: PeerOrgKey }) => {
+      await asAdmin(opts.org, async (client) => {
+        console.log(JSON.stringify(await client.getTrendSettingsVote(), null, 2));
+      });
+    });
+  settings
+    .command('approve')
+    .description(
+      "approve, as the organisation's admin, the settings in effect changed by the options given; they take effect " +
+        'once a strict majority of the organisations approve identical settings',
+    )
+    .requiredOption('--org <org>', 'the organisation whose admin approves', peerOrg)
+    .option('--budget <epsilon>', 'epsilon per researcher per period, 0.001 to 10', epsilon)
+    .option('--period-days <n>', 'length of an accounting period, 1 to 366 days', wholeNumber('--period-days'))
+    .option('--k <n>', 'suppression threshold, 2 to 1000 patients', wholeNumber('--k'))
+    .option('--base-price <credits>', 'credits per query', credits('--base-price'))
+    .option('--price-per-cell <credits>', 'credits per cell', credits('--price-per-cell'))
+    .option(
+      '--answer-seconds <n>',
+      'time the custodians have to answer, 10 s to 7 days',
+      wholeNumber('--answer-seconds'),
+    )
+    .action(async (opts: SettingsOptions) => {
+      await asAdmin(opts.org, async (client) => {
+        const current = await client.getTrendSettings();
+        const wanted = trendSettingsSchema.safeParse({
+          budgetMilliPerPeriod: opts.budget ?? current.budgetMilliPerPeriod,
+          periodDays: opts.periodDays ?? current.periodDays,
+          k: opts.k ?? current.k,
+          basePrice: opts.basePrice ?? current.basePrice,
+          pricePerCell: opts.pricePerCell ?? current.pricePerCell,
+          answerSeconds: opts.answerSeconds ?? current.answerSeconds,
+        });
+        if (!wanted.success) {
+          throw new Error(
+            `these settings are out of bounds: ${wanted.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+          );
+        }
+        const { value } = await client.approveTrendSettings(wanted.data);
+        const mspId = (await client.whoAmI()).mspId;
+        const mine = value.approvals.find((a) => a.mspId === mspId);
+        const supporters = value.approvals.filter((a) => a.settingsId === mine?.settingsId);
+        console.log(
+          value.adopted
+            ? `in effect now: ${JSON.stringify(value.settings)}`
+            : `approved by ${opts.org}; ${String(supporters.length)} of ${String(value.required)} approvals needed ` +
+                `(${String(value.organisations)} organisations): ${JSON.stringify(wanted.data)}`,
+        );
+      });
+    });
+  return settings;
+}
+
+/** Runs `work` as the organisation's admin. */
+async function asAdmin<T>(org: PeerOrgKey, work: (c: MedrecClient) => Promise<T>): Promise<T> {
+  const connection = createConsortium({ renderer: 'silent' }).connectAdmin(org);
+  try {
+    return await work(createMedrecClient(connection.gateway));
+  } finally {
+    connection.close();
+  }
 }
 
 /** Polls for the result (progress on stderr); closes the query itself once its deadline has passed. */

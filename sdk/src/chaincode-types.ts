@@ -58,6 +58,7 @@ import type {
   trendQuerySchema,
   trendResultSchema,
   trendSettingsSchema,
+  trendSettingsVoteSchema,
 } from '@medrec/contract';
 
 export { ID_PATTERN, NOTIFICATION_KINDS, ROLES, PURPOSES, BREAK_GLASS_REASONS } from '@medrec/contract';
@@ -166,3 +167,5 @@ export type TrendResult = Out<typeof trendResultSchema>;
 /** The researcher's privacy budget (epsilon in thousandths) in the current accounting period. */
 export type TrendBudget = Out<typeof budgetSchema>;
 export type TrendSettings = Out<typeof trendSettingsSchema>;
+/** The consortium's vote on trend settings: what is in effect, each organisation's approval, the majority. */
+export type TrendSettingsVote = Out<typeof trendSettingsVoteSchema>;

@@ -51,6 +51,7 @@ import type {
   TrendQueryInput,
   TrendResult,
   TrendSettings,
+  TrendSettingsVote,
 } from './chaincode-types';
 import type { ResultOf, SubmitTransactionName, TransactionName } from '@medrec/contract';
 import { EndorsementMismatchError, TransactionInvalidError, toMedRecError, validationCodeName } from './errors';
@@ -207,6 +208,9 @@ export interface MedrecClient {
   listTrendQueries(query?: PageQuery): Promise<Page<TrendQuery>>;
   getTrendBudget(): Promise<TrendBudget>;
   getTrendSettings(): Promise<TrendSettings>;
+  /** As an organisation admin: approve these settings; a strict majority of organisations puts them in effect. */
+  approveTrendSettings(settings: TrendSettings): Promise<Submitted<TrendSettingsVote>>;
+  getTrendSettingsVote(): Promise<TrendSettingsVote>;
 
   /** As an organisation's admin: a no-op write that proves the ordering path works end to end. */
   heartbeat(probeId: string): Promise<Submitted<Heartbeat>>;
@@ -278,6 +282,8 @@ export const SDK_METHOD_OF = {
   'Trends:ListQueries': 'listTrendQueries',
   'Trends:GetBudget': 'getTrendBudget',
   'Trends:GetSettings': 'getTrendSettings',
+  'Trends:ApproveSettings': 'approveTrendSettings',
+  'Trends:GetSettingsVote': 'getTrendSettingsVote',
   'Health:Heartbeat': 'heartbeat',
   'Health:GetHeartbeat': 'getHeartbeat',
   'Health:Identity': 'identity',
@@ -549,6 +555,12 @@ class MedrecClientImpl implements MedrecClient {
   }
   getTrendSettings(): Promise<TrendSettings> {
     return this.#evaluate('Trends:GetSettings');
+  }
+  approveTrendSettings(settings: TrendSettings): Promise<Submitted<TrendSettingsVote>> {
+    return this.#submit('Trends:ApproveSettings', json(settings));
+  }
+  getTrendSettingsVote(): Promise<TrendSettingsVote> {
+    return this.#evaluate('Trends:GetSettingsVote');
   }
   heartbeat(probeId: string): Promise<Submitted<Heartbeat>> {
     return this.#submit('Health:Heartbeat', probeId);

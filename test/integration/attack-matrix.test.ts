@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect } from 'chai';
+import { DEFAULT_TREND_SETTINGS } from '../../contract/src/trends';
 import { openApiDocument } from '../../api/src/openapi/document';
 import { operationsOf } from '../../api/src/openapi/openapi-types';
 import type { PeerOrgKey } from '../../network/src/topology';
@@ -296,6 +297,9 @@ const BUILDERS: Readonly<Record<string, RowBuilder>> = {
   closeTrendQuery: h1(() => ({ path: `/v1/trends/queries/${'e'.repeat(64)}/close` })),
   getTrendAccount: h1(() => ({ path: '/v1/trends/account' })),
   getTrendSettings: h1(() => ({ path: '/v1/trends/settings' })),
+  getTrendSettingsVote: h1(() => ({ path: '/v1/trends/settings/vote' })),
+  // The settings in effect (no suite leaves others in effect): an admin's approval is a conflict, so nothing changes.
+  approveTrendSettings: h1(() => ({ path: '/v1/trends/settings/vote', body: { ...DEFAULT_TREND_SETTINGS } })),
   getResearchChoice: h1(() => ({ path: `/v1/patients/${P()}/research-choice` })),
   setResearchChoice: h1(() => ({ path: `/v1/patients/${P()}/research-choice`, body: { optedOut: true } })),
 };

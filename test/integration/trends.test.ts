@@ -11,7 +11,8 @@ import { initializeIncentives } from '../../network/src/incentive';
 import { runMiner } from '../../network/src/miner';
 import { createMedrecClient } from '../../sdk/src/medrec-client';
 import { send } from '../unit/api/support/conformance';
-import { admit, api, bearer, register, type Registered } from './support/rest-api';
+import { DEFAULT_TREND_SETTINGS } from '../../contract/src/trends';
+import { adminToken, admit, api, bearer, register, type Registered } from './support/rest-api';
 import { consortium } from './support/shared-network';
 import { recordStoreConfig, startGatekeeper, stopGatekeeper } from '../../network/src/gatekeeper-process';
 import { openRecordStore } from '../../gatekeeper/src';
@@ -343,6 +344,58 @@ describe('trend analysis on the network', function () {
       admin.close();
       closeAll([second]);
     }
+  });
+
+  it('changes the settings by a majority of organisation admins through REST, and back', async function () {
+    const vote = (org: 'hospital1' | 'research', settings: object): ReturnType<typeof send> =>
+      send(
+        api(org)
+          .post('/v1/trends/settings/vote')
+          .set(...bearer(adminToken(org)))
+          .send(settings),
+      );
+    const current = (
+      await send(
+        api('research')
+          .get('/v1/trends/settings')
+          .set(...bearer(researcher.token)),
+      )
+    ).body as typeof DEFAULT_TREND_SETTINGS;
+    expect(current, 'no suite leaves other settings in effect').to.deep.equal(DEFAULT_TREND_SETTINGS);
+    const changed = { ...DEFAULT_TREND_SETTINGS, pricePerCell: '3' };
+    try {
+      const first = await vote('hospital1', changed);
+      expect(first.status, JSON.stringify(first.body)).to.equal(200);
+      expect((first.body as { vote: { adopted: boolean; required: number } }).vote).to.deep.include({
+        adopted: false,
+        required: 2,
+      });
+      const shown = await send(
+        api('research')
+          .get('/v1/trends/settings/vote')
+          .set(...bearer(researcher.token)),
+      );
+      const approvals = (shown.body as { approvals: { mspId: string }[] }).approvals.map((a) => a.mspId);
+      expect(approvals).to.include(MSP_ID.hospital1);
+      const second = await vote('research', changed);
+      expect(second.status, JSON.stringify(second.body)).to.equal(200);
+      expect((second.body as { vote: { adopted: boolean } }).vote.adopted).to.equal(true);
+      const after = await send(
+        api('hospital1')
+          .get('/v1/trends/settings')
+          .set(...bearer(clinician.token)),
+      );
+      expect(after.body).to.deep.equal(changed);
+    } finally {
+      // Back to the defaults, by the same majority, so that the other suites see them.
+      for (const org of ['hospital1', 'research'] as const) await vote(org, DEFAULT_TREND_SETTINGS);
+    }
+    const restored = await send(
+      api('hospital1')
+        .get('/v1/trends/settings')
+        .set(...bearer(clinician.token)),
+    );
+    expect(restored.body).to.deep.equal(DEFAULT_TREND_SETTINGS);
   });
 
   it('refuses a query to a clinician, and a result to another researcher', async function () {

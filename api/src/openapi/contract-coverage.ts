@@ -93,6 +93,8 @@ export const CONTRACT_COVERAGE: Readonly<Record<TransactionName, Coverage>> = {
   'Trends:ListQueries': ['listTrendQueries'],
   'Trends:GetBudget': ['getTrendAccount'],
   'Trends:GetSettings': ['getTrendSettings', 'getTrendAccount'],
+  'Trends:ApproveSettings': ['approveTrendSettings'],
+  'Trends:GetSettingsVote': ['getTrendSettingsVote'],
   'Health:Heartbeat': {
     internal: 'an operator probe of the ordering path (medrec network tooling and /healthz checks), not a user action',
   },

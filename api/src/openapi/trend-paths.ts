@@ -13,6 +13,7 @@ import {
   trendQuerySchema,
   trendResultSchema,
   trendSettingsSchema,
+  trendSettingsVoteSchema,
   txIdSchema,
 } from '@medrec/contract';
 import { fromContract } from './contract-schemas';
@@ -44,6 +45,14 @@ export const trendSchemas: Readonly<Record<string, JsonSchema>> = {
     "The researcher's epsilon budget this period, its organisation's credits, and the consortium's settings.",
   ),
   TrendSettings: fromContract(trendSettingsSchema),
+  TrendSettingsVote: fromContract(
+    trendSettingsVoteSchema,
+    "The settings in effect, each organisation's current approval of new settings, and the majority it takes.",
+  ),
+  TrendSettingsApproved: fromContract(
+    z.strictObject({ vote: trendSettingsVoteSchema, transactionId: z.string() }),
+    'The vote after this approval; adopted is true when it completed the majority and the settings took effect.',
+  ),
   ResearchChoiceRequest: fromContract(z.strictObject({ optedOut: z.boolean() })),
   ResearchChoice: fromContract(
     z.strictObject({
@@ -118,6 +127,25 @@ export const trendPaths: OpenApiDocument['paths'] = {
       summary: "The consortium's trend settings (budget per period, k, prices, answer time)",
       tags: ['trends'],
       responses: { '200': json('The settings', 'TrendSettings'), ...problems(...READ) },
+    },
+  },
+  '/v1/trends/settings/vote': {
+    get: {
+      operationId: 'getTrendSettingsVote',
+      summary: "The vote on new trend settings: each organisation's approval and the majority it takes",
+      tags: ['trends'],
+      responses: { '200': json('The vote', 'TrendSettingsVote'), ...problems(...READ) },
+    },
+    post: {
+      operationId: 'approveTrendSettings',
+      summary: "An organisation admin approves a complete set of trend settings for the caller's organisation",
+      description:
+        'Each registered organisation holds one current approval (approving other settings replaces it). Identical ' +
+        'settings approved by a strict majority of the organisations take effect in the same transaction. Settings ' +
+        'already in effect, or approved again by the same organisation, are 409.',
+      tags: ['trends'],
+      requestBody: body('TrendSettings', 'The complete settings'),
+      responses: { '200': json('Approved', 'TrendSettingsApproved'), ...problems(...WRITE) },
     },
   },
   '/v1/patients/{patientId}/research-choice': {

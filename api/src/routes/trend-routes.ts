@@ -1,4 +1,4 @@
-import type { TrendQueryInput } from '@medrec/sdk';
+import type { TrendQueryInput, TrendSettings } from '@medrec/sdk';
 import type { OperationHandler } from '../http/operation-router';
 import type { TrendUseCases } from '../use-cases/trends';
 import { pageQuery, pathParam } from './input';
@@ -27,6 +27,11 @@ export function trendRoutes(useCases: TrendUseCases): Readonly<Record<string, Op
     },
     getTrendAccount: async ({ auth }) => ({ status: 200, body: await useCases.getAccount(auth.user) }),
     getTrendSettings: async ({ auth }) => ({ status: 200, body: await useCases.getSettings(auth.user) }),
+    getTrendSettingsVote: async ({ auth }) => ({ status: 200, body: await useCases.getSettingsVote(auth.user) }),
+    approveTrendSettings: async ({ auth, input }) => {
+      const { value, transactionId } = await useCases.approveSettings(auth.user, input.body as TrendSettings);
+      return { status: 200, body: { vote: value, transactionId } };
+    },
     getResearchChoice: async ({ auth, input }) => ({
       status: 200,
       body: await useCases.getResearchChoice(auth.user, pathParam(input, 'patientId')),

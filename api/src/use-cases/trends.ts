@@ -9,6 +9,7 @@ import type {
   TrendQueryInput,
   TrendResult,
   TrendSettings,
+  TrendSettingsVote,
 } from '@medrec/sdk';
 import type { LedgerGateway, UserContext } from '../ports';
 import type { Changed } from './relationships';
@@ -39,6 +40,8 @@ export interface TrendUseCases {
   closeQuery(user: UserContext, queryId: string): Promise<Changed<TrendResult>>;
   getAccount(user: UserContext): Promise<TrendAccount>;
   getSettings(user: UserContext): Promise<TrendSettings>;
+  getSettingsVote(user: UserContext): Promise<TrendSettingsVote>;
+  approveSettings(user: UserContext, settings: TrendSettings): Promise<Changed<TrendSettingsVote>>;
   getResearchChoice(user: UserContext, patientId: string): Promise<ResearchChoiceView>;
   setResearchChoice(user: UserContext, patientId: string, optedOut: boolean): Promise<Changed<ResearchOptOut>>;
 }
@@ -74,6 +77,12 @@ export function createTrendUseCases(ports: Readonly<{ ledger: LedgerGateway }>):
     },
     async getSettings(user) {
       return (await ledger.clientFor(user)).getTrendSettings();
+    },
+    async getSettingsVote(user) {
+      return (await ledger.clientFor(user)).getTrendSettingsVote();
+    },
+    async approveSettings(user, settings) {
+      return (await ledger.clientFor(user)).approveTrendSettings(settings);
     },
     async getResearchChoice(user, patientId) {
       const choice = await (await ledger.clientFor(user)).getResearchOptOut(patientId);

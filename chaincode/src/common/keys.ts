@@ -44,6 +44,8 @@ export const KEY = {
   trendBudget: 'medrec.trend-budget',
   /** [] -> TrendSettings; absent until the consortium sets its own (DEFAULT_TREND_SETTINGS apply). */
   trendSettings: 'medrec.trend-settings',
+  /** [mspId] -> TrendSettingsApproval: each organisation's current vote for new trend settings. */
+  trendSettingsApproval: 'medrec.trend-settings-approval',
 } as const;
 
 export type KeyKind = (typeof KEY)[keyof typeof KEY];

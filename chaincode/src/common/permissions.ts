@@ -65,6 +65,8 @@ export const PERMISSIONS = {
   'Trends:ListQueries': ['researcher', 'compliance', 'admin'],
   'Trends:GetBudget': ['researcher'],
   'Trends:GetSettings': ALL,
+  'Trends:ApproveSettings': ['admin'],
+  'Trends:GetSettingsVote': ['admin', 'compliance', 'researcher'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type TxName = keyof typeof PERMISSIONS;

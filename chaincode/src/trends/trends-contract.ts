@@ -7,6 +7,7 @@ import {
   trendAnswerInputSchema,
   trendQueryInputSchema,
   trendQuerySchema,
+  trendSettingsSchema,
   txIdSchema,
   type TrendAnswer,
   type TrendQuery,
@@ -23,6 +24,7 @@ import { pageByPartialKey, writeState } from '../common/state';
 import { txTime } from '../common/time';
 import { balanceOf, setBalance } from '../incentive/balances';
 import { cellCount, checkAnswerCells, checkAnswerScales, shrinkAdvice } from './query-cells';
+import { approveSettings, settingsVote } from './settings-vote';
 import {
   answerKey,
   budgetKey,
@@ -255,6 +257,30 @@ export class TrendsContract extends MedRecContract {
   public async GetSettings(ctx: Context): Promise<string> {
     await authorize(ctx, 'Trends:GetSettings');
     return toJson(await readSettings(ctx));
+  }
+
+  /**
+   * An organisation's admin approves a complete set of trend settings (replacing its earlier approval); identical
+   * settings approved by a strict majority of the registered organisations take effect at once.
+   */
+  @Transaction()
+  @Param(
+    'settings',
+    'string',
+    'JSON {budgetMilliPerPeriod, periodDays, k, basePrice, pricePerCell, answerSeconds} (Trends:GetSettings shape)',
+  )
+  @Returns('string')
+  public async ApproveSettings(ctx: Context, settings: string): Promise<string> {
+    const caller = await authorize(ctx, 'Trends:ApproveSettings');
+    return toJson(await approveSettings(ctx, caller, parseJsonArg(trendSettingsSchema, settings, 'settings')));
+  }
+
+  /** The settings in effect, every organisation's current approval and the majority it takes. */
+  @Transaction(false)
+  @Returns('string')
+  public async GetSettingsVote(ctx: Context): Promise<string> {
+    await authorize(ctx, 'Trends:GetSettingsVote');
+    return toJson(await settingsVote(ctx));
   }
 }
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { DEFAULT_TREND_SETTINGS } from '../../../contract/src/trends';
 import { PERMISSIONS, type TxName } from '../../../chaincode/src/common/permissions';
 import { ROLES, type Role } from '../../../contract/src/primitives';
 import { proposalIdOf } from '../../../chaincode/src/incentive/schedule-vote';
@@ -339,6 +340,8 @@ const CASES: Record<TxName, Case> = {
   'Trends:ListQueries': { args: () => [{}] },
   'Trends:GetBudget': { args: () => [] },
   'Trends:GetSettings': { args: () => [] },
+  'Trends:ApproveSettings': { args: () => [{ ...DEFAULT_TREND_SETTINGS, k: 12 }] },
+  'Trends:GetSettingsVote': { args: () => [] },
 };
 
 describe('permission matrix (chaincode/README.md) enforced cell by cell', () => {

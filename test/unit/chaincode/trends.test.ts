@@ -568,3 +568,58 @@ describe('Trends: who sees what', () => {
     expect(listed.items.map((q) => q.status)).to.deep.equal(['combined', 'open']);
   });
 });
+
+describe('Trends: the consortium votes its settings', () => {
+  interface Vote {
+    settings: typeof DEFAULT_TREND_SETTINGS;
+    adopted: boolean;
+    organisations: number;
+    required: number;
+    approvals: { mspId: string; settings: typeof DEFAULT_TREND_SETTINGS }[];
+  }
+  const stricter = { ...DEFAULT_TREND_SETTINGS, k: 20, budgetMilliPerPeriod: 2000 };
+  const cheaper = { ...DEFAULT_TREND_SETTINGS, basePrice: '2' };
+
+  it('takes effect when a strict majority of organisations approve identical settings, not before', async () => {
+    const peer = await trendWorld(1000);
+    const first = await call<Vote>(peer, who.adm1, 'Trends:ApproveSettings', [stricter]);
+    expect(first).to.deep.include({ adopted: false, organisations: 3, required: 2, settings: DEFAULT_TREND_SETTINGS });
+    expect(first.approvals.map((a) => a.mspId)).to.deep.equal([H1]);
+    expect(lastEvent(peer.ledger).name).to.equal('TrendSettingsApproved');
+    expect(await call(peer, who.r1, 'Trends:GetSettings')).to.deep.equal(DEFAULT_TREND_SETTINGS);
+    // Another organisation approving other settings is no majority for either.
+    const split = await call<Vote>(peer, who.adm2, 'Trends:ApproveSettings', [cheaper]);
+    expect(split.adopted).to.equal(false);
+    expect(split.approvals.map((a) => a.mspId)).to.deep.equal([H1, H2]);
+    // H2 moves its approval to the stricter settings: two of three, in effect at once, and the approvals cleared.
+    const done = await call<Vote>(peer, who.adm2, 'Trends:ApproveSettings', [stricter]);
+    expect(done).to.deep.include({ adopted: true, settings: stricter, approvals: [] });
+    expect(lastEvent(peer.ledger).name).to.equal('TrendSettingsChanged');
+    expect(await call(peer, who.c1, 'Trends:GetSettings')).to.deep.equal(stricter);
+    expect((await call<Vote>(peer, who.admR, 'Trends:GetSettingsVote')).approvals).to.deep.equal([]);
+    // The next query uses them: k 20, and 2000 thousandths of budget.
+    expect(await submit(peer, countQuery({ epsilonMilli: 2000 }))).to.include({ k: 20 });
+    await refused(peer, who.r1, 'Trends:SubmitQuery', [countQuery({ epsilonMilli: 1 })], 'MEDREC_BUDGET_EXHAUSTED');
+  });
+
+  it('refuses the settings in effect, a second approval of the same, invalid settings, and non-admins', async () => {
+    const peer = await trendWorld(1000);
+    const same = await refused(peer, who.adm1, 'Trends:ApproveSettings', [DEFAULT_TREND_SETTINGS], 'MEDREC_CONFLICT');
+    expect(same).to.contain('already in effect');
+    await call(peer, who.adm1, 'Trends:ApproveSettings', [stricter]);
+    const twice = await refused(peer, who.adm1, 'Trends:ApproveSettings', [stricter], 'MEDREC_CONFLICT');
+    expect(twice).to.contain('already approves');
+    for (const bad of [
+      { ...stricter, k: 1 },
+      { ...stricter, answerSeconds: 5 },
+      { ...stricter, basePrice: '0' },
+      { ...stricter, extra: true },
+    ]) {
+      await refused(peer, who.adm2, 'Trends:ApproveSettings', [bad], 'MEDREC_INVALID_ARGUMENT');
+    }
+    for (const caller of [who.r1, who.c1, who.p1]) {
+      await refused(peer, caller, 'Trends:ApproveSettings', [stricter], 'MEDREC_FORBIDDEN');
+    }
+    expect(await call(peer, who.r1, 'Trends:GetSettings')).to.deep.equal(DEFAULT_TREND_SETTINGS);
+  });
+});
