@@ -3,7 +3,7 @@ import type { AuditEventSource } from './audit-event-source';
 import { csvHeader, entryToCsvRow } from './csv-entry';
 import type { ExportSink } from './export-sink';
 import type { ExportEntry, ExportFilters, ExportManifest, SignedManifest } from './export-types';
-import { toFhirAuditEvent } from './fhir-audit-event';
+import { toFhirBundleEntry } from './fhir-audit-event';
 import type { LedgerProofSource } from './ledger-proof-source';
 import { createContentHasher, signManifest, type ManifestSigner } from './manifest';
 
@@ -43,10 +43,12 @@ const ENCODERS: Readonly<Record<ExportFormat, Encoder>> = {
   },
   csv: { start: () => csvHeader(), entry: (entry) => entryToCsvRow(entry), end: () => '' },
   fhir: {
-    start: () => '{"resourceType":"Bundle","type":"collection","entry":[\n',
-    entry: (entry, index) => `${index === 0 ? '' : ',\n'}${JSON.stringify({ resource: toFhirAuditEvent(entry) })}`,
+    start: () => '{"resourceType":"Bundle","type":"collection"',
+    // FHIR JSON forbids empty arrays: the "entry" array is opened by the first entry and closed at the end only then.
+    entry: (entry, index) => `${index === 0 ? ',"entry":[\n' : ',\n'}${JSON.stringify(toFhirBundleEntry(entry))}`,
     end: (manifest) =>
-      `\n],"timestamp":${JSON.stringify(manifest.generatedAt)},"signature":${JSON.stringify(fhirSignature(manifest))}}\n`,
+      `${manifest.eventCount === 0 ? '' : '\n]'},"timestamp":${JSON.stringify(manifest.generatedAt)},` +
+      `"signature":${JSON.stringify(fhirSignature(manifest))}}\n`,
   },
 };
 

@@ -115,3 +115,8 @@ export function toFhirAuditEvent(entry: Readonly<ExportEntry>): FhirAuditEvent {
     entity: entities,
   };
 }
+
+/** One Bundle entry of the FHIR export. */
+export function toFhirBundleEntry(entry: Readonly<ExportEntry>): { resource: FhirAuditEvent } {
+  return { resource: toFhirAuditEvent(entry) };
+}
