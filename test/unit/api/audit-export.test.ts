@@ -200,7 +200,7 @@ describe('api: audit export and verification', () => {
           field: 'type',
           expected: '"RecordRegistered"',
           found: '"Tampered"',
-          message: 'event #1 (tx tx-1): field type differs',
+          message: 'event at index 0 (tx tx-1): field type differs',
         },
       ],
     };
