@@ -251,6 +251,7 @@ function writeAuditExportTo(
     generatedBy: { participantId: exporter.participantId, mspId: exporter.identity.mspId },
     channel: CHANNEL_NAME,
     onProgress,
+    fhirDetails: exporter.client,
   });
 }
 
