@@ -24,6 +24,7 @@ import {
   verifyExport,
   writeAuditExport,
   buildAccountingOfDisclosures,
+  describeExportedEvent,
   renderAccountingCsv,
   renderAccountingHtml,
   type BlockSource,
@@ -250,6 +251,7 @@ function writeAuditExportTo(
     generatedBy: { participantId: exporter.participantId, mspId: exporter.identity.mspId },
     channel: CHANNEL_NAME,
     onProgress,
+    fhirDetails: exporter.client,
   });
 }
 
@@ -275,7 +277,7 @@ export function formatReport(file: string, report: VerificationReport): string[]
   }
   for (const d of report.discrepancies) {
     const where = [
-      d.eventIndex === undefined ? undefined : `event #${d.eventIndex + 1}`,
+      d.eventIndex === undefined ? undefined : describeExportedEvent(d.eventIndex),
       d.txId === undefined ? undefined : `tx ${d.txId}`,
       d.field === undefined ? undefined : `field ${d.field}`,
       d.expected === undefined ? undefined : `expected ${d.expected}`,

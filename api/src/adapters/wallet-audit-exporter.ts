@@ -48,6 +48,7 @@ export function createWalletAuditExporter(options: Readonly<WalletAuditExporterO
         signer: createPrivateKeyManifestSigner(identity.privateKey, identity.certificate),
         generatedBy: { participantId: user.participantId, mspId: user.mspId },
         channel,
+        fhirDetails: client,
       });
     },
 

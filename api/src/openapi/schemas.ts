@@ -197,7 +197,12 @@ export const schemas: Readonly<Record<string, JsonSchema>> = {
         'block-unavailable',
       ],
     },
-    eventIndex: { type: 'integer', minimum: 0, description: '0-based position of the event in the export.' },
+    eventIndex: {
+      type: 'integer',
+      minimum: 0,
+      description:
+        '0-based position of the event in the export; messages number events the same way ("event at index 2").',
+    },
     txId: str,
     field: str,
     expected: str,

@@ -1,12 +1,18 @@
 import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 import { parseArg, parseJsonArg } from '../common/args';
 import { authorize } from '../common/caller';
-import { forbidden } from '../common/errors';
+import { forbidden, notFound } from '../common/errors';
 import { AUDIT_INDEX, KEY, auditIndexBound, key } from '../common/keys';
 import { toJson } from '../common/marshal';
 import { MedRecContract } from '../common/medrec-contract';
-import { txIdSchema, actorAuditQuerySchema, auditEventSchema, patientAuditQuerySchema } from '@medrec/contract';
-import { pageByRange, requireState } from '../common/state';
+import {
+  txIdSchema,
+  actorAuditQuerySchema,
+  auditEventSchema,
+  participantSchema,
+  patientAuditQuerySchema,
+} from '@medrec/contract';
+import { pageByRange, readState, requireState } from '../common/state';
 import { actsForPatient, assertActsForPatient } from '../consent/acts-for-patient';
 import { complianceCovers, isStaffOfAnother } from '../registrar/custody';
 
@@ -23,6 +29,12 @@ export class AuditContract extends MedRecContract {
   public async QueryByPatient(ctx: Context, query: string): Promise<string> {
     const caller = await authorize(ctx, 'Audit:QueryByPatient');
     const input = parseJsonArg(patientAuditQuerySchema, query, 'query');
+    // As Records:ListRecords: participants are public to every member, so "no such patient" leaks nothing, and an
+    // auditor told "not in your custody" about a mistyped id would look for the patient in the wrong place.
+    const patient = await readState(ctx, key(ctx, KEY.participant, input.patientId), participantSchema, 'participant');
+    if (patient?.role !== 'patient') {
+      throw notFound(`patient ${input.patientId} does not exist; check the id`);
+    }
     if (caller.role !== 'compliance') {
       await assertActsForPatient(ctx, caller, input.patientId);
     } else if (!(await complianceCovers(ctx, caller, input.patientId))) {

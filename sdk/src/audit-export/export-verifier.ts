@@ -26,7 +26,7 @@ export type DiscrepancyKind =
 
 export interface Discrepancy {
   readonly kind: DiscrepancyKind;
-  /** 0-based position of the event in the export, when the discrepancy is about one exported event. */
+  /** 0-based position of the event in the export (as in the messages), when the discrepancy is about one event. */
   readonly eventIndex?: number;
   readonly txId?: string;
   readonly field?: string;
@@ -102,7 +102,16 @@ function parseLine(text: string): Line {
   }
 }
 
-const describe = (index: number, txId: string): string => `event #${index + 1} (tx ${txId})`;
+/**
+ * How a message names an exported event: by its 0-based position, the same number as the report's `eventIndex`, so
+ * that a message and the field it sits next to never disagree (line numbers, in `malformed` messages, count from 1
+ * as editors do).
+ */
+export function describeExportedEvent(index: number, txId?: string): string {
+  return `event at index ${index}${txId === undefined ? '' : ` (tx ${txId})`}`;
+}
+
+const describe = describeExportedEvent;
 
 class ExportVerification {
   readonly #options: Readonly<VerifyExportOptions>;
@@ -163,7 +172,7 @@ class ExportVerification {
       if (!line) {
         this.#report({
           kind: 'malformed',
-          message: `line ${lineNumber} is neither an {event, proof} entry nor the manifest`,
+          message: `line ${lineNumber} (counted from 1) is neither an {event, proof} entry nor the manifest`,
         });
         continue;
       }
@@ -177,7 +186,7 @@ class ExportVerification {
           txId: event.txId,
           expected: `after ${previous.time} (tx ${previous.txId})`,
           found: event.time,
-          message: `${describe(index, event.txId)} at ${event.time} is out of order: it follows event #${index} at ${previous.time} (tx ${previous.txId}); events must be in time order`,
+          message: `${describe(index, event.txId)} at ${event.time} is out of order: it follows the ${describeExportedEvent(index - 1)} at ${previous.time} (tx ${previous.txId}); events must be in time order`,
         });
       }
       if (!matchesFilters(event, manifest.filters)) {

@@ -3,7 +3,8 @@ import type { AuditEventSource } from './audit-event-source';
 import { csvHeader, entryToCsvRow } from './csv-entry';
 import type { ExportSink } from './export-sink';
 import type { ExportEntry, ExportFilters, ExportManifest, SignedManifest } from './export-types';
-import { toFhirAuditEvent } from './fhir-audit-event';
+import type { Organisation, Ticket } from '../chaincode-types';
+import { toFhirBundleEntry, type FhirEventDetails } from './fhir-audit-event';
 import type { LedgerProofSource } from './ledger-proof-source';
 import { createContentHasher, signManifest, type ManifestSigner } from './manifest';
 
@@ -27,11 +28,21 @@ export interface AuditExportOptions {
   readonly maxEvents?: number;
   readonly onProgress?: (exported: number) => void;
   readonly now?: () => Date;
+  /**
+   * Format `fhir`: the ledger reads that complete an AuditEvent (a MedrecClient has both): the ticket of an access
+   * decision or disclosure (purpose, consent, requester, custodian) and organisation records (gatekeeper address).
+   */
+  readonly fhirDetails?: FhirDetailLookups;
+}
+
+export interface FhirDetailLookups {
+  getTicket(ticketId: string): Promise<Ticket>;
+  getOrganisation(mspId: string): Promise<Organisation>;
 }
 
 interface Encoder {
   start(): string;
-  entry(entry: Readonly<ExportEntry>, index: number): string;
+  entry(entry: Readonly<ExportEntry>, index: number, details: FhirEventDetails): string;
   end(manifest: Readonly<SignedManifest>): string;
 }
 
@@ -43,10 +54,13 @@ const ENCODERS: Readonly<Record<ExportFormat, Encoder>> = {
   },
   csv: { start: () => csvHeader(), entry: (entry) => entryToCsvRow(entry), end: () => '' },
   fhir: {
-    start: () => '{"resourceType":"Bundle","type":"collection","entry":[\n',
-    entry: (entry, index) => `${index === 0 ? '' : ',\n'}${JSON.stringify({ resource: toFhirAuditEvent(entry) })}`,
+    start: () => '{"resourceType":"Bundle","type":"collection"',
+    // FHIR JSON forbids empty arrays: the "entry" array is opened by the first entry and closed at the end only then.
+    entry: (entry, index, details) =>
+      `${index === 0 ? ',"entry":[\n' : ',\n'}${JSON.stringify(toFhirBundleEntry(entry, details))}`,
     end: (manifest) =>
-      `\n],"timestamp":${JSON.stringify(manifest.generatedAt)},"signature":${JSON.stringify(fhirSignature(manifest))}}\n`,
+      `${manifest.eventCount === 0 ? '' : '\n]'},"timestamp":${JSON.stringify(manifest.generatedAt)},` +
+      `"signature":${JSON.stringify(fhirSignature(manifest))}}\n`,
   },
 };
 
@@ -71,6 +85,7 @@ export async function writeAuditExport(options: Readonly<AuditExportOptions>): P
   let count = 0;
   let complete = true;
   let blockRange: ExportManifest['blockRange'] = null;
+  const organisations = new Map<string, Organisation | undefined>();
   await options.sink.write(encoder.start());
   pages: for await (const page of options.source.pages(options.filters)) {
     for (const event of page) {
@@ -80,7 +95,8 @@ export async function writeAuditExport(options: Readonly<AuditExportOptions>): P
       }
       const entry: ExportEntry = { event, proof: await options.proofs.proofOf(event.txId) };
       hasher.add(entry);
-      await options.sink.write(encoder.entry(entry, count));
+      const details = options.format === 'fhir' ? await detailsOf(event, options.fhirDetails, organisations) : {};
+      await options.sink.write(encoder.entry(entry, count, details));
       const n = entry.proof.blockNumber;
       blockRange = blockRange
         ? { first: Math.min(blockRange.first, n), last: Math.max(blockRange.last, n) }
@@ -105,4 +121,26 @@ export async function writeAuditExport(options: Readonly<AuditExportOptions>): P
   );
   await options.sink.write(encoder.end(manifest));
   return manifest;
+}
+
+/**
+ * The ticket and organisations of one event, as far as the exporter may read them. A ticket or organisation the
+ * exporter may not read (another organisation's) leaves the AuditEvent with less, never wrong: the audit event itself
+ * is the evidence, and the AuditEvent then claims no BALP profile whose required parts it lacks.
+ */
+async function detailsOf(
+  event: Readonly<ExportEntry['event']>,
+  lookups: FhirDetailLookups | undefined,
+  organisations: Map<string, Organisation | undefined>,
+): Promise<FhirEventDetails> {
+  if (lookups === undefined || event.subject.kind !== 'ticket') return {};
+  const ticket = await lookups.getTicket(event.subject.id).catch(() => undefined);
+  for (const mspId of [event.actor.mspId, ...(ticket === undefined ? [] : [ticket.custodianMsp])]) {
+    if (!organisations.has(mspId)) {
+      organisations.set(mspId, await lookups.getOrganisation(mspId).catch(() => undefined));
+    }
+  }
+  const known = new Map<string, Organisation>();
+  for (const [mspId, organisation] of organisations) if (organisation !== undefined) known.set(mspId, organisation);
+  return { ticket, organisations: known };
 }

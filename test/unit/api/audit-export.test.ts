@@ -1,7 +1,11 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- response bodies are `any` in supertest; send() has already checked each one against its OpenAPI schema */
 import { expect } from 'chai';
 import type { Response } from 'supertest';
+import type { Bundle } from '@medplum/fhirtypes';
+import { createLedgerAuditEventSource } from '../../../sdk/src/audit-export/audit-event-source';
+import { writeAuditExport } from '../../../sdk/src/audit-export/export-writer';
 import { ChaincodeError } from '../../../sdk/src/errors';
+import { SIGNER } from '../audit-export/support/export-fixture';
 import { send } from './support/conformance';
 import { FAKE_MANIFEST } from './support/fakes';
 import { createHarness, USERS, type Harness } from './support/harness';
@@ -73,6 +77,78 @@ describe('api: audit export and verification', () => {
     });
   }
 
+  for (const format of ['json', 'csv', 'fhir'] as const) {
+    it(`streams an empty ${format} export of a trail with no events as 200 with a signed manifest, not an error`, async () => {
+      // The SDK's own writer over audit queries that answer one empty page, as the chaincode does.
+      h.auditExporter.export = (request) =>
+        writeAuditExport({
+          source: createLedgerAuditEventSource({
+            auditByPatient: () => Promise.resolve({ items: [], bookmark: '' }),
+            auditByActor: () => Promise.resolve({ items: [], bookmark: '' }),
+          }),
+          proofs: { proofOf: () => Promise.reject(new Error('an empty export proves nothing')) },
+          filters: request.filters,
+          format: request.format,
+          sink: request.sink,
+          signer: SIGNER,
+          generatedBy: { participantId: request.user.participantId, mspId: request.user.mspId },
+          channel: 'medrec',
+        });
+      const res = await send(
+        h.http
+          .get('/v1/audit/export')
+          .query({ patientId: 'pat-1', format, from: '2031-01-01T00:00:00Z' })
+          .set('authorization', compliance)
+          .buffer(true)
+          .parse(asText),
+      );
+      expect(res.status).to.equal(200);
+      const trailer = (res as unknown as { res: { trailers: Record<string, string> } }).res.trailers;
+      const manifest = JSON.parse(Buffer.from(trailer['x-medrec-manifest'] ?? '', 'base64').toString('utf8')) as {
+        eventCount: number;
+        complete: boolean;
+      };
+      expect(manifest).to.include({ eventCount: 0, complete: true });
+      const body = res.body as string;
+      if (format === 'fhir') expect(Object.keys(JSON.parse(body) as Bundle)).to.not.include('entry');
+      else if (format === 'json') expect(body.trim().split('\n')).to.have.length(1);
+      else expect(body.split('\r\n').filter((line) => line !== '')).to.have.length(1);
+    });
+  }
+
+  it('answers an unknown patient with 404 problem+json on the events list, the export and the verification', async () => {
+    h.ledger.client.auditByPatient = () =>
+      Promise.reject(
+        new ChaincodeError({ code: 'MEDREC_NOT_FOUND', message: 'patient nobody does not exist; check the id' }),
+      );
+    const list = await send(
+      h.http.get('/v1/audit/events').query({ patientId: 'nobody' }).set('authorization', compliance),
+    );
+    const exported = await send(
+      h.http.get('/v1/audit/export').query({ patientId: 'nobody' }).set('authorization', compliance),
+    );
+    const manifest = { ...FAKE_MANIFEST, filters: { patientId: 'nobody' } };
+    const verified = await send(
+      h.http
+        .post('/v1/audit/verify')
+        .set('authorization', compliance)
+        .set('content-type', 'application/x-ndjson')
+        .send(`${JSON.stringify({ manifest })}\n`),
+    );
+    for (const res of [list, exported, verified]) {
+      expect(res.status).to.equal(404);
+      expect(res.type).to.equal('application/problem+json');
+    }
+    expect(h.auditExporter.exports).to.have.length(0);
+    expect(h.auditExporter.verified).to.have.length(0);
+    // A known patient's empty list is a 200 with an empty page.
+    h.ledger.client.auditByPatient = () => Promise.resolve({ items: [], bookmark: '' });
+    const empty = await send(
+      h.http.get('/v1/audit/events').query({ patientId: 'pat-1' }).set('authorization', compliance),
+    );
+    expect([empty.status, empty.body]).to.deep.equal([200, { items: [], bookmark: '' }]);
+  });
+
   it('refuses a caller the ledger does not allow with 403, before anything is exported', async () => {
     h.ledger.client.auditByPatient = () =>
       Promise.reject(new ChaincodeError({ code: 'MEDREC_FORBIDDEN', message: 'not your trail' }));
@@ -124,7 +200,7 @@ describe('api: audit export and verification', () => {
           field: 'type',
           expected: '"RecordRegistered"',
           found: '"Tampered"',
-          message: 'event #1 (tx tx-1): field type differs',
+          message: 'event at index 0 (tx tx-1): field type differs',
         },
       ],
     };

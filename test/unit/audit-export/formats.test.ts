@@ -70,15 +70,21 @@ describe('audit export: formats', function () {
     expect(bundle.type).to.equal('collection');
     const resources = (bundle.entry ?? []).map((e) => e.resource!);
     expect(resources).to.have.length(manifest.eventCount);
-    const disclosure = resources.find((r) => r.subtype?.[0]?.code === 'DisclosureConfirmed')!;
-    expect(disclosure.type.code).to.equal('110106');
-    expect(disclosure.meta?.profile?.[0]).to.contain('PrivacyDisclosure');
-    expect(disclosure.agent[0]!.who?.identifier?.value).to.equal(disclosure.agent[0] && 'clin-a');
-    expect(disclosure.agent[0]!.requestor).to.be.true;
-    expect(disclosure.source.observer.identifier?.value).to.equal('Hospital1MSP');
-    const proof = disclosure.entity?.find((e) => e.what?.identifier?.system === 'urn:medrec:fabric-transaction');
-    expect(proof?.what?.identifier?.value).to.equal(disclosure.id);
-    expect(proof?.detail?.map((d) => d.type)).to.deep.equal(['channel', 'blockNumber', 'validationCode']);
+    const disclosure = resources.find((r) => r.subtype?.some((c) => c.code === 'DisclosureConfirmed'))!;
+    expect([disclosure.type.code, disclosure.action]).to.deep.equal(['110106', 'R']);
+    // Every entry has a fullUrl derived from the event, so re-exports are byte-identical.
+    expect((bundle.entry ?? []).every((e) => e.fullUrl?.startsWith('urn:uuid:'))).to.equal(true);
+    const proof = disclosure.extension?.find((e) => e.url === 'urn:medrec:fhir:ledger-proof');
+    expect(proof?.extension?.map((e) => e.url)).to.deep.equal([
+      'transactionId',
+      'channel',
+      'blockNumber',
+      'validationCode',
+    ]);
+    expect(proof?.extension?.[0]?.valueString).to.equal(disclosure.id);
+    // The manifest's ECDSA signature is randomised; the entries are byte-identical.
+    const again = JSON.parse((await runExport(ledger, { patientId: 'pat-1' }, 'fhir')).text) as Bundle;
+    expect(JSON.stringify(again.entry)).to.equal(JSON.stringify(bundle.entry));
     expect(resources.find((r) => r.id === hostile.txId)?.outcomeDesc).to.equal(hostile.reason);
     const signed = JSON.parse(Buffer.from(bundle.signature!.data!, 'base64').toString('utf8')) as unknown;
     expect(signed).to.deep.equal(manifest);

@@ -98,7 +98,7 @@ describe('audit export: verifier', function () {
       found: '"compliance"',
     });
     expect(field.message).to.equal(
-      `event #3 (tx ${target.event.txId}): field actor.role differs: ledger has "clinician", export has "compliance"`,
+      `event at index 2 (tx ${target.event.txId}): field actor.role differs: ledger has "clinician", export has "compliance"`,
     );
     expect(kinds(report.discrepancies)).to.deep.equal(['field-mismatch', 'hash-mismatch']);
   });
@@ -135,7 +135,10 @@ describe('audit export: verifier', function () {
     expect(kinds(report.discrepancies)).to.deep.equal(['hash-mismatch', 'out-of-order']);
     const order = report.discrepancies.find((d) => d.kind === 'out-of-order')!;
     expect(order).to.include({ eventIndex: 4, txId: a.event.txId });
-    expect(order.message).to.contain('out of order');
+    // Both positions in the message are 0-based, like eventIndex: the event at 4 follows the one at 3.
+    expect(order.message).to.match(
+      /^event at index 4 \(tx [0-9a-f]+\) at .* is out of order: it follows the event at index 3 at /,
+    );
   });
 
   it('detects a forged manifest: altered after signing, or re-signed by an identity the CA roots did not issue', async function () {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { peer } from '@hyperledger/fabric-protos';
 import { FakeStub } from './support/fake-stub';
 import { Ledger } from './support/ledger';
 
@@ -45,6 +46,28 @@ describe('FakeStub follows Fabric semantics', () => {
     expect(second.metadata).to.deep.equal({ fetchedRecordsCount: 1, bookmark: '' });
     const range = await reader.getStateByRangeWithPagination('', 'zzz', 10);
     expect(range.metadata.fetchedRecordsCount).to.equal(1);
+  });
+
+  it('gives an empty page no metadata at all, as fabric-shim does with what the peer sends', async () => {
+    // The peer (core/chaincode/query_response_generator.go) always sets QueryResponse.metadata to the marshalled
+    // QueryResponseMetadata; for an empty, exhausted page that is {0, ""}, which proto3 marshals to no bytes, so the
+    // field is absent on the wire and fabric-shim's handleGetQueryResult (`if (payload.getMetadata())`) leaves
+    // `metadata` undefined. Round-trip both pages the way the peer and the shim do.
+    const wire = (count: number, bookmark: string): Uint8Array => {
+      const metadata = new peer.QueryResponseMetadata();
+      metadata.setFetchedRecordsCount(count);
+      metadata.setBookmark(bookmark);
+      const response = new peer.QueryResponse();
+      response.setMetadata(metadata.serializeBinary());
+      return response.serializeBinary();
+    };
+    expect(Boolean(peer.QueryResponse.deserializeBinary(wire(0, '')).getMetadata())).to.equal(false);
+    expect(Boolean(peer.QueryResponse.deserializeBinary(wire(1, '')).getMetadata())).to.equal(true);
+    const reader = stubOn(new Ledger());
+    const empty = await reader.getStateByRangeWithPagination('a', 'z', 5);
+    expect(empty.metadata).to.equal(undefined);
+    const emptyComposite = await reader.getStateByPartialCompositeKeyWithPagination('t', [], 5);
+    expect(emptyComposite.metadata).to.equal(undefined);
   });
 
   it('refuses to mix paginated queries and writes in one transaction, like the peer', async () => {
