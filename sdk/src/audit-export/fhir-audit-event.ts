@@ -93,6 +93,8 @@ export const PATTERN_OF: Readonly<Record<AuditEvent['type'], BalpPattern>> = {
   TrendQuerySubmitted: 'create',
   TrendAnswerSubmitted: 'create',
   TrendQueryCombined: 'update',
+  TrendSettingsApproved: 'create',
+  TrendSettingsChanged: 'update',
   IncentiveScheduleProposed: 'create',
   IncentiveScheduleApproved: 'update',
   IncentiveInitialized: 'update',
