@@ -103,6 +103,15 @@ export async function startChaincodeServer(
   if (runningPid(layout, name, 'fabric-shim/cli.js') !== undefined) return;
   const peer = topology.peers.find((p) => p.org === org);
   if (!peer) throw new Error(`no peer for ${org}`);
+  // A port still held (an earlier server whose pid file was lost) would make the new server exit at once while the
+  // wait below sees the old one answer, and the peer would then wait for a package id that never registers.
+  if (await portOpen(peer.chaincodeServerPort)) {
+    throw new Error(
+      `port ${String(peer.chaincodeServerPort)} of the ${org} chaincode server is held by a process MedRec does not ` +
+        `track (an earlier chaincode server?); stop it (\`ss -ltnp | grep ${String(peer.chaincodeServerPort)}\` shows ` +
+        'it) and run the command again',
+    );
+  }
   const tls = serverTls(layout, org);
   startProcess(layout, {
     name,
