@@ -30,9 +30,18 @@ export interface GatekeeperHttpOptions {
 const NO_STORE = { 'cache-control': 'no-store' } as const;
 
 /** RFC 9457 problem details, the same shape the REST API uses. */
-function problem(res: http.ServerResponse, status: number, code: string, detail: string): void {
+function problem(res: http.ServerResponse, status: number, code: string, detail: string, transactionId?: string): void {
   res.writeHead(status, { 'content-type': 'application/problem+json', ...NO_STORE });
-  res.end(JSON.stringify({ type: `urn:medrec:problem:${code.toLowerCase()}`, title: code, status, detail, code }));
+  res.end(
+    JSON.stringify({
+      type: `urn:medrec:problem:${code.toLowerCase()}`,
+      title: code,
+      status,
+      detail,
+      code,
+      ...(transactionId === undefined ? {} : { transactionId }),
+    }),
+  );
 }
 
 const SHAPE = 'the body must be a JSON object {ticketId, recordId, purpose, proof}';
@@ -97,8 +106,8 @@ function readWith(
     : gatekeeper.read(body.request, { minHeight: body.minHeight });
 }
 
-function refusalOf(err: unknown): [status: number, code: string, message: string] {
-  if (err instanceof GatekeeperError) return [err.status, err.code, err.message];
+function refusalOf(err: unknown): [status: number, code: string, message: string, transactionId?: string | undefined] {
+  if (err instanceof GatekeeperError) return [err.status, err.code, err.message, err.transactionId];
   // A full replay cache is the gatekeeper's condition, not the caller's fault: retry later.
   if (err instanceof ReplayCacheFullError) return [503, err.code, err.message];
   if (err instanceof ProofError) return [401, err.code, err.message];
@@ -144,9 +153,9 @@ export function createGatekeeperRequestHandler(
       res.writeHead(200, { 'content-type': 'application/json', ...NO_STORE });
       res.end(JSON.stringify(disclosure));
     } catch (err) {
-      const [status, code, message] = refusalOf(err);
+      const [status, code, message, transactionId] = refusalOf(err);
       options.onRefusal?.({ code, status, message });
-      problem(res, status, code, message);
+      problem(res, status, code, message, transactionId);
     }
   };
   return (req, res) => {

@@ -141,6 +141,8 @@ class GatekeeperImpl implements Gatekeeper {
         'GATEKEEPER_TICKET_DENIED',
         `the ledger denied this read (${ticket.reason}) and recorded the decision as ticket ${ticket.ticketId}; ` +
           'ask the patient for consent, then read again',
+        // The requester looks the decision up on its own peer (it is its own ticket).
+        { transactionId: ticket.ticketId },
       );
     }
     return {

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { ticketSchema } from '@medrec/contract';
 import type { PurposeOfUse, Ticket } from './chaincode-types';
-import { ContentHashMismatchError } from './errors';
+import { ChaincodeError, ContentHashMismatchError } from './errors';
 import { contentHashOfJson } from './fhir/content-hash';
 import type { ClientIdentity } from './gateway-connection';
 import { callGatekeeper, GatekeeperTransportError } from './gatekeeper/gatekeeper-client';
@@ -36,6 +36,43 @@ export interface RecordFetchOptions {
   readonly organisationOf?: OrganisationLookup;
   /** The requester peer's height (default client.channelHeight); a process may follow it from block events. */
   readonly channelHeight?: () => Promise<number>;
+  /**
+   * Records this process has already read through the ledger's preview: their custodian and content hash, which never
+   * change for a record id (an amendment is a new record). With an entry, the read skips the preview and goes straight
+   * to the custodian, whose one transaction still decides, authoritatively, and records the decision either way.
+   */
+  readonly knownRecords?: KnownRecords;
+}
+
+/** What the requester's own peer said about a record once: immutable facts, safe to keep. */
+export interface KnownRecord {
+  readonly custodianMsp: string;
+  readonly contentHash: string;
+}
+
+export interface KnownRecords {
+  get(recordId: string): KnownRecord | undefined;
+  set(recordId: string, known: KnownRecord): void;
+  delete(recordId: string): void;
+}
+
+/** A bounded map of known records: the oldest entry goes when it is full. */
+export function createKnownRecords(capacity = 10_000): KnownRecords {
+  const entries = new Map<string, KnownRecord>();
+  return {
+    get: (recordId) => entries.get(recordId),
+    set(recordId, known) {
+      entries.delete(recordId);
+      entries.set(recordId, known);
+      if (entries.size > capacity) {
+        const oldest = entries.keys().next();
+        if (oldest.done !== true) entries.delete(oldest.value);
+      }
+    },
+    delete(recordId) {
+      entries.delete(recordId);
+    },
+  };
 }
 
 /** A custodian organisation's gatekeeper address and CA roots, as registered on the ledger. */
@@ -188,10 +225,12 @@ async function presentTicket(
  * The served content is checked against the hash the requester's own peer gave, not against the gatekeeper's word.
  */
 export async function fetchRecord(options: Readonly<RecordFetchOptions>): Promise<FetchedRecord> {
-  const { client, identity } = options;
+  const { client } = options;
   // The height goes with the request, so that the custodian's gatekeeper decides on a ledger at least as new as the
-  // one this preview saw (a consent just granted through this peer, say).
+  // one this peer has seen (a consent just granted through it, say).
   const heightOf = options.channelHeight ?? ((): Promise<number> => client.channelHeight());
+  const known = options.knownRecords?.get(options.recordId);
+  if (known !== undefined) return readFromCustodian(options, known, await heightOf(), true);
   const [preview, minHeight] = await Promise.all([
     client.checkRequestAccess({ recordId: options.recordId, purpose: options.purpose }),
     heightOf(),
@@ -200,13 +239,34 @@ export async function fetchRecord(options: Readonly<RecordFetchOptions>): Promis
     const { value: denied } = await client.requestAccess({ recordId: options.recordId, purpose: options.purpose });
     if (denied.decision !== 'permit') throw new AccessDeniedError(denied);
     // Permitted by the time the deny was to be recorded (a consent granted meanwhile): read on that ticket.
-    return redeemTicket({ client, identity, ticket: denied, purpose: options.purpose });
+    return redeemTicket({ client, identity: options.identity, ticket: denied, purpose: options.purpose });
   }
-  const endpoint = await custodianEndpoint({ ...options, custodianMsp: preview.custodianMsp });
+  const fetched = await readFromCustodian(
+    options,
+    { custodianMsp: preview.custodianMsp, contentHash: preview.contentHash },
+    minHeight,
+    false,
+  );
+  options.knownRecords?.set(options.recordId, { custodianMsp: preview.custodianMsp, contentHash: preview.contentHash });
+  return fetched;
+}
+
+/**
+ * The signed read request to the custodian's gatekeeper, which submits it (Access:Disclose): one transaction that
+ * decides and records the decision. The content must hash to what the requester's own peer said.
+ */
+async function readFromCustodian(
+  options: Readonly<RecordFetchOptions>,
+  record: KnownRecord,
+  minHeight: number,
+  withoutPreview: boolean,
+): Promise<FetchedRecord> {
+  const { client, identity, recordId } = options;
+  const endpoint = await custodianEndpoint({ ...options, custodianMsp: record.custodianMsp });
   const request = createReadRequest({
-    recordId: options.recordId,
+    recordId,
     purpose: options.purpose,
-    custodianMsp: preview.custodianMsp,
+    custodianMsp: record.custodianMsp,
     requesterMsp: identity.mspId,
     certificate: identity.certificate,
     privateKey: identity.privateKey,
@@ -220,35 +280,60 @@ export async function fetchRecord(options: Readonly<RecordFetchOptions>): Promis
       body: JSON.stringify({ request, minHeight }),
     });
   } catch (err) {
-    throw asCustodianFailure(err, preview.custodianMsp, options.recordId);
+    throw asCustodianFailure(err, record.custodianMsp, recordId);
   }
   const body = answerBody(response.body);
   if (response.status !== 200) {
-    throw asCustodianFailure(refusalOf(response.status, body), preview.custodianMsp, options.recordId);
+    const refusal = refusalOf(response.status, body);
+    // Without the preview, a deny is first heard from the custodian: the decision it recorded is the requester's own
+    // ticket, read from the requester's own peer (not taken on the gatekeeper's word), and answered as the preview's
+    // deny would have been.
+    if (withoutPreview && refusal.code === 'GATEKEEPER_TICKET_DENIED' && refusal.transactionId !== undefined) {
+      const denied = await recordedDecision(client, refusal.transactionId);
+      if (denied?.decision === 'deny' && denied.recordId === recordId) throw new AccessDeniedError(denied);
+    }
+    throw asCustodianFailure(refusal, record.custodianMsp, recordId);
   }
-  const ticket = permitServed(body, preview, identity.certificate);
+  const ticket = permitServed(body, { recordId, ...record }, identity.certificate);
   const resourceJson = typeof body.resourceJson === 'string' ? body.resourceJson : '';
   const actual = hashOfServedContent(resourceJson);
-  if (actual !== preview.contentHash) {
-    throw new ContentHashMismatchError({ recordId: options.recordId, expected: preview.contentHash, actual });
+  if (actual !== record.contentHash) {
+    throw new ContentHashMismatchError({ recordId, expected: record.contentHash, actual });
   }
   if (body.disclosureTxId !== ticket.ticketId) {
-    throw malformedAnswer(preview.custodianMsp, options.recordId, "the disclosure's transaction id");
+    throw malformedAnswer(record.custodianMsp, recordId, "the disclosure's transaction id");
   }
   return { resource: JSON.parse(resourceJson) as unknown, ticket, disclosureTxId: ticket.ticketId };
 }
 
+/** The ticket of a recorded decision, once the requester's own peer has its block (bounded wait); else undefined. */
+async function recordedDecision(client: MedrecClient, ticketId: string): Promise<Ticket | undefined> {
+  for (let attempt = 0; attempt < 10; attempt += 1) {
+    try {
+      return await client.getTicket(ticketId);
+    } catch (err) {
+      if (!(err instanceof ChaincodeError) || err.code !== 'MEDREC_NOT_FOUND') return undefined;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  return undefined;
+}
+
 /** The served ticket, when it is the permit for this very read (record, content, requester); malformed otherwise. */
-function permitServed(body: Record<string, unknown>, preview: Ticket, certificate: string): Ticket {
+function permitServed(
+  body: Record<string, unknown>,
+  expected: Readonly<{ recordId: string; custodianMsp: string; contentHash: string }>,
+  certificate: string,
+): Ticket {
   const served = ticketSchema.safeParse(body.ticket);
   const ticket = served.success ? served.data : undefined;
   if (
     ticket?.decision !== 'permit' ||
-    ticket.recordId !== preview.recordId ||
-    ticket.contentHash !== preview.contentHash ||
+    ticket.recordId !== expected.recordId ||
+    ticket.contentHash !== expected.contentHash ||
     ticket.requester.certPem !== certificate
   ) {
-    throw malformedAnswer(preview.custodianMsp, preview.recordId, 'a ticket that is not the permit for this read');
+    throw malformedAnswer(expected.custodianMsp, expected.recordId, 'a ticket that is not the permit for this read');
   }
   return ticket;
 }
@@ -277,11 +362,13 @@ function answerBody(body: unknown): Record<string, unknown> {
 
 /** A gatekeeper's refusal as it answered it; the ticket's id when there is a ticket (a direct read has none). */
 function refusalOf(status: number, body: Record<string, unknown>, ticketId?: string): GatekeeperRefusedError {
+  // A direct read has no ticket of its own; a recorded deny names its transaction in the answer.
+  const transactionId = ticketId ?? (typeof body.transactionId === 'string' ? body.transactionId : undefined);
   return new GatekeeperRefusedError({
     status,
     code: typeof body.code === 'string' ? body.code : 'UNKNOWN',
     message: typeof body.detail === 'string' ? body.detail : `HTTP ${status}`,
-    ...(ticketId === undefined ? {} : { transactionId: ticketId }),
+    ...(transactionId === undefined ? {} : { transactionId }),
   });
 }
 

@@ -3,6 +3,7 @@ import { createCustodian, RecordConflictError, type RecordStore } from '@medrec/
 import {
   asCustodianFailure,
   ChaincodeError,
+  createKnownRecords,
   fetchRecord,
   InvalidFhirResourceError,
   patientIdOf,
@@ -114,6 +115,9 @@ function cachedOrganisations(now: () => number = Date.now): (client: MedrecClien
 export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecordCustodyOptions>): RecordCustody {
   const custodian = createCustodian({ store: options.store, mspId: options.mspId });
   const organisations = cachedOrganisations();
+  // Custodian and content hash of records this API has read before (immutable per record id): a later read goes
+  // straight to the custodian, whose transaction decides and records it (sdk fetchRecord).
+  const knownRecords = createKnownRecords();
   return {
     async store(request: Readonly<StoreRequest>): Promise<{ pointer: RecordPointer; transactionId: string }> {
       // The SDK's FHIR errors (422 by their codes) pass through as they are.
@@ -174,6 +178,7 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
           recordId: request.recordId,
           purpose: request.purpose,
           organisationOf: organisations(client),
+          knownRecords,
           // The process's followed height; if it cannot answer (no identity of its own), the caller's peer is asked.
           ...(followed === undefined ? {} : { channelHeight: () => followed().catch(() => client.channelHeight()) }),
         });

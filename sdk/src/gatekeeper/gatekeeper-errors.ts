@@ -1,4 +1,4 @@
-import { MedRecError } from '../medrec-error';
+import { MedRecError, type MedRecErrorOptions } from '../medrec-error';
 
 /**
  * Why the gatekeeper refused to serve a record. Each kind has a stable code and the HTTP status it maps to.
@@ -51,7 +51,8 @@ export class GatekeeperError extends MedRecError<GatekeeperErrorCode> {
   readonly code: GatekeeperErrorCode;
   readonly status: number;
 
-  constructor(code: GatekeeperErrorCode, message: string, options?: ErrorOptions) {
+  /** `transactionId`: the ledger transaction the refusal is about (a recorded deny), for the requester to look up. */
+  constructor(code: GatekeeperErrorCode, message: string, options?: Readonly<MedRecErrorOptions>) {
     super(message, options);
     this.code = code;
     this.status = STATUS[code];

@@ -251,9 +251,11 @@ describe('gatekeeper: the one-transaction read', function () {
   });
 
   it('serves nothing when the ledger denies (the deny is recorded there) and says why', async function () {
+    let recorded = '';
     s.ledger.disclose = (request) => {
       const permit = permitFor(request);
       const deny: Ticket = { ...permit, decision: 'deny', reason: 'no-covering-consent' };
+      recorded = deny.ticketId;
       delete (deny as { contentHash?: string }).contentHash;
       delete (deny as { disclosure?: unknown }).disclosure;
       return Promise.resolve({ value: deny, transactionId: deny.txId });
@@ -262,6 +264,8 @@ describe('gatekeeper: the one-transaction read', function () {
     expect(refused.code).to.equal('GATEKEEPER_TICKET_DENIED');
     expect(refused.status).to.equal(403);
     expect(refused.message).to.contain('no-covering-consent');
+    // The recorded decision, for the requester to look up on its own peer.
+    expect(refused.transactionId).to.equal(recorded);
   });
 
   const refusals = [

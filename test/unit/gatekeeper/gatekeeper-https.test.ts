@@ -227,10 +227,20 @@ describe('gatekeeper over HTTPS', function () {
     });
 
     it("answers the gatekeeper's refusal as problem+json with its status", async function () {
-      running = await serve(readingGatekeeper(new GatekeeperError('GATEKEEPER_TICKET_DENIED', 'denied')).gatekeeper);
+      const ticketId = 'ab'.repeat(32);
+      running = await serve(
+        readingGatekeeper(new GatekeeperError('GATEKEEPER_TICKET_DENIED', 'denied', { transactionId: ticketId }))
+          .gatekeeper,
+      );
       const denied = await raw(agent, running.port, 'POST', READ_PATH, JSON.stringify({ request: {} }));
       expect(denied.status).to.equal(403);
       expect(denied.headers['content-type']).to.equal('application/problem+json');
+      // The recorded deny is named, so the requester can read its own ticket from its own peer.
+      expect(JSON.parse(denied.body)).to.include({ code: 'GATEKEEPER_TICKET_DENIED', transactionId: ticketId });
+      await running.close();
+      running = await serve(readingGatekeeper(new GatekeeperError('GATEKEEPER_NOT_PERMITTED', 'no')).gatekeeper);
+      const plain = await raw(agent, running.port, 'POST', READ_PATH, JSON.stringify({ request: {} }));
+      expect(JSON.parse(plain.body)).to.not.have.property('transactionId');
     });
   });
 

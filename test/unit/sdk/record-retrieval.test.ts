@@ -8,7 +8,13 @@ import { readRequestBytes } from '../../../contract/src/access';
 import type { SignedReadRequest, Ticket } from '../../../sdk/src/chaincode-types';
 import { ContentHashMismatchError } from '../../../sdk/src/errors';
 import { AccessDeniedError, CustodianError } from '../../../sdk/src/record-retrieval-errors';
-import { fetchRecord, GatekeeperRefusedError, redeemTicket } from '../../../sdk/src/record-retrieval';
+import {
+  createKnownRecords,
+  fetchRecord,
+  GatekeeperRefusedError,
+  redeemTicket,
+  type KnownRecords,
+} from '../../../sdk/src/record-retrieval';
 import { MSP, permitTicket, RECORD_ID, RESOURCE_JSON } from '../gatekeeper/support/gatekeeper-world';
 import { CLINICIAN_A_CERTIFICATE, CLINICIAN_A_PRIVATE_KEY } from '../gatekeeper/support/test-certificates';
 import {
@@ -149,7 +155,7 @@ describe('sdk: fetchRecord, the read in one transaction', () => {
   const servedTicket = (request: SignedReadRequest): Ticket =>
     permitTicket({ recordId: request.recordId, requester: { ...permitTicket().requester } });
 
-  function read(client: MedrecClient, url: string): Promise<unknown> {
+  function read(client: MedrecClient, url: string, knownRecords?: KnownRecords): Promise<unknown> {
     return fetchRecord({
       client,
       identity,
@@ -157,8 +163,104 @@ describe('sdk: fetchRecord, the read in one transaction', () => {
       purpose: 'TREAT',
       gatekeeperUrl: url,
       trustedCaPem: [CA_A_ROOT_CERTIFICATE],
+      ...(knownRecords === undefined ? {} : { knownRecords }),
     });
   }
+
+  const servingPermits = (): ReturnType<typeof gatekeeperAnswering> =>
+    gatekeeperAnswering((request) => {
+      const ticket = servedTicket(request);
+      return { status: 200, body: { resourceJson: RESOURCE_JSON, ticket, disclosureTxId: ticket.ticketId } };
+    });
+
+  describe('a record read before (its custodian and hash known): straight to the custodian', () => {
+    it('remembers what its own peer said after a previewed read, and then skips the preview', async () => {
+      const gatekeeper = await servingPermits();
+      try {
+        const known = createKnownRecords();
+        const { client, calls } = requesterLedger(permitTicket());
+        await read(client, gatekeeper.url, known);
+        expect(known.get(RECORD_ID)).to.deep.equal({ custodianMsp: MSP, contentHash: permitTicket().contentHash });
+        calls.length = 0;
+        const again = (await read(client, gatekeeper.url, known)) as { resource: unknown };
+        expect(again.resource).to.deep.equal(JSON.parse(RESOURCE_JSON));
+        expect(calls, 'no preview the second time').to.deep.equal(['channelHeight']);
+        expect(gatekeeper.heard).to.have.length(2);
+        expect(gatekeeper.heard[1]?.body.minHeight).to.equal(42);
+      } finally {
+        gatekeeper.close();
+      }
+    });
+
+    it('does not remember a record it could not read', async () => {
+      const gatekeeper = await gatekeeperAnswering(() => ({ status: 403, body: { code: 'GATEKEEPER_NOT_PERMITTED' } }));
+      try {
+        const known = createKnownRecords();
+        await rejectionOf(read(requesterLedger(permitTicket()).client, gatekeeper.url, known), GatekeeperRefusedError);
+        expect(known.get(RECORD_ID)).to.equal(undefined);
+      } finally {
+        gatekeeper.close();
+      }
+    });
+
+    it('checks the content against the remembered hash, not the gatekeeper ticket', async () => {
+      const gatekeeper = await servingPermits();
+      try {
+        const known = createKnownRecords();
+        known.set(RECORD_ID, { custodianMsp: MSP, contentHash: 'f'.repeat(64) });
+        const { client } = requesterLedger(permitTicket());
+        // The served ticket names the real hash, so it is not the permit for the remembered one: refused either way.
+        await rejectionOf(read(client, gatekeeper.url, known), GatekeeperTransportError);
+      } finally {
+        gatekeeper.close();
+      }
+    });
+
+    it("answers the custodian's recorded deny as the preview would, from the requester's own peer, without a second record", async () => {
+      const deny: Ticket = { ...permitTicket(), decision: 'deny', reason: 'no-covering-consent' };
+      delete (deny as { contentHash?: string }).contentHash;
+      const gatekeeper = await gatekeeperAnswering(() => ({
+        status: 403,
+        body: { code: 'GATEKEEPER_TICKET_DENIED', detail: 'denied', transactionId: deny.ticketId },
+      }));
+      try {
+        const known = createKnownRecords();
+        known.set(RECORD_ID, { custodianMsp: MSP, contentHash: permitTicket().contentHash ?? '' });
+        const { client, calls } = requesterLedger(permitTicket());
+        const asked: string[] = [];
+        (client as { getTicket: (id: string) => Promise<Ticket> }).getTicket = (id) => {
+          asked.push(id);
+          return Promise.resolve(deny);
+        };
+        const denied = await rejectionOf(read(client, gatekeeper.url, known), AccessDeniedError);
+        expect(denied.ticket).to.deep.equal(deny);
+        expect(asked).to.deep.equal([deny.ticketId]);
+        expect(calls, 'no RequestAccess: the custodian recorded the deny').to.not.include('requestAccess');
+        // A decision its own peer does not show as this record's deny stays the gatekeeper's refusal.
+        (client as { getTicket: (id: string) => Promise<Ticket> }).getTicket = () =>
+          Promise.resolve({ ...deny, recordId: 'rec-other' });
+        const refused = await rejectionOf(read(client, gatekeeper.url, known), GatekeeperRefusedError);
+        expect(refused).to.include({ status: 403, code: 'GATEKEEPER_TICKET_DENIED', transactionId: deny.ticketId });
+      } finally {
+        gatekeeper.close();
+      }
+    });
+
+    it('keeps a bounded number of records, the oldest going first', () => {
+      const known = createKnownRecords(2);
+      known.set('a', { custodianMsp: MSP, contentHash: '1' });
+      known.set('b', { custodianMsp: MSP, contentHash: '2' });
+      known.set('a', { custodianMsp: MSP, contentHash: '1' });
+      known.set('c', { custodianMsp: MSP, contentHash: '3' });
+      expect([known.get('a'), known.get('b'), known.get('c')].map((k) => k?.contentHash)).to.deep.equal([
+        '1',
+        undefined,
+        '3',
+      ]);
+      known.delete('a');
+      expect(known.get('a')).to.equal(undefined);
+    });
+  });
 
   it("sends one signed request with the peer height, and checks the content against its own peer's hash", async () => {
     const gatekeeper = await gatekeeperAnswering((request) => {
