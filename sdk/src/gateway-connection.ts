@@ -1,3 +1,4 @@
+import type crypto from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { connect, type Gateway } from '@hyperledger/fabric-gateway';
 import { nodeCryptoSigning } from './node-crypto-signer';
@@ -7,6 +8,8 @@ export interface ClientIdentity {
   readonly mspId: string;
   readonly certificate: string;
   readonly privateKey: string;
+  /** The same key already parsed (a caching wallet's), preferred by signers over parsing the PEM again. */
+  readonly signingKey?: crypto.KeyObject;
 }
 
 export interface GatewayConnectionOptions {
@@ -56,7 +59,7 @@ export function connectWithClient(client: grpc.Client, identity: Readonly<Client
     client,
     identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
     // node:crypto rather than fabric-gateway's noble signer (10x slower); the pair brings its own hash option.
-    ...nodeCryptoSigning(identity.privateKey),
+    ...nodeCryptoSigning(identity.signingKey ?? identity.privateKey),
     evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
     endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
     submitOptions: () => ({ deadline: Date.now() + 10_000 }),

@@ -193,7 +193,7 @@ async function presentTicket(
     ticketId: ticket.ticketId,
     recordId: ticket.recordId,
     purpose: options.purpose,
-    privateKey: options.identity.privateKey,
+    privateKey: options.identity.signingKey ?? options.identity.privateKey,
   });
   const response = await callGatekeeper({
     ...endpoint,
@@ -269,7 +269,7 @@ async function readFromCustodian(
     custodianMsp: record.custodianMsp,
     requesterMsp: identity.mspId,
     certificate: identity.certificate,
-    privateKey: identity.privateKey,
+    privateKey: identity.signingKey ?? identity.privateKey,
   });
   let response: Awaited<ReturnType<typeof callGatekeeper>>;
   try {

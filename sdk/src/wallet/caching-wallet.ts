@@ -104,18 +104,25 @@ class CachingWallet implements Wallet {
   async #load(label: string): Promise<WalletIdentity | undefined> {
     const generation = this.#generation;
     const identity = await this.#inner.get(label);
-    if (identity !== undefined && this.#generation === generation) this.#remember(identity);
-    return identity;
+    // The first get answers like every later one (with the parsed key), whether or not it is kept.
+    if (identity === undefined) return undefined;
+    const entry = this.#entryOf(identity);
+    if (this.#generation === generation) this.#remember(entry);
+    return identityOf(entry);
   }
 
-  #remember(identity: Readonly<WalletIdentity>): void {
-    this.#entries.set(identity.label, {
+  #entryOf(identity: Readonly<WalletIdentity>): CachedIdentity {
+    return {
       label: identity.label,
       mspId: identity.mspId,
       certificate: identity.certificate,
-      privateKey: crypto.createPrivateKey(identity.privateKey),
+      privateKey: identity.signingKey ?? crypto.createPrivateKey(identity.privateKey),
       expiresAt: this.#now() + this.#ttlMs,
-    });
+    };
+  }
+
+  #remember(entry: CachedIdentity): void {
+    this.#entries.set(entry.label, entry);
     while (this.#entries.size > this.#max) {
       const oldest = this.#entries.keys().next();
       if (oldest.done === true) break;
@@ -135,7 +142,11 @@ function identityOf(cached: CachedIdentity): WalletIdentity {
     label: cached.label,
     mspId: cached.mspId,
     certificate: cached.certificate,
-    privateKey: cached.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    // Exported only for a caller that reads the PEM; signers take the KeyObject and skip an export and a re-parse.
+    get privateKey(): string {
+      return cached.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    },
+    signingKey: cached.privateKey,
   };
 }
 

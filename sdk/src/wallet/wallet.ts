@@ -1,4 +1,5 @@
 /** An on-disk store of the identities (certificate + private key) a process signs with. */
+import type { KeyObject } from 'node:crypto';
 
 /** An identity enrolled at an organisation's Fabric CA. */
 export interface WalletIdentity {
@@ -9,6 +10,11 @@ export interface WalletIdentity {
   readonly certificate: string;
   /** PKCS#8 private key, PEM. Only ever written to disk encrypted. */
   readonly privateKey: string;
+  /**
+   * The same key already parsed, when the wallet holds it so (the caching wallet): signers use it instead of parsing
+   * the PEM on every request.
+   */
+  readonly signingKey?: KeyObject;
 }
 
 export interface Wallet {

@@ -85,6 +85,10 @@ describe('caching wallet (decrypted identities in memory)', function () {
     expect(second).to.deep.equal(first);
     expect(second).to.include({ label: 'alice', mspId: 'Hospital1MSP', certificate: CLINICIAN_A_CERTIFICATE });
     expect(sameKey(second!.privateKey, CLINICIAN_A_PRIVATE_KEY)).to.be.true;
+    // The parsed key goes with it, the same object each time: signers need not parse the PEM per request.
+    expect(second?.signingKey).to.equal(first?.signingKey);
+    const pem = second?.signingKey?.export({ type: 'pkcs8', format: 'pem' }) as string;
+    expect(sameKey(pem, CLINICIAN_A_PRIVATE_KEY)).to.be.true;
   });
 
   it('shares one decryption between concurrent gets', async function () {
