@@ -13,7 +13,9 @@ import type { ClaimRecord, PendingClaim } from '../../sdk/src/chaincode-types';
 import type { GatewayConnection } from '../../sdk/src/gateway-connection';
 import { createMedrecClient } from '../../sdk/src/medrec-client';
 import type { MinerSummary } from '../../network/src/miner/miner';
-import { MSP_ID, closeAll, enrol, enrollmentIdOf, submit, type Actor } from './support/medrec-client';
+import { extractEndorsements, type ClaimableEndorsement } from '../../network/src/miner/endorsement-extractor';
+import { ChaincodeError } from '../../sdk/src/errors';
+import { MSP_ID, closeAll, enrol, enrollmentIdOf, failureOf, submit, type Actor } from './support/medrec-client';
 import { consortium } from './support/shared-network';
 
 const ORGS: readonly PeerOrgKey[] = ['hospital1', 'hospital2', 'research'];
@@ -272,6 +274,72 @@ describe('incentive layer on the real network: miners of all three organisations
     expect(replayed.summary.alreadyClaimed).to.equal(expected.get(MSP_ID.research)?.size);
     expect(replayed.summary.attested, 'nothing left to attest').to.equal(0);
     expect((await client.getSchedule()).claims, 'no claim counted twice').to.equal(after.claims);
+  });
+});
+
+describe('incentive layer on the real network: forged claims', function () {
+  this.timeout(300_000);
+  before(async () => {
+    // The miner services would claim the genuine endorsement first; these claims must meet the signature checks.
+    await stopMiners(consortium().layout, consortium().topology);
+  });
+  after(() => {
+    startMiners(consortium().layout, consortium().topology);
+  });
+
+  it("refuses a claim with a forged signature and one for another organisation's endorsement, paying nothing", async () => {
+    const admin1 = consortium().connectAdmin('hospital1');
+    const adminR = consortium().connectAdmin('research');
+    const actors: Actor[] = [];
+    try {
+      const client1 = createMedrecClient(admin1.gateway);
+      const before = await height(admin1.gateway);
+      const actor = await enrol('hospital1', 'clinician');
+      actors.push(actor);
+      const registered = await submit(
+        admin1,
+        'Registrar:RegisterParticipant',
+        JSON.stringify({
+          participantId: actor.participantId,
+          role: 'clinician',
+          enrollmentId: enrollmentIdOf(actor.connection.identity),
+        }),
+      );
+      const after = await height(admin1.gateway);
+      let genuine: ClaimableEndorsement | undefined;
+      for (let n = before; n < after && genuine === undefined; n += 1n) {
+        genuine = extractEndorsements(await blockAt(admin1.gateway, n), MSP_ID.hospital1).claims.find(
+          (c) => c.claim.txId === registered.txId,
+        );
+      }
+      if (genuine === undefined) throw new Error(`no hospital1 endorsement of ${registered.txId} in its block`);
+      const balanceBefore = (await client1.getBalance({ kind: 'organisation', mspId: MSP_ID.hospital1 })).amount;
+
+      const signature = Buffer.from(genuine.claim.signature, 'base64');
+      signature[signature.length - 1] = (signature.at(-1) ?? 0) ^ 0xff;
+      const forged = { ...genuine.claim, signature: signature.toString('base64') };
+      const badSignature = await failureOf(() => client1.claimEndorsements([forged]));
+      expect(badSignature, String(badSignature)).to.be.instanceOf(ChaincodeError);
+      expect((badSignature as ChaincodeError).code).to.equal('MEDREC_BAD_SIGNATURE');
+
+      const stolen = await failureOf(() => createMedrecClient(adminR.gateway).claimEndorsements([genuine.claim]));
+      expect((stolen as ChaincodeError).code).to.equal('MEDREC_WRONG_ORGANISATION');
+
+      const pending = await allPending(client1);
+      expect(
+        pending.filter((c) => c.txId === registered.txId),
+        'nothing recorded',
+      ).to.deep.equal([]);
+      const balanceAfter = (await client1.getBalance({ kind: 'organisation', mspId: MSP_ID.hospital1 })).amount;
+      expect(balanceAfter).to.equal(balanceBefore);
+      // The genuine claim, by its own organisation, is accepted (pending until others attest): the test can fail.
+      const { value } = await client1.claimEndorsements([genuine.claim]);
+      expect(value.claims.map((c) => c.txId)).to.deep.equal([registered.txId]);
+    } finally {
+      closeAll(actors);
+      admin1.close();
+      adminR.close();
+    }
   });
 });
 

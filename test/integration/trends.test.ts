@@ -15,6 +15,7 @@ import { DEFAULT_TREND_SETTINGS } from '../../contract/src/trends';
 import { adminToken, admit, api, bearer, register, type Registered } from './support/rest-api';
 import { consortium } from './support/shared-network';
 import { recordStoreConfig, startGatekeeper, stopGatekeeper } from '../../network/src/gatekeeper-process';
+import { startMiners, stopMiners } from '../../network/src/miner-process';
 import { openRecordStore } from '../../gatekeeper/src';
 import { organisation, peerOf } from '../../network/src/topology';
 import {
@@ -396,6 +397,52 @@ describe('trend analysis on the network', function () {
         .set(...bearer(clinician.token)),
     );
     expect(restored.body).to.deep.equal(DEFAULT_TREND_SETTINGS);
+  });
+
+  it("refuses a query its organisation's credits do not cover, and takes nothing", async function () {
+    this.timeout(180_000);
+    const { layout, topology } = consortium();
+    // No miner may pay hospital2 meanwhile: its balance is set aside for the test and given back.
+    await stopMiners(layout, topology);
+    const admin2 = consortium().connectAdmin('hospital2');
+    const admin1 = consortium().connectAdmin('hospital1');
+    let setAside = 0n;
+    try {
+      const client2 = createMedrecClient(admin2.gateway);
+      const poor = await register('hospital2', 'researcher');
+      const balance = BigInt((await client2.getBalance({ kind: 'organisation', mspId: MSP_ID.hospital2 })).amount);
+      // Keep 5 credits: a count query costs at least 11 (10 + 1 per cell).
+      setAside = balance > 5n ? balance - 5n : 0n;
+      if (setAside > 0n) {
+        await client2.transfer({ to: { kind: 'organisation', mspId: MSP_ID.hospital1 }, amount: setAside.toString() });
+      }
+      const refused = await send(
+        api('hospital2')
+          .post('/v1/trends/queries')
+          .set(...bearer(poor.token))
+          .send(countQuery(codeA, 100)),
+      );
+      expect(refused.status, JSON.stringify(refused.body)).to.equal(409);
+      expect((refused.body as { code: string }).code).to.equal('MEDREC_INSUFFICIENT_FUNDS');
+      const account = await send(
+        api('hospital2')
+          .get('/v1/trends/account')
+          .set(...bearer(poor.token)),
+      );
+      const body = account.body as { budget: { spentMilli: number }; balance: { amount: string } };
+      expect(body.budget.spentMilli, 'no epsilon spent on a refused query').to.equal(0);
+      expect(body.balance.amount).to.equal((balance - setAside).toString());
+    } finally {
+      if (setAside > 0n) {
+        await createMedrecClient(admin1.gateway).transfer({
+          to: { kind: 'organisation', mspId: MSP_ID.hospital2 },
+          amount: setAside.toString(),
+        });
+      }
+      admin1.close();
+      admin2.close();
+      startMiners(layout, topology);
+    }
   });
 
   it('refuses a query to a clinician, and a result to another researcher', async function () {
