@@ -130,16 +130,16 @@ export async function benchLedger(options: Readonly<LedgerBenchOptions>): Promis
     options.onProgress(`setting up workers ${workers.length + 1}-${workers.length + batch} of ${most}`);
     workers.push(...(await Promise.all(Array.from({ length: batch }, () => setUpWorker(consortium, admin1, admin2)))));
   }
-  // The miners' rounds would add claim and attestation transactions of their own, in bursts, to whichever case is
-  // running: they are paused while the bench runs and resume from their checkpoints afterwards (nothing is lost).
-  options.onProgress('pausing the miners for the measurement');
-  await stopMiners(consortium.layout, consortium.topology);
   const admin = consortium.connectAdmin('hospital1');
   const client = createMedrecClient(admin.gateway);
   const results: LedgerCaseResult[] = [];
   let probe = 0;
   const heightBefore = await client.channelHeight();
   let heightAfter = heightBefore;
+  // The miners' rounds would add claim and attestation transactions of their own, in bursts, to whichever case is
+  // running: they are paused while the bench runs and resume from their checkpoints afterwards (nothing is lost).
+  options.onProgress('pausing the miners for the measurement');
+  await stopMiners(consortium.layout, consortium.topology);
   try {
     for (const concurrency of options.concurrencies) {
       const some = workers.slice(0, concurrency);

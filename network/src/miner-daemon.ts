@@ -8,10 +8,10 @@ import type { MinerSummary } from './miner/miner';
 
 export interface MinerDaemonOptions {
   /** One bounded miner run from the checkpoint to the current height (runMiner with `once`). */
-  readonly runRound: (stopSignal: Promise<void>) => Promise<MinerSummary>;
+  readonly runRound: () => Promise<MinerSummary>;
   /** Pause between the end of one round and the start of the next. */
   readonly intervalMs: number;
-  /** Resolves when the daemon should stop (SIGTERM); a round in progress finishes its current transaction first. */
+  /** Resolves when the daemon should stop (SIGTERM): during a pause at once, during a round when it ends. */
   readonly stopSignal: Promise<void>;
   /** One line per round or failure. */
   readonly log: (line: string) => void;
@@ -30,7 +30,7 @@ export async function runMinerDaemon(options: Readonly<MinerDaemonOptions>): Pro
   let failures = 0;
   while (!isStopping()) {
     try {
-      const summary = await options.runRound(options.stopSignal);
+      const summary = await options.runRound();
       failures = 0;
       options.log(describeRound(summary));
     } catch (err) {

@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   log(org, `started; a round every ${String(intervalSeconds)} s`);
   const consortium = createConsortium({ renderer: 'silent' });
   await runMinerDaemon({
-    runRound: (signal) => runMiner(consortium, { org, once: true, renderer: 'silent', stopSignal: signal }),
+    // A round is bounded (up to the height when it starts) and checkpointed per block, so it is not interrupted:
+    // handing it the daemon's stop signal would add a listener to that one promise every round.
+    runRound: () => runMiner(consortium, { org, once: true, renderer: 'silent' }),
     intervalMs: intervalSeconds * 1000,
     stopSignal,
     log: (line) => {
