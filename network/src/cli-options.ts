@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import type { z } from 'zod';
-import { idSchema, isoTimeSchema, mspIdSchema, ROLES, roleSchema, type Role } from '@medrec/contract';
+import { amountSchema, idSchema, isoTimeSchema, mspIdSchema, ROLES, roleSchema, type Role } from '@medrec/contract';
 import { PEER_ORG_KEYS, type PeerOrgKey } from './topology';
 
 export function peerOrg(value: string): PeerOrgKey {
@@ -35,6 +35,8 @@ function contractOption(flag: string, schema: z.ZodType<string>): (value: string
 /** A participant id as the ledger accepts it (no e-mail addresses). */
 export const idOption = (flag: string): ((value: string) => string) => contractOption(flag, idSchema);
 export const mspIdOption = (flag: string): ((value: string) => string) => contractOption(flag, mspIdSchema);
+/** A whole number of credits as an integer string (amounts are never floating point). */
+export const amountOption = (flag: string): ((value: string) => string) => contractOption(flag, amountSchema);
 /** A UTC time as the ledger stores it, normalised to millisecond precision. */
 export const isoTimeOption = (flag: string): ((value: string) => string) => contractOption(flag, isoTimeSchema);
 

@@ -15,7 +15,8 @@ import {
   type TrendQueryInput,
 } from '@medrec/contract';
 import { createMedrecClient, type MedrecClient, type TrendQuery, type TrendResult } from '@medrec/sdk';
-import { calendarDay, idOption, peerOrg } from './cli-options';
+import type { z } from 'zod';
+import { amountOption, calendarDay, idOption, peerOrg, wholeNumber } from './cli-options';
 import { createConsortium } from './consortium';
 import type { PeerOrgKey } from './topology';
 import { connectUser, openOrgWallet } from './user-provisioning';
@@ -241,20 +242,9 @@ export function trendsCommand(): Command {
   return trends;
 }
 
-function wholeNumber(flag: string): (value: string) => number {
-  return (value) => {
-    if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError(`${flag} must be a whole number, not "${value}"`);
-    return Number(value);
-  };
-}
-
-function credits(flag: string): (value: string) => string {
-  return (value) => {
-    if (!/^(0|[1-9]\d{0,17})$/.test(value)) {
-      throw new InvalidArgumentError(`${flag} must be a whole number of credits, not "${value}"`);
-    }
-    return value;
-  };
+/** A whole-number setting, within the bounds the contract's settings schema gives that field. */
+function settingOption(flag: string, field: z.ZodNumber): (value: string) => number {
+  return wholeNumber(flag, field.minValue ?? 0, field.maxValue ?? Number.MAX_SAFE_INTEGER);
 }
 
 interface SettingsOptions {
@@ -269,6 +259,7 @@ interface SettingsOptions {
 
 /** `medrec trends settings show | approve`: the consortium's settings and the admins' vote on new ones. */
 function settingsCommand(): Command {
+  const fields = trendSettingsSchema.shape;
   const settings = new Command('settings').description(
     "the consortium's trend settings; organisation admins change them by a strict majority of identical approvals",
   );
@@ -289,14 +280,18 @@ function settingsCommand(): Command {
     )
     .requiredOption('--org <org>', 'the organisation whose admin approves', peerOrg)
     .option('--budget <epsilon>', 'epsilon per researcher per period, 0.001 to 10', epsilon)
-    .option('--period-days <n>', 'length of an accounting period, 1 to 366 days', wholeNumber('--period-days'))
-    .option('--k <n>', 'suppression threshold, 2 to 1000 patients', wholeNumber('--k'))
-    .option('--base-price <credits>', 'credits per query', credits('--base-price'))
-    .option('--price-per-cell <credits>', 'credits per cell', credits('--price-per-cell'))
+    .option(
+      '--period-days <n>',
+      'length of an accounting period in days',
+      settingOption('--period-days', fields.periodDays),
+    )
+    .option('--k <n>', 'suppression threshold (patients)', settingOption('--k', fields.k))
+    .option('--base-price <credits>', 'credits per query', amountOption('--base-price'))
+    .option('--price-per-cell <credits>', 'credits per cell', amountOption('--price-per-cell'))
     .option(
       '--answer-seconds <n>',
-      'time the custodians have to answer, 10 s to 7 days',
-      wholeNumber('--answer-seconds'),
+      'time the custodians have to answer',
+      settingOption('--answer-seconds', fields.answerSeconds),
     )
     .action(async (opts: SettingsOptions) => {
       await asAdmin(opts.org, async (client) => {

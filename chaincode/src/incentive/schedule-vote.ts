@@ -85,6 +85,16 @@ export async function votingOrganisations(ctx: Context): Promise<string[]> {
   return mspIds;
 }
 
+/** Only a registered organisation's admin votes on consortium settings (`what` names the vote). */
+export function requireVoter(organisations: readonly string[], caller: Caller, what: string): void {
+  if (!organisations.includes(caller.mspId)) {
+    throw forbidden(
+      `${caller.mspId} is not a registered organisation: only the admins of registered organisations vote on ` +
+        `${what} (Registrar:RegisterOrganisation first)`,
+    );
+  }
+}
+
 function approvalKey(ctx: Context, mspId: string): string {
   return ctx.stub.createCompositeKey(VOTE_KEY.approval, [mspId]);
 }
@@ -136,12 +146,7 @@ export async function approveSchedule(
   target: { proposalId: string; parameters?: ScheduleParameters },
 ): Promise<VoteOutcome> {
   const organisations = await votingOrganisations(ctx);
-  if (!organisations.includes(caller.mspId)) {
-    throw forbidden(
-      `${caller.mspId} is not a registered organisation: only the admins of registered organisations vote on the ` +
-        'incentive schedule (Registrar:RegisterOrganisation first)',
-    );
-  }
+  requireVoter(organisations, caller, 'the incentive schedule');
   if (await exists(ctx, key(ctx, KEY.incentiveSchedule))) {
     throw conflict('the incentive schedule is already in effect; the consortium sets its parameters once');
   }

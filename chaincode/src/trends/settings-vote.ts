@@ -14,12 +14,12 @@ import {
 } from '@medrec/contract';
 import { recordAudit } from '../audit/audit-log';
 import type { Caller } from '../common/caller';
-import { conflict, forbidden, internal } from '../common/errors';
+import { conflict, internal } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { toJson } from '../common/marshal';
 import { readState, writeState } from '../common/state';
 import { txTime } from '../common/time';
-import { majorityOf, votingOrganisations } from '../incentive/schedule-vote';
+import { majorityOf, requireVoter, votingOrganisations } from '../incentive/schedule-vote';
 import { readSettings } from './trends-store';
 
 /** SHA-256 of the canonical JSON of the settings, fields in a fixed order: equal settings, equal ids. */
@@ -76,12 +76,7 @@ export async function approveSettings(
   settings: TrendSettings,
 ): Promise<TrendSettingsVote> {
   const organisations = await votingOrganisations(ctx);
-  if (!organisations.includes(caller.mspId)) {
-    throw forbidden(
-      `${caller.mspId} is not a registered organisation: only the admins of registered organisations vote on the ` +
-        'trend settings (Registrar:RegisterOrganisation first)',
-    );
-  }
+  requireVoter(organisations, caller, 'the trend settings');
   const settingsId = settingsIdOf(settings);
   if (settingsIdOf(await readSettings(ctx)) === settingsId) {
     throw conflict('these trend settings are already in effect (Trends:GetSettings); approve different ones');
