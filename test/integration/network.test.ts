@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
+import { startMiners, stopMiners } from '../../network/src/miner-process';
 import type { NetworkStatus } from '../../network/src/consortium';
 import { REPO_ROOT } from '../../network/src/paths';
 import { CHAINCODE_NAME, CHANNEL_NAME, type PeerOrgKey } from '../../network/src/topology';
@@ -147,14 +148,25 @@ describe('consortium network (real Fabric)', function () {
   });
 
   it('commits with one orderer stopped, and the orderer catches up to the same newest block after restart', async function () {
-    await consortium().stopNode('orderer1');
-    let probe: string;
+    // The newest block is compared with the peer's height, so no miner round may add blocks in between.
+    const { layout, topology } = consortium();
+    await stopMiners(layout, topology);
     try {
-      probe = await heartbeatRetryingWhileUnavailable(viaHospital2);
+      await consortium().stopNode('orderer1');
+      let probe: string;
+      try {
+        probe = await heartbeatRetryingWhileUnavailable(viaHospital2);
+      } finally {
+        await consortium().startNode('orderer1');
+      }
+      expect((await readHeartbeat(viaHospital1, probe)).probeId).to.equal(probe);
+      await ordererCaughtUp();
     } finally {
-      await consortium().startNode('orderer1');
+      startMiners(layout, topology);
     }
-    expect((await readHeartbeat(viaHospital1, probe)).probeId).to.equal(probe);
+  });
+
+  async function ordererCaughtUp(): Promise<void> {
     const peerHeight = (await consortium().chainInfo('hospital1')).height;
     const newest = await eventually(
       'orderer1 caught up',
@@ -167,7 +179,7 @@ describe('consortium network (real Fabric)', function () {
       120_000,
     );
     expect(newest[0]?.number).to.equal(peerHeight - 1);
-  });
+  }
 
   it('keeps the ledger across down and up (block height does not go back)', async function () {
     const probe = await heartbeat(viaHospital1);
