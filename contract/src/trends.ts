@@ -28,6 +28,11 @@ export type Concept = z.infer<typeof conceptSchema>;
 export const MAX_BOUND = 1_000_000;
 const boundSchema = z.int().min(-MAX_BOUND).max(MAX_BOUND);
 
+/** A quantile query's histogram: 2 to 50 bins, read for 1 to 9 quantiles. */
+export const MIN_BINS = 2;
+export const MAX_BINS = 50;
+export const MAX_QUANTILES = 9;
+
 export const statisticSchema = z.discriminatedUnion('kind', [
   /** Patients with a condition of this code first recorded in the cell's period (new cases). */
   z.strictObject({ kind: z.literal('count'), concept: conceptSchema }),
@@ -37,6 +42,28 @@ export const statisticSchema = z.discriminatedUnion('kind', [
    */
   z
     .strictObject({ kind: z.literal('mean'), concept: conceptSchema, lower: boundSchema, upper: boundSchema })
+    .refine((s) => s.upper > s.lower, { message: 'upper must be greater than lower', path: ['upper'] }),
+  /**
+   * Quantiles of an observation of this code (each patient's values in a period averaged and clamped to
+   * [lower, upper], as for the mean), estimated from a noisy histogram of `bins` equal-width bins over the bounds. The
+   * histogram is released once; any number of quantiles read from it cost nothing more (post-processing).
+   */
+  z
+    .strictObject({
+      kind: z.literal('quantiles'),
+      concept: conceptSchema,
+      lower: boundSchema,
+      upper: boundSchema,
+      bins: z.int().min(MIN_BINS).max(MAX_BINS),
+      /** The probabilities in thousandths, e.g. [250, 500, 750] for the quartiles; ascending, each once. */
+      quantilesMilli: z
+        .array(z.int().min(1).max(999))
+        .min(1)
+        .max(MAX_QUANTILES)
+        .refine((q) => q.every((value, i) => i === 0 || value > (q[i - 1] ?? 0)), {
+          message: 'quantiles must be ascending, each named once',
+        }),
+    })
     .refine((s) => s.upper > s.lower, { message: 'upper must be greater than lower', path: ['upper'] }),
 ]);
 export type Statistic = z.infer<typeof statisticSchema>;
@@ -147,11 +174,19 @@ export const answerCellSchema = z.discriminatedUnion('suppressed', [
     /** Noisy sum of the clamped values, offset by the lower bound (mean queries only). */
     sum: noisyIntegerSchema.optional(),
     sumHalfWidth: z.int().min(0).optional(),
+    /**
+     * Quantile queries: the noisy patient count of each bin, lowest bin first, and the half-width of each bin's noise.
+     * `count` is then the sum of the bins and `countHalfWidth` bins × histogramHalfWidth (the chaincode checks both).
+     */
+    histogram: z.array(noisyIntegerSchema).max(MAX_BINS).optional(),
+    histogramHalfWidth: z.int().min(0).optional(),
   }),
 ]);
 export type AnswerCell = z.infer<typeof answerCellSchema>;
 
 export const MAX_CELLS = 600;
+/** The most noisy numbers one answer may carry (cells × bins for a quantile query), which bounds its size. */
+export const MAX_ANSWER_VALUES = 6000;
 
 export const trendAnswerInputSchema = z.strictObject({
   queryId: txIdSchema,
@@ -168,6 +203,14 @@ export type TrendAnswerInput = z.infer<typeof trendAnswerInputSchema>;
 
 export const QUERY_STATUSES = ['open', 'combined'] as const;
 
+export const quantileEstimateSchema = z.strictObject({
+  /** The probability, e.g. "0.500" for the median. */
+  probability: z.string(),
+  value: z.string().nullable(),
+  interval: z.tuple([z.string(), z.string()]).nullable(),
+});
+export type QuantileEstimate = z.infer<typeof quantileEstimateSchema>;
+
 /** A combined cell: the sums over the custodians that answered it, the mean for mean queries, a 95 % interval. */
 export const resultCellSchema = z.strictObject({
   ...cellKeySchema.shape,
@@ -178,6 +221,13 @@ export const resultCellSchema = z.strictObject({
   /** Mean queries: the mean and its 95 % interval, decimal strings with three decimals (null when not estimable). */
   mean: z.string().nullable().optional(),
   meanInterval: z.tuple([z.string(), z.string()]).nullable().optional(),
+  /** Quantile queries: the combined noisy histogram (null when every custodian suppressed the cell). */
+  histogram: z.array(noisyIntegerSchema).nullable().optional(),
+  /**
+   * Quantile queries: each asked quantile, its estimate and 95 % interval as decimal strings with three decimals (null
+   * when not estimable: no patients left after the noise).
+   */
+  quantiles: z.array(quantileEstimateSchema).optional(),
 });
 export type ResultCell = z.infer<typeof resultCellSchema>;
 
@@ -347,7 +397,8 @@ export interface Ratio {
  * for the query's epsilon. One patient changes at most one cell per period (strata are fixed per patient and period):
  * - count (new cases): a patient is a new case once, so Δ = 1 over the whole grid and the count gets all of ε;
  * - mean: a patient adds one clamped, lower-offset value and one to the count in each of P periods, so the count has
- *   Δ = P and the sum Δ = P·(upper − lower); each gets ε/2 (sequential composition).
+ *   Δ = P and the sum Δ = P·(upper − lower); each gets ε/2 (sequential composition);
+ * - quantiles: a patient adds one to one bin in each of P periods, so the histogram has Δ = P and gets all of ε.
  */
 export function requiredScales(spec: Readonly<Pick<TrendQuerySpec, 'statistic' | 'window' | 'epsilonMilli'>>): {
   count: Ratio;
@@ -356,6 +407,9 @@ export function requiredScales(spec: Readonly<Pick<TrendQuerySpec, 'statistic' |
   const milli = BigInt(spec.epsilonMilli);
   if (spec.statistic.kind === 'count') return { count: lowest({ num: 1000n, den: milli }) };
   const periods = BigInt(periodsOf(spec.window).length);
+  // Quantiles: a patient is in one bin per period, so the histogram has Δ = P and gets all of ε; the count is the
+  // histogram's sum (post-processing), and countScale is the scale of each bin's noise.
+  if (spec.statistic.kind === 'quantiles') return { count: lowest({ num: periods * 1000n, den: milli }) };
   const range = BigInt(spec.statistic.upper - spec.statistic.lower);
   return {
     count: lowest({ num: periods * 2000n, den: milli }),
@@ -383,9 +437,19 @@ export function ratioAtLeast(a: Readonly<Ratio>, b: Readonly<Ratio>): boolean {
  * The confidence each custodian's half-width is computed at, so that a combined interval (the sum of every
  * custodian's, for each statistic of the cell) holds with 95 % by the union bound: 1 − 0.05 / (custodians · statistics).
  */
-export function answerConfidence(custodians: number, statisticsPerCell: 1 | 2): Ratio {
+export function answerConfidence(custodians: number, statisticsPerCell: number): Ratio {
   const parts = BigInt(Math.max(1, custodians) * statisticsPerCell);
   return { num: 20n * parts - 1n, den: 20n * parts };
+}
+
+/**
+ * How many noisy numbers, each with its own interval, an answered cell carries: the union bound divides by it, and
+ * cells × this is bounded by MAX_ANSWER_VALUES.
+ */
+export function statisticsPerCell(statistic: Readonly<Statistic>): number {
+  if (statistic.kind === 'count') return 1;
+  if (statistic.kind === 'mean') return 2;
+  return statistic.bins;
 }
 
 function lowest(ratio: Ratio): Ratio {

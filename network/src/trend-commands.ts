@@ -7,6 +7,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import {
   CODE_SYSTEMS,
   INTERVALS,
+  MAX_BINS,
+  MIN_BINS,
   STRATA,
   epsilonMilliOf,
   periodsOf,
@@ -53,6 +55,29 @@ function bound(flag: string): (value: string) => number {
   };
 }
 
+/** "0.25,0.5,0.75" (or "25%,50%") as thousandths, ascending, each once; the contract checks the rest. */
+export function quantilesOption(value: string): number[] {
+  const milli = value.split(',').map((part) => {
+    const text = part.trim();
+    const percent = /^(\d{1,2}(?:\.\d)?)%$/.exec(text);
+    const fraction = /^0?\.(\d{1,3})$/.exec(text);
+    const found =
+      percent !== null
+        ? Math.round(Number(percent[1]) * 10)
+        : fraction !== null
+          ? Number((fraction[1] ?? '').padEnd(3, '0'))
+          : undefined;
+    if (found === undefined || found < 1 || found > 999) {
+      throw new InvalidArgumentError(`--quantiles takes probabilities such as 0.25,0.5,0.75 or 50%,90%; not "${text}"`);
+    }
+    return found;
+  });
+  if (milli.some((m, i) => i > 0 && m <= (milli[i - 1] ?? 0))) {
+    throw new InvalidArgumentError('--quantiles must be ascending, each named once');
+  }
+  return milli;
+}
+
 function strata(value: string): Stratum[] {
   const names = value.split(',').map((s) => s.trim());
   const unknown = names.find((n) => !(STRATA as readonly string[]).includes(n));
@@ -91,7 +116,10 @@ async function asResearcher<T>(
 /** The combined result as a text table: one line per cell, suppressed cells marked. */
 export function renderTrendResult(query: TrendQuery, result: TrendResult): string {
   const periods = periodsOf(query.spec.window);
-  const mean = query.spec.statistic.kind === 'mean';
+  const { statistic } = query.spec;
+  const mean = statistic.kind === 'mean';
+  const quantileNames =
+    statistic.kind === 'quantiles' ? statistic.quantilesMilli.map((m) => `q${(m / 1000).toString()}`) : [];
   const lines = [
     `query ${query.queryId}: ${query.spec.statistic.kind} of ${query.spec.statistic.concept.code}, ` +
       `epsilon ${(query.spec.epsilonMilli / 1000).toString()}, ${result.reason === 'deadline' ? 'combined at the deadline' : 'every custodian answered'}`,
@@ -104,6 +132,7 @@ export function renderTrendResult(query: TrendQuery, result: TrendResult): strin
       'count',
       'count interval',
       ...(mean ? ['mean', 'mean interval'] : []),
+      ...quantileNames.flatMap((name) => [name, `${name} interval`]),
       'note',
     ].join('\t'),
   ];
@@ -117,6 +146,7 @@ export function renderTrendResult(query: TrendQuery, result: TrendResult): strin
         cell.count ?? '-',
         cell.countInterval === null ? '-' : `[${cell.countInterval.join(', ')}]`,
         ...(mean ? [cell.mean ?? '-', cell.meanInterval ? `[${cell.meanInterval.join(', ')}]` : '-'] : []),
+        ...(cell.quantiles ?? []).flatMap((q) => [q.value ?? '-', q.interval ? `[${q.interval.join(', ')}]` : '-']),
         note,
       ].join('\t'),
     );
@@ -127,7 +157,7 @@ export function renderTrendResult(query: TrendQuery, result: TrendResult): strin
 interface QueryOptions {
   org: PeerOrgKey;
   as: string;
-  kind: 'count' | 'mean';
+  kind: 'count' | 'mean' | 'quantiles';
   system: (typeof CODE_SYSTEMS)[number];
   code: string;
   from: string;
@@ -135,6 +165,8 @@ interface QueryOptions {
   interval: (typeof INTERVALS)[number];
   lower?: number;
   upper?: number;
+  bins?: number;
+  quantiles?: number[];
   strata?: Stratum[];
   epsilon: number;
 }
@@ -145,9 +177,12 @@ function queryInput(opts: QueryOptions): TrendQueryInput {
   const common = { window, strata: opts.strata ?? [], epsilonMilli: opts.epsilon };
   if (opts.kind === 'count') return { statistic: { kind: 'count', concept }, ...common };
   if (opts.lower === undefined || opts.upper === undefined) {
-    throw new InvalidArgumentError('a mean needs --lower and --upper: the clamping bounds of the value');
+    throw new InvalidArgumentError(`a ${opts.kind} query needs --lower and --upper: the clamping bounds of the value`);
   }
-  return { statistic: { kind: 'mean', concept, lower: opts.lower, upper: opts.upper }, ...common };
+  const bounds = { lower: opts.lower, upper: opts.upper };
+  if (opts.kind === 'mean') return { statistic: { kind: 'mean', concept, ...bounds }, ...common };
+  const quantilesMilli = opts.quantiles ?? [500];
+  return { statistic: { kind: 'quantiles', concept, ...bounds, bins: opts.bins ?? 20, quantilesMilli }, ...common };
 }
 
 export function trendsCommand(): Command {
@@ -159,8 +194,10 @@ export function trendsCommand(): Command {
     .description('submit a query (pays its price in credits and spends epsilon from the budget)')
     .requiredOption('--org <org>', "the researcher's organisation", peerOrg)
     .requiredOption('--as <participantId>', 'the researcher, an identity in that wallet', idOption('--as'))
-    .requiredOption('--kind <kind>', 'count (new cases of a condition) | mean (of an observation)', (v) => {
-      if (v !== 'count' && v !== 'mean') throw new InvalidArgumentError(`--kind must be count or mean, not "${v}"`);
+    .requiredOption('--kind <kind>', 'count (new cases of a condition) | mean | quantiles (of an observation)', (v) => {
+      if (v !== 'count' && v !== 'mean' && v !== 'quantiles') {
+        throw new InvalidArgumentError(`--kind must be count, mean or quantiles, not "${v}"`);
+      }
       return v;
     })
     .requiredOption('--system <system>', 'code system: loinc, snomed, icd-10-cm, icd-10, rxnorm, cvx', codeSystem)
@@ -168,8 +205,18 @@ export function trendsCommand(): Command {
     .requiredOption('--from <day>', 'first day of the window (YYYY-MM-DD)', calendarDay('--from'))
     .requiredOption('--to <day>', 'last day of the window (YYYY-MM-DD)', calendarDay('--to'))
     .option('--interval <interval>', 'week | month | total', interval, 'total')
-    .option('--lower <n>', 'mean: lower clamping bound', bound('--lower'))
-    .option('--upper <n>', 'mean: upper clamping bound', bound('--upper'))
+    .option('--lower <n>', 'mean, quantiles: lower clamping bound', bound('--lower'))
+    .option('--upper <n>', 'mean, quantiles: upper clamping bound', bound('--upper'))
+    .option(
+      '--bins <n>',
+      `quantiles: equal-width histogram bins over the bounds (${String(MIN_BINS)}-${String(MAX_BINS)}, default 20)`,
+      wholeNumber('--bins', MIN_BINS, MAX_BINS),
+    )
+    .option(
+      '--quantiles <list>',
+      'quantiles: probabilities, e.g. 0.25,0.5,0.75 or 50%,90% (default 0.5)',
+      quantilesOption,
+    )
     .option('--strata <list>', `comma-separated: ${STRATA.join(', ')}`, strata)
     .requiredOption('--epsilon <e>', 'privacy loss to spend, 0.001 to 10', epsilon)
     .option('--wait', 'wait for the combined result and print it')

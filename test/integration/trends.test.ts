@@ -269,6 +269,52 @@ describe('trend analysis on the network', function () {
     expect(high).to.be.at.least(mean);
   });
 
+  it('reads quantiles from the combined noisy histogram, each with an interval around the true bin', async function () {
+    const code = `8${crypto.randomInt(100_000, 999_999).toString()}-2`;
+    const quantileResearcher = await register('research', 'researcher');
+    // Hospital1's patients i = 0..13 have 100 + 10·i ug/dL; 8 and 9 opted out. The 12 values left, in bins of 30 over
+    // [0, 300]: bin 3 [90, 120): 100, 110; bin 4: 120-140; bin 5: 150-170; bin 6: 200; bin 7 [210, 240): 210-230.
+    await Promise.all(
+      patients.map((patient, i) =>
+        addRecord(clinician, patient.participantId, {
+          resourceType: 'Observation',
+          status: 'final',
+          code: { coding: [{ system: 'http://loinc.org', code, display: 'trend test observation' }] },
+          subject: { reference: `Patient/${patient.participantId}` },
+          effectiveDateTime: '2026-11-12T09:00:00Z',
+          valueQuantity: { value: 100 + 10 * i, unit: 'ug/dL' },
+        }),
+      ),
+    );
+    const query = await submitQuery(quantileResearcher, {
+      statistic: {
+        kind: 'quantiles',
+        concept: { system: 'http://loinc.org', code },
+        lower: 0,
+        upper: 300,
+        bins: 10,
+        quantilesMilli: [500, 900],
+      },
+      window: { from: '2026-11-09', to: '2026-11-15', interval: 'total' },
+      epsilonMilli: 10_000,
+    });
+    const [cell] = (await resultOf(quantileResearcher, query.queryId)).cells;
+    // Each bin's noise has scale 1/10: it is non-zero with probability 9e-5, so the histogram is almost surely
+    // [0, 0, 0, 2, 3, 3, 1, 3, 0, 0]; one bin off by one moves a quantile by at most a bin, which the bounds allow.
+    expect(cell?.suppressedBy).to.deep.equal(['Hospital2MSP']);
+    expect(cell?.histogram).to.have.length(10);
+    const [median, ninetieth] = cell?.quantiles ?? [];
+    expect([median?.probability, ninetieth?.probability]).to.deep.equal(['0.500', '0.900']);
+    // Median: 6 of 12 is reached in bin 5 [150, 180), at 5 + 1/3 bins = 160.
+    expect(Number(median?.value)).to.be.within(120, 210);
+    const [low = NaN, high = NaN] = (median?.interval ?? []).map(Number);
+    expect(low).to.be.at.most(Number(median?.value));
+    expect(high).to.be.at.least(Number(median?.value));
+    expect([low, high]).to.satisfy(([l, h]: number[]) => (l ?? NaN) <= 180 && (h ?? NaN) >= 150);
+    // 90th percentile: 10.8 of 12 in bin 7 [210, 240).
+    expect(Number(ninetieth?.value)).to.be.within(180, 270);
+  });
+
   it('puts no patient id on the ledger in the blocks of a query and its answers', async function () {
     const other = await register('research', 'researcher');
     const admin = consortium().connectAdmin('research');

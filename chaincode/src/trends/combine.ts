@@ -1,4 +1,6 @@
 import { cellId, queryGrid, type ResultCell, type TrendAnswer, type TrendQuery } from '@medrec/contract';
+import { divide, formatThousandths } from './exact-decimal';
+import { quantileEstimates } from './quantiles';
 
 /**
  * Combining the custodians' answers: BigInt arithmetic only, so that every endorsing peer computes the same bytes.
@@ -23,8 +25,19 @@ export function combineCells(query: TrendQuery, answers: readonly TrendAnswer[])
     const counted = answered.flatMap(({ cell }) => (cell.suppressed ? [] : [cell]));
     const cellKey = { period: key.period, strata: key.strata, suppressedBy };
     const noMean = statistic.kind === 'mean' ? { mean: null, meanInterval: null } : {};
+    const noQuantiles =
+      statistic.kind === 'quantiles'
+        ? {
+            histogram: null,
+            quantiles: statistic.quantilesMilli.map((milli) => ({
+              probability: formatThousandths(BigInt(milli)),
+              value: null,
+              interval: null,
+            })),
+          }
+        : {};
     if (counted.length === 0) {
-      return { ...cellKey, count: null, countInterval: null, ...noMean };
+      return { ...cellKey, count: null, countInterval: null, ...noMean, ...noQuantiles };
     }
     const count = sum(counted, (cell) => BigInt(cell.count));
     const countHalfWidth = sum(counted, (cell) => BigInt(cell.countHalfWidth));
@@ -34,6 +47,21 @@ export function combineCells(query: TrendQuery, answers: readonly TrendAnswer[])
     };
     if (statistic.kind === 'count') {
       return { ...cellKey, ...counts };
+    }
+    if (statistic.kind === 'quantiles') {
+      const histogram = Array.from({ length: statistic.bins }, (_, bin) =>
+        sum(counted, (cell) => BigInt(cell.histogram?.[bin] ?? '0')),
+      );
+      const quantiles = quantileEstimates(
+        {
+          lower: BigInt(statistic.lower),
+          upper: BigInt(statistic.upper),
+          histogram,
+          halfWidth: sum(counted, (cell) => BigInt(cell.histogramHalfWidth ?? 0)),
+        },
+        statistic.quantilesMilli,
+      );
+      return { ...cellKey, ...counts, histogram: histogram.map(String), quantiles };
     }
     const mean = meanOf(
       { lower: BigInt(statistic.lower), upper: BigInt(statistic.upper) },
@@ -81,31 +109,6 @@ export function meanOf(
   const low = clamp(lower + divide((s - hs > 0n ? s - hs : 0n) * 1000n, c + hc, 'floor'));
   const high = clamp(lower + divide((s + hs) * 1000n, c - hc, 'ceil'));
   return { mean, meanInterval: [formatThousandths(low), formatThousandths(high)] };
-}
-
-export type Rounding = 'floor' | 'ceil' | 'half-away';
-
-/** num / den rounded to an integer as asked; den must be positive. */
-export function divide(num: bigint, den: bigint, rounding: Rounding): bigint {
-  const quotient = num / den; // truncates toward zero
-  const exact = num % den === 0n;
-  switch (rounding) {
-    case 'floor':
-      return !exact && num < 0n ? quotient - 1n : quotient;
-    case 'ceil':
-      return !exact && num > 0n ? quotient + 1n : quotient;
-    case 'half-away': {
-      const magnitude = (2n * (num < 0n ? -num : num) + den) / (2n * den);
-      return num < 0n ? -magnitude : magnitude;
-    }
-  }
-}
-
-/** An integer number of thousandths as a decimal string with three decimals: -1500n -> "-1.500". */
-export function formatThousandths(value: bigint): string {
-  const magnitude = value < 0n ? -value : value;
-  const fraction = (magnitude % 1000n).toString().padStart(3, '0');
-  return `${value < 0n ? '-' : ''}${(magnitude / 1000n).toString()}.${fraction}`;
 }
 
 /**

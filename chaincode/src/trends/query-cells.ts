@@ -1,6 +1,8 @@
 import {
+  MAX_ANSWER_VALUES,
   MAX_CELLS,
   cellId,
+  statisticsPerCell,
   formatRatio,
   parseRatio,
   queryGrid,
@@ -36,7 +38,7 @@ function describeCell(cell: Pick<CellKey, 'period' | 'strata'>): string {
 export function checkAnswerCells(query: TrendQuery, mspId: string, cells: readonly AnswerCell[]): void {
   const expected = new Map(custodianGrid(query, mspId).map((cell) => [cellId(cell), cell]));
   const custodianIndex = query.spec.strata.indexOf('custodian');
-  const mean = query.spec.statistic.kind === 'mean';
+  const { statistic } = query.spec;
   const seen = new Set<string>();
   for (const [index, cell] of cells.entries()) {
     const at = `answer.cells[${index}]`;
@@ -55,20 +57,52 @@ export function checkAnswerCells(query: TrendQuery, mspId: string, cells: readon
       throw invalidArgument(`${at}: ${describeCell(cell)} appears twice`);
     }
     seen.add(id);
-    if (!cell.suppressed) {
-      const sums = [cell.sum, cell.sumHalfWidth].filter((field) => field !== undefined).length;
-      if (mean && sums < 2) {
-        throw invalidArgument(`${at}: a mean query needs sum and sumHalfWidth in every cell that is not suppressed`);
-      }
-      if (!mean && sums > 0) {
-        throw invalidArgument(`${at}: sum and sumHalfWidth belong to mean queries only`);
-      }
-    }
+    if (!cell.suppressed) checkCellFields(statistic, cell, at);
   }
   const missing = [...expected].filter(([id]) => !seen.has(id)).map(([, cell]) => describeCell(cell));
   if (missing.length > 0) {
     throw invalidArgument(
       `answer.cells: ${missing.length} cell(s) of the query are missing, e.g. ${missing.slice(0, 3).join(', ')}`,
+    );
+  }
+}
+
+/** The fields an answered cell carries are exactly those its statistic needs, and a histogram adds up. */
+function checkCellFields(
+  statistic: TrendQuery['spec']['statistic'],
+  cell: Extract<AnswerCell, { suppressed: false }>,
+  at: string,
+): void {
+  const sums = [cell.sum, cell.sumHalfWidth].filter((field) => field !== undefined).length;
+  const histograms = [cell.histogram, cell.histogramHalfWidth].filter((field) => field !== undefined).length;
+  if (statistic.kind === 'mean' && sums < 2) {
+    throw invalidArgument(`${at}: a mean query needs sum and sumHalfWidth in every cell that is not suppressed`);
+  }
+  if (statistic.kind !== 'mean' && sums > 0) {
+    throw invalidArgument(`${at}: sum and sumHalfWidth belong to mean queries only`);
+  }
+  if (statistic.kind !== 'quantiles') {
+    if (histograms > 0)
+      throw invalidArgument(`${at}: histogram and histogramHalfWidth belong to quantile queries only`);
+    return;
+  }
+  const { histogram, histogramHalfWidth } = cell;
+  if (histogram === undefined || histogramHalfWidth === undefined) {
+    throw invalidArgument(
+      `${at}: a quantile query needs histogram and histogramHalfWidth in every cell that is not suppressed`,
+    );
+  }
+  if (histogram.length !== statistic.bins) {
+    throw invalidArgument(`${at}: histogram has ${histogram.length} bins; the query asks for ${statistic.bins}`);
+  }
+  // count and its half-width are derived from the histogram; a custodian may not state others.
+  const total = histogram.reduce((sum, bin) => sum + BigInt(bin), 0n);
+  if (BigInt(cell.count) !== total) {
+    throw invalidArgument(`${at}: count ${cell.count} is not the sum of the histogram's bins (${total.toString()})`);
+  }
+  if (cell.countHalfWidth !== statistic.bins * histogramHalfWidth) {
+    throw invalidArgument(
+      `${at}: countHalfWidth must be bins × histogramHalfWidth = ${String(statistic.bins * histogramHalfWidth)}`,
     );
   }
 }
@@ -103,6 +137,13 @@ export function checkAnswerScales(query: TrendQuery, answer: Pick<TrendAnswerInp
 /** How to shrink a query over MAX_CELLS, for the refusal message. */
 export function shrinkAdvice(spec: TrendQuerySpec, periods: number, cells: number): string {
   const strata = spec.strata.length === 0 ? 'no strata' : `strata [${spec.strata.join(', ')}]`;
+  const perCell = statisticsPerCell(spec.statistic);
+  if (cells <= MAX_CELLS && spec.statistic.kind === 'quantiles') {
+    return (
+      `query: ${cells} cells × ${perCell} bins make ${cells * perCell} noisy numbers per answer, more than ` +
+      `${MAX_ANSWER_VALUES}; use fewer bins, a coarser interval (month or total), a shorter window, or fewer strata`
+    );
+  }
   return (
     `query: ${periods} period(s) × ${strata} make ${cells} cells, more than ${MAX_CELLS}; use a coarser interval ` +
     `(month or total), a shorter window, or fewer strata`

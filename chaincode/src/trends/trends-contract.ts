@@ -1,9 +1,11 @@
 import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 import {
+  MAX_ANSWER_VALUES,
   MAX_CELLS,
   MAX_PERIODS,
   listTrendQueriesSchema,
   periodsOf,
+  statisticsPerCell,
   trendAnswerInputSchema,
   trendQueryInputSchema,
   trendQuerySchema,
@@ -54,7 +56,7 @@ export class TrendsContract extends MedRecContract {
   @Param(
     'query',
     'string',
-    'JSON {statistic: {kind: "count", concept} | {kind: "mean", concept, lower, upper}, window: {from, to, interval}, strata?: ("ageBand"|"sex"|"custodian")[], epsilonMilli: 1-10000, answerSeconds?: 10 up to the setting}',
+    'JSON {statistic: {kind: "count", concept} | {kind: "mean", concept, lower, upper} | {kind: "quantiles", concept, lower, upper, bins: 2-50, quantilesMilli: 1-999 ascending}, window: {from, to, interval}, strata?: ("ageBand"|"sex"|"custodian")[], epsilonMilli: 1-10000, answerSeconds?: 10 up to the setting}',
   )
   @Returns('string')
   public async SubmitQuery(ctx: Context, query: string): Promise<string> {
@@ -69,7 +71,7 @@ export class TrendsContract extends MedRecContract {
       throw conflict(`no custodian organisation is registered besides ${caller.mspId}: nobody could answer`);
     }
     const cells = cellCount(spec, periods, custodians);
-    if (cells > MAX_CELLS) {
+    if (cells > MAX_CELLS || cells * statisticsPerCell(spec.statistic) > MAX_ANSWER_VALUES) {
       throw invalidArgument(shrinkAdvice(spec, periods, cells));
     }
     const settings = await readSettings(ctx);

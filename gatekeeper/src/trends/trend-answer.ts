@@ -7,7 +7,10 @@ import {
   answerConfidence,
   formatRatio,
   requiredScales,
+  statisticsPerCell,
   type AnswerCell,
+  type CellKey,
+  type Ratio,
   type TrendAnswerInput,
 } from '@medrec/contract';
 import { discreteLaplaceHalfWidth, sampleDiscreteLaplace } from './discrete-noise';
@@ -27,11 +30,13 @@ export interface AnswerOptions {
 export function noisyAnswer(options: Readonly<AnswerOptions>): TrendAnswerInput {
   const { spec, rng } = options;
   const scales = requiredScales(spec);
-  const isMean = spec.statistic.kind === 'mean';
-  const confidence = answerConfidence(options.custodianCount, isMean ? 2 : 1);
+  const confidence = answerConfidence(options.custodianCount, statisticsPerCell(spec.statistic));
   const countHalfWidth = Number(discreteLaplaceHalfWidth(scales.count, confidence));
   const sumHalfWidth = scales.sum === undefined ? undefined : Number(discreteLaplaceHalfWidth(scales.sum, confidence));
-  const cells: AnswerCell[] = options.totals.map(({ cell, count, sum }) => {
+  const cells: AnswerCell[] = options.totals.map(({ cell, count, sum, histogram }) => {
+    if (spec.statistic.kind === 'quantiles') {
+      return histogramCell(cell, histogram, { scale: scales.count, halfWidth: countHalfWidth, k: options.k, rng });
+    }
     const noisyCount = count + sampleDiscreteLaplace(scales.count, rng);
     // The sum's noise is drawn whatever the count says, so that the number of draws reveals nothing either.
     const noisySum = scales.sum === undefined ? undefined : sum + sampleDiscreteLaplace(scales.sum, rng);
@@ -50,5 +55,27 @@ export function noisyAnswer(options: Readonly<AnswerOptions>): TrendAnswerInput 
     mechanism: 'discrete-laplace',
     countScale: formatRatio(scales.count),
     ...(scales.sum === undefined ? {} : { sumScale: formatRatio(scales.sum) }),
+  };
+}
+
+/**
+ * A quantile query's cell: every bin gets its own noise (the histogram is the released statistic); the count is the
+ * sum of the noisy bins, so that suppression, decided on it, stays post-processing.
+ */
+function histogramCell(
+  cell: CellKey,
+  histogram: readonly bigint[],
+  noise: Readonly<{ scale: Ratio; halfWidth: number; k: number; rng: RandomSource }>,
+): AnswerCell {
+  const noisy = histogram.map((bin) => bin + sampleDiscreteLaplace(noise.scale, noise.rng));
+  const count = noisy.reduce((total, bin) => total + bin, 0n);
+  if (count < BigInt(noise.k)) return { ...cell, suppressed: true };
+  return {
+    ...cell,
+    suppressed: false,
+    count: count.toString(),
+    countHalfWidth: noise.halfWidth * histogram.length,
+    histogram: noisy.map(String),
+    histogramHalfWidth: noise.halfWidth,
   };
 }

@@ -6,7 +6,7 @@
  * not yet written) is refused by the ledger as MEDREC_ALREADY_ANSWERED, which counts as done. Each query it is asked is
  * also handed to the deadline closer, which combines it at its deadline if some custodian never answers.
  */
-import { txIdSchema } from '@medrec/contract';
+import { trendQueryInputSchema, txIdSchema } from '@medrec/contract';
 import { ChaincodeError, type MedrecClient, type MedrecEvent, type TrendQuery } from '@medrec/sdk';
 import type { RecordStore } from '../store';
 import type { DeadlineCloser } from './deadline-closer';
@@ -82,10 +82,12 @@ export function startTrendResponder(options: Readonly<TrendResponderOptions>): T
     // Watched also when the deadline has just passed: a custodian that was down at the deadline closes it late.
     options.closer?.watch(query.queryId, query.deadline);
     if (Date.parse(query.deadline) <= now()) return skip('the query is closed');
-    const stratified = query.spec.strata.some((stratum) => stratum !== 'custodian');
+    // Re-validated as the contract defines a query: what the ledger returned is checked before it drives any work.
+    const spec = trendQueryInputSchema.parse(query.spec);
+    const stratified = spec.strata.some((stratum) => stratum !== 'custodian');
     const demographics = stratified ? await patientDemographics(options.store) : new Map<string, Demographics>();
     const totals = trendTotals({
-      spec: query.spec,
+      spec,
       custodians: query.custodians,
       custodianMsp: options.mspId,
       records: await registeredRecords(options.store),
@@ -94,7 +96,7 @@ export function startTrendResponder(options: Readonly<TrendResponderOptions>): T
     });
     const input = noisyAnswer({
       queryId,
-      spec: query.spec,
+      spec,
       custodianCount: query.custodians.length,
       k: query.k,
       totals,

@@ -35,6 +35,8 @@ export interface CellTotals {
   readonly count: bigint;
   /** Mean queries: the sum of each patient's clamped value minus the lower bound (so every term is in [0, range]). */
   readonly sum: bigint;
+  /** Quantile queries: the patients in each bin of the clamped values, lowest bin first (empty otherwise). */
+  readonly histogram: readonly bigint[];
 }
 
 /** A query's spec as read from the ledger (read-only). */
@@ -64,11 +66,12 @@ export function trendTotals(input: Readonly<TrendInput>): CellTotals[] {
   const findings = currentFindings(input);
   const periods = periodsOf(spec.window);
   const periodOf = (day: string): number => periods.findIndex((p) => p.start <= day && day < p.end);
-  const totals = new Map<string, { cell: CellKey; count: bigint; sum: bigint }>();
+  const bins = spec.statistic.kind === 'quantiles' ? spec.statistic.bins : 0;
+  const totals = new Map<string, { cell: CellKey; count: bigint; sum: bigint; histogram: bigint[] }>();
   for (const cell of queryGrid(spec, input.custodians, input.custodianMsp)) {
-    totals.set(cellId(cell), { cell, count: 0n, sum: 0n });
+    totals.set(cellId(cell), { cell, count: 0n, sum: 0n, histogram: Array.from({ length: bins }, () => 0n) });
   }
-  const add = (patientId: string, period: number, value: bigint): void => {
+  const add = (patientId: string, period: number, value: bigint, bin?: number): void => {
     const start = periods[period]?.start ?? spec.window.from;
     const strata = spec.strata.map((stratum) =>
       stratumOf(stratum, input.custodianMsp, input.demographicsOf?.(patientId), start),
@@ -77,6 +80,7 @@ export function trendTotals(input: Readonly<TrendInput>): CellTotals[] {
     if (entry === undefined) return;
     entry.count += 1n;
     entry.sum += value;
+    if (bin !== undefined) entry.histogram[bin] = (entry.histogram[bin] ?? 0n) + 1n;
   };
   if (spec.statistic.kind === 'count') {
     // New cases: a patient counts once, in the period of their earliest finding, if that lies in the window.
@@ -90,9 +94,10 @@ export function trendTotals(input: Readonly<TrendInput>): CellTotals[] {
       if (period >= 0) add(patientId, period, 0n);
     }
   } else {
-    const { lower, upper } = spec.statistic;
+    const { statistic } = spec;
+    const { lower, upper } = statistic;
     // One value per patient and period: the mean of their values there, clamped, so one patient moves a cell by at
-    // most (upper - lower) and its count by one.
+    // most (upper - lower) and its count (or one bin of its histogram) by one.
     const values = new Map<string, { patientId: string; period: number; total: number; n: number }>();
     for (const f of findings) {
       const period = periodOf(f.day);
@@ -104,11 +109,25 @@ export function trendTotals(input: Readonly<TrendInput>): CellTotals[] {
       values.set(k, entry);
     }
     for (const { patientId, period, total, n } of values.values()) {
+      if (statistic.kind === 'quantiles') {
+        add(patientId, period, 0n, binOf(total / n, statistic));
+        continue;
+      }
       const clamped = Math.min(upper, Math.max(lower, Math.round(total / n)));
       add(patientId, period, BigInt(clamped - lower));
     }
   }
   return [...totals.values()];
+}
+
+/**
+ * The bin of a value clamped to [lower, upper]: floor((v − lower)·bins / (upper − lower)), the upper bound itself in
+ * the last bin (the chaincode reads bin i as [e_i, e_{i+1}] with e_i = lower + (upper − lower)·i / bins).
+ */
+export function binOf(value: number, bounds: Readonly<{ lower: number; upper: number; bins: number }>): number {
+  const { lower, upper, bins } = bounds;
+  const clamped = Math.min(upper, Math.max(lower, value));
+  return Math.min(bins - 1, Math.floor(((clamped - lower) * bins) / (upper - lower)));
 }
 
 /** The findings of the query's concept in the current version of each record of patients who did not opt out. */

@@ -1,7 +1,8 @@
 import './support/quiet-logs';
 import { expect } from 'chai';
 import { KEY } from '../../../chaincode/src/common/keys';
-import { divide, formatThousandths, meanOf, payouts } from '../../../chaincode/src/trends/combine';
+import { meanOf, payouts } from '../../../chaincode/src/trends/combine';
+import { divide, formatThousandths } from '../../../chaincode/src/trends/exact-decimal';
 import { parseRatio, ratioAtLeast, requiredScales } from '../../../contract/src/trends';
 import { DEFAULT_TREND_SETTINGS } from '../../../contract/src/trends';
 import { call, callFails } from './support/client';

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { cellId, formatRatio, requiredScales, type TrendQuerySpec } from '../../../contract/src';
+import { answerConfidence, cellId, formatRatio, requiredScales, type TrendQuerySpec } from '../../../contract/src';
+import { discreteLaplaceHalfWidth } from '../../../gatekeeper/src/trends/discrete-noise';
 import { noisyAnswer } from '../../../gatekeeper/src/trends/trend-answer';
-import { trendTotals, type TrendRecord } from '../../../gatekeeper/src/trends/trend-statistics';
+import { binOf, trendTotals, type TrendRecord } from '../../../gatekeeper/src/trends/trend-statistics';
 import { seededRandomSource } from './support/seeded-random-source';
 
 const LOINC = 'http://loinc.org' as const;
@@ -148,8 +149,8 @@ describe('trend statistics at the custodian (true values, never sent)', function
 
 describe('trend answers: exact discrete Laplace noise, suppression on the noisy count', function () {
   const totalsOf = (count: number, sum = 0): ReturnType<typeof trendTotals> => [
-    { cell: { period: 0, strata: [] }, count: BigInt(count), sum: BigInt(sum) },
-    { cell: { period: 1, strata: [] }, count: BigInt(count), sum: BigInt(sum) },
+    { cell: { period: 0, strata: [] }, count: BigInt(count), sum: BigInt(sum), histogram: [] },
+    { cell: { period: 1, strata: [] }, count: BigInt(count), sum: BigInt(sum), histogram: [] },
   ];
 
   it('declares the scales the query requires and draws noise (seeded here only)', function () {
@@ -211,5 +212,80 @@ describe('trend answers: exact discrete Laplace noise, suppression on the noisy 
       return cell !== undefined && !cell.suppressed ? cell.countHalfWidth : -1;
     };
     expect(width(3)).to.be.above(width(1));
+  });
+});
+
+describe('quantile queries at the custodian: a histogram of clamped per-patient values', function () {
+  const quantileSpec: TrendQuerySpec = {
+    statistic: {
+      kind: 'quantiles',
+      concept: { system: LOINC, code: '2498-4' },
+      lower: 0,
+      upper: 300,
+      bins: 3,
+      quantilesMilli: [500],
+    },
+    window: weekly,
+    strata: [],
+    epsilonMilli: 1000,
+  };
+
+  it('bins [lower, upper] in equal parts, the upper bound in the last bin, values outside clamped', function () {
+    const bounds = { lower: -7, upper: 3, bins: 3 };
+    expect([-100, -7, -3.67, -3.66, -0.34, -0.33, 2.99, 3, 50].map((v) => binOf(v, bounds))).to.deep.equal([
+      0, 0, 0, 1, 1, 2, 2, 2, 2,
+    ]);
+  });
+
+  it('puts each patient once per period, at the mean of their values there, into one bin', function () {
+    const records = [
+      observation('p1', '2026-03-02', 90),
+      observation('p1', '2026-03-03', 110), // week 0: 100 -> bin 1 ([100, 200))
+      observation('p2', '2026-03-04', 99.5), // bin 0
+      observation('p3', '2026-03-05', 999), // clamped to 300 -> bin 2
+      observation('p3', '2026-03-10', -5), // week 1: clamped to 0 -> bin 0
+      observation('p4', '2026-03-10', 250, '2345-7'), // another code
+    ];
+    const totals = trendTotals({
+      spec: quantileSpec,
+      custodians: [H1],
+      custodianMsp: H1,
+      records,
+      optedOut: new Set(),
+    });
+    expect(totals.map((t) => [t.count, t.histogram])).to.deep.equal([
+      [3n, [1n, 1n, 1n]],
+      [1n, [1n, 0n, 0n]],
+    ]);
+  });
+
+  it('noises every bin at the required scale; the count is their sum, suppressed under k', function () {
+    const totals = [
+      { cell: { period: 0, strata: [] }, count: 60n, sum: 0n, histogram: [10n, 20n, 30n] },
+      { cell: { period: 1, strata: [] }, count: 3n, sum: 0n, histogram: [1n, 1n, 1n] },
+    ];
+    const answer = noisyAnswer({
+      queryId: 'd'.repeat(64),
+      spec: quantileSpec,
+      custodianCount: 2,
+      k: 10,
+      totals,
+      rng: seededRandomSource('answer-4'),
+    });
+    const scale = requiredScales(quantileSpec).count;
+    // Two weeks at epsilon 1: each bin's t = 2; the union bound covers 2 custodians × 3 bins.
+    expect(answer.countScale).to.equal('2/1');
+    expect(answer.sumScale).to.equal(undefined);
+    const halfWidth = Number(discreteLaplaceHalfWidth(scale, answerConfidence(2, 3)));
+    const [kept, few] = answer.cells;
+    if (kept === undefined || kept.suppressed || kept.histogram === undefined) throw new Error('week 0 not answered');
+    expect(kept.histogramHalfWidth).to.equal(halfWidth);
+    expect(kept.countHalfWidth).to.equal(3 * halfWidth);
+    expect(kept.histogram.reduce((sum, bin) => sum + BigInt(bin), 0n).toString()).to.equal(kept.count);
+    kept.histogram.forEach((bin, i) => {
+      expect(Math.abs(Number(bin) - [10, 20, 30][i]!)).to.be.at.most(halfWidth);
+    });
+    expect(kept.histogram).to.not.deep.equal(['10', '20', '30']);
+    expect(few).to.deep.equal({ period: 1, strata: [], suppressed: true });
   });
 });
