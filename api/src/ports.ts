@@ -10,6 +10,7 @@ import type {
   MedrecEvent,
   Participant,
   PurposeOfUse,
+  Endorsed,
   RecordPointer,
   Role,
   SignedManifest,
@@ -141,11 +142,11 @@ export interface StoreRequest {
   readonly resource: FhirResource;
   /**
    * The record id to store and register the content under: the one whose registration the use case has already
-   * checked with the ledger (MedrecClient.checkRegisterRecord). The adapter generates one when it is absent.
+   * had endorsed (MedrecClient.endorseRegisterRecord). The adapter generates one when it is absent.
    */
   readonly recordId?: string;
-  /** The ledger's answer to that check, so that the custodian need not evaluate the same registration again. */
-  readonly decided?: RecordPointer;
+  /** That endorsement: the ledger's decision, which the custodian submits once the content is stored. */
+  readonly endorsed?: Endorsed<RecordPointer>;
 }
 
 export interface AmendRequest {
@@ -153,10 +154,10 @@ export interface AmendRequest {
   /** The record id of the current version, which the new content replaces. */
   readonly supersedes: string;
   readonly resource: FhirResource;
-  /** The new version's record id, already checked with the ledger (MedrecClient.checkAmendRecord). */
+  /** The new version's record id, already endorsed by the ledger (MedrecClient.endorseAmendRecord). */
   readonly recordId: string;
-  /** The ledger's answer to that check (the custodian evaluates again only if it is not for this exact amendment). */
-  readonly decided?: RecordPointer;
+  /** That endorsement (the custodian endorses again only if it is not for this exact amendment). */
+  readonly endorsed?: Endorsed<RecordPointer>;
 }
 
 export interface FetchRequest {

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import {
   ChaincodeError,
   type ChaincodeErrorCode,
+  type Endorsed,
   InvalidFhirResourceError,
   type MedrecClient,
   type RecordAmendment,
@@ -36,12 +37,12 @@ export interface StoreAndRegisterOptions {
   /** The record id to use (a retry passes the same one); a fresh `rec-<uuid>` when absent. */
   readonly recordId?: string;
   /**
-   * The ledger's evaluate of this very registration (or amendment), when the caller has already asked it (the REST
-   * API does, before it validates the body). Used instead of a second evaluate only when it is for exactly the
-   * registration the custodian would submit (same record, patient, category, hash, locator) and credits the author;
-   * anything else is ignored and the ledger is asked again. The submit stays the authoritative decision either way.
+   * This very registration (or amendment), already endorsed by the clinician's client, when the caller asked the
+   * ledger first (the REST API does, before it validates the body). Submitted as it is only when its result is
+   * exactly the registration the custodian would submit (same record, patient, category, hash, locator) credited to
+   * the author; anything else is dropped unsubmitted and the registration endorsed again.
    */
-  readonly decided?: RecordPointer;
+  readonly endorsed?: Endorsed<RecordPointer>;
 }
 
 export interface StoreAndAmendOptions extends StoreAndRegisterOptions {
@@ -151,15 +152,16 @@ type Registration =
   | { readonly kind: 'amend'; readonly recordId: string; readonly input: RecordAmendment };
 
 /**
- * Whether `decided` (the caller's evaluate) is the ledger's answer to exactly `registration`: the pointer it would
- * register is this record (id, hash, locator, category, custodian, version it replaces) credited to its author.
+ * Whether `endorsed` (the caller's endorsement) is the ledger's answer to exactly `registration`: the pointer it
+ * would register is this record (id, hash, locator, category, custodian, version it replaces) credited to its author.
  */
-function decidedFor(
-  decided: RecordPointer | undefined,
+function endorsedFor(
+  endorsed: Endorsed<RecordPointer> | undefined,
   expected: Readonly<{ registration: Registration; record: NewRecord; authorId: string; mspId: string }>,
-): decided is RecordPointer {
+): endorsed is Endorsed<RecordPointer> {
   const { registration, record } = expected;
-  if (decided === undefined) return false;
+  if (endorsed === undefined) return false;
+  const decided = endorsed.result;
   return (
     decided.recordId === record.recordId &&
     decided.contentHash === record.contentHash &&
@@ -226,12 +228,14 @@ class CustodianImpl implements Custodian {
     if (conflict !== undefined) throw new RecordConflictError(record.recordId, conflict);
 
     const registration = this.#registrationFor(record);
-    // Authority before content: the ledger decides on this exact registration (evaluated, nothing written) before the
-    // store sees it. A refusal leaves nothing behind; an earlier identical attempt's content is removed with it.
-    const decided =
-      existing === undefined && decidedFor(options.decided, { registration, record, authorId, mspId: this.#mspId })
-        ? options.decided
-        : await this.#decide(clinician, registration, authorId, existing !== undefined);
+    // Authority before content: the ledger decides on this exact registration (endorsed, nothing written yet) before
+    // the store sees it. A refusal leaves nothing behind; an earlier identical attempt's content is removed with it.
+    // The endorsement is the write's own, so deciding first costs no extra transaction.
+    const endorsed =
+      existing === undefined && endorsedFor(options.endorsed, { registration, record, authorId, mspId: this.#mspId })
+        ? options.endorsed
+        : await this.#endorse(clinician, registration, authorId, existing !== undefined);
+    const decided = endorsed.result;
     if (decided.patientId !== record.patientId) {
       // Only an amendment can get here: its pointer keeps the amended record's patient, whatever the content says.
       throw new InvalidFhirResourceError(content.resource.resourceType, [
@@ -246,7 +250,7 @@ class CustodianImpl implements Custodian {
       return { pointer: decided, transactionId: existing.registrationTxId };
     }
     const stored = await this.#store.put(record);
-    return this.#submit(clinician, stored, registration);
+    return this.#order(endorsed, stored.recordId);
   }
 
   async completePending(
@@ -302,15 +306,14 @@ class CustodianImpl implements Custodian {
       };
     }
     try {
-      const registration = this.#registrationFor(record);
-      await this.#decide(clinician, registration, runner, true);
-      await this.#submit(clinician, record, registration);
+      const endorsed = await this.#endorse(clinician, this.#registrationFor(record), runner, true);
+      await this.#order(endorsed, record.recordId);
       return 'completed';
     } catch (err) {
       if (err instanceof RecordAuthorMismatchError) {
         return { recordId, code: err.code, message: err.message, discarded: false };
       }
-      // A chaincode refusal is definitive for this record (#decide / #submit discarded it when it was final);
+      // A chaincode refusal is definitive for this record (#endorse / #order discarded it when it was final);
       // anything else (network) stops the run for a retry.
       if (!(err instanceof ChaincodeError)) throw err;
       return { recordId, code: err.code, message: err.message, discarded: isDefinitiveRefusal(err) };
@@ -349,48 +352,46 @@ class CustodianImpl implements Custodian {
   }
 
   /**
-   * The ledger's decision on `input`, evaluated (nothing written). The pointer it would register names the signer as
-   * registeredBy (or, for a record already on chain, its original registrant): anything but `authorId` means the
-   * registration would not be credited to the record's author, so it is refused. A definitive refusal discards the
-   * stored content when there is some (`stored`).
+   * The ledger's decision on `registration`: endorsed, nothing written until #order. The pointer it would register
+   * names the signer as registeredBy (or, for a record already on chain, its original registrant): anything but
+   * `authorId` means the registration would not be credited to the record's author, so it is refused. A definitive
+   * refusal discards the stored content when there is some (`stored`).
    */
-  async #decide(
+  async #endorse(
     clinician: MedrecClient,
     registration: Registration,
     authorId: string,
     stored: boolean,
-  ): Promise<RecordPointer> {
+  ): Promise<Endorsed<RecordPointer>> {
     const { recordId } = registration;
-    let decided: RecordPointer;
+    let endorsed: Endorsed<RecordPointer>;
     try {
-      decided =
+      endorsed =
         registration.kind === 'amend'
-          ? await clinician.checkAmendRecord(registration.input)
-          : await clinician.checkRegisterRecord(registration.input);
+          ? await clinician.endorseAmendRecord(registration.input)
+          : await clinician.endorseRegisterRecord(registration.input);
     } catch (err) {
       if (stored && isDefinitiveRefusal(err)) await this.#discard(recordId);
       throw err;
     }
-    if (decided.registeredBy !== authorId) {
-      throw new RecordAuthorMismatchError({ recordId, authorId, registeredBy: decided.registeredBy });
+    if (endorsed.result.registeredBy !== authorId) {
+      throw new RecordAuthorMismatchError({ recordId, authorId, registeredBy: endorsed.result.registeredBy });
     }
-    return decided;
+    return endorsed;
   }
 
-  async #submit(clinician: MedrecClient, record: StoredRecord, registration: Registration): Promise<RegisteredRecord> {
+  /** Orders the endorsed registration of the stored record `recordId` and records its transaction in the store. */
+  async #order(endorsed: Endorsed<RecordPointer>, recordId: string): Promise<RegisteredRecord> {
     let submitted: Submitted<RecordPointer>;
     try {
       // An identical re-registration or re-amendment (a retry after a crash between the chain write and
       // markRegistered) returns the original pointer, whose txId is the registration to record.
-      submitted =
-        registration.kind === 'amend'
-          ? await clinician.amendRecord(registration.input)
-          : await clinician.registerRecord(registration.input);
+      submitted = await endorsed.submit();
     } catch (err) {
-      if (isDefinitiveRefusal(err)) await this.#discard(record.recordId);
+      if (isDefinitiveRefusal(err)) await this.#discard(recordId);
       throw err;
     }
-    await this.#store.markRegistered(record.recordId, submitted.value.txId);
+    await this.#store.markRegistered(recordId, submitted.value.txId);
     return { pointer: submitted.value, transactionId: submitted.transactionId };
   }
 

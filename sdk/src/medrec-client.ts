@@ -1,4 +1,4 @@
-import { StatusCode, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import { StatusCode, type Contract, type Gateway, type Transaction } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 import type {
   AuditEvent,
@@ -62,6 +62,22 @@ export interface Submitted<T> {
   readonly transactionId: string;
 }
 
+/**
+ * A transaction endorsed but not yet ordered: the peers ran it and signed `result`, and nothing is written until
+ * submit(). A refusal rejects at endorsement with the ChaincodeError the submit would get, so a caller learns the
+ * ledger's decision before it acts, at the cost of the one endorsement the write needs anyway.
+ */
+export interface Endorsed<T> {
+  /** What the transaction returns when it commits as endorsed. */
+  readonly result: T;
+  readonly transactionId: string;
+  /**
+   * Orders the endorsed transaction and waits for its commit. An MVCC conflict re-endorses and re-submits (within
+   * mvccAttempts), so the committed value may then differ from `result`, or the re-run may be refused.
+   */
+  submit(): Promise<Submitted<T>>;
+}
+
 export interface MedrecClientOptions {
   readonly channel?: string;
   readonly chaincode?: string;
@@ -95,6 +111,14 @@ export interface MedrecClient {
    * refusal. The custodian asks this before it stores the new content (authority before content).
    */
   checkAmendRecord(amendment: RecordAmendment): Promise<RecordPointer>;
+  /**
+   * Endorses (does not order) the Records:RegisterRecord that registerRecord(record) would submit: the ledger's
+   * decision, with no separate evaluate; submit() then writes it. What a custodian uses to store content only once
+   * the ledger said yes.
+   */
+  endorseRegisterRecord(record: RecordInput): Promise<Endorsed<RecordPointer>>;
+  /** The same for Records:AmendRecord. */
+  endorseAmendRecord(amendment: RecordAmendment): Promise<Endorsed<RecordPointer>>;
   amendRecord(amendment: RecordAmendment): Promise<Submitted<RecordPointer>>;
   getRecord(recordId: string): Promise<RecordPointer>;
   listRecords(
@@ -338,25 +362,63 @@ class MedrecClientImpl implements MedrecClient {
   }
 
   async #submit<K extends SubmitTransactionName>(name: K, ...args: string[]): Promise<Submitted<Result<K>>> {
-    for (let attempt = 1; ; attempt++) {
+    return (await this.#endorse(name, args, 1)).submit();
+  }
+
+  /**
+   * Endorses `name`, re-endorsing while the endorsers disagree because one lags behind (EndorsementMismatchError);
+   * `attempt` counts the tries already spent on this write, MVCC re-runs included.
+   */
+  async #endorse<K extends SubmitTransactionName>(
+    name: K,
+    args: readonly string[],
+    attempt: number,
+  ): Promise<Endorsed<Result<K>>> {
+    for (let tries = attempt; ; tries++) {
       let transactionId: string | undefined;
       try {
-        const transaction = await this.#contract.newProposal(name, { arguments: args }).endorse();
+        const transaction = await this.#contract.newProposal(name, { arguments: [...args] }).endorse();
         transactionId = transaction.getTransactionId();
-        const submitted = await transaction.submit();
-        const status = await submitted.getStatus();
-        if (!status.successful) {
-          throw new TransactionInvalidError({ validationCode: validationCodeName(status.code), transactionId });
-        }
-        return { value: JSON.parse(utf8.decode(transaction.getResult())) as Result<K>, transactionId };
+        const result = JSON.parse(utf8.decode(transaction.getResult())) as Result<K>;
+        const endorsedId = transactionId;
+        return {
+          result,
+          transactionId,
+          submit: () => this.#order({ name, args, attempt: tries, transaction, result, transactionId: endorsedId }),
+        };
       } catch (err) {
         const error = toMedRecError(err, transactionId);
-        const lagging = error instanceof EndorsementMismatchError;
-        const retryable = lagging || (error instanceof TransactionInvalidError && error.validationCode === mvccName);
-        if (!retryable || attempt >= this.#mvccAttempts) throw error;
-        // A lagging peer catches up within a block interval or so; an MVCC conflict can be re-run at once.
-        if (lagging) await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+        if (!(error instanceof EndorsementMismatchError) || tries >= this.#mvccAttempts) throw error;
+        // A lagging peer catches up within a block interval or so.
+        await new Promise((resolve) => setTimeout(resolve, 250 * tries));
       }
+    }
+  }
+
+  /** Orders an endorsed transaction and waits for its commit; an MVCC conflict is re-run from the endorsement. */
+  async #order<K extends SubmitTransactionName>(
+    endorsed: Readonly<{
+      name: K;
+      args: readonly string[];
+      attempt: number;
+      transaction: Transaction;
+      result: Result<K>;
+      transactionId: string;
+    }>,
+  ): Promise<Submitted<Result<K>>> {
+    const { transactionId } = endorsed;
+    try {
+      const status = await (await endorsed.transaction.submit()).getStatus();
+      if (!status.successful) {
+        throw new TransactionInvalidError({ validationCode: validationCodeName(status.code), transactionId });
+      }
+      return { value: endorsed.result, transactionId };
+    } catch (err) {
+      const error = toMedRecError(err, transactionId);
+      const conflict = error instanceof TransactionInvalidError && error.validationCode === mvccName;
+      if (!conflict || endorsed.attempt >= this.#mvccAttempts) throw error;
+      // Nothing was written: re-running reads the state as it is now.
+      return (await this.#endorse(endorsed.name, endorsed.args, endorsed.attempt + 1)).submit();
     }
   }
 
@@ -389,6 +451,12 @@ class MedrecClientImpl implements MedrecClient {
   }
   checkAmendRecord(amendment: RecordAmendment): Promise<RecordPointer> {
     return this.#evaluate('Records:AmendRecord', json(amendment));
+  }
+  endorseRegisterRecord(record: RecordInput): Promise<Endorsed<RecordPointer>> {
+    return this.#endorse('Records:RegisterRecord', [json(record)], 1);
+  }
+  endorseAmendRecord(amendment: RecordAmendment): Promise<Endorsed<RecordPointer>> {
+    return this.#endorse('Records:AmendRecord', [json(amendment)], 1);
   }
   amendRecord(amendment: RecordAmendment): Promise<Submitted<RecordPointer>> {
     return this.#submit('Records:AmendRecord', json(amendment));

@@ -130,14 +130,14 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
           },
         ]);
       }
-      // The record id is the one the use case already had the ledger evaluate; the author is the caller, so that only
+      // The record id is the one the use case already had the ledger endorse; the author is the caller, so that only
       // they may ever complete this record's registration.
       const client = await options.ledger.clientFor(request.user);
       try {
         return await custodian.storeAndRegister(client, request.resource, {
           authorId: request.user.participantId,
           ...(request.recordId === undefined ? {} : { recordId: request.recordId }),
-          ...(request.decided === undefined ? {} : { decided: request.decided }),
+          ...(request.endorsed === undefined ? {} : { endorsed: request.endorsed }),
         });
       } catch (err) {
         throw authorshipProblem(err) ?? err;
@@ -154,7 +154,7 @@ export function createGatekeeperRecordCustody(options: Readonly<GatekeeperRecord
           authorId: request.user.participantId,
           recordId: request.recordId,
           supersedes: request.supersedes,
-          ...(request.decided === undefined ? {} : { decided: request.decided }),
+          ...(request.endorsed === undefined ? {} : { endorsed: request.endorsed }),
         });
       } catch (err) {
         throw authorshipProblem(err) ?? err;

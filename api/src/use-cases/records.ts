@@ -90,13 +90,14 @@ export function createRecordUseCases(ports: RecordPorts): RecordUseCases {
   return {
     async createRecord(user, patientId, resource) {
       // Authority before content: the role here, then the ledger's own decision on this exact registration
-      // (evaluated, nothing written). Only then does the custodian validate the FHIR body (422), store it and
-      // submit the same registration, so a refused caller neither learns the content rules nor leaves content behind.
+      // (endorsed, nothing written). Only then does the custodian validate the FHIR body (422), store it and order
+      // that endorsed registration, so a refused caller neither learns the content rules nor leaves content behind,
+      // and the decision costs no transaction beyond the write's own.
       assertMayRegisterRecords(user);
       const recordId = newRecordId();
       const client = await ledger.clientFor(user);
-      const decided = await client.checkRegisterRecord(registrationFor(user, { recordId, patientId, resource }));
-      const { pointer, transactionId } = await custody.store({ user, patientId, resource, recordId, decided });
+      const endorsed = await client.endorseRegisterRecord(registrationFor(user, { recordId, patientId, resource }));
+      const { pointer, transactionId } = await custody.store({ user, patientId, resource, recordId, endorsed });
       return { record: pointer, transactionId };
     },
     async amendRecord(user, recordId, resource) {
@@ -104,13 +105,13 @@ export function createRecordUseCases(ports: RecordPorts): RecordUseCases {
       assertMayRegisterRecords(user);
       const newId = newRecordId();
       const client = await ledger.clientFor(user);
-      const decided = await client.checkAmendRecord(amendmentFor(user, { recordId, newRecordId: newId, resource }));
+      const endorsed = await client.endorseAmendRecord(amendmentFor(user, { recordId, newRecordId: newId, resource }));
       const { pointer, transactionId } = await custody.amend({
         user,
         supersedes: recordId,
         resource,
         recordId: newId,
-        decided,
+        endorsed,
       });
       return { record: pointer, transactionId };
     },

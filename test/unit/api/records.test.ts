@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- response bodies are `any` in supertest; send() has already checked each one against its OpenAPI schema */
 import { expect } from 'chai';
-import type { RecordAmendment, RecordInput } from '../../../sdk/src/chaincode-types';
+import type { RecordAmendment, RecordInput, RecordPointer } from '../../../sdk/src/chaincode-types';
+import type { Endorsed } from '../../../sdk/src/medrec-client';
 import { ChaincodeError, ContentHashMismatchError, NetworkUnavailableError } from '../../../sdk/src/errors';
 import { contentHash, validateFhirResource } from '../../../sdk/src/fhir';
 import { InvalidFhirResourceError } from '../../../sdk/src/fhir/fhir-errors';
@@ -10,6 +11,15 @@ import { send } from './support/conformance';
 import { OBSERVATION, participant, pointer, ticket, TICKET_ID, user } from './support/fixtures';
 import { createHarness, USERS, type Harness } from './support/harness';
 
+/** An endorsement as the SDK returns it; custody orders it (these tests' custody is a fake that never does). */
+function endorsedOf(result: RecordPointer): Endorsed<RecordPointer> {
+  return {
+    result,
+    transactionId: 'tx-endorsed',
+    submit: () => Promise.reject(new Error('the API never orders an endorsement itself: custody does')),
+  };
+}
+
 describe('api: records, tickets and break-glass', () => {
   let h: Harness;
   let auth: string;
@@ -17,7 +27,7 @@ describe('api: records, tickets and break-glass', () => {
     h = createHarness();
     auth = (await h.tokenFor(USERS.clinician)).authorization;
     // The ledger permits the registration unless a test says otherwise.
-    h.ledger.client.checkRegisterRecord = () => Promise.resolve(pointer());
+    h.ledger.client.endorseRegisterRecord = () => Promise.resolve(endorsedOf(pointer()));
   });
   afterEach(() => {
     h.close();
@@ -211,7 +221,7 @@ describe('api: records, tickets and break-glass', () => {
     ] as const;
     for (const [what, code, status] of refusals) {
       it(`a clinician the ledger refuses (${what}) gets ${status} before validation and stores nothing`, async () => {
-        h.ledger.client.checkRegisterRecord = () => Promise.reject(new ChaincodeError({ code, message: what }));
+        h.ledger.client.endorseRegisterRecord = () => Promise.reject(new ChaincodeError({ code, message: what }));
         for (const body of [INVALID, OBSERVATION]) {
           const res = await send(h.http.post('/v1/patients/pat-9/records').set('authorization', auth).send(body));
           expect(res.status).to.equal(status);
@@ -219,17 +229,17 @@ describe('api: records, tickets and break-glass', () => {
           expect(res.body.code).to.equal(code);
         }
         expect(h.custody.stored).to.have.length(0);
-        // Evaluated only: nothing was submitted to the ledger.
-        expect(h.ledger.methodsCalled()).to.deep.equal(['checkRegisterRecord', 'checkRegisterRecord']);
+        // Endorsed only: nothing was ordered (the custody, which would submit, was never called).
+        expect(h.ledger.methodsCalled()).to.deep.equal(['endorseRegisterRecord', 'endorseRegisterRecord']);
       });
     }
 
-    it('evaluates exactly the registration the custodian will submit, then stores under that record id', async () => {
+    it('endorses exactly the registration the custodian will submit, then hands custody that endorsement', async () => {
       h.custody.storeResult = () => Promise.resolve({ pointer: pointer(), transactionId: 'tx-rec' });
       const res = await send(h.http.post('/v1/patients/pat-1/records').set('authorization', auth).send(OBSERVATION));
       expect(res.status).to.equal(201);
       const call = h.ledger.calls[0];
-      expect(call?.method).to.equal('checkRegisterRecord');
+      expect(call?.method).to.equal('endorseRegisterRecord');
       expect(call?.user).to.deep.equal(USERS.clinician);
       const probe = call?.args[0] as RecordInput;
       const recordId = h.custody.stored[0]?.recordId ?? '';
@@ -241,6 +251,9 @@ describe('api: records, tickets and break-glass', () => {
         locator: locatorFor('Hospital1MSP', recordId),
       });
       expect(h.ledger.methodsCalled()).to.not.include('registerRecord');
+      // Custody receives that very endorsement, to order once the content is stored.
+      expect(h.custody.stored[0]?.endorsed?.transactionId).to.equal('tx-endorsed');
+      expect(h.custody.stored[0]?.endorsed?.result).to.deep.equal(pointer());
     });
 
     it('each request gets its own record id', async () => {
@@ -284,7 +297,7 @@ describe('api: records, tickets and break-glass', () => {
       expect(res.status).to.equal(422);
       expect(res.type).to.equal('application/problem+json');
       expect(res.body.errors).to.deep.equal([{ in: 'body', path: 'Observation.status', message: 'is required' }]);
-      expect(h.ledger.methodsCalled()).to.deep.equal(['checkRegisterRecord']);
+      expect(h.ledger.methodsCalled()).to.deep.equal(['endorseRegisterRecord']);
     });
   });
 
@@ -292,8 +305,8 @@ describe('api: records, tickets and break-glass', () => {
     const INVALID = { resourceType: 'Observation', onsetDateTime: '2021-02-30' };
     const amended = (): ReturnType<typeof pointer> => ({ ...pointer(), recordId: 'rec-2', supersedes: 'rec-1' });
 
-    it('evaluates exactly the amendment the custodian will submit, then stores the new version; 201', async () => {
-      h.ledger.client.checkAmendRecord = () => Promise.resolve(amended());
+    it('endorses exactly the amendment the custodian will submit, then stores the new version; 201', async () => {
+      h.ledger.client.endorseAmendRecord = () => Promise.resolve(endorsedOf(amended()));
       h.custody.amendResult = () => Promise.resolve({ pointer: amended(), transactionId: 'tx-amend' });
       const res = await send(h.http.post('/v1/records/rec-1/amendments').set('authorization', auth).send(OBSERVATION));
       expect(res.status).to.equal(201);
@@ -302,7 +315,7 @@ describe('api: records, tickets and break-glass', () => {
       expect(request).to.deep.include({ user: USERS.clinician, supersedes: 'rec-1', resource: OBSERVATION });
       const newId = request?.recordId ?? '';
       expect(newId).to.match(/^rec-[0-9a-f-]{36}$/);
-      expect(h.ledger.methodsCalled()).to.deep.equal(['checkAmendRecord']);
+      expect(h.ledger.methodsCalled()).to.deep.equal(['endorseAmendRecord']);
       const probe: RecordAmendment | undefined = h.ledger.calls[0]?.args[0] as RecordAmendment | undefined;
       expect(probe).to.deep.equal({
         recordId: 'rec-1',
@@ -333,7 +346,7 @@ describe('api: records, tickets and break-glass', () => {
     ] as const;
     for (const [what, code, status] of refusals) {
       it(`a clinician the ledger refuses (${what}) gets ${status} before validation and stores nothing`, async () => {
-        h.ledger.client.checkAmendRecord = () => Promise.reject(new ChaincodeError({ code, message: what }));
+        h.ledger.client.endorseAmendRecord = () => Promise.reject(new ChaincodeError({ code, message: what }));
         for (const body of [INVALID, OBSERVATION]) {
           const res = await send(h.http.post('/v1/records/rec-1/amendments').set('authorization', auth).send(body));
           expect(res.status).to.equal(status);
@@ -341,12 +354,12 @@ describe('api: records, tickets and break-glass', () => {
           expect(res.body.code).to.equal(code);
         }
         expect(h.custody.amended).to.have.length(0);
-        expect(h.ledger.methodsCalled()).to.deep.equal(['checkAmendRecord', 'checkAmendRecord']);
+        expect(h.ledger.methodsCalled()).to.deep.equal(['endorseAmendRecord', 'endorseAmendRecord']);
       });
     }
 
     it('a permitted clinician with content about another patient gets the 422 from custody', async () => {
-      h.ledger.client.checkAmendRecord = () => Promise.resolve(amended());
+      h.ledger.client.endorseAmendRecord = () => Promise.resolve(endorsedOf(amended()));
       h.custody.amendResult = () =>
         Promise.reject(
           new InvalidFhirResourceError('Observation', [

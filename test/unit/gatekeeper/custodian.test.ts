@@ -12,7 +12,7 @@ import {
 } from '../../../sdk/src/errors';
 import { InvalidFhirResourceError, toRecordContent } from '../../../sdk/src/fhir';
 import { createCustodian, RecordAuthorMismatchError, type Custodian } from '../../../gatekeeper/src/custodian';
-import type { MedrecClient, Submitted } from '../../../sdk/src/medrec-client';
+import type { Endorsed, MedrecClient, Submitted } from '../../../sdk/src/medrec-client';
 import {
   InvalidStoreInputError,
   RecordConflictError,
@@ -36,7 +36,7 @@ type Outcome = 'ok' | ChaincodeErrorCode | 'unavailable' | 'mvcc';
 interface FakeLedger {
   /** A client signing as the participant `signer`. */
   as(signer: string): MedrecClient;
-  /** Every call in order, e.g. "evaluate doc-a rec-1", "submit doc-a rec-1". */
+  /** Every call in order, e.g. "endorse doc-a rec-1", "submit doc-a rec-1". */
   readonly calls: string[];
   readonly records: Map<string, RecordPointer>;
 }
@@ -48,9 +48,9 @@ type Decide = (call: { readonly recordId: string }) => Outcome;
  * Records:RegisterRecord and AmendRecord as the chaincode behaves: registeredBy is the signer, an identical
  * re-registration (or re-amendment) returns the original pointer, a different body under an existing id is
  * MEDREC_CONFLICT, an amendment of a version already amended by another is MEDREC_CONFLICT, an amendment keeps the
- * amended record's patient. `evaluate` / `submit` inject refusals and failures per call.
+ * amended record's patient. `endorse` / `submit` inject refusals and failures per call.
  */
-function fakeLedger(behaviour: Readonly<{ evaluate?: Decide; submit?: Decide }> = {}): FakeLedger {
+function fakeLedger(behaviour: Readonly<{ endorse?: Decide; submit?: Decide }> = {}): FakeLedger {
   const records = new Map<string, RecordPointer>();
   const calls: string[] = [];
   const failure = (outcome: Outcome): Error | undefined => {
@@ -110,9 +110,9 @@ function fakeLedger(behaviour: Readonly<{ evaluate?: Decide; submit?: Decide }> 
     };
   };
   const as = (signer: string): MedrecClient => {
-    const checkRegisterRecord = (input: RecordInput): Promise<RecordPointer> => {
-      calls.push(`evaluate ${signer} ${input.recordId}`);
-      const failed = failure(behaviour.evaluate?.(input) ?? 'ok');
+    const decideRegistration = (input: RecordInput): Promise<RecordPointer> => {
+      calls.push(`endorse ${signer} ${input.recordId}`);
+      const failed = failure(behaviour.endorse?.(input) ?? 'ok');
       return failed === undefined ? Promise.resolve().then(() => decide(signer, input)) : Promise.reject(failed);
     };
     const registerRecord = (input: RecordInput): Promise<Submitted<RecordPointer>> => {
@@ -127,9 +127,9 @@ function fakeLedger(behaviour: Readonly<{ evaluate?: Decide; submit?: Decide }> 
         return { value: pointer, transactionId: isNew ? pointer.txId : txIdOf(`again ${input.recordId}`) };
       });
     };
-    const checkAmendRecord = (input: RecordAmendment): Promise<RecordPointer> => {
-      calls.push(`evaluate-amend ${signer} ${input.newRecordId}`);
-      const failed = failure(behaviour.evaluate?.({ recordId: input.newRecordId }) ?? 'ok');
+    const decideAmendmentOf = (input: RecordAmendment): Promise<RecordPointer> => {
+      calls.push(`endorse-amend ${signer} ${input.newRecordId}`);
+      const failed = failure(behaviour.endorse?.({ recordId: input.newRecordId }) ?? 'ok');
       return failed === undefined
         ? Promise.resolve().then(() => decideAmendment(signer, input))
         : Promise.reject(failed);
@@ -147,7 +147,16 @@ function fakeLedger(behaviour: Readonly<{ evaluate?: Decide; submit?: Decide }> 
         return { value: pointer, transactionId: isNew ? pointer.txId : txIdOf(`again ${input.newRecordId}`) };
       });
     };
-    return { checkRegisterRecord, registerRecord, checkAmendRecord, amendRecord } as unknown as MedrecClient;
+    // The endorsement is the decision ("endorse" calls); its submit() orders it ("submit" / "amend" calls).
+    const endorseRegisterRecord = async (input: RecordInput): Promise<Endorsed<RecordPointer>> => {
+      const result = await decideRegistration(input);
+      return { result, transactionId: result.txId, submit: () => registerRecord(input) };
+    };
+    const endorseAmendRecord = async (input: RecordAmendment): Promise<Endorsed<RecordPointer>> => {
+      const result = await decideAmendmentOf(input);
+      return { result, transactionId: result.txId, submit: () => amendRecord(input) };
+    };
+    return { endorseRegisterRecord, registerRecord, endorseAmendRecord, amendRecord } as unknown as MedrecClient;
   };
   return { as, calls, records };
 }
@@ -184,7 +193,7 @@ describe('custodian write path', function () {
       expect(pointer.locator).to.equal('medrec-gatekeeper:Hospital1MSP/rec-a');
       expect(pointer.registeredBy).to.equal(DOC_A);
       expect(transactionId).to.equal(txIdOf('rec-a'));
-      expect(ledger.calls).to.deep.equal(['evaluate doc-a rec-a', 'submit doc-a rec-a']);
+      expect(ledger.calls).to.deep.equal(['endorse doc-a rec-a', 'submit doc-a rec-a']);
       expect(await store.get('rec-a')).to.include({
         registered: true,
         registrationTxId: txIdOf('rec-a'),
@@ -192,26 +201,33 @@ describe('custodian write path', function () {
       });
     });
 
-    it("uses the caller's evaluate of exactly this registration instead of a second one, and no other", async function () {
+    it("submits the caller's endorsement of exactly this registration instead of endorsing again, and no other", async function () {
       const ledger = fakeLedger();
       const [resource] = examples('pat-1');
       const { pointer: first } = await custodian.storeAndRegister(ledger.as(DOC_A), resource, {
         recordId: 'rec-d0',
         authorId: DOC_A,
       });
-      const decidedAs = (recordId: string, change: Partial<RecordPointer> = {}): RecordPointer => ({
-        ...first,
-        recordId,
-        locator: `medrec-gatekeeper:Hospital1MSP/${recordId}`,
-        ...change,
-      });
+      // The caller's endorsement, its result changed by `change`; its submit() is logged as "submit-given".
+      const endorsedAs = (recordId: string, change: Partial<RecordPointer> = {}): Endorsed<RecordPointer> => {
+        const locator = `medrec-gatekeeper:Hospital1MSP/${recordId}`;
+        const { patientId, category, contentHash } = first;
+        return {
+          result: { ...first, recordId, locator, ...change },
+          transactionId: txIdOf(recordId),
+          submit: () => {
+            ledger.calls.push(`submit-given ${recordId}`);
+            return ledger.as(DOC_A).registerRecord({ recordId, patientId, category, contentHash, locator });
+          },
+        };
+      };
       ledger.calls.length = 0;
       await custodian.storeAndRegister(ledger.as(DOC_A), resource, {
         recordId: 'rec-d1',
         authorId: DOC_A,
-        decided: decidedAs('rec-d1'),
+        endorsed: endorsedAs('rec-d1'),
       });
-      expect(ledger.calls).to.deep.equal(['submit doc-a rec-d1']);
+      expect(ledger.calls).to.deep.equal(['submit-given rec-d1', 'submit doc-a rec-d1']);
       // A decision about anything else than this registration by this author is not reused: the ledger is asked.
       const others: [string, Partial<RecordPointer>][] = [
         ['rec-d2', { recordId: 'rec-other' }],
@@ -228,10 +244,10 @@ describe('custodian write path', function () {
         await custodian.storeAndRegister(ledger.as(DOC_A), resource, {
           recordId,
           authorId: DOC_A,
-          decided: decidedAs(recordId, change),
+          endorsed: endorsedAs(recordId, change),
         });
         expect(ledger.calls, JSON.stringify(change)).to.deep.equal([
-          `evaluate doc-a ${recordId}`,
+          `endorse doc-a ${recordId}`,
           `submit doc-a ${recordId}`,
         ]);
       }
@@ -245,13 +261,13 @@ describe('custodian write path', function () {
     });
 
     it('stores nothing when the ledger refuses the caller, and never submits', async function () {
-      const ledger = fakeLedger({ evaluate: () => 'MEDREC_FORBIDDEN' });
+      const ledger = fakeLedger({ endorse: () => 'MEDREC_FORBIDDEN' });
       const [resource] = examples('pat-1');
       const err = await custodian
         .storeAndRegister(ledger.as('pat-1'), resource, { recordId: 'rec-p', authorId: 'pat-1' })
         .catch((e: unknown) => e);
       expect(err).to.be.instanceOf(ChaincodeError).and.to.have.property('code', 'MEDREC_FORBIDDEN');
-      expect(ledger.calls).to.deep.equal(['evaluate pat-1 rec-p']);
+      expect(ledger.calls).to.deep.equal(['endorse pat-1 rec-p']);
       expect(await store.get('rec-p')).to.equal(undefined);
       expect((await store.listUnregistered()).records).to.deep.equal([]);
     });
@@ -335,7 +351,7 @@ describe('custodian write path', function () {
         RecordAuthorMismatchError,
       );
       expect(error).to.include({ code: 'AUTHOR_MISMATCH', authorId: DOC_A, registeredBy: DOC_B });
-      expect(ledger.calls).to.deep.equal(['evaluate doc-b rec-m']);
+      expect(ledger.calls).to.deep.equal(['endorse doc-b rec-m']);
       expect(await store.get('rec-m')).to.equal(undefined);
     });
 
@@ -388,8 +404,8 @@ describe('custodian write path', function () {
 
   describe('storeAndAmend', function () {
     /** A ledger and store holding rec-v1 for pat-1, registered by DOC_A; `outcome` steers later calls. */
-    async function registeredVersion(outcome: { evaluate: Outcome; submit: Outcome }): Promise<FakeLedger> {
-      const ledger = fakeLedger({ evaluate: () => outcome.evaluate, submit: () => outcome.submit });
+    async function registeredVersion(outcome: { endorse: Outcome; submit: Outcome }): Promise<FakeLedger> {
+      const ledger = fakeLedger({ endorse: () => outcome.endorse, submit: () => outcome.submit });
       const [first] = examples('pat-1');
       await custodian.storeAndRegister(ledger.as(DOC_A), first, { recordId: 'rec-v1', authorId: DOC_A });
       ledger.calls.length = 0;
@@ -397,9 +413,9 @@ describe('custodian write path', function () {
     }
     const secondVersion = (patientId = 'pat-1'): unknown => examples(patientId)[1];
 
-    it("uses the caller's evaluate of exactly this amendment, and asks again for one that replaces another version", async function () {
-      const ledger = await registeredVersion({ evaluate: 'ok', submit: 'ok' });
-      const decided = await ledger.as(DOC_B).checkAmendRecord({
+    it("submits the caller's endorsement of exactly this amendment, and endorses again one that replaces another version", async function () {
+      const ledger = await registeredVersion({ endorse: 'ok', submit: 'ok' });
+      const endorsed = await ledger.as(DOC_B).endorseAmendRecord({
         recordId: 'rec-v1',
         newRecordId: 'rec-v2',
         contentHash: toRecordContent(secondVersion()).contentHash,
@@ -411,14 +427,14 @@ describe('custodian write path', function () {
         recordId: 'rec-v2',
         authorId: DOC_B,
         supersedes: 'rec-v1',
-        decided: { ...decided, supersedes: 'rec-v0' },
+        endorsed: { ...endorsed, result: { ...endorsed.result, supersedes: 'rec-v0' } },
       });
-      expect(ledger.calls).to.deep.equal(['evaluate-amend doc-b rec-v2', 'amend doc-b rec-v2']);
+      expect(ledger.calls).to.deep.equal(['endorse-amend doc-b rec-v2', 'amend doc-b rec-v2']);
     });
 
-    it('submits an amendment without a second evaluate when the caller has the decision for it', async function () {
-      const ledger = await registeredVersion({ evaluate: 'ok', submit: 'ok' });
-      const decided = await ledger.as(DOC_B).checkAmendRecord({
+    it('submits an amendment without a second endorsement when the caller has the endorsed one', async function () {
+      const ledger = await registeredVersion({ endorse: 'ok', submit: 'ok' });
+      const endorsed = await ledger.as(DOC_B).endorseAmendRecord({
         recordId: 'rec-v1',
         newRecordId: 'rec-v2',
         contentHash: toRecordContent(secondVersion()).contentHash,
@@ -430,20 +446,20 @@ describe('custodian write path', function () {
         recordId: 'rec-v2',
         authorId: DOC_B,
         supersedes: 'rec-v1',
-        decided,
+        endorsed,
       });
       expect(ledger.calls).to.deep.equal(['amend doc-b rec-v2']);
       expect(pointer).to.include({ recordId: 'rec-v2', supersedes: 'rec-v1' });
     });
 
     it('asks the ledger first, stores the new version naming the one it replaces, and submits the amendment', async function () {
-      const ledger = await registeredVersion({ evaluate: 'ok', submit: 'ok' });
+      const ledger = await registeredVersion({ endorse: 'ok', submit: 'ok' });
       const { pointer, transactionId } = await custodian.storeAndAmend(ledger.as(DOC_B), secondVersion(), {
         recordId: 'rec-v2',
         authorId: DOC_B,
         supersedes: 'rec-v1',
       });
-      expect(ledger.calls).to.deep.equal(['evaluate-amend doc-b rec-v2', 'amend doc-b rec-v2']);
+      expect(ledger.calls).to.deep.equal(['endorse-amend doc-b rec-v2', 'amend doc-b rec-v2']);
       expect(pointer).to.include({ recordId: 'rec-v2', supersedes: 'rec-v1', version: 2, registeredBy: DOC_B });
       expect(pointer.locator).to.equal('medrec-gatekeeper:Hospital1MSP/rec-v2');
       expect(transactionId).to.equal(txIdOf('rec-v2'));
@@ -454,7 +470,7 @@ describe('custodian write path', function () {
     });
 
     it('refuses content about another patient before storing it, and never submits', async function () {
-      const ledger = await registeredVersion({ evaluate: 'ok', submit: 'ok' });
+      const ledger = await registeredVersion({ endorse: 'ok', submit: 'ok' });
       const err = await custodian
         .storeAndAmend(ledger.as(DOC_A), secondVersion('pat-2'), {
           recordId: 'rec-x',
@@ -464,15 +480,15 @@ describe('custodian write path', function () {
         .catch((e: unknown) => e);
       expect(err).to.be.instanceOf(InvalidFhirResourceError);
       expect((err as Error).message).to.include('Patient/pat-1');
-      expect(ledger.calls).to.deep.equal(['evaluate-amend doc-a rec-x']);
+      expect(ledger.calls).to.deep.equal(['endorse-amend doc-a rec-x']);
       expect(await store.get('rec-x')).to.equal(undefined);
       expect(ledger.records.get('rec-v1')?.supersededBy).to.equal(null);
     });
 
     it('stores nothing when the ledger refuses the amendment, and never submits', async function () {
-      const outcome: { evaluate: Outcome; submit: Outcome } = { evaluate: 'ok', submit: 'ok' };
+      const outcome: { endorse: Outcome; submit: Outcome } = { endorse: 'ok', submit: 'ok' };
       const ledger = await registeredVersion(outcome);
-      outcome.evaluate = 'MEDREC_FORBIDDEN';
+      outcome.endorse = 'MEDREC_FORBIDDEN';
       const err = await custodian
         .storeAndAmend(ledger.as('doc-other'), secondVersion(), {
           recordId: 'rec-f',
@@ -481,12 +497,12 @@ describe('custodian write path', function () {
         })
         .catch((e: unknown) => e);
       expect(err).to.be.instanceOf(ChaincodeError).and.to.have.property('code', 'MEDREC_FORBIDDEN');
-      expect(ledger.calls).to.deep.equal(['evaluate-amend doc-other rec-f']);
+      expect(ledger.calls).to.deep.equal(['endorse-amend doc-other rec-f']);
       expect(await store.get('rec-f')).to.equal(undefined);
     });
 
     it('refuses a second amendment of the same version (the ledger says conflict) and stores nothing', async function () {
-      const ledger = await registeredVersion({ evaluate: 'ok', submit: 'ok' });
+      const ledger = await registeredVersion({ endorse: 'ok', submit: 'ok' });
       await custodian.storeAndAmend(ledger.as(DOC_A), secondVersion(), {
         recordId: 'rec-v2',
         authorId: DOC_A,
@@ -501,17 +517,17 @@ describe('custodian write path', function () {
     });
 
     it('answers a repeated amendment with the first one, without a second transaction', async function () {
-      const ledger = await registeredVersion({ evaluate: 'ok', submit: 'ok' });
+      const ledger = await registeredVersion({ endorse: 'ok', submit: 'ok' });
       const options = { recordId: 'rec-v2', authorId: DOC_A, supersedes: 'rec-v1' };
       const first = await custodian.storeAndAmend(ledger.as(DOC_A), secondVersion(), options);
       ledger.calls.length = 0;
       const again = await custodian.storeAndAmend(ledger.as(DOC_A), secondVersion(), options);
       expect(again.transactionId).to.equal(first.transactionId);
-      expect(ledger.calls).to.deep.equal(['evaluate-amend doc-a rec-v2']);
+      expect(ledger.calls).to.deep.equal(['endorse-amend doc-a rec-v2']);
     });
 
     it('refuses reusing a stored id for an amendment of another version (content conflict, before the ledger)', async function () {
-      const ledger = await registeredVersion({ evaluate: 'ok', submit: 'ok' });
+      const ledger = await registeredVersion({ endorse: 'ok', submit: 'ok' });
       const [resource] = examples('pat-1');
       // rec-v1 is stored as a first version; the same content as an amendment of something else is not the same row.
       const err = await custodian
@@ -522,7 +538,7 @@ describe('custodian write path', function () {
     });
 
     it('discards the new version when the amendment is refused for good at submit', async function () {
-      const outcome: { evaluate: Outcome; submit: Outcome } = { evaluate: 'ok', submit: 'ok' };
+      const outcome: { endorse: Outcome; submit: Outcome } = { endorse: 'ok', submit: 'ok' };
       const ledger = await registeredVersion(outcome);
       outcome.submit = 'MEDREC_CONFLICT';
       const err = await custodian
@@ -534,7 +550,7 @@ describe('custodian write path', function () {
     });
 
     it('keeps the new version after a transient failure, and completePending amends (not registers) it', async function () {
-      const outcome: { evaluate: Outcome; submit: Outcome } = { evaluate: 'ok', submit: 'ok' };
+      const outcome: { endorse: Outcome; submit: Outcome } = { endorse: 'ok', submit: 'ok' };
       const ledger = await registeredVersion(outcome);
       outcome.submit = 'unavailable';
       const err = await custodian
@@ -545,7 +561,7 @@ describe('custodian write path', function () {
       outcome.submit = 'ok';
       ledger.calls.length = 0;
       expect(await custodian.completePending(ledger.as(DOC_A), DOC_A)).to.deep.equal({ completed: 1, refused: [] });
-      expect(ledger.calls).to.deep.equal(['evaluate-amend doc-a rec-v2', 'amend doc-a rec-v2']);
+      expect(ledger.calls).to.deep.equal(['endorse-amend doc-a rec-v2', 'amend doc-a rec-v2']);
       expect(ledger.records.get('rec-v2')).to.include({ supersedes: 'rec-v1', version: 2 });
       expect(await store.get('rec-v2')).to.include({ registered: true, registrationTxId: txIdOf('rec-v2') });
     });
@@ -586,7 +602,7 @@ describe('custodian write path', function () {
       const resources = examples('pat-2').slice(0, 3);
       for (const [i, resource] of resources.entries()) await storedUnregistered(DOC_A, `rec-${i}`, resource);
       const result = await custodian.completePending(
-        fakeLedger({ evaluate: (input) => (input.recordId === 'rec-0' ? 'MEDREC_INVALID_ARGUMENT' : 'ok') }).as(DOC_A),
+        fakeLedger({ endorse: (input) => (input.recordId === 'rec-0' ? 'MEDREC_INVALID_ARGUMENT' : 'ok') }).as(DOC_A),
         DOC_A,
       );
       expect(result.completed).to.equal(2);

@@ -158,4 +158,58 @@ describe('SDK error mapping', function () {
     expect(err).to.be.instanceOf(EndorsementMismatchError);
     expect(endorsements).to.equal(2);
   });
+
+  it('endorses without ordering, orders on submit(), and re-runs an MVCC conflict from a new endorsement', async function () {
+    const log: string[] = [];
+    let conflictsLeft = 1;
+    let endorsements = 0;
+    const contract = {
+      newProposal: (name: string) => ({
+        endorse: () => {
+          endorsements += 1;
+          const id = `tx-${String(endorsements)}`;
+          log.push(`endorse ${name} ${id}`);
+          return Promise.resolve({
+            getTransactionId: () => id,
+            getResult: () => new TextEncoder().encode(JSON.stringify({ recordId: 'rec-1', attempt: endorsements })),
+            submit: () => {
+              log.push(`order ${id}`);
+              const conflict = conflictsLeft > 0;
+              if (conflict) conflictsLeft -= 1;
+              const code = conflict ? StatusCode.MVCC_READ_CONFLICT : StatusCode.VALID;
+              return Promise.resolve({ getStatus: () => Promise.resolve({ successful: !conflict, code }) });
+            },
+          });
+        },
+      }),
+    };
+    const gateway = { getNetwork: () => ({ getContract: () => contract }) } as unknown as Gateway;
+    const client = createMedrecClient(gateway, { mvccAttempts: 2 });
+    const record = { recordId: 'rec-1', patientId: 'p1', category: 'note', contentHash: 'a'.repeat(64), locator: 'l' };
+    const endorsed = await client.endorseRegisterRecord(record as never);
+    expect(endorsed.result).to.deep.equal({ recordId: 'rec-1', attempt: 1 });
+    expect(endorsed.transactionId).to.equal('tx-1');
+    expect(log).to.deep.equal(['endorse Records:RegisterRecord tx-1']);
+    // The first order conflicts: nothing was written, so it is endorsed again and the new transaction commits.
+    const committed = await endorsed.submit();
+    expect(committed).to.deep.equal({ value: { recordId: 'rec-1', attempt: 2 }, transactionId: 'tx-2' });
+    expect(log).to.deep.equal([
+      'endorse Records:RegisterRecord tx-1',
+      'order tx-1',
+      'endorse Records:RegisterRecord tx-2',
+      'order tx-2',
+    ]);
+    // Out of attempts: the conflict is the caller's to see.
+    conflictsLeft = 5;
+    const again = await client.endorseAmendRecord({ recordId: 'rec-1' } as never);
+    const err = await again.submit().catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(TransactionInvalidError);
+    expect(err).to.include({ validationCode: 'MVCC_READ_CONFLICT', transactionId: 'tx-4' });
+    expect(log.slice(4)).to.deep.equal([
+      'endorse Records:AmendRecord tx-3',
+      'order tx-3',
+      'endorse Records:AmendRecord tx-4',
+      'order tx-4',
+    ]);
+  });
 });
