@@ -419,7 +419,7 @@ export function auditCommand(): Command {
     .requiredOption('--as <participantId>', 'compliance officer, or the patient, in that wallet', idOption('--as'))
     .requiredOption('--patient <id>', 'the patient', idOption('--patient'))
     .option('--from <iso>', 'inclusive start, UTC ISO 8601 (default: six years before --to)', isoTimeOption('--from'))
-    .option('--to <iso>', 'exclusive end, UTC ISO 8601 (default: now)', isoTimeOption('--to'))
+    .option('--to <iso>', 'exclusive end, UTC ISO 8601 (default, and at most: now)', isoTimeOption('--to'))
     .addOption(new Option('--format <format>', 'html | csv').choices(['html', 'csv']).makeOptionMandatory())
     .requiredOption('--out <file>', 'where to write it')
     .action((opts: AccountingOptions) => runAccounting(opts));

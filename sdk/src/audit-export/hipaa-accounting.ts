@@ -1,6 +1,6 @@
 /**
- * HIPAA 45 CFR 164.528 accounting of disclosures for one patient: every disclosure (DisclosureConfirmed, and
- * BreakGlassGranted) in the window, with date, recipient name and address (the registrar's organisation record:
+ * HIPAA 45 CFR 164.528 accounting of disclosures for one patient: every disclosure (DisclosureConfirmed: a release of
+ * content, dated when released) in the window, with date, recipient name and address (the registrar's organisation record:
  * displayName, gatekeeperUrl), a brief description (the record category) and the purpose. Treatment, payment and
  * operations disclosures are exempt from the accounting (164.528(a)(1)(i)) but listed, marked exempt. Repeated
  * disclosures to the same recipient for the same purpose and description are summarised (164.528(b)(3)).
@@ -9,7 +9,11 @@ import type { AuditEvent, Organisation, PurposeOfUse, Ticket } from '../chaincod
 import type { AuditEventSource } from './audit-event-source';
 
 export const EXEMPT_PURPOSES: ReadonlySet<string> = new Set<PurposeOfUse>(['TREAT', 'ETREAT', 'HPAYMT', 'HOPERAT']);
-const DISCLOSURE_EVENT_TYPES = ['DisclosureConfirmed', 'BreakGlassGranted'];
+/**
+ * Only releases. A break-glass grant discloses nothing by itself: the read it allows is a DisclosureConfirmed on
+ * the break-glass ticket, dated when the content was released; a grant never used is not a disclosure.
+ */
+const DISCLOSURE_EVENT_TYPES = ['DisclosureConfirmed'];
 
 /** The ledger lookups the accounting needs (a MedrecClient has both). */
 export interface AccountingLookups {
@@ -23,7 +27,7 @@ export interface AccountingOptions {
   readonly lookups: AccountingLookups;
   /** Default: six years before `to`. */
   readonly from?: string;
-  /** Default: now. */
+  /** Default: now; a later time is read as now (nothing is disclosed in the future, and the window keeps six years). */
   readonly to?: string;
   readonly now?: () => Date;
 }
@@ -62,7 +66,10 @@ interface Group {
 
 export async function buildAccountingOfDisclosures(options: Readonly<AccountingOptions>): Promise<AccountingReport> {
   const now = options.now?.() ?? new Date();
-  const to = options.to ?? now.toISOString();
+  const nowIso = now.toISOString();
+  // ISO-8601 UTC strings of one format compare as times; a `to` in the future would shift the default six-year
+  // window forward and cut its oldest years off.
+  const to = options.to === undefined || options.to > nowIso ? nowIso : options.to;
   const from = options.from ?? sixYearsBefore(to);
   const groups = new Map<string, Group>();
   const seenTickets = new Set<string>();

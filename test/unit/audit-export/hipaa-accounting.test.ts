@@ -67,6 +67,7 @@ describe('audit export: HIPAA accounting of disclosures', function () {
     ['t3', ticket('t3', 'ResearchMSP', 'HRESCH', 'laboratory')],
     ['t4', ticket('t4', 'Hospital2MSP', 'ETREAT', 'imaging')],
     ['t0', ticket('t0', 'Hospital2MSP', 'PUBHLTH', 'imaging')],
+    ['t5', ticket('t5', 'Hospital2MSP', 'ETREAT', 'note')],
   ]);
   const events = [
     disclosure(0, '2022-01-01T00:00:00.000Z', 'DisclosureConfirmed', 't0'), // older than six years
@@ -76,10 +77,12 @@ describe('audit export: HIPAA accounting of disclosures', function () {
     disclosure(4, '2030-03-01T00:00:00.000Z', 'DisclosureConfirmed', 't2'),
     disclosure(5, '2030-03-02T00:00:00.000Z', 'RecordRegistered', 'r9'),
     disclosure(6, '2030-04-01T00:00:00.000Z', 'DisclosureConfirmed', 't3'),
+    disclosure(7, '2030-05-01T00:00:00.000Z', 'BreakGlassGranted', 't5'), // granted, never read: nothing released
   ];
-  const build = (): Promise<AccountingReport> =>
+  const build = (to?: string): Promise<AccountingReport> =>
     buildAccountingOfDisclosures({
       patientId: 'pat-1',
+      ...(to === undefined ? {} : { to }),
       source: createLedgerAuditEventSource(createFakeLedger(events), { pageSize: 2 }),
       lookups: {
         getTicket: (id) => Promise.resolve(tickets.get(id)!),
@@ -111,12 +114,22 @@ describe('audit export: HIPAA accounting of disclosures', function () {
         purpose: 'ETREAT',
         description: 'imaging',
         exempt: true,
-        firstDate: '2030-02-01T00:00:00.000Z',
-        lastDate: '2030-02-01T00:00:00.000Z',
+        // The break-glass read's release, not its grant five minutes before.
+        firstDate: '2030-02-01T00:05:00.000Z',
+        lastDate: '2030-02-01T00:05:00.000Z',
         count: 1,
         ticketIds: ['t4'],
       },
     ]);
+  });
+
+  it('keeps the six-year window for a `to` in the future, and takes an earlier `to` as given', async function () {
+    const future = await build('2031-01-01T00:00:00.000Z');
+    expect([future.from, future.to]).to.deep.equal(['2024-06-01T00:00:00.000Z', '2030-06-01T00:00:00.000Z']);
+    expect(future.entries.map((entry) => entry.count)).to.deep.equal([3, 1]);
+    const earlier = await build('2030-02-15T00:00:00.000Z');
+    expect([earlier.from, earlier.to]).to.deep.equal(['2024-02-15T00:00:00.000Z', '2030-02-15T00:00:00.000Z']);
+    expect(earlier.entries.map((entry) => entry.ticketIds)).to.deep.equal([['t1'], ['t4']]);
   });
 
   it('renders escaped HTML and spreadsheet-safe CSV', async function () {
