@@ -46,6 +46,18 @@ function conditionWith(patientId: string, code: string): Record<string, unknown>
   };
 }
 
+/** A LOINC observation of `code` with a value in ug/dL, for the mean and quantile queries. */
+function observationWith(patientId: string, code: string, time: string, value: number): Record<string, unknown> {
+  return {
+    resourceType: 'Observation',
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code, display: 'trend test observation' }] },
+    subject: { reference: `Patient/${patientId}` },
+    effectiveDateTime: time,
+    valueQuantity: { value, unit: 'ug/dL' },
+  };
+}
+
 async function addRecord(clinician: Registered, patientId: string, resource: Record<string, unknown>): Promise<void> {
   const res = await send(
     api('hospital1')
@@ -242,14 +254,11 @@ describe('trend analysis on the network', function () {
     // Hospital1's 12 patients who did not opt out have 100 ug/dL; the 2 who did have 300 (left out).
     await Promise.all(
       patients.map((patient, i) =>
-        addRecord(clinician, patient.participantId, {
-          resourceType: 'Observation',
-          status: 'final',
-          code: { coding: [{ system: 'http://loinc.org', code, display: 'trend test observation' }] },
-          subject: { reference: `Patient/${patient.participantId}` },
-          effectiveDateTime: '2026-11-11T09:00:00Z',
-          valueQuantity: { value: i === 8 || i === 9 ? 300 : 100, unit: 'ug/dL' },
-        }),
+        addRecord(
+          clinician,
+          patient.participantId,
+          observationWith(patient.participantId, code, '2026-11-11T09:00:00Z', i === 8 || i === 9 ? 300 : 100),
+        ),
       ),
     );
     const query = await submitQuery(meanResearcher, {
@@ -276,14 +285,11 @@ describe('trend analysis on the network', function () {
     // [0, 300]: bin 3 [90, 120): 100, 110; bin 4: 120-140; bin 5: 150-170; bin 6: 200; bin 7 [210, 240): 210-230.
     await Promise.all(
       patients.map((patient, i) =>
-        addRecord(clinician, patient.participantId, {
-          resourceType: 'Observation',
-          status: 'final',
-          code: { coding: [{ system: 'http://loinc.org', code, display: 'trend test observation' }] },
-          subject: { reference: `Patient/${patient.participantId}` },
-          effectiveDateTime: '2026-11-12T09:00:00Z',
-          valueQuantity: { value: 100 + 10 * i, unit: 'ug/dL' },
-        }),
+        addRecord(
+          clinician,
+          patient.participantId,
+          observationWith(patient.participantId, code, '2026-11-12T09:00:00Z', 100 + 10 * i),
+        ),
       ),
     );
     const query = await submitQuery(quantileResearcher, {
