@@ -68,6 +68,7 @@ export async function benchAuditExport(
         proofOf: (txId) =>
           Promise.resolve({ channel: 'medrec', blockNumber: 1000, transactionId: txId, validationCode: 'VALID' }),
       },
+      ledgerHeight: () => Promise.resolve(1001),
       filters: { patientId: 'pat-bench' },
       format,
       sink: {

@@ -1,11 +1,13 @@
 /**
- * `medrec audit export | verify | accounting`: the compliance audit trail (sdk/src/audit-export) from the command line.
+ * `medrec audit export | verify | genesis | accounting`: the compliance audit trail (sdk/src/audit-export) from the
+ * command line.
  *
- * CA roots for manifest verification: online (`--org`), the ledger's organisation records (Registrar
- * ListOrganisations, `caRootCertsPem`); offline, a roots file given with `--ca-roots` (written by `audit export
- * --ca-roots`), else the network's CA certificates in MEDREC_HOME (`cas/<org>/ca-cert.pem`, the same certificates
- * the organisations registered on the ledger).
+ * Trust for verification: online (`--org`), the member's own peer (organisation and participant records, the audit
+ * index); offline (`--bundle` with `--genesis`), nothing but the channel's genesis block, which the auditor obtains
+ * independently of the exporter (`medrec audit genesis` at any member): the chain, the orderers' and endorsers'
+ * signatures and every MSP root are checked from it. No trust file travels with an export.
  */
+import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
@@ -97,40 +99,6 @@ export async function ledgerCaRoots(client: MedrecClient): Promise<Record<string
   return roots;
 }
 
-/** CA roots by MSP id from the network's CA certificate files in MEDREC_HOME. */
-function networkCaRoots(consortium: Consortium): Record<string, string[]> {
-  const roots: Record<string, string[]> = {};
-  for (const org of consortium.topology.organisations) {
-    const file = consortium.layout.caCert(org.key);
-    if (existsSync(file)) roots[org.mspId] = [readFileSync(file, 'utf8')];
-  }
-  return roots;
-}
-
-function readCaRootsFile(file: string): Record<string, string[]> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new AuditCommandError(
-      'AUDIT_CLI_USAGE',
-      `--ca-roots ${file} is not readable JSON (${error instanceof Error ? error.message : String(error)}); ` +
-        'give the file `medrec audit export --ca-roots` wrote: {"<mspId>": ["<PEM>", ...]}',
-    );
-  }
-  const valid =
-    typeof parsed === 'object' &&
-    parsed !== null &&
-    Object.values(parsed).every((v) => Array.isArray(v) && v.every((pem) => typeof pem === 'string'));
-  if (!valid) {
-    throw new AuditCommandError(
-      'AUDIT_CLI_USAGE',
-      `--ca-roots ${file} must be {"<mspId>": ["<PEM>", ...]}, as \`medrec audit export --ca-roots\` writes it`,
-    );
-  }
-  return parsed as Record<string, string[]>;
-}
-
 interface ExportOptions {
   readonly org: PeerOrgKey;
   readonly as: string;
@@ -143,7 +111,6 @@ interface ExportOptions {
   readonly format: ExportFormat;
   readonly out: string;
   readonly bundle?: string;
-  readonly caRoots?: string;
   readonly quiet: boolean;
 }
 
@@ -200,24 +167,16 @@ async function runExport(opts: ExportOptions): Promise<void> {
           rendererOptions: { persistentOutput: false },
         },
         {
-          title: `Block bundle for offline verification`,
+          title: `Block bundle for offline verification (the chain from block 0 to the export's height)`,
           skip: () => opts.bundle === undefined && 'no --bundle',
           task: async (_ctx, task) => {
-            const range = manifest?.blockRange;
-            const numbers = range
-              ? Array.from({ length: range.last - range.first + 1 }, (_, i) => range.first + i)
-              : [];
-            blocks = await exportBlockBundle(numbers, qscc, opts.bundle ?? '');
-            task.title = `Wrote ${blocks} blocks to ${opts.bundle ?? ''}`;
+            const numbers = bundleBlocks(manifest);
+            blocks = await exportBlockBundle(numbers, qscc, opts.bundle ?? '', (written) => {
+              task.output = `${written} of ${numbers.length} blocks written`;
+            });
+            task.title = `Wrote blocks 0-${blocks - 1} to ${opts.bundle ?? ''}`;
           },
-        },
-        {
-          title: 'CA roots of the organisations (from the ledger)',
-          skip: () => opts.caRoots === undefined && 'no --ca-roots',
-          task: async () => {
-            const roots = await ledgerCaRoots(exporter.client);
-            await writeFile(opts.caRoots ?? '', `${JSON.stringify(roots, null, 2)}\n`, 'utf8');
-          },
+          rendererOptions: { persistentOutput: false },
         },
       ],
       { renderer: opts.quiet ? 'silent' : 'default', fallbackRenderer: 'simple', exitOnError: true },
@@ -233,6 +192,13 @@ async function runExport(opts: ExportOptions): Promise<void> {
   }
 }
 
+/** The blocks an offline verifier needs: the whole chain up to the export's height (and its last event). */
+export function bundleBlocks(manifest: SignedManifest | undefined): number[] {
+  if (manifest === undefined) return [];
+  const height = Math.max(manifest.ledgerHeight, (manifest.blockRange?.last ?? -1) + 1);
+  return Array.from({ length: height }, (_, i) => i);
+}
+
 function writeAuditExportTo(
   exporter: Exporter,
   qscc: Qscc,
@@ -244,6 +210,7 @@ function writeAuditExportTo(
   return writeAuditExport({
     source: createLedgerAuditEventSource(exporter.client),
     proofs: createQsccProofSource(qscc),
+    ledgerHeight: () => qscc.getHeight(),
     filters,
     format,
     sink: createStreamSink(stream),
@@ -257,18 +224,24 @@ function writeAuditExportTo(
 
 interface VerifyOptions {
   readonly bundle?: string;
+  readonly genesis?: string;
   readonly org?: PeerOrgKey;
   readonly as?: string;
-  readonly caRoots?: string;
 }
 
 /** The report as lines of text: the verdict, then every discrepancy with its event, field, expected and found. */
 export function formatReport(file: string, report: VerificationReport): string[] {
   const m = report.manifest;
-  const head = report.valid
-    ? `VALID: ${file}: ${report.eventCount} events, all as committed on the ledger; manifest hash and signature hold`
-    : `INVALID: ${file}: ${report.discrepancies.length} discrepanc${report.discrepancies.length === 1 ? 'y' : 'ies'} in ${report.eventCount} events`;
-  const lines = [head];
+  const trusted =
+    report.chain === undefined
+      ? 'checked against a member peer'
+      : `checked against the chain from its genesis block (${report.chain.height} blocks, ${report.chain.transactions} transactions)`;
+  const head = !report.valid
+    ? `INVALID: ${file}: ${report.discrepancies.length} discrepanc${report.discrepancies.length === 1 ? 'y' : 'ies'} in ${report.eventCount} events`
+    : report.complete
+      ? `VALID: ${file}: ${report.eventCount} events, all as committed on the ledger and none missing up to the export's height; manifest hash, signature and signer hold; ${trusted}`
+      : `VALID BUT INCOMPLETE: ${file}: the ${report.eventCount} events it holds are as committed on the ledger, but it does not hold every event its filters select; ${trusted}`;
+  const lines = [head, ...report.warnings.map((w) => `  WARNING ${w}`)];
   if (m) {
     lines.push(
       `  manifest: ${m.eventCount} events, complete ${String(m.complete)}, generated ${m.generatedAt} by ` +
@@ -292,38 +265,98 @@ async function runVerify(file: string, opts: VerifyOptions): Promise<void> {
   if (!existsSync(file)) {
     throw new AuditCommandError('AUDIT_CLI_USAGE', `${file} does not exist; give the JSON export to verify`);
   }
-  if (opts.org === undefined && opts.bundle === undefined) {
+  if ((opts.org === undefined) === (opts.bundle === undefined)) {
     throw new AuditCommandError(
       'AUDIT_CLI_USAGE',
-      'give --org <org> to read the blocks from that organisation’s peer, or --bundle FILE (the block bundle ' +
-        'exported with it) to verify offline',
+      'give either --org <org> to verify against that organisation’s peer (a member), or --bundle FILE with ' +
+        '--genesis FILE to verify offline (an auditor outside the consortium)',
     );
   }
-  const consortium = createConsortium({ renderer: 'silent' });
+  if (opts.bundle !== undefined && opts.genesis === undefined) {
+    throw new AuditCommandError(
+      'AUDIT_CLI_USAGE',
+      'offline verification needs --genesis FILE: the channel’s block 0, obtained from a member independently of ' +
+        'the exporter (`medrec audit genesis --org <org> --out FILE`); the bundle alone proves nothing',
+    );
+  }
+  if (opts.org !== undefined && opts.as === undefined) {
+    throw new AuditCommandError(
+      'AUDIT_CLI_USAGE',
+      'online verification re-reads the trail to check completeness: give --as <participantId>, a compliance ' +
+        'officer (or the patient) in that organisation’s wallet who may read it',
+    );
+  }
   let connection: GatewayConnection | undefined;
   try {
-    let blocks: BlockSource;
-    let caRoots: Record<string, string[]>;
+    let report: VerificationReport;
     if (opts.org !== undefined) {
-      connection =
-        opts.as === undefined
-          ? consortium.connectAdmin(opts.org)
-          : (await openExporter(consortium, opts.org, opts.as)).connection;
+      const consortium = createConsortium({ renderer: 'silent' });
+      connection = (await openExporter(consortium, opts.org, opts.as ?? '')).connection;
       const client = createMedrecClient(connection.gateway);
-      caRoots = opts.caRoots === undefined ? await ledgerCaRoots(client) : readCaRootsFile(opts.caRoots);
-      blocks =
-        opts.bundle === undefined
-          ? createQsccBlockSource(createGatewayQscc(connection.gateway, CHANNEL_NAME))
-          : await loadBlockBundle(opts.bundle);
+      const qscc = createGatewayQscc(connection.gateway, CHANNEL_NAME);
+      report = await verifyExport(file, {
+        blocks: createQsccBlockSource(qscc),
+        trust: {
+          kind: 'ledger',
+          caRoots: await ledgerCaRoots(client),
+          participants: client,
+          source: createLedgerAuditEventSource(client),
+          proofs: createQsccProofSource(qscc),
+        },
+      });
     } else {
-      caRoots = opts.caRoots === undefined ? networkCaRoots(consortium) : readCaRootsFile(opts.caRoots);
-      blocks = await loadBlockBundle(opts.bundle ?? '');
+      const genesis = readFileSync(opts.genesis ?? '');
+      const blocks = await loadBlockBundle(opts.bundle ?? '');
+      report = await verifyWithProgress(file, blocks, genesis);
     }
-    const report = await verifyExport(file, { blocks, caRoots });
     for (const line of formatReport(file, report)) console.log(line);
     if (!report.valid) process.exitCode = 1;
+    else if (!report.complete) process.exitCode = 3;
   } finally {
     connection?.close();
+  }
+}
+
+async function verifyWithProgress(file: string, blocks: BlockSource, genesis: Uint8Array): Promise<VerificationReport> {
+  let report: VerificationReport | undefined;
+  await new Listr(
+    [
+      {
+        title: 'Verifying the chain from the genesis block, then the export against it',
+        task: async (_ctx, task) => {
+          report = await verifyExport(file, {
+            blocks,
+            trust: {
+              kind: 'genesis',
+              genesis,
+              onProgress: (verified, height) => {
+                if (verified % 100 === 0 || verified === height)
+                  task.output = `${verified} of ${height} blocks verified`;
+              },
+            },
+          });
+        },
+        rendererOptions: { persistentOutput: false },
+      },
+    ],
+    { renderer: process.stderr.isTTY ? 'default' : 'silent', fallbackRenderer: 'simple', rendererOptions: {} },
+  ).run();
+  if (report === undefined) throw new Error('the verification produced no report');
+  return report;
+}
+
+async function runGenesis(opts: { readonly org: PeerOrgKey; readonly out: string }): Promise<void> {
+  const consortium = createConsortium({ renderer: 'silent' });
+  const connection = consortium.connectAdmin(opts.org);
+  try {
+    const block = await createGatewayQscc(connection.gateway, CHANNEL_NAME).getBlockByNumber(0);
+    await writeFile(opts.out, block);
+    console.log(
+      `wrote the ${CHANNEL_NAME} channel's genesis block (${block.length} bytes, SHA-256 ` +
+        `${createHash('sha256').update(block).digest('hex')}) from ${opts.org}'s peer to ${opts.out}; compare the hash with another member's`,
+    );
+  } finally {
+    connection.close();
   }
 }
 
@@ -388,29 +421,38 @@ export function auditCommand(): Command {
         .makeOptionMandatory(),
     )
     .requiredOption('--out <file>', 'where to write the export (csv: the signed manifest goes to <file>.manifest.json)')
-    .option('--bundle <file>', 'also write the blocks of the export (JSON Lines) for an auditor outside the consortium')
-    .option('--ca-roots <file>', "also write the organisations' CA roots from the ledger, for offline verification")
+    .option(
+      '--bundle <file>',
+      'also write the chain from block 0 to the export’s height (JSON Lines) for an auditor outside the consortium',
+    )
     .addOption(new Option('--quiet', 'no progress').default(false))
     .action((opts: ExportOptions) => runExport(opts));
 
   audit
     .command('verify <file>')
     .description(
-      'verify a JSON export against the ledger: every event as committed by a valid transaction, the manifest hash ' +
-        'and signature, completeness; exits non-zero when invalid',
+      'verify a JSON export: every event as committed by a valid transaction, the manifest hash, signature and ' +
+        'signer, completeness up to the export’s height; exit 1 when invalid, 3 when valid but incomplete',
     )
-    .option('--bundle <file>', 'read the blocks from this bundle (offline) instead of a peer')
+    .option('--bundle <file>', 'offline: the block bundle exported with it (needs --genesis)')
+    .option(
+      '--genesis <file>',
+      'offline: the channel’s genesis block, obtained from a member independently of the exporter',
+    )
     .option('--org <org>', "read the blocks and CA roots through this organisation's peer (online)", peerOrg)
     .option(
       '--as <participantId>',
-      "with --org: query as this wallet identity (default: the organisation's admin)",
+      'with --org: verify as this wallet identity, one who may read the trail (compliance, or the patient)',
       idOption('--as'),
     )
-    .option(
-      '--ca-roots <file>',
-      "CA roots {mspId: [PEM]} (default: the ledger's organisation records with --org, else MEDREC_HOME's CA certificates)",
-    )
     .action((file: string, opts: VerifyOptions) => runVerify(file, opts));
+
+  audit
+    .command('genesis')
+    .description("write the channel's genesis block from an organisation's peer, for offline verification")
+    .requiredOption('--org <org>', 'hospital1 | hospital2 | research', peerOrg)
+    .requiredOption('--out <file>', 'where to write it')
+    .action((opts: { readonly org: PeerOrgKey; readonly out: string }) => runGenesis(opts));
 
   audit
     .command('accounting')

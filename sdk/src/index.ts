@@ -17,6 +17,7 @@ export * from './height-watcher';
 export * from './wallet';
 export * from './fhir';
 export * from './audit-export';
+export * from './ledger-evidence';
 // The client side of the gatekeeper protocol: its routes, the proof of possession, the wire codes of its answers
 // (their codes reach applications through its answers) and reaching a gatekeeper. The service is @medrec/gatekeeper.
 export * from './gatekeeper';

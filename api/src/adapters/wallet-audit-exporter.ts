@@ -42,6 +42,7 @@ export function createWalletAuditExporter(options: Readonly<WalletAuditExporterO
       return writeAuditExport({
         source: createLedgerAuditEventSource(client),
         proofs: createQsccProofSource(qscc),
+        ledgerHeight: () => qscc.getHeight(),
         filters: request.filters,
         format: request.format,
         sink: request.sink,
@@ -61,10 +62,16 @@ export function createWalletAuditExporter(options: Readonly<WalletAuditExporterO
         for (const org of page.items) caRoots[org.mspId] = [...org.caRootCertsPem];
         bookmark = page.bookmark;
       } while (bookmark !== '');
-      const blocks = createQsccBlockSource(createGatewayQscc(await options.ledger.gatewayFor(user), channel));
+      const qscc = createGatewayQscc(await options.ledger.gatewayFor(user), channel);
       return verifyExportText(exportText, {
-        blocks,
-        caRoots,
+        blocks: createQsccBlockSource(qscc),
+        trust: {
+          kind: 'ledger',
+          caRoots,
+          participants: client,
+          source: createLedgerAuditEventSource(client),
+          proofs: createQsccProofSource(qscc),
+        },
         ...(options.chaincode === undefined ? {} : { chaincode: options.chaincode }),
       });
     },

@@ -3,7 +3,7 @@
  * objects. The ledger objects themselves (participants, records, tickets, consents, ...) are generated from the
  * contract module in contract-schemas.ts; none is written here a second time.
  */
-import { ID_PATTERN as LEDGER_ID } from '@medrec/sdk';
+import { DISCREPANCY_KINDS, ID_PATTERN as LEDGER_ID } from '@medrec/sdk';
 import type { JsonSchema } from './openapi-types';
 
 export function ref(name: string): JsonSchema {
@@ -161,7 +161,7 @@ export const schemas: Readonly<Record<string, JsonSchema>> = {
       'signature',
     ],
     {
-      format: { type: 'string', const: 'medrec-audit-export/1' },
+      format: { type: 'string', enum: ['medrec-audit-export/1', 'medrec-audit-export/2'] },
       filters: { type: 'object' },
       generatedAt: str,
       generatedBy: open(['participantId', 'mspId', 'certificatePem'], {
@@ -172,6 +172,11 @@ export const schemas: Readonly<Record<string, JsonSchema>> = {
       channel: str,
       eventCount: { type: 'integer', minimum: 0 },
       complete: { type: 'boolean' },
+      ledgerHeight: {
+        type: 'integer',
+        minimum: 1,
+        description: 'Format 2: the channel height when the export began; complete up to block ledgerHeight - 1.',
+      },
       blockRange: {
         oneOf: [open(['first', 'last'], { first: { type: 'integer' }, last: { type: 'integer' } }), { type: 'null' }],
       },
@@ -180,23 +185,7 @@ export const schemas: Readonly<Record<string, JsonSchema>> = {
     },
   ),
   Discrepancy: open(['kind', 'message'], {
-    kind: {
-      type: 'string',
-      enum: [
-        'malformed',
-        'field-mismatch',
-        'not-on-ledger',
-        'invalid-transaction',
-        'proof-mismatch',
-        'out-of-order',
-        'filter-mismatch',
-        'missing-event',
-        'count-mismatch',
-        'hash-mismatch',
-        'signature',
-        'block-unavailable',
-      ],
-    },
+    kind: { type: 'string', enum: [...DISCREPANCY_KINDS] },
     eventIndex: {
       type: 'integer',
       minimum: 0,
@@ -214,5 +203,20 @@ export const schemas: Readonly<Record<string, JsonSchema>> = {
     eventCount: { type: 'integer', minimum: 0 },
     manifest: ref('ExportManifest'),
     discrepancies: { type: 'array', items: ref('Discrepancy') },
+    complete: {
+      type: 'boolean',
+      description: 'True when the export holds every event its filters select up to its ledger height, checked.',
+    },
+    warnings: {
+      type: 'array',
+      items: str,
+      description: 'What could not be established although nothing was wrong, e.g. an incomplete export.',
+    },
+    trustedBy: { type: 'string', enum: ['genesis', 'ledger'] },
+    chain: open(['channel', 'height', 'transactions'], {
+      channel: str,
+      height: { type: 'integer' },
+      transactions: { type: 'integer' },
+    }),
   }),
 };

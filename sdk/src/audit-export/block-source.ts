@@ -33,6 +33,7 @@ export async function exportBlockBundle(
   blockNumbers: Iterable<number>,
   qscc: Qscc,
   bundlePath: string,
+  onProgress?: (written: number) => void,
 ): Promise<number> {
   const stream = createWriteStream(bundlePath, { encoding: 'utf8' });
   const closed = finished(stream);
@@ -44,6 +45,7 @@ export async function exportBlockBundle(
       const line: BlockBundleLine = { blockNumber, block: Buffer.from(bytes).toString('base64') };
       await sink.write(`${JSON.stringify(line)}\n`);
       written += 1;
+      if (written % 50 === 0) onProgress?.(written);
     }
   } finally {
     stream.end();

@@ -36,7 +36,8 @@ export interface ExportGenerator {
 }
 
 export interface ExportManifest {
-  readonly format: 'medrec-audit-export/1';
+  /** Format 2 added `ledgerHeight`. */
+  readonly format: 'medrec-audit-export/2';
   readonly filters: ExportFilters;
   readonly generatedAt: string;
   readonly generatedBy: ExportGenerator;
@@ -44,6 +45,11 @@ export interface ExportManifest {
   readonly eventCount: number;
   /** True when the export holds every event its filters select (the writer read the source to the end). */
   readonly complete: boolean;
+  /**
+   * The channel's height (number of blocks) read before the first event was: every event the filters select that
+   * was committed in blocks 0 .. ledgerHeight - 1 is in a complete export. A verifier needs the chain up to here.
+   */
+  readonly ledgerHeight: number;
   /** Lowest and highest block number holding an exported event; null for an empty export. */
   readonly blockRange: { readonly first: number; readonly last: number } | null;
   /**

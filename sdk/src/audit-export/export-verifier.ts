@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { AuditEvent } from '../chaincode-types';
@@ -9,20 +10,30 @@ import { compareEvents, matchesFilters } from './export-filters';
 import type { ExportEntry, SignedManifest } from './export-types';
 import { fieldDifferences } from './field-diff';
 import { createContentHasher, manifestSignatureProblems } from './manifest';
+import { participantKey, parseParticipantRecord, signerBindingProblems } from './manifest-signer';
+import type { LedgerProofSource } from './ledger-proof-source';
+import { CHAIN_DISCREPANCY_KINDS, verifyChain, type VerifiedWrite } from '../ledger-evidence/chain-verifier';
+import { classifyIdentity } from '../ledger-evidence/msp-identity';
+import { ChaincodeError } from '../errors';
+import type { Participant } from '../chaincode-types';
 
-export type DiscrepancyKind =
-  | 'malformed'
-  | 'field-mismatch'
-  | 'not-on-ledger'
-  | 'invalid-transaction'
-  | 'proof-mismatch'
-  | 'out-of-order'
-  | 'filter-mismatch'
-  | 'missing-event'
-  | 'count-mismatch'
-  | 'hash-mismatch'
-  | 'signature'
-  | 'block-unavailable';
+/** Every kind of discrepancy a verification reports (the OpenAPI document lists the same). */
+export const DISCREPANCY_KINDS = [
+  'malformed',
+  'field-mismatch',
+  'not-on-ledger',
+  'invalid-transaction',
+  'proof-mismatch',
+  'out-of-order',
+  'filter-mismatch',
+  'missing-event',
+  'count-mismatch',
+  'hash-mismatch',
+  'signature',
+  'block-unavailable',
+  ...CHAIN_DISCREPANCY_KINDS,
+] as const;
+export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number];
 
 export interface Discrepancy {
   readonly kind: DiscrepancyKind;
@@ -41,14 +52,41 @@ export interface VerificationReport {
   readonly eventCount: number;
   readonly manifest: SignedManifest | undefined;
   readonly discrepancies: readonly Discrepancy[];
+  /**
+   * True when the export claims to hold every event its filters select and that was checked up to the manifest's
+   * ledger height. A valid but incomplete export proves only what it holds: say so to whoever relies on it.
+   */
+  readonly complete: boolean;
+  /** What the verification could not establish although nothing was found wrong (an incomplete export, ...). */
+  readonly warnings: readonly string[];
+  /** `genesis`: everything from the chain and the independently obtained genesis block; `ledger`: a member's peer. */
+  readonly trustedBy: 'genesis' | 'ledger';
+  /** With `genesis`: how much of the chain was verified. */
+  readonly chain?: { readonly channel: string; readonly height: number; readonly transactions: number };
+}
+
+/** Trust for an auditor outside the consortium: only the channel's genesis block, obtained independently. */
+export interface GenesisTrust {
+  readonly kind: 'genesis';
+  readonly genesis: Uint8Array;
+  readonly onProgress?: (verifiedBlocks: number, height: number) => void;
+}
+
+/** Trust in a member's own peer: its ledger's organisation records, participant records and audit index. */
+export interface LedgerTrust {
+  readonly kind: 'ledger';
+  /** CA root certificates (PEM) by MSP id, from the ledger's organisation records. */
+  readonly caRoots: Readonly<Record<string, readonly string[]>>;
+  readonly participants: { getParticipant(participantId: string): Promise<Participant> };
+  /** Re-reads the events of the manifest's filters for the completeness check. */
+  readonly source: AuditEventSource;
+  /** Locates an event missing from the export, to tell whether it was committed before the manifest's height. */
+  readonly proofs: LedgerProofSource;
 }
 
 export interface VerifyExportOptions {
   readonly blocks: BlockSource;
-  /** CA root certificates (PEM) by MSP id: the manifest's signing certificate must be issued by one of its MSP's. */
-  readonly caRoots: Readonly<Record<string, readonly string[]>>;
-  /** Online completeness check: re-read the events of the manifest's filters from the ledger. */
-  readonly source?: AuditEventSource;
+  readonly trust: GenesisTrust | LedgerTrust;
   /** Chaincode namespace holding the audit keys; default `medrec`. */
   readonly chaincode?: string;
 }
@@ -119,6 +157,10 @@ class ExportVerification {
   readonly #discrepancies: Discrepancy[] = [];
   readonly #blocks = new Map<number, DecodedBlock | undefined>();
   readonly #exported = new Set<string>();
+  readonly #warnings: string[] = [];
+  /** Offline: audit events the filters select, committed before the manifest's height (txId -> description). */
+  readonly #ledgerEvents = new Map<string, string>();
+  #chain: VerificationReport['chain'];
 
   constructor(options: Readonly<VerifyExportOptions>) {
     this.#options = options;
@@ -132,18 +174,141 @@ class ExportVerification {
         kind: 'malformed',
         message: 'the export has no manifest line; it is truncated or not a MedRec export',
       });
-      return this.#result(0, undefined);
+      return this.#result(0, undefined, false);
     }
+    const height = this.#ledgerHeight(manifest);
+    const trust = this.#options.trust;
+    const signerProblems =
+      trust.kind === 'genesis'
+        ? await this.#verifyChainAndSigner(manifest, trust, height)
+        : await ledgerSignerProblems(manifest, trust);
+    for (const message of signerProblems) this.#report({ kind: 'signature', message });
     const count = await this.#checkEntries(lines(), manifest);
-    for (const message of manifestSignatureProblems(manifest, this.#options.caRoots)) {
-      this.#report({ kind: 'signature', message });
+    let complete = false;
+    if (!manifest.complete) {
+      this.#warnings.push(
+        `INCOMPLETE: the exporter stopped before the end (the manifest says complete: false); the ${count} events ` +
+          'it holds are verified, but events its filters select may be missing: do not rely on it as the whole trail',
+      );
+    } else if (height !== undefined) {
+      if (trust.kind === 'genesis') this.#reportMissingOffline();
+      else await this.#checkCompleteOnline(manifest, trust, height);
+      complete = true;
     }
-    if (manifest.complete) await this.#checkComplete(manifest);
-    return this.#result(count, manifest);
+    return this.#result(count, manifest, complete);
   }
 
-  #result(eventCount: number, manifest: SignedManifest | undefined): VerificationReport {
-    return { valid: this.#discrepancies.length === 0, eventCount, manifest, discrepancies: this.#discrepancies };
+  #result(eventCount: number, manifest: SignedManifest | undefined, complete: boolean): VerificationReport {
+    return {
+      valid: this.#discrepancies.length === 0,
+      eventCount,
+      manifest,
+      discrepancies: this.#discrepancies,
+      complete: complete && this.#discrepancies.length === 0,
+      warnings: this.#warnings,
+      trustedBy: this.#options.trust.kind,
+      ...(this.#chain === undefined ? {} : { chain: this.#chain }),
+    };
+  }
+
+  /** The manifest's ledger height; a manifest without one (format 1) cannot be checked for completeness. */
+  #ledgerHeight(manifest: SignedManifest): number | undefined {
+    const height = (manifest as Partial<SignedManifest>).ledgerHeight;
+    if (typeof height === 'number' && Number.isSafeInteger(height) && height > 0) return height;
+    this.#report({
+      kind: 'malformed',
+      field: 'manifest.ledgerHeight',
+      message:
+        'the manifest records no ledger height (an export of format 1, or altered): neither the chain nor completeness can be checked up to the moment of export; export again',
+    });
+    return undefined;
+  }
+
+  async #verifyChainAndSigner(
+    manifest: SignedManifest,
+    trust: GenesisTrust,
+    height: number | undefined,
+  ): Promise<string[]> {
+    const last = manifest.blockRange?.last ?? -1;
+    const needed = Math.max(height ?? 0, last + 1);
+    const wanted = participantKey(manifest.generatedBy.participantId);
+    let participant: Participant | undefined;
+    let chain;
+    try {
+      chain = await verifyChain({
+        genesis: trust.genesis,
+        blocks: this.#options.blocks,
+        height: needed,
+        ...(trust.onProgress === undefined ? {} : { onProgress: trust.onProgress }),
+        onWrite: (write) => {
+          if (write.namespace !== this.#namespace) return;
+          if (write.key === wanted && (height === undefined || write.blockNumber < height)) {
+            participant = write.isDelete ? undefined : parseParticipantRecord(write.value);
+          }
+          if (height !== undefined && write.blockNumber < height && !write.isDelete)
+            this.#noteLedgerEvent(write, manifest);
+        },
+      });
+    } catch (error) {
+      this.#report({
+        kind: 'genesis-mismatch',
+        message: `the genesis block given cannot be read (${error instanceof Error ? error.message : String(error)}); obtain the channel's block 0 from a member (\`medrec channel genesis\`) and verify again`,
+      });
+      return [];
+    }
+    this.#chain = { channel: chain.channel, height: chain.height, transactions: chain.transactions };
+    for (const d of chain.discrepancies) {
+      this.#report({ kind: d.kind, ...(d.txId === undefined ? {} : { txId: d.txId }), message: d.message });
+    }
+    if (chain.channel !== manifest.channel) {
+      this.#report({
+        kind: 'proof-mismatch',
+        field: 'manifest.channel',
+        expected: chain.channel,
+        found: manifest.channel,
+        message: `the manifest names channel ${manifest.channel} but the genesis block is channel ${chain.channel}`,
+      });
+    }
+    let certificate: X509Certificate;
+    try {
+      certificate = new X509Certificate(manifest.generatedBy.certificatePem);
+    } catch {
+      return ['manifest: generatedBy.certificatePem is not an X.509 certificate'];
+    }
+    const problems = manifestSignatureProblems(manifest, {});
+    // The roots come from the channel configuration at the export's height, never from the export.
+    const rootsProblem = problems.findIndex((p) => p.includes('CA roots'));
+    if (rootsProblem !== -1) problems.splice(rootsProblem, 1);
+    const definition = chain.trust.msps.get(manifest.generatedBy.mspId);
+    if (definition === undefined || !chain.trust.applicationMsps.has(manifest.generatedBy.mspId)) {
+      problems.push(`manifest: ${manifest.generatedBy.mspId} is not an organisation of the channel's configuration`);
+    } else {
+      const classified = classifyIdentity(certificate, definition);
+      if ('problem' in classified)
+        problems.push(`manifest: the signing certificate is not a member: ${classified.problem}`);
+    }
+    return [...problems, ...signerBindingProblems(manifest, certificate, participant)];
+  }
+
+  /** Remembers an audit event committed before the manifest's height that the export's filters select. */
+  #noteLedgerEvent(write: VerifiedWrite, manifest: SignedManifest): void {
+    const txId = txIdOfAuditEventKey(write.key);
+    if (txId === undefined) return;
+    const event = parseEvent(write.value);
+    if (event && matchesFilters(event, manifest.filters)) {
+      this.#ledgerEvents.set(txId, `${event.type} at ${event.time}, block ${write.blockNumber}`);
+    }
+  }
+
+  #reportMissingOffline(): void {
+    for (const [txId, what] of this.#ledgerEvents) {
+      if (this.#exported.has(txId)) continue;
+      this.#report({
+        kind: 'missing-event',
+        txId,
+        message: `audit event of tx ${txId} (${what}) was committed before the export's ledger height and matches its filters, but is missing from an export that claims to be complete`,
+      });
+    }
   }
 
   #report(discrepancy: Discrepancy): void {
@@ -329,79 +494,38 @@ class ExportVerification {
     }
   }
 
-  async #checkComplete(manifest: SignedManifest): Promise<void> {
-    if (this.#options.source) {
-      await this.#checkCompleteOnline(manifest, this.#options.source);
-      return;
-    }
-    const available = this.#options.blocks.available();
-    const range = manifest.blockRange;
-    if (available === undefined && range && range.last - range.first + 1 > MAX_FETCHED_BLOCK_RANGE) {
-      // The range is the exporter's claim: reading an unbounded one from the peer would let any export tie the
-      // verifier (and the API serving it) up for as long as the claim is large.
-      this.#report({
-        kind: 'block-unavailable',
-        message: `the export claims blocks ${range.first}-${range.last}, more than the ${MAX_FETCHED_BLOCK_RANGE} this verifier reads from a peer; completeness was not checked: verify offline with the export's block bundle`,
-      });
-      return;
-    }
-    const blockNumbers = available ?? (range ? numbersBetween(range.first, range.last) : []);
-    if (range && available) {
-      const have = new Set(available);
-      for (const n of numbersBetween(range.first, range.last)) {
-        if (!have.has(n)) {
-          this.#report({
-            kind: 'block-unavailable',
-            message: `block ${n} of the export's range ${range.first}-${range.last} is not in the bundle, so completeness cannot be checked there; export a bundle of the whole range`,
-          });
-        }
-      }
-    }
-    for (const n of blockNumbers) {
-      const block = await this.#block(n);
-      if (block) this.#checkBlockCovered(block, manifest);
-    }
-  }
-
-  #checkBlockCovered(block: DecodedBlock, manifest: SignedManifest): void {
-    for (const tx of block.transactions) {
-      if (tx.validationCodeName !== 'VALID') continue;
-      for (const write of tx.writes) {
-        if (write.namespace !== this.#namespace || write.isDelete) continue;
-        const txId = txIdOfAuditEventKey(write.key);
-        if (txId === undefined || this.#exported.has(txId)) continue;
-        const event = parseEvent(write.value);
-        if (event && matchesFilters(event, manifest.filters)) {
-          this.#report({
-            kind: 'missing-event',
-            txId,
-            message: `audit event of tx ${txId} (${event.type} at ${event.time}, block ${block.number}) matches the export's filters but is missing from an export that claims to be complete`,
-          });
-        }
-      }
-    }
-  }
-
-  async #checkCompleteOnline(manifest: SignedManifest, source: AuditEventSource): Promise<void> {
-    for await (const page of source.pages(manifest.filters)) {
+  async #checkCompleteOnline(manifest: SignedManifest, trust: LedgerTrust, height: number): Promise<void> {
+    for await (const page of trust.source.pages(manifest.filters)) {
       for (const event of page) {
-        if (!this.#exported.has(event.txId)) {
-          this.#report({
-            kind: 'missing-event',
-            txId: event.txId,
-            message: `audit event of tx ${event.txId} (${event.type} at ${event.time}) matches the export's filters on the ledger but is missing from an export that claims to be complete`,
-          });
-        }
+        if (this.#exported.has(event.txId)) continue;
+        // Events committed after the export was made are not missing from it.
+        const { blockNumber } = await trust.proofs.proofOf(event.txId);
+        if (blockNumber >= height) continue;
+        this.#report({
+          kind: 'missing-event',
+          txId: event.txId,
+          message: `audit event of tx ${event.txId} (${event.type} at ${event.time}, block ${blockNumber}) matches the export's filters and was committed before its ledger height ${height}, but is missing from an export that claims to be complete`,
+        });
       }
     }
   }
 }
 
-/** Most blocks a completeness check fetches from a peer for one export (a bundle brings its own blocks). */
-export const MAX_FETCHED_BLOCK_RANGE = 10_000;
-
-function numbersBetween(first: number, last: number): number[] {
-  return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
+async function ledgerSignerProblems(manifest: SignedManifest, trust: LedgerTrust): Promise<string[]> {
+  const problems = manifestSignatureProblems(manifest, trust.caRoots);
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(manifest.generatedBy.certificatePem);
+  } catch {
+    return problems;
+  }
+  const participant = await trust.participants
+    .getParticipant(manifest.generatedBy.participantId)
+    .catch((error: unknown) => {
+      if (error instanceof ChaincodeError && error.code === 'MEDREC_NOT_FOUND') return undefined;
+      throw error;
+    });
+  return [...problems, ...signerBindingProblems(manifest, certificate, participant)];
 }
 
 function parseEvent(value: Uint8Array): AuditEvent | undefined {

@@ -18,6 +18,8 @@ export type ExportFormat = 'json' | 'csv' | 'fhir';
 export interface AuditExportOptions {
   readonly source: AuditEventSource;
   readonly proofs: LedgerProofSource;
+  /** The channel's height now; read before the first event so that the export is complete up to it. */
+  readonly ledgerHeight: () => Promise<number>;
   readonly filters: ExportFilters;
   readonly format: ExportFormat;
   readonly sink: ExportSink;
@@ -86,6 +88,7 @@ export async function writeAuditExport(options: Readonly<AuditExportOptions>): P
   let complete = true;
   let blockRange: ExportManifest['blockRange'] = null;
   const organisations = new Map<string, Organisation | undefined>();
+  const ledgerHeight = await options.ledgerHeight();
   await options.sink.write(encoder.start());
   pages: for await (const page of options.source.pages(options.filters)) {
     for (const event of page) {
@@ -107,13 +110,14 @@ export async function writeAuditExport(options: Readonly<AuditExportOptions>): P
   }
   const manifest = await signManifest(
     {
-      format: 'medrec-audit-export/1',
+      format: 'medrec-audit-export/2',
       filters: options.filters,
       generatedAt: (options.now?.() ?? new Date()).toISOString(),
       generatedBy: { ...options.generatedBy, certificatePem: options.signer.certificatePem },
       channel: options.channel,
       eventCount: count,
       complete,
+      ledgerHeight,
       blockRange,
       contentSha256: hasher.digest(),
     },

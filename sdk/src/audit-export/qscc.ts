@@ -1,4 +1,5 @@
 import type { Gateway } from '@hyperledger/fabric-gateway';
+import { common } from '@hyperledger/fabric-protos';
 import { AuditExportError } from './audit-export-errors';
 
 /** The query system chaincode functions the audit export uses; each returns serialized protobuf bytes. */
@@ -10,6 +11,8 @@ export interface Qscc {
   getBlockByTxId(txId: string): Promise<Uint8Array>;
   /** A serialized peer.ProcessedTransaction. */
   getTransactionById(txId: string): Promise<Uint8Array>;
+  /** The channel's height: the number of blocks committed on this peer. */
+  getHeight(): Promise<number>;
 }
 
 /** qscc through the Fabric Gateway: `gateway.getNetwork(channel).getContract('qscc')`. */
@@ -17,7 +20,9 @@ export function createGatewayQscc(gateway: Gateway, channel: string): Qscc {
   const contract = gateway.getNetwork(channel).getContract('qscc');
   const call = async (fn: string, arg: string): Promise<Uint8Array> => {
     try {
-      return await contract.evaluateTransaction(fn, channel, arg);
+      return await (arg === ''
+        ? contract.evaluateTransaction(fn, channel)
+        : contract.evaluateTransaction(fn, channel, arg));
     } catch (error) {
       throw new AuditExportError({
         code: fn === 'GetBlockByNumber' ? 'AUDIT_EXPORT_BLOCK_UNAVAILABLE' : 'AUDIT_EXPORT_PROOF_UNAVAILABLE',
@@ -33,5 +38,6 @@ export function createGatewayQscc(gateway: Gateway, channel: string): Qscc {
     getBlockByNumber: (blockNumber) => call('GetBlockByNumber', String(blockNumber)),
     getBlockByTxId: (txId) => call('GetBlockByTxID', txId),
     getTransactionById: (txId) => call('GetTransactionByID', txId),
+    getHeight: async () => common.BlockchainInfo.deserializeBinary(await call('GetChainInfo', '')).getHeight(),
   };
 }

@@ -87,6 +87,7 @@ describe('api: audit export and verification', () => {
             auditByActor: () => Promise.resolve({ items: [], bookmark: '' }),
           }),
           proofs: { proofOf: () => Promise.reject(new Error('an empty export proves nothing')) },
+          ledgerHeight: () => Promise.resolve(42),
           filters: request.filters,
           format: request.format,
           sink: request.sink,
@@ -192,6 +193,9 @@ describe('api: audit export and verification', () => {
       valid: false,
       eventCount: 1,
       manifest: FAKE_MANIFEST,
+      complete: false,
+      warnings: [],
+      trustedBy: 'ledger',
       discrepancies: [
         {
           kind: 'field-mismatch',

@@ -6,7 +6,7 @@ import { verifyExportText } from '../../../sdk/src/audit-export/export-verifier'
 import { buildAccountingOfDisclosures } from '../../../sdk/src/audit-export/hipaa-accounting';
 import { renderAccountingCsv, renderAccountingHtml } from '../../../sdk/src/audit-export/accounting-render';
 import { structuralIssues } from '../../../sdk/src/fhir/structure-validation';
-import { CA_ROOTS, runExport } from './support/export-fixture';
+import { ledgerTrust, runExport } from './support/export-fixture';
 import { createFakeLedger, makeEvents } from './support/fake-ledger';
 
 /** Filters that select nothing of a ledger that is not empty: the empty answers must still be well formed. */
@@ -40,8 +40,7 @@ describe('audit export: empty results are empty, not errors', function () {
       expect(manifest, name).to.include({ eventCount: 0, complete: true, blockRange: null });
       const report = await verifyExportText(text, {
         blocks: createMemoryBlockSource(ledger.blocks),
-        caRoots: CA_ROOTS,
-        source: createLedgerAuditEventSource(ledger),
+        trust: ledgerTrust(ledger),
       });
       expect(report, name).to.deep.include({ valid: true, eventCount: 0, discrepancies: [] });
     }
@@ -52,8 +51,7 @@ describe('audit export: empty results are empty, not errors', function () {
     const forged = text.replace('"patientId":"pat-9"', '"patientId":"pat-2"');
     const report = await verifyExportText(forged, {
       blocks: createMemoryBlockSource(ledger.blocks),
-      caRoots: CA_ROOTS,
-      source: createLedgerAuditEventSource(ledger),
+      trust: ledgerTrust(ledger),
     });
     expect(report.valid).to.equal(false);
     expect(report.discrepancies.map((d) => d.kind)).to.include('missing-event');

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLedgerAuditEventSource } from '../../../sdk/src/audit-export/audit-event-source';
 import {
   createMemoryBlockSource,
   exportBlockBundle,
@@ -10,7 +9,6 @@ import {
 } from '../../../sdk/src/audit-export/block-source';
 import type { ExportEntry, SignedManifest } from '../../../sdk/src/audit-export/export-types';
 import {
-  MAX_FETCHED_BLOCK_RANGE,
   verifyExport,
   verifyExportText,
   type Discrepancy,
@@ -20,7 +18,7 @@ import {
 import { createPrivateKeyManifestSigner, signManifest } from '../../../sdk/src/audit-export/manifest';
 import { canonicalJson } from '../../../sdk/src/fhir/content-hash';
 import { CLINICIAN_B_CERTIFICATE, CLINICIAN_B_PRIVATE_KEY } from '../gatekeeper/support/test-certificates';
-import { CA_ROOTS, runExport } from './support/export-fixture';
+import { EXPORTER, ledgerTrust, runExport, SIGNER } from './support/export-fixture';
 import { createFakeLedger, makeEvents, type FakeLedger } from './support/fake-ledger';
 
 interface Parsed {
@@ -49,29 +47,66 @@ describe('audit export: verifier', function () {
   let original: Parsed;
   const filters = { patientId: 'pat-1' };
   const verify = (text: string, extra: Partial<VerifyExportOptions> = {}): Promise<VerificationReport> =>
-    verifyExportText(text, { blocks: createMemoryBlockSource(ledger.blocks), caRoots: CA_ROOTS, ...extra });
+    verifyExportText(text, { blocks: createMemoryBlockSource(ledger.blocks), trust: ledgerTrust(ledger), ...extra });
 
   beforeEach(async function () {
     ledger = createFakeLedger(makeEvents(15));
     original = parseExport((await runExport(ledger, filters, 'json')).text);
   });
 
-  it('refuses to read an unbounded claimed block range from a peer, and says why', async function () {
-    const memory = createMemoryBlockSource(ledger.blocks);
-    let fetched = 0;
-    const peerLike = {
-      available: () => undefined,
-      blockBytes: (n: number): Promise<Uint8Array> => {
-        fetched += 1;
-        return memory.blockBytes(n);
-      },
-    };
-    const claimed = { ...original.manifest, complete: true, blockRange: { first: 0, last: MAX_FETCHED_BLOCK_RANGE } };
-    const report = await verify(serialise({ ...original, manifest: claimed }), { blocks: peerLike });
-    const refusal = report.discrepancies.find((d) => d.kind === 'block-unavailable');
-    expect(refusal?.message).to.contain(`more than the ${MAX_FETCHED_BLOCK_RANGE}`);
+  it('reports a manifest without a ledger height (format 1), which bounds nothing', async function () {
+    const legacy: Record<string, unknown> = { ...original.manifest, format: 'medrec-audit-export/1' };
+    delete legacy.ledgerHeight;
+    const report = await verify(serialise({ ...original, manifest: legacy as unknown as SignedManifest }));
     expect(report.valid).to.equal(false);
-    expect(fetched).to.be.below(100);
+    expect(report.complete).to.equal(false);
+    expect(report.discrepancies.find((d) => d.field === 'manifest.ledgerHeight')?.message).to.contain(
+      'no ledger height',
+    );
+  });
+
+  it('says loudly that an export the exporter cut short is incomplete, though what it holds is valid', async function () {
+    const { text } = await runExport(ledger, filters, 'json', { maxEvents: 3 });
+    const report = await verify(text);
+    expect(report.valid).to.equal(true);
+    expect(report.complete).to.equal(false);
+    expect(report.warnings.join(' ')).to.match(/^INCOMPLETE: .*do not rely on it as the whole trail/);
+    const whole = await verify(serialise(original));
+    expect(whole).to.deep.include({ valid: true, complete: true, warnings: [] });
+  });
+
+  it('binds the signer: the certificate names the participant, whom the ledger binds to that enrolment', async function () {
+    const resign = (generatedBy: Partial<SignedManifest['generatedBy']>): Promise<SignedManifest> =>
+      signManifest({ ...original.manifest, generatedBy: { ...original.manifest.generatedBy, ...generatedBy } }, SIGNER);
+    const impersonated = await verify(serialise({ ...original, manifest: await resign({ participantId: 'admin-1' }) }));
+    expect(impersonated.valid).to.equal(false);
+    expect(impersonated.discrepancies.map((d) => d.message).join(' ')).to.contain(
+      'enrolled as participant comp-1, not admin-1',
+    );
+    const rebound = await verifyExportText(serialise(original), {
+      blocks: createMemoryBlockSource(ledger.blocks),
+      trust: ledgerTrust(ledger, [{ ...EXPORTER, enrollmentId: 'someone-else' }]),
+    });
+    expect(rebound.discrepancies.map((d) => d.message).join(' ')).to.contain(
+      'the ledger binds comp-1 to enrolment someone-else',
+    );
+    const unknown = await verifyExportText(serialise(original), {
+      blocks: createMemoryBlockSource(ledger.blocks),
+      trust: ledgerTrust(ledger, []),
+    });
+    expect(unknown.discrepancies.map((d) => d.message)).to.deep.equal([
+      'manifest: no participant comp-1 is registered on the ledger',
+    ]);
+    const deactivated = await verifyExportText(serialise(original), {
+      blocks: createMemoryBlockSource(ledger.blocks),
+      trust: ledgerTrust(ledger, [{ ...EXPORTER, status: 'inactive', deactivatedAt: '2030-01-01T00:00:00.000Z' }]),
+    });
+    expect(deactivated.discrepancies.map((d) => d.message).join(' ')).to.contain('was deactivated at');
+    const laterDeactivated = await verifyExportText(serialise(original), {
+      blocks: createMemoryBlockSource(ledger.blocks),
+      trust: ledgerTrust(ledger, [{ ...EXPORTER, status: 'inactive', deactivatedAt: '2031-01-01T00:00:00.000Z' }]),
+    });
+    expect(laterDeactivated.discrepancies).to.deep.equal([]);
   });
 
   it('accepts an untouched export: every event, proof, hash, signature and completeness hold', async function () {
@@ -160,8 +195,9 @@ describe('audit export: verifier', function () {
       forger,
     );
     const report2 = await verify(serialise({ entries: original.entries, manifest: forged }));
-    expect(report2.discrepancies).to.have.length(1);
+    expect(report2.discrepancies.map((d) => d.kind)).to.deep.equal(['signature', 'signature', 'signature']);
     expect(report2.discrepancies[0]!.message).to.match(/not issued by any CA root of Hospital1MSP/);
+    expect(report2.discrepancies[1]!.message).to.contain('no MedRec participant (no medrec.id attribute)');
   });
 
   it('detects a complete export missing one event of its filter, even when honestly hashed and signed', async function () {
@@ -175,11 +211,14 @@ describe('audit export: verifier', function () {
       },
     };
     const { text } = await runExport(lying, filters, 'json');
-    const offline = await verify(text);
-    expect(offline.discrepancies).to.have.length(1);
-    expect(offline.discrepancies[0]).to.include({ kind: 'missing-event', txId: skipped.txId });
-    const online = await verify(text, { source: createLedgerAuditEventSource(ledger) });
-    expect(online.discrepancies.map((d) => d.txId)).to.deep.equal([skipped.txId]);
+    const report = await verify(text);
+    expect(report.discrepancies).to.have.length(1);
+    expect(report.discrepancies[0]).to.include({ kind: 'missing-event', txId: skipped.txId });
+    // The same event committed at or after the export's height is not missing from it.
+    const later = { ...ledger.qscc, getHeight: () => Promise.resolve(0 + 1) };
+    const { text: early } = await runExport({ ...lying, qscc: later }, filters, 'json');
+    const earlyReport = await verify(early);
+    expect(earlyReport.discrepancies.filter((d) => d.kind === 'missing-event')).to.deep.equal([]);
   });
 
   it('reports a transaction the block marks invalid, and a block the bundle lacks', async function () {
@@ -194,7 +233,7 @@ describe('audit export: verifier', function () {
     partial.delete(6);
     const report2 = await verifyExportText(serialise(parseExport(serialise(original))), {
       blocks: createMemoryBlockSource(partial),
-      caRoots: CA_ROOTS,
+      trust: ledgerTrust(ledger),
     });
     expect(report2.discrepancies.filter((d) => d.kind === 'block-unavailable').map((d) => d.message)[0]).to.contain(
       'block 6',
@@ -214,7 +253,10 @@ describe('audit export: verifier', function () {
         bundlePath,
       );
       expect(written).to.equal(range.last - range.first + 1);
-      const report = await verifyExport(exportPath, { blocks: await loadBlockBundle(bundlePath), caRoots: CA_ROOTS });
+      const report = await verifyExport(exportPath, {
+        blocks: await loadBlockBundle(bundlePath),
+        trust: ledgerTrust(ledger),
+      });
       expect(report.discrepancies).to.deep.equal([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

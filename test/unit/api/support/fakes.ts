@@ -139,13 +139,14 @@ export class FakeCustody implements RecordCustody {
 }
 
 export const FAKE_MANIFEST: SignedManifest = {
-  format: 'medrec-audit-export/1',
+  format: 'medrec-audit-export/2',
   filters: { patientId: 'pat-1' },
   generatedAt: '2030-02-01T00:00:00.000Z',
   generatedBy: { participantId: 'comp-1', mspId: 'Hospital1MSP', certificatePem: 'CERT' },
   channel: 'medrec',
   eventCount: 1,
   complete: true,
+  ledgerHeight: 6,
   blockRange: { first: 5, last: 5 },
   contentSha256: 'b'.repeat(64),
   signature: 'c2ln',
@@ -157,7 +158,15 @@ export class FakeAuditExporter implements AuditExporter {
   readonly verified: { user: UserContext; text: string }[] = [];
   lines: readonly string[] = ['{"event":{},"proof":{}}\n', `${JSON.stringify({ manifest: FAKE_MANIFEST })}\n`];
   failAfterFirstLine: Error | undefined;
-  report: VerificationReport = { valid: true, eventCount: 1, manifest: FAKE_MANIFEST, discrepancies: [] };
+  report: VerificationReport = {
+    valid: true,
+    eventCount: 1,
+    manifest: FAKE_MANIFEST,
+    discrepancies: [],
+    complete: true,
+    warnings: [],
+    trustedBy: 'ledger',
+  };
 
   async export(request: Readonly<AuditExportRequest>): Promise<SignedManifest> {
     this.exports.push(request);

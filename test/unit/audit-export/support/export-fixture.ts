@@ -4,11 +4,48 @@ import type { ExportFilters, SignedManifest } from '../../../../sdk/src/audit-ex
 import { writeAuditExport, type ExportFormat } from '../../../../sdk/src/audit-export/export-writer';
 import { createQsccProofSource } from '../../../../sdk/src/audit-export/ledger-proof-source';
 import { createPrivateKeyManifestSigner } from '../../../../sdk/src/audit-export/manifest';
-import { CLINICIAN_A_CERTIFICATE, CLINICIAN_A_PRIVATE_KEY } from '../../gatekeeper/support/test-certificates';
+import type { LedgerTrust } from '../../../../sdk/src/audit-export/export-verifier';
+import type { Participant } from '../../../../sdk/src/chaincode-types';
+import { ChaincodeError } from '../../../../sdk/src/errors';
+import { COMPLIANCE_CERTIFICATE, COMPLIANCE_PRIVATE_KEY } from './compliance-certificate';
 import { CHANNEL, type FakeLedger } from './fake-ledger';
 
-export const SIGNER = createPrivateKeyManifestSigner(CLINICIAN_A_PRIVATE_KEY, CLINICIAN_A_CERTIFICATE);
-export const CA_ROOTS = { Hospital1MSP: [CLINICIAN_A_CERTIFICATE] };
+export const SIGNER = createPrivateKeyManifestSigner(COMPLIANCE_PRIVATE_KEY, COMPLIANCE_CERTIFICATE);
+export const CA_ROOTS = { Hospital1MSP: [COMPLIANCE_CERTIFICATE] };
+/** The ledger's record of the exporter, bound to the enrolment of COMPLIANCE_CERTIFICATE. */
+export const EXPORTER: Participant = {
+  participantId: 'comp-1',
+  role: 'compliance',
+  enrollmentId: 'comp-1-enrol',
+  mspId: 'Hospital1MSP',
+  enrollmentIssuer: '/C=US/O=Hospital1/OU=client/CN=comp-1-enrol',
+  status: 'active',
+  registeredBy: 'admin-1',
+  registeredAt: '2029-01-01T00:00:00.000Z',
+  txId: 'tx-register-comp-1',
+};
+
+/** Trust in the fake ledger as a member's peer gives it: its roots, its participant records, its audit index. */
+export function ledgerTrust(
+  ledger: FakeLedger,
+  participants: readonly Participant[] = [EXPORTER],
+  caRoots: LedgerTrust['caRoots'] = CA_ROOTS,
+): LedgerTrust {
+  return {
+    kind: 'ledger',
+    caRoots,
+    participants: {
+      getParticipant: (id) => {
+        const found = participants.find((p) => p.participantId === id);
+        return found
+          ? Promise.resolve(found)
+          : Promise.reject(new ChaincodeError({ code: 'MEDREC_NOT_FOUND', message: `no participant ${id}` }));
+      },
+    },
+    source: createLedgerAuditEventSource(ledger),
+    proofs: createQsccProofSource(ledger.qscc),
+  };
+}
 export const GENERATED_AT = new Date('2030-02-01T00:00:00.000Z');
 
 export interface ExportResult {
@@ -26,6 +63,7 @@ export async function runExport(
   const manifest = await writeAuditExport({
     source: createLedgerAuditEventSource(ledger, { pageSize: extra.pageSize ?? 4 }),
     proofs: createQsccProofSource(ledger.qscc),
+    ledgerHeight: () => ledger.qscc.getHeight(),
     filters,
     format,
     sink,

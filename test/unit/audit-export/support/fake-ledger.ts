@@ -74,6 +74,7 @@ export function createFakeLedger(events: readonly AuditEvent[], perBlock = 3): F
   };
   const qscc: Qscc = {
     channel: CHANNEL,
+    getHeight: () => Promise.resolve(Math.max(-1, ...blocks.keys()) + 1),
     getBlockByNumber: (n) => {
       calls.push(`GetBlockByNumber ${n}`);
       const bytes = blocks.get(n);

@@ -1,0 +1,26 @@
+/**
+ * A self-signed compliance officer's certificate carrying Fabric CA attributes (medrec.id comp-1, medrec.role
+ * compliance) in extension 1.2.3.4.5.6.7.8.1, as a Fabric CA enrols one; generated once with openssl, valid 100 years.
+ */
+export const COMPLIANCE_CERTIFICATE = `-----BEGIN CERTIFICATE-----
+MIICMDCCAdegAwIBAgIUUiTJxEwXuq70++8jfzb7PdVN+w8wCgYIKoZIzj0EAwIw
+STELMAkGA1UEBhMCVVMxEjAQBgNVBAoMCUhvc3BpdGFsMTEPMA0GA1UECwwGY2xp
+ZW50MRUwEwYDVQQDDAxjb21wLTEtZW5yb2wwIBcNMjYxMjAxMjMyNzIwWhgPMjEy
+NjExMDcyMzI3MjBaMEkxCzAJBgNVBAYTAlVTMRIwEAYDVQQKDAlIb3NwaXRhbDEx
+DzANBgNVBAsMBmNsaWVudDEVMBMGA1UEAwwMY29tcC0xLWVucm9sMFkwEwYHKoZI
+zj0CAQYIKoZIzj0DAQcDQgAE0caBCMbGG2qqZZAyjTiVoe8LjjBZzdmxs+a589Fw
+FC5H+xq/R1G6Hhkyq/IIYHchsFgx0eqJbaaBx1+N9SrLL6OBmjCBlzAMBgNVHRMB
+Af8EAjAAMGgGCCoDBAUGBwgBBFx7ImF0dHJzIjp7ImhmLkVucm9sbG1lbnRJRCI6
+ImNvbXAtMS1lbnJvbCIsIm1lZHJlYy5pZCI6ImNvbXAtMSIsIm1lZHJlYy5yb2xl
+IjoiY29tcGxpYW5jZSJ9fTAdBgNVHQ4EFgQU6z36VCEc9bG2r8WweCBP+eQkFCYw
+CgYIKoZIzj0EAwIDRwAwRAIgXWDz0zez2QSmnyueswJE8X0qk3fUMGO/L1aMk1Dz
+C5wCIDV8HQPjDJgA1XFjw8GH09enEtNnswy44/oPcUkhEnsg
+-----END CERTIFICATE-----
+`;
+
+export const COMPLIANCE_PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgHErGId/FpzkE5M16
+V6KsKJSRkgpVgG/jsc/kNr9DL6GhRANCAATRxoEIxsYbaqplkDKNOJWh7wuOMFnN
+2bGz5rnz0XAULkf7Gr9HUboeGTKr8ghgdyGwWDHR6oltpoHHX431Kssv
+-----END PRIVATE KEY-----
+`;
