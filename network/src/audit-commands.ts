@@ -27,6 +27,8 @@ import {
   describeExportedEvent,
   renderAccountingCsv,
   renderAccountingHtml,
+  coveredEntityOf,
+  type AccountingReport,
   type BlockSource,
   type ExportFilters,
   type ExportFormat,
@@ -38,9 +40,11 @@ import {
   type MedrecClient,
   type WalletIdentity,
 } from '@medrec/sdk';
+import { createStoreRecordDescriber, openRecordStore } from '@medrec/gatekeeper';
 import { idOption, isoTimeOption, mspIdOption, peerOrg } from './cli-options';
 import { createConsortium, type Consortium } from './consortium';
-import { CHANNEL_NAME, type PeerOrgKey } from './topology';
+import { recordStoreConfig } from './gatekeeper-process';
+import { CHANNEL_NAME, peerOf, type PeerOrgKey } from './topology';
 import { connectUser, openOrgWallet } from './user-provisioning';
 
 /* eslint-disable no-console -- this is the command-line interface: the terminal is its output. */
@@ -337,25 +341,35 @@ interface AccountingOptions {
   readonly out: string;
 }
 
+function renderAccounting(report: AccountingReport, format: AccountingOptions['format']): Buffer {
+  return Buffer.from(format === 'html' ? renderAccountingHtml(report) : renderAccountingCsv(report), 'utf8');
+}
+
 async function runAccounting(opts: AccountingOptions): Promise<void> {
   const consortium = createConsortium({ renderer: 'silent' });
   const exporter = await openExporter(consortium, opts.org, opts.as);
+  // The organisation's own store describes the records it holds ("Observation: Serum iron"); others by category.
+  const store = await openRecordStore(recordStoreConfig(consortium.layout, peerOf(consortium.topology, opts.org)));
   try {
+    const mspId = exporter.identity.mspId;
     const report = await buildAccountingOfDisclosures({
       patientId: opts.patient,
+      coveredEntity: coveredEntityOf(await exporter.client.getOrganisation(mspId)),
       source: createLedgerAuditEventSource(exporter.client),
       lookups: exporter.client,
+      describeRecord: createStoreRecordDescriber({ store, mspId }),
       ...(opts.from === undefined ? {} : { from: opts.from }),
       ...(opts.to === undefined ? {} : { to: opts.to }),
     });
-    const text = opts.format === 'html' ? renderAccountingHtml(report) : renderAccountingCsv(report);
-    await writeFile(opts.out, text, { encoding: 'utf8', mode: 0o600 });
-    const disclosures = report.entries.reduce((n, e) => n + e.count, 0);
+    await writeFile(opts.out, renderAccounting(report, opts.format), { mode: 0o600 });
+    const count = (entries: AccountingReport['entries']): number => entries.reduce((n, e) => n + e.count, 0);
     console.log(
-      `accounting of disclosures for ${opts.patient} (${report.from} to ${report.to}): ${disclosures} disclosures in ` +
-        `${report.entries.length} entries written to ${opts.out}`,
+      `accounting of disclosures for ${opts.patient} (${report.from} to ${report.to}): ` +
+        `${String(count(report.entries))} disclosures to account for, ${String(count(report.exemptEntries))} exempt; ` +
+        `${opts.format} written to ${opts.out}`,
     );
   } finally {
+    await store.close();
     exporter.connection.close();
   }
 }

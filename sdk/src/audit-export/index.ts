@@ -16,3 +16,6 @@ export * from './field-diff';
 export * from './export-verifier';
 export * from './hipaa-accounting';
 export * from './accounting-render';
+export * from './accounting-dates';
+export * from './accounting-labels';
+export * from './record-description';
