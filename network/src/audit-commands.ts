@@ -27,6 +27,7 @@ import {
   describeExportedEvent,
   renderAccountingCsv,
   renderAccountingHtml,
+  renderAccountingPdf,
   coveredEntityOf,
   type AccountingReport,
   type BlockSource,
@@ -337,11 +338,12 @@ interface AccountingOptions {
   readonly patient: string;
   readonly from?: string;
   readonly to?: string;
-  readonly format: 'html' | 'csv';
+  readonly format: 'pdf' | 'html' | 'csv';
   readonly out: string;
 }
 
-function renderAccounting(report: AccountingReport, format: AccountingOptions['format']): Buffer {
+async function renderAccounting(report: AccountingReport, format: AccountingOptions['format']): Promise<Buffer> {
+  if (format === 'pdf') return renderAccountingPdf(report);
   return Buffer.from(format === 'html' ? renderAccountingHtml(report) : renderAccountingCsv(report), 'utf8');
 }
 
@@ -361,7 +363,7 @@ async function runAccounting(opts: AccountingOptions): Promise<void> {
       ...(opts.from === undefined ? {} : { from: opts.from }),
       ...(opts.to === undefined ? {} : { to: opts.to }),
     });
-    await writeFile(opts.out, renderAccounting(report, opts.format), { mode: 0o600 });
+    await writeFile(opts.out, await renderAccounting(report, opts.format), { mode: 0o600 });
     const count = (entries: AccountingReport['entries']): number => entries.reduce((n, e) => n + e.count, 0);
     console.log(
       `accounting of disclosures for ${opts.patient} (${report.from} to ${report.to}): ` +
@@ -434,7 +436,11 @@ export function auditCommand(): Command {
     .requiredOption('--patient <id>', 'the patient', idOption('--patient'))
     .option('--from <iso>', 'inclusive start, UTC ISO 8601 (default: six years before --to)', isoTimeOption('--from'))
     .option('--to <iso>', 'exclusive end, UTC ISO 8601 (default, and at most: now)', isoTimeOption('--to'))
-    .addOption(new Option('--format <format>', 'html | csv').choices(['html', 'csv']).makeOptionMandatory())
+    .addOption(
+      new Option('--format <format>', 'pdf (to hand to the patient) | html | csv')
+        .choices(['pdf', 'html', 'csv'])
+        .makeOptionMandatory(),
+    )
     .requiredOption('--out <file>', 'where to write it')
     .action((opts: AccountingOptions) => runAccounting(opts));
   return audit;

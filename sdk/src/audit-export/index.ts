@@ -18,4 +18,5 @@ export * from './hipaa-accounting';
 export * from './accounting-render';
 export * from './accounting-dates';
 export * from './accounting-labels';
+export * from './accounting-pdf';
 export * from './record-description';
