@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { openRecordStore } from '@medrec/gatekeeper';
+import { createStoreRecordDescriber, openRecordStore } from '@medrec/gatekeeper';
 import { createCachingWallet, createFileWallet } from '@medrec/sdk';
 import { createFabricUserRegistration } from './adapters/fabric-user-registration';
 import { readFabricEnvironment } from './adapters/fabric-environment';
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
       channelHeight: () => ledger.currentHeight(),
     }),
     auditExporter: createWalletAuditExporter({ wallet, ledger }),
+    recordDescriptions: { describe: createStoreRecordDescriber({ store, mspId: fabric.mspId }) },
     readiness,
     logger,
   });

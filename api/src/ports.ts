@@ -222,6 +222,15 @@ export interface AuditExporter {
   verify(user: UserContext, exportText: string): Promise<VerificationReport>;
 }
 
+/**
+ * What this organisation's own record store says a disclosed record is (e.g. "Observation: Serum iron"), for the
+ * accounting of disclosures: resource types and codes never reach the ledger. undefined for a record this
+ * organisation does not hold.
+ */
+export interface RecordDescriptions {
+  describe(ticket: Readonly<Ticket>): Promise<string | undefined>;
+}
+
 /** One check of /healthz, e.g. "peer", "gatekeeper", "token-db". */
 export interface ReadinessCheck {
   readonly name: string;

@@ -20,9 +20,11 @@ import type {
   LedgerGateway,
   ReadinessProbe,
   RecordCustody,
+  RecordDescriptions,
   UserDirectory,
   UserRegistration,
 } from './ports';
+import { accountingRoutes } from './routes/accounting-routes';
 import { auditRoutes } from './routes/audit-routes';
 import { consentRoutes } from './routes/consent-routes';
 import { identityRoutes } from './routes/identity-routes';
@@ -38,6 +40,7 @@ import { createOrganisationUseCases } from './use-cases/organisations';
 import { createNotificationUseCases } from './use-cases/notifications';
 import { createIncentiveUseCases } from './use-cases/incentives';
 import { createTrendUseCases } from './use-cases/trends';
+import { createAccountingUseCases } from './use-cases/accounting';
 import { createAuditExportUseCases } from './use-cases/audit-export';
 import { createConsentUseCases } from './use-cases/consents';
 import { createIdentityUseCases } from './use-cases/identity';
@@ -63,6 +66,8 @@ export interface ServerDependencies {
   readonly references: ReferencePseudonyms;
   readonly custody: RecordCustody;
   readonly auditExporter: AuditExporter;
+  /** What this organisation's store says its disclosed records are, for the accounting of disclosures. */
+  readonly recordDescriptions: RecordDescriptions;
   /** /healthz answers 503 while any check fails. */
   readonly readiness?: ReadinessProbe;
   /** Defaults to JSON lines on stdout at options.logLevel. */
@@ -129,6 +134,7 @@ export function createServer(deps: Readonly<ServerDependencies>): Express {
         ...relationshipRoutes(createRelationshipUseCases(deps)),
         ...patientRoutes(patients, { heartbeatMs: options.sseHeartbeatMs }),
         ...auditRoutes(audit),
+        ...accountingRoutes(createAccountingUseCases(deps)),
         ...organisationRoutes(createOrganisationUseCases(deps)),
         ...notificationRoutes(createNotificationUseCases(deps)),
         ...incentiveRoutes(createIncentiveUseCases(deps)),

@@ -29,6 +29,9 @@ import {
   describeExportedEvent,
   renderAccountingCsv,
   renderAccountingHtml,
+  renderAccountingPdf,
+  coveredEntityOf,
+  type AccountingReport,
   type BlockSource,
   type ExportFilters,
   type ExportFormat,
@@ -40,9 +43,11 @@ import {
   type MedrecClient,
   type WalletIdentity,
 } from '@medrec/sdk';
+import { createStoreRecordDescriber, openRecordStore } from '@medrec/gatekeeper';
 import { idOption, isoTimeOption, mspIdOption, peerOrg } from './cli-options';
 import { createConsortium, type Consortium } from './consortium';
-import { CHANNEL_NAME, type PeerOrgKey } from './topology';
+import { recordStoreConfig } from './gatekeeper-process';
+import { CHANNEL_NAME, peerOf, type PeerOrgKey } from './topology';
 import { connectUser, openOrgWallet } from './user-provisioning';
 
 /* eslint-disable no-console -- this is the command-line interface: the terminal is its output. */
@@ -366,29 +371,40 @@ interface AccountingOptions {
   readonly patient: string;
   readonly from?: string;
   readonly to?: string;
-  readonly format: 'html' | 'csv';
+  readonly format: 'pdf' | 'html' | 'csv';
   readonly out: string;
+}
+
+async function renderAccounting(report: AccountingReport, format: AccountingOptions['format']): Promise<Buffer> {
+  if (format === 'pdf') return renderAccountingPdf(report);
+  return Buffer.from(format === 'html' ? renderAccountingHtml(report) : renderAccountingCsv(report), 'utf8');
 }
 
 async function runAccounting(opts: AccountingOptions): Promise<void> {
   const consortium = createConsortium({ renderer: 'silent' });
   const exporter = await openExporter(consortium, opts.org, opts.as);
+  // The organisation's own store describes the records it holds ("Observation: Serum iron"); others by category.
+  const store = await openRecordStore(recordStoreConfig(consortium.layout, peerOf(consortium.topology, opts.org)));
   try {
+    const mspId = exporter.identity.mspId;
     const report = await buildAccountingOfDisclosures({
       patientId: opts.patient,
+      coveredEntity: coveredEntityOf(await exporter.client.getOrganisation(mspId)),
       source: createLedgerAuditEventSource(exporter.client),
       lookups: exporter.client,
+      describeRecord: createStoreRecordDescriber({ store, mspId }),
       ...(opts.from === undefined ? {} : { from: opts.from }),
       ...(opts.to === undefined ? {} : { to: opts.to }),
     });
-    const text = opts.format === 'html' ? renderAccountingHtml(report) : renderAccountingCsv(report);
-    await writeFile(opts.out, text, { encoding: 'utf8', mode: 0o600 });
-    const disclosures = report.entries.reduce((n, e) => n + e.count, 0);
+    await writeFile(opts.out, await renderAccounting(report, opts.format), { mode: 0o600 });
+    const count = (entries: AccountingReport['entries']): number => entries.reduce((n, e) => n + e.count, 0);
     console.log(
-      `accounting of disclosures for ${opts.patient} (${report.from} to ${report.to}): ${disclosures} disclosures in ` +
-        `${report.entries.length} entries written to ${opts.out}`,
+      `accounting of disclosures for ${opts.patient} (${report.from} to ${report.to}): ` +
+        `${String(count(report.entries))} disclosures to account for, ${String(count(report.exemptEntries))} exempt; ` +
+        `${opts.format} written to ${opts.out}`,
     );
   } finally {
+    await store.close();
     exporter.connection.close();
   }
 }
@@ -462,7 +478,11 @@ export function auditCommand(): Command {
     .requiredOption('--patient <id>', 'the patient', idOption('--patient'))
     .option('--from <iso>', 'inclusive start, UTC ISO 8601 (default: six years before --to)', isoTimeOption('--from'))
     .option('--to <iso>', 'exclusive end, UTC ISO 8601 (default, and at most: now)', isoTimeOption('--to'))
-    .addOption(new Option('--format <format>', 'html | csv').choices(['html', 'csv']).makeOptionMandatory())
+    .addOption(
+      new Option('--format <format>', 'pdf (to hand to the patient) | html | csv')
+        .choices(['pdf', 'html', 'csv'])
+        .makeOptionMandatory(),
+    )
     .requiredOption('--out <file>', 'where to write it')
     .action((opts: AccountingOptions) => runAccounting(opts));
   return audit;

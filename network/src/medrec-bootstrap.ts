@@ -17,6 +17,7 @@ import {
   startGatekeeper,
   stopGatekeeper,
 } from './gatekeeper-process';
+import { DEV_LEGAL_IDENTITIES } from './dev-legal-identities';
 import { initializeIncentives } from './incentive';
 import { DEFAULT_MINER_INTERVAL_SECONDS, minerIntervalSeconds, startMiners, stopMiners } from './miner-process';
 import { organisation, peerOf, type PeerNode, type PeerOrgKey } from './topology';
@@ -115,6 +116,7 @@ class MedrecBootstrapImpl implements MedrecBootstrap {
           displayName: definition.displayName,
           gatekeeperUrl: gatekeeperUrl(peerOf(topology, org)),
           caRootCertsPem: [fs.readFileSync(layout.caCert(org), 'utf8')],
+          ...DEV_LEGAL_IDENTITIES[org],
         }),
       );
     } finally {

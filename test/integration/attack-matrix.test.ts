@@ -243,6 +243,8 @@ const BUILDERS: Readonly<Record<string, RowBuilder>> = {
     rawBody: w.exportText,
     contentType: 'application/x-ndjson',
   })),
+  getAccountingOfDisclosures: h1(() => ({ path: `/v1/patients/${P()}/accounting` })),
+  'getAccountingOfDisclosures · hospital2 staff': h2(() => ({ path: `/v1/patients/${P()}/accounting` })),
   listOrganisations: h1(() => ({ path: '/v1/organisations' })),
   getOrganisation: h1(() => ({ path: `/v1/organisations/${MSP.hospital2}` })),
   registerOrganisation: h1(() => ({

@@ -53,7 +53,7 @@ export const CONTRACT_COVERAGE: Readonly<Record<TransactionName, Coverage>> = {
       "(getRecordContent without a ticket causes it); the request is signed with the reader's own key, never the API's",
   },
   'Access:GetTicket': ['getTicket'],
-  'Audit:QueryByPatient': ['listAuditEvents', 'exportAuditTrail', 'verifyAuditExport'],
+  'Audit:QueryByPatient': ['listAuditEvents', 'exportAuditTrail', 'verifyAuditExport', 'getAccountingOfDisclosures'],
   'Audit:QueryByActor': ['listAuditEvents', 'exportAuditTrail'],
   'Audit:GetEvent': ['getAuditEvent'],
   'Summary:GetSummary': ['getPatientSummary'],

@@ -6,6 +6,7 @@ import type { OpenApiDocument, OperationObject } from './openapi-types';
 import { EVENT_ID_PATTERN } from '../http/event-stream';
 import { contractPaths } from './contract-paths';
 import { contractSchemas } from './contract-schemas';
+import { accountingPaths, accountingSchemas } from './accounting-paths';
 import { trendPaths, trendSchemas } from './trend-paths';
 import {
   AUDIT_VERIFY_BODY_LIMIT,
@@ -60,6 +61,7 @@ export const openApiDocument: OpenApiDocument = {
   paths: {
     ...contractPaths,
     ...trendPaths,
+    ...accountingPaths,
     '/healthz': {
       get: {
         operationId: 'getHealth',
@@ -501,7 +503,7 @@ export const openApiDocument: OpenApiDocument = {
     },
   },
   components: {
-    schemas: { ...schemas, ...contractSchemas, ...trendSchemas },
+    schemas: { ...schemas, ...contractSchemas, ...trendSchemas, ...accountingSchemas },
     securitySchemes: {
       bearerAuth: {
         type: 'http',

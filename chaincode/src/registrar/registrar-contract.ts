@@ -33,7 +33,11 @@ export class RegistrarContract extends MedRecContract {
   }
 
   @Transaction()
-  @Param('organisation', 'string', 'JSON {mspId, displayName, gatekeeperUrl, caRootCertsPem: string[]}')
+  @Param(
+    'organisation',
+    'string',
+    'JSON {mspId, displayName, gatekeeperUrl, caRootCertsPem: string[], legalName?, postalAddress?, contact?}',
+  )
   @Returns('string')
   public async RegisterOrganisation(ctx: Context, organisation: string): Promise<string> {
     const caller = await authorize(ctx, 'Registrar:RegisterOrganisation');
@@ -252,6 +256,10 @@ function pickOrganisationInput(org: Organisation): unknown {
     displayName: org.displayName,
     gatekeeperUrl: org.gatekeeperUrl,
     caRootCertsPem: org.caRootCertsPem,
+    // Absent on organisations registered before they existed (canonical JSON omits undefined members).
+    legalName: org.legalName,
+    postalAddress: org.postalAddress,
+    contact: org.contact,
   };
 }
 

@@ -16,3 +16,7 @@ export * from './field-diff';
 export * from './export-verifier';
 export * from './hipaa-accounting';
 export * from './accounting-render';
+export * from './accounting-dates';
+export * from './accounting-labels';
+export * from './accounting-pdf';
+export * from './record-description';

@@ -24,6 +24,10 @@ const ORGANISATION: Organisation = {
   displayName: 'Hospital One',
   gatekeeperUrl: 'https://gatekeeper.hospital1.example:8443',
   caRootCertsPem: [PEM],
+  // The legal identity is optional on the ledger; given here, the responses show it matches the document's schema.
+  legalName: 'Hospital One NHS Trust',
+  postalAddress: { lines: ['1 Example Road'], city: 'Exampleton', postalCode: 'EX1 1AA', country: 'GB' },
+  contact: { name: 'Privacy Office', phone: '+44 1632 960001' },
   registeredBy: 'ad-1',
   registeredAt: TIME,
   updatedAt: TIME,
@@ -133,6 +137,20 @@ describe('api: operations exposing contract transactions one to one', () => {
     expect(ok.status).to.equal(200);
     expect(ok.body.transactionId).to.equal(TX);
     expect(h.ledger.calls[0]?.args[0]).to.deep.equal(input);
+    // The optional legal identity is sent as given; a malformed one is refused before the ledger is asked.
+    const legal = {
+      ...input,
+      legalName: ORGANISATION.legalName,
+      postalAddress: ORGANISATION.postalAddress,
+      contact: ORGANISATION.contact,
+    };
+    expect((await send(h.http.put('/v1/organisations').set('authorization', admin).send(legal))).status).to.equal(200);
+    expect(h.ledger.calls[1]?.args[0]).to.deep.equal(legal);
+    const badCountry = { ...legal, postalAddress: { ...ORGANISATION.postalAddress, country: 'United Kingdom' } };
+    expect((await send(h.http.put('/v1/organisations').set('authorization', admin).send(badCountry))).status).to.equal(
+      400,
+    );
+    expect(h.ledger.calls).to.have.length(2);
     const extra = await send(
       h.http
         .put('/v1/organisations')
@@ -140,7 +158,7 @@ describe('api: operations exposing contract transactions one to one', () => {
         .send({ ...input, registeredBy: 'someone-else' }),
     );
     expect(extra.status).to.equal(400);
-    expect(h.ledger.calls).to.have.length(1);
+    expect(h.ledger.calls).to.have.length(2);
   });
 
   it('reads a record pointer and requests access with a purpose; an unknown purpose is 400', async () => {

@@ -82,11 +82,12 @@ describe('audit export: empty results are empty, not errors', function () {
     };
     const report = await buildAccountingOfDisclosures({
       patientId: 'pat-9',
+      coveredEntity: { mspId: 'Hospital1MSP', name: 'Hospital One NHS Trust' },
       source: createLedgerAuditEventSource(ledger),
       lookups,
       to: '2031-01-01T00:00:00.000Z',
     });
-    expect(report).to.deep.include({ patientId: 'pat-9', entries: [] });
+    expect(report).to.deep.include({ patientId: 'pat-9', entries: [], exemptEntries: [] });
     expect(
       renderAccountingCsv(report)
         .split('\r\n')

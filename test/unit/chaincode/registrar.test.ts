@@ -19,6 +19,27 @@ describe('Registrar', () => {
     expect(updated).to.include({ gatekeeperUrl: 'https://new.example', registeredAt: original.registeredAt });
   });
 
+  it('keeps the legal identity an organisation registers, and still accepts one registered without it', async () => {
+    const peer = new FakePeer();
+    const bare = await call(peer, who.adm1, 'Registrar:RegisterOrganisation', [orgBody(H1)]);
+    expect(bare).to.not.have.any.keys('legalName', 'postalAddress', 'contact');
+    const legal = {
+      legalName: 'Hospital One NHS Trust',
+      postalAddress: { lines: ['1 Example Road'], city: 'Exampleton', postalCode: 'EX1 1AA', country: 'GB' },
+      contact: { name: 'Privacy Office', email: 'privacy@hospital1.example.org' },
+    };
+    const first = await peer.invoke(who.adm1, 'Registrar:RegisterOrganisation', [
+      JSON.stringify({ ...orgBody(H1), ...legal }),
+    ]);
+    expect(JSON.parse(first.payload)).to.deep.include(legal);
+    // The same body again is a no-op: the legal identity is part of what is compared.
+    const repeat = await peer.invoke(who.adm1, 'Registrar:RegisterOrganisation', [
+      JSON.stringify({ ...orgBody(H1), ...legal }),
+    ]);
+    expect([repeat.writes, repeat.eventCalls.length]).to.deep.equal([0, 0]);
+    expect(await call(peer, who.adm1, 'Registrar:GetOrganisation', [H1])).to.deep.include(legal);
+  });
+
   it("accepts only roots that issued the registering admin's own certificate", async () => {
     const peer = new FakePeer();
     const foreignRoot = await callFails(peer, who.adm1, 'Registrar:RegisterOrganisation', [

@@ -31,6 +31,53 @@ const CASES: [FakeIdentity, string, (string | object)[], string][] = [
     'organisation.displayName',
   ],
   [who.adm1, 'Registrar:RegisterOrganisation', [{ ...orgBody(H1), mspId: 'bad msp' }], 'organisation.mspId'],
+  [
+    who.adm1,
+    'Registrar:RegisterOrganisation',
+    [{ ...orgBody(H1), legalName: ' Leading space' }],
+    'organisation.legalName',
+  ],
+  [
+    who.adm1,
+    'Registrar:RegisterOrganisation',
+    [{ ...orgBody(H1), legalName: 'x'.repeat(201) }],
+    'organisation.legalName',
+  ],
+  [
+    who.adm1,
+    'Registrar:RegisterOrganisation',
+    [{ ...orgBody(H1), postalAddress: { lines: ['1 Road'], city: 'Town', postalCode: 'EX1', country: 'gb' } }],
+    'organisation.postalAddress.country',
+  ],
+  [
+    who.adm1,
+    'Registrar:RegisterOrganisation',
+    [{ ...orgBody(H1), postalAddress: { lines: [], city: 'Town', postalCode: 'EX1', country: 'GB' } }],
+    'organisation.postalAddress.lines',
+  ],
+  [
+    who.adm1,
+    'Registrar:RegisterOrganisation',
+    [
+      {
+        ...orgBody(H1),
+        postalAddress: { lines: ['a', 'b', 'c', 'd', 'e'], city: 'T', postalCode: 'E', country: 'GB' },
+      },
+    ],
+    'organisation.postalAddress.lines',
+  ],
+  [
+    who.adm1,
+    'Registrar:RegisterOrganisation',
+    [{ ...orgBody(H1), contact: { name: 'Privacy Office' } }],
+    'organisation.contact',
+  ],
+  [
+    who.adm1,
+    'Registrar:RegisterOrganisation',
+    [{ ...orgBody(H1), contact: { email: 'not an address' } }],
+    'organisation.contact.email',
+  ],
   [who.p1, 'Registrar:GetOrganisation', ['a\u0000b'], 'mspId'],
   [who.p1, 'Registrar:ListOrganisations', [{ pageSize: 0 }], 'query.pageSize'],
   [who.p1, 'Registrar:ListOrganisations', [{ pageSize: 201 }], 'query.pageSize'],

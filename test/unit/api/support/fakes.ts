@@ -12,13 +12,14 @@ import type {
   FetchedRecord,
   LedgerGateway,
   RecordCustody,
+  RecordDescriptions,
   Registration,
   RegistrationRequest,
   StoreRequest,
   UserContext,
   UserRegistration,
 } from '../../../../api/src/ports';
-import type { RecordPointer } from '../../../../sdk/src/chaincode-types';
+import type { RecordPointer, Ticket } from '../../../../sdk/src/chaincode-types';
 import { participant } from './fixtures';
 
 export interface LedgerCall {
@@ -180,5 +181,16 @@ export class FakeAuditExporter implements AuditExporter {
   verify(user: UserContext, text: string): Promise<VerificationReport> {
     this.verified.push({ user, text });
     return Promise.resolve(this.report);
+  }
+}
+
+/** The custodian store's descriptions of records, by record id; a record it does not list is not held here. */
+export class FakeRecordDescriptions implements RecordDescriptions {
+  readonly byRecord = new Map<string, string>();
+  readonly asked: Ticket[] = [];
+
+  describe(ticket: Readonly<Ticket>): Promise<string | undefined> {
+    this.asked.push(ticket);
+    return Promise.resolve(this.byRecord.get(ticket.recordId));
   }
 }

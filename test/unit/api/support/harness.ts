@@ -9,7 +9,7 @@ import { createSqliteUserDirectory, type SqliteUserDirectory } from '../../../..
 import type { ReadinessProbe, UserContext } from '../../../../api/src/ports';
 import { createServer, type ServerOptions } from '../../../../api/src/server';
 import { createReferencePseudonyms } from '../../../../api/src/use-cases/reference-pseudonyms';
-import { FakeAuditExporter, FakeCustody, FakeLedger, FakeRegistration } from './fakes';
+import { FakeAuditExporter, FakeCustody, FakeLedger, FakeRecordDescriptions, FakeRegistration } from './fakes';
 import { user } from './fixtures';
 
 export interface Harness {
@@ -19,6 +19,7 @@ export interface Harness {
   readonly registration: FakeRegistration;
   readonly custody: FakeCustody;
   readonly auditExporter: FakeAuditExporter;
+  readonly recordDescriptions: FakeRecordDescriptions;
   readonly users: SqliteUserDirectory;
   /** Every log line written so far, as text. */
   logs(): string;
@@ -59,6 +60,7 @@ export function createHarness(
   const registration = new FakeRegistration();
   const custody = new FakeCustody();
   const auditExporter = new FakeAuditExporter();
+  const recordDescriptions = new FakeRecordDescriptions();
   const users = createSqliteUserDirectory({ path: ':memory:' });
   const externalIds = createSqliteExternalIds({ path: ':memory:' });
   const app = createServer({
@@ -70,6 +72,7 @@ export function createHarness(
     references: createReferencePseudonyms('unit-test-pseudonym-secret'),
     custody,
     auditExporter,
+    recordDescriptions,
     ...(overrides.readiness === undefined ? {} : { readiness: overrides.readiness }),
     logger: pino({ level: 'debug' }, sink),
   });
@@ -80,6 +83,7 @@ export function createHarness(
     registration,
     custody,
     auditExporter,
+    recordDescriptions,
     users,
     logs: () => lines.join(''),
     tokenFor: async (who) => {
