@@ -4,7 +4,7 @@
  * PatientDelete.fsh, AuthZ.fsh, Disclose.fsh). Every MedRec audit type maps to one BALP pattern in {@link PATTERN_OF};
  * a profile is claimed in meta.profile only when the event carries everything that profile requires (say, the consent
  * of an AuthZconsent decision), never by default. The ledger proof travels in one extension, since AuthZconsent closes
- * its entity slicing to patient, consent and token.
+ * its entity slicing to patient, consent and token; the exported entry itself in another, for verification.
  */
 import { createHash } from 'node:crypto';
 import type {
@@ -16,6 +16,7 @@ import type {
   Extension,
 } from '@medplum/fhirtypes';
 import type { AuditEvent, Organisation, PurposeOfUse, Ticket } from '../chaincode-types';
+import { canonicalJson } from '../fhir/content-hash';
 import type { ExportEntry } from './export-types';
 
 export const MEDREC_SYSTEMS = {
@@ -28,6 +29,8 @@ export const MEDREC_SYSTEMS = {
   fabricTransaction: 'urn:medrec:fabric-transaction',
   /** The extension holding the ledger proof: transactionId, channel, blockNumber, validationCode. */
   ledgerProof: 'urn:medrec:fhir:ledger-proof',
+  /** The extension holding the exported entry itself, `canonicalJson({event, proof})`, for verification. */
+  exportEntry: 'urn:medrec:fhir:export-entry',
   subject: (kind: string) => `urn:medrec:${kind}`,
 } as const;
 
@@ -208,6 +211,21 @@ function proofExtension(entry: Readonly<ExportEntry>): Extension {
       { url: 'blockNumber', valueUnsignedInt: proof.blockNumber },
       { url: 'validationCode', valueCode: proof.validationCode },
     ],
+  };
+}
+
+/**
+ * The exported entry, exactly as the manifest's contentSha256 hashes it, so that a verifier rebuilds `{event, proof}`
+ * from the FHIR export alone (the AuditEvent's coded fields are a lossy, details-dependent view of it). FHIR R4
+ * permits an extension on any element (R4 2.22 Extensibility, https://hl7.org/fhir/R4/extensibility.html; every
+ * DomainResource has `extension` 0..*), and no BALP profile constrains AuditEvent.extension (they forbid only
+ * modifierExtension). valueString (R4 2.24.0.1 string: at most 1 MB) keeps the JSON readable; canonical JSON has no
+ * leading or trailing whitespace, as a FHIR string requires.
+ */
+function entryExtension(entry: Readonly<ExportEntry>): Extension {
+  return {
+    url: MEDREC_SYSTEMS.exportEntry,
+    valueString: canonicalJson({ event: entry.event, proof: entry.proof }),
   };
 }
 
@@ -423,7 +441,7 @@ export function toFhirAuditEvent(entry: Readonly<ExportEntry>, details: FhirEven
     resourceType: 'AuditEvent',
     id: event.eventId,
     ...(shape.profile === undefined ? {} : { meta: { profile: [shape.profile] } }),
-    extension: [proofExtension(entry)],
+    extension: [proofExtension(entry), entryExtension(entry)],
     type: shape.type,
     // The MedRec type as a further subtype: BALP's subtype slicings are open.
     subtype: [...shape.subtype, { system: MEDREC_SYSTEMS.auditType, code: event.type }],
