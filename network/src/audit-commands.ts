@@ -19,6 +19,7 @@ import {
   createQsccBlockSource,
   createQsccProofSource,
   createStreamSink,
+  detectExportFileFormat,
   exportBlockBundle,
   loadBlockBundle,
   verifyExport,
@@ -28,6 +29,7 @@ import {
   renderAccountingCsv,
   renderAccountingHtml,
   type BlockSource,
+  type ExportFileInput,
   type ExportFilters,
   type ExportFormat,
   type Qscc,
@@ -256,6 +258,8 @@ function writeAuditExportTo(
 }
 
 interface VerifyOptions {
+  readonly format?: ExportFormat;
+  readonly manifest?: string;
   readonly bundle?: string;
   readonly org?: PeerOrgKey;
   readonly as?: string;
@@ -288,10 +292,43 @@ export function formatReport(file: string, report: VerificationReport): string[]
   return lines;
 }
 
+/**
+ * The export's format (`--format`, else detected from its beginning) and, for CSV, its signed manifest: `--manifest`,
+ * else the sidecar `<file>.manifest.json` the export command wrote next to it.
+ */
+export async function verifyInputOf(
+  file: string,
+  opts: Pick<VerifyOptions, 'format' | 'manifest'>,
+): Promise<ExportFileInput> {
+  const format = opts.format ?? (await detectExportFileFormat(file));
+  if (format !== 'csv') {
+    if (opts.manifest !== undefined) {
+      throw new AuditCommandError(
+        'AUDIT_CLI_USAGE',
+        `--manifest is for CSV exports only; ${file} is ${format === 'json' ? 'JSON Lines' : 'a FHIR Bundle'}, which ` +
+          'carries its own signed manifest: leave --manifest out (or give --format csv if it is a CSV export)',
+      );
+    }
+    return { format };
+  }
+  const manifestFile = opts.manifest ?? csvManifestFile(file);
+  if (!existsSync(manifestFile)) {
+    throw new AuditCommandError(
+      'AUDIT_CLI_USAGE',
+      opts.manifest === undefined
+        ? `${file} is a CSV export, whose signed manifest is a separate file, by default ${manifestFile}, which does ` +
+            'not exist: give the manifest the export wrote with --manifest FILE'
+        : `--manifest ${manifestFile} does not exist; give the manifest file the CSV export wrote (<export>.manifest.json)`,
+    );
+  }
+  return { format, manifestFile };
+}
+
 async function runVerify(file: string, opts: VerifyOptions): Promise<void> {
   if (!existsSync(file)) {
-    throw new AuditCommandError('AUDIT_CLI_USAGE', `${file} does not exist; give the JSON export to verify`);
+    throw new AuditCommandError('AUDIT_CLI_USAGE', `${file} does not exist; give the export to verify`);
   }
+  const input = await verifyInputOf(file, opts);
   if (opts.org === undefined && opts.bundle === undefined) {
     throw new AuditCommandError(
       'AUDIT_CLI_USAGE',
@@ -319,7 +356,7 @@ async function runVerify(file: string, opts: VerifyOptions): Promise<void> {
       caRoots = opts.caRoots === undefined ? networkCaRoots(consortium) : readCaRootsFile(opts.caRoots);
       blocks = await loadBlockBundle(opts.bundle ?? '');
     }
-    const report = await verifyExport(file, { blocks, caRoots });
+    const report = await verifyExport(file, { blocks, caRoots }, input);
     for (const line of formatReport(file, report)) console.log(line);
     if (!report.valid) process.exitCode = 1;
   } finally {
@@ -396,9 +433,18 @@ export function auditCommand(): Command {
   audit
     .command('verify <file>')
     .description(
-      'verify a JSON export against the ledger: every event as committed by a valid transaction, the manifest hash ' +
-        'and signature, completeness; exits non-zero when invalid',
+      'verify an export (json, csv or fhir) against the ledger: every event as committed by a valid transaction, ' +
+        'the manifest hash and signature, completeness (fhir: and that the AuditEvents show what they embed); exits ' +
+        'non-zero when invalid',
     )
+    .addOption(
+      new Option('--format <format>', "the export's format (default: detected from its beginning)").choices([
+        'json',
+        'csv',
+        'fhir',
+      ]),
+    )
+    .option('--manifest <file>', "csv: the export's signed manifest (default: <file>.manifest.json)")
     .option('--bundle <file>', 'read the blocks from this bundle (offline) instead of a peer')
     .option('--org <org>', "read the blocks and CA roots through this organisation's peer (online)", peerOrg)
     .option(

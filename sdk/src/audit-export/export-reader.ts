@@ -89,9 +89,14 @@ export function detectExportFormat(head: string): ExportFormat {
   }
 }
 
+/** {@link detectExportFormat} over the beginning of a file. */
+export async function detectExportFileFormat(file: string): Promise<ExportFormat> {
+  return detectExportFormat(await fileHead(file));
+}
+
 /** A reader over an export file; CSV's manifest is read from `input.manifestFile`. */
 export async function openExportFile(file: string, input: Readonly<ExportFileInput> = {}): Promise<ExportReader> {
-  const format = input.format ?? detectExportFormat(await fileHead(file));
+  const format = input.format ?? (await detectExportFileFormat(file));
   rejectStrayManifest(format, input.manifestFile, '`manifestFile`');
   const content: Content = {
     lines: () => createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity }),
