@@ -52,7 +52,7 @@ export function createWalletAuditExporter(options: Readonly<WalletAuditExporterO
       });
     },
 
-    async verify(user, exportText) {
+    async verify(user, request) {
       const client = await options.ledger.clientFor(user);
       const caRoots: Record<string, string[]> = {};
       let bookmark = '';
@@ -62,11 +62,18 @@ export function createWalletAuditExporter(options: Readonly<WalletAuditExporterO
         bookmark = page.bookmark;
       } while (bookmark !== '');
       const blocks = createQsccBlockSource(createGatewayQscc(await options.ledger.gatewayFor(user), channel));
-      return verifyExportText(exportText, {
-        blocks,
-        caRoots,
-        ...(options.chaincode === undefined ? {} : { chaincode: options.chaincode }),
-      });
+      return verifyExportText(
+        request.text,
+        {
+          blocks,
+          caRoots,
+          ...(options.chaincode === undefined ? {} : { chaincode: options.chaincode }),
+        },
+        {
+          format: request.format,
+          ...(request.manifestText === undefined ? {} : { manifestText: request.manifestText }),
+        },
+      );
     },
   };
 }

@@ -185,6 +185,7 @@ export const schemas: Readonly<Record<string, JsonSchema>> = {
       enum: [
         'malformed',
         'field-mismatch',
+        'fhir-mismatch',
         'not-on-ledger',
         'invalid-transaction',
         'proof-mismatch',
