@@ -157,9 +157,20 @@ function ledger(channel: string): NonNullable<AuditEventAgent['who']> {
   return { identifier: { system: MEDREC_SYSTEMS.channel, value: channel }, display: `MedRec ledger (${channel})` };
 }
 
+/**
+ * AuditEvent.agent.network (FHIR R4: address and type, type 5 = URI) of an organisation's application agent: the
+ * gatekeeper URL of its ledger record, the organisation's one published endpoint. BALP requires network on the
+ * device agents (AuthZconsent client; PrivacyDisclosure source and recipient; RESTful client and server) and forbids
+ * it on person and organisation agents (user, userorg, authorizer): only device agents get it, and a profile that
+ * requires it is claimed only when it is known.
+ */
 function network(mspId: string, details: FhirEventDetails): Pick<AuditEventAgent, 'network'> {
   const url = details.organisations?.get(mspId)?.gatekeeperUrl;
   return url === undefined ? {} : { network: { address: url, type: NETWORK_TYPE_URI } };
+}
+
+function hasNetwork(mspId: string | undefined, details: FhirEventDetails): boolean {
+  return mspId !== undefined && network(mspId, details).network !== undefined;
 }
 
 /** Deterministic (RFC 9562 version 5) UUID of an event: a re-export of the same event has the same fullUrl. */
@@ -249,6 +260,8 @@ function restShape(pattern: 'create' | 'update' | 'delete', entry: Readonly<Expo
   const hasPatient = event.patientId !== undefined;
   const server = ledger(proof.channel);
   return {
+    // BALP's RESTful profiles also require network on the client and server agents, which the ledger does not record
+    // (the submitting application's address, a peer's): still a gap in the claim.
     profile: hasPatient ? rest.profiles[1] : rest.profiles[0],
     type: { system: AUDIT_EVENT_TYPE, code: 'rest', display: 'Restful Operation' },
     subtype: [{ system: RESTFUL, code: rest.interaction }],
@@ -294,10 +307,12 @@ function authzShape(entry: Readonly<ExportEntry>, details: FhirEventDetails): Sh
   const purpose: PurposeOfUse | undefined = breakGlass ? 'ETREAT' : ticket?.purpose;
   const consentId = ticket?.consentId;
   const authorizer = ledger(proof.channel);
-  // AuthZconsent requires the consent on file (entity[consent] 1..*) and a patient: claim it only then.
+  // AuthZconsent requires the consent on file (entity[consent] 1..*), a patient and the client's network address
+  // (agent[client].network 1..1): claim it only then.
   const consentDecision = consentId !== undefined && event.patientId !== undefined;
+  const conformant = consentDecision && hasNetwork(event.actor.mspId, details);
   return {
-    profile: consentDecision ? BALP_PROFILES.authzConsent : undefined,
+    profile: conformant ? BALP_PROFILES.authzConsent : undefined,
     type: { system: DCM, code: '110113', display: 'Security Alert' },
     subtype: [
       consentDecision
@@ -360,6 +375,8 @@ function disclosureAgents(
     agents.push({
       type: concept({ system: SCT, code: '159541003', display: 'Record keeping/library clerk' }),
       who: organisation(custodianMsp),
+      // The custodian released the record through its gatekeeper (BALP neither requires nor forbids it here).
+      ...network(custodianMsp, details),
       requestor: false,
     });
   }
@@ -394,7 +411,9 @@ function disclosureShape(entry: Readonly<ExportEntry>, details: FhirEventDetails
   const custodianMsp = ticket?.custodianMsp ?? (event.actor.role === 'gatekeeper' ? event.actor.mspId : undefined);
   const recipient = ticket?.requester ?? (event.actor.role === 'gatekeeper' ? undefined : event.actor);
   const agents = disclosureAgents(entry, details, custodianMsp, recipient);
-  const complete = custodianMsp !== undefined && recipient !== undefined && event.patientId !== undefined;
+  // PrivacyDisclosure.Source requires agent[source].network 1..1: the custodian's gatekeeper address must be known.
+  // It requires agent[recipient].network too, which the ledger does not record: still a gap in the claim.
+  const complete = hasNetwork(custodianMsp, details) && recipient !== undefined && event.patientId !== undefined;
   return {
     profile: complete ? BALP_PROFILES.disclosureSource : undefined,
     type: { system: DCM, code: '110106', display: 'Export' },
