@@ -211,15 +211,22 @@ export interface AuditExportRequest {
   readonly sink: ExportSink;
 }
 
+/** An export to verify: its text, its format and, for CSV, its signed manifest (JSON text). */
+export interface AuditVerifyRequest {
+  readonly format: ExportFormat;
+  readonly text: string;
+  readonly manifestText?: string;
+}
+
 /** The compliance audit export (sdk/src/audit-export) acting as the caller. */
 export interface AuditExporter {
   /** Streams the events with their ledger proofs, then the signed manifest, to the sink; returns the manifest. */
   export(request: Readonly<AuditExportRequest>): Promise<SignedManifest>;
   /**
-   * Verifies a JSON Lines export against the blocks read from the peer as `user`, with the CA roots of the ledger's
-   * organisation records.
+   * Verifies an export (any format) against the blocks read from the peer as `user`, with the CA roots of the
+   * ledger's organisation records.
    */
-  verify(user: UserContext, exportText: string): Promise<VerificationReport>;
+  verify(user: UserContext, request: Readonly<AuditVerifyRequest>): Promise<VerificationReport>;
 }
 
 /**

@@ -12,7 +12,7 @@ import { createNoStore } from './http/no-store';
 import { createOperationRouter } from './http/operation-router';
 import { createAuthFailureRateLimit, createTokenRateLimit } from './http/rate-limits';
 import { REDACTED_PATHS, createRequestLogging } from './http/request-logging';
-import { AUDIT_VERIFY_BODY_LIMIT, openApiDocument } from './openapi/document';
+import { AUDIT_VERIFY_BODY_LIMIT, AUDIT_VERIFY_CONTENT_TYPES, openApiDocument } from './openapi/document';
 import { createRequestValidatorFactory } from './openapi/request-validator';
 import type {
   AuditExporter,
@@ -99,15 +99,17 @@ export function createServer(deps: Readonly<ServerDependencies>): Express {
       cors({
         origin: [...options.corsOrigins],
         methods: ['GET', 'POST', 'DELETE'],
-        allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+        // x-medrec-manifest: a CSV export's signed manifest, sent to POST /v1/audit/verify.
+        allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'x-medrec-manifest'],
         exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit', 'ratelimit-policy'],
         maxAge: 600,
       }),
     );
   }
   // FHIR clients send application/fhir+json; any +json type is parsed as JSON.
-  // Audit exports to verify are JSON Lines text, larger than the JSON bodies of the other operations.
-  app.use('/v1/audit/verify', express.text({ type: 'application/x-ndjson', limit: AUDIT_VERIFY_BODY_LIMIT }));
+  // Audit exports to verify are text (JSON Lines, CSV, a FHIR Bundle kept as sent), larger than the JSON bodies of the
+  // other operations; parsed here first, the FHIR Bundle is not parsed again as JSON below.
+  app.use('/v1/audit/verify', express.text({ type: [...AUDIT_VERIFY_CONTENT_TYPES], limit: AUDIT_VERIFY_BODY_LIMIT }));
   app.use(express.json({ limit: options.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(createDocsRouter());
 

@@ -21,6 +21,7 @@ import {
   createQsccBlockSource,
   createQsccProofSource,
   createStreamSink,
+  detectExportFileFormat,
   exportBlockBundle,
   loadBlockBundle,
   verifyExport,
@@ -33,6 +34,7 @@ import {
   coveredEntityOf,
   type AccountingReport,
   type BlockSource,
+  type ExportFileInput,
   type ExportFilters,
   type ExportFormat,
   type Qscc,
@@ -228,6 +230,8 @@ function writeAuditExportTo(
 }
 
 interface VerifyOptions {
+  readonly format?: ExportFormat;
+  readonly manifest?: string;
   readonly bundle?: string;
   readonly genesis?: string;
   readonly org?: PeerOrgKey;
@@ -266,10 +270,43 @@ export function formatReport(file: string, report: VerificationReport): string[]
   return lines;
 }
 
+/**
+ * The export's format (`--format`, else detected from its beginning) and, for CSV, its signed manifest: `--manifest`,
+ * else the sidecar `<file>.manifest.json` the export command wrote next to it.
+ */
+export async function verifyInputOf(
+  file: string,
+  opts: Pick<VerifyOptions, 'format' | 'manifest'>,
+): Promise<ExportFileInput> {
+  const format = opts.format ?? (await detectExportFileFormat(file));
+  if (format !== 'csv') {
+    if (opts.manifest !== undefined) {
+      throw new AuditCommandError(
+        'AUDIT_CLI_USAGE',
+        `--manifest is for CSV exports only; ${file} is ${format === 'json' ? 'JSON Lines' : 'a FHIR Bundle'}, which ` +
+          'carries its own signed manifest: leave --manifest out (or give --format csv if it is a CSV export)',
+      );
+    }
+    return { format };
+  }
+  const manifestFile = opts.manifest ?? csvManifestFile(file);
+  if (!existsSync(manifestFile)) {
+    throw new AuditCommandError(
+      'AUDIT_CLI_USAGE',
+      opts.manifest === undefined
+        ? `${file} is a CSV export, whose signed manifest is a separate file, by default ${manifestFile}, which does ` +
+            'not exist: give the manifest the export wrote with --manifest FILE'
+        : `--manifest ${manifestFile} does not exist; give the manifest file the CSV export wrote (<export>.manifest.json)`,
+    );
+  }
+  return { format, manifestFile };
+}
+
 async function runVerify(file: string, opts: VerifyOptions): Promise<void> {
   if (!existsSync(file)) {
-    throw new AuditCommandError('AUDIT_CLI_USAGE', `${file} does not exist; give the JSON export to verify`);
+    throw new AuditCommandError('AUDIT_CLI_USAGE', `${file} does not exist; give the export to verify`);
   }
+  const input = await verifyInputOf(file, opts);
   if ((opts.org === undefined) === (opts.bundle === undefined)) {
     throw new AuditCommandError(
       'AUDIT_CLI_USAGE',
@@ -299,20 +336,24 @@ async function runVerify(file: string, opts: VerifyOptions): Promise<void> {
       connection = (await openExporter(consortium, opts.org, opts.as ?? '')).connection;
       const client = createMedrecClient(connection.gateway);
       const qscc = createGatewayQscc(connection.gateway, CHANNEL_NAME);
-      report = await verifyExport(file, {
-        blocks: createQsccBlockSource(qscc),
-        trust: {
-          kind: 'ledger',
-          caRoots: await ledgerCaRoots(client),
-          participants: client,
-          source: createLedgerAuditEventSource(client),
-          proofs: createQsccProofSource(qscc),
+      report = await verifyExport(
+        file,
+        {
+          blocks: createQsccBlockSource(qscc),
+          trust: {
+            kind: 'ledger',
+            caRoots: await ledgerCaRoots(client),
+            participants: client,
+            source: createLedgerAuditEventSource(client),
+            proofs: createQsccProofSource(qscc),
+          },
         },
-      });
+        input,
+      );
     } else {
       const genesis = readFileSync(opts.genesis ?? '');
       const blocks = await loadBlockBundle(opts.bundle ?? '');
-      report = await verifyWithProgress(file, blocks, genesis);
+      report = await verifyWithProgress(file, blocks, genesis, input);
     }
     for (const line of formatReport(file, report)) console.log(line);
     if (!report.valid) process.exitCode = 1;
@@ -322,24 +363,33 @@ async function runVerify(file: string, opts: VerifyOptions): Promise<void> {
   }
 }
 
-async function verifyWithProgress(file: string, blocks: BlockSource, genesis: Uint8Array): Promise<VerificationReport> {
+async function verifyWithProgress(
+  file: string,
+  blocks: BlockSource,
+  genesis: Uint8Array,
+  input: Readonly<ExportFileInput>,
+): Promise<VerificationReport> {
   let report: VerificationReport | undefined;
   await new Listr(
     [
       {
         title: 'Verifying the chain from the genesis block, then the export against it',
         task: async (_ctx, task) => {
-          report = await verifyExport(file, {
-            blocks,
-            trust: {
-              kind: 'genesis',
-              genesis,
-              onProgress: (verified, height) => {
-                if (verified % 100 === 0 || verified === height)
-                  task.output = `${verified} of ${height} blocks verified`;
+          report = await verifyExport(
+            file,
+            {
+              blocks,
+              trust: {
+                kind: 'genesis',
+                genesis,
+                onProgress: (verified, height) => {
+                  if (verified % 100 === 0 || verified === height)
+                    task.output = `${verified} of ${height} blocks verified`;
+                },
               },
             },
-          });
+            input,
+          );
         },
         rendererOptions: { persistentOutput: false },
       },
@@ -447,9 +497,18 @@ export function auditCommand(): Command {
   audit
     .command('verify <file>')
     .description(
-      'verify a JSON export: every event as committed by a valid transaction, the manifest hash, signature and ' +
-        'signer, completeness up to the export’s height; exit 1 when invalid, 3 when valid but incomplete',
+      'verify an export (json, csv or fhir): every event as committed by a valid transaction, the manifest hash, ' +
+        'signature and signer, completeness up to the export’s height (fhir: and that the AuditEvents show what ' +
+        'they embed); exit 1 when invalid, 3 when valid but incomplete',
     )
+    .addOption(
+      new Option('--format <format>', "the export's format (default: detected from its beginning)").choices([
+        'json',
+        'csv',
+        'fhir',
+      ]),
+    )
+    .option('--manifest <file>', "csv: the export's signed manifest (default: <file>.manifest.json)")
     .option('--bundle <file>', 'offline: the block bundle exported with it (needs --genesis)')
     .option(
       '--genesis <file>',

@@ -53,7 +53,7 @@ export function createWalletAuditExporter(options: Readonly<WalletAuditExporterO
       });
     },
 
-    async verify(user, exportText) {
+    async verify(user, request) {
       const client = await options.ledger.clientFor(user);
       const caRoots: Record<string, string[]> = {};
       let bookmark = '';
@@ -63,17 +63,24 @@ export function createWalletAuditExporter(options: Readonly<WalletAuditExporterO
         bookmark = page.bookmark;
       } while (bookmark !== '');
       const qscc = createGatewayQscc(await options.ledger.gatewayFor(user), channel);
-      return verifyExportText(exportText, {
-        blocks: createQsccBlockSource(qscc),
-        trust: {
-          kind: 'ledger',
-          caRoots,
-          participants: client,
-          source: createLedgerAuditEventSource(client),
-          proofs: createQsccProofSource(qscc),
+      return verifyExportText(
+        request.text,
+        {
+          blocks: createQsccBlockSource(qscc),
+          trust: {
+            kind: 'ledger',
+            caRoots,
+            participants: client,
+            source: createLedgerAuditEventSource(client),
+            proofs: createQsccProofSource(qscc),
+          },
+          ...(options.chaincode === undefined ? {} : { chaincode: options.chaincode }),
         },
-        ...(options.chaincode === undefined ? {} : { chaincode: options.chaincode }),
-      });
+        {
+          format: request.format,
+          ...(request.manifestText === undefined ? {} : { manifestText: request.manifestText }),
+        },
+      );
     },
   };
 }

@@ -163,6 +163,7 @@ export const PROBLEM_BY_CODE: Readonly<Record<SdkErrorCode | GatekeeperServiceEr
   AUDIT_EXPORT_INVALID_FILTER: validation,
   AUDIT_EXPORT_MALFORMED_BLOCK: validation,
   AUDIT_EXPORT_MALFORMED_FILE: validation,
+  AUDIT_EXPORT_UNSUPPORTED_INPUT: validation,
   AUDIT_EXPORT_PROOF_UNAVAILABLE: ledgerReadUnavailable,
   AUDIT_EXPORT_BLOCK_UNAVAILABLE: ledgerReadUnavailable,
   // Seed options come from an operator's command line, never from a request: deliberately a 500.

@@ -9,6 +9,9 @@ export const NDJSON_TYPE = 'application/x-ndjson';
 /** The largest export POST /v1/audit/verify accepts (an express/bytes size). */
 export const AUDIT_VERIFY_BODY_LIMIT = '16mb';
 
+/** The media types POST /v1/audit/verify accepts, one per export format (json, csv, fhir). */
+export const AUDIT_VERIFY_CONTENT_TYPES = [NDJSON_TYPE, 'text/csv', 'application/fhir+json'] as const;
+
 export function pathParam(
   name: string,
   description: string,

@@ -25,7 +25,7 @@ import {
 } from './document-parts';
 import { ID_PATTERN, ref, schemas } from './schemas';
 
-export { AUDIT_VERIFY_BODY_LIMIT } from './document-parts';
+export { AUDIT_VERIFY_BODY_LIMIT, AUDIT_VERIFY_CONTENT_TYPES } from './document-parts';
 
 const PUBLIC: OperationObject['security'] = [];
 
@@ -450,10 +450,11 @@ export const openApiDocument: OpenApiDocument = {
           'transaction id, validation code), then a manifest (filters, generation time, exporter, event count, ' +
           "SHA-256 of the content) signed with the caller's own Fabric identity. Give exactly one of patientId and " +
           'actorId; the window is [from, to). Formats: `json` JSON Lines (one {event, proof} per line, then ' +
-          '{manifest}; verifiable with POST /v1/audit/verify), `csv` (one row per event, spreadsheet-safe), `fhir` ' +
+          '{manifest}), `csv` (one row per event, spreadsheet-safe), `fhir` ' +
           '(a FHIR R4 Bundle of IHE BALP AuditEvents, the manifest in Bundle.signature). Every format also carries the ' +
           'signed manifest, base64 JSON, in the HTTP trailer X-Medrec-Manifest. The caller is authorised by a ledger ' +
-          'read before anything is sent; a failure after that truncates the stream (no manifest).',
+          'read before anything is sent; a failure after that truncates the stream (no manifest). Every format is ' +
+          'verifiable with POST /v1/audit/verify.',
         tags: ['audit'],
         parameters: [
           query('patientId', { type: 'string', pattern: ID_PATTERN }, "The patient's trail."),
@@ -484,19 +485,39 @@ export const openApiDocument: OpenApiDocument = {
     '/v1/audit/verify': {
       post: {
         operationId: 'verifyAuditExport',
-        summary: 'Verify a JSON export against the ledger (compliance; a patient: exports of their own trail)',
+        summary: 'Verify an export (JSON Lines, CSV or FHIR) against the ledger (compliance; a patient: their own)',
         description:
-          'The body is the JSON Lines export as GET /v1/audit/export?format=json produced it (at most ' +
-          `${AUDIT_VERIFY_BODY_LIMIT}). Reads the blocks it names from the peer as the caller and checks that every ` +
+          'The body is the export as GET /v1/audit/export produced it (at most ' +
+          `${AUDIT_VERIFY_BODY_LIMIT}), its format told by the content type: application/x-ndjson (json), ` +
+          'application/fhir+json (fhir: the Bundle, its signed manifest in Bundle.signature) or text/csv (csv: its ' +
+          'signed manifest, which CSV has no room for, in the X-Medrec-Manifest header exactly as the export sent it ' +
+          'in its trailer). Reads the blocks it names from the peer as the caller and checks that every ' +
           'event is exactly what a committed, valid transaction wrote, the order, the filters, the manifest hash and ' +
           'its signature (with the CA roots of the ledger’s organisation records) and, for an export that claims to be ' +
-          'complete, that no event of its block range matching its filters is missing. An invalid export is a 200 ' +
-          'with `valid: false` and every discrepancy.',
+          'complete, that no event of its block range matching its filters is missing; for FHIR, also that each ' +
+          'AuditEvent shows what the entry embedded in it says (`fhir-mismatch`). An invalid export is a 200 ' +
+          'with `valid: false` and every discrepancy; a CSV export without its manifest, or a manifest header with ' +
+          'another format, is a 400.',
         tags: ['audit'],
+        parameters: [
+          {
+            name: 'X-Medrec-Manifest',
+            in: 'header',
+            required: false,
+            description:
+              'text/csv only: the signed manifest, base64 of its JSON (the X-Medrec-Manifest trailer of the export, ' +
+              'or the base64 of the sidecar <export>.manifest.json the CLI writes).',
+            schema: { type: 'string', pattern: '^[A-Za-z0-9+/]+={0,2}$', maxLength: 16384 },
+          },
+        ],
         requestBody: {
           required: true,
-          description: 'The JSON Lines export',
-          content: { [NDJSON_TYPE]: { schema: { type: 'string' } } },
+          description: 'The export, in the media type of its format',
+          content: {
+            [NDJSON_TYPE]: { schema: { type: 'string' } },
+            'text/csv': { schema: { type: 'string' } },
+            'application/fhir+json': { schema: { type: 'string' } },
+          },
         },
         responses: { '200': json('The verification report', 'VerificationReport'), ...problems(...WRITE) },
       },

@@ -62,8 +62,9 @@ export function createRequestValidatorFactory(doc: OpenApiDocument): RequestVali
       const content = operation.requestBody?.content ?? {};
       const bodySchema = content['application/json']?.schema;
       const validateBody = bodySchema === undefined ? undefined : strict.compile(bodySchema);
-      // An operation documented with one non-JSON media type (e.g. application/x-ndjson) takes its body as text.
-      const textType = bodySchema === undefined ? Object.keys(content)[0] : undefined;
+      // An operation documented with non-JSON media types only (e.g. application/x-ndjson, text/csv) takes its body as
+      // text, in any of them.
+      const textTypes = bodySchema === undefined ? Object.keys(content) : [];
       return (req) => {
         const errors: ProblemFieldError[] = [];
         // Copies: Ajv coerces in place, and Express 5 re-parses req.query on every access.
@@ -76,8 +77,8 @@ export function createRequestValidatorFactory(doc: OpenApiDocument): RequestVali
         const body: unknown = req.body;
         if (validateBody !== undefined) {
           checkBody(req, validateBody, body, errors);
-        } else if (textType !== undefined) {
-          checkTextBody(req, textType, body, errors);
+        } else if (textTypes.length > 0) {
+          checkTextBody(req, textTypes, body, errors);
         } else if (hasBody(req)) {
           errors.push({ in: 'body', path: '/', message: 'this operation takes no request body' });
         }
@@ -113,14 +114,14 @@ function checkBody(
   }
 }
 
-function checkTextBody(req: Request, type: string, body: unknown, errors: ProblemFieldError[]): void {
-  if (hasBody(req) && req.is(type) === false) {
-    throw new ApiProblem(PROBLEMS.unsupportedMediaType, `Send the body as ${type}.`, {
+function checkTextBody(req: Request, types: readonly string[], body: unknown, errors: ProblemFieldError[]): void {
+  if (hasBody(req) && req.is([...types]) === false) {
+    throw new ApiProblem(PROBLEMS.unsupportedMediaType, `Send the body as ${types.join(' or ')}.`, {
       code: 'UNSUPPORTED_MEDIA_TYPE',
     });
   }
   if (typeof body !== 'string' || body.trim() === '') {
-    errors.push({ in: 'body', path: '/', message: `a ${type} request body is required` });
+    errors.push({ in: 'body', path: '/', message: `a ${types.join(' or ')} request body is required` });
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { createStreamSink, type ExportFilters, type ExportFormat } from '@medrec/sdk';
 import type { OperationHandler } from '../http/operation-router';
 import type { AuditExportUseCases } from '../use-cases/audit-export';
@@ -12,6 +12,15 @@ export const AUDIT_EXPORT_CONTENT_TYPES: Readonly<Record<ExportFormat, string>> 
 };
 
 const EXTENSIONS: Readonly<Record<ExportFormat, string>> = { json: 'jsonl', csv: 'csv', fhir: 'fhir.json' };
+
+/**
+ * The format of an export sent to POST /v1/audit/verify, by its content type (the request validator has already
+ * refused any other type).
+ */
+function verifyFormatOf(req: Request): ExportFormat {
+  const format = (['csv', 'fhir', 'json'] as const).find((f) => req.is(AUDIT_EXPORT_CONTENT_TYPES[f]) !== false);
+  return format ?? 'json';
+}
 
 /** HTTP trailer carrying the signed manifest (base64 of its JSON), so that CSV exports can be verified too. */
 export const MANIFEST_TRAILER = 'X-Medrec-Manifest';
@@ -65,9 +74,15 @@ export function auditRoutes(useCases: AuditExportUseCases): Readonly<Record<stri
       });
       return undefined;
     },
-    verifyAuditExport: async ({ auth, input }) => ({
-      status: 200,
-      body: await useCases.verify(auth.user, input.body as string),
-    }),
+    verifyAuditExport: async ({ auth, req, input }) => {
+      // A CSV export's manifest comes back the way the export sent it: base64 JSON in X-Medrec-Manifest.
+      const manifestBase64 = input.headers[MANIFEST_TRAILER.toLowerCase()];
+      const report = await useCases.verify(auth.user, {
+        format: verifyFormatOf(req),
+        text: input.body as string,
+        ...(manifestBase64 === undefined ? {} : { manifestBase64 }),
+      });
+      return { status: 200, body: report };
+    },
   };
 }

@@ -1,7 +1,22 @@
 /** The compliance audit export and its verification, as the caller. */
-import type { ExportFilters, ExportFormat, ExportSink, SignedManifest, VerificationReport } from '@medrec/sdk';
+import {
+  openExportText,
+  type ExportFilters,
+  type ExportFormat,
+  type ExportSink,
+  type SignedManifest,
+  type VerificationReport,
+} from '@medrec/sdk';
 import { ApiProblem, PROBLEMS } from '../http/problem';
 import type { AuditExporter, LedgerGateway, UserContext } from '../ports';
+
+/** An export to verify as the API receives it: CSV's signed manifest comes base64-encoded, as the export's trailer. */
+export interface AuditVerifyInput {
+  readonly format: ExportFormat;
+  readonly text: string;
+  /** CSV only: the X-Medrec-Manifest header, base64 of the signed manifest's JSON. */
+  readonly manifestBase64?: string;
+}
 
 export interface AuditExportUseCases {
   /**
@@ -13,7 +28,7 @@ export interface AuditExportUseCases {
     user: UserContext,
     request: Readonly<{ filters: ExportFilters; format: ExportFormat; sink: ExportSink }>,
   ): Promise<SignedManifest>;
-  verify(user: UserContext, exportText: string): Promise<VerificationReport>;
+  verify(user: UserContext, input: Readonly<AuditVerifyInput>): Promise<VerificationReport>;
 }
 
 function validation(message: string, detail: string): ApiProblem {
@@ -23,20 +38,46 @@ function validation(message: string, detail: string): ApiProblem {
   });
 }
 
-/** The manifest's filters of a JSON Lines export (its last `{"manifest"}` line), if it has one. */
-function manifestFilters(exportText: string): ExportFilters | undefined {
-  const lines = exportText.split('\n');
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i]?.trim() ?? '';
-    if (line === '') continue;
-    try {
-      const value = JSON.parse(line) as { manifest?: { filters?: ExportFilters } };
-      return value.manifest?.filters;
-    } catch {
-      return undefined;
+function bodyProblem(where: 'body' | 'header', message: string, detail: string): ApiProblem {
+  return new ApiProblem(PROBLEMS.validation, detail, {
+    code: 'VALIDATION_FAILED',
+    errors: [{ in: where, path: where === 'body' ? '/' : '/x-medrec-manifest', message }],
+  });
+}
+
+/** The signed manifest's JSON text of a CSV export; refused when the format does not take one, or it is missing. */
+function manifestTextOf(input: Readonly<AuditVerifyInput>): string | undefined {
+  if (input.format !== 'csv') {
+    if (input.manifestBase64 !== undefined) {
+      throw bodyProblem(
+        'header',
+        'only a text/csv export takes a separate manifest',
+        'JSON Lines and FHIR exports carry their own signed manifest: send them without the X-Medrec-Manifest header.',
+      );
     }
+    return undefined;
   }
-  return undefined;
+  if (input.manifestBase64 === undefined) {
+    throw bodyProblem(
+      'header',
+      'a text/csv export needs its signed manifest',
+      "A CSV export's signed manifest is separate: send it in the X-Medrec-Manifest header, base64 of its JSON, as " +
+        "the export's X-Medrec-Manifest trailer gave it (or the base64 of the sidecar <export>.manifest.json).",
+    );
+  }
+  return Buffer.from(input.manifestBase64, 'base64').toString('utf8');
+}
+
+/** The manifest's filters (the subject the caller must be allowed to read), or the reason the export has none. */
+async function manifestFilters(
+  input: Readonly<AuditVerifyInput>,
+  manifestText: string | undefined,
+): Promise<{ readonly filters: ExportFilters } | { readonly missing: string }> {
+  const read = await openExportText(input.text, {
+    format: input.format,
+    ...(manifestText === undefined ? {} : { manifestText }),
+  }).manifest();
+  return 'manifest' in read ? { filters: read.manifest.filters } : read;
 }
 
 export function createAuditExportUseCases(
@@ -64,7 +105,7 @@ export function createAuditExportUseCases(
       return auditExporter.export({ user, ...request });
     },
 
-    async verify(user, exportText) {
+    async verify(user, input) {
       if (user.role !== 'compliance' && user.role !== 'patient') {
         throw new ApiProblem(
           PROBLEMS.forbidden,
@@ -74,7 +115,9 @@ export function createAuditExportUseCases(
           },
         );
       }
-      const filters = manifestFilters(exportText);
+      const manifestText = manifestTextOf(input);
+      const read = await manifestFilters(input, manifestText);
+      const filters = 'filters' in read ? read.filters : undefined;
       if (user.role === 'patient' && filters?.patientId !== user.participantId) {
         throw new ApiProblem(
           PROBLEMS.forbidden,
@@ -82,24 +125,29 @@ export function createAuditExportUseCases(
           { code: 'MEDREC_FORBIDDEN' },
         );
       }
-      if (filters === undefined) {
-        throw new ApiProblem(
-          PROBLEMS.validation,
-          'The export has no manifest line naming its subject; verify the whole export as it was produced.',
-          { code: 'VALIDATION_FAILED', errors: [{ in: 'body', path: '/', message: 'no manifest line' }] },
+      if ('missing' in read) {
+        throw bodyProblem(
+          'body',
+          'no manifest',
+          `The export has no signed manifest naming its subject (${read.missing}); verify the whole export as it was produced.`,
         );
       }
       // Verification reports the trail's events (types, times, transaction ids): only someone who may read that
       // trail may verify it. The ledger decides, by the same query an export of that subject would make.
+      const { patientId, actorId } = read.filters;
       const client = await ledger.clientFor(user);
-      if (filters.patientId !== undefined) await client.auditByPatient({ patientId: filters.patientId, pageSize: 1 });
-      else if (filters.actorId !== undefined) await client.auditByActor({ actorId: filters.actorId, pageSize: 1 });
+      if (patientId !== undefined) await client.auditByPatient({ patientId, pageSize: 1 });
+      else if (actorId !== undefined) await client.auditByActor({ actorId, pageSize: 1 });
       else {
         throw new ApiProblem(PROBLEMS.forbidden, "The export's manifest names neither a patient nor an actor.", {
           code: 'MEDREC_FORBIDDEN',
         });
       }
-      return auditExporter.verify(user, exportText);
+      return auditExporter.verify(user, {
+        format: input.format,
+        text: input.text,
+        ...(manifestText === undefined ? {} : { manifestText }),
+      });
     },
   };
 }

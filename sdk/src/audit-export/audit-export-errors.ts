@@ -7,6 +7,9 @@ export const AUDIT_EXPORT_ERROR_CODES = [
   'AUDIT_EXPORT_BLOCK_UNAVAILABLE',
   'AUDIT_EXPORT_MALFORMED_BLOCK',
   'AUDIT_EXPORT_MALFORMED_FILE',
+  // The verifier's input does not fit together (a separate manifest for a format that carries its own) or is too
+  // large for a format read whole (FHIR).
+  'AUDIT_EXPORT_UNSUPPORTED_INPUT',
 ] as const;
 export type AuditExportErrorCode = (typeof AUDIT_EXPORT_ERROR_CODES)[number];
 

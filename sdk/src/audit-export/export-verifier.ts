@@ -1,14 +1,21 @@
 import { X509Certificate } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { AuditEvent } from '../chaincode-types';
 import type { AuditEventSource } from './audit-event-source';
 import { AuditExportError } from './audit-export-errors';
 import { auditEventKey, decodeBlock, txIdOfAuditEventKey, type DecodedBlock } from './block-decoder';
 import type { BlockSource } from './block-source';
 import { compareEvents, matchesFilters } from './export-filters';
+import {
+  openExportFile,
+  openExportText,
+  type ExportFileInput,
+  type ExportItem,
+  type ExportReader,
+  type ExportTextInput,
+} from './export-reader';
 import type { ExportEntry, SignedManifest } from './export-types';
 import { fieldDifferences } from './field-diff';
+import { fhirViewDifferences } from './fhir-view-check';
 import { createContentHasher, manifestSignatureProblems } from './manifest';
 import { participantKey, parseParticipantRecord, signerBindingProblems } from './manifest-signer';
 import type { LedgerProofSource } from './ledger-proof-source';
@@ -21,6 +28,8 @@ import type { Participant } from '../chaincode-types';
 export const DISCREPANCY_KINDS = [
   'malformed',
   'field-mismatch',
+  /** FHIR: a visible AuditEvent field disagrees with the {event, proof} embedded in it. */
+  'fhir-mismatch',
   'not-on-ledger',
   'invalid-transaction',
   'proof-mismatch',
@@ -93,51 +102,25 @@ export interface VerifyExportOptions {
 
 const BLOCK_CACHE = 16;
 
-/** Verifies a JSON Lines export (format `json`) against ledger blocks; see {@link VerificationReport}. */
+/**
+ * Verifies an export file of any format against ledger blocks; see {@link VerificationReport}. The format is
+ * detected unless `input.format` says it; a CSV export's signed manifest is `input.manifestFile` (its sidecar).
+ */
 export async function verifyExport(
   exportFile: string,
   options: Readonly<VerifyExportOptions>,
+  input: Readonly<ExportFileInput> = {},
 ): Promise<VerificationReport> {
-  return new ExportVerification(options).run(() => readLines(exportFile));
+  return new ExportVerification(options).run(await openExportFile(exportFile, input));
 }
 
-/** As {@link verifyExport}, over the lines of an export already in memory. */
+/** As {@link verifyExport}, over an export already in memory; a CSV export's manifest is `input.manifestText`. */
 export async function verifyExportText(
   text: string,
   options: Readonly<VerifyExportOptions>,
+  input: Readonly<ExportTextInput> = {},
 ): Promise<VerificationReport> {
-  return new ExportVerification(options).run(() => arrayLines(text.split('\n')));
-}
-
-async function* readLines(file: string): AsyncGenerator<string> {
-  yield* createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-}
-
-// eslint-disable-next-line @typescript-eslint/require-await
-async function* arrayLines(lines: readonly string[]): AsyncGenerator<string> {
-  yield* lines;
-}
-
-type Line = { readonly entry: ExportEntry } | { readonly manifest: SignedManifest } | undefined;
-
-function parseLine(text: string): Line {
-  try {
-    const value = JSON.parse(text) as Record<string, unknown>;
-    if (typeof value.manifest === 'object' && value.manifest !== null) {
-      return { manifest: value.manifest as SignedManifest };
-    }
-    if (
-      typeof value.event === 'object' &&
-      value.event !== null &&
-      typeof value.proof === 'object' &&
-      value.proof !== null
-    ) {
-      return { entry: { event: value.event as AuditEvent, proof: value.proof as ExportEntry['proof'] } };
-    }
-    return undefined;
-  } catch {
-    return undefined;
-  }
+  return new ExportVerification(options).run(openExportText(text, input));
 }
 
 /**
@@ -167,15 +150,9 @@ class ExportVerification {
     this.#namespace = options.chaincode ?? 'medrec';
   }
 
-  async run(lines: () => AsyncIterable<string>): Promise<VerificationReport> {
-    const manifest = await this.#findManifest(lines());
-    if (!manifest) {
-      this.#report({
-        kind: 'malformed',
-        message: 'the export has no manifest line; it is truncated or not a MedRec export',
-      });
-      return this.#result(0, undefined, false);
-    }
+  async run(reader: ExportReader): Promise<VerificationReport> {
+    const manifest = await this.#findManifest(reader);
+    if (!manifest) return this.#result(0, undefined, false);
     const height = this.#ledgerHeight(manifest);
     const trust = this.#options.trust;
     const signerProblems =
@@ -183,7 +160,7 @@ class ExportVerification {
         ? await this.#verifyChainAndSigner(manifest, trust, height)
         : await ledgerSignerProblems(manifest, trust);
     for (const message of signerProblems) this.#report({ kind: 'signature', message });
-    const count = await this.#checkEntries(lines(), manifest);
+    const count = await this.#checkEntries(reader.items(), manifest);
     let complete = false;
     if (!manifest.complete) {
       this.#warnings.push(
@@ -315,35 +292,26 @@ class ExportVerification {
     this.#discrepancies.push(discrepancy);
   }
 
-  async #findManifest(lines: AsyncIterable<string>): Promise<SignedManifest | undefined> {
-    let manifest: SignedManifest | undefined;
-    for await (const text of lines) {
-      if (text.trim() === '') continue;
-      const line = parseLine(text);
-      if (line && 'manifest' in line) manifest = line.manifest;
-    }
-    return manifest;
+  /** The signed manifest, or undefined with the reader's reason reported. */
+  async #findManifest(reader: ExportReader): Promise<SignedManifest | undefined> {
+    const read = await reader.manifest();
+    if ('manifest' in read) return read.manifest;
+    this.#report({ kind: 'malformed', message: read.missing });
+    return undefined;
   }
 
-  async #checkEntries(lines: AsyncIterable<string>, manifest: SignedManifest): Promise<number> {
+  async #checkEntries(items: AsyncIterable<ExportItem>, manifest: SignedManifest): Promise<number> {
     const hasher = createContentHasher();
     let index = 0;
     let previous: AuditEvent | undefined;
-    let lineNumber = 0;
-    for await (const text of lines) {
-      lineNumber += 1;
-      if (text.trim() === '') continue;
-      const line = parseLine(text);
-      if (!line) {
-        this.#report({
-          kind: 'malformed',
-          message: `line ${lineNumber} (counted from 1) is neither an {event, proof} entry nor the manifest`,
-        });
+    for await (const item of items) {
+      if (item.kind === 'malformed') {
+        this.#report({ kind: 'malformed', message: item.message });
         continue;
       }
-      if ('manifest' in line) continue;
-      const { event } = line.entry;
-      hasher.add(line.entry);
+      const { event } = item.entry;
+      hasher.add(item.entry);
+      if (item.fhir !== undefined) this.#checkFhirView(item.fhir, item.entry, index);
       if (previous && compareEvents(previous, event) >= 0) {
         this.#report({
           kind: 'out-of-order',
@@ -363,12 +331,26 @@ class ExportVerification {
         });
       }
       this.#exported.add(event.txId);
-      await this.#checkAgainstLedger(line.entry, index, manifest);
+      await this.#checkAgainstLedger(item.entry, index, manifest);
       previous = event;
       index += 1;
     }
     this.#checkTotals(index, hasher.digest(), manifest);
     return index;
+  }
+
+  #checkFhirView(bundleEntry: unknown, entry: ExportEntry, index: number): void {
+    for (const diff of fhirViewDifferences(bundleEntry, entry)) {
+      this.#report({
+        kind: 'fhir-mismatch',
+        eventIndex: index,
+        txId: entry.event.txId,
+        field: diff.field,
+        ...(diff.expected !== undefined ? { expected: diff.expected } : {}),
+        ...(diff.found !== undefined ? { found: diff.found } : {}),
+        message: `${describe(index, entry.event.txId)}: the AuditEvent shows ${diff.field} ${diff.found ?? '(absent)'} but its embedded entry says ${diff.expected ?? '(absent)'}: the visible FHIR fields were edited`,
+      });
+    }
   }
 
   #checkTotals(count: number, digest: string, manifest: SignedManifest): void {

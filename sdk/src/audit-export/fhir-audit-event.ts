@@ -4,7 +4,7 @@
  * PatientDelete.fsh, AuthZ.fsh, Disclose.fsh). Every MedRec audit type maps to one BALP pattern in {@link PATTERN_OF};
  * a profile is claimed in meta.profile only when the event carries everything that profile requires (say, the consent
  * of an AuthZconsent decision), never by default. The ledger proof travels in one extension, since AuthZconsent closes
- * its entity slicing to patient, consent and token.
+ * its entity slicing to patient, consent and token; the exported entry itself in another, for verification.
  */
 import { createHash } from 'node:crypto';
 import type {
@@ -16,6 +16,7 @@ import type {
   Extension,
 } from '@medplum/fhirtypes';
 import type { AuditEvent, Organisation, PurposeOfUse, Ticket } from '../chaincode-types';
+import { canonicalJson } from '../fhir/content-hash';
 import type { ExportEntry } from './export-types';
 
 export const MEDREC_SYSTEMS = {
@@ -28,6 +29,8 @@ export const MEDREC_SYSTEMS = {
   fabricTransaction: 'urn:medrec:fabric-transaction',
   /** The extension holding the ledger proof: transactionId, channel, blockNumber, validationCode. */
   ledgerProof: 'urn:medrec:fhir:ledger-proof',
+  /** The extension holding the exported entry itself, `canonicalJson({event, proof})`, for verification. */
+  exportEntry: 'urn:medrec:fhir:export-entry',
   subject: (kind: string) => `urn:medrec:${kind}`,
 } as const;
 
@@ -154,9 +157,20 @@ function ledger(channel: string): NonNullable<AuditEventAgent['who']> {
   return { identifier: { system: MEDREC_SYSTEMS.channel, value: channel }, display: `MedRec ledger (${channel})` };
 }
 
+/**
+ * AuditEvent.agent.network (FHIR R4: address and type, type 5 = URI) of an organisation's application agent: the
+ * gatekeeper URL of its ledger record, the organisation's one published endpoint. BALP requires network on the
+ * device agents (AuthZconsent client; PrivacyDisclosure source and recipient; RESTful client and server) and forbids
+ * it on person and organisation agents (user, userorg, authorizer): only device agents get it, and a profile that
+ * requires it is claimed only when it is known.
+ */
 function network(mspId: string, details: FhirEventDetails): Pick<AuditEventAgent, 'network'> {
   const url = details.organisations?.get(mspId)?.gatekeeperUrl;
   return url === undefined ? {} : { network: { address: url, type: NETWORK_TYPE_URI } };
+}
+
+function hasNetwork(mspId: string | undefined, details: FhirEventDetails): boolean {
+  return mspId !== undefined && network(mspId, details).network !== undefined;
 }
 
 /** Deterministic (RFC 9562 version 5) UUID of an event: a re-export of the same event has the same fullUrl. */
@@ -211,6 +225,21 @@ function proofExtension(entry: Readonly<ExportEntry>): Extension {
   };
 }
 
+/**
+ * The exported entry, exactly as the manifest's contentSha256 hashes it, so that a verifier rebuilds `{event, proof}`
+ * from the FHIR export alone (the AuditEvent's coded fields are a lossy, details-dependent view of it). FHIR R4
+ * permits an extension on any element (R4 2.22 Extensibility, https://hl7.org/fhir/R4/extensibility.html; every
+ * DomainResource has `extension` 0..*), and no BALP profile constrains AuditEvent.extension (they forbid only
+ * modifierExtension). valueString (R4 2.24.0.1 string: at most 1 MB) keeps the JSON readable; canonical JSON has no
+ * leading or trailing whitespace, as a FHIR string requires.
+ */
+function entryExtension(entry: Readonly<ExportEntry>): Extension {
+  return {
+    url: MEDREC_SYSTEMS.exportEntry,
+    valueString: canonicalJson({ event: entry.event, proof: entry.proof }),
+  };
+}
+
 interface Shape {
   readonly profile: string | undefined;
   readonly type: Coding;
@@ -231,6 +260,8 @@ function restShape(pattern: 'create' | 'update' | 'delete', entry: Readonly<Expo
   const hasPatient = event.patientId !== undefined;
   const server = ledger(proof.channel);
   return {
+    // BALP's RESTful profiles also require network on the client and server agents, which the ledger does not record
+    // (the submitting application's address, a peer's): still a gap in the claim.
     profile: hasPatient ? rest.profiles[1] : rest.profiles[0],
     type: { system: AUDIT_EVENT_TYPE, code: 'rest', display: 'Restful Operation' },
     subtype: [{ system: RESTFUL, code: rest.interaction }],
@@ -276,10 +307,12 @@ function authzShape(entry: Readonly<ExportEntry>, details: FhirEventDetails): Sh
   const purpose: PurposeOfUse | undefined = breakGlass ? 'ETREAT' : ticket?.purpose;
   const consentId = ticket?.consentId;
   const authorizer = ledger(proof.channel);
-  // AuthZconsent requires the consent on file (entity[consent] 1..*) and a patient: claim it only then.
+  // AuthZconsent requires the consent on file (entity[consent] 1..*), a patient and the client's network address
+  // (agent[client].network 1..1): claim it only then.
   const consentDecision = consentId !== undefined && event.patientId !== undefined;
+  const conformant = consentDecision && hasNetwork(event.actor.mspId, details);
   return {
-    profile: consentDecision ? BALP_PROFILES.authzConsent : undefined,
+    profile: conformant ? BALP_PROFILES.authzConsent : undefined,
     type: { system: DCM, code: '110113', display: 'Security Alert' },
     subtype: [
       consentDecision
@@ -342,6 +375,8 @@ function disclosureAgents(
     agents.push({
       type: concept({ system: SCT, code: '159541003', display: 'Record keeping/library clerk' }),
       who: organisation(custodianMsp),
+      // The custodian released the record through its gatekeeper (BALP neither requires nor forbids it here).
+      ...network(custodianMsp, details),
       requestor: false,
     });
   }
@@ -376,7 +411,9 @@ function disclosureShape(entry: Readonly<ExportEntry>, details: FhirEventDetails
   const custodianMsp = ticket?.custodianMsp ?? (event.actor.role === 'gatekeeper' ? event.actor.mspId : undefined);
   const recipient = ticket?.requester ?? (event.actor.role === 'gatekeeper' ? undefined : event.actor);
   const agents = disclosureAgents(entry, details, custodianMsp, recipient);
-  const complete = custodianMsp !== undefined && recipient !== undefined && event.patientId !== undefined;
+  // PrivacyDisclosure.Source requires agent[source].network 1..1: the custodian's gatekeeper address must be known.
+  // It requires agent[recipient].network too, which the ledger does not record: still a gap in the claim.
+  const complete = hasNetwork(custodianMsp, details) && recipient !== undefined && event.patientId !== undefined;
   return {
     profile: complete ? BALP_PROFILES.disclosureSource : undefined,
     type: { system: DCM, code: '110106', display: 'Export' },
@@ -423,7 +460,7 @@ export function toFhirAuditEvent(entry: Readonly<ExportEntry>, details: FhirEven
     resourceType: 'AuditEvent',
     id: event.eventId,
     ...(shape.profile === undefined ? {} : { meta: { profile: [shape.profile] } }),
-    extension: [proofExtension(entry)],
+    extension: [proofExtension(entry), entryExtension(entry)],
     type: shape.type,
     // The MedRec type as a further subtype: BALP's subtype slicings are open.
     subtype: [...shape.subtype, { system: MEDREC_SYSTEMS.auditType, code: event.type }],

@@ -13,6 +13,8 @@ export * from './export-sink';
 export * from './fhir-audit-event';
 export * from './export-writer';
 export * from './field-diff';
+export * from './export-reader';
+export * from './fhir-view-check';
 export * from './export-verifier';
 export * from './hipaa-accounting';
 export * from './accounting-render';

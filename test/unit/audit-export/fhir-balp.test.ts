@@ -59,7 +59,9 @@ const TICKET = {
 
 const ORGANISATIONS = new Map<string, Organisation>([
   ['Hospital1MSP', { gatekeeperUrl: 'https://gk.hospital1.example:8443' } as Organisation],
+  ['Hospital2MSP', { gatekeeperUrl: 'https://gk.hospital2.example:8443' } as Organisation],
 ]);
+const URI = (address: string): AuditEventAgent['network'] => ({ address, type: '5' });
 
 const agentTyped = (resource: FhirAuditEvent, system: string, code: string): AuditEventAgent | undefined =>
   resource.agent.find((a) => a.type?.coding?.some((c) => c.system === system && c.code === code));
@@ -212,6 +214,56 @@ describe('audit export: FHIR AuditEvents per IHE BALP 1.1', function () {
     const bare = toFhirAuditEvent(confirmed);
     expect(bare.meta).to.equal(undefined);
     expect(agentTyped(bare, DCM, '110152')).to.equal(undefined);
+  });
+
+  it('gives the device agents their gatekeeper address (network, type 5 URI) and no person or organisation agent one', function () {
+    const decision = toFhirAuditEvent(entry('AccessDecided'), { ticket: TICKET, organisations: ORGANISATIONS });
+    // AuthZconsent agent[client]: the requesting organisation's application.
+    expect(agentTyped(decision, DCM, '110150')?.network).to.deep.equal(URI('https://gk.hospital2.example:8443'));
+    // BALP forbids network on user, userorg and authorizer.
+    for (const [system, code] of [
+      ['http://terminology.hl7.org/CodeSystem/v3-ParticipationType', 'IRCP'],
+      ['http://terminology.hl7.org/CodeSystem/v3-RoleClass', 'PROV'],
+      ['http://terminology.hl7.org/CodeSystem/extra-security-role-type', 'authserver'],
+    ] as const) {
+      expect(agentTyped(decision, system, code)?.network, code).to.equal(undefined);
+    }
+    const confirmed = entry('DisclosureConfirmed', {
+      actor: { participantId: 'gk-1', mspId: 'Hospital1MSP', role: 'gatekeeper' },
+    });
+    const disclosure = toFhirAuditEvent(confirmed, { ticket: TICKET, organisations: ORGANISATIONS });
+    const custodianUrl = URI('https://gk.hospital1.example:8443');
+    expect(agentTyped(disclosure, DCM, '110153')?.network).to.deep.equal(custodianUrl);
+    expect(agentTyped(disclosure, 'http://snomed.info/sct', '159541003')?.network).to.deep.equal(custodianUrl);
+    // The recipient is a person: the ledger knows no address of theirs.
+    expect(agentTyped(disclosure, DCM, '110152')?.network).to.equal(undefined);
+    expect(structuralIssues(disclosure)).to.deep.equal([]);
+  });
+
+  it('claims AuthZconsent and PrivacyDisclosure.Source only when the network address BALP requires is known', function () {
+    const unknownOrgs = { ticket: TICKET, organisations: new Map<string, Organisation>() };
+    const decision = toFhirAuditEvent(entry('AccessDecided'), unknownOrgs);
+    expect(agentTyped(decision, DCM, '110150')?.network).to.equal(undefined);
+    expect(decision.meta).to.equal(undefined);
+    // Still a consent decision: the subtype says so, the profile is not claimed.
+    expect(decision.subtype?.[0]?.code).to.equal('AuthZ-Consent');
+    const confirmed = entry('DisclosureConfirmed', {
+      actor: { participantId: 'gk-1', mspId: 'Hospital1MSP', role: 'gatekeeper' },
+    });
+    const disclosure = toFhirAuditEvent(confirmed, unknownOrgs);
+    expect(agentTyped(disclosure, DCM, '110153')?.network).to.equal(undefined);
+    expect(disclosure.meta).to.equal(undefined);
+    // With the organisation records both are claimed.
+    const known = { ticket: TICKET, organisations: ORGANISATIONS };
+    expect(toFhirAuditEvent(entry('AccessDecided'), known).meta?.profile).to.deep.equal([BALP_PROFILES.authzConsent]);
+    expect(toFhirAuditEvent(confirmed, known).meta?.profile).to.deep.equal([BALP_PROFILES.disclosureSource]);
+  });
+
+  it('embeds the exact exported entry in an extension, as canonical JSON', function () {
+    const exported = entry('RecordRegistered');
+    const resource = toFhirAuditEvent(exported);
+    const embedded = resource.extension?.find((e) => e.url === 'urn:medrec:fhir:export-entry')?.valueString;
+    expect(JSON.parse(embedded ?? 'null')).to.deep.equal(exported);
   });
 
   it('gives every bundle entry a urn:uuid fullUrl that is the same on every export of the event, and differs between events', function () {

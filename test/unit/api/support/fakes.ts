@@ -6,6 +6,7 @@ import type {
   AmendRequest,
   AuditExportRequest,
   AuditExporter,
+  AuditVerifyRequest,
   EventPosition,
   EventSubscription,
   FetchRequest,
@@ -156,7 +157,7 @@ export const FAKE_MANIFEST: SignedManifest = {
 /** An exporter that writes `lines` to the sink and returns FAKE_MANIFEST; verify returns `report`. */
 export class FakeAuditExporter implements AuditExporter {
   readonly exports: AuditExportRequest[] = [];
-  readonly verified: { user: UserContext; text: string }[] = [];
+  readonly verified: { user: UserContext; request: AuditVerifyRequest }[] = [];
   lines: readonly string[] = ['{"event":{},"proof":{}}\n', `${JSON.stringify({ manifest: FAKE_MANIFEST })}\n`];
   failAfterFirstLine: Error | undefined;
   report: VerificationReport = {
@@ -178,8 +179,8 @@ export class FakeAuditExporter implements AuditExporter {
     return FAKE_MANIFEST;
   }
 
-  verify(user: UserContext, text: string): Promise<VerificationReport> {
-    this.verified.push({ user, text });
+  verify(user: UserContext, request: Readonly<AuditVerifyRequest>): Promise<VerificationReport> {
+    this.verified.push({ user, request });
     return Promise.resolve(this.report);
   }
 }

@@ -1,7 +1,11 @@
 import { createLedgerAuditEventSource } from '../../../../sdk/src/audit-export/audit-event-source';
 import { createMemorySink } from '../../../../sdk/src/audit-export/export-sink';
 import type { ExportFilters, SignedManifest } from '../../../../sdk/src/audit-export/export-types';
-import { writeAuditExport, type ExportFormat } from '../../../../sdk/src/audit-export/export-writer';
+import {
+  writeAuditExport,
+  type ExportFormat,
+  type FhirDetailLookups,
+} from '../../../../sdk/src/audit-export/export-writer';
 import { createQsccProofSource } from '../../../../sdk/src/audit-export/ledger-proof-source';
 import { createPrivateKeyManifestSigner } from '../../../../sdk/src/audit-export/manifest';
 import type { LedgerTrust } from '../../../../sdk/src/audit-export/export-verifier';
@@ -57,7 +61,7 @@ export async function runExport(
   ledger: FakeLedger,
   filters: ExportFilters,
   format: ExportFormat,
-  extra: { readonly maxEvents?: number; readonly pageSize?: number } = {},
+  extra: { readonly maxEvents?: number; readonly pageSize?: number; readonly fhirDetails?: FhirDetailLookups } = {},
 ): Promise<ExportResult> {
   const sink = createMemorySink();
   const manifest = await writeAuditExport({
@@ -72,6 +76,7 @@ export async function runExport(
     channel: CHANNEL,
     now: () => GENERATED_AT,
     ...(extra.maxEvents !== undefined ? { maxEvents: extra.maxEvents } : {}),
+    ...(extra.fhirDetails !== undefined ? { fhirDetails: extra.fhirDetails } : {}),
   });
   return { text: sink.text(), manifest };
 }
