@@ -137,14 +137,16 @@ async function detailsOf(
   lookups: FhirDetailLookups | undefined,
   organisations: Map<string, Organisation | undefined>,
 ): Promise<FhirEventDetails> {
-  if (lookups === undefined || event.subject.kind !== 'ticket') return {};
-  const ticket = await lookups.getTicket(event.subject.id).catch(() => undefined);
-  for (const mspId of [event.actor.mspId, ...(ticket === undefined ? [] : [ticket.custodianMsp])]) {
+  if (lookups === undefined) return {};
+  const ticket =
+    event.subject.kind === 'ticket' ? await lookups.getTicket(event.subject.id).catch(() => undefined) : undefined;
+  const involved = [event.actor.mspId, ...(ticket === undefined ? [] : [ticket.custodianMsp, ticket.requester.mspId])];
+  for (const mspId of involved) {
     if (!organisations.has(mspId)) {
       organisations.set(mspId, await lookups.getOrganisation(mspId).catch(() => undefined));
     }
   }
   const known = new Map<string, Organisation>();
   for (const [mspId, organisation] of organisations) if (organisation !== undefined) known.set(mspId, organisation);
-  return { ticket, organisations: known };
+  return { ...(ticket === undefined ? {} : { ticket }), organisations: known };
 }

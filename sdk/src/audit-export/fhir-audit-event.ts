@@ -254,15 +254,21 @@ interface Shape {
 
 const APPLICATION_SERVER: Coding = { system: SOURCE_TYPE, code: '4', display: 'Application Server' };
 
-function restShape(pattern: 'create' | 'update' | 'delete', entry: Readonly<ExportEntry>): Shape {
+function restShape(
+  pattern: 'create' | 'update' | 'delete',
+  entry: Readonly<ExportEntry>,
+  details: FhirEventDetails,
+): Shape {
   const { event, proof } = entry;
   const rest = REST[pattern];
   const hasPatient = event.patientId !== undefined;
   const server = ledger(proof.channel);
+  // The transaction entered the ledger through the actor's organisation's MedRec node (its API and peer): the client
+  // and the server agents both sit at that organisation's registered endpoint. BALP's RESTful profiles require
+  // network on both, so they are claimed only when that endpoint is known.
+  const endpoint = network(event.actor.mspId, details);
   return {
-    // BALP's RESTful profiles also require network on the client and server agents, which the ledger does not record
-    // (the submitting application's address, a peer's): still a gap in the claim.
-    profile: hasPatient ? rest.profiles[1] : rest.profiles[0],
+    profile: endpoint.network === undefined ? undefined : hasPatient ? rest.profiles[1] : rest.profiles[0],
     type: { system: AUDIT_EVENT_TYPE, code: 'rest', display: 'Restful Operation' },
     subtype: [{ system: RESTFUL, code: rest.interaction }],
     action: rest.action,
@@ -284,6 +290,7 @@ function restShape(pattern: 'create' | 'update' | 'delete', entry: Readonly<Expo
             : { system: DCM, code: '110153', display: 'Source Role ID' },
         ),
         who: organisation(event.actor.mspId),
+        ...endpoint,
         requestor: false,
       },
       {
@@ -293,6 +300,7 @@ function restShape(pattern: 'create' | 'update' | 'delete', entry: Readonly<Expo
             : { system: DCM, code: '110152', display: 'Destination Role ID' },
         ),
         who: server,
+        ...endpoint,
         requestor: false,
       },
     ],
@@ -381,16 +389,20 @@ function disclosureAgents(
     });
   }
   if (recipient !== undefined) {
+    // BALP agent[recipient]: the device that received the content, the recipient organisation's MedRec application,
+    // at its registered endpoint (the one address of an organisation on the ledger); the person who asked for it is
+    // the information recipient, a user agent (BALP forbids network on it).
     agents.push({
       type: concept({ system: DCM, code: '110152', display: 'Destination Role ID' }),
+      who: organisation(recipient.mspId),
+      ...network(recipient.mspId, details),
+      requestor: false,
+    });
+    agents.push({
+      type: concept({ system: PARTICIPATION, code: 'IRCP', display: 'information recipient' }),
       role: [concept({ system: MEDREC_SYSTEMS.role, code: recipient.role })],
       who: participant(recipient),
       requestor: true,
-    });
-    agents.push({
-      type: concept({ system: ROLE_CLASS, code: 'PROV', display: 'healthcare provider' }),
-      who: organisation(recipient.mspId),
-      requestor: false,
     });
   }
   if (ticket?.consentId !== undefined && event.patientId !== undefined) {
@@ -411,9 +423,10 @@ function disclosureShape(entry: Readonly<ExportEntry>, details: FhirEventDetails
   const custodianMsp = ticket?.custodianMsp ?? (event.actor.role === 'gatekeeper' ? event.actor.mspId : undefined);
   const recipient = ticket?.requester ?? (event.actor.role === 'gatekeeper' ? undefined : event.actor);
   const agents = disclosureAgents(entry, details, custodianMsp, recipient);
-  // PrivacyDisclosure.Source requires agent[source].network 1..1: the custodian's gatekeeper address must be known.
-  // It requires agent[recipient].network too, which the ledger does not record: still a gap in the claim.
-  const complete = hasNetwork(custodianMsp, details) && recipient !== undefined && event.patientId !== undefined;
+  // PrivacyDisclosure.Source requires agent[source].network and agent[recipient].network 1..1: both organisations'
+  // registered endpoints must be known.
+  const complete =
+    hasNetwork(custodianMsp, details) && hasNetwork(recipient?.mspId, details) && event.patientId !== undefined;
   return {
     profile: complete ? BALP_PROFILES.disclosureSource : undefined,
     type: { system: DCM, code: '110106', display: 'Export' },
@@ -448,7 +461,7 @@ function shapeOf(entry: Readonly<ExportEntry>, details: FhirEventDetails): Shape
     case 'disclosure':
       return disclosureShape(entry, details);
     default:
-      return restShape(pattern, entry);
+      return restShape(pattern, entry, details);
   }
 }
 

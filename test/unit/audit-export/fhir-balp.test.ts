@@ -97,7 +97,9 @@ describe('audit export: FHIR AuditEvents per IHE BALP 1.1', function () {
     it(`${type}: BALP Patient${{ create: 'Create', update: 'Update', delete: 'Delete', authz: '', disclosure: '' }[PATTERN_OF[type]]} (the generic pattern without a patient)`, function () {
       const pattern = PATTERN_OF[type] as 'create' | 'update' | 'delete';
       const profile = { create: 'Create', update: 'Update', delete: 'Delete' }[pattern];
-      const resource = toFhirAuditEvent(entry(type));
+      // Without the organisation's registered endpoint, the client and server have no network: no profile is claimed.
+      expect(toFhirAuditEvent(entry(type)).meta).to.equal(undefined);
+      const resource = toFhirAuditEvent(entry(type), { organisations: ORGANISATIONS });
       expect(resource.meta?.profile).to.deep.equal([BALP_PROFILES[`patient${profile}` as keyof typeof BALP_PROFILES]]);
       expect(resource.type).to.deep.include({
         system: 'http://terminology.hl7.org/CodeSystem/audit-event-type',
@@ -112,14 +114,19 @@ describe('audit export: FHIR AuditEvents per IHE BALP 1.1', function () {
       const client = agentTyped(resource, DCM, pattern === 'delete' ? '110150' : '110153');
       expect(requestor(client)).to.equal(false);
       expect(whoId(client)).to.equal('Hospital2MSP');
+      expect(client?.network).to.deep.equal(URI('https://gk.hospital2.example:8443'));
       const server =
         pattern === 'delete'
           ? agentTyped(resource, 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', 'custodian')
           : agentTyped(resource, DCM, '110152');
       expect(requestor(server)).to.equal(false);
+      expect(server?.network).to.deep.equal(URI('https://gk.hospital2.example:8443'));
+      expect(resource.agent.filter((a) => a.who?.identifier?.system === 'urn:medrec:participant')).to.satisfy(
+        (people: AuditEventAgent[]) => people.every((a) => a.network === undefined),
+      );
       expect(resource.purposeOfEvent).to.equal(undefined);
       expectPatientReference(resource);
-      const withoutPatient = toFhirAuditEvent(entry(type, { patientId: undefined }));
+      const withoutPatient = toFhirAuditEvent(entry(type, { patientId: undefined }), { organisations: ORGANISATIONS });
       expect(withoutPatient.meta?.profile).to.deep.equal([BALP_PROFILES[profile.toLowerCase() as 'create']]);
       expect(withoutPatient.entity?.some((e) => e.what?.reference?.startsWith('Patient/'))).to.equal(false);
     });
@@ -201,13 +208,14 @@ describe('audit export: FHIR AuditEvents per IHE BALP 1.1', function () {
     expect(whoId(source)).to.equal('Hospital1MSP');
     expect(source?.network).to.deep.equal({ address: 'https://gk.hospital1.example:8443', type: '5' });
     expect(source?.who).to.deep.equal(resource.source.observer);
+    // BALP agent[recipient]: the device that received it, the requesting organisation's application at its endpoint.
     const recipient = agentTyped(resource, DCM, '110152');
-    // The real recipient is the requesting clinician, not the custodian's gatekeeper that confirmed it.
-    expect([whoId(recipient), requestor(recipient)]).to.deep.equal(['clin-b', true]);
-    expect(whoId(agentTyped(resource, 'http://terminology.hl7.org/CodeSystem/v3-RoleClass', 'PROV'))).to.equal(
-      'Hospital2MSP',
-    );
-    expect(resource.agent.some((a) => a.type?.coding?.[0]?.code === 'IRCP')).to.equal(false);
+    expect([whoId(recipient), requestor(recipient)]).to.deep.equal(['Hospital2MSP', false]);
+    expect(recipient?.network).to.deep.equal(URI('https://gk.hospital2.example:8443'));
+    // The person who asked is the information recipient, never the custodian's gatekeeper that confirmed it.
+    const person = agentTyped(resource, 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', 'IRCP');
+    expect([whoId(person), requestor(person), person?.network]).to.deep.equal(['clin-b', true, undefined]);
+    expect(resource.agent.some((a) => whoId(a) === 'gk-1')).to.equal(false);
     expect(purposeCode(resource)).to.equal('TREAT');
     expectPatientReference(resource);
     // Without the ticket the recipient is unknown: the profile is not claimed.
@@ -235,8 +243,11 @@ describe('audit export: FHIR AuditEvents per IHE BALP 1.1', function () {
     const custodianUrl = URI('https://gk.hospital1.example:8443');
     expect(agentTyped(disclosure, DCM, '110153')?.network).to.deep.equal(custodianUrl);
     expect(agentTyped(disclosure, 'http://snomed.info/sct', '159541003')?.network).to.deep.equal(custodianUrl);
-    // The recipient is a person: the ledger knows no address of theirs.
-    expect(agentTyped(disclosure, DCM, '110152')?.network).to.equal(undefined);
+    // The recipient device sits at the requesting organisation's endpoint; the person gets no address.
+    expect(agentTyped(disclosure, DCM, '110152')?.network).to.deep.equal(URI('https://gk.hospital2.example:8443'));
+    expect(
+      agentTyped(disclosure, 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', 'IRCP')?.network,
+    ).to.equal(undefined);
     expect(structuralIssues(disclosure)).to.deep.equal([]);
   });
 
