@@ -81,6 +81,10 @@ const CHECKABLE_FLAGS: ReadonlySet<number> = new Set([
   peer.TxValidationCode.DUPLICATE_TXID,
 ]);
 
+function writesAnything(tx: EndorserTransaction): boolean {
+  return tx.namespaces.some((ns) => ns.writes.length > 0 || ns.metadataKeys.length > 0 || ns.collections.length > 0);
+}
+
 function flagName(code: number): string {
   return Object.entries(peer.TxValidationCode).find(([, value]) => value === code)?.[0] ?? `code ${code}`;
 }
@@ -365,9 +369,8 @@ class ChainReplay {
       problems.length === 0 &&
       ((flag === peer.TxValidationCode.MVCC_READ_CONFLICT && conflicts.length === 0 && !tx.unreplayedReads) ||
         (flag === peer.TxValidationCode.DUPLICATE_TXID && !duplicate) ||
-        (flag === peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE &&
-          this.#endorsementProblems(tx).length === 0 &&
-          tx.namespaces.length > 0));
+        // With no write the peer may have judged the invoked chaincode's policy, which this replay does not know.
+        (flag === peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE && writesAnything(tx)));
     if (hidden) {
       this.#report(
         'validation-flag',
