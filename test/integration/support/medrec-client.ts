@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import type { Organisation as ContractOrganisation, OrganisationInput } from '../../../contract/src/registrar';
 import { EndorseError, GatewayError, type Contract } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 import { CHAINCODE_NAME, CHANNEL_NAME, type PeerOrgKey } from '../../../network/src/topology';
@@ -218,14 +219,9 @@ export async function enrol(org: PeerOrgKey, role: string, prefix: string = role
   return { participantId, role, org, connection };
 }
 
-export interface OrganisationBody {
-  readonly mspId: string;
-  readonly displayName: string;
-  readonly gatekeeperUrl: string;
-  readonly caRootCertsPem: readonly string[];
-}
-
-export type Organisation = OrganisationBody & { registeredBy: string; registeredAt: string; txId: string };
+// The contract's shapes, not a second copy that would drift from them.
+export type OrganisationBody = OrganisationInput;
+export type Organisation = ContractOrganisation;
 
 /**
  * The organisation as the ledger holds it, registering it first when absent. Registration is idempotent as the
@@ -256,11 +252,12 @@ export async function ensureOrganisation(
   } else {
     organisation = existing;
   }
-  const { mspId: m, displayName, gatekeeperUrl, caRootCertsPem } = organisation;
+  // The stored registration body, with the optional legal identity the bootstrap registers.
+  const { mspId: m, displayName, gatekeeperUrl, caRootCertsPem, legalName, postalAddress, contact } = organisation;
   const repeat = await submit<Organisation>(
     admin.connection,
     'Registrar:RegisterOrganisation',
-    JSON.stringify({ mspId: m, displayName, gatekeeperUrl, caRootCertsPem }),
+    JSON.stringify({ mspId: m, displayName, gatekeeperUrl, caRootCertsPem, legalName, postalAddress, contact }),
   );
   return { organisation, registeredNow: existing === undefined, repeat: repeat.result };
 }
