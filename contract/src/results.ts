@@ -55,6 +55,16 @@ export const patientSummarySchema = z.strictObject({
 export type PatientSummary = z.infer<typeof patientSummarySchema>;
 
 /** Every version of a consent as the ledger's history keeps it (bounded by the chaincode). */
+/**
+ * Consent:IndexGrantees: how far the consent-by-grantee index was built. Decisions use the index once `complete`;
+ * until then they scan every consent of the patient.
+ */
+export const consentIndexStatusSchema = z.strictObject({
+  complete: z.boolean(),
+  /** Index entries written by this pass. */
+  indexed: z.number().int().nonnegative(),
+});
+
 export const consentHistorySchema = z.strictObject({
   consentId: idSchema,
   entries: z.array(

@@ -59,6 +59,7 @@ import {
   balanceViewSchema,
   claimResultSchema,
   consentHistorySchema,
+  consentIndexStatusSchema,
   delegateRemovalSchema,
   identitySchema,
   pageSchema,
@@ -146,6 +147,7 @@ export const TRANSACTIONS = {
   'Consent:GetConsent': evaluate([str('consentId', idSchema)], consentSchema),
   'Consent:ListConsents': evaluate([json('query', listConsentsQuerySchema)], pageSchema(consentSchema)),
   'Consent:GetConsentHistory': evaluate([str('consentId', idSchema)], consentHistorySchema),
+  'Consent:IndexGrantees': submit([], consentIndexStatusSchema),
   'Consent:SetResearchOptOut': submit([json('choice', researchChoiceSchema)], researchOptOutSchema),
   'Consent:GetResearchOptOut': {
     ...evaluate([str('patientId', idSchema)], researchOptOutSchema),

@@ -8,6 +8,7 @@ import type { ListrTask } from 'listr2';
 import { connectGateway, type GatewayConnection, type IdentityServiceOptions } from '@medrec/sdk';
 import { CaAdmin, startCa, stopCa, caProcessName } from './certificate-authority';
 import { createGenesisBlock } from './channel-config';
+import { completeConsentIndex } from './consent-index';
 import {
   CHAINCODE_SERVER_IDENTITY,
   deployChaincode,
@@ -388,6 +389,8 @@ class FabricNetworkImpl implements FabricNetwork {
       () => undefined,
     );
     writeState(this.layout, { ...this.#state(), chaincode: definition });
+    // An earlier chaincode may have left consents out of the grantee index: index them now (idempotent).
+    await completeConsentIndex(this);
     return definition;
   }
 }

@@ -17,6 +17,7 @@ import {
   startGatekeeper,
   stopGatekeeper,
 } from './gatekeeper-process';
+import { completeConsentIndex } from './consent-index';
 import { DEV_LEGAL_IDENTITIES } from './dev-legal-identities';
 import { initializeIncentives } from './incentive';
 import { DEFAULT_MINER_INTERVAL_SECONDS, minerIntervalSeconds, startMiners, stopMiners } from './miner-process';
@@ -52,6 +53,15 @@ class MedrecBootstrapImpl implements MedrecBootstrap {
             task.output = peer.org;
             await this.#registerOrganisation(peer.org);
           }
+        },
+      },
+      {
+        title: 'Consent index by grantee complete (Consent:IndexGrantees; a no-op once done)',
+        task: async (_ctx, task) => {
+          const indexed = await completeConsentIndex(this.#fabric, 'hospital1', (n) => {
+            task.output = `${n} consents indexed`;
+          });
+          task.output = indexed === 0 ? 'already complete' : `${indexed} consents indexed`;
         },
       },
       {

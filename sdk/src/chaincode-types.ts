@@ -17,6 +17,7 @@ import type {
   claimResultSchema,
   claimSchema,
   consentHistorySchema,
+  consentIndexStatusSchema,
   consentInputSchema,
   consentSchema,
   delegateSchema,
@@ -102,6 +103,7 @@ export type Grantee = In<typeof granteeSchema>;
 export type ConsentInput = In<typeof consentInputSchema>;
 export type Consent = Out<typeof consentSchema>;
 export type ConsentHistory = Out<typeof consentHistorySchema>;
+export type ConsentIndexStatus = Out<typeof consentIndexStatusSchema>;
 
 export type AccessRequest = In<typeof accessRequestSchema>;
 /** A read in one ordered transaction: what the requester signs (ReadRequest) and sends (SignedReadRequest). */

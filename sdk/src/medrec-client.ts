@@ -37,6 +37,7 @@ import type {
   Ticket,
   WhoAmI,
   ConsentHistory,
+  ConsentIndexStatus,
   DeepReadonly,
   Heartbeat,
   CertificateIdentity,
@@ -140,6 +141,8 @@ export interface MedrecClient {
   /** Every version of a consent the ledger's history holds (grant, revoke), newest last. */
   getConsentHistory(consentId: string): Promise<ConsentHistory>;
   listConsents(query: PageQuery & { readonly patientId: string }): Promise<Page<Consent>>;
+  /** Admin: one pass of the consent-by-grantee index migration; repeat until `complete`. */
+  indexConsentGrantees(): Promise<Submitted<ConsentIndexStatus>>;
 
   requestAccess(request: { readonly recordId: string; readonly purpose: PurposeOfUse }): Promise<Submitted<Ticket>>;
   breakGlass(request: {
@@ -272,6 +275,7 @@ export const SDK_METHOD_OF = {
   'Consent:GetConsent': 'getConsent',
   'Consent:ListConsents': 'listConsents',
   'Consent:GetConsentHistory': 'getConsentHistory',
+  'Consent:IndexGrantees': 'indexConsentGrantees',
   'Access:RequestAccess': 'requestAccess',
   'Access:BreakGlass': 'breakGlass',
   'Access:ReviewBreakGlass': 'reviewBreakGlass',
@@ -501,6 +505,9 @@ class MedrecClientImpl implements MedrecClient {
   }
   getConsentHistory(consentId: string): Promise<ConsentHistory> {
     return this.#evaluate('Consent:GetConsentHistory', consentId);
+  }
+  indexConsentGrantees(): Promise<Submitted<ConsentIndexStatus>> {
+    return this.#submit('Consent:IndexGrantees');
   }
   listConsents(query: PageQuery & { readonly patientId: string }): Promise<Page<Consent>> {
     return this.#evaluate('Consent:ListConsents', json(query));

@@ -28,6 +28,9 @@ export const CONTRACT_COVERAGE: Readonly<Record<TransactionName, Coverage>> = {
   'Consent:RemoveDelegate': ['removeDelegate'],
   'Consent:GrantConsent': ['grantConsent'],
   'Consent:RevokeConsent': ['revokeConsent'],
+  'Consent:IndexGrantees': {
+    internal: 'a one-time index migration the network tooling runs as an organisation admin after a chaincode upgrade',
+  },
   'Consent:GetConsent': ['getConsent'],
   'Consent:ListConsents': ['listConsents'],
   'Consent:GetConsentHistory': ['getConsentHistory'],

@@ -12,6 +12,13 @@ export const KEY = {
   delegate: 'medrec.delegate',
   consent: 'medrec.consent',
   consentByPatient: 'medrec.consent-by-patient',
+  /**
+   * [patient, grantee kind, grantee attributes..., consentId] -> the consent, only while it is active: what an access
+   * decision scans, so that its cost depends on the consents granted to the caller, not on all of the patient's.
+   */
+  consentByGrantee: 'medrec.consent-by-grantee',
+  /** [] -> marker: every active consent is in consentByGrantee (written by Consent:IndexGrantees). */
+  consentGranteeIndexComplete: 'medrec.consent-grantee-index-complete',
   ticket: 'medrec.ticket',
   /** Digests of the signed read requests already served (Access:Disclose): each is accepted once. */
   readRequest: 'medrec.read-request',

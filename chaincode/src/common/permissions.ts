@@ -31,6 +31,7 @@ export const PERMISSIONS = {
   'Consent:GetConsent': ['patient', 'clinician', 'researcher', 'compliance'],
   'Consent:ListConsents': ['patient', 'compliance'],
   'Consent:GetConsentHistory': ['patient', 'compliance'],
+  'Consent:IndexGrantees': ['admin'],
   'Consent:SetResearchOptOut': ['patient'],
   'Consent:GetResearchOptOut': ['patient', 'gatekeeper', 'compliance'],
   'Consent:ListResearchOptOuts': ['gatekeeper'],

@@ -16,17 +16,20 @@ import {
   type Consent,
   type ConsentInput,
 } from '@medrec/contract';
-import { pageByPartialKey } from '../common/state';
+import { pageByPartialKey, writeState } from '../common/state';
 import { txTime } from '../common/time';
 import { complianceCovers } from '../registrar/custody';
 import { requireActiveParticipant, requireOrganisation } from '../registrar/participants';
 import { actsForPatient, assertActsForPatient } from './acts-for-patient';
-import { granteeMatches, requireConsent, writeConsent } from './consent-store';
+import { granteeIndexComplete, granteeIndexKey, granteeMatches, requireConsent, writeConsent } from './consent-store';
 import { acceptDelegate, addDelegate, removeDelegate } from './delegates';
 import { getResearchOptOut, listResearchOptOuts, setResearchOptOut } from './research-opt-out';
 
 /** Entries of GetConsentHistory: a consent changes a handful of times (grant, revoke), so this bound is generous. */
 const MAX_HISTORY_ENTRIES = 100;
+/** Consent:IndexGrantees: entries written per pass (a bounded transaction), and consents read per pass. */
+const MAX_INDEXED_PER_PASS = 500;
+const MAX_SCANNED_PER_PASS = 20_000;
 
 /** The patient's grants: who may see which records for which purposes, and when. */
 @Info({ title: 'Consent', description: 'Consent grants, revocations and delegates acting for patients' })
@@ -146,6 +149,46 @@ export class ConsentContract extends MedRecContract {
       subject: { kind: 'consent', id },
     });
     return toJson(saved);
+  }
+
+  /**
+   * Builds the consent-by-grantee index on a ledger written by an earlier chaincode, then marks it complete so that
+   * access decisions use it (until then they scan all of a patient's consents, which stays correct). Idempotent and
+   * bounded: each pass writes at most MAX_INDEXED_PER_PASS entries; the network tooling repeats it until complete.
+   * It changes no consent and decides nothing, so it records no audit event (as Health:Heartbeat).
+   */
+  @Transaction()
+  @Returns('string')
+  public async IndexGrantees(ctx: Context): Promise<string> {
+    await authorize(ctx, 'Consent:IndexGrantees');
+    if (await granteeIndexComplete(ctx)) {
+      return toJson({ complete: true, indexed: 0 });
+    }
+    let indexed = 0;
+    const iterator = await ctx.stub.getStateByPartialCompositeKey(KEY.consentByPatient, []);
+    try {
+      for (let scanned = 0; ; scanned += 1) {
+        if (scanned >= MAX_SCANNED_PER_PASS) {
+          throw conflict(
+            `more than ${MAX_SCANNED_PER_PASS} consents on the ledger: this migration indexes at most that many; ` +
+              'decisions keep scanning each patient’s consents, which stays correct',
+          );
+        }
+        const next = await iterator.next();
+        if (next.done) break;
+        const consent = unmarshal(next.value.value, consentSchema, 'consent');
+        if (consent.status !== 'active') continue;
+        const entry = granteeIndexKey(ctx, consent);
+        if ((await ctx.stub.getState(entry)).length > 0) continue;
+        if (indexed === MAX_INDEXED_PER_PASS) return toJson({ complete: false, indexed });
+        await writeState(ctx, entry, consent);
+        indexed += 1;
+      }
+    } finally {
+      await iterator.close();
+    }
+    await writeState(ctx, key(ctx, KEY.consentGranteeIndexComplete), { completedAt: txTime(ctx).iso });
+    return toJson({ complete: true, indexed });
   }
 
   @Transaction(false)

@@ -143,13 +143,19 @@ describe('Consent rules: when a consent covers a request', () => {
 });
 
 /** Writes `count` consents of `patientId` that cover nothing (a grantee no one is), ids sorting before 'consent-c'. */
+/**
+ * Consents granted to c2 that do not cover a treatment read (payment only), in both indexes, sorting before
+ * consent-c2: each is scanned before c2's covering consent is reached.
+ */
 function fillConsents(ledger: Ledger, patientId: string, count: number): void {
   for (let index = 0; index < count; index += 1) {
     const consentId = `consent-a${String(index).padStart(5, '0')}`;
+    const value = consent({ consentId, patientId, purposes: ['HPAYMT'] });
+    putCommitted(ledger, compositeKey(ledger, who.c2, KEY.consentByPatient, patientId, consentId), value);
     putCommitted(
       ledger,
-      compositeKey(ledger, who.c2, KEY.consentByPatient, patientId, consentId),
-      consent({ consentId, patientId, grantee: { kind: 'participant', participantId: 'nobody' } }),
+      compositeKey(ledger, who.c2, KEY.consentByGrantee, patientId, 'participant', 'c2', consentId),
+      value,
     );
   }
 }
@@ -162,7 +168,7 @@ describe('Consent rules: the scan for a covering consent', () => {
     expect(found?.consentId).to.equal('consent-c2');
   });
 
-  it(`evaluates no more than ${MAX_CONSENTS_EVALUATED} consents, and closes the scan`, async () => {
+  it(`evaluates no more than ${MAX_CONSENTS_EVALUATED} consents of a grantee partition, and closes each scan`, async () => {
     const { peer } = await freshPeer();
     fillConsents(peer.ledger, 'p1', MAX_CONSENTS_EVALUATED);
     const ctx = directContext(peer.ledger, who.c2);
@@ -179,7 +185,8 @@ describe('Consent rules: the scan for a covering consent', () => {
       return iterator;
     };
     expect(await findCoveringConsent(ctx, c2, 'TREAT', record, NOW)).to.equal(undefined);
-    expect(closed).to.deep.equal([true]);
+    // The participant partition up to the bound, then the (empty) role and organisation partitions.
+    expect(closed).to.deep.equal([true, true, true]);
   });
 
   it("scans only the record's patient's consents", async () => {

@@ -342,6 +342,7 @@ const CASES: Record<TxName, Case> = {
   'Trends:GetSettings': { args: () => [] },
   'Trends:ApproveSettings': { args: () => [{ ...DEFAULT_TREND_SETTINGS, k: 12 }] },
   'Trends:GetSettingsVote': { args: () => [] },
+  'Consent:IndexGrantees': { args: () => [] },
 };
 
 describe('permission matrix (chaincode/README.md) enforced cell by cell', () => {

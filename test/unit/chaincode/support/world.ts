@@ -110,6 +110,8 @@ export async function seedWorld(): Promise<World> {
     contentHash: HASH_A,
     locator: 'urn:h1:rec1',
   };
+  // As `network up` does: the consent index by grantee is complete before any consent exists.
+  await call(peer, who.adm1, 'Consent:IndexGrantees', []);
   const rec1Tx = await peer.invoke(who.c1, 'Records:RegisterRecord', [JSON.stringify(rec1)]);
   await call(peer, who.p1, 'Consent:AddDelegate', ['p1', 'g1']);
   await call(peer, who.p1, 'Consent:GrantConsent', [consentBody()]);
