@@ -238,6 +238,14 @@ interface VerifyOptions {
   readonly as?: string;
 }
 
+/** Up to which block (and when) a complete export is complete: an auditor compares it with the period they want. */
+function coverage(report: VerificationReport): string {
+  const height = report.manifest?.ledgerHeight;
+  if (height === undefined) return '';
+  const time = report.chain?.ledgerHeightTime;
+  return ` (block ${height - 1}${time === undefined ? '' : `, ${time}`})`;
+}
+
 /** The report as lines of text: the verdict, then every discrepancy with its event, field, expected and found. */
 export function formatReport(file: string, report: VerificationReport): string[] {
   const m = report.manifest;
@@ -248,7 +256,7 @@ export function formatReport(file: string, report: VerificationReport): string[]
   const head = !report.valid
     ? `INVALID: ${file}: ${report.discrepancies.length} discrepanc${report.discrepancies.length === 1 ? 'y' : 'ies'} in ${report.eventCount} events`
     : report.complete
-      ? `VALID: ${file}: ${report.eventCount} events, all as committed on the ledger and none missing up to the export's height; manifest hash, signature and signer hold; ${trusted}`
+      ? `VALID: ${file}: ${report.eventCount} events, all as committed on the ledger and none missing up to the export's height${coverage(report)}; manifest hash, signature and signer hold; ${trusted}`
       : `VALID BUT INCOMPLETE: ${file}: the ${report.eventCount} events it holds are as committed on the ledger, but it does not hold every event its filters select; ${trusted}`;
   const lines = [head, ...report.warnings.map((w) => `  WARNING ${w}`)];
   if (m) {

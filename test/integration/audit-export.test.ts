@@ -194,6 +194,8 @@ describe('audit export on the real network (CLI and API)', function () {
     const offline = await medrec('audit', 'verify', jsonFile, '--bundle', bundleFile, '--genesis', genesisFile);
     expect(offline.code, offline.stderr + offline.stdout).to.equal(0);
     expect(offline.stdout).to.match(/^VALID: .*checked against the chain from its genesis block/);
+    // It says up to which block, made when, the export is complete.
+    expect(offline.stdout).to.match(/none missing up to the export's height \(block \d+, \d{4}-\d\d-\d\dT[\d:.]+Z\)/);
     // A bundle alone proves nothing: offline verification refuses to run without the genesis block.
     const noGenesis = await medrec('audit', 'verify', jsonFile, '--bundle', bundleFile);
     expect(noGenesis.code).to.not.equal(0);

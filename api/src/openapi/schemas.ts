@@ -217,6 +217,7 @@ export const schemas: Readonly<Record<string, JsonSchema>> = {
       channel: str,
       height: { type: 'integer' },
       transactions: { type: 'integer' },
+      ledgerHeightTime: { ...str, description: 'When the last block below the manifest ledger height was made.' },
     }),
   }),
 };

@@ -19,7 +19,13 @@ import { fhirViewDifferences } from './fhir-view-check';
 import { createContentHasher, manifestSignatureProblems } from './manifest';
 import { participantKey, parseParticipantRecord, signerBindingProblems } from './manifest-signer';
 import type { LedgerProofSource } from './ledger-proof-source';
-import { CHAIN_DISCREPANCY_KINDS, verifyChain, type VerifiedWrite } from '../ledger-evidence/chain-verifier';
+import {
+  CHAIN_DISCREPANCY_KINDS,
+  verifyChain,
+  type ChainVerification,
+  type VerifiedWrite,
+} from '../ledger-evidence/chain-verifier';
+import type { ChannelTrust } from '../ledger-evidence/channel-trust';
 import { classifyIdentity } from '../ledger-evidence/msp-identity';
 import { ChaincodeError } from '../errors';
 import type { Participant } from '../chaincode-types';
@@ -70,8 +76,16 @@ export interface VerificationReport {
   readonly warnings: readonly string[];
   /** `genesis`: everything from the chain and the independently obtained genesis block; `ledger`: a member's peer. */
   readonly trustedBy: 'genesis' | 'ledger';
-  /** With `genesis`: how much of the chain was verified. */
-  readonly chain?: { readonly channel: string; readonly height: number; readonly transactions: number };
+  /**
+   * With `genesis`: how much of the chain was verified, and when the last block below the manifest's ledger height
+   * was made (completeness covers events up to then: an auditor compares it with the period they asked for).
+   */
+  readonly chain?: {
+    readonly channel: string;
+    readonly height: number;
+    readonly transactions: number;
+    readonly ledgerHeightTime?: string;
+  };
 }
 
 /** Trust for an auditor outside the consortium: only the channel's genesis block, obtained independently. */
@@ -206,34 +220,41 @@ class ExportVerification {
     trust: GenesisTrust,
     height: number | undefined,
   ): Promise<string[]> {
-    const last = manifest.blockRange?.last ?? -1;
-    const needed = Math.max(height ?? 0, last + 1);
     const wanted = participantKey(manifest.generatedBy.participantId);
     let participant: Participant | undefined;
-    let chain;
+    let chain: ChainVerification;
     try {
       chain = await verifyChain({
         genesis: trust.genesis,
         blocks: this.#options.blocks,
-        height: needed,
+        height: Math.max(height ?? 0, (manifest.blockRange?.last ?? -1) + 1),
+        ...(height === undefined ? {} : { timeOfBlock: height - 1 }),
         ...(trust.onProgress === undefined ? {} : { onProgress: trust.onProgress }),
         onWrite: (write) => {
-          if (write.namespace !== this.#namespace) return;
-          if (write.key === wanted && (height === undefined || write.blockNumber < height)) {
-            participant = write.isDelete ? undefined : parseParticipantRecord(write.value);
-          }
-          if (height !== undefined && write.blockNumber < height && !write.isDelete)
-            this.#noteLedgerEvent(write, manifest);
+          if (write.namespace !== this.#namespace || (height !== undefined && write.blockNumber >= height)) return;
+          // The participant record as it stood at the export's height, and the events a complete export must hold.
+          if (write.key === wanted) participant = write.isDelete ? undefined : parseParticipantRecord(write.value);
+          if (height !== undefined && !write.isDelete) this.#noteLedgerEvent(write, manifest);
         },
       });
     } catch (error) {
       this.#report({
         kind: 'genesis-mismatch',
-        message: `the genesis block given cannot be read (${error instanceof Error ? error.message : String(error)}); obtain the channel's block 0 from a member (\`medrec channel genesis\`) and verify again`,
+        message: `the genesis block given cannot be read (${error instanceof Error ? error.message : String(error)}); obtain the channel's block 0 from a member (\`medrec audit genesis\`) and verify again`,
       });
       return [];
     }
-    this.#chain = { channel: chain.channel, height: chain.height, transactions: chain.transactions };
+    this.#reportChain(chain, manifest);
+    return genesisSignerProblems(manifest, chain.trust, participant);
+  }
+
+  #reportChain(chain: ChainVerification, manifest: SignedManifest): void {
+    this.#chain = {
+      channel: chain.channel,
+      height: chain.height,
+      transactions: chain.transactions,
+      ...(chain.markedTime === undefined ? {} : { ledgerHeightTime: chain.markedTime }),
+    };
     for (const d of chain.discrepancies) {
       this.#report({ kind: d.kind, ...(d.txId === undefined ? {} : { txId: d.txId }), message: d.message });
     }
@@ -246,25 +267,6 @@ class ExportVerification {
         message: `the manifest names channel ${manifest.channel} but the genesis block is channel ${chain.channel}`,
       });
     }
-    let certificate: X509Certificate;
-    try {
-      certificate = new X509Certificate(manifest.generatedBy.certificatePem);
-    } catch {
-      return ['manifest: generatedBy.certificatePem is not an X.509 certificate'];
-    }
-    const problems = manifestSignatureProblems(manifest, {});
-    // The roots come from the channel configuration at the export's height, never from the export.
-    const rootsProblem = problems.findIndex((p) => p.includes('CA roots'));
-    if (rootsProblem !== -1) problems.splice(rootsProblem, 1);
-    const definition = chain.trust.msps.get(manifest.generatedBy.mspId);
-    if (definition === undefined || !chain.trust.applicationMsps.has(manifest.generatedBy.mspId)) {
-      problems.push(`manifest: ${manifest.generatedBy.mspId} is not an organisation of the channel's configuration`);
-    } else {
-      const classified = classifyIdentity(certificate, definition);
-      if ('problem' in classified)
-        problems.push(`manifest: the signing certificate is not a member: ${classified.problem}`);
-    }
-    return [...problems, ...signerBindingProblems(manifest, certificate, participant)];
   }
 
   /** Remembers an audit event committed before the manifest's height that the export's filters select. */
@@ -491,6 +493,31 @@ class ExportVerification {
       }
     }
   }
+}
+
+/** The signer checked against the channel configuration's MSPs at the export's height, never roots from the export. */
+function genesisSignerProblems(
+  manifest: SignedManifest,
+  trust: ChannelTrust,
+  participant: Participant | undefined,
+): string[] {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(manifest.generatedBy.certificatePem);
+  } catch {
+    return ['manifest: generatedBy.certificatePem is not an X.509 certificate'];
+  }
+  const problems = manifestSignatureProblems(manifest, undefined);
+  const { mspId } = manifest.generatedBy;
+  const definition = trust.msps.get(mspId);
+  if (definition === undefined || !trust.applicationMsps.has(mspId)) {
+    problems.push(`manifest: ${mspId} is not an organisation of the channel's configuration`);
+  } else {
+    const classified = classifyIdentity(certificate, definition);
+    if ('problem' in classified)
+      problems.push(`manifest: the signing certificate is not a member: ${classified.problem}`);
+  }
+  return [...problems, ...signerBindingProblems(manifest, certificate, participant)];
 }
 
 async function ledgerSignerProblems(manifest: SignedManifest, trust: LedgerTrust): Promise<string[]> {

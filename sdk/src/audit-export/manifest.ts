@@ -47,10 +47,13 @@ export async function signManifest(
   return { ...manifest, signature: Buffer.from(signature).toString('base64') };
 }
 
-/** Problems with a manifest's signature and certificate; empty when it is signed by a certificate the roots issued. */
+/**
+ * Problems with a manifest's signature and certificate; empty when it is signed by a certificate the roots issued.
+ * Without roots (`undefined`) only the signature is checked: the caller establishes membership another way.
+ */
 export function manifestSignatureProblems(
   manifest: Readonly<SignedManifest>,
-  caRootsByMsp: Readonly<Record<string, readonly string[]>>,
+  caRootsByMsp: Readonly<Record<string, readonly string[]>> | undefined,
 ): string[] {
   let certificate: X509Certificate;
   try {
@@ -71,6 +74,7 @@ export function manifestSignatureProblems(
         'manifest: the manifest was altered after signing or forged',
     );
   }
+  if (caRootsByMsp === undefined) return problems;
   const mspId = manifest.generatedBy.mspId;
   const roots = caRootsByMsp[mspId] ?? [];
   if (roots.length === 0) {

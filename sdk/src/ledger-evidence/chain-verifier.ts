@@ -61,6 +61,8 @@ export interface ChainVerificationOptions {
   readonly height: number;
   readonly onWrite?: (write: VerifiedWrite) => void;
   readonly onProgress?: (verified: number, height: number) => void;
+  /** A block whose time (its last transaction's client timestamp) to report as `markedTime`. */
+  readonly timeOfBlock?: number;
 }
 
 export interface ChainVerification {
@@ -70,6 +72,8 @@ export interface ChainVerification {
   /** The configuration in force after the last verified block. */
   readonly trust: ChannelTrust;
   readonly transactions: number;
+  /** The time of block `timeOfBlock`, ISO 8601 UTC, when it holds a transaction with a timestamp. */
+  readonly markedTime?: string;
 }
 
 const LIFECYCLE = '_lifecycle';
@@ -123,6 +127,7 @@ class ChainReplay {
   #trust!: ChannelTrust;
   #channel = '';
   #transactions = 0;
+  #markedTime: string | undefined;
 
   constructor(options: Readonly<ChainVerificationOptions>) {
     this.#options = options;
@@ -169,8 +174,17 @@ class ChainReplay {
           `the transactions of block ${n} do not hash to its header's data hash: the block's content was altered`,
         );
       }
-      if (n > 0) this.#checkOrdererSignatures(block, header, n);
-      this.#replayTransactions(block, n);
+      try {
+        if (n > 0) this.#checkOrdererSignatures(block, header, n);
+        this.#replayTransactions(block, n);
+      } catch (error) {
+        // Bytes that parse as a block but whose metadata or envelopes do not: a corrupted or forged block.
+        this.#report(
+          'malformed-block',
+          n,
+          `block ${n} cannot be decoded (${error instanceof Error ? error.message : String(error)}): it is corrupted or forged`,
+        );
+      }
       previousHash = hash;
       this.#options.onProgress?.(n + 1, this.#options.height);
     }
@@ -180,6 +194,7 @@ class ChainReplay {
       discrepancies: this.#discrepancies,
       trust: this.#trust,
       transactions: this.#transactions,
+      ...(this.#markedTime === undefined ? {} : { markedTime: this.#markedTime }),
     };
   }
 
@@ -281,54 +296,65 @@ class ChainReplay {
         this.#report('malformed-block', n, `block ${n} has no validation flag for transaction ${index}`);
         return;
       }
-      let envelope: common.Envelope;
-      let payload: common.Payload;
-      let channelHeader: common.ChannelHeader;
-      try {
-        envelope = common.Envelope.deserializeBinary(envelopeBytes);
-        payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
-        channelHeader = common.ChannelHeader.deserializeBinary(
-          payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
-        );
-      } catch {
-        if (flag === peer.TxValidationCode.VALID) {
-          this.#report(
-            'validation-flag',
-            n,
-            `transaction ${index} of block ${n} is marked VALID but is not a transaction`,
-          );
-        }
-        return;
-      }
-      if (channelHeader.getType() === common.HeaderType.CONFIG) {
-        if (flag === peer.TxValidationCode.VALID && n > 0) {
-          const config = configOfEnvelopeData(payload.getData_asU8());
-          if (config !== undefined) nextTrust = channelTrustOf(this.#channel, config);
-        }
-        return;
-      }
-      if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION) return;
-      let transaction: EndorserTransaction;
-      try {
-        transaction = decodeEndorserTransaction(envelope, payload);
-      } catch {
-        if (flag === peer.TxValidationCode.VALID) {
-          this.#report(
-            'validation-flag',
-            n,
-            `transaction ${index} of block ${n} is marked VALID but cannot be decoded`,
-            channelHeader.getTxId(),
-          );
-        }
-        return;
-      }
-      this.#replayEndorserTransaction(transaction, flag, n, index);
+      nextTrust = this.#replayEnvelope(envelopeBytes, flag, n, index) ?? nextTrust;
     });
     if (nextTrust !== undefined) {
       this.#trust = nextTrust;
       // Membership is decided by the configuration in force: an identity verified under the old one is checked again.
       this.#identities.clear();
     }
+  }
+
+  /** Replays one envelope; returns the configuration a valid configuration transaction puts in force. */
+  #replayEnvelope(envelopeBytes: Uint8Array, flag: number, n: number, index: number): ChannelTrust | undefined {
+    let envelope: common.Envelope;
+    let payload: common.Payload;
+    let channelHeader: common.ChannelHeader;
+    try {
+      envelope = common.Envelope.deserializeBinary(envelopeBytes);
+      payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+      channelHeader = common.ChannelHeader.deserializeBinary(
+        payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
+      );
+    } catch {
+      if (flag === peer.TxValidationCode.VALID) {
+        this.#report(
+          'validation-flag',
+          n,
+          `transaction ${index} of block ${n} is marked VALID but is not a transaction`,
+        );
+      }
+      return undefined;
+    }
+    this.#noteTime(channelHeader, n);
+    if (channelHeader.getType() === common.HeaderType.CONFIG) {
+      const config =
+        flag === peer.TxValidationCode.VALID && n > 0 ? configOfEnvelopeData(payload.getData_asU8()) : undefined;
+      return config === undefined ? undefined : channelTrustOf(this.#channel, config);
+    }
+    if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION) return undefined;
+    let transaction: EndorserTransaction;
+    try {
+      transaction = decodeEndorserTransaction(envelope, payload);
+    } catch {
+      if (flag === peer.TxValidationCode.VALID) {
+        this.#report(
+          'validation-flag',
+          n,
+          `transaction ${index} of block ${n} is marked VALID but cannot be decoded`,
+          channelHeader.getTxId(),
+        );
+      }
+      return undefined;
+    }
+    this.#replayEndorserTransaction(transaction, flag, n, index);
+    return undefined;
+  }
+
+  #noteTime(channelHeader: common.ChannelHeader, n: number): void {
+    const timestamp = channelHeader.getTimestamp();
+    if (n !== this.#options.timeOfBlock || timestamp === undefined) return;
+    this.#markedTime = new Date(timestamp.getSeconds() * 1000 + Math.floor(timestamp.getNanos() / 1e6)).toISOString();
   }
 
   #replayEndorserTransaction(tx: EndorserTransaction, flag: number, n: number, index: number): void {
