@@ -141,6 +141,8 @@ class ChainReplay {
     let previousHash: Buffer | undefined;
     for (let n = 0; n < this.#options.height; n += 1) {
       const block = await this.#load(n);
+      // Nothing past a missing block can be tied to genesis; stopping also bounds the work a claimed height can cause.
+      if (block === 'missing') break;
       if (block === undefined) {
         previousHash = undefined;
         continue;
@@ -202,7 +204,7 @@ class ChainReplay {
     this.#discrepancies.push({ kind, blockNumber, message, ...(txId === undefined ? {} : { txId }) });
   }
 
-  async #load(n: number): Promise<common.Block | undefined> {
+  async #load(n: number): Promise<common.Block | 'missing' | undefined> {
     let bytes: Uint8Array;
     try {
       bytes = await this.#options.blocks.blockBytes(n);
@@ -210,9 +212,9 @@ class ChainReplay {
       this.#report(
         'block-unavailable',
         n,
-        `block ${n} is missing (${error instanceof Error ? error.message : String(error)}); the chain from genesis cannot be checked past it: export a bundle from block 0 to the manifest's ledger height`,
+        `block ${n} is missing (${error instanceof Error ? error.message : String(error)}); the chain from genesis cannot be checked from there to block ${this.#options.height - 1}: export a bundle from block 0 to the manifest's ledger height`,
       );
-      return undefined;
+      return 'missing';
     }
     try {
       const block = common.Block.deserializeBinary(bytes);

@@ -1,7 +1,9 @@
 import crypto, { X509Certificate } from 'node:crypto';
 import { expect } from 'chai';
 import { common, msp } from '@hyperledger/fabric-protos';
+import { createMemoryBlockSource } from '../../../sdk/src/audit-export/block-source';
 import { blockDataHash, blockHeaderBytes, blockHeaderHash } from '../../../sdk/src/ledger-evidence/block-hashes';
+import { verifyChain } from '../../../sdk/src/ledger-evidence/chain-verifier';
 import { fabricCertificateAttributes } from '../../../sdk/src/ledger-evidence/certificate-attributes';
 import {
   classifyIdentity,
@@ -156,5 +158,49 @@ describe('ledger evidence: the pieces of an outside verification', function () {
     const data = new common.BlockData();
     data.setDataList([Buffer.from('ab'), Buffer.from('c')]);
     expect(blockDataHash(data).toString('hex')).to.equal(crypto.createHash('sha256').update('abc').digest('hex'));
+  });
+
+  it('stops at the first missing block, however high the claimed height, and refuses a bundle of another genesis', async function () {
+    const genesis = (channel: string): Uint8Array => {
+      const channelHeader = new common.ChannelHeader();
+      channelHeader.setType(common.HeaderType.CONFIG);
+      channelHeader.setChannelId(channel);
+      const header = new common.Header();
+      header.setChannelHeader(channelHeader.serializeBinary());
+      const configEnvelope = new common.ConfigEnvelope();
+      const config = new common.Config();
+      config.setChannelGroup(new common.ConfigGroup());
+      configEnvelope.setConfig(config);
+      const payload = new common.Payload();
+      payload.setHeader(header);
+      payload.setData(configEnvelope.serializeBinary());
+      const envelope = new common.Envelope();
+      envelope.setPayload(payload.serializeBinary());
+      const data = new common.BlockData();
+      data.setDataList([envelope.serializeBinary()]);
+      const blockHeader = new common.BlockHeader();
+      blockHeader.setNumber(0);
+      blockHeader.setDataHash(blockDataHash(data));
+      const block = new common.Block();
+      block.setHeader(blockHeader);
+      block.setData(data);
+      block.setMetadata(new common.BlockMetadata());
+      return block.serializeBinary();
+    };
+    const ours = genesis('medrec');
+    const result = await verifyChain({
+      genesis: ours,
+      blocks: createMemoryBlockSource(new Map([[0, ours]])),
+      height: 1_000_000_000,
+    });
+    expect(result.channel).to.equal('medrec');
+    // One discrepancy, not one per claimed block: nothing past block 1 is looked at.
+    expect(result.discrepancies.map((d) => [d.kind, d.blockNumber])).to.deep.equal([['block-unavailable', 1]]);
+    const other = await verifyChain({
+      genesis: ours,
+      blocks: createMemoryBlockSource(new Map([[0, genesis('another-channel')]])),
+      height: 1,
+    });
+    expect(other.discrepancies.map((d) => d.kind)).to.deep.equal(['genesis-mismatch']);
   });
 });
