@@ -3,26 +3,12 @@
  * milliseconds; every date is UTC (the ledger's transaction time), which the documents state once. Month names are
  * spelled here rather than by Intl so that the output is the same on every Node build (small-icu or full-icu).
  */
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-] as const;
+import { MONTH_NAMES } from '../fhir/calendar-dates';
 
 /** "3 March 2026" (UTC). */
 export function humanDate(iso: string): string {
   const date = new Date(iso);
-  return `${String(date.getUTCDate())} ${MONTHS[date.getUTCMonth()] ?? ''} ${String(date.getUTCFullYear())}`;
+  return `${String(date.getUTCDate())} ${MONTH_NAMES[date.getUTCMonth()] ?? ''} ${String(date.getUTCFullYear())}`;
 }
 
 /** "3 March 2026, 14:05" (UTC). */

@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import type { AuditEvent } from '../chaincode-types';
 import type { AuditEventSource } from './audit-event-source';
 import { AuditExportError } from './audit-export-errors';
@@ -16,7 +15,7 @@ import {
 import type { ExportEntry, SignedManifest } from './export-types';
 import { fieldDifferences } from './field-diff';
 import { fhirViewDifferences } from './fhir-view-check';
-import { createContentHasher, manifestSignatureProblems } from './manifest';
+import { createContentHasher, manifestCertificate, manifestSignatureProblems } from './manifest';
 import { participantKey, parseParticipantRecord, signerBindingProblems } from './manifest-signer';
 import type { LedgerProofSource } from './ledger-proof-source';
 import {
@@ -501,13 +500,10 @@ function genesisSignerProblems(
   trust: ChannelTrust,
   participant: Participant | undefined,
 ): string[] {
-  let certificate: X509Certificate;
-  try {
-    certificate = new X509Certificate(manifest.generatedBy.certificatePem);
-  } catch {
-    return ['manifest: generatedBy.certificatePem is not an X.509 certificate'];
-  }
+  // Without roots: membership is decided below, from the channel configuration.
   const problems = manifestSignatureProblems(manifest, undefined);
+  const certificate = manifestCertificate(manifest);
+  if (certificate === undefined) return problems;
   const { mspId } = manifest.generatedBy;
   const definition = trust.msps.get(mspId);
   if (definition === undefined || !trust.applicationMsps.has(mspId)) {
@@ -522,12 +518,8 @@ function genesisSignerProblems(
 
 async function ledgerSignerProblems(manifest: SignedManifest, trust: LedgerTrust): Promise<string[]> {
   const problems = manifestSignatureProblems(manifest, trust.caRoots);
-  let certificate: X509Certificate;
-  try {
-    certificate = new X509Certificate(manifest.generatedBy.certificatePem);
-  } catch {
-    return problems;
-  }
+  const certificate = manifestCertificate(manifest);
+  if (certificate === undefined) return problems;
   const participant = await trust.participants
     .getParticipant(manifest.generatedBy.participantId)
     .catch((error: unknown) => {

@@ -8,6 +8,7 @@ import type { X509Certificate } from 'node:crypto';
 import { participantSchema } from '@medrec/contract';
 import type { Participant } from '../chaincode-types';
 import { fabricCertificateAttributes } from '../ledger-evidence/certificate-attributes';
+import { subjectValues } from '../ledger-evidence/msp-identity';
 import type { SignedManifest } from './export-types';
 
 /** The participant registry key of an id, as the chaincode builds it with fabric-shim's createCompositeKey. */
@@ -23,14 +24,6 @@ export function parseParticipantRecord(value: Uint8Array): Participant | undefin
   } catch {
     return undefined;
   }
-}
-
-function commonNames(certificate: X509Certificate): string[] {
-  return certificate.subject
-    .split('\n')
-    .flatMap((rdn) => rdn.split('+'))
-    .filter((attribute) => attribute.startsWith('CN='))
-    .map((attribute) => attribute.slice('CN='.length));
 }
 
 /** Problems binding the manifest's signing certificate to the participant it names; empty when bound. */
@@ -51,7 +44,7 @@ export function signerBindingProblems(
     problems.push(`manifest: no participant ${participantId} is registered on the ledger`);
     return problems;
   }
-  const [enrollmentId] = commonNames(certificate);
+  const [enrollmentId] = subjectValues(certificate, 'CN');
   const issuer = `/${certificate.issuer.split('\n').join('/')}`;
   if (
     participant.mspId !== mspId ||

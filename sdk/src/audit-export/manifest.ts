@@ -47,6 +47,15 @@ export async function signManifest(
   return { ...manifest, signature: Buffer.from(signature).toString('base64') };
 }
 
+/** The manifest's signing certificate, or undefined when generatedBy.certificatePem is not one. */
+export function manifestCertificate(manifest: Readonly<SignedManifest>): X509Certificate | undefined {
+  try {
+    return new X509Certificate(manifest.generatedBy.certificatePem);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Problems with a manifest's signature and certificate; empty when it is signed by a certificate the roots issued.
  * Without roots (`undefined`) only the signature is checked: the caller establishes membership another way.
@@ -55,10 +64,8 @@ export function manifestSignatureProblems(
   manifest: Readonly<SignedManifest>,
   caRootsByMsp: Readonly<Record<string, readonly string[]>> | undefined,
 ): string[] {
-  let certificate: X509Certificate;
-  try {
-    certificate = new X509Certificate(manifest.generatedBy.certificatePem);
-  } catch {
+  const certificate = manifestCertificate(manifest);
+  if (certificate === undefined) {
     return ['manifest: generatedBy.certificatePem is not an X.509 certificate'];
   }
   const problems: string[] = [];

@@ -17,7 +17,8 @@ const FORMATS: Readonly<Record<FhirTemporalType, string>> = {
   instant: 'YYYY-MM-DDThh:mm:ss[.sss] with a zone (e.g. 2021-03-04T10:30:00.000Z)',
 };
 
-const MONTH_NAMES = [
+/** English month names, January first (also what the accounting of disclosures prints). */
+export const MONTH_NAMES = [
   'January',
   'February',
   'March',

@@ -89,13 +89,18 @@ export function chainsToRoot(certificate: X509Certificate, definition: MspDefini
   return false;
 }
 
-/** The subject's OU values (a multi-valued RDN is split). */
-export function organisationalUnits(certificate: X509Certificate): string[] {
+/** The values of one attribute type of the subject, e.g. every OU (a multi-valued RDN is split). */
+export function subjectValues(certificate: X509Certificate, type: 'CN' | 'OU'): string[] {
   return certificate.subject
     .split('\n')
     .flatMap((rdn) => rdn.split('+'))
-    .filter((attribute) => attribute.startsWith('OU='))
-    .map((attribute) => attribute.slice('OU='.length));
+    .filter((attribute) => attribute.startsWith(`${type}=`))
+    .map((attribute) => attribute.slice(type.length + 1));
+}
+
+/** The subject's OU values. */
+export function organisationalUnits(certificate: X509Certificate): string[] {
+  return subjectValues(certificate, 'OU');
 }
 
 /** Why the identity is not a member of the MSP, or its roles. */
