@@ -18,3 +18,5 @@ export const BUILDER_DIR = path.join(REPO_ROOT, 'network', 'builder');
 /** Fixes to Fabric's source, applied before its binaries are built (network/src/fabric-binaries.ts says why). */
 export const FABRIC_PATCHES_DIR = path.join(REPO_ROOT, 'network', 'fabric-patches');
 export const CHAINCODE_MODULE_DIR = path.join(REPO_ROOT, 'chaincode');
+/** The one-machine consortium (network/consortium/local.yaml), read unless another consortium file is chosen. */
+export const DEFAULT_CONSORTIUM_FILE = path.join(REPO_ROOT, 'network', 'consortium', 'local.yaml');
