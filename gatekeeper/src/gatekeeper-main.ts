@@ -103,8 +103,11 @@ async function main(): Promise<void> {
     },
   });
   const listenPort = port('MEDREC_GATEKEEPER_PORT');
-  server.listen(listenPort, '127.0.0.1', () => {
-    logger.info({ port: listenPort, mspId }, 'gatekeeper listening (https)');
+  // The organisation's host from the consortium file; loopback when started without one (as before).
+  const hostSetting = process.env.MEDREC_GATEKEEPER_HOST;
+  const listenHost = hostSetting === undefined || hostSetting === '' ? '127.0.0.1' : hostSetting;
+  server.listen(listenPort, listenHost, () => {
+    logger.info({ host: listenHost, port: listenPort, mspId }, 'gatekeeper listening (https)');
   });
   const shutdown = (): void => {
     trends.close();

@@ -4,7 +4,7 @@ import { createSqliteUserDirectory, type SqliteUserDirectory, readTokenTtlMs } f
 import type { Layout } from './layout';
 import { REPO_ROOT } from './paths';
 import { runningPid, startProcess, stopProcess, waitFor } from './processes';
-import { HOST, organisation, peerOf, type Organisation, type PeerNode, type PeerOrgKey } from './topology';
+import { organisation, peerOf, type Organisation, type PeerNode, type PeerOrgKey } from './topology';
 import { createMedrecClient, type Role } from '@medrec/sdk';
 import type { FabricAccess } from './fabric-access';
 import { openOrgWallet, provisionUser } from './user-provisioning';
@@ -18,7 +18,7 @@ export function apiProcessName(peer: PeerNode): string {
 }
 
 export function apiUrl(peer: PeerNode): string {
-  return `http://${HOST}:${peer.apiPort}`;
+  return `http://${peer.host}:${peer.apiPort}`;
 }
 
 export function apiAdminParticipantId(peer: PeerNode): string {
@@ -184,12 +184,12 @@ export async function startApi(layout: Layout, org: Organisation, peer: PeerNode
       MEDREC_HOME: layout.home,
       MEDREC_ORG: peer.org,
       MEDREC_MSP_ID: org.mspId,
-      MEDREC_API_HOST: HOST,
+      MEDREC_API_HOST: peer.host,
       MEDREC_API_PORT: String(peer.apiPort),
       MEDREC_API_TOKEN_DB: tokenDbFile(layout, peer),
-      MEDREC_PEER_ADDRESS: `${HOST}:${peer.port}`,
+      MEDREC_PEER_ADDRESS: `${peer.host}:${peer.port}`,
       MEDREC_PEER_TLS_ROOT_FILE: layout.caCert(peer.org),
-      MEDREC_CA_URL: `https://${HOST}:${org.ca.port}`,
+      MEDREC_CA_URL: `https://${org.ca.host}:${org.ca.port}`,
       MEDREC_CA_NAME: `ca-${peer.org}`,
       MEDREC_CA_TLS_ROOT_FILE: layout.caCert(peer.org),
       MEDREC_CA_REGISTRAR_ID: 'admin',

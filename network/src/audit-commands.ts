@@ -46,7 +46,7 @@ import {
   type WalletIdentity,
 } from '@medrec/sdk';
 import { createStoreRecordDescriber, openRecordStore } from '@medrec/gatekeeper';
-import { idOption, isoTimeOption, mspIdOption, peerOrg } from './cli-options';
+import { idOption, isoTimeOption, mspIdOption, PEER_ORG_HELP, peerOrg } from './cli-options';
 import { createConsortium, type Consortium } from './consortium';
 import { recordStoreConfig } from './gatekeeper-process';
 import { CHANNEL_NAME, peerOf, type PeerOrgKey } from './topology';
@@ -477,7 +477,7 @@ export function auditCommand(): Command {
       "export audit events with ledger proofs and a manifest signed with the exporter's own Fabric identity " +
         '(compliance: any patient or actor; a patient: their own trail)',
     )
-    .requiredOption('--org <org>', 'hospital1 | hospital2 | research: the wallet and peer of the exporter', peerOrg)
+    .requiredOption('--org <org>', `${PEER_ORG_HELP}: the wallet and peer of the exporter`, peerOrg)
     .requiredOption('--as <participantId>', "the exporter, an identity in that organisation's wallet", idOption('--as'))
     .option('--patient <id>', "the patient's trail", idOption('--patient'))
     .option('--actor <id>', 'what this participant did', idOption('--actor'))
@@ -533,14 +533,14 @@ export function auditCommand(): Command {
   audit
     .command('genesis')
     .description("write the channel's genesis block from an organisation's peer, for offline verification")
-    .requiredOption('--org <org>', 'hospital1 | hospital2 | research', peerOrg)
+    .requiredOption('--org <org>', PEER_ORG_HELP, peerOrg)
     .requiredOption('--out <file>', 'where to write it')
     .action((opts: { readonly org: PeerOrgKey; readonly out: string }) => runGenesis(opts));
 
   audit
     .command('accounting')
     .description('HIPAA 45 CFR 164.528 accounting of disclosures for one patient (default window: six years)')
-    .requiredOption('--org <org>', 'hospital1 | hospital2 | research', peerOrg)
+    .requiredOption('--org <org>', PEER_ORG_HELP, peerOrg)
     .requiredOption('--as <participantId>', 'compliance officer, or the patient, in that wallet', idOption('--as'))
     .requiredOption('--patient <id>', 'the patient', idOption('--patient'))
     .option('--from <iso>', 'inclusive start, UTC ISO 8601 (default: six years before --to)', isoTimeOption('--from'))

@@ -7,7 +7,7 @@ import { operationsHealthy } from './health';
 import type { Layout } from './layout';
 import { normaliseEnrolledMsp, normaliseEnrolledTls } from './msp';
 import { runningPid, startProcess, stopProcess, waitFor } from './processes';
-import { HOST, type Organisation, type OrgKey } from './topology';
+import type { Organisation, OrgKey } from './topology';
 
 /** Fabric CA identity types: with NodeOUs on they become the OU that decides client / peer / admin / orderer. */
 export type IdentityType = 'client' | 'peer' | 'orderer' | 'admin';
@@ -66,19 +66,19 @@ export async function startCa(layout: Layout, bin: FabricBinaries, org: Organisa
       // The bootstrap credential goes through the environment (readable by this user only), not argv (world-readable).
       FABRIC_CA_SERVER_BOOT: `admin:${secret.bootstrapPassword}`,
       FABRIC_CA_SERVER_HOME: home,
-      FABRIC_CA_SERVER_ADDRESS: HOST,
+      FABRIC_CA_SERVER_ADDRESS: org.ca.host,
       FABRIC_CA_SERVER_PORT: String(org.ca.port),
       FABRIC_CA_SERVER_CA_NAME: caName(org.key),
       FABRIC_CA_SERVER_CSR_CN: `ca.${org.key}.medrec`,
-      FABRIC_CA_SERVER_CSR_HOSTS: `localhost,${HOST}`,
+      FABRIC_CA_SERVER_CSR_HOSTS: `localhost,${org.ca.host}`,
       FABRIC_CA_SERVER_TLS_ENABLED: 'true',
-      FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `${HOST}:${org.ca.operationsPort}`,
+      FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `${org.ca.host}:${org.ca.operationsPort}`,
       FABRIC_CA_SERVER_METRICS_PROVIDER: 'prometheus',
     },
   });
   await waitFor(
     `CA of ${org.key}`,
-    async () => fs.existsSync(layout.caCert(org.key)) && (await operationsHealthy(org.ca.operationsPort)),
+    async () => fs.existsSync(layout.caCert(org.key)) && (await operationsHealthy(org.ca.host, org.ca.operationsPort)),
     60_000,
     `see ${layout.logFile(name)}`,
   );
@@ -140,7 +140,7 @@ export class CaAdmin {
   async #client(step: string, args: readonly string[], credentials: Readonly<CaCredentials>): Promise<string> {
     const call = caClientCall(args, {
       home: this.#layout.caAdminHome(this.#org.key),
-      url: `https://${HOST}:${this.#org.ca.port}`,
+      url: `https://${this.#org.ca.host}:${this.#org.ca.port}`,
       ...credentials,
     });
     return runCommand(this.#bin.path('fabric-ca-client'), call.args, { step, env: call.env });
@@ -170,7 +170,8 @@ export class CaAdmin {
     const needsTls = request.tls === true && !fs.existsSync(path.join(tlsDir, 'server.crt'));
     if (enrolled && !needsTls) return dir;
     const enrollAs = { user: request.name, password: await this.#registered(request) };
-    const hosts = ['--csr.hosts', ['localhost', HOST, ...(request.hosts ?? [])].join(',')];
+    // Certificates name the organisation's host: its nodes and services are dialled there.
+    const hosts = ['--csr.hosts', ['localhost', this.#org.host, ...(request.hosts ?? [])].join(',')];
     if (!enrolled) {
       fs.rmSync(mspDir, { recursive: true, force: true });
       await this.#client(

@@ -8,7 +8,16 @@ import type { Layout } from './layout';
 import { peerAdminEnv } from './nodes';
 import { CHAINCODE_MODULE_DIR, REPO_ROOT } from './paths';
 import { runningPid, startProcess, stopProcess, waitFor } from './processes';
-import { CHAINCODE_NAME, CHANNEL_NAME, HOST, type PeerOrgKey, type Topology } from './topology';
+import {
+  CHAINCODE_NAME,
+  CHANNEL_NAME,
+  firstPeerOrg,
+  firstPeers,
+  peerOf,
+  peerOrgKeys,
+  type PeerOrgKey,
+  type Topology,
+} from './topology';
 
 export interface ChaincodeDefinition {
   readonly name: string;
@@ -16,6 +25,19 @@ export interface ChaincodeDefinition {
   readonly sequence: number;
   /** Package ids differ per organisation: each org's package points at its own chaincode server. */
   readonly packageIds: Readonly<Record<PeerOrgKey, string>>;
+}
+
+/** The package id an organisation's chaincode server runs under; a network.json without it predates the org. */
+export function packageIdOf(definition: ChaincodeDefinition, org: PeerOrgKey): string {
+  const id = definition.packageIds[org];
+  if (id === undefined) {
+    throw new Error(
+      `the deployed chaincode has no package for ${org} (network.json lists ${Object.keys(definition.packageIds).join(', ')}); ` +
+        'an organisation added to the consortium file after the network was created needs a new network ' +
+        '(`medrec network down --purge`)',
+    );
+  }
+  return id;
 }
 
 const SERVER_IDENTITY = 'chaincode-server';
@@ -36,15 +58,15 @@ export { SERVER_IDENTITY as CHAINCODE_SERVER_IDENTITY };
  * the peer (through our external builder) where the organisation's chaincode server listens, over TLS.
  */
 async function packageFor(layout: Layout, topology: Topology, org: PeerOrgKey, label: string): Promise<string> {
-  const peer = topology.peers.find((p) => p.org === org);
-  if (!peer) throw new Error(`no peer for ${org}`);
+  // One chaincode server per organisation, on its (first) peer's host.
+  const peer = peerOf(topology, org);
   const dir = path.join(layout.chaincodeDir, `${label}-${org}`);
   const file = `${dir}.tgz`;
   if (fs.existsSync(file)) return file;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
   const connection = {
-    address: `${HOST}:${peer.chaincodeServerPort}`,
+    address: `${peer.host}:${peer.chaincodeServerPort}`,
     dial_timeout: '10s',
     tls_required: true,
     client_auth_required: false,
@@ -101,11 +123,10 @@ export async function startChaincodeServer(
 ): Promise<void> {
   const name = chaincodeProcessName(org);
   if (runningPid(layout, name, 'fabric-shim/cli.js') !== undefined) return;
-  const peer = topology.peers.find((p) => p.org === org);
-  if (!peer) throw new Error(`no peer for ${org}`);
+  const peer = peerOf(topology, org);
   // A port still held (an earlier server whose pid file was lost) would make the new server exit at once while the
   // wait below sees the old one answer, and the peer would then wait for a package id that never registers.
-  if (await portOpen(peer.chaincodeServerPort)) {
+  if (await portOpen(peer.host, peer.chaincodeServerPort)) {
     throw new Error(
       `port ${String(peer.chaincodeServerPort)} of the ${org} chaincode server is held by a process MedRec does not ` +
         `track (an earlier chaincode server?); stop it (\`ss -ltnp | grep ${String(peer.chaincodeServerPort)}\` shows ` +
@@ -120,7 +141,7 @@ export async function startChaincodeServer(
       path.join(REPO_ROOT, 'node_modules', 'fabric-shim', 'cli.js'),
       'server',
       '--chaincode-address',
-      `${HOST}:${peer.chaincodeServerPort}`,
+      `${peer.host}:${peer.chaincodeServerPort}`,
       '--chaincode-id',
       id,
       '--module-path',
@@ -135,7 +156,7 @@ export async function startChaincodeServer(
   });
   await waitFor(
     `chaincode server of ${org}`,
-    () => portOpen(peer.chaincodeServerPort),
+    () => portOpen(peer.host, peer.chaincodeServerPort),
     60_000,
     `see ${layout.logFile(name)}`,
   );
@@ -148,7 +169,7 @@ export function stopChaincodeServer(layout: Layout, org: PeerOrgKey): Promise<bo
 function ordererArgs(layout: Layout, topology: Topology): string[] {
   const orderer = topology.orderers[0];
   if (!orderer) throw new Error('topology has no orderer');
-  return ['-o', `${HOST}:${orderer.port}`, '--tls', '--cafile', layout.caCert('orderer')];
+  return ['-o', `${orderer.host}:${orderer.port}`, '--tls', '--cafile', layout.caCert(orderer.org)];
 }
 
 async function committedSequence(
@@ -195,16 +216,18 @@ export async function deployChaincode(
   progress: Progress,
 ): Promise<ChaincodeDefinition> {
   const label = `${CHAINCODE_NAME}_${version}_${sequence}`;
-  const orgs = topology.peers.map((p) => p.org);
-  const packageIds = {} as Record<PeerOrgKey, string>;
+  const orgs = peerOrgKeys(topology);
+  const packageIds: Record<PeerOrgKey, string> = {};
   for (const org of orgs) {
     progress(`packaging and installing on ${org}`);
     const file = await packageFor(layout, topology, org, label);
     const id = packageId(label, file);
+    // Installed on the organisation's first peer only: one peer per organisation for now.
     await installOn(layout, bin, topology, org, file, id);
     packageIds[org] = id;
   }
-  const current = await committedSequence(layout, bin, topology, orgs[0] ?? 'hospital1');
+  const definition = { name: CHAINCODE_NAME, version, sequence, packageIds };
+  const current = await committedSequence(layout, bin, topology, firstPeerOrg(topology));
   for (const org of orgs) {
     if (current >= sequence) break;
     progress(`approving sequence ${sequence} for ${org}`);
@@ -222,7 +245,7 @@ export async function deployChaincode(
         '--version',
         version,
         '--package-id',
-        packageIds[org],
+        packageIdOf(definition, org),
         '--sequence',
         String(sequence),
         '--waitForEvent',
@@ -234,13 +257,14 @@ export async function deployChaincode(
   for (const org of orgs) {
     progress(`starting the chaincode server of ${org}`);
     if (current < sequence) await stopChaincodeServer(layout, org);
-    await startChaincodeServer(layout, topology, org, packageIds[org]);
+    await startChaincodeServer(layout, topology, org, packageIdOf(definition, org));
   }
   if (current < sequence) {
     progress(`committing sequence ${sequence}`);
-    const peerArgs = topology.peers.flatMap((p) => [
+    // Endorsed by each organisation's first peer, the one it was installed on.
+    const peerArgs = firstPeers(topology).flatMap((p) => [
       '--peerAddresses',
-      `${HOST}:${p.port}`,
+      `${p.host}:${p.port}`,
       '--tlsRootCertFiles',
       layout.caCert(p.org),
     ]);
@@ -264,9 +288,9 @@ export async function deployChaincode(
       ],
       {
         step: `commit chaincode sequence ${sequence}`,
-        env: peerAdminEnv(layout, bin, topology, orgs[0] ?? 'hospital1'),
+        env: peerAdminEnv(layout, bin, topology, firstPeerOrg(topology)),
       },
     );
   }
-  return { name: CHAINCODE_NAME, version, sequence, packageIds };
+  return definition;
 }

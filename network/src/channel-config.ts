@@ -4,7 +4,14 @@ import YAML from 'yaml';
 import { runCommand } from './command';
 import type { FabricBinaries } from './fabric-binaries';
 import type { Layout } from './layout';
-import { CHANNEL_NAME, HOST, type Organisation, type Topology } from './topology';
+import {
+  CHANNEL_NAME,
+  ordererOrganisations,
+  peerOf,
+  peerOrganisations,
+  type Organisation,
+  type Topology,
+} from './topology';
 
 const PROFILE = 'MedrecChannel';
 
@@ -21,24 +28,30 @@ function orgPolicies(mspId: string, memberRole: 'member' | 'peer'): Record<strin
 const implicit = (rule: string): Record<string, string> => ({ Type: 'ImplicitMeta', Rule: rule });
 
 /**
- * The channel's configuration: Raft across the three orderers, every peer organisation in the application group
- * with an anchor peer, and MAJORITY for both chaincode lifecycle and endorsement (any one peer may be down).
+ * The channel's configuration: Raft across the consortium's orderers, each operating organisation in the orderer
+ * group with its orderers' endpoints, every peer organisation in the application group with an anchor peer, and
+ * MAJORITY for both chaincode lifecycle and endorsement (any one peer may be down).
  */
 export function channelConfig(layout: Layout, topology: Topology): Record<string, unknown> {
-  const ordererOrg = topology.organisations.find((o) => o.key === 'orderer');
-  if (!ordererOrg) throw new Error('topology has no orderer organisation');
-  const peerOrgs = topology.organisations.filter((o) => o.key !== 'orderer');
   const peerOrg = (org: Organisation): Record<string, unknown> => {
-    const peer = topology.peers.find((p) => p.org === org.key);
+    // The first peer is the anchor: one peer per organisation for now.
+    const peer = peerOf(topology, org.key);
     return {
       Name: org.mspId,
       ID: org.mspId,
       MSPDir: layout.orgMsp(org.key),
       Policies: orgPolicies(org.mspId, 'peer'),
-      AnchorPeers: peer ? [{ Host: HOST, Port: peer.port }] : [],
+      AnchorPeers: [{ Host: peer.host, Port: peer.port }],
     };
   };
-  const tlsCert = (name: string): string => path.join(layout.identityDir('orderer', name), 'tls', 'server.crt');
+  const ordererOrg = (org: Organisation): Record<string, unknown> => ({
+    Name: org.mspId,
+    ID: org.mspId,
+    MSPDir: layout.orgMsp(org.key),
+    Policies: orgPolicies(org.mspId, 'member'),
+    OrdererEndpoints: topology.orderers.filter((o) => o.org === org.key).map((o) => `${o.host}:${o.port}`),
+  });
+  const tlsCert = (org: string, name: string): string => path.join(layout.identityDir(org, name), 'tls', 'server.crt');
   return {
     Organizations: [],
     Profiles: {
@@ -56,10 +69,10 @@ export function channelConfig(layout: Layout, topology: Topology): Record<string
           BatchSize: { MaxMessageCount: 100, AbsoluteMaxBytes: '10 MB', PreferredMaxBytes: '2 MB' },
           EtcdRaft: {
             Consenters: topology.orderers.map((o) => ({
-              Host: HOST,
+              Host: o.host,
               Port: o.port,
-              ClientTLSCert: tlsCert(o.name),
-              ServerTLSCert: tlsCert(o.name),
+              ClientTLSCert: tlsCert(o.org, o.name),
+              ServerTLSCert: tlsCert(o.org, o.name),
             })),
             Options: {
               TickInterval: '500ms',
@@ -69,15 +82,7 @@ export function channelConfig(layout: Layout, topology: Topology): Record<string
               SnapshotIntervalSize: '16 MB',
             },
           },
-          Organizations: [
-            {
-              Name: ordererOrg.mspId,
-              ID: ordererOrg.mspId,
-              MSPDir: layout.orgMsp('orderer'),
-              Policies: orgPolicies(ordererOrg.mspId, 'member'),
-              OrdererEndpoints: topology.orderers.map((o) => `${HOST}:${o.port}`),
-            },
-          ],
+          Organizations: ordererOrganisations(topology).map(ordererOrg),
           Policies: {
             Readers: implicit('ANY Readers'),
             Writers: implicit('ANY Writers'),
@@ -87,7 +92,7 @@ export function channelConfig(layout: Layout, topology: Topology): Record<string
           Capabilities: { V2_0: true },
         },
         Application: {
-          Organizations: peerOrgs.map(peerOrg),
+          Organizations: peerOrganisations(topology).map(peerOrg),
           Policies: {
             Readers: implicit('ANY Readers'),
             Writers: implicit('ANY Writers'),

@@ -5,15 +5,21 @@
 import { InvalidArgumentError } from 'commander';
 import type { z } from 'zod';
 import { amountSchema, idSchema, isoTimeSchema, mspIdSchema, ROLES, roleSchema, type Role } from '@medrec/contract';
-import { PEER_ORG_KEYS, type PeerOrgKey } from './topology';
+import { peerOrgKeys, type PeerOrgKey } from './topology';
+import { currentTopology } from './topology-selection';
 
+/** --org: an organisation of the consortium file that runs peers (hospital1, hospital2, research by default). */
 export function peerOrg(value: string): PeerOrgKey {
-  const found = PEER_ORG_KEYS.find((org) => org === value);
+  const orgs = peerOrgKeys(currentTopology());
+  const found = orgs.find((org) => org === value);
   if (found === undefined) {
-    throw new InvalidArgumentError(`--org must be ${PEER_ORG_KEYS.join(', ')}, not "${value}"`);
+    throw new InvalidArgumentError(`--org must be ${orgs.join(', ')} (the organisations with peers), not "${value}"`);
   }
   return found;
 }
+
+/** The --org help text: the organisations of the default consortium, as examples. */
+export const PEER_ORG_HELP = 'an organisation with peers (hospital1 | hospital2 | research in the default consortium)';
 
 export function role(value: string): Role {
   const parsed = roleSchema.safeParse(value);

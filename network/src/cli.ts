@@ -7,9 +7,9 @@ import { calendarDay } from './cli-options';
 import { auditCommand } from './audit-commands';
 import { incentiveCommand, minerCommand } from './miner-commands';
 import { ROLES, type Role } from '@medrec/contract';
-import { idOption, peerOrg, role, wholeNumber } from './cli-options';
+import { idOption, PEER_ORG_HELP, peerOrg, role, wholeNumber } from './cli-options';
 import { newParticipantId } from '@medrec/sdk';
-import type { PeerOrgKey } from './topology';
+import { firstPeers, type PeerOrgKey } from './topology';
 
 /* eslint-disable no-console -- this is the command-line interface: the terminal is its output. */
 
@@ -38,19 +38,35 @@ interface SeedCommandOptions {
   ironEnd?: string;
 }
 
-/** Commander option parser for a bounded whole number: rejects "12abc", "1e3", "-1" with a message saying why. */
+/** --consortium <file>: which consortium file to run (docs/consortium-file.md). */
+function consortiumOption(): Option {
+  return new Option(
+    '--consortium <file>',
+    'consortium file (default: the one the network was created with, else MEDREC_CONSORTIUM, else ' +
+      'network/consortium/local.yaml)',
+  );
+}
+
+/** createConsortium's options for a command that takes --consortium. */
+function chosenFile(opts: { consortium?: string }): { consortiumFile?: string } {
+  return opts.consortium === undefined ? {} : { consortiumFile: opts.consortium };
+}
 
 export function buildCli(): Command {
   const program = new Command('medrec').description('MedRec on Hyperledger Fabric').showHelpAfterError();
   const network = program
     .command('network')
-    .description('the local consortium network (3 Raft orderers, 3 peer organisations, 4 CAs)');
+    .description(
+      'the consortium network its consortium file describes (by default 3 Raft orderers, 3 peer organisations and ' +
+        '4 CAs on this machine)',
+    );
 
   network
     .command('up')
     .description('build what is missing and start the network; resumes a stopped network with its ledger')
-    .action(async () => {
-      const consortium = createConsortium();
+    .addOption(consortiumOption())
+    .action(async (opts: { consortium?: string }) => {
+      const consortium = createConsortium(chosenFile(opts));
       await consortium.up();
       printStatus(await consortium.status());
     });
@@ -59,8 +75,9 @@ export function buildCli(): Command {
     .command('down')
     .description('stop the processes this project started (data kept)')
     .option('--purge', 'also delete all network data (ledgers, CAs, identities)')
-    .action(async (opts: { purge?: boolean }) => {
-      await createConsortium({ renderer: 'silent' }).down({ purge: opts.purge === true });
+    .addOption(consortiumOption())
+    .action(async (opts: { purge?: boolean; consortium?: string }) => {
+      await createConsortium({ renderer: 'silent', ...chosenFile(opts) }).down({ purge: opts.purge === true });
       console.log(
         opts.purge === true
           ? 'network stopped and its data removed'
@@ -72,8 +89,9 @@ export function buildCli(): Command {
     .command('status')
     .description('every node: up/down, address, block height; and each organisation API URL')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { json?: boolean }) => {
-      const status = await createConsortium({ renderer: 'silent' }).status();
+    .addOption(consortiumOption())
+    .action(async (opts: { json?: boolean; consortium?: string }) => {
+      const status = await createConsortium({ renderer: 'silent', ...chosenFile(opts) }).status();
       if (opts.json === true) console.log(JSON.stringify(status, null, 2));
       else printStatus(status);
     });
@@ -103,7 +121,7 @@ export function buildCli(): Command {
   user
     .command('register')
     .description('register a user at an organisation: its CA, its wallet, the ledger, and an API token (shown once)')
-    .requiredOption('--org <org>', 'hospital1 | hospital2 | research', peerOrg)
+    .requiredOption('--org <org>', PEER_ORG_HELP, peerOrg)
     .requiredOption('--role <role>', ROLES.join(' | '), role)
     .action(async (opts: { org: PeerOrgKey; role: Role }) => {
       const consortium = createConsortium({ renderer: 'silent' });
@@ -116,7 +134,7 @@ export function buildCli(): Command {
   user
     .command('token')
     .description('issue a new API token to a participant already registered at an organisation (lost or expired token)')
-    .requiredOption('--org <org>', 'hospital1 | hospital2 | research', peerOrg)
+    .requiredOption('--org <org>', PEER_ORG_HELP, peerOrg)
     .requiredOption('--id <participantId>', 'the participant id', idOption('--id'))
     .action(async (opts: { org: PeerOrgKey; id: string }) => {
       const issued = await issueUserToken(createConsortium({ renderer: 'silent' }), opts.org, opts.id);
@@ -161,12 +179,13 @@ export function buildCli(): Command {
     .command('start')
     .description('bring up the network (and the services built on it) and print where they are')
     .addOption(new Option('--quiet', 'no task progress').default(false))
-    .action(async (opts: { quiet: boolean }) => {
-      const consortium = createConsortium({ renderer: opts.quiet ? 'silent' : 'default' });
+    .addOption(consortiumOption())
+    .action(async (opts: { quiet: boolean; consortium?: string }) => {
+      const consortium = createConsortium({ renderer: opts.quiet ? 'silent' : 'default', ...chosenFile(opts) });
       await consortium.up();
       printStatus(await consortium.status());
       console.log('\nREST APIs (OpenAPI at /openapi.json, interactive docs at /docs/):');
-      for (const peer of consortium.topology.peers) {
+      for (const peer of firstPeers(consortium.topology)) {
         console.log(
           `  ${peer.org.padEnd(10)} ${apiUrl(peer)}   admin token: ${adminTokenFile(consortium.layout, peer)}`,
         );

@@ -6,14 +6,14 @@
 import { createMedrecClient } from '@medrec/sdk';
 import { untilDiscoverySettles } from './discovery-retry';
 import type { FabricNetwork } from './fabric-network';
-import type { PeerOrgKey } from './topology';
+import { firstPeerOrg, type PeerOrgKey } from './topology';
 
 /** Far more passes than any ledger this tooling serves needs (500 entries per pass). */
 const MAX_PASSES = 200;
 
 export async function completeConsentIndex(
-  fabric: Pick<FabricNetwork, 'connectAdmin'>,
-  org: PeerOrgKey = 'hospital1',
+  fabric: Pick<FabricNetwork, 'connectAdmin' | 'topology'>,
+  org: PeerOrgKey = firstPeerOrg(fabric.topology),
   onProgress: (indexed: number) => void = () => undefined,
 ): Promise<number> {
   const connection = fabric.connectAdmin(org);

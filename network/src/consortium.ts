@@ -22,11 +22,13 @@ export type { NetworkStatus, NodeStatus } from './network-status';
 export interface ConsortiumOptions {
   readonly home?: string;
   readonly portBase?: number;
+  /** A consortium file (docs/consortium-file.md); else network.json's, else MEDREC_CONSORTIUM, else local.yaml. */
+  readonly consortiumFile?: string;
   /** 'silent' for tests and --json; 'default' draws task progress (falls back to plain lines without a TTY). */
   readonly renderer?: 'default' | 'simple' | 'silent';
 }
 
-/** The local consortium network: build, start, resume, stop, inspect and upgrade. */
+/** The consortium network its file describes: build, start, resume, stop, inspect and upgrade. */
 export interface Consortium {
   readonly topology: Topology;
   readonly layout: Layout;
@@ -57,6 +59,7 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
   const fabric = createFabricNetwork({
     ...(options.home === undefined ? {} : { home: options.home }),
     ...(options.portBase === undefined ? {} : { portBase: options.portBase }),
+    ...(options.consortiumFile === undefined ? {} : { consortiumFile: options.consortiumFile }),
   });
   const medrec = createMedrecBootstrap(fabric);
   const renderer = options.renderer ?? 'default';

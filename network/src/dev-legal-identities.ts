@@ -9,7 +9,8 @@ import type { PeerOrgKey } from './topology';
 
 export type LegalIdentity = Required<Pick<OrganisationInput, 'legalName' | 'postalAddress' | 'contact'>>;
 
-export const DEV_LEGAL_IDENTITIES: Readonly<Record<PeerOrgKey, LegalIdentity>> = {
+/** Keyed by the default consortium's organisations; one of another consortium file registers without a legal identity. */
+export const DEV_LEGAL_IDENTITIES: Readonly<Partial<Record<PeerOrgKey, LegalIdentity>>> = {
   hospital1: {
     legalName: 'Hospital One NHS Trust',
     postalAddress: { lines: ['1 Example Road'], city: 'Exampleton', postalCode: 'EX1 1AA', country: 'GB' },

@@ -12,6 +12,7 @@ import { completeConsentIndex } from './consent-index';
 import {
   CHAINCODE_SERVER_IDENTITY,
   deployChaincode,
+  packageIdOf,
   startChaincodeServer,
   stopChaincodeServer,
   type ChaincodeDefinition,
@@ -34,21 +35,27 @@ import {
 } from './nodes';
 import { medrecHome } from './paths';
 import { assertPortsFree } from './port-preflight';
+import { savedConsortiumFile, selectTopology } from './topology-selection';
 import {
-  buildTopology,
   CHAINCODE_NAME,
   CHANNEL_NAME,
-  HOST,
+  firstPeerOrg,
+  firstPeers,
   organisation,
-  portBaseFromEnv,
+  peerOf,
   type PeerOrgKey,
   type Topology,
 } from './topology';
 
 export interface FabricNetworkOptions {
   readonly home?: string;
-  /** Else the port base the network was created with (network.json), else MEDREC_PORT_BASE or the default. */
+  /**
+   * Else the port base the network was created with (network.json), else MEDREC_PORT_BASE, else the consortium
+   * file's portBase.
+   */
   readonly portBase?: number;
+  /** Else the file the network was created with (network.json), else MEDREC_CONSORTIUM, else local.yaml. */
+  readonly consortiumFile?: string;
 }
 
 /** The Fabric nodes of the consortium: start, stop, inspect and upgrade, plus the access MedRec's tooling uses. */
@@ -87,8 +94,7 @@ class FabricNetworkImpl implements FabricNetwork {
 
   constructor(options: Readonly<FabricNetworkOptions>) {
     this.layout = new Layout(options.home ?? medrecHome());
-    const saved = readState(this.layout);
-    this.topology = buildTopology(options.portBase ?? saved?.portBase ?? portBaseFromEnv());
+    this.topology = selectTopology(readState(this.layout), options);
   }
 
   binaries(): Promise<FabricBinaries> {
@@ -105,6 +111,7 @@ class FabricNetworkImpl implements FabricNetwork {
     return (
       readState(this.layout) ?? {
         portBase: this.topology.portBase,
+        ...savedConsortiumFile(this.topology),
         createdAt: new Date().toISOString(),
         identitiesReady: false,
         channelJoined: false,
@@ -152,7 +159,7 @@ class FabricNetworkImpl implements FabricNetwork {
         },
       },
       {
-        title: 'Raft orderers (3) joined to the channel',
+        title: `Raft orderers (${String(t.orderers.length)}) joined to the channel`,
         task: async (_ctx, task) => {
           const block = await createGenesisBlock(layout, need(), t);
           for (const node of t.orderers) {
@@ -163,7 +170,7 @@ class FabricNetworkImpl implements FabricNetwork {
         },
       },
       {
-        title: 'Peers (one per hospital / institute) joined to the channel',
+        title: 'Peers (of each hospital / institute) joined to the channel',
         task: async (_ctx, task) => {
           const block = await createGenesisBlock(layout, need(), t);
           for (const node of t.peers) {
@@ -179,7 +186,9 @@ class FabricNetworkImpl implements FabricNetwork {
         task: async (_ctx, task) => {
           const existing = this.#state().chaincode;
           if (existing) {
-            for (const peer of t.peers) await startChaincodeServer(layout, t, peer.org, existing.packageIds[peer.org]);
+            for (const peer of firstPeers(t)) {
+              await startChaincodeServer(layout, t, peer.org, packageIdOf(existing, peer.org));
+            }
             return;
           }
           const definition = await deployChaincode(layout, need(), t, CHAINCODE_VERSION, 1, (m) => {
@@ -216,7 +225,7 @@ class FabricNetworkImpl implements FabricNetwork {
    * majority of endorsers; `up` returns only once a real transaction commits, so callers get a usable network.
    */
   async #awaitCommit(progress: (m: string) => void): Promise<void> {
-    const connection = this.connectAdmin('hospital1');
+    const connection = this.connectAdmin(firstPeerOrg(this.topology));
     try {
       const contract = connection.gateway.getNetwork(CHANNEL_NAME).getContract(CHAINCODE_NAME, 'Health');
       const deadline = Date.now() + 180_000;
@@ -268,23 +277,22 @@ class FabricNetworkImpl implements FabricNetwork {
         tls: true,
         attributes: { 'medrec.role': 'admin', 'medrec.id': `${org.key}-admin` },
       });
-      const nodes = org.key === 'orderer' ? t.orderers : t.peers.filter((p) => p.org === org.key);
+      // An organisation may operate orderers, run peers, or both; its CA issues its nodes' identities.
+      const nodes = [
+        ...t.orderers.filter((o) => o.org === org.key).map((o) => ({ name: o.name, type: 'orderer' as const })),
+        ...t.peers.filter((p) => p.org === org.key).map((p) => ({ name: p.name, type: 'peer' as const })),
+      ];
       for (const node of nodes) {
-        await ca.ensureIdentity({
-          name: node.name,
-          type: org.key === 'orderer' ? 'orderer' : 'peer',
-          tls: true,
-          hosts: [node.name],
-        });
+        await ca.ensureIdentity({ name: node.name, type: node.type, tls: true, hosts: [node.name] });
       }
-      if (org.key !== 'orderer') {
+      if (t.peers.some((p) => p.org === org.key)) {
         await ca.ensureIdentity({ name: CHAINCODE_SERVER_IDENTITY, type: 'client', tls: true });
       }
     }
   }
 
   async stop(): Promise<void> {
-    for (const peer of this.topology.peers) await stopChaincodeServer(this.layout, peer.org);
+    for (const peer of firstPeers(this.topology)) await stopChaincodeServer(this.layout, peer.org);
     for (const peer of this.topology.peers) await stopNode(this.layout, peer.name, 'peer');
     for (const orderer of this.topology.orderers) await stopNode(this.layout, orderer.name, 'orderer');
     for (const org of this.topology.organisations) await stopCa(this.layout, org.key);
@@ -296,21 +304,18 @@ class FabricNetworkImpl implements FabricNetwork {
     attributes: Readonly<Record<string, string>>,
   ): Promise<EnrolledIdentity> {
     const bin = await this.binaries();
-    const organisation = this.topology.organisations.find((o) => o.key === org);
-    if (!organisation) throw new Error(`unknown organisation ${org}`);
-    const ca = new CaAdmin(this.layout, bin, organisation);
+    const ca = new CaAdmin(this.layout, bin, organisation(this.topology, org));
     await ca.enrollRegistrar();
     const dir = await ca.ensureIdentity({ name, type: 'client', attributes });
     return {
-      mspId: organisation.mspId,
+      mspId: organisation(this.topology, org).mspId,
       certificate: fs.readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem'), 'utf8'),
       privateKey: fs.readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'), 'utf8'),
     };
   }
 
   identityServiceOptions(org: PeerOrgKey): IdentityServiceOptions {
-    const organisation = this.topology.organisations.find((o) => o.key === org);
-    if (!organisation) throw new Error(`unknown organisation ${org}`);
+    const { ca, mspId } = organisation(this.topology, org);
     const msp = path.join(this.layout.caAdminHome(org), 'msp');
     const keys = fs.readdirSync(path.join(msp, 'keystore'));
     const key = keys[0];
@@ -320,13 +325,13 @@ class FabricNetworkImpl implements FabricNetwork {
       );
     }
     return {
-      caUrl: `https://${HOST}:${organisation.ca.port}`,
+      caUrl: `https://${ca.host}:${ca.port}`,
       caName: `ca-${org}`,
       tlsRootCertificate: fs.readFileSync(this.layout.caCert(org), 'utf8'),
-      mspId: organisation.mspId,
+      mspId,
       registrar: {
         enrollmentId: 'admin',
-        mspId: organisation.mspId,
+        mspId,
         certificate: fs.readFileSync(path.join(msp, 'signcerts', 'cert.pem'), 'utf8'),
         privateKey: fs.readFileSync(path.join(msp, 'keystore', key), 'utf8'),
       },
@@ -343,11 +348,11 @@ class FabricNetworkImpl implements FabricNetwork {
     return fetchNewestBlock(this.layout, await this.binaries(), this.topology, orderer);
   }
 
+  /** The organisation's first peer: one peer per organisation for now. */
   peerEndpoint(org: PeerOrgKey): PeerEndpoint {
-    const peer = this.topology.peers.find((p) => p.org === org);
-    if (!peer) throw new Error(`no peer for ${org}`);
+    const peer = peerOf(this.topology, org);
     return {
-      address: `${HOST}:${peer.port}`,
+      address: `${peer.host}:${peer.port}`,
       tlsRootCertificate: fs.readFileSync(this.layout.caCert(org), 'utf8'),
       tlsServerName: 'localhost',
     };

@@ -5,7 +5,7 @@ import { callGatekeeper, HEALTH_PATH } from '@medrec/sdk';
 import type { Layout } from './layout';
 import { REPO_ROOT } from './paths';
 import { runningPid, startProcess, stopProcess, waitFor } from './processes';
-import { HOST, type Organisation, type OrgKey, type PeerNode } from './topology';
+import type { Organisation, OrgKey, PeerNode } from './topology';
 
 export const GATEKEEPER_IDENTITY = 'gatekeeper';
 const ENTRY = path.join(REPO_ROOT, 'dist', 'gatekeeper', 'src', 'gatekeeper-main.js');
@@ -51,12 +51,13 @@ export function recordStoreEnvironment(layout: Layout, peer: PeerNode): Record<s
 
 /** The URL registered on the ledger for the organisation: HTTPS only, clinical content never crosses in clear. */
 export function gatekeeperUrl(peer: PeerNode): string {
-  return `https://${HOST}:${peer.gatekeeperPort}`;
+  return `https://${peer.host}:${peer.gatekeeperPort}`;
 }
 
 /**
  * The gatekeeper's HTTPS server key pair: enrolled under the organisation CA's "tls" profile, like the peers' own
- * (CaAdmin.ensureIdentity with tls: true), for the names localhost and HOST, into the gatekeeper identity's tls/.
+ * (CaAdmin.ensureIdentity with tls: true), for the names localhost and its organisation's host, into the gatekeeper
+ * identity's tls/.
  */
 export function gatekeeperTlsFiles(layout: Layout, peer: PeerNode): { cert: string; key: string } {
   const dir = path.join(layout.identityDir(peer.org, GATEKEEPER_IDENTITY), 'tls');
@@ -104,12 +105,13 @@ export async function startGatekeeper(layout: Layout, org: Organisation, peer: P
     env: {
       PATH: process.env.PATH,
       MEDREC_MSP_ID: org.mspId,
+      MEDREC_GATEKEEPER_HOST: peer.host,
       MEDREC_GATEKEEPER_PORT: String(peer.gatekeeperPort),
       MEDREC_GATEKEEPER_IDENTITY_DIR: path.join(layout.identityDir(peer.org, GATEKEEPER_IDENTITY), 'msp'),
       MEDREC_GATEKEEPER_TLS_CERT_FILE: tls.cert,
       MEDREC_GATEKEEPER_TLS_KEY_FILE: tls.key,
       ...recordStoreEnvironment(layout, peer),
-      MEDREC_PEER_ADDRESS: `${HOST}:${peer.port}`,
+      MEDREC_PEER_ADDRESS: `${peer.host}:${peer.port}`,
       MEDREC_PEER_TLS_ROOT_FILE: layout.caCert(peer.org),
     },
   });

@@ -1,9 +1,8 @@
 import http from 'node:http';
 import net from 'node:net';
-import { HOST } from './topology';
 
-/** True when something accepts TCP connections on the port. */
-export function portOpen(port: number, host: string = HOST): Promise<boolean> {
+/** True when something accepts TCP connections on host:port. */
+export function portOpen(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host });
     socket.setTimeout(1000);
@@ -22,12 +21,13 @@ export function portOpen(port: number, host: string = HOST): Promise<boolean> {
 }
 
 /**
- * Fabric's operations endpoint /healthz (peers, orderers, CAs). The operations listeners are bound to 127.0.0.1
- * only and carry no ledger data, so they run without TLS; every gRPC, admin and CA API endpoint uses TLS.
+ * Fabric's operations endpoint /healthz (peers, orderers, CAs). The operations listeners are bound to their
+ * organisation's host (127.0.0.1 on one machine) and carry no ledger data, so they run without TLS; every gRPC, admin
+ * and CA API endpoint uses TLS.
  */
-export function operationsHealthy(port: number): Promise<boolean> {
+export function operationsHealthy(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.get({ host: HOST, port, path: '/healthz', timeout: 2000 }, (res) => {
+    const req = http.get({ host, port, path: '/healthz', timeout: 2000 }, (res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });

@@ -2,7 +2,7 @@ import { type IncentiveSchedule, createMedrecClient, type MedrecClient } from '@
 import { medrecCodeOf } from './miner/miner';
 import { untilDiscoverySettles } from './discovery-retry';
 import type { FabricAccess } from './fabric-access';
-import type { PeerOrgKey } from './topology';
+import { firstPeerOrg, peerOrganisations, peerOrgKeys, type PeerOrgKey } from './topology';
 
 /**
  * The schedule `network up` sets on a fresh network: 1,000,000 credits per claimed endorsement, halving every
@@ -36,7 +36,7 @@ async function scheduleInEffect(client: MedrecClient): Promise<IncentiveSchedule
 export async function initializeIncentives(
   consortium: FabricAccess,
   parameters: Readonly<{ initialReward: string; halvingInterval: string }> = DEFAULT_INCENTIVE_PARAMETERS,
-  orgs: readonly PeerOrgKey[] = consortium.topology.peers.map((peer) => peer.org),
+  orgs: readonly PeerOrgKey[] = peerOrgKeys(consortium.topology),
 ): Promise<IncentiveInitResult> {
   let voted = false;
   for (const org of orgs) {
@@ -56,7 +56,7 @@ export async function initializeIncentives(
       connection.close();
     }
   }
-  const connection = consortium.connectAdmin(orgs[0] ?? 'hospital1');
+  const connection = consortium.connectAdmin(orgs[0] ?? firstPeerOrg(consortium.topology));
   try {
     const client = createMedrecClient(connection.gateway);
     const schedule = await scheduleInEffect(client);
@@ -75,15 +75,15 @@ export async function initializeIncentives(
   }
 }
 
-/** The schedule and each peer organisation's balance, read through hospital1's admin. */
+/** The schedule and each peer organisation's balance, read through the first peer organisation's admin. */
 export async function scheduleAndBalances(
   consortium: FabricAccess,
 ): Promise<{ schedule: IncentiveSchedule; balances: Record<string, string> }> {
-  const connection = consortium.connectAdmin('hospital1');
+  const connection = consortium.connectAdmin(firstPeerOrg(consortium.topology));
   try {
     const client = createMedrecClient(connection.gateway);
     const balances: Record<string, string> = {};
-    for (const org of consortium.topology.organisations.filter((o) => o.key !== 'orderer')) {
+    for (const org of peerOrganisations(consortium.topology)) {
       balances[org.mspId] = (await client.getBalance({ kind: 'organisation', mspId: org.mspId })).amount;
     }
     return { schedule: await client.getSchedule(), balances };

@@ -21,7 +21,7 @@ import { completeConsentIndex } from './consent-index';
 import { DEV_LEGAL_IDENTITIES } from './dev-legal-identities';
 import { initializeIncentives } from './incentive';
 import { DEFAULT_MINER_INTERVAL_SECONDS, minerIntervalSeconds, startMiners, stopMiners } from './miner-process';
-import { organisation, peerOf, type PeerNode, type PeerOrgKey } from './topology';
+import { firstPeerOrg, firstPeers, organisation, peerOf, type PeerNode, type PeerOrgKey } from './topology';
 import { provisionUser } from './user-provisioning';
 
 export interface MedrecBootstrap {
@@ -49,7 +49,7 @@ class MedrecBootstrapImpl implements MedrecBootstrap {
       {
         title: 'Organisations registered on the ledger by their admins (name, gatekeeper URL, CA root)',
         task: async (_ctx, task) => {
-          for (const peer of t.peers) {
+          for (const peer of firstPeers(t)) {
             task.output = peer.org;
             await this.#registerOrganisation(peer.org);
           }
@@ -58,7 +58,7 @@ class MedrecBootstrapImpl implements MedrecBootstrap {
       {
         title: 'Consent index by grantee complete (Consent:IndexGrantees; a no-op once done)',
         task: async (_ctx, task) => {
-          const indexed = await completeConsentIndex(this.#fabric, 'hospital1', (n) => {
+          const indexed = await completeConsentIndex(this.#fabric, firstPeerOrg(t), (n) => {
             task.output = `${n} consents indexed`;
           });
           task.output = indexed === 0 ? 'already complete' : `${indexed} consents indexed`;
@@ -78,7 +78,8 @@ class MedrecBootstrapImpl implements MedrecBootstrap {
       {
         title: 'Database Gatekeepers (one per custodian organisation, with its own identity and record store)',
         task: async (_ctx, task) => {
-          for (const peer of t.peers) {
+          // One gatekeeper, API and miner per organisation, on its first peer: one peer per organisation for now.
+          for (const peer of firstPeers(t)) {
             task.output = gatekeeperProcessName(peer);
             await this.#ensureGatekeeperIdentity(peer);
             await startGatekeeper(layout, organisation(t, peer.org), peer);
@@ -88,7 +89,7 @@ class MedrecBootstrapImpl implements MedrecBootstrap {
       {
         title: 'REST APIs (one per organisation; first admin token in MEDREC_HOME/api/<org>/admin.token)',
         task: async (_ctx, task) => {
-          for (const peer of t.peers) {
+          for (const peer of firstPeers(t)) {
             task.output = apiProcessName(peer);
             await this.#ensureApiAdmin(peer);
             await ensureAdminToken(layout, organisation(t, peer.org), peer);
@@ -110,8 +111,8 @@ class MedrecBootstrapImpl implements MedrecBootstrap {
   async stop(): Promise<void> {
     const { layout, topology } = this.#fabric;
     await stopMiners(layout, topology);
-    for (const peer of topology.peers) await stopApi(layout, peer);
-    for (const peer of topology.peers) await stopGatekeeper(layout, peer);
+    for (const peer of firstPeers(topology)) await stopApi(layout, peer);
+    for (const peer of firstPeers(topology)) await stopGatekeeper(layout, peer);
   }
 
   /** Idempotent: the chaincode treats the same body as a no-op. The admin's certificate carries medrec.role=admin. */

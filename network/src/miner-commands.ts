@@ -1,15 +1,11 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { PEER_ORG_HELP, peerOrg } from './cli-options';
 import { createConsortium } from './consortium';
 import { DEFAULT_INCENTIVE_PARAMETERS, initializeIncentives, scheduleAndBalances } from './incentive';
 import { runMiner } from './miner';
 import type { PeerOrgKey } from './topology';
 
 /* eslint-disable no-console -- command-line interface: the terminal is its output. */
-
-function minerOrg(value: string): PeerOrgKey {
-  if (value === 'hospital1' || value === 'hospital2' || value === 'research') return value;
-  throw new InvalidArgumentError(`--org must be hospital1, hospital2 or research, not "${value}"`);
-}
 
 /** A positive integer of at most `digits` digits, kept as a string (amounts are never floating point). */
 function positiveInteger(flag: string, digits: number): (value: string) => string {
@@ -46,7 +42,7 @@ export function minerCommand(): Command {
         "peer's blocks (Incentive:AttestClaims; a claim pays once a majority of the other organisations attest it); " +
         'runs until Ctrl-C unless --once or --until-height',
     )
-    .requiredOption('--org <org>', 'hospital1 | hospital2 | research', minerOrg)
+    .requiredOption('--org <org>', PEER_ORG_HELP, peerOrg)
     .option('--once', 'process the blocks that exist now, then exit')
     .option('--until-height <n>', 'exit once every block below this height is processed', blockNumber('--until-height'))
     .option('--checkpoint <file>', 'checkpoint file (default MEDREC_HOME/miner/<org>.checkpoint)')

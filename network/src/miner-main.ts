@@ -1,21 +1,24 @@
 /**
  * Entry point of one organisation's miner service (started by `network up`, see miner-process.ts). Its settings come
- * from the environment: MEDREC_MINER_ORG, MEDREC_HOME, MEDREC_PORT_BASE and MEDREC_MINER_INTERVAL_SECONDS.
+ * from the environment: MEDREC_MINER_ORG, MEDREC_HOME, MEDREC_CONSORTIUM, MEDREC_PORT_BASE and
+ * MEDREC_MINER_INTERVAL_SECONDS.
  */
 import { createConsortium } from './consortium';
 import { runMiner } from './miner';
 import { runMinerDaemon } from './miner-daemon';
 import { minerIntervalSeconds } from './miner-process';
-import { PEER_ORG_KEYS } from './topology';
+import { peerOrgKeys } from './topology';
 
 function log(org: string, line: string): void {
   process.stdout.write(`${new Date().toISOString()} miner ${org}: ${line}\n`);
 }
 
 async function main(): Promise<void> {
-  const org = PEER_ORG_KEYS.find((candidate) => candidate === process.env.MEDREC_MINER_ORG);
+  const consortium = createConsortium({ renderer: 'silent' });
+  const orgs = peerOrgKeys(consortium.topology);
+  const org = orgs.find((candidate) => candidate === process.env.MEDREC_MINER_ORG);
   if (org === undefined) {
-    throw new Error(`MEDREC_MINER_ORG must be one of ${PEER_ORG_KEYS.join(', ')}`);
+    throw new Error(`MEDREC_MINER_ORG must be one of ${orgs.join(', ')}`);
   }
   const intervalSeconds = minerIntervalSeconds(process.env);
   const stopSignal = new Promise<void>((resolve) => {
@@ -23,7 +26,6 @@ async function main(): Promise<void> {
     process.once('SIGINT', resolve);
   });
   log(org, `started; a round every ${String(intervalSeconds)} s`);
-  const consortium = createConsortium({ renderer: 'silent' });
   await runMinerDaemon({
     // A round is bounded (up to the height when it starts) and checkpointed per block, so it is not interrupted:
     // handing it the daemon's stop signal would add a listener to that one promise every round.

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Layout } from './layout';
 import { REPO_ROOT } from './paths';
 import { runningPid, startProcess, stopProcess } from './processes';
-import type { PeerOrgKey, Topology } from './topology';
+import { firstPeers, type PeerOrgKey, type Topology } from './topology';
 
 const ENTRY = path.join(REPO_ROOT, 'dist', 'network', 'src', 'miner-main.js');
 
@@ -40,7 +40,8 @@ export function minerPid(layout: Layout, org: PeerOrgKey): number | undefined {
 /** Starts the miner of every organisation that has none running. */
 export function startMiners(layout: Layout, topology: Topology): void {
   const intervalSeconds = minerIntervalSeconds(process.env);
-  for (const peer of topology.peers) {
+  // One miner per organisation, on its first peer's organisation: one peer per organisation for now.
+  for (const peer of firstPeers(topology)) {
     if (minerPid(layout, peer.org) !== undefined) continue;
     startProcess(layout, {
       name: minerProcessName(peer.org),
@@ -49,7 +50,9 @@ export function startMiners(layout: Layout, topology: Topology): void {
       env: {
         PATH: process.env.PATH,
         MEDREC_HOME: layout.home,
-        MEDREC_PORT_BASE: String(topology.portBase),
+        MEDREC_CONSORTIUM: topology.source,
+        // A file of absolute ports (portBase 0) has no base to pass on; MEDREC_PORT_BASE accepts none below 1024.
+        ...(topology.portBase === 0 ? {} : { MEDREC_PORT_BASE: String(topology.portBase) }),
         MEDREC_MINER_ORG: peer.org,
         MEDREC_MINER_INTERVAL_SECONDS: String(intervalSeconds),
       },
@@ -59,5 +62,5 @@ export function startMiners(layout: Layout, topology: Topology): void {
 
 /** Stops every organisation's miner (a round in progress is abandoned; its checkpoint is where it resumes). */
 export async function stopMiners(layout: Layout, topology: Topology): Promise<void> {
-  for (const peer of topology.peers) await stopProcess(layout, minerProcessName(peer.org), path.basename(ENTRY));
+  for (const peer of firstPeers(topology)) await stopProcess(layout, minerProcessName(peer.org), path.basename(ENTRY));
 }

@@ -5,6 +5,8 @@ import type { Layout } from './layout';
 /** What `up` has completed, so a second `up` resumes instead of redoing (and `up` after `down` keeps the ledger). */
 export interface NetworkState {
   readonly portBase: number;
+  /** The consortium file the network was created from; absent for the default (and networks older than the file). */
+  readonly consortiumFile?: string;
   readonly createdAt: string;
   readonly identitiesReady: boolean;
   readonly channelJoined: boolean;

@@ -12,7 +12,7 @@ import { operationsHealthy, portOpen } from './health';
 import { readState } from './network-state';
 import { ordererHeight, peerChainInfo } from './nodes';
 import { runningPid } from './processes';
-import { HOST, type OrgKey, type PeerOrgKey } from './topology';
+import { CHANNEL_NAME, firstPeers, type OrgKey, type PeerOrgKey } from './topology';
 
 export interface NodeStatus {
   readonly name: string;
@@ -39,30 +39,31 @@ export async function readNetworkStatus(fabric: FabricNetwork): Promise<NetworkS
   const t = fabric.topology;
   const layout = fabric.layout;
   const state = readState(layout);
+  const services = firstPeers(t);
   const height = async (fn: () => Promise<number | undefined>): Promise<number | undefined> =>
     fn().catch(() => undefined);
   const nodes = await Promise.all([
     ...t.organisations.map(async (org): Promise<NodeStatus> => {
       const pid = runningPid(layout, caProcessName(org.key), 'fabric-ca-server');
-      const up = pid !== undefined && (await operationsHealthy(org.ca.operationsPort));
+      const up = pid !== undefined && (await operationsHealthy(org.ca.host, org.ca.operationsPort));
       return {
         name: org.ca.name,
         org: org.key,
         kind: 'ca',
-        address: `${HOST}:${org.ca.port}`,
+        address: `${org.ca.host}:${org.ca.port}`,
         up,
         ...(pid ? { pid } : {}),
       };
     }),
     ...t.orderers.map(async (node): Promise<NodeStatus> => {
       const pid = runningPid(layout, node.name, bin.path('orderer'));
-      const up = pid !== undefined && (await operationsHealthy(node.operationsPort));
+      const up = pid !== undefined && (await operationsHealthy(node.host, node.operationsPort));
       const blockHeight = up ? await height(() => ordererHeight(layout, bin, node)) : undefined;
       return {
         name: node.name,
         org: node.org,
         kind: 'orderer',
-        address: `${HOST}:${node.port}`,
+        address: `${node.host}:${node.port}`,
         up,
         ...(pid ? { pid } : {}),
         ...(blockHeight !== undefined ? { blockHeight } : {}),
@@ -70,7 +71,7 @@ export async function readNetworkStatus(fabric: FabricNetwork): Promise<NetworkS
     }),
     ...t.peers.map(async (node): Promise<NodeStatus> => {
       const pid = runningPid(layout, node.name, bin.path('peer'));
-      const up = pid !== undefined && (await operationsHealthy(node.operationsPort));
+      const up = pid !== undefined && (await operationsHealthy(node.host, node.operationsPort));
       const blockHeight = up
         ? await height(async () => (await peerChainInfo(layout, bin, t, node.org)).height)
         : undefined;
@@ -78,16 +79,17 @@ export async function readNetworkStatus(fabric: FabricNetwork): Promise<NetworkS
         name: node.name,
         org: node.org,
         kind: 'peer',
-        address: `${HOST}:${node.port}`,
+        address: `${node.host}:${node.port}`,
         up,
         ...(pid ? { pid } : {}),
         ...(blockHeight !== undefined ? { blockHeight } : {}),
       };
     }),
-    ...t.peers.map(async (node): Promise<NodeStatus> => {
+    // One chaincode server, API, gatekeeper and miner per organisation, on its first peer.
+    ...services.map(async (node): Promise<NodeStatus> => {
       const pid = runningPid(layout, chaincodeProcessName(node.org), 'fabric-shim/cli.js');
-      const up = pid !== undefined && (await portOpen(node.chaincodeServerPort));
-      const address = `${HOST}:${node.chaincodeServerPort}`;
+      const up = pid !== undefined && (await portOpen(node.host, node.chaincodeServerPort));
+      const address = `${node.host}:${node.chaincodeServerPort}`;
       return {
         name: chaincodeProcessName(node.org),
         org: node.org,
@@ -97,16 +99,16 @@ export async function readNetworkStatus(fabric: FabricNetwork): Promise<NetworkS
         ...(pid ? { pid } : {}),
       };
     }),
-    ...t.peers.map(async (node): Promise<NodeStatus> => {
+    ...services.map(async (node): Promise<NodeStatus> => {
       const pid = apiPid(layout, node);
       const up = pid !== undefined && (await apiHealthy(node));
-      const address = `${HOST}:${node.apiPort}`;
+      const address = `${node.host}:${node.apiPort}`;
       return { name: apiProcessName(node), org: node.org, kind: 'api', address, up, ...(pid ? { pid } : {}) };
     }),
-    ...t.peers.map(async (node): Promise<NodeStatus> => {
+    ...services.map(async (node): Promise<NodeStatus> => {
       const pid = gatekeeperPid(layout, node);
       const up = pid !== undefined && (await gatekeeperHealthy(layout, node));
-      const address = `${HOST}:${node.gatekeeperPort}`;
+      const address = `${node.host}:${node.gatekeeperPort}`;
       return {
         name: gatekeeperProcessName(node),
         org: node.org,
@@ -118,7 +120,7 @@ export async function readNetworkStatus(fabric: FabricNetwork): Promise<NetworkS
     }),
   ]);
   // A miner has no endpoint to ask: it is up while its process runs.
-  const miners = t.peers.map((node): NodeStatus => {
+  const miners = services.map((node): NodeStatus => {
     const pid = minerPid(layout, node.org);
     return {
       name: minerProcessName(node.org),
@@ -131,7 +133,7 @@ export async function readNetworkStatus(fabric: FabricNetwork): Promise<NetworkS
   });
   return {
     home: layout.home,
-    channel: 'medrec',
+    channel: CHANNEL_NAME,
     ...(state?.chaincode
       ? {
           chaincode: {
@@ -142,6 +144,6 @@ export async function readNetworkStatus(fabric: FabricNetwork): Promise<NetworkS
         }
       : {}),
     nodes: [...nodes, ...miners],
-    apis: t.peers.map((p) => ({ org: p.org, url: apiUrl(p) })),
+    apis: services.map((p) => ({ org: p.org, url: apiUrl(p) })),
   };
 }

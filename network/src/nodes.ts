@@ -9,9 +9,11 @@ import { BUILDER_DIR } from './paths';
 import { runningPid, startProcess, stopProcess, waitFor } from './processes';
 import {
   CHANNEL_NAME,
-  HOST,
+  firstPeerOrg,
   organisation,
+  peerOf,
   type OrdererNode,
+  type OrgKey,
   type PeerNode,
   type PeerOrgKey,
   type Topology,
@@ -19,26 +21,22 @@ import {
 
 const ORG_ADMIN = 'orgadmin';
 
-function tlsFiles(
-  layout: Layout,
-  org: PeerNode['org'] | 'orderer',
-  name: string,
-): { cert: string; key: string; ca: string } {
+function tlsFiles(layout: Layout, org: OrgKey, name: string): { cert: string; key: string; ca: string } {
   const dir = path.join(layout.identityDir(org, name), 'tls');
   return { cert: path.join(dir, 'server.crt'), key: path.join(dir, 'server.key'), ca: path.join(dir, 'ca.crt') };
 }
 
 function ordererEnv(layout: Layout, bin: FabricBinaries, topology: Topology, node: OrdererNode): NodeJS.ProcessEnv {
-  const tls = tlsFiles(layout, 'orderer', node.name);
+  const tls = tlsFiles(layout, node.org, node.name);
   const ledger = layout.ledgerDir(node.name);
   return {
     PATH: process.env.PATH,
     FABRIC_CFG_PATH: bin.sampleConfigDir,
     FABRIC_LOGGING_SPEC: 'INFO',
-    ORDERER_GENERAL_LISTENADDRESS: HOST,
+    ORDERER_GENERAL_LISTENADDRESS: node.host,
     ORDERER_GENERAL_LISTENPORT: String(node.port),
-    ORDERER_GENERAL_LOCALMSPID: organisation(topology, 'orderer').mspId,
-    ORDERER_GENERAL_LOCALMSPDIR: path.join(layout.identityDir('orderer', node.name), 'msp'),
+    ORDERER_GENERAL_LOCALMSPID: organisation(topology, node.org).mspId,
+    ORDERER_GENERAL_LOCALMSPDIR: path.join(layout.identityDir(node.org, node.name), 'msp'),
     ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
     ORDERER_GENERAL_TLS_ENABLED: 'true',
     ORDERER_GENERAL_TLS_PRIVATEKEY: tls.key,
@@ -48,14 +46,14 @@ function ordererEnv(layout: Layout, bin: FabricBinaries, topology: Topology, nod
     ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: tls.key,
     ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${tls.ca}]`,
     ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
-    ORDERER_ADMIN_LISTENADDRESS: `${HOST}:${node.adminPort}`,
+    ORDERER_ADMIN_LISTENADDRESS: `${node.host}:${node.adminPort}`,
     ORDERER_ADMIN_TLS_ENABLED: 'true',
     ORDERER_ADMIN_TLS_PRIVATEKEY: tls.key,
     ORDERER_ADMIN_TLS_CERTIFICATE: tls.cert,
     ORDERER_ADMIN_TLS_ROOTCAS: `[${tls.ca}]`,
     ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
     ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${tls.ca}]`,
-    ORDERER_OPERATIONS_LISTENADDRESS: `${HOST}:${node.operationsPort}`,
+    ORDERER_OPERATIONS_LISTENADDRESS: `${node.host}:${node.operationsPort}`,
     ORDERER_METRICS_PROVIDER: 'prometheus',
     ORDERER_FILELEDGER_LOCATION: ledger,
     ORDERER_CONSENSUS_WALDIR: path.join(ledger, 'etcdraft', 'wal'),
@@ -87,7 +85,7 @@ function peerConfigDir(layout: Layout, bin: FabricBinaries): string {
 function peerEnv(layout: Layout, bin: FabricBinaries, topology: Topology, node: PeerNode): NodeJS.ProcessEnv {
   const tls = tlsFiles(layout, node.org, node.name);
   const ledger = layout.ledgerDir(node.name);
-  const address = `${HOST}:${node.port}`;
+  const address = `${node.host}:${node.port}`;
   return {
     PATH: process.env.PATH,
     FABRIC_CFG_PATH: peerConfigDir(layout, bin),
@@ -96,8 +94,8 @@ function peerEnv(layout: Layout, bin: FabricBinaries, topology: Topology, node: 
     CORE_PEER_ID: node.name,
     CORE_PEER_LISTENADDRESS: address,
     CORE_PEER_ADDRESS: address,
-    CORE_PEER_CHAINCODELISTENADDRESS: `${HOST}:${node.chaincodeListenPort}`,
-    CORE_PEER_CHAINCODEADDRESS: `${HOST}:${node.chaincodeListenPort}`,
+    CORE_PEER_CHAINCODELISTENADDRESS: `${node.host}:${node.chaincodeListenPort}`,
+    CORE_PEER_CHAINCODEADDRESS: `${node.host}:${node.chaincodeListenPort}`,
     CORE_PEER_GOSSIP_BOOTSTRAP: address,
     CORE_PEER_GOSSIP_EXTERNALENDPOINT: address,
     CORE_PEER_GOSSIP_ENDPOINT: address,
@@ -113,7 +111,7 @@ function peerEnv(layout: Layout, bin: FabricBinaries, topology: Topology, node: 
     CORE_PEER_TLS_ROOTCERT_FILE: tls.ca,
     CORE_PEER_FILESYSTEMPATH: ledger,
     CORE_LEDGER_SNAPSHOTS_ROOTDIR: path.join(ledger, 'snapshots'),
-    CORE_OPERATIONS_LISTENADDRESS: `${HOST}:${node.operationsPort}`,
+    CORE_OPERATIONS_LISTENADDRESS: `${node.host}:${node.operationsPort}`,
     CORE_METRICS_PROVIDER: 'prometheus',
     CORE_PEER_GATEWAY_ENABLED: 'true',
     // The gateway tries the orderers one after another; a killed one must not hold a submission for the defaults
@@ -126,7 +124,7 @@ function peerEnv(layout: Layout, bin: FabricBinaries, topology: Topology, node: 
 /** Starts a peer or orderer unless ours is already running, then waits for its operations /healthz. */
 async function startNodeProcess(
   layout: Layout,
-  node: Readonly<{ name: string; operationsPort: number }>,
+  node: Readonly<{ name: string; host: string; operationsPort: number }>,
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
@@ -134,7 +132,12 @@ async function startNodeProcess(
   if (runningPid(layout, node.name, command) !== undefined) return;
   fs.mkdirSync(layout.ledgerDir(node.name), { recursive: true });
   startProcess(layout, { name: node.name, command, args, env });
-  await waitFor(node.name, () => operationsHealthy(node.operationsPort), 60_000, `see ${layout.logFile(node.name)}`);
+  await waitFor(
+    node.name,
+    () => operationsHealthy(node.host, node.operationsPort),
+    60_000,
+    `see ${layout.logFile(node.name)}`,
+  );
 }
 
 export async function startOrderer(
@@ -148,7 +151,7 @@ export async function startOrderer(
   // between failed a restart with "connection refused".
   await waitFor(
     `${node.name} admin endpoint`,
-    () => portOpen(node.adminPort),
+    () => portOpen(node.host, node.adminPort),
     30_000,
     `see ${layout.logFile(node.name)}`,
   );
@@ -173,10 +176,11 @@ export async function joinOrderer(
   node: OrdererNode,
   block: string,
 ): Promise<void> {
-  const admin = tlsFiles(layout, 'orderer', ORG_ADMIN);
+  // The operator's admin: channel participation is each orderer's own operator's to use.
+  const admin = tlsFiles(layout, node.org, ORG_ADMIN);
   const common = [
     '-o',
-    `${HOST}:${node.adminPort}`,
+    `${node.host}:${node.adminPort}`,
     '--ca-file',
     admin.ca,
     '--client-cert',
@@ -206,7 +210,7 @@ export async function ordererHeight(
   bin: FabricBinaries,
   node: OrdererNode,
 ): Promise<number | undefined> {
-  const admin = tlsFiles(layout, 'orderer', ORG_ADMIN);
+  const admin = tlsFiles(layout, node.org, ORG_ADMIN);
   const out = await runCommand(
     bin.path('osnadmin'),
     [
@@ -215,7 +219,7 @@ export async function ordererHeight(
       '--channelID',
       CHANNEL_NAME,
       '-o',
-      `${HOST}:${node.adminPort}`,
+      `${node.host}:${node.adminPort}`,
       '--ca-file',
       admin.ca,
       '--client-cert',
@@ -230,15 +234,14 @@ export async function ordererHeight(
   return typeof parsed.height === 'number' ? parsed.height : undefined;
 }
 
-/** Environment for the peer CLI acting as an organisation's admin against one peer. */
+/** Environment for the peer CLI acting as an organisation's admin against its (first) peer. */
 export function peerAdminEnv(
   layout: Layout,
   bin: FabricBinaries,
   topology: Topology,
   org: PeerOrgKey,
 ): NodeJS.ProcessEnv {
-  const node = topology.peers.find((p) => p.org === org);
-  if (!node) throw new Error(`no peer for ${org}`);
+  const node = peerOf(topology, org);
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -246,7 +249,7 @@ export function peerAdminEnv(
     FABRIC_LOGGING_SPEC: 'WARNING',
     CORE_PEER_LOCALMSPID: organisation(topology, org).mspId,
     CORE_PEER_MSPCONFIGPATH: path.join(layout.identityDir(org, ORG_ADMIN), 'msp'),
-    CORE_PEER_ADDRESS: `${HOST}:${node.port}`,
+    CORE_PEER_ADDRESS: `${node.host}:${node.port}`,
     CORE_PEER_TLS_ENABLED: 'true',
     CORE_PEER_TLS_ROOTCERT_FILE: layout.caCert(org),
   };
@@ -295,7 +298,7 @@ export async function peerChainInfo(
   return { height: parsed.height, currentBlockHash: parsed.currentBlockHash };
 }
 
-/** Fetches the newest block of the channel from one orderer (as hospital1's admin), returning its bytes. */
+/** Fetches the newest block of the channel from one orderer (as the first peer organisation's admin), returning its bytes. */
 export async function fetchNewestBlock(
   layout: Layout,
   bin: FabricBinaries,
@@ -315,14 +318,14 @@ export async function fetchNewestBlock(
         '-c',
         CHANNEL_NAME,
         '-o',
-        `${HOST}:${orderer.port}`,
+        `${orderer.host}:${orderer.port}`,
         '--tls',
         '--cafile',
-        layout.caCert('orderer'),
+        layout.caCert(orderer.org),
       ],
       {
         step: `fetch the newest block from ${orderer.name}`,
-        env: peerAdminEnv(layout, bin, topology, 'hospital1'),
+        env: peerAdminEnv(layout, bin, topology, firstPeerOrg(topology)),
         timeoutMs: 20_000,
       },
     );

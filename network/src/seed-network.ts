@@ -37,6 +37,7 @@ export interface SeedSummary {
   readonly records: number;
 }
 
+// The synthetic data set is the default consortium's: its records are held by hospital1 and hospital2.
 const CUSTODIANS: readonly PeerOrgKey[] = ['hospital1', 'hospital2'];
 
 /**
@@ -46,7 +47,7 @@ const CUSTODIANS: readonly PeerOrgKey[] = ['hospital1', 'hospital2'];
 const DEFAULT_CONCURRENCY = 8;
 
 function isCustodian(org: string): org is PeerOrgKey {
-  return (CUSTODIANS as readonly string[]).includes(org);
+  return CUSTODIANS.includes(org);
 }
 
 /** What every step needs per organisation, opened once for the whole run. */

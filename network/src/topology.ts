@@ -1,27 +1,34 @@
 /**
- * The default consortium: an orderer organisation with three Raft orderers and three peer organisations
- * (two hospitals and a research / public-health institute), each with its own Fabric CA and one peer.
- * Every port derives from one base (MEDREC_PORT_BASE) so two networks, or other services, do not collide.
+ * The consortium's nodes and where they listen, built from a consortium file (consortium-file.ts): by default
+ * network/consortium/local.yaml, an orderer organisation with three Raft orderers and three peer organisations (two
+ * hospitals and a research / public-health institute) on 127.0.0.1, each with its own Fabric CA and one peer. Its
+ * ports derive from one base (MEDREC_PORT_BASE) so two networks, or other services, do not collide.
  */
-export const CHANNEL_NAME = 'medrec';
-export const CHAINCODE_NAME = 'medrec';
-export const HOST = '127.0.0.1';
+import { consortiumFileFromEnv, readConsortiumFile, type ConsortiumFile } from './consortium-file';
 
-export type OrgKey = 'orderer' | 'hospital1' | 'hospital2' | 'research';
-export type PeerOrgKey = Exclude<OrgKey, 'orderer'>;
-/** The organisations that run peers, in port order. */
-export const PEER_ORG_KEYS: readonly PeerOrgKey[] = ['hospital1', 'hospital2', 'research'];
+export { CHANNEL_NAME } from './consortium-schema';
+export const CHAINCODE_NAME = 'medrec';
+
+/** An organisation's name in the consortium file (hospital1): its directories, processes and CLI --org value. */
+export type OrgKey = string;
+/** An organisation that runs peers (a channel member); the name says what a call site expects. */
+export type PeerOrgKey = OrgKey;
 
 export interface CaNode {
   readonly name: string;
   readonly org: OrgKey;
+  /** The address the CA binds and others dial: its organisation's host. */
+  readonly host: string;
   readonly port: number;
   readonly operationsPort: number;
 }
 
 export interface OrdererNode {
   readonly name: string;
-  readonly org: 'orderer';
+  /** The organisation that operates it: its MSP signs as the orderer, its CA issues the orderer's certificates. */
+  readonly org: OrgKey;
+  /** Its operator's host. */
+  readonly host: string;
   readonly port: number;
   readonly adminPort: number;
   readonly operationsPort: number;
@@ -30,10 +37,12 @@ export interface OrdererNode {
 export interface PeerNode {
   readonly name: string;
   readonly org: PeerOrgKey;
+  /** Its organisation's host. */
+  readonly host: string;
   readonly port: number;
   readonly chaincodeListenPort: number;
   readonly operationsPort: number;
-  /** Where this organisation's chaincode-as-a-service process listens. */
+  /** Where this organisation's chaincode-as-a-service process listens (the organisation's, same on each peer). */
   readonly chaincodeServerPort: number;
   /** Where this organisation's REST API listens. */
   readonly apiPort: number;
@@ -45,22 +54,19 @@ export interface Organisation {
   readonly key: OrgKey;
   readonly mspId: string;
   readonly displayName: string;
+  /** The address its processes bind and the others dial. */
+  readonly host: string;
   readonly ca: CaNode;
 }
 
 export interface Topology {
+  /** The consortium file it was built from (absolute path). */
+  readonly source: string;
   readonly portBase: number;
   readonly organisations: readonly Organisation[];
   readonly orderers: readonly OrdererNode[];
   readonly peers: readonly PeerNode[];
 }
-
-const ORGS: readonly { key: OrgKey; mspId: string; displayName: string }[] = [
-  { key: 'orderer', mspId: 'OrdererMSP', displayName: 'MedRec Ordering Service' },
-  { key: 'hospital1', mspId: 'Hospital1MSP', displayName: 'Hospital 1' },
-  { key: 'hospital2', mspId: 'Hospital2MSP', displayName: 'Hospital 2' },
-  { key: 'research', mspId: 'ResearchMSP', displayName: 'Research & Public Health Institute' },
-];
 
 export const DEFAULT_PORT_BASE = 27000;
 
@@ -74,42 +80,119 @@ export function portBaseFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   return Number(raw);
 }
 
-export function buildTopology(portBase: number = portBaseFromEnv()): Topology {
-  const organisations = ORGS.map((org, i) => ({
-    ...org,
-    ca: { name: `ca.${org.key}`, org: org.key, port: portBase + 100 * i + 54, operationsPort: portBase + 100 * i + 55 },
+/** MEDREC_PORT_BASE when set (checked as strictly), which replaces the consortium file's portBase; else undefined. */
+export function portBaseOverride(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.MEDREC_PORT_BASE;
+  return raw === undefined || raw === '' ? undefined : portBaseFromEnv(env);
+}
+
+/** The nodes a checked consortium file describes, every port with the base added. */
+export function topologyFromConsortium(file: ConsortiumFile): Topology {
+  const { spec, portBase } = file;
+  const organisations = spec.organisations.map((org) => ({
+    key: org.name,
+    mspId: org.mspId,
+    displayName: org.displayName,
+    host: org.host,
+    ca: {
+      name: `ca.${org.name}`,
+      org: org.name,
+      host: org.host,
+      port: portBase + org.ca.port,
+      operationsPort: portBase + org.ca.operationsPort,
+    },
   }));
-  const orderers = [1, 2, 3].map((n) => ({
-    name: `orderer${n}`,
-    org: 'orderer' as const,
-    port: portBase + 500 + 10 * n,
-    adminPort: portBase + 500 + 10 * n + 1,
-    operationsPort: portBase + 500 + 10 * n + 2,
+  const hostOf = new Map(spec.organisations.map((org) => [org.name, org.host]));
+  const orderers = spec.orderers.map((orderer) => ({
+    name: orderer.name,
+    org: orderer.operator,
+    host: hostOf.get(orderer.operator) ?? '',
+    port: portBase + orderer.port,
+    adminPort: portBase + orderer.adminPort,
+    operationsPort: portBase + orderer.operationsPort,
   }));
-  const peers = PEER_ORG_KEYS.map((org, index) => {
-    const base = portBase + 100 * (index + 1);
-    return {
-      name: `peer0.${org}`,
-      org,
-      port: base + 51,
-      chaincodeListenPort: base + 52,
-      operationsPort: base + 53,
-      chaincodeServerPort: base + 60,
-      apiPort: base + 80,
-      gatekeeperPort: base + 81,
-    };
-  });
-  return { portBase, organisations, orderers, peers };
+  // The rules (consortium-rules.ts) guarantee these ports on every organisation that has peers.
+  const peers = spec.organisations.flatMap((org) =>
+    org.peers.map((peer) => ({
+      name: peer.name,
+      org: org.name,
+      host: org.host,
+      port: portBase + peer.port,
+      chaincodeListenPort: portBase + peer.chaincodeListenPort,
+      operationsPort: portBase + peer.operationsPort,
+      chaincodeServerPort: portBase + (org.chaincodeServerPort ?? 0),
+      apiPort: portBase + (org.apiPort ?? 0),
+      gatekeeperPort: portBase + (org.gatekeeperPort ?? 0),
+    })),
+  );
+  return { source: file.source, portBase, organisations, orderers, peers };
+}
+
+/**
+ * The topology of a consortium file (MEDREC_CONSORTIUM, else the one-machine default), its ports added to
+ * `portBase` when given, else to MEDREC_PORT_BASE when set, else to the file's own portBase.
+ */
+export function buildTopology(
+  portBase: number | undefined = portBaseOverride(),
+  file: string = consortiumFileFromEnv(),
+): Topology {
+  return topologyFromConsortium(readConsortiumFile(file, portBase));
 }
 
 export function organisation(topology: Topology, key: OrgKey): Organisation {
   const org = topology.organisations.find((o) => o.key === key);
-  if (!org) throw new Error(`unknown organisation ${key}`);
+  if (!org) {
+    throw new Error(
+      `unknown organisation ${key}; the consortium file names ${topology.organisations.map((o) => o.key).join(', ')}`,
+    );
+  }
   return org;
 }
 
+/** The organisations that run peers (the channel's members), in the file's order. */
+export function peerOrganisations(topology: Topology): readonly Organisation[] {
+  return topology.organisations.filter((org) => topology.peers.some((peer) => peer.org === org.key));
+}
+
+/** The names of the organisations that run peers: what `--org` accepts. */
+export function peerOrgKeys(topology: Topology): readonly PeerOrgKey[] {
+  return peerOrganisations(topology).map((org) => org.key);
+}
+
+/** The organisations that operate orderers, in the file's order. */
+export function ordererOrganisations(topology: Topology): readonly Organisation[] {
+  return topology.organisations.filter((org) => topology.orderers.some((orderer) => orderer.org === org.key));
+}
+
+export function peersOf(topology: Topology, key: PeerOrgKey): readonly PeerNode[] {
+  return topology.peers.filter((peer) => peer.org === key);
+}
+
+/**
+ * The organisation's first peer: the one its API, gatekeeper, chaincode server, miner and admin tools use. With one
+ * peer per organisation that is its peer; a second peer would need these to spread over its peers.
+ */
 export function peerOf(topology: Topology, key: PeerOrgKey): PeerNode {
-  const peer = topology.peers.find((p) => p.org === key);
-  if (!peer) throw new Error(`no peer for organisation ${key}`);
+  const peer = peersOf(topology, key)[0];
+  if (!peer) {
+    throw new Error(
+      `no peer for organisation ${key}; organisations with peers: ${peerOrgKeys(topology).join(', ') || 'none'}`,
+    );
+  }
   return peer;
+}
+
+/** The first peer of every organisation that runs peers: one per organisation, for its per-organisation services. */
+export function firstPeers(topology: Topology): readonly PeerNode[] {
+  return peerOrgKeys(topology).map((key) => peerOf(topology, key));
+}
+
+/**
+ * The first organisation that runs peers: its admin acts where any member's would do (chaincode queries, fetching
+ * blocks, the start-up check). hospital1 in the default consortium.
+ */
+export function firstPeerOrg(topology: Topology): PeerOrgKey {
+  const first = peerOrgKeys(topology)[0];
+  if (first === undefined) throw new Error(`the consortium file ${topology.source} has no organisation with peers`);
+  return first;
 }

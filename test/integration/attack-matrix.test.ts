@@ -31,6 +31,7 @@ import {
 import { freshLoopbackAddress, rawRequest, refusalProblem } from './support/raw-http';
 import { condition } from './support/rest-api';
 import { consortium } from './support/shared-network';
+import { mspIdOf } from './support/medrec-client';
 
 const COLUMNS = ['none', 'revoked', 'foreign', ...STAFF_ROLES] as const;
 type Column = (typeof COLUMNS)[number];
@@ -219,7 +220,7 @@ const BUILDERS: Readonly<Record<string, RowBuilder>> = {
   'getTicket · hospital2 staff': h2(() => ({ path: `/v1/tickets/${w.authorTicket}` })),
   grantConsent: h1((cell) => ({
     path: `/v1/patients/${P()}/consents`,
-    body: consentBody({ kind: 'role', role: 'clinician', mspId: MSP[cell.caller?.org ?? 'hospital1'] }),
+    body: consentBody({ kind: 'role', role: 'clinician', mspId: mspIdOf(cell.caller?.org ?? 'hospital1') }),
   })),
   listConsents: h1(() => ({ path: `/v1/patients/${P()}/consents` })),
   'listConsents · hospital2 staff': h2(() => ({ path: `/v1/patients/${P()}/consents` })),

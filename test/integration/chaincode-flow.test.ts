@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { PeerOrgKey } from '../../network/src/topology';
 import {
-  MSP_ID,
+  mspIdOf,
   chaincodeFailureOf,
   closeAll,
   enrol,
@@ -164,7 +164,7 @@ describe('MedRec chaincode flow (real Fabric network)', function () {
   it('registers each organisation idempotently and its participants as active, with their certificates', async function () {
     for (const [i, org] of (['hospital1', 'hospital2'] as const).entries()) {
       const { organisation, repeat } = organisations[i]!;
-      expect(organisation.mspId).to.equal(MSP_ID[org]);
+      expect(organisation.mspId).to.equal(mspIdOf(org));
       // Repeating the registration with the stored body returns the stored object and writes nothing.
       expect(repeat).to.deep.equal(organisation);
     }
@@ -174,7 +174,7 @@ describe('MedRec chaincode flow (real Fabric network)', function () {
         'Registrar:WhoAmI',
       );
       expect(me).to.include({
-        mspId: MSP_ID[actor.org],
+        mspId: mspIdOf(actor.org),
         participantId: actor.participantId,
         role: actor.role,
         registered: true,
@@ -294,7 +294,7 @@ describe('MedRec chaincode flow (real Fabric network)', function () {
       eventId: submitted.txId,
       txId: submitted.txId,
       type,
-      actor: { participantId: actor.participantId, mspId: MSP_ID[actor.org], role: actor.role },
+      actor: { participantId: actor.participantId, mspId: mspIdOf(actor.org), role: actor.role },
       patientId: patient.participantId,
       subject,
       ...extra,

@@ -15,7 +15,16 @@ import { createMedrecClient } from '../../sdk/src/medrec-client';
 import type { MinerSummary } from '../../network/src/miner/miner';
 import { extractEndorsements, type ClaimableEndorsement } from '../../network/src/miner/endorsement-extractor';
 import { ChaincodeError } from '../../sdk/src/errors';
-import { MSP_ID, closeAll, enrol, enrollmentIdOf, failureOf, submit, type Actor } from './support/medrec-client';
+import {
+  MSP_ID,
+  closeAll,
+  enrol,
+  mspIdOf,
+  enrollmentIdOf,
+  failureOf,
+  submit,
+  type Actor,
+} from './support/medrec-client';
 import { consortium } from './support/shared-network';
 
 const ORGS: readonly PeerOrgKey[] = ['hospital1', 'hospital2', 'research'];
@@ -43,7 +52,7 @@ async function blockAt(gateway: Gateway, n: bigint): Promise<common.Block> {
  * signed by one of that organisation's peers.
  */
 async function claimableByOrg(gateway: Gateway, from: bigint, to: bigint): Promise<Map<string, Set<string>>> {
-  const expected = new Map<string, Set<string>>(ORGS.map((org) => [MSP_ID[org], new Set<string>()]));
+  const expected = new Map<string, Set<string>>(ORGS.map((org) => [mspIdOf(org), new Set<string>()]));
   for (let n = from; n < to; n++) {
     const block = await blockAt(gateway, n);
     const flags = block.getMetadata()?.getMetadataList_asU8()[2] ?? new Uint8Array();
@@ -197,7 +206,7 @@ describe('incentive layer on the real network: miners of all three organisations
       await Promise.all(
         ORGS.map(
           async (org) =>
-            [org, BigInt((await client.getBalance({ kind: 'organisation', mspId: MSP_ID[org] })).amount)] as const,
+            [org, BigInt((await client.getBalance({ kind: 'organisation', mspId: mspIdOf(org) })).amount)] as const,
         ),
       ),
     );
@@ -211,12 +220,12 @@ describe('incentive layer on the real network: miners of all three organisations
     for (const [i, org] of ORGS.entries()) {
       const run = runs[i];
       if (!run) throw new Error(`no run for ${org}`);
-      const ownTxs = expected.get(MSP_ID[org]) ?? new Set<string>();
+      const ownTxs = expected.get(mspIdOf(org)) ?? new Set<string>();
       expect(new Set(run.claimed.map((r) => r.txId)), `${org}: claimed transactions`).to.deep.equal(ownTxs);
       expect(run.summary.claimed).to.equal(ownTxs.size);
       expect(run.summary.alreadyClaimed + run.summary.refused, `${org}: nothing refused`).to.equal(0);
       expect(run.summary.nextBlock).to.equal(endHeight);
-      expect(run.claimed.every((r) => r.mspId === MSP_ID[org] && r.attestedBy.length === 0)).to.equal(true);
+      expect(run.claimed.every((r) => r.mspId === mspIdOf(org) && r.attestedBy.length === 0)).to.equal(true);
       expect(run.notAttested, `${org}: every claim of the others is in its own blocks`).to.deep.equal([]);
       claimedTotal += run.claimed.length;
     }
@@ -244,12 +253,12 @@ describe('incentive layer on the real network: miners of all three organisations
     }
     const after = await client.getSchedule();
     for (const org of ORGS) {
-      const mspId = MSP_ID[org];
+      const mspId = mspIdOf(org);
       for (const txId of expected.get(mspId) ?? []) {
         const record = paid.get(`${txId}/${mspId}`);
         expect(record?.status, `${org}: claim of ${txId} paid`).to.equal('paid');
         const others = ORGS.filter((o) => o !== org)
-          .map((o) => MSP_ID[o])
+          .map((o) => mspIdOf(o))
           .sort();
         expect(record?.attestedBy, `${org}: ${txId} attested by both others`).to.deep.equal(others);
       }

@@ -8,11 +8,11 @@ import { freshId } from './shared-network';
 export const STAFF_ROLES = ['patient', 'clinician', 'registrar', 'compliance', 'researcher', 'admin'] as const;
 export type ActorRole = (typeof STAFF_ROLES)[number];
 
-export const MSP: Readonly<Record<PeerOrgKey, string>> = {
+export const MSP = {
   hospital1: 'Hospital1MSP',
   hospital2: 'Hospital2MSP',
   research: 'ResearchMSP',
-};
+} as const satisfies Readonly<Record<PeerOrgKey, string>>;
 
 export interface Person {
   readonly participantId: string;

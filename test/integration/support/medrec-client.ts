@@ -31,11 +31,19 @@ export interface ChaincodeFailure {
   readonly message: string;
 }
 
-export const MSP_ID: Readonly<Record<PeerOrgKey, string>> = {
+/** The MSP ids of the default consortium's peer organisations (network/consortium/local.yaml): the tests' network. */
+export const MSP_ID = {
   hospital1: 'Hospital1MSP',
   hospital2: 'Hospital2MSP',
   research: 'ResearchMSP',
-};
+} as const satisfies Readonly<Record<PeerOrgKey, string>>;
+
+/** MSP_ID of an organisation held in a variable (PeerOrgKey is any organisation name of a consortium file). */
+export function mspIdOf(org: PeerOrgKey): string {
+  const mspId = (MSP_ID as Readonly<Record<PeerOrgKey, string>>)[org];
+  if (mspId === undefined) throw new Error(`${org} is not a peer organisation of the default consortium`);
+  return mspId;
+}
 
 /** The whole MedRec chaincode (every contract); transactions are named `Contract:Transaction`. */
 export function medrec(connection: GatewayConnection): Contract {
@@ -231,7 +239,7 @@ export type Organisation = ContractOrganisation;
 export async function ensureOrganisation(
   admin: Actor,
 ): Promise<{ organisation: Organisation; registeredNow: boolean; repeat: Organisation }> {
-  const mspId = MSP_ID[admin.org];
+  const mspId = mspIdOf(admin.org);
   const existing = await evaluate<Organisation>(admin.connection, 'Registrar:GetOrganisation', mspId).catch(
     (err: unknown) => {
       if (isGatewayError(err) && payloadInError(err)?.code === 'MEDREC_NOT_FOUND') return undefined;

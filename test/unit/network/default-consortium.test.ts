@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import YAML from 'yaml';
 import { channelConfig } from '../../../network/src/channel-config';
 import { Layout } from '../../../network/src/layout';
-import { buildTopology } from '../../../network/src/topology';
+import { DEFAULT_CONSORTIUM_FILE } from '../../../network/src/paths';
+import { buildTopology, type Topology } from '../../../network/src/topology';
 
 /*
  * The one-machine network as topology.ts hard-coded it before the consortium file existed: these literals are that
@@ -150,13 +151,29 @@ const CHANNEL_CONFIG_SHA256: Readonly<Record<number, string>> = {
   30000: '836125767ff5d0cdf5bd47824aed8ac68c30d6da59f9898386d94a75583146b6',
 };
 
+/** The topology without what the consortium file added (each node's host, the file's name): what was captured. */
+function asCaptured(topology: Topology): unknown {
+  return JSON.parse(
+    JSON.stringify(topology, (key, value: unknown) => (key === 'host' || key === 'source' ? undefined : value)),
+  );
+}
+
+function hosts(topology: Topology): string[] {
+  return [topology.organisations, topology.organisations.map((o) => o.ca), topology.orderers, topology.peers]
+    .flat()
+    .map((node) => node.host);
+}
+
 describe('network: the default consortium is the one-machine network as it was', function () {
   for (const [base, expected] of [
     [27000, TOPOLOGY_27000],
     [30000, TOPOLOGY_30000],
   ] as const) {
     it(`builds the same organisations, orderers, peers and ports for port base ${base}`, function () {
-      expect(buildTopology(base)).to.deep.equal(expected);
+      const topology = buildTopology(base);
+      expect(asCaptured(topology)).to.deep.equal(expected);
+      expect(new Set(hosts(topology))).to.deep.equal(new Set(['127.0.0.1']));
+      expect(topology.source).to.equal(DEFAULT_CONSORTIUM_FILE);
     });
 
     it(`produces the channel configuration byte for byte as before for port base ${base}`, function () {
