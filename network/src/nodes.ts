@@ -12,6 +12,7 @@ import {
   HOST,
   organisation,
   type OrdererNode,
+  type OrgKey,
   type PeerNode,
   type PeerOrgKey,
   type Topology,
@@ -230,6 +231,21 @@ export async function ordererHeight(
   return typeof parsed.height === 'number' ? parsed.height : undefined;
 }
 
+/**
+ * Environment for the peer CLI signing as an organisation's admin, without a peer to talk to: enough to sign and
+ * submit channel configuration updates (the orderer organisation has no peer).
+ */
+export function adminCliEnv(layout: Layout, bin: FabricBinaries, topology: Topology, org: OrgKey): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    FABRIC_CFG_PATH: peerConfigDir(layout, bin),
+    FABRIC_LOGGING_SPEC: 'WARNING',
+    CORE_PEER_LOCALMSPID: organisation(topology, org).mspId,
+    CORE_PEER_MSPCONFIGPATH: path.join(layout.identityDir(org, ORG_ADMIN), 'msp'),
+  };
+}
+
 /** Environment for the peer CLI acting as an organisation's admin against one peer. */
 export function peerAdminEnv(
   layout: Layout,
@@ -240,12 +256,7 @@ export function peerAdminEnv(
   const node = topology.peers.find((p) => p.org === org);
   if (!node) throw new Error(`no peer for ${org}`);
   return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    FABRIC_CFG_PATH: peerConfigDir(layout, bin),
-    FABRIC_LOGGING_SPEC: 'WARNING',
-    CORE_PEER_LOCALMSPID: organisation(topology, org).mspId,
-    CORE_PEER_MSPCONFIGPATH: path.join(layout.identityDir(org, ORG_ADMIN), 'msp'),
+    ...adminCliEnv(layout, bin, topology, org),
     CORE_PEER_ADDRESS: `${HOST}:${node.port}`,
     CORE_PEER_TLS_ENABLED: 'true',
     CORE_PEER_TLS_ROOTCERT_FILE: layout.caCert(org),
