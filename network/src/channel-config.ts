@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import { runCommand } from './command';
 import type { FabricBinaries } from './fabric-binaries';
 import type { Layout } from './layout';
+import { DEFAULT_ORDERING } from './ordering-parameters';
 import {
   CHANNEL_NAME,
   ordererOrganisations,
@@ -65,8 +66,12 @@ export function channelConfig(layout: Layout, topology: Topology): Record<string
         Orderer: {
           OrdererType: 'etcdraft',
           Addresses: [],
-          BatchTimeout: '500ms',
-          BatchSize: { MaxMessageCount: 100, AbsoluteMaxBytes: '10 MB', PreferredMaxBytes: '2 MB' },
+          BatchTimeout: DEFAULT_ORDERING.batchTimeout,
+          BatchSize: {
+            MaxMessageCount: DEFAULT_ORDERING.maxMessageCount,
+            AbsoluteMaxBytes: '10 MB',
+            PreferredMaxBytes: '2 MB',
+          },
           EtcdRaft: {
             Consenters: topology.orderers.map((o) => ({
               Host: o.host,

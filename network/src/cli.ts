@@ -104,6 +104,32 @@ export function buildCli(): Command {
       console.log(`chaincode ${definition.name} now at sequence ${definition.sequence}`);
     });
 
+  network
+    .command('ordering')
+    .description(
+      "show the channel's batching parameters; with options, change them by a configuration update signed by the " +
+        'orderer organisations (docs/benchmarks.md has the measured trade-off)',
+    )
+    .option('--batch-timeout <duration>', 'how long an orderer waits before cutting a block, e.g. 250ms or 1s')
+    .option('--max-messages <n>', 'transactions that fill a block (1-10000)', wholeNumber('--max-messages', 1, 10_000))
+    .action(async (opts: { batchTimeout?: string; maxMessages?: number }) => {
+      const consortium = createConsortium({ renderer: 'silent' });
+      if (opts.batchTimeout !== undefined || opts.maxMessages !== undefined) {
+        const changed = await consortium.setOrderingParameters(
+          {
+            ...(opts.batchTimeout === undefined ? {} : { batchTimeout: opts.batchTimeout }),
+            ...(opts.maxMessages === undefined ? {} : { maxMessageCount: opts.maxMessages }),
+          },
+          (message) => {
+            console.error(`› ${message}`);
+          },
+        );
+        if (!changed) console.error('› no change');
+      }
+      const current = await consortium.orderingParameters();
+      console.log(`batch timeout ${current.batchTimeout}   max messages per block ${String(current.maxMessageCount)}`);
+    });
+
   for (const verb of ['stop-node', 'start-node'] as const) {
     network
       .command(`${verb} <name>`)

@@ -10,10 +10,12 @@ import type { EnrolledIdentity, PeerEndpoint } from './fabric-access';
 import type { FabricBinaries } from './fabric-binaries';
 import { createFabricNetwork } from './fabric-network';
 import type { Layout } from './layout';
+import { applyConfigUpdate, readChannelConfig } from './channel-update';
 import { createMedrecBootstrap } from './medrec-bootstrap';
 import { readNetworkStatus, type NetworkStatus } from './network-status';
 import type { ChainInfo } from './nodes';
-import type { PeerOrgKey, Topology } from './topology';
+import { orderingParametersOf, withOrderingParameters, type OrderingParameters } from './ordering-parameters';
+import { firstPeerOrg, ordererOrganisations, type OrgKey, type PeerOrgKey, type Topology } from './topology';
 
 // Still offered here: the CLI, the tests and the bench import them from this file.
 export type { EnrolledIdentity, PeerEndpoint } from './fabric-access';
@@ -53,6 +55,21 @@ export interface Consortium {
   chainInfo(org: PeerOrgKey): Promise<ChainInfo>;
   /** The newest block (raw bytes) as one orderer serves it. */
   fetchNewestBlock(ordererName: string): Promise<Buffer>;
+  /** The channel's batching parameters, from its newest config block. */
+  orderingParameters(): Promise<OrderingParameters>;
+  /**
+   * Changes the batching parameters by a channel configuration update signed by the admins of every organisation
+   * that operates an orderer; false when the channel already has them.
+   */
+  setOrderingParameters(
+    parameters: Partial<OrderingParameters>,
+    progress?: (message: string) => void,
+  ): Promise<boolean>;
+}
+
+/** The organisations whose admins sign an ordering-service change (each runs at least one orderer). */
+function ordererOperators(topology: Topology): OrgKey[] {
+  return ordererOrganisations(topology).map((org) => org.key);
 }
 
 export function createConsortium(options: ConsortiumOptions = {}): Consortium {
@@ -94,5 +111,16 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
     identityServiceOptions: (org) => fabric.identityServiceOptions(org),
     chainInfo: (org) => fabric.chainInfo(org),
     fetchNewestBlock: (ordererName) => fabric.fetchNewestBlock(ordererName),
+    async orderingParameters() {
+      const ctx = { layout: fabric.layout, bin: await fabric.binaries(), topology: fabric.topology };
+      return orderingParametersOf(
+        await readChannelConfig(ctx, ordererOperators(fabric.topology)[0] ?? firstPeerOrg(fabric.topology)),
+      );
+    },
+    async setOrderingParameters(parameters, progress = () => undefined) {
+      const mutation = withOrderingParameters(parameters);
+      const ctx = { layout: fabric.layout, bin: await fabric.binaries(), topology: fabric.topology };
+      return applyConfigUpdate(ctx, ordererOperators(fabric.topology), mutation, progress);
+    },
   };
 }

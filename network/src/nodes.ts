@@ -234,6 +234,21 @@ export async function ordererHeight(
   return typeof parsed.height === 'number' ? parsed.height : undefined;
 }
 
+/**
+ * Environment for the peer CLI signing as an organisation's admin, without a peer to talk to: enough to sign and
+ * submit channel configuration updates (the orderer organisation has no peer).
+ */
+export function adminCliEnv(layout: Layout, bin: FabricBinaries, topology: Topology, org: OrgKey): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    FABRIC_CFG_PATH: peerConfigDir(layout, bin),
+    FABRIC_LOGGING_SPEC: 'WARNING',
+    CORE_PEER_LOCALMSPID: organisation(topology, org).mspId,
+    CORE_PEER_MSPCONFIGPATH: path.join(layout.identityDir(org, ORG_ADMIN), 'msp'),
+  };
+}
+
 /** Environment for the peer CLI acting as an organisation's admin against its (first) peer. */
 export function peerAdminEnv(
   layout: Layout,
@@ -243,12 +258,7 @@ export function peerAdminEnv(
 ): NodeJS.ProcessEnv {
   const node = peerOf(topology, org);
   return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    FABRIC_CFG_PATH: peerConfigDir(layout, bin),
-    FABRIC_LOGGING_SPEC: 'WARNING',
-    CORE_PEER_LOCALMSPID: organisation(topology, org).mspId,
-    CORE_PEER_MSPCONFIGPATH: path.join(layout.identityDir(org, ORG_ADMIN), 'msp'),
+    ...adminCliEnv(layout, bin, topology, org),
     CORE_PEER_ADDRESS: `${node.host}:${node.port}`,
     CORE_PEER_TLS_ENABLED: 'true',
     CORE_PEER_TLS_ROOTCERT_FILE: layout.caCert(org),

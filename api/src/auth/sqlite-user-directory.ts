@@ -91,6 +91,7 @@ class SqliteUserDirectoryImpl implements SqliteUserDirectory {
   readonly #db: Database.Database;
   readonly #clock: () => Date;
   readonly #ttlMs: number;
+  readonly #byHash: Database.Statement;
 
   constructor(options: Readonly<SqliteUserDirectoryOptions>) {
     if (options.path !== ':memory:') fs.mkdirSync(path.dirname(options.path), { recursive: true, mode: 0o700 });
@@ -104,6 +105,8 @@ class SqliteUserDirectoryImpl implements SqliteUserDirectory {
       throw new RangeError(`tokenTtlMs must be a positive whole number of milliseconds, not ${String(this.#ttlMs)}`);
     }
     this.#migrate();
+    // Every authenticated request looks its token up: the statement is compiled once, not per request.
+    this.#byHash = this.#db.prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE token_hash = ?`);
   }
 
   /** Creates the schema; a database from before token expiry gets the column, its active tokens a full lifetime. */
@@ -146,8 +149,7 @@ class SqliteUserDirectoryImpl implements SqliteUserDirectory {
     // Malformed input is refused before hashing, so arbitrary header text never reaches the database.
     if (!TOKEN_PATTERN.test(token)) return Promise.resolve(undefined);
     const hash = sha256(token);
-    const row = this.#db.prepare(`SELECT ${COLUMNS} FROM api_tokens WHERE token_hash = ?`).get(hash) as
-      TokenRow | undefined;
+    const row = this.#byHash.get(hash) as TokenRow | undefined;
     // The lookup is by hash; the constant-time comparison makes the match itself independent of where bytes differ.
     if (row === undefined || !crypto.timingSafeEqual(row.token_hash, hash) || row.revoked_at !== null) {
       return Promise.resolve(undefined);

@@ -31,7 +31,11 @@ export class AuditContract extends MedRecContract {
     const input = parseJsonArg(patientAuditQuerySchema, query, 'query');
     // As Records:ListRecords: participants are public to every member, so "no such patient" leaks nothing, and an
     // auditor told "not in your custody" about a mistyped id would look for the patient in the wrong place.
-    const patient = await readState(ctx, key(ctx, KEY.participant, input.patientId), participantSchema, 'participant');
+    // A patient reading their own trail was read and checked by authorize: one read of the key, not two.
+    const patient =
+      caller.participantId === input.patientId
+        ? caller.participant
+        : await readState(ctx, key(ctx, KEY.participant, input.patientId), participantSchema, 'participant');
     if (patient?.role !== 'patient') {
       throw notFound(`patient ${input.patientId} does not exist; check the id`);
     }

@@ -88,25 +88,41 @@ export async function pageByRange<S extends z.ZodType>(
   return { items, bookmark: encodeBookmark(bookmarkOf(metadata)) };
 }
 
-/** Reads a bounded iterator to the end and always closes it. */
+/** Reads a bounded iterator to the end; released however it ends (see stateEntries). */
 export async function drain<S extends z.ZodType>(
   iterator: Iterators.StateQueryIterator,
   schema: S,
   what: string,
 ): Promise<z.output<S>[]> {
   const items: z.output<S>[] = [];
+  for await (const entry of stateEntries(iterator)) {
+    items.push(unmarshal(entry.value, schema, what));
+  }
+  return items;
+}
+
+/**
+ * The entries of a state query, releasing the query on the peer however the loop ends. A query read to its end is
+ * already released: the peer drops it when it sends the last batch (HasMore false; Fabric's
+ * core/chaincode/handler.go and query_response_generator.go), so closing it again would only cost one more
+ * message to the peer and back. A loop left early (break, return, throw) closes it.
+ */
+export async function* stateEntries(
+  iterator: Iterators.StateQueryIterator,
+): AsyncGenerator<Iterators.KV, void, undefined> {
+  let exhausted = false;
   try {
     for (;;) {
       const next = await iterator.next();
       if (next.done) {
-        break;
+        exhausted = true;
+        return;
       }
-      items.push(unmarshal(next.value.value, schema, what));
+      yield next.value;
     }
   } finally {
-    await iterator.close();
+    if (!exhausted) await iterator.close();
   }
-  return items;
 }
 
 /**

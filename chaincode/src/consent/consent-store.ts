@@ -1,7 +1,7 @@
 import type { Context } from 'fabric-contract-api';
 import type { Caller } from '../common/caller';
 import { KEY, key } from '../common/keys';
-import { requireState, writeState } from '../common/state';
+import { requireState, stateEntries, writeState } from '../common/state';
 import { unmarshal } from '../common/marshal';
 import { type Purpose, type RecordPointer, consentSchema, type Consent, type Grantee } from '@medrec/contract';
 
@@ -131,19 +131,16 @@ async function firstCovering(
   covers: (consent: Consent) => boolean,
 ): Promise<Consent | undefined> {
   const iterator = await ctx.stub.getStateByPartialCompositeKey(kind, attributes);
-  try {
-    for (let scanned = 0; scanned < MAX_CONSENTS_EVALUATED; scanned += 1) {
-      const next = await iterator.next();
-      if (next.done) {
-        return undefined;
-      }
-      const consent = unmarshal(next.value.value, consentSchema, 'consent');
-      if (covers(consent)) {
-        return consent;
-      }
+  let scanned = 0;
+  for await (const entry of stateEntries(iterator)) {
+    const consent = unmarshal(entry.value, consentSchema, 'consent');
+    if (covers(consent)) {
+      return consent;
     }
-    return undefined;
-  } finally {
-    await iterator.close();
+    scanned += 1;
+    if (scanned === MAX_CONSENTS_EVALUATED) {
+      return undefined;
+    }
   }
+  return undefined;
 }

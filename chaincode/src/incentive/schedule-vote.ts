@@ -4,7 +4,7 @@ import type { Caller } from '../common/caller';
 import { conflict, forbidden, internal, notFound } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { toJson, unmarshal } from '../common/marshal';
-import { exists, readState, writeState } from '../common/state';
+import { exists, readState, stateEntries, writeState } from '../common/state';
 import { txTime } from '../common/time';
 import { recordAudit } from '../audit/audit-log';
 import {
@@ -61,26 +61,18 @@ export function majorityOf(organisations: number): number {
 export async function votingOrganisations(ctx: Context): Promise<string[]> {
   const iterator = await ctx.stub.getStateByPartialCompositeKey(KEY.organisation, []);
   const mspIds: string[] = [];
-  try {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) {
-        break;
-      }
-      if (mspIds.length === MAX_VOTING_ORGANISATIONS) {
-        throw conflict(
-          `more than ${MAX_VOTING_ORGANISATIONS} registered organisations: the on-chain schedule vote supports at most ` +
-            `${MAX_VOTING_ORGANISATIONS}`,
-        );
-      }
-      const [mspId] = ctx.stub.splitCompositeKey(next.value.key).attributes;
-      if (mspId === undefined) {
-        throw internal('an organisation key has no MSP id');
-      }
-      mspIds.push(mspId);
+  for await (const entry of stateEntries(iterator)) {
+    if (mspIds.length === MAX_VOTING_ORGANISATIONS) {
+      throw conflict(
+        `more than ${MAX_VOTING_ORGANISATIONS} registered organisations: the on-chain schedule vote supports at most ` +
+          `${MAX_VOTING_ORGANISATIONS}`,
+      );
     }
-  } finally {
-    await iterator.close();
+    const [mspId] = ctx.stub.splitCompositeKey(entry.key).attributes;
+    if (mspId === undefined) {
+      throw internal('an organisation key has no MSP id');
+    }
+    mspIds.push(mspId);
   }
   return mspIds;
 }
@@ -231,20 +223,12 @@ export async function listProposals(
   const approvals = await currentApprovals(ctx, organisations);
   const iterator = await ctx.stub.getStateByPartialCompositeKey(VOTE_KEY.proposal, []);
   const items: ProposalView[] = [];
-  try {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) {
-        break;
-      }
-      if (items.length === MAX_VOTING_ORGANISATIONS) {
-        throw internal(`more than ${MAX_VOTING_ORGANISATIONS} schedule proposals are stored`);
-      }
-      const proposal = unmarshal(next.value.value, scheduleProposalSchema, 'schedule proposal');
-      items.push({ ...proposal, approvals: supportersOf(approvals, proposal.proposalId) });
+  for await (const entry of stateEntries(iterator)) {
+    if (items.length === MAX_VOTING_ORGANISATIONS) {
+      throw internal(`more than ${MAX_VOTING_ORGANISATIONS} schedule proposals are stored`);
     }
-  } finally {
-    await iterator.close();
+    const proposal = unmarshal(entry.value, scheduleProposalSchema, 'schedule proposal');
+    items.push({ ...proposal, approvals: supportersOf(approvals, proposal.proposalId) });
   }
   return { organisations: organisations.length, required: majorityOf(organisations.length), items };
 }

@@ -16,7 +16,7 @@ import {
 } from '@medrec/contract';
 import { conflict, internal } from '../common/errors';
 import { KEY, key } from '../common/keys';
-import { readState, requireState, writeState } from '../common/state';
+import { readState, requireState, stateEntries, writeState } from '../common/state';
 import { txTime } from '../common/time';
 import { credit } from '../incentive/balances';
 import { combineCells, payouts } from './combine';
@@ -47,26 +47,18 @@ export async function readSettings(ctx: Context): Promise<TrendSettings> {
 export async function custodiansFor(ctx: Context, researcherMsp: string): Promise<string[]> {
   const iterator = await ctx.stub.getStateByPartialCompositeKey(KEY.organisation, []);
   const custodians: string[] = [];
-  try {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) {
-        break;
-      }
-      const [mspId] = ctx.stub.splitCompositeKey(next.value.key).attributes;
-      if (mspId === undefined) {
-        throw internal('an organisation key has no MSP id');
-      }
-      if (mspId === researcherMsp) {
-        continue;
-      }
-      if (custodians.length === MAX_CUSTODIANS) {
-        throw conflict(`more than ${MAX_CUSTODIANS} custodian organisations: a trend query asks at most that many`);
-      }
-      custodians.push(mspId);
+  for await (const entry of stateEntries(iterator)) {
+    const [mspId] = ctx.stub.splitCompositeKey(entry.key).attributes;
+    if (mspId === undefined) {
+      throw internal('an organisation key has no MSP id');
     }
-  } finally {
-    await iterator.close();
+    if (mspId === researcherMsp) {
+      continue;
+    }
+    if (custodians.length === MAX_CUSTODIANS) {
+      throw conflict(`more than ${MAX_CUSTODIANS} custodian organisations: a trend query asks at most that many`);
+    }
+    custodians.push(mspId);
   }
   return custodians;
 }
