@@ -33,8 +33,8 @@ export function packageIdOf(definition: ChaincodeDefinition, org: PeerOrgKey): s
   if (id === undefined) {
     throw new Error(
       `the deployed chaincode has no package for ${org} (network.json lists ${Object.keys(definition.packageIds).join(', ')}); ` +
-        'an organisation added to the consortium file after the network was created needs a new network ' +
-        '(`medrec network down --purge`)',
+        'an organisation added to a running network joins with `medrec org join --org <name>` (listed under ' +
+        'channel.joining in the consortium file)',
     );
   }
   return id;
@@ -203,6 +203,63 @@ async function committedSequence(
 
 export type Progress = (message: string) => void;
 
+/** The organisation's admin approves the definition (with its own package id) and waits for the approval to commit. */
+async function approveFor(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  org: PeerOrgKey,
+  definition: ChaincodeDefinition,
+): Promise<void> {
+  await runCommand(
+    bin.path('peer'),
+    [
+      'lifecycle',
+      'chaincode',
+      'approveformyorg',
+      ...ordererArgs(layout, topology),
+      '--channelID',
+      CHANNEL_NAME,
+      '--name',
+      CHAINCODE_NAME,
+      '--version',
+      definition.version,
+      '--package-id',
+      packageIdOf(definition, org),
+      '--sequence',
+      String(definition.sequence),
+      '--waitForEvent',
+    ],
+    { step: `approve the chaincode definition for ${org}`, env: peerAdminEnv(layout, bin, topology, org) },
+  );
+}
+
+/**
+ * An organisation that joined the running channel installs the committed definition's chaincode, approves that
+ * same definition (version and sequence) for itself and starts its chaincode server; the definition itself is not
+ * committed again. Returns the definition with the organisation's package id.
+ */
+export async function adoptChaincode(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  org: PeerOrgKey,
+  committed: ChaincodeDefinition,
+  progress: Progress,
+): Promise<ChaincodeDefinition> {
+  const label = `${CHAINCODE_NAME}_${committed.version}_${String(committed.sequence)}`;
+  progress(`packaging and installing on ${org}`);
+  const file = await packageFor(layout, topology, org, label);
+  const id = packageId(label, file);
+  await installOn(layout, bin, topology, org, file, id);
+  const definition = { ...committed, packageIds: { ...committed.packageIds, [org]: id } };
+  progress(`approving sequence ${String(committed.sequence)} for ${org}`);
+  await approveFor(layout, bin, topology, org, definition);
+  progress(`starting the chaincode server of ${org}`);
+  await startChaincodeServer(layout, topology, org, id);
+  return definition;
+}
+
 /**
  * Deploys (or upgrades to) `sequence` through the real lifecycle: package per org, install, start each org's
  * chaincode server with its package id, approve per org, commit with endorsements from every peer.
@@ -231,27 +288,7 @@ export async function deployChaincode(
   for (const org of orgs) {
     if (current >= sequence) break;
     progress(`approving sequence ${sequence} for ${org}`);
-    await runCommand(
-      bin.path('peer'),
-      [
-        'lifecycle',
-        'chaincode',
-        'approveformyorg',
-        ...ordererArgs(layout, topology),
-        '--channelID',
-        CHANNEL_NAME,
-        '--name',
-        CHAINCODE_NAME,
-        '--version',
-        version,
-        '--package-id',
-        packageIdOf(definition, org),
-        '--sequence',
-        String(sequence),
-        '--waitForEvent',
-      ],
-      { step: `approve the chaincode definition for ${org}`, env: peerAdminEnv(layout, bin, topology, org) },
-    );
+    await approveFor(layout, bin, topology, org, definition);
   }
   // Restart each server with the package id this sequence uses (the peer checks the id the server registers with).
   for (const org of orgs) {

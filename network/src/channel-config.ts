@@ -29,22 +29,28 @@ function orgPolicies(mspId: string, memberRole: 'member' | 'peer'): Record<strin
 const implicit = (rule: string): Record<string, string> => ({ Type: 'ImplicitMeta', Rule: rule });
 
 /**
+ * A peer organisation as configtx.yaml describes it: its MSP, its policies (endorsement by its peers) and its anchor
+ * peer. The genesis block takes it for the founding members, and an organisation joining later exports it.
+ */
+export function peerOrgSection(layout: Layout, topology: Topology, org: Organisation): Record<string, unknown> {
+  // The first peer is the anchor: one peer per organisation for now.
+  const peer = peerOf(topology, org.key);
+  return {
+    Name: org.mspId,
+    ID: org.mspId,
+    MSPDir: layout.orgMsp(org.key),
+    Policies: orgPolicies(org.mspId, 'peer'),
+    AnchorPeers: [{ Host: peer.host, Port: peer.port }],
+  };
+}
+
+/**
  * The channel's configuration: Raft across the consortium's orderers, each operating organisation in the orderer
  * group with its orderers' endpoints, every peer organisation in the application group with an anchor peer, and
  * MAJORITY for both chaincode lifecycle and endorsement (any one peer may be down).
  */
 export function channelConfig(layout: Layout, topology: Topology): Record<string, unknown> {
-  const peerOrg = (org: Organisation): Record<string, unknown> => {
-    // The first peer is the anchor: one peer per organisation for now.
-    const peer = peerOf(topology, org.key);
-    return {
-      Name: org.mspId,
-      ID: org.mspId,
-      MSPDir: layout.orgMsp(org.key),
-      Policies: orgPolicies(org.mspId, 'peer'),
-      AnchorPeers: [{ Host: peer.host, Port: peer.port }],
-    };
-  };
+  const peerOrg = (org: Organisation): Record<string, unknown> => peerOrgSection(layout, topology, org);
   const ordererOrg = (org: Organisation): Record<string, unknown> => ({
     Name: org.mspId,
     ID: org.mspId,
@@ -125,4 +131,31 @@ export async function createGenesisBlock(layout: Layout, bin: FabricBinaries, to
     { step: 'create the channel genesis block', env: { PATH: process.env.PATH, FABRIC_CFG_PATH: dir } },
   );
   return block;
+}
+
+/**
+ * A peer organisation's definition as a channel configuration group (configtxgen -printOrg): MSP with its CA and TLS
+ * roots, policies, anchor peer. The organisation exports it; an existing member's admin proposes adding it.
+ */
+export async function printOrgDefinition(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  org: Organisation,
+): Promise<Record<string, unknown>> {
+  fs.mkdirSync(layout.channelDir, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(layout.channelDir, `definition-${org.key}-`));
+  try {
+    fs.writeFileSync(
+      path.join(dir, 'configtx.yaml'),
+      YAML.stringify({ Organizations: [peerOrgSection(layout, topology, org)] }),
+    );
+    const out = await runCommand(bin.path('configtxgen'), ['-printOrg', org.mspId, '-configPath', dir], {
+      step: `export the channel definition of ${org.key} (configtxgen -printOrg)`,
+      env: { PATH: process.env.PATH, FABRIC_CFG_PATH: dir },
+    });
+    return JSON.parse(out) as Record<string, unknown>;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

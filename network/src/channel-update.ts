@@ -104,20 +104,28 @@ export function at(value: unknown, pathParts: readonly (string | number)[]): unk
   return current;
 }
 
+/** The config's sequence number: it grows by one with every configuration update the channel applies. */
+export function configSequence(config: ChannelConfigJson): number {
+  const sequence = Number(at(config, ['sequence']) ?? 0);
+  if (!Number.isSafeInteger(sequence) || sequence < 0) throw new Error('the channel config has no valid sequence');
+  return sequence;
+}
+
 /**
- * Writes the envelope of a configuration update that turns the current config into mutate(config). Returns false,
- * writing nothing, when the mutation changes nothing (configtxlator would refuse an empty update).
+ * Writes the envelope of a configuration update that turns the current config into mutate(config), and returns the
+ * sequence of the config it is based on. Returns undefined, writing nothing, when the mutation changes nothing
+ * (configtxlator would refuse an empty update).
  */
 export async function proposeConfigUpdate(
   ctx: ChannelUpdateContext,
   asOrg: OrgKey,
   mutate: ConfigMutation,
   envelopeFile: string,
-): Promise<boolean> {
+): Promise<number | undefined> {
   const original = await readChannelConfig(ctx, asOrg);
   const updated = structuredClone(original);
   mutate(updated);
-  if (isDeepStrictEqual(original, updated)) return false;
+  if (isDeepStrictEqual(original, updated)) return undefined;
   const dir = workDir(ctx);
   try {
     const file = (name: string): string => path.join(dir, name);
@@ -166,7 +174,7 @@ export async function proposeConfigUpdate(
       '--output',
       envelopeFile,
     ]);
-    return true;
+    return configSequence(original);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -199,7 +207,7 @@ export async function submitConfigUpdate(ctx: ChannelUpdateContext, org: OrgKey,
 
 /**
  * Proposes, signs and submits an update on one machine that holds every signer's admin identity. The last signer
- * submits; the others sign first. Waits until an orderer serves a config that has the change.
+ * submits; the others sign first. Waits until an orderer serves the config the update made.
  */
 export async function applyConfigUpdate(
   ctx: ChannelUpdateContext,
@@ -213,7 +221,8 @@ export async function applyConfigUpdate(
   try {
     const envelope = path.join(dir, 'update.envelope.pb');
     progress('computing the configuration update');
-    if (!(await proposeConfigUpdate(ctx, submitter, mutate, envelope))) {
+    const basedOn = await proposeConfigUpdate(ctx, submitter, mutate, envelope);
+    if (basedOn === undefined) {
       progress('the channel already has this configuration; nothing to update');
       return false;
     }
@@ -223,17 +232,15 @@ export async function applyConfigUpdate(
     }
     progress(`submitting as the admin of ${submitter}`);
     await submitConfigUpdate(ctx, submitter, envelope);
+    // The orderer validated and ordered it; an orderer serves the new config once the block is cut.
     const deadline = Date.now() + 60_000;
-    for (;;) {
-      const current = await readChannelConfig(ctx, submitter);
-      const expected = structuredClone(current);
-      mutate(expected);
-      if (isDeepStrictEqual(current, expected)) return true;
+    while (configSequence(await readChannelConfig(ctx, submitter)) <= basedOn) {
       if (Date.now() > deadline) {
         throw new Error('the configuration update was submitted but no config block with it appeared within 60 s');
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+    return true;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -141,6 +141,23 @@ export function buildCli(): Command {
       });
   }
 
+  program
+    .command('org')
+    .description('organisations of the consortium')
+    .command('join')
+    .description(
+      'bring an organisation the consortium file lists under channel.joining into the running consortium: its CA, ' +
+        "a channel configuration update signed by a majority of the members' admins, its peers, the chaincode " +
+        'approved for it, its gatekeeper, API and miner (no other organisation restarts; a failed join resumes)',
+    )
+    .requiredOption('--org <name>', 'the organisation to join (as named in the consortium file)')
+    .addOption(consortiumOption())
+    .action(async (opts: { org: string; consortium?: string }) => {
+      const consortium = createConsortium(chosenFile(opts));
+      await consortium.joinOrganisation(opts.org);
+      printStatus(await createConsortium({ renderer: 'silent', ...chosenFile(opts) }).status());
+    });
+
   const user = program
     .command('user')
     .description('users of an organisation (CA identity, wallet, participant, API token)');

@@ -82,10 +82,7 @@ function uniquenessProblems(spec: ConsortiumSpec): ConsortiumProblem[] {
       'mspId',
     ),
     ...duplicates(nodes, 'node name'),
-    ...duplicates(
-      spec.channel.members.map((m, i) => ({ path: `channel.members[${i}]`, value: m })),
-      'channel member',
-    ),
+    ...duplicates(channelEntries(spec), 'channel member'),
   ];
 }
 
@@ -113,15 +110,26 @@ function ordererProblems(spec: ConsortiumSpec): ConsortiumProblem[] {
   return problems;
 }
 
-/** Channel members run peers and the services on them; an organisation without peers only operates orderers. */
+/** The founding members and the organisations that join later, each with its path in the file. */
+function channelEntries(spec: ConsortiumSpec): { path: string; value: string }[] {
+  return [
+    ...spec.channel.members.map((value, i) => ({ path: `channel.members[${String(i)}]`, value })),
+    ...spec.channel.joining.map((value, i) => ({ path: `channel.joining[${String(i)}]`, value })),
+  ];
+}
+
+/**
+ * Channel members (founding or joining) run peers and the services on them; an organisation without peers only
+ * operates orderers.
+ */
 function membershipProblems(spec: ConsortiumSpec): ConsortiumProblem[] {
   const problems: ConsortiumProblem[] = [];
   const byName = new Map(spec.organisations.map((o, i) => [o.name, { org: o, at: `organisations[${i}]` }]));
-  spec.channel.members.forEach((member, i) => {
+  channelEntries(spec).forEach(({ path: entryPath, value: member }) => {
     const found = byName.get(member);
     if (found === undefined) {
       problems.push({
-        path: `channel.members[${i}]`,
+        path: entryPath,
         message: `"${member}" is not an organisation of this file; name one listed under organisations`,
       });
     } else if (found.org.peers.length === 0) {
@@ -131,7 +139,7 @@ function membershipProblems(spec: ConsortiumSpec): ConsortiumProblem[] {
       });
     }
   });
-  const members = new Set(spec.channel.members);
+  const members = new Set(channelEntries(spec).map((entry) => entry.value));
   for (const { org, at } of byName.values()) {
     const services = (['chaincodeServerPort', 'apiPort', 'gatekeeperPort'] as const).filter(
       (field) => org[field] === undefined,
@@ -143,7 +151,9 @@ function membershipProblems(spec: ConsortiumSpec): ConsortiumProblem[] {
     } else if (org.peers.length > 0) {
       problems.push({
         path: `${at}.peers`,
-        message: `${org.name} runs peers but is not a channel member; add it to channel.members or remove its peers`,
+        message:
+          `${org.name} runs peers but is not a channel member; add it to channel.members (or channel.joining) or ` +
+          'remove its peers',
       });
     } else if (services.length < 3) {
       problems.push({

@@ -71,7 +71,10 @@ export const consortiumSchema = z.strictObject({
   channel: z.strictObject({
     // The API, gatekeeper and miners still open the channel by this name; another one needs them configured too.
     name: z.literal(CHANNEL_NAME, `must be "${CHANNEL_NAME}" (the only channel name the services support for now)`),
+    /** The founding members: the genesis block's application organisations. */
     members: z.array(orgName).min(1, 'must name at least one organisation with peers'),
+    /** Organisations that join the running channel later (`medrec org join`), by a configuration update. */
+    joining: z.array(orgName).default([]),
   }),
   organisations: z.array(organisationSchema).min(1, 'must list at least one organisation'),
   orderers: z.array(ordererSchema),

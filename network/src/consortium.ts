@@ -55,6 +55,12 @@ export interface Consortium {
   chainInfo(org: PeerOrgKey): Promise<ChainInfo>;
   /** The newest block (raw bytes) as one orderer serves it. */
   fetchNewestBlock(ordererName: string): Promise<Buffer>;
+  /**
+   * A hospital joins the running consortium (listed under channel.joining in the consortium file): the Fabric side
+   * (FabricNetwork.joinOrganisation), then its MedRec services (registration on the ledger, gatekeeper, API,
+   * miner). No other organisation restarts.
+   */
+  joinOrganisation(org: PeerOrgKey): Promise<void>;
   /** The channel's batching parameters, from its newest config block. */
   orderingParameters(): Promise<OrderingParameters>;
   /**
@@ -73,11 +79,12 @@ function ordererOperators(topology: Topology): OrgKey[] {
 }
 
 export function createConsortium(options: ConsortiumOptions = {}): Consortium {
-  const fabric = createFabricNetwork({
+  const fabricOptions = {
     ...(options.home === undefined ? {} : { home: options.home }),
     ...(options.portBase === undefined ? {} : { portBase: options.portBase }),
     ...(options.consortiumFile === undefined ? {} : { consortiumFile: options.consortiumFile }),
-  });
+  };
+  const fabric = createFabricNetwork(fabricOptions);
   const medrec = createMedrecBootstrap(fabric);
   const renderer = options.renderer ?? 'default';
   return {
@@ -111,6 +118,28 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
     identityServiceOptions: (org) => fabric.identityServiceOptions(org),
     chainInfo: (org) => fabric.chainInfo(org),
     fetchNewestBlock: (ordererName) => fabric.fetchNewestBlock(ordererName),
+    async joinOrganisation(org) {
+      const tasks = new Listr(
+        [
+          {
+            title: `${org} admitted to the channel, its peers joined and caught up, the chaincode approved for it`,
+            task: async (_ctx, task) => {
+              await fabric.joinOrganisation(org, (message) => {
+                task.output = message;
+              });
+            },
+            rendererOptions: { outputBar: 1 },
+          },
+          {
+            title: `MedRec services of ${org}`,
+            // A fresh view of the network: the topology now includes the organisation that joined.
+            task: (_ctx, task) => task.newListr(createMedrecBootstrap(createFabricNetwork(fabricOptions)).startTasks()),
+          },
+        ],
+        { renderer, fallbackRenderer: 'simple', exitOnError: true, rendererOptions: { collapseErrors: false } },
+      );
+      await tasks.run();
+    },
     async orderingParameters() {
       const ctx = { layout: fabric.layout, bin: await fabric.binaries(), topology: fabric.topology };
       return orderingParametersOf(

@@ -7,10 +7,12 @@ import path from 'node:path';
 import type { ListrTask } from 'listr2';
 import { connectGateway, type GatewayConnection, type IdentityServiceOptions } from '@medrec/sdk';
 import { CaAdmin, startCa, stopCa, caProcessName } from './certificate-authority';
-import { createGenesisBlock } from './channel-config';
+import { createGenesisBlock, printOrgDefinition } from './channel-config';
+import { applyConfigUpdate, readChannelConfig } from './channel-update';
 import { completeConsentIndex } from './consent-index';
 import {
   CHAINCODE_SERVER_IDENTITY,
+  adoptChaincode,
   deployChaincode,
   packageIdOf,
   startChaincodeServer,
@@ -35,14 +37,18 @@ import {
 } from './nodes';
 import { medrecHome } from './paths';
 import { assertPortsFree } from './port-preflight';
-import { savedConsortiumFile, selectTopology } from './topology-selection';
+import { applicationMembers, applicationSigners, withApplicationOrganisation } from './org-membership';
+import { savedConsortiumFile, selectFileTopology, selectTopology } from './topology-selection';
 import {
   CHAINCODE_NAME,
   CHANNEL_NAME,
+  activeTopology,
   firstPeerOrg,
   firstPeers,
   organisation,
   peerOf,
+  peersOf,
+  type Organisation,
   type PeerOrgKey,
   type Topology,
 } from './topology';
@@ -75,6 +81,13 @@ export interface FabricNetwork extends FabricAccess {
   startNode(name: string): Promise<void>;
   /** Deploys the chaincode as the next sequence through the lifecycle (the code in dist/ at that moment). */
   upgradeChaincode(): Promise<ChaincodeDefinition>;
+  /**
+   * Brings an organisation the consortium file lists under channel.joining into the running channel: its CA and
+   * identities, a configuration update adding it signed by a majority of the members' admins, its peers joined and
+   * caught up, the committed chaincode definition approved for it and its chaincode server. Each step is skipped
+   * when already done, so a failed join resumes. Other organisations keep running throughout.
+   */
+  joinOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<void>;
   /** Channel height and current block hash as one organisation's peer sees them. */
   chainInfo(org: PeerOrgKey): Promise<ChainInfo>;
   /** The newest block (raw bytes) as one orderer serves it. */
@@ -92,9 +105,64 @@ class FabricNetworkImpl implements FabricNetwork {
   readonly layout: Layout;
   #bin: FabricBinaries | undefined;
 
+  readonly #options: Readonly<FabricNetworkOptions>;
+
   constructor(options: Readonly<FabricNetworkOptions>) {
     this.layout = new Layout(options.home ?? medrecHome());
     this.topology = selectTopology(readState(this.layout), options);
+    this.#options = options;
+  }
+
+  async joinOrganisation(orgKey: PeerOrgKey, progress: (message: string) => void): Promise<void> {
+    const layout = this.layout;
+    const saved = readState(layout);
+    if (saved?.channelJoined !== true || saved.chaincode === undefined) {
+      throw new Error('the consortium is not running yet: start it with `medrec network up` first');
+    }
+    const full = selectFileTopology(saved, this.#options);
+    if (!full.joining.includes(orgKey)) {
+      throw new Error(
+        `${orgKey} is not listed under channel.joining in ${full.source}; add its organisation entry and list it ` +
+          'there, then run this again',
+      );
+    }
+    const bin = await this.binaries();
+    const joined = [...new Set([...(saved.joined ?? []), orgKey])];
+    const withOrg = activeTopology(full, joined);
+    const org = organisation(withOrg, orgKey);
+
+    progress(`starting ${caProcessName(orgKey)}`);
+    await startCa(layout, bin, org);
+    await this.#enrollOrganisation(bin, withOrg, org, progress);
+
+    // The channel's current members admit it: a configuration update signed by a majority of their admins.
+    const ctx = { layout, bin, topology: this.topology };
+    const members = applicationMembers(await readChannelConfig(ctx, firstPeerOrg(this.topology)));
+    if (members.includes(org.mspId)) {
+      progress(`${org.mspId} is already a member of the channel`);
+    } else {
+      const definition = await printOrgDefinition(layout, bin, withOrg, org);
+      const signers = applicationSigners(this.topology, members);
+      await applyConfigUpdate(ctx, signers, withApplicationOrganisation(org.mspId, definition), progress);
+    }
+    writeState(layout, { ...saved, joined });
+
+    // Its peers join from the genesis block and replay the chain, the update that admitted it included.
+    const genesis = await createGenesisBlock(layout, bin, this.topology);
+    for (const peer of peersOf(withOrg, orgKey)) {
+      progress(`starting ${peer.name} and joining it to ${CHANNEL_NAME}`);
+      await startPeer(layout, bin, withOrg, peer);
+      await this.#retry(() => joinPeer(layout, bin, withOrg, orgKey, genesis));
+    }
+    const target = (await peerChainInfo(layout, bin, this.topology, firstPeerOrg(this.topology))).height;
+    for (let height = 0; height < target;) {
+      height = (await peerChainInfo(layout, bin, withOrg, orgKey)).height;
+      progress(`${orgKey} catching up: block ${String(height)} of ${String(target)}`);
+      if (height < target) await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+
+    const definition = await adoptChaincode(layout, bin, withOrg, orgKey, saved.chaincode, progress);
+    writeState(layout, { ...saved, joined, chaincode: definition });
   }
 
   binaries(): Promise<FabricBinaries> {
@@ -265,29 +333,38 @@ class FabricNetworkImpl implements FabricNetwork {
   }
 
   async #enrollIdentities(bin: FabricBinaries, progress: (m: string) => void): Promise<void> {
-    const t = this.topology;
-    for (const org of t.organisations) {
-      progress(`enrolling identities of ${org.key}`);
-      const ca = new CaAdmin(this.layout, bin, org);
-      await ca.enrollRegistrar();
-      writeOrgMsp(this.layout.orgMsp(org.key), this.layout.caCert(org.key));
-      await ca.ensureIdentity({
-        name: ORG_ADMIN,
-        type: 'admin',
-        tls: true,
-        attributes: { 'medrec.role': 'admin', 'medrec.id': `${org.key}-admin` },
-      });
-      // An organisation may operate orderers, run peers, or both; its CA issues its nodes' identities.
-      const nodes = [
-        ...t.orderers.filter((o) => o.org === org.key).map((o) => ({ name: o.name, type: 'orderer' as const })),
-        ...t.peers.filter((p) => p.org === org.key).map((p) => ({ name: p.name, type: 'peer' as const })),
-      ];
-      for (const node of nodes) {
-        await ca.ensureIdentity({ name: node.name, type: node.type, tls: true, hosts: [node.name] });
-      }
-      if (t.peers.some((p) => p.org === org.key)) {
-        await ca.ensureIdentity({ name: CHAINCODE_SERVER_IDENTITY, type: 'client', tls: true });
-      }
+    for (const org of this.topology.organisations) {
+      await this.#enrollOrganisation(bin, this.topology, org, progress);
+    }
+  }
+
+  /** The organisation's MSP, its admin, its nodes' and its chaincode server's identities, from its own CA. */
+  async #enrollOrganisation(
+    bin: FabricBinaries,
+    t: Topology,
+    org: Organisation,
+    progress: (m: string) => void,
+  ): Promise<void> {
+    progress(`enrolling identities of ${org.key}`);
+    const ca = new CaAdmin(this.layout, bin, org);
+    await ca.enrollRegistrar();
+    writeOrgMsp(this.layout.orgMsp(org.key), this.layout.caCert(org.key));
+    await ca.ensureIdentity({
+      name: ORG_ADMIN,
+      type: 'admin',
+      tls: true,
+      attributes: { 'medrec.role': 'admin', 'medrec.id': `${org.key}-admin` },
+    });
+    // An organisation may operate orderers, run peers, or both; its CA issues its nodes' identities.
+    const nodes = [
+      ...t.orderers.filter((o) => o.org === org.key).map((o) => ({ name: o.name, type: 'orderer' as const })),
+      ...t.peers.filter((p) => p.org === org.key).map((p) => ({ name: p.name, type: 'peer' as const })),
+    ];
+    for (const node of nodes) {
+      await ca.ensureIdentity({ name: node.name, type: node.type, tls: true, hosts: [node.name] });
+    }
+    if (t.peers.some((p) => p.org === org.key)) {
+      await ca.ensureIdentity({ name: CHAINCODE_SERVER_IDENTITY, type: 'client', tls: true });
     }
   }
 

@@ -11,6 +11,8 @@ export interface NetworkState {
   readonly identitiesReady: boolean;
   readonly channelJoined: boolean;
   readonly chaincode?: ChaincodeDefinition;
+  /** Organisations of the file's channel.joining that have joined the running channel (`medrec org join`). */
+  readonly joined?: readonly string[];
 }
 
 export function readState(layout: Layout): NetworkState | undefined {

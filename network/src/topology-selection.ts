@@ -7,7 +7,7 @@ import { consortiumFileFromEnv } from './consortium-file';
 import { Layout } from './layout';
 import { readState, type NetworkState } from './network-state';
 import { DEFAULT_CONSORTIUM_FILE, medrecHome } from './paths';
-import { buildTopology, portBaseOverride, type Topology } from './topology';
+import { activeTopology, buildTopology, portBaseOverride, type Topology } from './topology';
 
 export interface TopologyChoice {
   readonly portBase?: number;
@@ -15,6 +15,11 @@ export interface TopologyChoice {
 }
 
 export function selectTopology(saved: NetworkState | undefined, choice: TopologyChoice = {}): Topology {
+  return activeTopology(selectFileTopology(saved, choice), saved?.joined ?? []);
+}
+
+/** The whole file's topology, organisations still to join included (what `medrec org join` starts from). */
+export function selectFileTopology(saved: NetworkState | undefined, choice: TopologyChoice = {}): Topology {
   const savedFile = saved === undefined ? undefined : (saved.consortiumFile ?? DEFAULT_CONSORTIUM_FILE);
   if (
     choice.consortiumFile !== undefined &&

@@ -66,6 +66,11 @@ export interface Topology {
   readonly organisations: readonly Organisation[];
   readonly orderers: readonly OrdererNode[];
   readonly peers: readonly PeerNode[];
+  /**
+   * Organisations the file names as joining the running channel later (channel.joining). Until one has joined
+   * (activeTopology) its nodes are not part of the network this topology describes.
+   */
+  readonly joining: readonly OrgKey[];
 }
 
 export const DEFAULT_PORT_BASE = 27000;
@@ -125,7 +130,22 @@ export function topologyFromConsortium(file: ConsortiumFile): Topology {
       gatekeeperPort: portBase + (org.gatekeeperPort ?? 0),
     })),
   );
-  return { source: file.source, portBase, organisations, orderers, peers };
+  return { source: file.source, portBase, organisations, orderers, peers, joining: spec.channel.joining };
+}
+
+/**
+ * The network as it runs: the file's topology without the organisations that are still to join (those not in
+ * `joined`, the ones `medrec org join` has brought in). Orderers stay: only peer organisations join this way.
+ */
+export function activeTopology(topology: Topology, joined: readonly OrgKey[]): Topology {
+  const waiting = new Set(topology.joining.filter((org) => !joined.includes(org)));
+  if (waiting.size === 0) return topology;
+  return {
+    ...topology,
+    organisations: topology.organisations.filter((org) => !waiting.has(org.key)),
+    peers: topology.peers.filter((peer) => !waiting.has(peer.org)),
+    joining: topology.joining.filter((org) => !waiting.has(org)),
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ import { channelConfig } from '../../../network/src/channel-config';
 import { Layout } from '../../../network/src/layout';
 import { DEFAULT_CONSORTIUM_FILE, REPO_ROOT } from '../../../network/src/paths';
 import {
+  activeTopology,
   buildTopology,
   firstPeers,
   ordererOrganisations,
@@ -320,8 +321,43 @@ describe('network: the consortium file', function () {
         'channel.members[2]: "gamma" is not an organisation of this file; name one listed under organisations',
       ]);
       expect(refusal(changed((s) => (s.channel.members = ['alpha'])))).to.deep.equal([
-        'organisations[2].peers: beta runs peers but is not a channel member; add it to channel.members or remove its peers',
+        'organisations[2].peers: beta runs peers but is not a channel member; add it to channel.members (or ' +
+          'channel.joining) or remove its peers',
       ]);
+    });
+
+    it('accepts an organisation listed as joining the running channel, and refuses one listed twice or unknown', function () {
+      const joining = changed((s) => {
+        s.channel.members = ['alpha'];
+        (s.channel as { joining?: string[] }).joining = ['beta'];
+      });
+      const topology = topologyFromConsortium(parse(joining));
+      expect(topology.joining).to.deep.equal(['beta']);
+      expect(peerOrgKeys(topology)).to.deep.equal(['alpha', 'beta']);
+      expect(refusal(changed((s) => ((s.channel as { joining?: string[] }).joining = ['beta'])))).to.deep.equal([
+        'channel.joining[0]: channel member "beta" is already used at channel.members[1]; give each a different one',
+      ]);
+      expect(refusal(changed((s) => ((s.channel as { joining?: string[] }).joining = ['gamma'])))).to.deep.equal([
+        'channel.joining[0]: "gamma" is not an organisation of this file; name one listed under organisations',
+      ]);
+    });
+
+    it('leaves a joining organisation out of the running network until it has joined', function () {
+      const topology = topologyFromConsortium(
+        parse(
+          changed((s) => {
+            s.channel.members = ['alpha'];
+            (s.channel as { joining?: string[] }).joining = ['beta'];
+          }),
+        ),
+      );
+      const waiting = activeTopology(topology, []);
+      expect(peerOrgKeys(waiting)).to.deep.equal(['alpha']);
+      expect(waiting.organisations.map((o) => o.key)).not.to.include('beta');
+      expect(waiting.orderers).to.deep.equal(topology.orderers);
+      const joined = activeTopology(topology, ['beta']);
+      expect(peerOrgKeys(joined)).to.deep.equal(['alpha', 'beta']);
+      expect(joined.peers).to.deep.equal(topology.peers);
     });
 
     it("requires a member's service ports and refuses them on an orderer-only organisation", function () {

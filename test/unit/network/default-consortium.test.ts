@@ -154,7 +154,9 @@ const CHANNEL_CONFIG_SHA256: Readonly<Record<number, string>> = {
 /** The topology without what the consortium file added (each node's host, the file's name): what was captured. */
 function asCaptured(topology: Topology): unknown {
   return JSON.parse(
-    JSON.stringify(topology, (key, value: unknown) => (key === 'host' || key === 'source' ? undefined : value)),
+    JSON.stringify(topology, (key, value: unknown) =>
+      key === 'host' || key === 'source' || key === 'joining' ? undefined : value,
+    ),
   );
 }
 
@@ -174,6 +176,7 @@ describe('network: the default consortium is the one-machine network as it was',
       expect(asCaptured(topology)).to.deep.equal(expected);
       expect(new Set(hosts(topology))).to.deep.equal(new Set(['127.0.0.1']));
       expect(topology.source).to.equal(DEFAULT_CONSORTIUM_FILE);
+      expect(topology.joining).to.deep.equal([]);
     });
 
     it(`produces the channel configuration byte for byte as before for port base ${base}`, function () {

@@ -1,0 +1,52 @@
+/**
+ * Channel membership changes as configuration mutations: adding a peer organisation's definition to the
+ * application group, and who must sign that (the application group's Admins policy: MAJORITY of its members'
+ * admins).
+ */
+import { at, type ChannelConfigJson, type ConfigMutation } from './channel-update';
+import type { OrgKey, Topology } from './topology';
+
+const APPLICATION_GROUPS = ['channel_group', 'groups', 'Application', 'groups'] as const;
+
+function applicationGroups(config: ChannelConfigJson): Record<string, unknown> {
+  const groups = at(config, APPLICATION_GROUPS);
+  if (groups === null || typeof groups !== 'object' || Array.isArray(groups)) {
+    throw new Error('the channel config has no Application group; is this an application channel config?');
+  }
+  return groups as Record<string, unknown>;
+}
+
+/** The MSP ids of the channel's application organisations, sorted. */
+export function applicationMembers(config: ChannelConfigJson): string[] {
+  return Object.keys(applicationGroups(config)).sort();
+}
+
+/** Adds an organisation's definition (configtxgen -printOrg) to the application group; refuses one already there. */
+export function withApplicationOrganisation(mspId: string, definition: Record<string, unknown>): ConfigMutation {
+  return (config) => {
+    const groups = applicationGroups(config);
+    if (mspId in groups) throw new Error(`${mspId} is already a member of the channel`);
+    groups[mspId] = structuredClone(definition);
+  };
+}
+
+/** How many of n members' admins a MAJORITY policy needs (Fabric: more than half). */
+export function majorityOf(members: number): number {
+  return Math.floor(members / 2) + 1;
+}
+
+/**
+ * The organisations (of this topology) whose admins sign an application-group change: a majority of the current
+ * members, in the file's order. Throws when the topology does not know enough of them.
+ */
+export function applicationSigners(topology: Topology, memberMspIds: readonly string[]): OrgKey[] {
+  const known = topology.organisations.filter((org) => memberMspIds.includes(org.mspId)).map((org) => org.key);
+  const needed = majorityOf(memberMspIds.length);
+  if (known.length < needed) {
+    throw new Error(
+      `a change to the channel's members needs the admins of ${String(needed)} of its ${String(memberMspIds.length)} ` +
+        `members; this machine holds the admins of only ${known.join(', ') || 'none'}`,
+    );
+  }
+  return known.slice(0, needed);
+}
