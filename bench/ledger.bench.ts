@@ -114,9 +114,18 @@ export function caseSelected(operation: string, only: readonly string[] | undefi
 export async function benchLedger(options: Readonly<LedgerBenchOptions>): Promise<LedgerBenchReport> {
   const startedAt = new Date().toISOString();
   const consortium = createConsortium({ renderer: 'silent' });
-  const status = await consortium.status();
-  if (!status.nodes.every((n) => n.up)) {
-    throw new Error('the ledger benchmark needs the running network: start it with `npm start`, then run it again');
+  // A service restarted a moment ago (the miners, which a previous run resumes as it ends) gets a few seconds.
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const down = (await consortium.status()).nodes.filter((n) => !n.up).map((n) => n.name);
+    if (down.length === 0) break;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the ledger benchmark needs the running network (${down.join(', ')} down): start it with \`npm start\`, ` +
+          'then run it again',
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   const adminToken = (org: PeerOrgKey): string =>
     fs.readFileSync(adminTokenFile(consortium.layout, peerOf(consortium.topology, org)), 'utf8').trim();

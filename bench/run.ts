@@ -2,13 +2,15 @@ import { Listr } from 'listr2';
 import { benchAuditExport, type ExportBenchResult } from './audit-export.bench';
 import fs from 'node:fs';
 import path from 'node:path';
+import { checkOrderingParameters, createConsortium } from '@medrec/network';
 import { benchLedger, type LedgerBenchReport } from './ledger.bench';
 import { PROCESS_KINDS } from './process-cpu';
 import { ratioChartSvg } from './ratio-chart';
 
 /* eslint-disable no-console -- the benchmark's report is its output */
 
-const USAGE = 'usage: npm run bench [-- export|ledger] (default: both; the ledger part needs `npm start` first)';
+const USAGE =
+  'usage: npm run bench [-- export|ledger|ordering] (default: export and ledger; ledger and ordering need `npm start` first)';
 
 /**
  * `npm run bench`:
@@ -17,10 +19,17 @@ const USAGE = 'usage: npm run bench [-- export|ledger] (default: both; the ledge
  * - ledger: throughput and latency of the ledger path on the running network, as ratios to a no-op transaction
  *   (MEDREC_BENCH_SECONDS per case, default 20; MEDREC_BENCH_CONCURRENCY, default "8,32"; MEDREC_BENCH_ONLY, a
  *   comma-separated list of words, runs only the cases whose names contain one, beside the baselines).
+ * - ordering: the ledger cases once per batch timeout (MEDREC_BENCH_BATCH_TIMEOUTS, default "100ms,250ms,500ms,1s"),
+ *   each set by a channel configuration update; the channel's own parameters are restored afterwards. These are the
+ *   curves docs/benchmarks.md chooses the default from.
  */
 async function main(): Promise<void> {
   const which = process.argv[2] ?? 'all';
-  if (!['all', 'export', 'ledger'].includes(which)) throw new Error(USAGE);
+  if (!['all', 'export', 'ledger', 'ordering'].includes(which)) throw new Error(USAGE);
+  if (which === 'ordering') {
+    await orderingBench();
+    return;
+  }
   if (which !== 'ledger') await exportBench();
   if (which !== 'export') await ledgerBench();
 }
@@ -62,14 +71,15 @@ function envNumbers(name: string, fallback: readonly number[]): number[] {
   return values.map(Number);
 }
 
-async function ledgerBench(): Promise<void> {
+/** Runs the ledger cases once (closed loop at each concurrency), with a progress display. */
+async function measureLedger(title: string): Promise<LedgerBenchReport> {
   const [seconds = 20] = envNumbers('MEDREC_BENCH_SECONDS', [20]);
   const concurrencies = envNumbers('MEDREC_BENCH_CONCURRENCY', [8, 32]);
   let report: LedgerBenchReport | undefined;
   await new Listr(
     [
       {
-        title: `ledger path: ${concurrencies.join(' and ')} concurrent workers, ${seconds} s per case`,
+        title: `${title}: ${concurrencies.join(' and ')} concurrent workers, ${seconds} s per case`,
         task: async (_ctx: unknown, task: { output: string }) => {
           report = await benchLedger({
             concurrencies,
@@ -86,16 +96,23 @@ async function ledgerBench(): Promise<void> {
     { renderer: 'default', fallbackRenderer: 'simple', exitOnError: true },
   ).run();
   if (report === undefined) throw new Error('the ledger benchmark produced no report');
-  const { results } = report;
+  return report;
+}
+
+/** R: the operation's TPS over its baseline's at the same concurrency in the same run. */
+function ratioOf(results: LedgerBenchReport['results'], r: LedgerBenchReport['results'][number]): number {
   // A fetch is an ordered transaction too (Access:Disclose): it compares with the no-op submit.
-  const ratioOf = (r: (typeof results)[number]): number => {
-    const baseline = results.find((b) => b.baseline && b.kind === r.kind && b.concurrency === r.concurrency);
-    return baseline === undefined || baseline.tps === 0 ? NaN : r.tps / baseline.tps;
-  };
+  const baseline = results.find((b) => b.baseline && b.kind === r.kind && b.concurrency === r.concurrency);
+  return baseline === undefined || baseline.tps === 0 ? NaN : r.tps / baseline.tps;
+}
+
+async function ledgerBench(): Promise<void> {
+  const report = await measureLedger('ledger path');
+  const { results } = report;
   console.log('\noperation                                      c     TPS      R   p50 ms   p99 ms  failed');
   for (const r of results) {
     console.log(
-      `${r.operation.padEnd(44)} ${String(r.concurrency).padStart(3)} ${r.tps.toFixed(1).padStart(7)} ${ratioOf(r).toFixed(2).padStart(6)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(8)} ${String(r.failed).padStart(7)}`,
+      `${r.operation.padEnd(44)} ${String(r.concurrency).padStart(3)} ${r.tps.toFixed(1).padStart(7)} ${ratioOf(results, r).toFixed(2).padStart(6)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(8)} ${String(r.failed).padStart(7)}`,
     );
     if (r.firstFailure !== undefined) console.log(`    first failure: ${r.firstFailure}`);
   }
@@ -112,9 +129,46 @@ async function ledgerBench(): Promise<void> {
   fs.writeFileSync(`${stem}.json`, `${JSON.stringify(report, null, 2)}\n`);
   const bars = results
     .filter((r) => !r.baseline)
-    .map((r) => ({ operation: r.operation, concurrency: r.concurrency, ratio: ratioOf(r) }));
+    .map((r) => ({ operation: r.operation, concurrency: r.concurrency, ratio: ratioOf(results, r) }));
   fs.writeFileSync(`${stem}.svg`, ratioChartSvg(`MedRec ledger path, R = TPS / no-op TPS (${report.startedAt})`, bars));
   console.log(`results: ${stem}.json, chart: ${stem}.svg`);
+}
+
+async function orderingBench(): Promise<void> {
+  const timeouts = (process.env.MEDREC_BENCH_BATCH_TIMEOUTS ?? '100ms,250ms,500ms,1s')
+    .split(',')
+    .map((text) => text.trim());
+  for (const batchTimeout of timeouts) checkOrderingParameters({ batchTimeout });
+  const consortium = createConsortium({ renderer: 'silent' });
+  const original = await consortium.orderingParameters();
+  const runs: { batchTimeout: string; report: LedgerBenchReport }[] = [];
+  try {
+    for (const batchTimeout of timeouts) {
+      console.log(`batch timeout ${batchTimeout}: channel configuration update`);
+      await consortium.setOrderingParameters({ batchTimeout });
+      runs.push({ batchTimeout, report: await measureLedger(`batch timeout ${batchTimeout}`) });
+    }
+  } finally {
+    console.log(
+      `restoring batch timeout ${original.batchTimeout}, ${String(original.maxMessageCount)} messages per block`,
+    );
+    await consortium.setOrderingParameters(original);
+  }
+  console.log('\nbatch    operation                                      c     TPS      R   p50 ms   p99 ms  failed');
+  for (const { batchTimeout, report } of runs) {
+    for (const r of report.results) {
+      console.log(
+        `${batchTimeout.padEnd(8)} ${r.operation.padEnd(44)} ${String(r.concurrency).padStart(3)} ${r.tps.toFixed(1).padStart(7)} ${ratioOf(report.results, r).toFixed(2).padStart(6)} ${String(r.p50Ms).padStart(8)} ${String(r.p99Ms).padStart(8)} ${String(r.failed).padStart(7)}`,
+      );
+    }
+  }
+  const first = runs[0];
+  if (first === undefined) return;
+  const outDir = process.env.MEDREC_BENCH_OUT ?? path.join(first.report.medrecHome, 'bench');
+  fs.mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, `ordering-${first.report.startedAt.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, `${JSON.stringify({ original, runs }, null, 2)}\n`);
+  console.log(`results: ${file}`);
 }
 
 main().catch((err: unknown) => {

@@ -12,3 +12,5 @@ export { peerOf, type PeerOrgKey } from './topology';
 // The miner services, paused by the benchmark (their rounds would add transactions to its cases) and by the incentive
 // test (it runs its own miners and counts their claims).
 export { startMiners, stopMiners } from './miner-process';
+// The ordering service's batching parameters: the benchmark's sweep sets each batch timeout it measures.
+export { checkOrderingParameters, type OrderingParameters } from './ordering-parameters';

@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
+import { applyConfigUpdate } from '../../network/src/channel-update';
 import { startMiners, stopMiners } from '../../network/src/miner-process';
+import { withOrderingParameters } from '../../network/src/ordering-parameters';
 import type { NetworkStatus } from '../../network/src/consortium';
 import { REPO_ROOT } from '../../network/src/paths';
 import { CHAINCODE_NAME, CHANNEL_NAME, type PeerOrgKey } from '../../network/src/topology';
@@ -180,6 +182,39 @@ describe('consortium network (real Fabric)', function () {
     );
     expect(newest[0]?.number).to.equal(peerHeight - 1);
   }
+
+  it('changes the batching parameters by a configuration update of the orderer organisation; a hospital admin alone may not', async function () {
+    const network = consortium();
+    const before = await network.orderingParameters();
+    const changed = { batchTimeout: before.batchTimeout === '400ms' ? '300ms' : '400ms', maxMessageCount: 50 };
+    const ctx = { layout: network.layout, bin: await network.binaries(), topology: network.topology };
+    let refused: unknown;
+    try {
+      await applyConfigUpdate(ctx, ['hospital1'], withOrderingParameters(changed), () => undefined);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused, "a hospital admin's signature changed the ordering service").to.be.instanceOf(Error);
+    expect(await network.orderingParameters()).to.deep.equal(before);
+    try {
+      expect(await network.setOrderingParameters(changed)).to.equal(true);
+      expect(await network.orderingParameters()).to.deep.equal(changed);
+      const probe = await heartbeat(viaHospital1);
+      expect(
+        (
+          await eventually(
+            'the heartbeat on research',
+            () => readHeartbeat(viaResearch, probe),
+            (h) => h.probeId === probe,
+          )
+        ).probeId,
+      ).to.equal(probe);
+      expect(await network.setOrderingParameters(changed), 'the same values again are no update').to.equal(false);
+    } finally {
+      await network.setOrderingParameters(before);
+    }
+    expect(await network.orderingParameters()).to.deep.equal(before);
+  });
 
   it('keeps the ledger across down and up (block height does not go back)', async function () {
     const probe = await heartbeat(viaHospital1);
