@@ -141,9 +141,21 @@ export function buildCli(): Command {
       });
   }
 
-  program
-    .command('org')
-    .description('organisations of the consortium')
+  const org = program.command('org').description('organisations of the consortium: join and leave the channel');
+  org
+    .command('remove')
+    .description(
+      'remove an organisation from the running consortium: its miner, API and gatekeeper stop, a channel ' +
+        "configuration update signed by a majority of the other members' admins drops it (its certificates no " +
+        'longer read, write or endorse), its nodes stop; its records and their history stay on the ledger',
+    )
+    .requiredOption('--org <name>', 'the organisation to remove (as named in the consortium file)')
+    .addOption(consortiumOption())
+    .action(async (opts: { org: string; consortium?: string }) => {
+      await createConsortium({ renderer: 'silent', ...chosenFile(opts) }).removeOrganisation(opts.org);
+      printStatus(await createConsortium({ renderer: 'silent', ...chosenFile(opts) }).status());
+    });
+  org
     .command('join')
     .description(
       'bring an organisation the consortium file lists under channel.joining into the running consortium: its CA, ' +

@@ -15,7 +15,10 @@ import { createMedrecBootstrap } from './medrec-bootstrap';
 import { readNetworkStatus, type NetworkStatus } from './network-status';
 import type { ChainInfo } from './nodes';
 import { orderingParametersOf, withOrderingParameters, type OrderingParameters } from './ordering-parameters';
-import { firstPeerOrg, ordererOrganisations, type OrgKey, type PeerOrgKey, type Topology } from './topology';
+import { firstPeerOrg, ordererOrganisations, peerOf, type OrgKey, type PeerOrgKey, type Topology } from './topology';
+import { stopApi } from './api-process';
+import { stopGatekeeper } from './gatekeeper-process';
+import { stopMiner } from './miner-process';
 
 // Still offered here: the CLI, the tests and the bench import them from this file.
 export type { EnrolledIdentity, PeerEndpoint } from './fabric-access';
@@ -61,6 +64,12 @@ export interface Consortium {
    * miner). No other organisation restarts.
    */
   joinOrganisation(org: PeerOrgKey): Promise<void>;
+  /**
+   * An organisation leaves the running consortium: its miner, API and gatekeeper stop, then the channel drops it
+   * (FabricNetwork.removeOrganisation) and its nodes stop. Its records' pointers and their history stay on the
+   * ledger; its certificates no longer read, write or endorse.
+   */
+  removeOrganisation(org: PeerOrgKey): Promise<void>;
   /** The channel's batching parameters, from its newest config block. */
   orderingParameters(): Promise<OrderingParameters>;
   /**
@@ -139,6 +148,13 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
         { renderer, fallbackRenderer: 'simple', exitOnError: true, rendererOptions: { collapseErrors: false } },
       );
       await tasks.run();
+    },
+    async removeOrganisation(org) {
+      const peer = peerOf(fabric.topology, org);
+      await stopMiner(fabric.layout, org);
+      await stopApi(fabric.layout, peer);
+      await stopGatekeeper(fabric.layout, peer);
+      await fabric.removeOrganisation(org, () => undefined);
     },
     async orderingParameters() {
       const ctx = { layout: fabric.layout, bin: await fabric.binaries(), topology: fabric.topology };

@@ -35,9 +35,15 @@ import {
   stopNode,
   type ChainInfo,
 } from './nodes';
+import { peerLedgerHeight } from './health';
 import { medrecHome } from './paths';
 import { assertPortsFree } from './port-preflight';
-import { applicationMembers, applicationSigners, withApplicationOrganisation } from './org-membership';
+import {
+  applicationMembers,
+  applicationSigners,
+  withApplicationOrganisation,
+  withoutApplicationOrganisation,
+} from './org-membership';
 import { savedConsortiumFile, selectFileTopology, selectTopology } from './topology-selection';
 import {
   CHAINCODE_NAME,
@@ -88,6 +94,12 @@ export interface FabricNetwork extends FabricAccess {
    * when already done, so a failed join resumes. Other organisations keep running throughout.
    */
   joinOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<void>;
+  /**
+   * Removes a peer organisation from the running channel by a configuration update signed by a majority of the
+   * members' admins (not asking the one that leaves), then stops its chaincode server, peers and CA. What it wrote
+   * stays on the ledger. Its MedRec services are the caller's to stop first.
+   */
+  removeOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<void>;
   /** Channel height and current block hash as one organisation's peer sees them. */
   chainInfo(org: PeerOrgKey): Promise<ChainInfo>;
   /** The newest block (raw bytes) as one orderer serves it. */
@@ -126,6 +138,11 @@ class FabricNetworkImpl implements FabricNetwork {
           'there, then run this again',
       );
     }
+    if ((saved.removed ?? []).includes(orgKey)) {
+      throw new Error(
+        `${orgKey} was removed from the channel; a removed organisation does not join again under its name`,
+      );
+    }
     const bin = await this.binaries();
     const joined = [...new Set([...(saved.joined ?? []), orgKey])];
     const withOrg = activeTopology(full, joined);
@@ -155,10 +172,20 @@ class FabricNetworkImpl implements FabricNetwork {
       await this.#retry(() => joinPeer(layout, bin, withOrg, orgKey, genesis));
     }
     const target = (await peerChainInfo(layout, bin, this.topology, firstPeerOrg(this.topology))).height;
-    for (let height = 0; height < target;) {
-      height = (await peerChainInfo(layout, bin, withOrg, orgKey)).height;
-      progress(`${orgKey} catching up: block ${String(height)} of ${String(target)}`);
-      if (height < target) await new Promise((resolve) => setTimeout(resolve, 1000));
+    const deadline = Date.now() + 600_000;
+    for (const peer of peersOf(withOrg, orgKey)) {
+      for (;;) {
+        const height = (await peerLedgerHeight(peer.host, peer.operationsPort, CHANNEL_NAME)) ?? 0;
+        progress(`${peer.name} catching up: block ${String(height)} of ${String(target)}`);
+        if (height >= target) break;
+        if (Date.now() > deadline) {
+          throw new Error(
+            `${peer.name} is at block ${String(height)} of ${String(target)} after 10 minutes; check its log ` +
+              `(${layout.logFile(peer.name)}) and run the join again to resume`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
     }
 
     const definition = await adoptChaincode(layout, bin, withOrg, orgKey, saved.chaincode, progress);
@@ -330,6 +357,32 @@ class FabricNetworkImpl implements FabricNetwork {
         privateKey: fs.readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'), 'utf8'),
       },
     });
+  }
+
+  async removeOrganisation(orgKey: PeerOrgKey, progress: (message: string) => void): Promise<void> {
+    const layout = this.layout;
+    const saved = readState(layout);
+    if (saved?.channelJoined !== true) {
+      throw new Error('the consortium is not running: start it with `medrec network up` first');
+    }
+    const org = organisation(this.topology, orgKey);
+    if (this.topology.orderers.some((orderer) => orderer.org === orgKey)) {
+      throw new Error(`${orgKey} operates orderers; move them to another organisation before it leaves the channel`);
+    }
+    const bin = await this.binaries();
+    const ctx = { layout, bin, topology: this.topology };
+    const members = applicationMembers(await readChannelConfig(ctx, firstPeerOrg(this.topology)));
+    if (members.includes(org.mspId)) {
+      const signers = applicationSigners(this.topology, members, [orgKey]);
+      await applyConfigUpdate(ctx, signers, withoutApplicationOrganisation(org.mspId), progress);
+    } else {
+      progress(`${org.mspId} is no longer a member of the channel`);
+    }
+    writeState(layout, { ...saved, removed: [...new Set([...(saved.removed ?? []), orgKey])] });
+    progress(`stopping the nodes of ${orgKey}`);
+    await stopChaincodeServer(layout, orgKey);
+    for (const peer of peersOf(this.topology, orgKey)) await stopNode(layout, peer.name, 'peer');
+    await stopCa(layout, orgKey);
   }
 
   async #enrollIdentities(bin: FabricBinaries, progress: (m: string) => void): Promise<void> {

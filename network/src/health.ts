@@ -40,3 +40,36 @@ export function operationsHealthy(host: string, port: number): Promise<boolean> 
     });
   });
 }
+
+/**
+ * A peer's ledger height for a channel from its operations endpoint (the Prometheus gauge ledger_blockchain_height):
+ * readable while the peer is still replaying the chain, when channel queries are refused (it checks a caller against
+ * the configuration it has reached, which may predate the caller's organisation). Undefined until it reports one.
+ */
+export function peerLedgerHeight(host: string, port: number, channel: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const req = http.get({ host, port, path: '/metrics', timeout: 5000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        resolve(ledgerHeightOf(Buffer.concat(chunks).toString('utf8'), channel));
+      });
+    });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(undefined);
+    });
+    req.on('error', () => {
+      resolve(undefined);
+    });
+  });
+}
+
+/** The ledger_blockchain_height sample of one channel in Prometheus text exposition format. */
+export function ledgerHeightOf(metrics: string, channel: string): number | undefined {
+  const prefix = `ledger_blockchain_height{channel="${channel}"} `;
+  const line = metrics.split('\n').find((candidate) => candidate.startsWith(prefix));
+  if (line === undefined) return undefined;
+  const value = Number(line.slice(prefix.length).trim());
+  return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}

@@ -62,5 +62,9 @@ export function startMiners(layout: Layout, topology: Topology): void {
 
 /** Stops every organisation's miner (a round in progress is abandoned; its checkpoint is where it resumes). */
 export async function stopMiners(layout: Layout, topology: Topology): Promise<void> {
-  for (const peer of firstPeers(topology)) await stopProcess(layout, minerProcessName(peer.org), path.basename(ENTRY));
+  for (const peer of firstPeers(topology)) await stopMiner(layout, peer.org);
+}
+
+export async function stopMiner(layout: Layout, org: PeerOrgKey): Promise<void> {
+  await stopProcess(layout, minerProcessName(org), path.basename(ENTRY));
 }

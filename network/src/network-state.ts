@@ -13,6 +13,8 @@ export interface NetworkState {
   readonly chaincode?: ChaincodeDefinition;
   /** Organisations of the file's channel.joining that have joined the running channel (`medrec org join`). */
   readonly joined?: readonly string[];
+  /** Organisations removed from the channel (`medrec org remove`): their nodes are no longer part of the network. */
+  readonly removed?: readonly string[];
 }
 
 export function readState(layout: Layout): NetworkState | undefined {

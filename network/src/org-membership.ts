@@ -30,6 +30,20 @@ export function withApplicationOrganisation(mspId: string, definition: Record<st
   };
 }
 
+/**
+ * Removes an organisation from the application group: its certificates no longer satisfy any channel policy (it
+ * neither reads, writes nor endorses); what it wrote stays on the ledger. Refuses an absent one and the last one.
+ */
+export function withoutApplicationOrganisation(mspId: string): ConfigMutation {
+  return (config) => {
+    const groups = applicationGroups(config);
+    if (!(mspId in groups)) throw new Error(`${mspId} is not a member of the channel`);
+    if (Object.keys(groups).length === 1) throw new Error(`${mspId} is the channel's last member; it cannot leave`);
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the group is keyed by the MSP id
+    delete groups[mspId];
+  };
+}
+
 /** How many of n members' admins a MAJORITY policy needs (Fabric: more than half). */
 export function majorityOf(members: number): number {
   return Math.floor(members / 2) + 1;
@@ -39,8 +53,15 @@ export function majorityOf(members: number): number {
  * The organisations (of this topology) whose admins sign an application-group change: a majority of the current
  * members, in the file's order. Throws when the topology does not know enough of them.
  */
-export function applicationSigners(topology: Topology, memberMspIds: readonly string[]): OrgKey[] {
-  const known = topology.organisations.filter((org) => memberMspIds.includes(org.mspId)).map((org) => org.key);
+export function applicationSigners(
+  topology: Topology,
+  memberMspIds: readonly string[],
+  except: readonly OrgKey[] = [],
+): OrgKey[] {
+  // `except`: an organisation being removed is not asked to sign its own removal.
+  const known = topology.organisations
+    .filter((org) => memberMspIds.includes(org.mspId) && !except.includes(org.key))
+    .map((org) => org.key);
   const needed = majorityOf(memberMspIds.length);
   if (known.length < needed) {
     throw new Error(

@@ -15,7 +15,7 @@ export interface TopologyChoice {
 }
 
 export function selectTopology(saved: NetworkState | undefined, choice: TopologyChoice = {}): Topology {
-  return activeTopology(selectFileTopology(saved, choice), saved?.joined ?? []);
+  return activeTopology(selectFileTopology(saved, choice), saved?.joined ?? [], saved?.removed ?? []);
 }
 
 /** The whole file's topology, organisations still to join included (what `medrec org join` starts from). */

@@ -135,16 +135,21 @@ export function topologyFromConsortium(file: ConsortiumFile): Topology {
 
 /**
  * The network as it runs: the file's topology without the organisations that are still to join (those not in
- * `joined`, the ones `medrec org join` has brought in). Orderers stay: only peer organisations join this way.
+ * `joined`, the ones `medrec org join` has brought in) and without those removed from the channel (`removed`).
+ * Orderers stay: only peer organisations join or leave this way.
  */
-export function activeTopology(topology: Topology, joined: readonly OrgKey[]): Topology {
-  const waiting = new Set(topology.joining.filter((org) => !joined.includes(org)));
-  if (waiting.size === 0) return topology;
+export function activeTopology(
+  topology: Topology,
+  joined: readonly OrgKey[],
+  removed: readonly OrgKey[] = [],
+): Topology {
+  const absent = new Set([...topology.joining.filter((org) => !joined.includes(org)), ...removed]);
+  if (absent.size === 0) return topology;
   return {
     ...topology,
-    organisations: topology.organisations.filter((org) => !waiting.has(org.key)),
-    peers: topology.peers.filter((peer) => !waiting.has(peer.org)),
-    joining: topology.joining.filter((org) => !waiting.has(org)),
+    organisations: topology.organisations.filter((org) => !absent.has(org.key)),
+    peers: topology.peers.filter((peer) => !absent.has(peer.org)),
+    joining: topology.joining.filter((org) => !absent.has(org)),
   };
 }
 

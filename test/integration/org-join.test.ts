@@ -2,18 +2,21 @@
  * A hospital joins a running consortium: a network of its own (its own MEDREC_HOME and ports, beside the shared one)
  * from a consortium file that lists hospital3 under channel.joining. The founders run; hospital3 is admitted by a
  * configuration update signed by a majority of their admins, its peer catches up, the chaincode is approved for it
- * and its services come up; then it registers a record that another hospital reads under consent, and reads one.
+ * and its services come up; then it registers a record that another hospital reads under consent, and reads one;
+ * finally it is removed again and its certificates no longer write.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { connectGateway, type GatewayConnection } from '@medrec/sdk';
 import { adminTokenFile, apiUrl } from '../../network/src/api-process';
 import { applyConfigUpdate, readChannelConfig } from '../../network/src/channel-update';
 import { createConsortium, type Consortium } from '../../network/src/consortium';
 import { applicationMembers, withApplicationOrganisation } from '../../network/src/org-membership';
 import { REPO_ROOT } from '../../network/src/paths';
-import { peerOf, portBaseFromEnv } from '../../network/src/topology';
+import { ORG_ADMIN } from '../../network/src/nodes';
+import { CHAINCODE_NAME, CHANNEL_NAME, peerOf, portBaseFromEnv } from '../../network/src/topology';
 import { condition } from './support/rest-api';
 import { eventually, freshId } from './support/shared-network';
 
@@ -174,5 +177,59 @@ describe('a hospital joins the running consortium (its own network, hospital3 un
     expect(granted.status, JSON.stringify(granted.body)).to.equal(201);
     const after = await call('hospital3', 'GET', `/v1/records/${recordId}?purpose=TREAT`, reader.token);
     expect(after.status, JSON.stringify(after.body)).to.equal(200);
+  });
+
+  it('removes hospital3: a majority of the others sign, its admin can no longer write, the rest keep committing', async function () {
+    this.timeout(300_000);
+    const before = open();
+    const asHospital3 = (viaOrg: string): GatewayConnection => {
+      const dir = before.layout.identityDir('hospital3', ORG_ADMIN);
+      const endpoint = before.peerEndpoint(viaOrg);
+      return connectGateway({
+        peerAddress: endpoint.address,
+        tlsRootCertificate: endpoint.tlsRootCertificate,
+        tlsServerName: endpoint.tlsServerName,
+        identity: {
+          mspId: 'Hospital3MSP',
+          certificate: fs.readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem'), 'utf8'),
+          privateKey: fs.readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'), 'utf8'),
+        },
+      });
+    };
+    const heartbeat = async (connection: GatewayConnection): Promise<void> => {
+      const health = connection.gateway.getNetwork(CHANNEL_NAME).getContract(CHAINCODE_NAME, 'Health');
+      await health.submitTransaction('Heartbeat', freshId('probe'));
+    };
+    const member = asHospital3('hospital1');
+    try {
+      await heartbeat(member);
+    } finally {
+      member.close();
+    }
+    await before.removeOrganisation('hospital3');
+    const after = open();
+    const ctx = { layout: after.layout, bin: await after.binaries(), topology: after.topology };
+    expect(applicationMembers(await readChannelConfig(ctx, 'hospital1'))).to.deep.equal([
+      'Hospital1MSP',
+      'Hospital2MSP',
+      'ResearchMSP',
+    ]);
+    expect((await after.status()).nodes.map((n) => n.org)).not.to.include('hospital3');
+    const former = asHospital3('hospital1');
+    let refused: unknown;
+    try {
+      await heartbeat(former);
+    } catch (error) {
+      refused = error;
+    } finally {
+      former.close();
+    }
+    expect(refused, 'a removed organisation still wrote to the channel').to.be.instanceOf(Error);
+    const admin = after.connectAdmin('hospital1');
+    try {
+      await heartbeat(admin);
+    } finally {
+      admin.close();
+    }
   });
 });

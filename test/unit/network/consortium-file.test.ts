@@ -358,6 +358,9 @@ describe('network: the consortium file', function () {
       const joined = activeTopology(topology, ['beta']);
       expect(peerOrgKeys(joined)).to.deep.equal(['alpha', 'beta']);
       expect(joined.peers).to.deep.equal(topology.peers);
+      // Removed from the channel, joined or founding: no longer part of the running network.
+      expect(peerOrgKeys(activeTopology(topology, ['beta'], ['beta']))).to.deep.equal(['alpha']);
+      expect(peerOrgKeys(activeTopology(topology, ['beta'], ['alpha']))).to.deep.equal(['beta']);
     });
 
     it("requires a member's service ports and refuses them on an orderer-only organisation", function () {
