@@ -5,6 +5,7 @@ import { seedNetwork } from './seed-network';
 import { trendsCommand } from './trend-commands';
 import { calendarDay } from './cli-options';
 import { auditCommand } from './audit-commands';
+import { channelCommand, orgPrepareCommand } from './channel-commands';
 import { incentiveCommand, minerCommand } from './miner-commands';
 import { ROLES, type Role } from '@medrec/contract';
 import { idOption, PEER_ORG_HELP, peerOrg, role, wholeNumber } from './cli-options';
@@ -142,6 +143,7 @@ export function buildCli(): Command {
   }
 
   const org = program.command('org').description('organisations of the consortium: join and leave the channel');
+  org.addCommand(orgPrepareCommand());
   org
     .command('remove')
     .description(
@@ -225,6 +227,7 @@ export function buildCli(): Command {
       );
     });
 
+  program.addCommand(channelCommand());
   program.addCommand(auditCommand());
   program.addCommand(minerCommand());
   program.addCommand(trendsCommand());

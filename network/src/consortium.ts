@@ -64,6 +64,8 @@ export interface Consortium {
    * miner). No other organisation restarts.
    */
   joinOrganisation(org: PeerOrgKey): Promise<void>;
+  /** A joining organisation's CA, identities and channel definition (to hand to a member's admin as a file). */
+  prepareOrganisation(org: PeerOrgKey, progress?: (message: string) => void): Promise<Record<string, unknown>>;
   /**
    * An organisation leaves the running consortium: its miner, API and gatekeeper stop, then the channel drops it
    * (FabricNetwork.removeOrganisation) and its nodes stop. Its records' pointers and their history stay on the
@@ -149,6 +151,7 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
       );
       await tasks.run();
     },
+    prepareOrganisation: (org, progress = () => undefined) => fabric.prepareOrganisation(org, progress),
     async removeOrganisation(org) {
       const peer = peerOf(fabric.topology, org);
       await stopMiner(fabric.layout, org);

@@ -95,6 +95,11 @@ export interface FabricNetwork extends FabricAccess {
    */
   joinOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<void>;
   /**
+   * The first step of joining, for an organisation whose admission the members sign as a file: its CA and
+   * identities, and its channel definition (configtxgen -printOrg) to hand to a member's admin.
+   */
+  prepareOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<Record<string, unknown>>;
+  /**
    * Removes a peer organisation from the running channel by a configuration update signed by a majority of the
    * members' admins (not asking the one that leaves), then stops its chaincode server, peers and CA. What it wrote
    * stays on the ledger. Its MedRec services are the caller's to stop first.
@@ -125,9 +130,9 @@ class FabricNetworkImpl implements FabricNetwork {
     this.#options = options;
   }
 
-  async joinOrganisation(orgKey: PeerOrgKey, progress: (message: string) => void): Promise<void> {
-    const layout = this.layout;
-    const saved = readState(layout);
+  /** The checks before an organisation joins, and the topology with it in. */
+  #joining(orgKey: PeerOrgKey): { saved: NetworkState; joined: string[]; withOrg: Topology; org: Organisation } {
+    const saved = readState(this.layout);
     if (saved?.channelJoined !== true || saved.chaincode === undefined) {
       throw new Error('the consortium is not running yet: start it with `medrec network up` first');
     }
@@ -143,24 +148,35 @@ class FabricNetworkImpl implements FabricNetwork {
         `${orgKey} was removed from the channel; a removed organisation does not join again under its name`,
       );
     }
-    const bin = await this.binaries();
     const joined = [...new Set([...(saved.joined ?? []), orgKey])];
     const withOrg = activeTopology(full, joined);
-    const org = organisation(withOrg, orgKey);
+    return { saved, joined, withOrg, org: organisation(withOrg, orgKey) };
+  }
 
+  async prepareOrganisation(orgKey: PeerOrgKey, progress: (message: string) => void): Promise<Record<string, unknown>> {
+    const { withOrg, org } = this.#joining(orgKey);
+    const bin = await this.binaries();
     progress(`starting ${caProcessName(orgKey)}`);
-    await startCa(layout, bin, org);
+    await startCa(this.layout, bin, org);
     await this.#enrollOrganisation(bin, withOrg, org, progress);
+    return printOrgDefinition(this.layout, bin, withOrg, org);
+  }
 
-    // The channel's current members admit it: a configuration update signed by a majority of their admins.
+  async joinOrganisation(orgKey: PeerOrgKey, progress: (message: string) => void): Promise<void> {
+    const layout = this.layout;
+    const { saved, joined, withOrg, org } = this.#joining(orgKey);
+    const bin = await this.binaries();
+    const orgDefinition = await this.prepareOrganisation(orgKey, progress);
+
+    // The channel's current members admit it: a configuration update signed by a majority of their admins (done
+    // already when they exchanged the update as a file: propose, sign, submit).
     const ctx = { layout, bin, topology: this.topology };
     const members = applicationMembers(await readChannelConfig(ctx, firstPeerOrg(this.topology)));
     if (members.includes(org.mspId)) {
       progress(`${org.mspId} is already a member of the channel`);
     } else {
-      const definition = await printOrgDefinition(layout, bin, withOrg, org);
       const signers = applicationSigners(this.topology, members);
-      await applyConfigUpdate(ctx, signers, withApplicationOrganisation(org.mspId, definition), progress);
+      await applyConfigUpdate(ctx, signers, withApplicationOrganisation(org.mspId, orgDefinition), progress);
     }
     writeState(layout, { ...saved, joined });
 
@@ -188,7 +204,9 @@ class FabricNetworkImpl implements FabricNetwork {
       }
     }
 
-    const definition = await adoptChaincode(layout, bin, withOrg, orgKey, saved.chaincode, progress);
+    const committed = saved.chaincode;
+    if (committed === undefined) throw new Error('no chaincode deployed yet; run `medrec network up` first');
+    const definition = await adoptChaincode(layout, bin, withOrg, orgKey, committed, progress);
     writeState(layout, { ...saved, joined, chaincode: definition });
   }
 

@@ -21,6 +21,17 @@ export function applicationMembers(config: ChannelConfigJson): string[] {
   return Object.keys(applicationGroups(config)).sort();
 }
 
+/** The MSP id an organisation's definition (configtxgen -printOrg) names: values.MSP.value.config.name. */
+export function mspIdOfDefinition(definition: unknown): string {
+  const name = at(definition, ['values', 'MSP', 'value', 'config', 'name']);
+  if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/.test(name)) {
+    throw new Error(
+      'this is not an organisation definition (no values.MSP.value.config.name); export one with `medrec org prepare`',
+    );
+  }
+  return name;
+}
+
 /** Adds an organisation's definition (configtxgen -printOrg) to the application group; refuses one already there. */
 export function withApplicationOrganisation(mspId: string, definition: Record<string, unknown>): ConfigMutation {
   return (config) => {

@@ -5,6 +5,7 @@
  * and its services come up; then it registers a record that another hospital reads under consent, and reads one;
  * finally it is removed again and its certificates no longer write.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -92,6 +93,21 @@ describe('a hospital joins the running consortium (its own network, hospital3 un
     };
   }
 
+  /** The medrec CLI on this test's network (MEDREC_HOME); rejects with its output when it exits non-zero. */
+  function medrecCli(args: readonly string[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [path.join(REPO_ROOT, 'bin', 'medrec.js'), ...args],
+        { env: { ...process.env, MEDREC_HOME: home }, timeout: 240_000 },
+        (error, stdout, stderr) => {
+          if (error) reject(new Error(`medrec ${args.join(' ')} failed: ${stderr}${stdout}`));
+          else resolve(stdout);
+        },
+      );
+    });
+  }
+
   before(async function () {
     this.timeout(900_000);
     await open().up();
@@ -132,7 +148,34 @@ describe('a hospital joins the running consortium (its own network, hospital3 un
     expect(applicationMembers(await readChannelConfig(ctx, 'hospital1'))).not.to.include('Intruder');
   });
 
-  it('admits hospital3: a majority signs, its peer catches up to the same block hash, its API serves', async function () {
+  it('admits hospital3 by files between admins: one signature is refused, a majority is accepted', async function () {
+    this.timeout(300_000);
+    const exchange = path.join(home, 'exchange');
+    fs.mkdirSync(exchange);
+    const definition = path.join(exchange, 'hospital3.json');
+    const envelope = path.join(exchange, 'add-hospital3.pb');
+    await medrecCli(['org', 'prepare', '--org', 'hospital3', '--out', definition]);
+    await medrecCli(['channel', 'propose-member', '--definition', definition, '--as', 'hospital1', '--out', envelope]);
+    let refused: unknown;
+    try {
+      await medrecCli(['channel', 'submit', envelope, '--as', 'hospital1']);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused, 'an update with one of three admins was accepted').to.be.instanceOf(Error);
+    expect(String(refused)).to.match(/policy/i);
+    await medrecCli(['channel', 'sign', envelope, '--as', 'hospital2']);
+    await medrecCli(['channel', 'submit', envelope, '--as', 'hospital1']);
+    const consortium = open();
+    const ctx = { layout: consortium.layout, bin: await consortium.binaries(), topology: consortium.topology };
+    await eventually(
+      'Hospital3MSP in the channel configuration',
+      async () => applicationMembers(await readChannelConfig(ctx, 'hospital1')),
+      (members) => members.includes('Hospital3MSP'),
+    );
+  });
+
+  it('joins hospital3: its peer catches up to the same block hash, its API serves', async function () {
     this.timeout(900_000);
     await open().joinOrganisation('hospital3');
     const consortium = open();

@@ -4,6 +4,7 @@ import {
   applicationMembers,
   applicationSigners,
   majorityOf,
+  mspIdOfDefinition,
   withApplicationOrganisation,
   withoutApplicationOrganisation,
 } from '../../../network/src/org-membership';
@@ -35,6 +36,14 @@ describe('channel membership: who is in the application group, who signs a chang
     expect(() => {
       withApplicationOrganisation('Hospital3MSP', definition)(changed);
     }).to.throw('already a member');
+  });
+
+  it('reads the MSP id of a definition file, and refuses anything else', () => {
+    const definition = { values: { MSP: { value: { config: { name: 'Hospital3MSP' } } } } };
+    expect(mspIdOfDefinition(definition)).to.equal('Hospital3MSP');
+    for (const bad of [{}, { values: { MSP: { value: { config: { name: 'has space' } } } } }, null, 'Hospital3MSP']) {
+      expect(() => mspIdOfDefinition(bad), JSON.stringify(bad)).to.throw('not an organisation definition');
+    }
   });
 
   it('removes a member, refusing one that is absent and the last one', () => {

@@ -1,0 +1,96 @@
+/**
+ * `medrec org prepare` and `medrec channel propose-member | sign | submit`: admitting an organisation when the
+ * admins who must sign are on different hosts. Every step takes and leaves a file: the joining organisation's
+ * definition, then the update envelope that collects signatures until the channel's admin policy is met.
+ */
+import fs from 'node:fs';
+import { Command } from 'commander';
+import { proposeConfigUpdate, signConfigUpdate, submitConfigUpdate, type ChannelUpdateContext } from './channel-update';
+import { createConsortium } from './consortium';
+import { mspIdOfDefinition, withApplicationOrganisation } from './org-membership';
+import { organisation } from './topology';
+
+/* eslint-disable no-console -- this is the command-line interface: the terminal is its output. */
+
+async function contextOf(): Promise<ChannelUpdateContext & { asKnown: (org: string) => string }> {
+  const consortium = createConsortium({ renderer: 'silent' });
+  const topology = consortium.topology;
+  return {
+    layout: consortium.layout,
+    bin: await consortium.binaries(),
+    topology,
+    // Refuses an organisation this network does not hold the admin of, naming the ones it does.
+    asKnown: (org) => organisation(topology, org).key,
+  };
+}
+
+export function orgPrepareCommand(): Command {
+  return new Command('prepare')
+    .description(
+      'for an organisation listed under channel.joining: start its CA, enrol its admin and nodes, and write its ' +
+        "channel definition (MSP with CA and TLS roots, policies, anchor peer) for a member's admin to propose",
+    )
+    .requiredOption('--org <name>', 'the joining organisation')
+    .requiredOption('--out <file>', 'where to write the definition (JSON)')
+    .action(async (opts: { org: string; out: string }) => {
+      const definition = await createConsortium({ renderer: 'silent' }).prepareOrganisation(opts.org, (message) => {
+        console.error(`› ${message}`);
+      });
+      fs.writeFileSync(opts.out, `${JSON.stringify(definition, null, 2)}\n`);
+      console.log(`${mspIdOfDefinition(definition)} definition written to ${opts.out}`);
+    });
+}
+
+export function channelCommand(): Command {
+  const channel = new Command('channel').description(
+    "channel configuration updates exchanged as files between the members' admins",
+  );
+  channel
+    .command('propose-member')
+    .description(
+      "as a member's admin: compute the update that adds the organisation of a definition file (from `medrec org " +
+        'prepare`) to the channel, and write it as an envelope for the other admins to sign',
+    )
+    .requiredOption('--definition <file>', 'the joining organisation’s definition (JSON)')
+    .requiredOption('--as <org>', 'the member whose admin proposes')
+    .requiredOption('--out <file>', 'where to write the update envelope')
+    .action(async (opts: { definition: string; as: string; out: string }) => {
+      const ctx = await contextOf();
+      const definition = JSON.parse(fs.readFileSync(opts.definition, 'utf8')) as Record<string, unknown>;
+      const mspId = mspIdOfDefinition(definition);
+      const basedOn = await proposeConfigUpdate(
+        ctx,
+        ctx.asKnown(opts.as),
+        withApplicationOrganisation(mspId, definition),
+        opts.out,
+      );
+      console.log(
+        basedOn === undefined
+          ? `nothing to propose: ${mspId} is already a member`
+          : `update adding ${mspId} (on config sequence ${String(basedOn)}) written to ${opts.out}; unsigned: ` +
+              "collect a majority of the members' admins with `medrec channel sign`, then `medrec channel submit`",
+      );
+    });
+  channel
+    .command('sign <envelope>')
+    .description("add an admin's signature to an update envelope (in place)")
+    .requiredOption('--as <org>', 'the member whose admin signs')
+    .action(async (envelope: string, opts: { as: string }) => {
+      const ctx = await contextOf();
+      await signConfigUpdate(ctx, ctx.asKnown(opts.as), envelope);
+      console.log(`${envelope} signed by the admin of ${opts.as}`);
+    });
+  channel
+    .command('submit <envelope>')
+    .description(
+      'sign once more and submit an update envelope to an orderer; it is refused, naming the policy, until enough ' +
+        'admins have signed',
+    )
+    .requiredOption('--as <org>', 'the member whose admin submits')
+    .action(async (envelope: string, opts: { as: string }) => {
+      const ctx = await contextOf();
+      await submitConfigUpdate(ctx, ctx.asKnown(opts.as), envelope);
+      console.log(`${envelope} submitted; the orderers accepted it`);
+    });
+  return channel;
+}
