@@ -5,7 +5,14 @@
  */
 import fs from 'node:fs';
 import { Command } from 'commander';
-import { proposeConfigUpdate, signConfigUpdate, submitConfigUpdate, type ChannelUpdateContext } from './channel-update';
+import {
+  proposeConfigUpdate,
+  readConfigUpdate,
+  signConfigUpdate,
+  submitConfigUpdate,
+  type ChannelUpdateContext,
+} from './channel-update';
+import { describeChanges, onlyAddsMember, summariseConfigUpdate } from './config-update-summary';
 import { createConsortium } from './consortium';
 import { mspIdOfDefinition, withApplicationOrganisation } from './org-membership';
 import { organisation } from './topology';
@@ -22,6 +29,18 @@ async function contextOf(): Promise<ChannelUpdateContext & { asKnown: (org: stri
     // Refuses an organisation this network does not hold the admin of, naming the ones it does.
     asKnown: (org) => organisation(topology, org).key,
   };
+}
+
+/** Shows what the envelope's update changes; with an expected member, refuses anything else. */
+async function checkedUpdate(ctx: ChannelUpdateContext, envelope: string, expectMember?: string): Promise<void> {
+  const changes = summariseConfigUpdate(await readConfigUpdate(ctx, envelope));
+  console.error(`› this update ${describeChanges(changes)}`);
+  if (expectMember !== undefined && !onlyAddsMember(changes, expectMember)) {
+    throw new Error(
+      `${envelope} does not only add ${expectMember}: it ${describeChanges(changes)}; do not sign it, ask the ` +
+        'proposer for an update that adds the organisation and nothing else',
+    );
+  }
 }
 
 export function orgPrepareCommand(): Command {
@@ -73,22 +92,29 @@ export function channelCommand(): Command {
     });
   channel
     .command('sign <envelope>')
-    .description("add an admin's signature to an update envelope (in place)")
+    .description(
+      "add an admin's signature to an update envelope (in place), after showing what it changes; with " +
+        '--expect-member, refuse an envelope that does anything but add that organisation',
+    )
     .requiredOption('--as <org>', 'the member whose admin signs')
-    .action(async (envelope: string, opts: { as: string }) => {
+    .option('--expect-member <mspId>', 'sign only an update that adds exactly this organisation and nothing else')
+    .action(async (envelope: string, opts: { as: string; expectMember?: string }) => {
       const ctx = await contextOf();
+      await checkedUpdate(ctx, envelope, opts.expectMember);
       await signConfigUpdate(ctx, ctx.asKnown(opts.as), envelope);
       console.log(`${envelope} signed by the admin of ${opts.as}`);
     });
   channel
     .command('submit <envelope>')
     .description(
-      'sign once more and submit an update envelope to an orderer; it is refused, naming the policy, until enough ' +
-        'admins have signed',
+      'sign once more and submit an update envelope to an orderer, after showing what it changes; it is refused, ' +
+        'naming the policy, until enough admins have signed',
     )
     .requiredOption('--as <org>', 'the member whose admin submits')
-    .action(async (envelope: string, opts: { as: string }) => {
+    .option('--expect-member <mspId>', 'submit only an update that adds exactly this organisation and nothing else')
+    .action(async (envelope: string, opts: { as: string; expectMember?: string }) => {
       const ctx = await contextOf();
+      await checkedUpdate(ctx, envelope, opts.expectMember);
       await submitConfigUpdate(ctx, ctx.asKnown(opts.as), envelope);
       console.log(`${envelope} submitted; the orderers accepted it`);
     });

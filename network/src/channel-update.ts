@@ -180,6 +180,20 @@ export async function proposeConfigUpdate(
   }
 }
 
+/** The configuration update an envelope carries (decoded common.ConfigUpdate), to show or check before signing. */
+export async function readConfigUpdate(ctx: ChannelUpdateContext, envelopeFile: string): Promise<unknown> {
+  const dir = workDir(ctx);
+  try {
+    const decoded = path.join(dir, 'envelope.json');
+    await translate(ctx, 'proto_decode', ['--input', envelopeFile, '--type', 'common.Envelope', '--output', decoded]);
+    const update = at(JSON.parse(fs.readFileSync(decoded, 'utf8')), ['payload', 'data', 'config_update']);
+    if (update === undefined) throw new Error(`${envelopeFile} is not a configuration update envelope`);
+    return update;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Adds the organisation admin's signature to the update envelope (in place). */
 export async function signConfigUpdate(ctx: ChannelUpdateContext, org: OrgKey, envelopeFile: string): Promise<void> {
   await runCommand(ctx.bin.path('peer'), ['channel', 'signconfigtx', '-f', envelopeFile], {

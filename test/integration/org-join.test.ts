@@ -164,8 +164,16 @@ describe('a hospital joins the running consortium (its own network, hospital3 un
     }
     expect(refused, 'an update with one of three admins was accepted').to.be.instanceOf(Error);
     expect(String(refused)).to.match(/policy/i);
-    await medrecCli(['channel', 'sign', envelope, '--as', 'hospital2']);
-    await medrecCli(['channel', 'submit', envelope, '--as', 'hospital1']);
+    // A signer checks what they sign: this envelope adds Hospital3MSP, not the organisation they were told of.
+    let mismatch: unknown;
+    try {
+      await medrecCli(['channel', 'sign', envelope, '--as', 'hospital2', '--expect-member', 'Hospital4MSP']);
+    } catch (error) {
+      mismatch = error;
+    }
+    expect(String(mismatch)).to.contain('does not only add Hospital4MSP');
+    await medrecCli(['channel', 'sign', envelope, '--as', 'hospital2', '--expect-member', 'Hospital3MSP']);
+    await medrecCli(['channel', 'submit', envelope, '--as', 'hospital1', '--expect-member', 'Hospital3MSP']);
     const consortium = open();
     const ctx = { layout: consortium.layout, bin: await consortium.binaries(), topology: consortium.topology };
     await eventually(

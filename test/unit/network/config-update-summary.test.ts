@@ -1,0 +1,73 @@
+import { expect } from 'chai';
+import { describeChanges, onlyAddsMember, summariseConfigUpdate } from '../../../network/src/config-update-summary';
+
+const member = (version: string): Record<string, unknown> => ({ groups: {}, values: {}, policies: {}, version });
+
+/** A decoded update as configtxlator compute_update writes one that adds Hospital3MSP to the application group. */
+function addHospital3(): { read_set: Record<string, unknown>; write_set: Record<string, unknown> } {
+  const existing = { Hospital1MSP: member('0'), Hospital2MSP: member('0'), ResearchMSP: member('0') };
+  return {
+    read_set: { groups: { Application: { groups: existing, version: '1', mod_policy: '' } }, version: '0' },
+    write_set: {
+      groups: {
+        Application: {
+          groups: {
+            ...existing,
+            Hospital3MSP: {
+              groups: {},
+              values: { MSP: { version: '0', mod_policy: 'Admins', value: {} } },
+              policies: { Admins: { version: '0', mod_policy: 'Admins', policy: {} } },
+              version: '0',
+              mod_policy: 'Admins',
+            },
+          },
+          version: '2',
+          mod_policy: 'Admins',
+        },
+      },
+      version: '0',
+    },
+  };
+}
+
+describe('what a configuration update changes, before an admin signs it', () => {
+  it('reads an added member as the new group and the application group’s version', () => {
+    const changes = summariseConfigUpdate(addHospital3());
+    expect(describeChanges(changes)).to.equal('modifies /Channel/Application; adds /Channel/Application/Hospital3MSP');
+    expect(onlyAddsMember(changes, 'Hospital3MSP')).to.equal(true);
+    expect(onlyAddsMember(changes, 'Hospital4MSP')).to.equal(false);
+  });
+
+  it('refuses an "add hospital3" that also changes a policy, a value or another member', () => {
+    const withPolicy = addHospital3();
+    const application = (withPolicy.write_set.groups as Record<string, Record<string, unknown>>).Application;
+    const readApplication = (withPolicy.read_set.groups as Record<string, Record<string, unknown>>).Application;
+    if (application === undefined || readApplication === undefined) throw new Error('fixture without Application');
+    readApplication.policies = { Admins: { version: '0' } };
+    application.policies = { Admins: { version: '1', mod_policy: 'Admins', policy: {} } };
+    const changes = summariseConfigUpdate(withPolicy);
+    expect(describeChanges(changes)).to.contain('modifies /Channel/Application/Policies/Admins');
+    expect(onlyAddsMember(changes, 'Hospital3MSP')).to.equal(false);
+
+    const withValue = addHospital3();
+    (withValue.write_set as { values?: unknown }).values = { BatchTimeout: { version: '0' } };
+    expect(describeChanges(summariseConfigUpdate(withValue))).to.contain('adds /Channel/Values/BatchTimeout');
+    expect(onlyAddsMember(summariseConfigUpdate(withValue), 'Hospital3MSP')).to.equal(false);
+
+    const withMember = addHospital3();
+    const groups = (
+      (withMember.write_set.groups as Record<string, Record<string, unknown>>).Application as {
+        groups: Record<string, unknown>;
+      }
+    ).groups;
+    groups.Hospital1MSP = member('1');
+    expect(describeChanges(summariseConfigUpdate(withMember))).to.contain('modifies /Channel/Application/Hospital1MSP');
+    expect(onlyAddsMember(summariseConfigUpdate(withMember), 'Hospital3MSP')).to.equal(false);
+  });
+
+  it('refuses what is not an update', () => {
+    expect(() => summariseConfigUpdate({})).to.throw('not a configuration update');
+    expect(() => summariseConfigUpdate(undefined)).to.throw('not a configuration update');
+    expect(describeChanges([])).to.equal('changes nothing');
+  });
+});
