@@ -154,7 +154,9 @@ export function buildCli(): Command {
     .requiredOption('--org <name>', 'the organisation to remove (as named in the consortium file)')
     .addOption(consortiumOption())
     .action(async (opts: { org: string; consortium?: string }) => {
-      await createConsortium({ renderer: 'silent', ...chosenFile(opts) }).removeOrganisation(opts.org);
+      await createConsortium({ renderer: 'silent', ...chosenFile(opts) }).removeOrganisation(opts.org, (message) => {
+        console.error(`› ${message}`);
+      });
       printStatus(await createConsortium({ renderer: 'silent', ...chosenFile(opts) }).status());
     });
   org

@@ -71,7 +71,7 @@ export interface Consortium {
    * (FabricNetwork.removeOrganisation) and its nodes stop. Its records' pointers and their history stay on the
    * ledger; its certificates no longer read, write or endorse.
    */
-  removeOrganisation(org: PeerOrgKey): Promise<void>;
+  removeOrganisation(org: PeerOrgKey, progress?: (message: string) => void): Promise<void>;
   /** The channel's batching parameters, from its newest config block. */
   orderingParameters(): Promise<OrderingParameters>;
   /**
@@ -152,12 +152,13 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
       await tasks.run();
     },
     prepareOrganisation: (org, progress = () => undefined) => fabric.prepareOrganisation(org, progress),
-    async removeOrganisation(org) {
+    async removeOrganisation(org, progress = () => undefined) {
       const peer = peerOf(fabric.topology, org);
+      progress(`stopping the miner, API and gatekeeper of ${org}`);
       await stopMiner(fabric.layout, org);
       await stopApi(fabric.layout, peer);
       await stopGatekeeper(fabric.layout, peer);
-      await fabric.removeOrganisation(org, () => undefined);
+      await fabric.removeOrganisation(org, progress);
     },
     async orderingParameters() {
       const ctx = { layout: fabric.layout, bin: await fabric.binaries(), topology: fabric.topology };
