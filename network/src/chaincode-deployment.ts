@@ -203,6 +203,11 @@ async function committedSequence(
 
 export type Progress = (message: string) => void;
 
+/** The chaincode definition as the lifecycle commands name it: approve and commit must agree on every field. */
+function definitionArgs(version: string, sequence: number): string[] {
+  return ['--channelID', CHANNEL_NAME, '--name', CHAINCODE_NAME, '--version', version, '--sequence', String(sequence)];
+}
+
 /** The organisation's admin approves the definition (with its own package id) and waits for the approval to commit. */
 async function approveFor(
   layout: Layout,
@@ -218,16 +223,9 @@ async function approveFor(
       'chaincode',
       'approveformyorg',
       ...ordererArgs(layout, topology),
-      '--channelID',
-      CHANNEL_NAME,
-      '--name',
-      CHAINCODE_NAME,
-      '--version',
-      definition.version,
+      ...definitionArgs(definition.version, definition.sequence),
       '--package-id',
       packageIdOf(definition, org),
-      '--sequence',
-      String(definition.sequence),
       '--waitForEvent',
     ],
     { step: `approve the chaincode definition for ${org}`, env: peerAdminEnv(layout, bin, topology, org) },
@@ -312,14 +310,7 @@ export async function deployChaincode(
         'chaincode',
         'commit',
         ...ordererArgs(layout, topology),
-        '--channelID',
-        CHANNEL_NAME,
-        '--name',
-        CHAINCODE_NAME,
-        '--version',
-        version,
-        '--sequence',
-        String(sequence),
+        ...definitionArgs(version, sequence),
         ...peerArgs,
         '--waitForEvent',
       ],

@@ -155,8 +155,16 @@ class FabricNetworkImpl implements FabricNetwork {
 
   async prepareOrganisation(orgKey: PeerOrgKey, progress: (message: string) => void): Promise<Record<string, unknown>> {
     const { withOrg, org } = this.#joining(orgKey);
-    const bin = await this.binaries();
-    progress(`starting ${caProcessName(orgKey)}`);
+    return this.#prepare(await this.binaries(), withOrg, org, progress);
+  }
+
+  async #prepare(
+    bin: FabricBinaries,
+    withOrg: Topology,
+    org: Organisation,
+    progress: (message: string) => void,
+  ): Promise<Record<string, unknown>> {
+    progress(`starting ${caProcessName(org.key)}`);
     await startCa(this.layout, bin, org);
     await this.#enrollOrganisation(bin, withOrg, org, progress);
     return printOrgDefinition(this.layout, bin, withOrg, org);
@@ -166,7 +174,7 @@ class FabricNetworkImpl implements FabricNetwork {
     const layout = this.layout;
     const { saved, joined, withOrg, org } = this.#joining(orgKey);
     const bin = await this.binaries();
-    const orgDefinition = await this.prepareOrganisation(orgKey, progress);
+    const orgDefinition = await this.#prepare(bin, withOrg, org, progress);
 
     // The channel's current members admit it: a configuration update signed by a majority of their admins (done
     // already when they exchanged the update as a file: propose, sign, submit).
