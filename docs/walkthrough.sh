@@ -5,8 +5,8 @@ set -euo pipefail
 
 HOME_DIR=${MEDREC_HOME:-.medrec}
 BASE=${MEDREC_PORT_BASE:-27000}
-H1=http://127.0.0.1:$((BASE + 180))   # hospital1's API
-H2=http://127.0.0.1:$((BASE + 280))   # hospital2's API
+H1=${MEDREC_H1_URL:-http://127.0.0.1:$((BASE + 180))}   # hospital1's API (npm start prints each API's URL)
+H2=${MEDREC_H2_URL:-http://127.0.0.1:$((BASE + 280))}   # hospital2's API
 ADMIN1=$(cat "$HOME_DIR/api/hospital1/admin.token")   # written by `npm start`, mode 0600
 ADMIN2=$(cat "$HOME_DIR/api/hospital2/admin.token")
 RUN=$(date +%s%N | tail -c 9)   # fresh ids, so the walkthrough can be repeated on the same network

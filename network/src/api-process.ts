@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createSqliteUserDirectory, type SqliteUserDirectory, readTokenTtlMs } from '@medrec/api';
 import type { Layout } from './layout';
 import { REPO_ROOT } from './paths';
-import { runningPid, startProcess, stopProcess, waitFor } from './processes';
+import { runningPid, startProcess, stopProcess, waitFor, type ProcessSpec } from './processes';
 import { organisation, peerOf, type Organisation, type PeerNode, type PeerOrgKey } from './topology';
 import { createMedrecClient, type Role } from '@medrec/sdk';
 import type { FabricAccess } from './fabric-access';
@@ -171,12 +171,15 @@ export async function issueUserToken(
   }
 }
 
-export async function startApi(layout: Layout, org: Organisation, peer: PeerNode): Promise<void> {
-  const name = apiProcessName(peer);
-  if (runningPid(layout, name, ENTRY) !== undefined) return;
+/**
+ * The API process of an organisation: what `startApi` runs and what `medrec org units` writes as a systemd unit.
+ * `peerAddresses`: the organisation's peers as a failover list (topology.ts peerAddressList).
+ */
+export function apiProcessSpec(layout: Layout, org: Organisation, peer: PeerNode, peerAddresses: string): ProcessSpec {
   const caMsp = path.join(layout.caAdminHome(peer.org), 'msp');
-  startProcess(layout, {
-    name,
+  return {
+    name: apiProcessName(peer),
+    host: peer.host,
     command: process.execPath,
     args: [ENTRY],
     env: {
@@ -187,7 +190,7 @@ export async function startApi(layout: Layout, org: Organisation, peer: PeerNode
       MEDREC_API_HOST: peer.host,
       MEDREC_API_PORT: String(peer.apiPort),
       MEDREC_API_TOKEN_DB: tokenDbFile(layout, peer),
-      MEDREC_PEER_ADDRESS: `${peer.host}:${peer.port}`,
+      MEDREC_PEER_ADDRESS: peerAddresses,
       MEDREC_PEER_TLS_ROOT_FILE: layout.caCert(peer.org),
       MEDREC_CA_URL: `https://${org.ca.host}:${org.ca.port}`,
       MEDREC_CA_NAME: `ca-${peer.org}`,
@@ -204,7 +207,18 @@ export async function startApi(layout: Layout, org: Organisation, peer: PeerNode
       MEDREC_API_HEALTH_IDENTITY: apiAdminParticipantId(peer),
       ...operatorSettings(),
     },
-  });
+  };
+}
+
+export async function startApi(
+  layout: Layout,
+  org: Organisation,
+  peer: PeerNode,
+  peerAddresses: string,
+): Promise<void> {
+  const name = apiProcessName(peer);
+  if (runningPid(layout, name, ENTRY) !== undefined) return;
+  startProcess(layout, apiProcessSpec(layout, org, peer, peerAddresses));
   await waitFor(`REST API of ${peer.org}`, () => apiHealthy(peer), 60_000, `see ${layout.logFile(name)}`);
 }
 

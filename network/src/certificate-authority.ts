@@ -6,7 +6,7 @@ import type { FabricBinaries } from './fabric-binaries';
 import { operationsHealthy } from './health';
 import type { Layout } from './layout';
 import { normaliseEnrolledMsp, normaliseEnrolledTls } from './msp';
-import { runningPid, startProcess, stopProcess, waitFor } from './processes';
+import { runningPid, startProcess, stopProcess, waitFor, type ProcessSpec } from './processes';
 import type { Organisation, OrgKey } from './topology';
 
 /** Fabric CA identity types: with NodeOUs on they become the OU that decides client / peer / admin / orderer. */
@@ -51,21 +51,19 @@ export function caProcessName(org: OrgKey): string {
   return `ca.${org}`;
 }
 
-export async function startCa(layout: Layout, bin: FabricBinaries, org: Organisation): Promise<void> {
-  const name = caProcessName(org.key);
-  if (runningPid(layout, name, 'fabric-ca-server') !== undefined) return;
+/** The CA process of an organisation: what `startCa` runs and what `medrec org units` writes as a systemd unit. */
+export function caProcessSpec(layout: Layout, bin: FabricBinaries, org: Organisation): ProcessSpec {
   const secret = loadOrCreateSecret(layout, org.key);
-  const home = layout.caHome(org.key);
-  fs.mkdirSync(home, { recursive: true });
-  startProcess(layout, {
-    name,
+  return {
+    name: caProcessName(org.key),
+    host: org.ca.host,
     command: bin.path('fabric-ca-server'),
     args: ['start'],
     env: {
       PATH: process.env.PATH,
       // The bootstrap credential goes through the environment (readable by this user only), not argv (world-readable).
       FABRIC_CA_SERVER_BOOT: `admin:${secret.bootstrapPassword}`,
-      FABRIC_CA_SERVER_HOME: home,
+      FABRIC_CA_SERVER_HOME: layout.caHome(org.key),
       FABRIC_CA_SERVER_ADDRESS: org.ca.host,
       FABRIC_CA_SERVER_PORT: String(org.ca.port),
       FABRIC_CA_SERVER_CA_NAME: caName(org.key),
@@ -75,7 +73,14 @@ export async function startCa(layout: Layout, bin: FabricBinaries, org: Organisa
       FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS: `${org.ca.host}:${org.ca.operationsPort}`,
       FABRIC_CA_SERVER_METRICS_PROVIDER: 'prometheus',
     },
-  });
+  };
+}
+
+export async function startCa(layout: Layout, bin: FabricBinaries, org: Organisation): Promise<void> {
+  const name = caProcessName(org.key);
+  if (runningPid(layout, name, 'fabric-ca-server') !== undefined) return;
+  fs.mkdirSync(layout.caHome(org.key), { recursive: true });
+  startProcess(layout, caProcessSpec(layout, bin, org));
   await waitFor(
     `CA of ${org.key}`,
     async () => fs.existsSync(layout.caCert(org.key)) && (await operationsHealthy(org.ca.host, org.ca.operationsPort)),

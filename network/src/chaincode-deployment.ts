@@ -7,13 +7,14 @@ import { portOpen } from './health';
 import type { Layout } from './layout';
 import { peerAdminEnv } from './nodes';
 import { CHAINCODE_MODULE_DIR, REPO_ROOT } from './paths';
-import { runningPid, startProcess, stopProcess, waitFor } from './processes';
+import { runningPid, startProcess, stopProcess, waitFor, type ProcessSpec } from './processes';
 import {
   CHAINCODE_NAME,
   CHANNEL_NAME,
   firstPeerOrg,
   firstPeers,
   peerOf,
+  peersOf,
   peerOrgKeys,
   type PeerOrgKey,
   type Topology,
@@ -99,20 +100,50 @@ async function installOn(
   file: string,
   id: string,
 ): Promise<void> {
-  const env = peerAdminEnv(layout, bin, topology, org);
-  const installed = await runCommand(
-    bin.path('peer'),
-    ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'],
-    {
-      step: `query chaincodes installed on the ${org} peer`,
+  // Every peer of the organisation: any of them may be asked to endorse (the gateway picks among an org's peers).
+  for (const peer of peersOf(topology, org)) {
+    const env = peerAdminEnv(layout, bin, topology, org, peer);
+    const installed = await runCommand(
+      bin.path('peer'),
+      ['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json'],
+      { step: `query chaincodes installed on ${peer.name}`, env },
+    );
+    if (installed.includes(id)) continue;
+    await runCommand(bin.path('peer'), ['lifecycle', 'chaincode', 'install', file], {
+      step: `install the chaincode on ${peer.name}`,
       env,
-    },
-  );
-  if (installed.includes(id)) return;
-  await runCommand(bin.path('peer'), ['lifecycle', 'chaincode', 'install', file], {
-    step: `install the chaincode on the ${org} peer`,
-    env,
-  });
+    });
+  }
+}
+
+/**
+ * An organisation's chaincode-as-a-service process, registering as package `id`: what `startChaincodeServer` runs
+ * and what `medrec org units` writes as a systemd unit.
+ */
+export function chaincodeProcessSpec(layout: Layout, topology: Topology, org: PeerOrgKey, id: string): ProcessSpec {
+  const peer = peerOf(topology, org);
+  const tls = serverTls(layout, org);
+  return {
+    name: chaincodeProcessName(org),
+    host: peer.host,
+    command: process.execPath,
+    args: [
+      path.join(REPO_ROOT, 'node_modules', 'fabric-shim', 'cli.js'),
+      'server',
+      '--chaincode-address',
+      `${peer.host}:${String(peer.chaincodeServerPort)}`,
+      '--chaincode-id',
+      id,
+      '--module-path',
+      CHAINCODE_MODULE_DIR,
+      '--chaincode-tls-cert-file',
+      tls.cert,
+      '--chaincode-tls-key-file',
+      tls.key,
+    ],
+    // fabric-shim logs every transaction at info; warnings and errors are what an operator reads.
+    env: { PATH: process.env.PATH, CORE_CHAINCODE_LOGGING_LEVEL: 'warning', MEDREC_ORG: org },
+  };
 }
 
 export async function startChaincodeServer(
@@ -133,27 +164,7 @@ export async function startChaincodeServer(
         'it) and run the command again',
     );
   }
-  const tls = serverTls(layout, org);
-  startProcess(layout, {
-    name,
-    command: process.execPath,
-    args: [
-      path.join(REPO_ROOT, 'node_modules', 'fabric-shim', 'cli.js'),
-      'server',
-      '--chaincode-address',
-      `${peer.host}:${peer.chaincodeServerPort}`,
-      '--chaincode-id',
-      id,
-      '--module-path',
-      CHAINCODE_MODULE_DIR,
-      '--chaincode-tls-cert-file',
-      tls.cert,
-      '--chaincode-tls-key-file',
-      tls.key,
-    ],
-    // fabric-shim logs every transaction at info; warnings and errors are what an operator reads.
-    env: { PATH: process.env.PATH, CORE_CHAINCODE_LOGGING_LEVEL: 'warning', MEDREC_ORG: org },
-  });
+  startProcess(layout, chaincodeProcessSpec(layout, topology, org, id));
   await waitFor(
     `chaincode server of ${org}`,
     () => portOpen(peer.host, peer.chaincodeServerPort),
@@ -277,7 +288,6 @@ export async function deployChaincode(
     progress(`packaging and installing on ${org}`);
     const file = await packageFor(layout, topology, org, label);
     const id = packageId(label, file);
-    // Installed on the organisation's first peer only: one peer per organisation for now.
     await installOn(layout, bin, topology, org, file, id);
     packageIds[org] = id;
   }

@@ -6,11 +6,15 @@ import { trendsCommand } from './trend-commands';
 import { calendarDay } from './cli-options';
 import { auditCommand } from './audit-commands';
 import { channelCommand, orgPrepareCommand } from './channel-commands';
+import path from 'node:path';
+import { hostsCommand } from './host-commands';
+import { organisationProcessUnits, writeOrganisationUnits } from './organisation-units';
+import { renderUnits, targetName } from './systemd-units';
 import { incentiveCommand, minerCommand } from './miner-commands';
 import { ROLES, type Role } from '@medrec/contract';
 import { idOption, PEER_ORG_HELP, peerOrg, role, wholeNumber } from './cli-options';
 import { newParticipantId } from '@medrec/sdk';
-import { firstPeers, type PeerOrgKey } from './topology';
+import { firstPeers, organisation, type OrgKey, type PeerOrgKey, type Topology } from './topology';
 
 /* eslint-disable no-console -- this is the command-line interface: the terminal is its output. */
 
@@ -28,6 +32,20 @@ function printStatus(status: NetworkStatus): void {
     );
   }
   for (const api of status.apis) console.log(`  api       ${api.org.padEnd(20)} ${api.url}`);
+}
+
+/** An organisation of the network's consortium file (any, with or without peers); refuses others, naming them. */
+function organisationKey(topology: Topology, name: string): OrgKey {
+  return organisation(topology, name).key;
+}
+
+/** The status lines of one organisation's processes. */
+function onlyOrganisation(status: NetworkStatus, org: OrgKey): NetworkStatus {
+  return {
+    ...status,
+    nodes: status.nodes.filter((node) => node.org === org),
+    apis: status.apis.filter((api) => api.org === org),
+  };
 }
 
 interface SeedCommandOptions {
@@ -142,8 +160,72 @@ export function buildCli(): Command {
       });
   }
 
+  program.addCommand(hostsCommand());
+
   const org = program.command('org').description('organisations of the consortium: join and leave the channel');
   org.addCommand(orgPrepareCommand());
+  org
+    .command('up')
+    .description(
+      "start one organisation's processes on the host it runs on (its CA, the orderers it operates, its peers and " +
+        'chaincode server, gatekeeper, API and miner), once `medrec network up` has created the network; the other ' +
+        'organisations are not touched',
+    )
+    .requiredOption('--org <name>', 'the organisation (as named in the consortium file)')
+    .action(async (opts: { org: string }) => {
+      const consortium = createConsortium({ renderer: 'silent' });
+      await consortium.startOrganisation(organisationKey(consortium.topology, opts.org), (message) => {
+        console.error(`› ${message}`);
+      });
+      printStatus(onlyOrganisation(await consortium.status(), opts.org));
+    });
+  org
+    .command('units')
+    .description(
+      "write systemd units for one organisation's processes on this host (the commands `org up` runs), a target " +
+        "that starts them together, and each one's environment in a file of its own (0600: it holds secrets)",
+    )
+    .requiredOption('--org <name>', 'the organisation (as named in the consortium file)')
+    .option('--out <dir>', 'where to write them (default: $MEDREC_HOME/units/<org>)')
+    .option('--user <name>', 'the account the services run as; it must own MEDREC_HOME', 'medrec')
+    .action(async (opts: { org: string; out?: string; user: string }) => {
+      const consortium = createConsortium({ renderer: 'silent' });
+      const org = organisationKey(consortium.topology, opts.org);
+      const out = path.resolve(opts.out ?? path.join(consortium.layout.home, 'units', org));
+      const units = organisationProcessUnits(consortium.layout, await consortium.binaries(), consortium.topology, org);
+      const files = renderUnits(units, {
+        org,
+        user: opts.user,
+        home: consortium.layout.home,
+        environmentDir: out,
+      });
+      for (const file of writeOrganisationUnits(out, files)) console.log(file);
+      console.error(
+        `› install: cp ${out}/*.service ${out}/*.target /etc/systemd/system/ && systemctl daemon-reload && ` +
+          `systemctl enable --now ${targetName(org)}`,
+      );
+    });
+  org
+    .command('down')
+    .description("stop one organisation's processes (services first, then its nodes); its data stays")
+    .requiredOption('--org <name>', 'the organisation (as named in the consortium file)')
+    .action(async (opts: { org: string }) => {
+      const consortium = createConsortium({ renderer: 'silent' });
+      await consortium.stopOrganisation(organisationKey(consortium.topology, opts.org), (message) => {
+        console.error(`› ${message}`);
+      });
+    });
+  org
+    .command('status')
+    .description("one organisation's processes: up/down, address, block height")
+    .requiredOption('--org <name>', 'the organisation (as named in the consortium file)')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { org: string; json?: boolean }) => {
+      const consortium = createConsortium({ renderer: 'silent' });
+      const status = onlyOrganisation(await consortium.status(), organisationKey(consortium.topology, opts.org));
+      if (opts.json === true) console.log(JSON.stringify(status, null, 2));
+      else printStatus(status);
+    });
   org
     .command('remove')
     .description(

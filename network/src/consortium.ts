@@ -15,7 +15,15 @@ import { createMedrecBootstrap } from './medrec-bootstrap';
 import { readNetworkStatus, type NetworkStatus } from './network-status';
 import type { ChainInfo } from './nodes';
 import { orderingParametersOf, withOrderingParameters, type OrderingParameters } from './ordering-parameters';
-import { firstPeerOrg, ordererOrganisations, peerOf, type OrgKey, type PeerOrgKey, type Topology } from './topology';
+import {
+  firstPeerOrg,
+  ordererOrganisations,
+  peerOf,
+  peersOf,
+  type OrgKey,
+  type PeerOrgKey,
+  type Topology,
+} from './topology';
 import { stopApi } from './api-process';
 import { stopGatekeeper } from './gatekeeper-process';
 import { stopMiner } from './miner-process';
@@ -72,6 +80,14 @@ export interface Consortium {
    * ledger; its certificates no longer read, write or endorse.
    */
   removeOrganisation(org: PeerOrgKey, progress?: (message: string) => void): Promise<void>;
+  /**
+   * `medrec org up`: one organisation's processes on the host it runs on, of a network `up` has created: its CA,
+   * the orderers it operates, its peers and chaincode server, then its gatekeeper, API and miner. The other
+   * organisations are not touched.
+   */
+  startOrganisation(org: OrgKey, progress?: (message: string) => void): Promise<void>;
+  /** `medrec org down`: stops one organisation's processes (services first, then its nodes); its data stays. */
+  stopOrganisation(org: OrgKey, progress?: (message: string) => void): Promise<void>;
   /** The channel's batching parameters, from its newest config block. */
   orderingParameters(): Promise<OrderingParameters>;
   /**
@@ -150,6 +166,14 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
         { renderer, fallbackRenderer: 'simple', exitOnError: true, rendererOptions: { collapseErrors: false } },
       );
       await tasks.run();
+    },
+    async startOrganisation(org, progress = () => undefined) {
+      await fabric.startOrganisation(org, progress);
+      if (peersOf(fabric.topology, org).length > 0) await medrec.startOrganisation(org, progress);
+    },
+    async stopOrganisation(org, progress = () => undefined) {
+      if (peersOf(fabric.topology, org).length > 0) await medrec.stopOrganisation(org, progress);
+      await fabric.stopOrganisation(org, progress);
     },
     prepareOrganisation: (org, progress = () => undefined) => fabric.prepareOrganisation(org, progress),
     async removeOrganisation(org, progress = () => undefined) {

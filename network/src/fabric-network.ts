@@ -54,6 +54,7 @@ import {
   organisation,
   peerOf,
   peersOf,
+  type OrgKey,
   type Organisation,
   type PeerOrgKey,
   type Topology,
@@ -105,6 +106,13 @@ export interface FabricNetwork extends FabricAccess {
    * stays on the ledger. Its MedRec services are the caller's to stop first.
    */
   removeOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<void>;
+  /**
+   * Starts one organisation's nodes, on the host it runs on, of a network `up` has created: its CA, the orderers
+   * it operates, its peers and its chaincode server (each one not already running). The others are not touched.
+   */
+  startOrganisation(org: OrgKey, progress: (message: string) => void): Promise<void>;
+  /** Stops one organisation's chaincode server, peers, orderers and CA, in that order; its data stays. */
+  stopOrganisation(org: OrgKey, progress: (message: string) => void): Promise<void>;
   /** Channel height and current block hash as one organisation's peer sees them. */
   chainInfo(org: PeerOrgKey): Promise<ChainInfo>;
   /** The newest block (raw bytes) as one orderer serves it. */
@@ -193,7 +201,7 @@ class FabricNetworkImpl implements FabricNetwork {
     for (const peer of peersOf(withOrg, orgKey)) {
       progress(`starting ${peer.name} and joining it to ${CHANNEL_NAME}`);
       await startPeer(layout, bin, withOrg, peer);
-      await this.#retry(() => joinPeer(layout, bin, withOrg, orgKey, genesis));
+      await this.#retry(() => joinPeer(layout, bin, withOrg, peer, genesis));
     }
     const target = (await peerChainInfo(layout, bin, this.topology, firstPeerOrg(this.topology))).height;
     const deadline = Date.now() + 600_000;
@@ -297,7 +305,7 @@ class FabricNetworkImpl implements FabricNetwork {
           for (const node of t.peers) {
             task.output = `starting ${node.name}`;
             await startPeer(layout, need(), t, node);
-            await this.#retry(() => joinPeer(layout, need(), t, node.org, block));
+            await this.#retry(() => joinPeer(layout, need(), t, node, block));
           }
           writeState(layout, { ...this.#state(), channelJoined: true });
         },
@@ -445,6 +453,54 @@ class FabricNetworkImpl implements FabricNetwork {
     if (t.peers.some((p) => p.org === org.key)) {
       await ca.ensureIdentity({ name: CHAINCODE_SERVER_IDENTITY, type: 'client', tls: true });
     }
+  }
+
+  async startOrganisation(orgKey: OrgKey, progress: (message: string) => void): Promise<void> {
+    const saved = readState(this.layout);
+    const chaincode = saved?.chaincode;
+    if (saved?.channelJoined !== true || chaincode === undefined) {
+      throw new Error(
+        `the network in ${this.layout.home} has not been created yet: \`medrec network up\` creates it (every ` +
+          'organisation once); `medrec org up` then starts one organisation again',
+      );
+    }
+    const org = organisation(this.topology, orgKey);
+    const { layout, topology } = this;
+    const bin = await this.binaries();
+    progress(`starting ${caProcessName(org.key)}`);
+    await startCa(layout, bin, org);
+    for (const orderer of topology.orderers.filter((o) => o.org === org.key)) {
+      progress(`starting ${orderer.name}`);
+      await startOrderer(layout, bin, topology, orderer);
+    }
+    const peers = peersOf(topology, org.key);
+    for (const peer of peers) {
+      progress(`starting ${peer.name}`);
+      await startPeer(layout, bin, topology, peer);
+    }
+    if (peers.length > 0) {
+      progress(`starting the chaincode server of ${org.key}`);
+      await startChaincodeServer(layout, topology, org.key, packageIdOf(chaincode, org.key));
+    }
+  }
+
+  async stopOrganisation(orgKey: OrgKey, progress: (message: string) => void): Promise<void> {
+    const org = organisation(this.topology, orgKey);
+    const peers = peersOf(this.topology, org.key);
+    if (peers.length > 0) {
+      progress(`stopping the chaincode server of ${org.key}`);
+      await stopChaincodeServer(this.layout, org.key);
+    }
+    for (const peer of peers) {
+      progress(`stopping ${peer.name}`);
+      await stopNode(this.layout, peer.name, 'peer');
+    }
+    for (const orderer of this.topology.orderers.filter((o) => o.org === org.key)) {
+      progress(`stopping ${orderer.name}`);
+      await stopNode(this.layout, orderer.name, 'orderer');
+    }
+    progress(`stopping ${caProcessName(org.key)}`);
+    await stopCa(this.layout, org.key);
   }
 
   async stop(): Promise<void> {

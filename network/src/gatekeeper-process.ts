@@ -4,7 +4,7 @@ import type { RecordStoreConfig } from '@medrec/gatekeeper';
 import { callGatekeeper, HEALTH_PATH } from '@medrec/sdk';
 import type { Layout } from './layout';
 import { REPO_ROOT } from './paths';
-import { runningPid, startProcess, stopProcess, waitFor } from './processes';
+import { runningPid, startProcess, stopProcess, waitFor, type ProcessSpec } from './processes';
 import type { Organisation, OrgKey, PeerNode } from './topology';
 
 export const GATEKEEPER_IDENTITY = 'gatekeeper';
@@ -86,20 +86,20 @@ export { healthy as gatekeeperHealthy };
  * One Database Gatekeeper per custodian organisation: its own process, its own record store (SQLite under
  * MEDREC_HOME, or PostgreSQL when MEDREC_GATEKEEPER_DATABASE_URL is set) and its own gatekeeper identity.
  */
-export async function startGatekeeper(layout: Layout, org: Organisation, peer: PeerNode): Promise<void> {
-  const name = gatekeeperProcessName(peer);
-  if (runningPid(layout, name, ENTRY) !== undefined) return;
-  const dataDir = path.join(layout.home, 'gatekeepers', peer.org);
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+/**
+ * The gatekeeper process of an organisation: what `startGatekeeper` runs and what `medrec org units` writes as a
+ * systemd unit. `peerAddresses`: the organisation's peers as a failover list (topology.ts peerAddressList).
+ */
+export function gatekeeperProcessSpec(
+  layout: Layout,
+  org: Organisation,
+  peer: PeerNode,
+  peerAddresses: string,
+): ProcessSpec {
   const tls = gatekeeperTlsFiles(layout, peer);
-  if (!fs.existsSync(tls.cert) || !fs.existsSync(tls.key)) {
-    throw new Error(
-      `the gatekeeper of ${peer.org} has no TLS certificate at ${tls.cert}; run \`medrec network up\`, which enrolls ` +
-        "it from the organisation's CA",
-    );
-  }
-  startProcess(layout, {
-    name,
+  return {
+    name: gatekeeperProcessName(peer),
+    host: peer.host,
     command: process.execPath,
     args: [ENTRY],
     env: {
@@ -111,10 +111,30 @@ export async function startGatekeeper(layout: Layout, org: Organisation, peer: P
       MEDREC_GATEKEEPER_TLS_CERT_FILE: tls.cert,
       MEDREC_GATEKEEPER_TLS_KEY_FILE: tls.key,
       ...recordStoreEnvironment(layout, peer),
-      MEDREC_PEER_ADDRESS: `${peer.host}:${peer.port}`,
+      MEDREC_PEER_ADDRESS: peerAddresses,
       MEDREC_PEER_TLS_ROOT_FILE: layout.caCert(peer.org),
     },
-  });
+  };
+}
+
+export async function startGatekeeper(
+  layout: Layout,
+  org: Organisation,
+  peer: PeerNode,
+  peerAddresses: string,
+): Promise<void> {
+  const name = gatekeeperProcessName(peer);
+  if (runningPid(layout, name, ENTRY) !== undefined) return;
+  const dataDir = path.join(layout.home, 'gatekeepers', peer.org);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const tls = gatekeeperTlsFiles(layout, peer);
+  if (!fs.existsSync(tls.cert) || !fs.existsSync(tls.key)) {
+    throw new Error(
+      `the gatekeeper of ${peer.org} has no TLS certificate at ${tls.cert}; run \`medrec network up\`, which enrolls ` +
+        "it from the organisation's CA",
+    );
+  }
+  startProcess(layout, gatekeeperProcessSpec(layout, org, peer, peerAddresses));
   await waitFor(`gatekeeper of ${peer.org}`, () => healthy(layout, peer), 60_000, `see ${layout.logFile(name)}`);
 }
 

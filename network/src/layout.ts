@@ -21,6 +21,10 @@ export class Layout {
   get channelDir(): string {
     return path.join(this.home, 'channel');
   }
+  /** Which network namespace runs each host's processes, when several hosts are simulated on one machine. */
+  get simulatedHostsFile(): string {
+    return path.join(this.home, 'simulated-hosts.json');
+  }
   get chaincodeDir(): string {
     return path.join(this.home, 'chaincode');
   }

@@ -20,8 +20,24 @@ import {
 import { completeConsentIndex } from './consent-index';
 import { DEV_LEGAL_IDENTITIES } from './dev-legal-identities';
 import { initializeIncentives } from './incentive';
-import { DEFAULT_MINER_INTERVAL_SECONDS, minerIntervalSeconds, startMiners, stopMiners } from './miner-process';
-import { firstPeerOrg, firstPeers, organisation, peerOf, type PeerNode, type PeerOrgKey } from './topology';
+import {
+  DEFAULT_MINER_INTERVAL_SECONDS,
+  minerIntervalSeconds,
+  minerProcessName,
+  startMiner,
+  startMiners,
+  stopMiner,
+  stopMiners,
+} from './miner-process';
+import {
+  firstPeerOrg,
+  firstPeers,
+  organisation,
+  peerAddressList,
+  peerOf,
+  type PeerNode,
+  type PeerOrgKey,
+} from './topology';
 import { provisionUser } from './user-provisioning';
 
 export interface MedrecBootstrap {
@@ -29,6 +45,10 @@ export interface MedrecBootstrap {
   startTasks(): ListrTask[];
   /** Stops the miners, the APIs, then the gatekeepers (the APIs call them); the Fabric nodes are left to their owner. */
   stop(): Promise<void>;
+  /** One organisation's gatekeeper, API and miner, started again on a network already set up. */
+  startOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<void>;
+  /** Stops one organisation's miner, API and gatekeeper. */
+  stopOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<void>;
 }
 
 export function createMedrecBootstrap(fabric: FabricNetwork): MedrecBootstrap {
@@ -82,7 +102,7 @@ class MedrecBootstrapImpl implements MedrecBootstrap {
           for (const peer of firstPeers(t)) {
             task.output = gatekeeperProcessName(peer);
             await this.#ensureGatekeeperIdentity(peer);
-            await startGatekeeper(layout, organisation(t, peer.org), peer);
+            await startGatekeeper(layout, organisation(t, peer.org), peer, peerAddressList(t, peer.org));
           }
         },
       },
@@ -93,7 +113,7 @@ class MedrecBootstrapImpl implements MedrecBootstrap {
             task.output = apiProcessName(peer);
             await this.#ensureApiAdmin(peer);
             await ensureAdminToken(layout, organisation(t, peer.org), peer);
-            await startApi(layout, organisation(t, peer.org), peer);
+            await startApi(layout, organisation(t, peer.org), peer, peerAddressList(t, peer.org));
           }
         },
       },
@@ -106,6 +126,28 @@ class MedrecBootstrapImpl implements MedrecBootstrap {
         },
       },
     ];
+  }
+
+  /** Starts one organisation's gatekeeper, API and miner (each one not running) of a network already set up. */
+  async startOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<void> {
+    const { layout, topology: t } = this.#fabric;
+    const peer = peerOf(t, org);
+    progress(gatekeeperProcessName(peer));
+    await startGatekeeper(layout, organisation(t, org), peer, peerAddressList(t, org));
+    progress(apiProcessName(peer));
+    await startApi(layout, organisation(t, org), peer, peerAddressList(t, org));
+    progress(minerProcessName(org));
+    startMiner(layout, t, peer);
+  }
+
+  /** Stops one organisation's miner, API and gatekeeper (what uses the ledger stops before what it uses). */
+  async stopOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<void> {
+    const { layout, topology } = this.#fabric;
+    const peer = peerOf(topology, org);
+    progress(`stopping ${minerProcessName(org)}, ${apiProcessName(peer)} and ${gatekeeperProcessName(peer)}`);
+    await stopMiner(layout, org);
+    await stopApi(layout, peer);
+    await stopGatekeeper(layout, peer);
   }
 
   async stop(): Promise<void> {

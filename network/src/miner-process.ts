@@ -6,8 +6,8 @@
 import path from 'node:path';
 import type { Layout } from './layout';
 import { REPO_ROOT } from './paths';
-import { runningPid, startProcess, stopProcess } from './processes';
-import { firstPeers, type PeerOrgKey, type Topology } from './topology';
+import { runningPid, startProcess, stopProcess, type ProcessSpec } from './processes';
+import { firstPeers, type PeerNode, type PeerOrgKey, type Topology } from './topology';
 
 const ENTRY = path.join(REPO_ROOT, 'dist', 'network', 'src', 'miner-main.js');
 
@@ -39,25 +39,33 @@ export function minerPid(layout: Layout, org: PeerOrgKey): number | undefined {
 
 /** Starts the miner of every organisation that has none running. */
 export function startMiners(layout: Layout, topology: Topology): void {
-  const intervalSeconds = minerIntervalSeconds(process.env);
-  // One miner per organisation, on its first peer's organisation: one peer per organisation for now.
-  for (const peer of firstPeers(topology)) {
-    if (minerPid(layout, peer.org) !== undefined) continue;
-    startProcess(layout, {
-      name: minerProcessName(peer.org),
-      command: process.execPath,
-      args: [ENTRY],
-      env: {
-        PATH: process.env.PATH,
-        MEDREC_HOME: layout.home,
-        MEDREC_CONSORTIUM: topology.source,
-        // A file of absolute ports (portBase 0) has no base to pass on; MEDREC_PORT_BASE accepts none below 1024.
-        ...(topology.portBase === 0 ? {} : { MEDREC_PORT_BASE: String(topology.portBase) }),
-        MEDREC_MINER_ORG: peer.org,
-        MEDREC_MINER_INTERVAL_SECONDS: String(intervalSeconds),
-      },
-    });
-  }
+  // One miner per organisation, with its first peer's host.
+  for (const peer of firstPeers(topology)) startMiner(layout, topology, peer);
+}
+
+/** An organisation's miner process: what `startMiner` runs and what `medrec org units` writes as a systemd unit. */
+export function minerProcessSpec(layout: Layout, topology: Topology, peer: PeerNode): ProcessSpec {
+  return {
+    name: minerProcessName(peer.org),
+    host: peer.host,
+    command: process.execPath,
+    args: [ENTRY],
+    env: {
+      PATH: process.env.PATH,
+      MEDREC_HOME: layout.home,
+      MEDREC_CONSORTIUM: topology.source,
+      // A file of absolute ports (portBase 0) has no base to pass on; MEDREC_PORT_BASE accepts none below 1024.
+      ...(topology.portBase === 0 ? {} : { MEDREC_PORT_BASE: String(topology.portBase) }),
+      MEDREC_MINER_ORG: peer.org,
+      MEDREC_MINER_INTERVAL_SECONDS: String(minerIntervalSeconds(process.env)),
+    },
+  };
+}
+
+/** Starts one organisation's miner unless it is running. */
+export function startMiner(layout: Layout, topology: Topology, peer: PeerNode): void {
+  if (minerPid(layout, peer.org) !== undefined) return;
+  startProcess(layout, minerProcessSpec(layout, topology, peer));
 }
 
 /** Stops every organisation's miner (a round in progress is abandoned; its checkpoint is where it resumes). */

@@ -6,12 +6,13 @@ import type { FabricBinaries } from './fabric-binaries';
 import { operationsHealthy, portOpen } from './health';
 import type { Layout } from './layout';
 import { BUILDER_DIR } from './paths';
-import { runningPid, startProcess, stopProcess, waitFor } from './processes';
+import { runningPid, startProcess, stopProcess, waitFor, type ProcessSpec } from './processes';
 import {
   CHANNEL_NAME,
   firstPeerOrg,
   organisation,
   peerOf,
+  peersOf,
   type OrdererNode,
   type OrgKey,
   type PeerNode,
@@ -82,6 +83,30 @@ function peerConfigDir(layout: Layout, bin: FabricBinaries): string {
   return dir;
 }
 
+/**
+ * How a peer learns blocks. Alone in its organisation it is the leader and pulls from the orderers itself. With
+ * others, the organisation's peers find each other through gossip (each bootstraps from the others), elect one leader
+ * that pulls from the orderers and gossips the blocks to the rest; when the leader dies another is elected (after
+ * peer.gossip.election.leaderAliveThreshold, 10 s by default) and takes over the pulling.
+ */
+function gossipEnv(topology: Topology, node: PeerNode): NodeJS.ProcessEnv {
+  const others = peersOf(topology, node.org).filter((peer) => peer.name !== node.name);
+  if (others.length === 0) {
+    return {
+      CORE_PEER_GOSSIP_BOOTSTRAP: `${node.host}:${String(node.port)}`,
+      CORE_PEER_GOSSIP_USELEADERELECTION: 'false',
+      CORE_PEER_GOSSIP_ORGLEADER: 'true',
+      CORE_PEER_DELIVERYCLIENT_BLOCKGOSSIPENABLED: 'false',
+    };
+  }
+  return {
+    CORE_PEER_GOSSIP_BOOTSTRAP: others.map((peer) => `${peer.host}:${String(peer.port)}`).join(' '),
+    CORE_PEER_GOSSIP_USELEADERELECTION: 'true',
+    CORE_PEER_GOSSIP_ORGLEADER: 'false',
+    CORE_PEER_DELIVERYCLIENT_BLOCKGOSSIPENABLED: 'true',
+  };
+}
+
 function peerEnv(layout: Layout, bin: FabricBinaries, topology: Topology, node: PeerNode): NodeJS.ProcessEnv {
   const tls = tlsFiles(layout, node.org, node.name);
   const ledger = layout.ledgerDir(node.name);
@@ -96,13 +121,9 @@ function peerEnv(layout: Layout, bin: FabricBinaries, topology: Topology, node: 
     CORE_PEER_ADDRESS: address,
     CORE_PEER_CHAINCODELISTENADDRESS: `${node.host}:${node.chaincodeListenPort}`,
     CORE_PEER_CHAINCODEADDRESS: `${node.host}:${node.chaincodeListenPort}`,
-    CORE_PEER_GOSSIP_BOOTSTRAP: address,
     CORE_PEER_GOSSIP_EXTERNALENDPOINT: address,
     CORE_PEER_GOSSIP_ENDPOINT: address,
-    // One peer per organisation: it is its organisation's leader and pulls blocks from the orderers itself.
-    CORE_PEER_GOSSIP_USELEADERELECTION: 'false',
-    CORE_PEER_GOSSIP_ORGLEADER: 'true',
-    CORE_PEER_DELIVERYCLIENT_BLOCKGOSSIPENABLED: 'false',
+    ...gossipEnv(topology, node),
     CORE_PEER_LOCALMSPID: organisation(topology, node.org).mspId,
     CORE_PEER_MSPCONFIGPATH: path.join(layout.identityDir(node.org, node.name), 'msp'),
     CORE_PEER_TLS_ENABLED: 'true',
@@ -125,13 +146,11 @@ function peerEnv(layout: Layout, bin: FabricBinaries, topology: Topology, node: 
 async function startNodeProcess(
   layout: Layout,
   node: Readonly<{ name: string; host: string; operationsPort: number }>,
-  command: string,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
+  spec: ProcessSpec,
 ): Promise<void> {
-  if (runningPid(layout, node.name, command) !== undefined) return;
+  if (runningPid(layout, node.name, spec.command) !== undefined) return;
   fs.mkdirSync(layout.ledgerDir(node.name), { recursive: true });
-  startProcess(layout, { name: node.name, command, args, env });
+  startProcess(layout, spec);
   await waitFor(
     node.name,
     () => operationsHealthy(node.host, node.operationsPort),
@@ -140,13 +159,40 @@ async function startNodeProcess(
   );
 }
 
+/** An orderer's process: what `startOrderer` runs and what `medrec org units` writes as a systemd unit. */
+export function ordererProcessSpec(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  node: OrdererNode,
+): ProcessSpec {
+  return {
+    name: node.name,
+    host: node.host,
+    command: bin.path('orderer'),
+    args: [],
+    env: ordererEnv(layout, bin, topology, node),
+  };
+}
+
+/** A peer's process: what `startPeer` runs and what `medrec org units` writes as a systemd unit. */
+export function peerProcessSpec(layout: Layout, bin: FabricBinaries, topology: Topology, node: PeerNode): ProcessSpec {
+  return {
+    name: node.name,
+    host: node.host,
+    command: bin.path('peer'),
+    args: ['node', 'start'],
+    env: peerEnv(layout, bin, topology, node),
+  };
+}
+
 export async function startOrderer(
   layout: Layout,
   bin: FabricBinaries,
   topology: Topology,
   node: OrdererNode,
 ): Promise<void> {
-  await startNodeProcess(layout, node, bin.path('orderer'), [], ordererEnv(layout, bin, topology, node));
+  await startNodeProcess(layout, node, ordererProcessSpec(layout, bin, topology, node));
   // The operations endpoint answers before the admin (channel participation) endpoint listens; osnadmin called in
   // between failed a restart with "connection refused".
   await waitFor(
@@ -158,7 +204,7 @@ export async function startOrderer(
 }
 
 export function startPeer(layout: Layout, bin: FabricBinaries, topology: Topology, node: PeerNode): Promise<void> {
-  return startNodeProcess(layout, node, bin.path('peer'), ['node', 'start'], peerEnv(layout, bin, topology, node));
+  return startNodeProcess(layout, node, peerProcessSpec(layout, bin, topology, node));
 }
 
 /**
@@ -249,14 +295,14 @@ export function adminCliEnv(layout: Layout, bin: FabricBinaries, topology: Topol
   };
 }
 
-/** Environment for the peer CLI acting as an organisation's admin against its (first) peer. */
+/** Environment for the peer CLI acting as an organisation's admin against one of its peers (its first by default). */
 export function peerAdminEnv(
   layout: Layout,
   bin: FabricBinaries,
   topology: Topology,
   org: PeerOrgKey,
+  node: PeerNode = peerOf(topology, org),
 ): NodeJS.ProcessEnv {
-  const node = peerOf(topology, org);
   return {
     ...adminCliEnv(layout, bin, topology, org),
     CORE_PEER_ADDRESS: `${node.host}:${node.port}`,
@@ -265,21 +311,22 @@ export function peerAdminEnv(
   };
 }
 
+/** Joins one peer to the channel as its organisation's admin (nothing to do when it has joined already). */
 export async function joinPeer(
   layout: Layout,
   bin: FabricBinaries,
   topology: Topology,
-  org: PeerOrgKey,
+  node: PeerNode,
   block: string,
 ): Promise<void> {
-  const env = peerAdminEnv(layout, bin, topology, org);
+  const env = peerAdminEnv(layout, bin, topology, node.org, node);
   const list = await runCommand(bin.path('peer'), ['channel', 'list'], {
-    step: `list channels of the ${org} peer`,
+    step: `list channels of ${node.name}`,
     env,
   });
   if (list.split('\n').some((line) => line.trim() === CHANNEL_NAME)) return;
   await runCommand(bin.path('peer'), ['channel', 'join', '-b', block], {
-    step: `join the ${org} peer to ${CHANNEL_NAME}`,
+    step: `join ${node.name} to ${CHANNEL_NAME}`,
     env,
   });
 }

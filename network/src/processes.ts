@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import type { Layout } from './layout';
+import { commandOnHost } from './simulated-hosts';
 
 export interface ProcessSpec {
   /** Unique name: also the pid file and log file name. */
   readonly name: string;
+  /** The host (consortium file address) it runs on: on a simulated host it starts inside that host's namespace. */
+  readonly host: string;
   readonly command: string;
   readonly args: readonly string[];
   readonly env: NodeJS.ProcessEnv;
@@ -40,7 +43,8 @@ export function startProcess(layout: Layout, spec: ProcessSpec): number {
   fs.mkdirSync(layout.pidsDir, { recursive: true });
   const log = fs.openSync(layout.logFile(spec.name), 'a');
   try {
-    const child = spawn(spec.command, spec.args, {
+    const onHost = commandOnHost(layout, spec.host, spec.command, spec.args);
+    const child = spawn(onHost.command, onHost.args, {
       cwd: spec.cwd,
       env: spec.env,
       detached: true,

@@ -207,6 +207,16 @@ export function peerOf(topology: Topology, key: PeerOrgKey): PeerNode {
   return peer;
 }
 
+/**
+ * Where an organisation's services (API, gatekeeper) reach the ledger: all its peers as one failover list
+ * ("host:port,host:port", first peer first; @medrec/sdk's peerTarget), or its one peer's address.
+ */
+export function peerAddressList(topology: Topology, key: PeerOrgKey): string {
+  return peersOf(topology, key)
+    .map((peer) => `${peer.host}:${String(peer.port)}`)
+    .join(',');
+}
+
 /** The first peer of every organisation that runs peers: one per organisation, for its per-organisation services. */
 export function firstPeers(topology: Topology): readonly PeerNode[] {
   return peerOrgKeys(topology).map((key) => peerOf(topology, key));

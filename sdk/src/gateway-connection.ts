@@ -13,7 +13,10 @@ export interface ClientIdentity {
 }
 
 export interface GatewayConnectionOptions {
-  /** host:port of the peer whose Fabric Gateway service this client uses. */
+  /**
+   * host:port of the peer whose Fabric Gateway service this client uses, or several of one organisation's peers as
+   * "ip:port,ip:port" (IP addresses): the client uses the first that answers and fails over to the next (peerTarget).
+   */
   readonly peerAddress: string;
   /** PEM of the CA that issued the peer's TLS certificate; the connection is always TLS-verified. */
   readonly tlsRootCertificate: string;
@@ -31,6 +34,28 @@ export interface GatewayConnection {
 export type PeerClientOptions = Pick<GatewayConnectionOptions, 'peerAddress' | 'tlsRootCertificate' | 'tlsServerName'>;
 
 /**
+ * The gRPC target for one peer address, or for a failover list of an organisation's peers. A list becomes gRPC's
+ * static-address form (ipv4:a:p,b:p or ipv6:[a]:p,[b]:p, https://github.com/grpc/grpc/blob/master/doc/naming.md)
+ * under the default pick_first policy: one connection at a time, to the first address that accepts it; when that
+ * peer goes away the channel reconnects to the next. Calls in flight on the lost connection fail (UNAVAILABLE), the
+ * next ones go through the other peer. A list of DNS names is refused: gRPC's dns resolver takes one name.
+ */
+export function peerTarget(peerAddress: string): string {
+  const addresses = peerAddress.split(',').map((address) => address.trim());
+  const [only] = addresses;
+  if (addresses.length === 1 && only !== undefined) return only;
+  const v4 = addresses.every((address) => /^\d{1,3}(\.\d{1,3}){3}:\d{1,5}$/.test(address));
+  const v6 = addresses.every((address) => /^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(address));
+  if (!v4 && !v6) {
+    throw new Error(
+      `peer address list "${peerAddress}" must be IP:port entries of one kind (IPv4, or [IPv6]:port); give DNS ` +
+        'names one at a time, or one name whose DNS answer lists every peer',
+    );
+  }
+  return `${v4 ? 'ipv4' : 'ipv6'}:${addresses.join(',')}`;
+}
+
+/**
  * One gRPC client for a peer endpoint. fabric-gateway's guidance is one client per peer, shared by every Gateway
  * (each with its own identity and signer): a client per user would open a TLS connection per user. The caller owns it
  * and closes it once, after every Gateway using it is closed.
@@ -44,7 +69,7 @@ export function createPeerClient(options: Readonly<PeerClientOptions>): grpc.Cli
     ...(options.tlsServerName === undefined ? {} : { 'grpc.ssl_target_name_override': options.tlsServerName }),
   };
   return new grpc.Client(
-    options.peerAddress,
+    peerTarget(options.peerAddress),
     grpc.credentials.createSsl(Buffer.from(options.tlsRootCertificate)),
     channelOptions,
   );

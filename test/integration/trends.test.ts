@@ -17,7 +17,7 @@ import { consortium } from './support/shared-network';
 import { recordStoreConfig, startGatekeeper, stopGatekeeper } from '../../network/src/gatekeeper-process';
 import { startMiners, stopMiners } from '../../network/src/miner-process';
 import { openRecordStore } from '../../gatekeeper/src';
-import { organisation, peerOf } from '../../network/src/topology';
+import { organisation, peerAddressList, peerOf } from '../../network/src/topology';
 import {
   MSP_ID,
   chaincodeFailureOf,
@@ -393,7 +393,7 @@ describe('trend analysis on the network', function () {
       // Hospital1's 12 counted patients (count scale 1): within 12 ± 10 with probability above 1 - 1e-4.
       expect(Math.abs(Number(result.cells[0]?.count) - 12)).to.be.at.most(10);
     } finally {
-      await startGatekeeper(layout, organisation(topology, 'hospital2'), peer2);
+      await startGatekeeper(layout, organisation(topology, 'hospital2'), peer2, peerAddressList(topology, 'hospital2'));
       admin.close();
       closeAll([second]);
     }

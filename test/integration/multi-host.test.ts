@@ -1,11 +1,14 @@
 /**
- * A hospital joins a running consortium: a network of its own (its own MEDREC_HOME and ports, beside the shared one)
- * from a consortium file that lists hospital3 under channel.joining. The founders run; hospital3 is admitted by a
- * configuration update signed by a majority of their admins, its peer catches up, the chaincode is approved for it
- * and its services come up; then it registers a record that another hospital reads under consent, and reads one;
- * finally it is removed again and its certificates no longer write.
+ * A consortium that spans hosts, on one machine: each organisation's host is a network namespace this suite creates
+ * (`medrec hosts simulate`, one address each, joined by a bridge), its processes run inside it and listen on that
+ * address only, and each of hospital1, hospital2 and research operates one Raft orderer. The MedRec core flow runs
+ * across the hosts; hospital3 is admitted by a configuration update signed by a majority of the founders' admins,
+ * its peer catches up, and it registers, grants and reads; a host's link is cut and the others keep committing, and
+ * it catches up when the link returns; finally hospital3 is removed and its certificates no longer write.
+ * Needs root and `ip netns` (CI's machines have both); without them the suite fails, saying so, rather than skip.
  */
 import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,24 +16,41 @@ import { expect } from 'chai';
 import { connectGateway, type GatewayConnection } from '@medrec/sdk';
 import { adminTokenFile, apiUrl } from '../../network/src/api-process';
 import { applyConfigUpdate, readChannelConfig } from '../../network/src/channel-update';
-import { createConsortium, type Consortium } from '../../network/src/consortium';
+import { createConsortium, type Consortium, type NetworkStatus } from '../../network/src/consortium';
 import { applicationMembers, withApplicationOrganisation } from '../../network/src/org-membership';
+import { peerLedgerHeight, portOpen } from '../../network/src/health';
+import { Layout } from '../../network/src/layout';
 import { REPO_ROOT } from '../../network/src/paths';
+import {
+  readSimulatedHosts,
+  removeSimulatedHosts,
+  setHostLink,
+  simulateHosts,
+} from '../../network/src/simulated-hosts';
 import { ORG_ADMIN } from '../../network/src/nodes';
-import { CHAINCODE_NAME, CHANNEL_NAME, peerOf, portBaseFromEnv } from '../../network/src/topology';
+import {
+  CHAINCODE_NAME,
+  CHANNEL_NAME,
+  buildTopology,
+  organisation,
+  peerOf,
+  peersOf,
+  type PeerNode,
+} from '../../network/src/topology';
 import { condition } from './support/rest-api';
 import { eventually, freshId } from './support/shared-network';
 
-const FILE = path.join(REPO_ROOT, 'test', 'integration', 'fixtures', 'joining-consortium.yaml');
-// Beside the shared network's ports (base .. base + 600), never on them.
-const PORT_BASE = portBaseFromEnv() + 1000;
+const FILE = path.join(REPO_ROOT, 'test', 'integration', 'fixtures', 'namespaced-consortium.yaml');
+// The file's ports are absolute: its hosts have addresses of their own, so they never meet the shared network's.
+const PORT_BASE = 0;
+const run = promisify(execFile);
 
 interface Answer {
   readonly status: number;
   readonly body: Record<string, unknown>;
 }
 
-describe('a hospital joins the running consortium (its own network, hospital3 under channel.joining)', function () {
+describe('a consortium across hosts (one network namespace per organisation; hospital3 joins, a link is cut)', function () {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'medrec-join-'));
   const open = (): Consortium =>
     createConsortium({ home, portBase: PORT_BASE, consortiumFile: FILE, renderer: 'silent' });
@@ -108,14 +128,67 @@ describe('a hospital joins the running consortium (its own network, hospital3 un
     });
   }
 
+  const layout = new Layout(home);
+  const hostOf = (org: string): string => organisation(buildTopology(PORT_BASE, FILE), org).host;
+
   before(async function () {
     this.timeout(900_000);
+    const hosts = buildTopology(PORT_BASE, FILE).organisations.map((org) => org.host);
+    await simulateHosts(layout, hosts, () => undefined);
     await open().up();
   });
 
   after(async function () {
     this.timeout(300_000);
+    // Stop the processes first (they run inside the namespaces), then the namespaces, then the state that names them.
+    await open().down();
+    await removeSimulatedHosts(layout, () => undefined);
     await open().down({ purge: true });
+  });
+
+  it("runs each organisation's nodes and services inside its own host's namespace", async function () {
+    const record = readSimulatedHosts(layout);
+    expect(record?.hosts).to.have.length(4);
+    const namespaceOf = new Map(record?.hosts.map((h) => [h.host, h.namespace]));
+    const status = await open().status();
+    const processes = status.nodes.filter((n) => n.kind !== 'miner');
+    expect(processes.map((n) => n.name)).to.include.members(['orderer1', 'orderer2', 'orderer3', 'peer0.research']);
+    for (const node of processes) {
+      const pid = fs.readFileSync(layout.pidFile(node.name), 'utf8').trim();
+      const { stdout } = await run('ip', ['netns', 'identify', pid]);
+      expect(stdout.trim(), `${node.name} runs in the wrong namespace`).to.equal(namespaceOf.get(hostOf(node.org)));
+    }
+    // The orderers are operated by three organisations, each on its own host.
+    const orderers = status.nodes.filter((n) => n.kind === 'orderer');
+    expect(new Set(orderers.map((n) => n.org))).to.deep.equal(new Set(['hospital1', 'hospital2', 'research']));
+    // A service listens on its host's address only: hospital1's API is not on hospital2's address.
+    expect(await portOpen(hostOf('hospital1'), 8080)).to.equal(true);
+    const { stdout: listening } = await run('ip', [
+      'netns',
+      'exec',
+      namespaceOf.get(hostOf('hospital2')) ?? '',
+      'ss',
+      '-ltn',
+    ]);
+    expect(listening).to.contain(`${hostOf('hospital2')}:8080`);
+    expect(listening).not.to.contain(`${hostOf('hospital1')}:8080`);
+  });
+
+  it("runs the README's core flow across the hosts: a grant lets hospital2 read hospital1's record, a revoke stops it", async function () {
+    this.timeout(300_000);
+    const topology = open().topology;
+    const { stdout } = await run('bash', [path.join(REPO_ROOT, 'docs', 'walkthrough.sh')], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        MEDREC_HOME: home,
+        MEDREC_H1_URL: apiUrl(peerOf(topology, 'hospital1')),
+        MEDREC_H2_URL: apiUrl(peerOf(topology, 'hospital2')),
+      },
+    });
+    expect(stdout).to.contain('"code": "E11.9"');
+    expect(stdout).to.contain('HTTP 403');
+    expect(stdout).to.match(/"type":"AccessDecided".*"outcome":"deny"/);
   });
 
   it('runs the founders only until hospital3 joins', async function () {
@@ -228,6 +301,118 @@ describe('a hospital joins the running consortium (its own network, hospital3 un
     expect(granted.status, JSON.stringify(granted.body)).to.equal(201);
     const after = await call('hospital3', 'GET', `/v1/records/${recordId}?purpose=TREAT`, reader.token);
     expect(after.status, JSON.stringify(after.body)).to.equal(200);
+  });
+
+  it("keeps committing while hospital2's link is cut, and hospital2 catches up to the same block when it returns", async function () {
+    this.timeout(600_000);
+    const consortium = open();
+    const start = await consortium.chainInfo('hospital1');
+    await setHostLink(layout, hostOf('hospital2'), false);
+    try {
+      // The cut is real: hospital2's peer and API cannot be reached any more.
+      expect(await portOpen(hostOf('hospital2'), peerOf(consortium.topology, 'hospital2').port)).to.equal(false);
+      // A write through hospital1 (a participant's registration) commits without hospital2, whose endorsement the
+      // majority policy does not need: hospital1, research and hospital3 are three of four. Until gossip declares
+      // hospital2's peers dead (peer.gossip.aliveExpirationTimeout, 25 s), a gateway may still pick them to endorse
+      // and the API answers 503 "retry later"; the client retries, as the 503 tells it to.
+      const cutAt = Date.now();
+      await eventually(
+        'a participant registered at hospital1',
+        () => person('hospital1', 'clinician'),
+        () => true,
+        120_000,
+      );
+      console.log(`      writes resumed ${String(Date.now() - cutAt)} ms after the cut`);
+      const moved = await eventually(
+        'a new block on hospital1, research and hospital3',
+        async () => Promise.all(['hospital1', 'research', 'hospital3'].map((org) => consortium.chainInfo(org))),
+        (infos) =>
+          infos.every((info) => info.height > start.height && info.currentBlockHash === infos[0]?.currentBlockHash),
+        120_000,
+      );
+      expect(moved[0]?.height).to.be.greaterThan(start.height);
+    } finally {
+      await setHostLink(layout, hostOf('hospital2'), true);
+    }
+    await eventually(
+      'hospital2 back at the same height and block hash as hospital1',
+      async () => Promise.all([consortium.chainInfo('hospital1'), consortium.chainInfo('hospital2')]),
+      ([one, two]) => one.height === two.height && one.currentBlockHash === two.currentBlockHash,
+      120_000,
+    );
+    // And it serves again: a clinician registered at hospital2 after the link returned.
+    await person('hospital2', 'clinician');
+  });
+
+  it("serves hospital1's API through its second peer while its first is killed; the first catches up on restart", async function () {
+    this.timeout(600_000);
+    const consortium = open();
+    const [first, second] = peersOf(consortium.topology, 'hospital1');
+    if (first === undefined || second === undefined) throw new Error('the fixture gives hospital1 two peers');
+    const heightOf = async (peer: PeerNode): Promise<number> =>
+      (await peerLedgerHeight(peer.host, peer.operationsPort, CHANNEL_NAME)) ?? -1;
+    const pid = Number(fs.readFileSync(layout.pidFile(first.name), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+    try {
+      await eventually(
+        `${first.name} gone`,
+        async () => portOpen(first.host, first.port),
+        (open) => !open,
+      );
+      const before = await heightOf(second);
+      // A write and a read through hospital1's API: its gateway client fails over to the second peer. The first call
+      // may still meet the lost connection (503, retry later); within a few seconds every call goes through.
+      const { patient, recordId } = await eventually(
+        'a record registered through hospital1 with its first peer down',
+        () => patientWithRecord('hospital1'),
+        () => true,
+        60_000,
+      );
+      const own = await call('hospital1', 'GET', `/v1/patients/${patient.id}/records`, patient.token);
+      expect(own.status, JSON.stringify(own.body)).to.equal(200);
+      expect(JSON.stringify(own.body)).to.contain(recordId);
+      // The second peer keeps receiving blocks: gossip elected it leader, or it was already.
+      expect(await heightOf(second)).to.be.greaterThan(before);
+      expect(await portOpen(first.host, first.port), `${first.name} came back by itself`).to.equal(false);
+    } finally {
+      await consortium.startNode(first.name);
+    }
+    await eventually(
+      `${first.name} back at the height of ${second.name}`,
+      async () => Promise.all([heightOf(first), heightOf(second)]),
+      ([one, two]) => one > 0 && one === two,
+      120_000,
+    );
+  });
+
+  it("takes one organisation down and up by itself ('medrec org down|up|status'); the others keep committing", async function () {
+    this.timeout(600_000);
+    await medrecCli(['org', 'down', '--org', 'research']);
+    const down = JSON.parse(await medrecCli(['org', 'status', '--org', 'research', '--json'])) as NetworkStatus;
+    expect(down.nodes.map((n) => n.name)).to.include.members(['orderer3', 'peer0.research', 'api.research']);
+    expect(down.nodes.filter((n) => n.up).map((n) => n.name)).to.deep.equal([]);
+    // Only research's: hospital1's nodes and services are still up.
+    const others = JSON.parse(await medrecCli(['org', 'status', '--org', 'hospital1', '--json'])) as NetworkStatus;
+    expect(others.nodes.length).to.be.greaterThan(0);
+    expect(others.nodes.filter((n) => !n.up).map((n) => n.name)).to.deep.equal([]);
+    const consortium = open();
+    const start = await consortium.chainInfo('hospital1');
+    await eventually(
+      'a participant registered at hospital2',
+      () => person('hospital2', 'clinician'),
+      () => true,
+      120_000,
+    );
+    expect((await consortium.chainInfo('hospital1')).height).to.be.greaterThan(start.height);
+    await medrecCli(['org', 'up', '--org', 'research']);
+    const up = JSON.parse(await medrecCli(['org', 'status', '--org', 'research', '--json'])) as NetworkStatus;
+    expect(up.nodes.filter((n) => !n.up).map((n) => n.name)).to.deep.equal([]);
+    await eventually(
+      'research back at the same height and block hash as hospital1',
+      async () => Promise.all([consortium.chainInfo('hospital1'), consortium.chainInfo('research')]),
+      ([one, research]) => one.height === research.height && one.currentBlockHash === research.currentBlockHash,
+      120_000,
+    );
   });
 
   it('removes hospital3: a majority of the others sign, its admin can no longer write, the rest keep committing', async function () {
