@@ -15,6 +15,7 @@ import {
   buildTopology,
   firstPeers,
   ordererOrganisations,
+  peerAddressList,
   peerOf,
   peerOrgKeys,
   topologyFromConsortium,
@@ -126,6 +127,8 @@ describe('network: the consortium file', function () {
         '10.0.0.3:7051',
       ]);
       expect(peerOf(topology, 'research').apiPort).to.equal(8080);
+      // Two peers each: the services get both as one failover list, first peer first.
+      expect(peerAddressList(topology, 'hospital2')).to.equal('10.0.0.2:7051,10.0.0.2:7151');
     });
 
     it('puts each operator of the example in the orderer group with its own orderer, consenters on their hosts', function () {
