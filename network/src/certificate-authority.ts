@@ -89,6 +89,18 @@ export async function startCa(layout: Layout, bin: FabricBinaries, org: Organisa
   );
 }
 
+/**
+ * Replaces an identity's TLS key pair with the one `renewTls` enrolled; the old key is deleted (a rotation after a
+ * suspected compromise must not leave it on disk). The process using it must be restarted to pick it up.
+ */
+export function adoptRenewedTls(layout: Layout, org: OrgKey, name: string): void {
+  const dir = layout.identityDir(org, name);
+  const next = path.join(dir, 'tls.next');
+  if (!fs.existsSync(path.join(next, 'server.crt'))) throw new Error(`no renewed TLS certificate for ${name} to adopt`);
+  fs.rmSync(path.join(dir, 'tls'), { recursive: true, force: true });
+  fs.renameSync(next, path.join(dir, 'tls'));
+}
+
 export async function stopCa(layout: Layout, org: OrgKey): Promise<boolean> {
   return stopProcess(layout, caProcessName(org), 'fabric-ca-server');
 }
@@ -196,6 +208,37 @@ export class CaAdmin {
       normaliseEnrolledTls(tlsDir, this.#layout.caCert(this.#org.key));
     }
     return dir;
+  }
+
+  /**
+   * Enrolls a new TLS key pair and certificate for an identity that has one, into `<identity>/tls.next` (the one in
+   * use is not touched); `adoptRenewedTls` puts it in place once whatever checks the old one has been told.
+   */
+  async renewTls(name: string, hosts: readonly string[] = []): Promise<string> {
+    const dir = this.#layout.identityDir(this.#org.key, name);
+    if (!fs.existsSync(path.join(dir, 'tls', 'server.crt'))) {
+      throw new Error(`${name} of ${this.#org.key} has no TLS certificate to renew; \`medrec network up\` enrolls it`);
+    }
+    const secret = loadOrCreateSecret(this.#layout, this.#org.key).identities[name];
+    if (secret === undefined) throw new Error(`${name} is not registered at the CA of ${this.#org.key}`);
+    const next = path.join(dir, 'tls.next');
+    fs.rmSync(next, { recursive: true, force: true });
+    await this.#client(
+      `enroll a new TLS certificate for ${name} at the CA of ${this.#org.key}`,
+      [
+        'enroll',
+        '-M',
+        next,
+        '--enrollment.profile',
+        'tls',
+        '--csr.hosts',
+        ['localhost', this.#org.host, ...hosts].join(','),
+        ...this.#common(),
+      ],
+      { user: name, password: secret },
+    );
+    normaliseEnrolledTls(next, this.#layout.caCert(this.#org.key));
+    return next;
   }
 
   /** The identity's enrollment secret, registering it at the CA the first time. */

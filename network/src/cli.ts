@@ -206,6 +206,21 @@ export function buildCli(): Command {
       );
     });
   org
+    .command('rotate-tls')
+    .description(
+      "new TLS certificates from the organisation's CA for its peers and the orderers it operates, one node at a " +
+        'time: a peer restarts with its new certificate; an orderer first gets it into the Raft consenter set by a ' +
+        "configuration update the orderer organisations' admins sign, then restarts; the old keys are deleted",
+    )
+    .requiredOption('--org <name>', 'the organisation (as named in the consortium file)')
+    .action(async (opts: { org: string }) => {
+      const consortium = createConsortium({ renderer: 'silent' });
+      await consortium.rotateTls(organisationKey(consortium.topology, opts.org), (message) => {
+        console.error(`› ${message}`);
+      });
+      printStatus(onlyOrganisation(await consortium.status(), opts.org));
+    });
+  org
     .command('down')
     .description("stop one organisation's processes (services first, then its nodes); its data stays")
     .requiredOption('--org <name>', 'the organisation (as named in the consortium file)')

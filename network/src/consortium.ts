@@ -27,6 +27,7 @@ import {
 import { stopApi } from './api-process';
 import { stopGatekeeper } from './gatekeeper-process';
 import { stopMiner } from './miner-process';
+import { rotateOrganisationTls } from './tls-rotation';
 
 // Still offered here: the CLI, the tests and the bench import them from this file.
 export type { EnrolledIdentity, PeerEndpoint } from './fabric-access';
@@ -88,6 +89,11 @@ export interface Consortium {
   startOrganisation(org: OrgKey, progress?: (message: string) => void): Promise<void>;
   /** `medrec org down`: stops one organisation's processes (services first, then its nodes); its data stays. */
   stopOrganisation(org: OrgKey, progress?: (message: string) => void): Promise<void>;
+  /**
+   * `medrec org rotate-tls`: new TLS certificates for one organisation's peers and orderers, one node at a time (an
+   * orderer's through a configuration update of the Raft consenter set, signed by the orderer organisations).
+   */
+  rotateTls(org: OrgKey, progress?: (message: string) => void): Promise<void>;
   /** The channel's batching parameters, from its newest config block. */
   orderingParameters(): Promise<OrderingParameters>;
   /**
@@ -174,6 +180,10 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
     async stopOrganisation(org, progress = () => undefined) {
       if (peersOf(fabric.topology, org).length > 0) await medrec.stopOrganisation(org, progress);
       await fabric.stopOrganisation(org, progress);
+    },
+    async rotateTls(org, progress = () => undefined) {
+      const ctx = { layout: fabric.layout, bin: await fabric.binaries(), topology: fabric.topology };
+      await rotateOrganisationTls(ctx, org, progress);
     },
     prepareOrganisation: (org, progress = () => undefined) => fabric.prepareOrganisation(org, progress),
     async removeOrganisation(org, progress = () => undefined) {

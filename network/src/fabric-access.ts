@@ -13,6 +13,7 @@ export interface EnrolledIdentity {
 }
 
 export interface PeerEndpoint {
+  /** host:port of its peer, or "ip:port,ip:port" of its peers: @medrec/sdk peerTarget fails over between them. */
   readonly address: string;
   readonly tlsRootCertificate: string;
   /** The peer's TLS certificate names "localhost" too; verifying that name avoids TLS SNI with an IP address. */

@@ -52,7 +52,7 @@ import {
   firstPeerOrg,
   firstPeers,
   organisation,
-  peerOf,
+  peerAddressList,
   peersOf,
   type OrgKey,
   type Organisation,
@@ -560,11 +560,10 @@ class FabricNetworkImpl implements FabricNetwork {
     return fetchNewestBlock(this.layout, await this.binaries(), this.topology, orderer);
   }
 
-  /** The organisation's first peer: one peer per organisation for now. */
+  /** The organisation's peers, as one failover target when it has several (the CLI then survives a peer's loss). */
   peerEndpoint(org: PeerOrgKey): PeerEndpoint {
-    const peer = peerOf(this.topology, org);
     return {
-      address: `${peer.host}:${peer.port}`,
+      address: peerAddressList(this.topology, org),
       tlsRootCertificate: fs.readFileSync(this.layout.caCert(org), 'utf8'),
       tlsServerName: 'localhost',
     };

@@ -27,7 +27,8 @@ import {
   setHostLink,
   simulateHosts,
 } from '../../network/src/simulated-hosts';
-import { ORG_ADMIN } from '../../network/src/nodes';
+import { ORG_ADMIN, ordererHeight } from '../../network/src/nodes';
+import { consenterCertificate, withConsenterCertificate } from '../../network/src/consenter-certificates';
 import {
   CHAINCODE_NAME,
   CHANNEL_NAME,
@@ -436,6 +437,54 @@ describe('a consortium across hosts (one network namespace per organisation; hos
       'research back at the same height and block hash as hospital1',
       async () => Promise.all([consortium.chainInfo('hospital1'), consortium.chainInfo('research')]),
       ([one, research]) => one.height === research.height && one.currentBlockHash === research.currentBlockHash,
+      120_000,
+    );
+  });
+
+  it("rotates hospital2's TLS certificates: orderer2's through a consenter-set update only a majority of operators passes", async function () {
+    this.timeout(600_000);
+    const consortium = open();
+    const ctx = { layout: consortium.layout, bin: await consortium.binaries(), topology: consortium.topology };
+    const orderer2 = consortium.topology.orderers.find((o) => o.name === 'orderer2');
+    const orderer1 = consortium.topology.orderers.find((o) => o.name === 'orderer1');
+    if (orderer2 === undefined || orderer1 === undefined) throw new Error('the fixture has orderer1 and orderer2');
+    const tlsCert = (org: string, name: string): string =>
+      fs.readFileSync(path.join(layout.identityDir(org, name), 'tls', 'server.crt'), 'utf8');
+    const before = { orderer: tlsCert('hospital2', 'orderer2'), peer: tlsCert('hospital2', 'peer1.hospital2') };
+    // hospital2's admin alone cannot change the consenter set (MAJORITY of the three operators' admins).
+    let refused: unknown;
+    try {
+      await applyConfigUpdate(
+        ctx,
+        ['hospital2'],
+        withConsenterCertificate(orderer2.host, orderer2.port, tlsCert('hospital1', 'orderer1')),
+        () => undefined,
+      );
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused, 'one operator changed the consenter set alone').to.be.instanceOf(Error);
+    expect(String(refused)).to.match(/policy|signature/i);
+    await medrecCli(['org', 'rotate-tls', '--org', 'hospital2']);
+    const after = { orderer: tlsCert('hospital2', 'orderer2'), peer: tlsCert('hospital2', 'peer1.hospital2') };
+    expect(after.orderer).not.to.equal(before.orderer);
+    expect(after.peer).not.to.equal(before.peer);
+    expect(fs.existsSync(path.join(layout.identityDir('hospital2', 'orderer2'), 'tls.next'))).to.equal(false);
+    expect(consenterCertificate(await readChannelConfig(ctx, 'hospital1'), orderer2.host, orderer2.port)).to.equal(
+      after.orderer,
+    );
+    // The network carries on with the new certificates: a write through hospital2, and orderer2 keeps up.
+    await eventually(
+      'a participant registered at hospital2',
+      () => person('hospital2', 'clinician'),
+      () => true,
+      120_000,
+    );
+    const bin = await consortium.binaries();
+    await eventually(
+      'orderer2 at the height of orderer1',
+      async () => Promise.all([ordererHeight(layout, bin, orderer1), ordererHeight(layout, bin, orderer2)]),
+      ([one, two]) => one !== undefined && one === two,
       120_000,
     );
   });
