@@ -8,6 +8,7 @@ export default tseslint.config(
     ignores: [
       'dist/',
       'dist-*/',
+      'console/dist/',
       '.cc-build/',
       'node_modules/',
       '.medrec/',

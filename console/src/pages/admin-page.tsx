@@ -1,0 +1,3 @@
+export function AdminPage(): React.JSX.Element {
+  return <h1>Organisation</h1>;
+}

@@ -1,0 +1,15 @@
+/** The compliance officer's page: audit search, export and verification, and the break-glass review queue. */
+import { AuditSearch } from './compliance/audit-search';
+import { BreakGlassQueue } from './compliance/break-glass-queue';
+import { ExportAndVerify } from './compliance/export-and-verify';
+
+export function CompliancePage(): React.JSX.Element {
+  return (
+    <>
+      <h1>Audit and compliance</h1>
+      <AuditSearch />
+      <ExportAndVerify />
+      <BreakGlassQueue />
+    </>
+  );
+}

@@ -1,0 +1,3 @@
+export function ResearchPage(): React.JSX.Element {
+  return <h1>Trend analysis</h1>;
+}
