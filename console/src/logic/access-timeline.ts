@@ -73,6 +73,21 @@ const EVENT_WORDS: Partial<Record<AuditEvent['type'], string>> = {
   BreakGlassReviewed: 'reviewed the emergency access',
 };
 
+/** The ledger's decision reasons, as the patient reads them; a break-glass reason is shown as its code. */
+const REASON_WORDS: Readonly<Record<string, string>> = {
+  'own-record': 'your own record',
+  delegate: 'as your delegate',
+  custodian: 'staff of the organisation holding it',
+  consent: 'under your consent',
+  'break-glass': 'emergency access',
+  'record-superseded': 'a newer version exists',
+  'no-covering-consent': 'no consent of yours covers it',
+};
+
+export function reasonWords(reason: string): string {
+  return REASON_WORDS[reason] ?? reason;
+}
+
 export function eventWords(type: AuditEvent['type']): string {
   return EVENT_WORDS[type] ?? type;
 }

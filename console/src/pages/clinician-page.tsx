@@ -1,8 +1,11 @@
 /**
  * The clinician's page: find a patient (by this organisation's own identifier or by participant id), the records the
- * ledger lets this clinician list, read one for a purpose, break the glass in an emergency, add a record.
+ * ledger lets this clinician list (those its own organisation holds), read one for a purpose, break the glass in an
+ * emergency, add a record. The ledger lists another custodian's records to nobody but the patient, so such a record is
+ * opened by the id the patient shares from their page; the read is then decided by the patient's consents.
  */
 import { useState } from 'react';
+import { ApiError } from '../api/api-error';
 import { allPages } from '../api/paging';
 import type { Participant, RecordPointer } from '../api/types';
 import { ProblemAlert } from '../components/problem-alert';
@@ -17,7 +20,8 @@ type FindBy = 'participantId' | 'externalId';
 
 interface Found {
   readonly patient: Participant;
-  readonly records: readonly RecordPointer[];
+  /** undefined: the ledger lets this clinician list none of them (no open relationship with this organisation). */
+  readonly records: readonly RecordPointer[] | undefined;
 }
 
 export function ClinicianPage(): React.JSX.Element {
@@ -26,12 +30,17 @@ export function ClinicianPage(): React.JSX.Element {
   const [by, setBy] = useState<FindBy>('participantId');
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<Found | undefined>(undefined);
+  const [recordIdInput, setRecordIdInput] = useState('');
+  const [opened, setOpened] = useState<string[]>([]);
 
   async function lookUp(patientId: string): Promise<Found> {
     const id = encodeURIComponent(patientId);
     const [patient, records] = await Promise.all([
       api.get<Participant>(`/v1/participants/${id}`),
-      allPages<RecordPointer>(api, `/v1/patients/${id}/records`),
+      allPages<RecordPointer>(api, `/v1/patients/${id}/records`).catch((err: unknown) => {
+        if (err instanceof ApiError && err.problem.status === 403) return undefined;
+        throw err;
+      }),
     ]);
     return { patient, records };
   }
@@ -98,17 +107,55 @@ export function ClinicianPage(): React.JSX.Element {
             Patient <span className="mono">{found.patient.participantId}</span>
           </h2>
           <p>
-            Registered at {organisationName(found.patient.mspId)}, {found.patient.status}. {found.records.length}{' '}
-            records you may list.
+            Registered at {organisationName(found.patient.mspId)}, {found.patient.status}.{' '}
+            {found.records === undefined
+              ? `The patient has no open relationship with ${organisationName(me.mspId)}, so you may list none of their records here; open a record they shared with you by its id below.`
+              : `${String(found.records.length)} records held by ${organisationName(me.mspId)}.`}
           </p>
-          <ul className="cards">
-            {found.records.map((r) => (
-              <RecordReader key={r.recordId} record={r} />
-            ))}
-          </ul>
-          <AddRecordForm patientId={found.patient.participantId} onAdded={() => void reload()} />
+          {found.records === undefined ? null : (
+            <>
+              <ul className="cards">
+                {found.records.map((r) => (
+                  <RecordReader key={r.recordId} recordId={r.recordId} pointer={r} />
+                ))}
+              </ul>
+              <AddRecordForm patientId={found.patient.participantId} onAdded={() => void reload()} />
+            </>
+          )}
         </section>
       )}
+      <section aria-labelledby="open-heading">
+        <h2 id="open-heading">Open a record by id</h2>
+        <p>A record held by another organisation: the patient shares its id from their page.</p>
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const id = recordIdInput.trim();
+            if (id !== '' && !opened.includes(id)) setOpened([id, ...opened]);
+          }}
+        >
+          <label>
+            Record id
+            <input
+              name="record-id"
+              value={recordIdInput}
+              spellCheck={false}
+              onChange={(e) => {
+                setRecordIdInput(e.target.value);
+              }}
+            />
+          </label>
+          <button type="submit" disabled={recordIdInput.trim() === ''}>
+            Open
+          </button>
+        </form>
+        <ul className="cards">
+          {opened.map((id) => (
+            <RecordReader key={id} recordId={id} />
+          ))}
+        </ul>
+      </section>
     </>
   );
 }

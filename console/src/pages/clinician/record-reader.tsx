@@ -10,7 +10,7 @@ import { Progress } from '../../components/progress';
 import { useAction } from '../../components/use-action';
 import { checkContentHash, type HashCheck } from '../../logic/content-hash';
 import { readableFhir } from '../../logic/fhir-text';
-import { CATEGORY_WORDS, PURPOSES, PURPOSE_WORDS, organisationName, when } from '../../logic/wording';
+import { CATEGORY_WORDS, PURPOSES, capitalised, PURPOSE_WORDS, organisationName, when } from '../../logic/wording';
 import { useSession } from '../../session/session-context';
 import { BREAK_GLASS_REASON_WORDS, type BreakGlassReason } from './break-glass-reasons';
 
@@ -62,7 +62,14 @@ function Content({ shown }: { readonly shown: Shown }): React.JSX.Element {
   );
 }
 
-export function RecordReader({ record }: { readonly record: RecordPointer }): React.JSX.Element {
+/** One record, from a listing (its pointer known) or opened by id (another custodian's record the patient shared). */
+export function RecordReader({
+  recordId,
+  pointer,
+}: {
+  readonly recordId: string;
+  readonly pointer?: RecordPointer | undefined;
+}): React.JSX.Element {
   const { api } = useSession();
   const read = useAction();
   const glass = useAction();
@@ -70,7 +77,7 @@ export function RecordReader({ record }: { readonly record: RecordPointer }): Re
   const [reason, setReason] = useState<BreakGlassReason>('life-threatening-emergency');
   const [minutes, setMinutes] = useState(30);
   const [shown, setShown] = useState<Shown | undefined>(undefined);
-  const id = encodeURIComponent(record.recordId);
+  const id = encodeURIComponent(recordId);
 
   async function show(content: RecordContent): Promise<void> {
     setShown({ content, check: await checkContentHash(content.resource, content.ticket.contentHash) });
@@ -95,14 +102,17 @@ export function RecordReader({ record }: { readonly record: RecordPointer }): Re
     if (content !== undefined) await show(content);
   }
 
-  const headingId = `record-${record.recordId}`;
+  const headingId = `record-${recordId}`;
   return (
-    <li className="card" data-record-id={record.recordId} aria-labelledby={headingId}>
+    <li className="card" data-record-id={recordId} aria-labelledby={headingId}>
       <h3 id={headingId}>
-        {CATEGORY_WORDS[record.category]} held by {organisationName(record.custodianMsp)}
+        {pointer === undefined
+          ? 'Record opened by id'
+          : `${capitalised(CATEGORY_WORDS[pointer.category])} held by ${organisationName(pointer.custodianMsp)}`}
       </h3>
       <p className="muted">
-        Added {when(record.registeredAt)}. Record <span className="mono">{record.recordId}</span>
+        {pointer === undefined ? '' : `Added ${when(pointer.registeredAt)}. `}Record{' '}
+        <span className="mono">{recordId}</span>
       </p>
       <div className="row">
         <label>

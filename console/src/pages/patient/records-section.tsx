@@ -8,8 +8,8 @@ import type { AuditEvent, RecordPointer, Ticket } from '../../api/types';
 import { ProblemAlert } from '../../components/problem-alert';
 import { Progress } from '../../components/progress';
 import { useAction } from '../../components/use-action';
-import { eventWords, ticketIdsOf, timelineByRecord, type TimelineEntry } from '../../logic/access-timeline';
-import { CATEGORY_WORDS, PURPOSE_WORDS, ROLE_WORDS, organisationName, when } from '../../logic/wording';
+import { eventWords, reasonWords, ticketIdsOf, timelineByRecord, type TimelineEntry } from '../../logic/access-timeline';
+import { CATEGORY_WORDS, PURPOSE_WORDS, ROLE_WORDS, capitalised, organisationName, when } from '../../logic/wording';
 import { useSession } from '../../session/session-context';
 
 interface Loaded {
@@ -33,7 +33,7 @@ function Timeline({ entries }: { readonly entries: readonly TimelineEntry[] }): 
             <strong className={`badge ${e.outcome}`}>{e.outcome === 'permit' ? 'permitted' : 'refused'}</strong>
           )}
           {e.breakGlass ? <strong className="badge break-glass">break-glass</strong> : null}
-          {e.reason === undefined ? null : <span className="muted"> ({e.reason})</span>}
+          {e.reason === undefined ? null : <span className="muted"> ({reasonWords(e.reason)})</span>}
         </li>
       ))}
     </ol>
@@ -80,7 +80,7 @@ export function RecordsSection({ patientId }: { readonly patientId: string }): R
           {loaded.records.map((r) => (
             <li key={r.recordId} className="card" data-record-id={r.recordId}>
               <h3>
-                {CATEGORY_WORDS[r.category]} held by {organisationName(r.custodianMsp)}
+                {capitalised(CATEGORY_WORDS[r.category])} held by {organisationName(r.custodianMsp)}
               </h3>
               <p>
                 Added <time dateTime={r.registeredAt}>{when(r.registeredAt)}</time>, version {r.version}
