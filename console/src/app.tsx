@@ -93,7 +93,7 @@ function SignedIn({
             <p role="alert" className="problem">
               {page === 'unknown'
                 ? 'This page does not exist.'
-                : `This page is for ${PAGES[page].roles.map((r) => ROLE_WORDS[r]).join(' or ')}s; you are signed in as a ${ROLE_WORDS[me.role]}. The API refuses its operations to your token as well.`}
+                : `This page is for ${PAGES[page].roles.map((r) => `${ROLE_WORDS[r]}s`).join(' or ')}; you are signed in as ${ROLE_WORDS[me.role]}. The API refuses its operations to your token as well.`}
             </p>
             <p>
               <a href={`#/${pagesFor(me.role)[0] ?? ''}`}>Go to your page</a>

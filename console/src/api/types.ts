@@ -90,3 +90,19 @@ export interface VerificationReport {
     readonly field?: string;
   }[];
 }
+
+/** An API token's record at this server, without its secret. */
+export interface TokenInfo {
+  readonly tokenId: string;
+  readonly participantId: string;
+  readonly role: Role;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly revokedAt: string | null;
+}
+
+/** GET /healthz: the API's own readiness, each check named. */
+export interface Health {
+  readonly status: 'ok' | 'unavailable';
+  readonly checks: readonly { readonly name: string; readonly ok: boolean; readonly detail?: string }[];
+}
