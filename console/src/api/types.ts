@@ -1,8 +1,19 @@
 /**
  * The API's response shapes the console reads. Ledger objects come from the contract module (types only, so none of
- * its runtime reaches the bundle); the few envelopes the API adds around them are named here.
+ * its runtime reaches the bundle through these); the few envelopes the API adds around them are named here.
  */
-import type { Consent, Participant, RecordPointer, Role, Ticket, WhoAmI } from '@medrec/contract';
+import type {
+  BalanceView,
+  Budget,
+  Consent,
+  Participant,
+  RecordPointer,
+  Role,
+  Ticket,
+  TrendResult,
+  TrendSettings,
+  WhoAmI,
+} from '@medrec/contract';
 
 export type {
   AuditEvent,
@@ -17,6 +28,8 @@ export type {
   Relationship,
   Role,
   Ticket,
+  TrendQuery,
+  TrendResult,
 } from '@medrec/contract';
 
 /** GET /v1/me: the token's enrolled user and its participant on the ledger. */
@@ -105,4 +118,18 @@ export interface TokenInfo {
 export interface Health {
   readonly status: 'ok' | 'unavailable';
   readonly checks: readonly { readonly name: string; readonly ok: boolean; readonly detail?: string }[];
+}
+
+/** GET /v1/trends/account: the researcher's privacy budget this period, the organisation's credits, the settings. */
+export interface TrendAccount {
+  readonly budget: Budget;
+  readonly balance: BalanceView;
+  readonly settings: TrendSettings;
+}
+
+/** GET /v1/trends/queries/{id}/result: the combined result once every custodian answered or the deadline passed. */
+export interface TrendOutcome {
+  readonly queryId: string;
+  readonly status: 'open' | 'combined';
+  readonly result: TrendResult | null;
 }
