@@ -4,6 +4,7 @@
  * the same read is refused, and the patient's timeline shows every step. The participants are registered through the
  * API as setup (the admin page is exercised in its own test).
  */
+import fs from 'node:fs';
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { register } from '../integration/support/rest-api';
@@ -102,6 +103,17 @@ describe('console: the core flow in Chromium', function () {
     expect(steps[1]).to.include('permitted');
     expect(steps[2]).to.include(doc2.participantId).and.include('for treating me').and.include('refused');
     await capture(me, 'patient-timeline');
+
+    // The patient accepts hospital1's admission, and downloads the accounting of disclosures (a PDF).
+    const relationship = me.page.locator('[data-custodian="Hospital1MSP"]');
+    await relationship.getByRole('button', { name: 'Accept Hospital1' }).click();
+    await relationship.getByText(/: accepted/).waitFor({ timeout: 60_000 });
+    const [download] = await Promise.all([
+      me.page.waitForEvent('download', { timeout: 120_000 }),
+      me.page.getByRole('button', { name: 'Download the accounting (PDF)' }).click(),
+    ]);
+    const pdf = fs.readFileSync(await download.path());
+    expect(pdf.subarray(0, 5).toString('latin1')).to.equal('%PDF-');
 
     // The same page at phone width: one column, still without serious accessibility problems.
     await me.page.setViewportSize(PHONE);
