@@ -34,7 +34,9 @@ describe('console: the operator in Chromium', function () {
     const admin = await page();
     await capture(admin, 'sign-in');
     await signIn(admin, adminToken('hospital1'));
-    const organisations = admin.page.locator('table', { has: admin.page.getByText(/member organisations on the ledger/) });
+    const organisations = admin.page.locator('table', {
+      has: admin.page.getByText(/member organisations on the ledger/),
+    });
     await organisations.waitFor({ timeout: 60_000 });
     const rows = await organisations.locator('tbody tr').allTextContents();
     expect(rows.join('\n')).to.include('Hospital1MSP').and.include('Hospital2MSP');
@@ -65,7 +67,10 @@ describe('console: the operator in Chromium', function () {
     await card.getByRole('button', { name: 'Issue a new token' }).click();
     await admin.page.getByLabel('Issued API token').waitFor({ timeout: 60_000 });
     await card.locator('li').nth(1).waitFor();
-    await card.getByRole('button', { name: /^Revoke token/ }).first().click();
+    await card
+      .getByRole('button', { name: /^Revoke token/ })
+      .first()
+      .click();
     await admin.page.getByText(/^Revoked token /).waitFor({ timeout: 60_000 });
     await capture(admin, 'admin-tokens');
 
@@ -75,7 +80,9 @@ describe('console: the operator in Chromium', function () {
     await again.page.getByRole('button', { name: 'Sign in' }).click();
     const refused = again.page.getByRole('alert');
     await refused.waitFor();
-    expect(await refused.textContent()).to.include('HTTP 401').and.include('sign in with a current token');
+    expect(await refused.textContent())
+      .to.include('HTTP 401')
+      .and.include('sign in with a current token');
     await capture(again, 'sign-in-refused');
 
     // The patient may not open the operator's page.

@@ -65,14 +65,18 @@ describe('console: compliance in Chromium', function () {
     const office = await person('hospital1', officer.token);
     const queued = office.page.locator(`[data-ticket-id="${ticketId!}"]`);
     await queued.waitFor({ timeout: 60_000 });
-    expect(await queued.textContent()).to.include('Patient unconscious').and.include(outsider.participantId);
+    expect(await queued.textContent())
+      .to.include('Patient unconscious')
+      .and.include(outsider.participantId);
     await capture(office, 'compliance-break-glass-queue');
     await queued.getByRole('button', { name: 'Justified', exact: true }).click();
     await office.page.getByText(`Reviewed ${ticketId!.slice(0, 12)}… as justified.`).waitFor({ timeout: 60_000 });
     expect(await office.page.locator(`[data-ticket-id="${ticketId!}"]`).count()).to.equal(0);
 
     // Audit search: the patient's trail shows the record, the refusal and the break-glass.
-    const search = office.page.locator('section', { has: office.page.getByRole('heading', { name: 'Search the audit trail' }) });
+    const search = office.page.locator('section', {
+      has: office.page.getByRole('heading', { name: 'Search the audit trail' }),
+    });
     await search.getByLabel('Participant id').fill(patient.participantId);
     await search.getByRole('button', { name: 'Search' }).click();
     const rows = search.locator('tbody tr');
@@ -84,7 +88,9 @@ describe('console: compliance in Chromium', function () {
     await capture(office, 'compliance-audit-search');
 
     // Export as JSON Lines, then verify it (valid) and a copy with one event altered (discrepancies listed).
-    const exportForm = office.page.locator('form', { has: office.page.getByRole('heading', { name: 'Export a trail' }) });
+    const exportForm = office.page.locator('form', {
+      has: office.page.getByRole('heading', { name: 'Export a trail' }),
+    });
     await exportForm.getByLabel('Participant id').fill(patient.participantId);
     const exported = await downloadOf(office.page, () =>
       exportForm.getByRole('button', { name: 'Export and download' }).click(),
@@ -93,7 +99,9 @@ describe('console: compliance in Chromium', function () {
     expect(lines.length).to.be.greaterThan(3);
     expect(JSON.parse(lines[lines.length - 1]!)).to.have.property('manifest');
 
-    const verifyForm = office.page.locator('form', { has: office.page.getByRole('heading', { name: 'Verify an export' }) });
+    const verifyForm = office.page.locator('form', {
+      has: office.page.getByRole('heading', { name: 'Verify an export' }),
+    });
     await verifyForm
       .getByLabel('Export file')
       .setInputFiles({ name: 'trail.jsonl', mimeType: 'application/x-ndjson', buffer: exported });
@@ -117,6 +125,8 @@ describe('console: compliance in Chromium', function () {
 
     // The officer's page is not the clinician's: refused in the console.
     await doctor.page.goto(`${doctor.page.url().split('#')[0] ?? ''}#/compliance`);
-    expect(await doctor.page.getByRole('alert').first().textContent()).to.include('This page is for compliance officers');
+    expect(await doctor.page.getByRole('alert').first().textContent()).to.include(
+      'This page is for compliance officers',
+    );
   });
 });

@@ -58,12 +58,17 @@ describe('console: the core flow in Chromium', function () {
     await me.page.getByRole('checkbox', { name: 'Hospital1' }).check();
     expect(await me.page.getByLabel('treating me').isChecked(), 'TREAT is the default purpose').to.equal(true);
     const preview = await me.page.locator('.preview').textContent();
-    expect(preview).to.match(/^Every clinician at Hospital2 may see my records held by Hospital1 \(all kinds\) for treating me/);
+    expect(preview).to.match(
+      /^Every clinician at Hospital2 may see my records held by Hospital1 \(all kinds\) for treating me/,
+    );
     await me.page.getByRole('button', { name: 'Grant consent' }).click();
     const granted = await me.page.getByText(/^Granted: consent /).textContent({ timeout: 60_000 });
     const consentId = /consent (\S+) is on the ledger/.exec(granted ?? '')?.[1];
     expect(consentId, granted ?? '').to.be.a('string');
-    await me.page.locator(`[data-consent-id="${consentId!}"]`).getByText(/^Active/).waitFor();
+    await me.page
+      .locator(`[data-consent-id="${consentId!}"]`)
+      .getByText(/^Active/)
+      .waitFor();
     await capture(me, 'patient-consents');
 
     // hospital2's clinician opens the record by the id the patient shared and reads it for treatment.
@@ -81,7 +86,10 @@ describe('console: the core flow in Chromium', function () {
 
     // The patient revokes; the same read is refused, with the API's problem and what to do.
     await me.page.getByRole('button', { name: `Revoke consent ${consentId!}` }).click();
-    await me.page.locator(`[data-consent-id="${consentId!}"]`).getByText(/^Revoked/).waitFor({ timeout: 60_000 });
+    await me.page
+      .locator(`[data-consent-id="${consentId!}"]`)
+      .getByText(/^Revoked/)
+      .waitFor({ timeout: 60_000 });
     await card.getByRole('button', { name: 'Request access and read' }).click();
     const refusal = card.getByRole('alert');
     await refusal.waitFor({ timeout: 60_000 });

@@ -36,7 +36,13 @@ describe('console: trend analysis in Chromium', function () {
   it('shows the cost before submitting, then the chart with intervals and suppressed cells marked', async () => {
     const researcher = await register('research', 'researcher');
     const account = async (): Promise<Account> =>
-      (await send(api('research').get('/v1/trends/account').set(...bearer(researcher.token)))).body as Account;
+      (
+        await send(
+          api('research')
+            .get('/v1/trends/account')
+            .set(...bearer(researcher.token)),
+        )
+      ).body as Account;
     const { settings } = await account();
     // k + 5 patients with a fresh code (custodians suppress on the noisy count: the margin keeps it above k at ε 5), their onset three days ago, all at hospital1: its cell for that week is answered,
     // hospital2's (no such patient) and the other weeks' are suppressed.
@@ -59,7 +65,12 @@ describe('console: trend analysis in Chromium', function () {
     }
     const price = BigInt(settings.basePrice) + 3n * BigInt(settings.pricePerCell);
     // The research institute's credits come from its miner's claims: wait for enough for one query.
-    const before = await eventually('credits for one query', account, (a) => BigInt(a.balance.amount) >= price, 180_000);
+    const before = await eventually(
+      'credits for one query',
+      account,
+      (a) => BigInt(a.balance.amount) >= price,
+      180_000,
+    );
 
     if (browser === undefined) throw new Error('no browser');
     const cp = await openConsole(browser, 'research');
@@ -91,7 +102,10 @@ describe('console: trend analysis in Chromium', function () {
     const rows = await result.locator('tbody tr').allTextContents();
     expect(rows, rows.join('\n')).to.have.length(3);
     // Two weeks suppressed everywhere; the week of the onsets answered by hospital1, suppressed by hospital2.
-    expect(rows.filter((r) => r.includes('suppressedHospital1, Hospital2')), rows.join('\n')).to.have.length(2);
+    expect(
+      rows.filter((r) => r.includes('suppressedHospital1, Hospital2')),
+      rows.join('\n'),
+    ).to.have.length(2);
     const answered = rows.filter((r) => !r.includes('suppressed'));
     expect(answered, rows.join('\n')).to.have.length(1);
     expect(answered[0]).to.match(/all-?\d+-?\d+ to -?\d+Hospital2$/);

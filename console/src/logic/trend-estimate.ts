@@ -34,7 +34,8 @@ export function estimateTrendQuery(input: {
   if (input.epsilonMilli > budgetLeftMilli) {
     blockers.push(`ε ${formatEpsilon(input.epsilonMilli)} is more than the ${formatEpsilon(budgetLeftMilli)} left`);
   }
-  if (price > balance) blockers.push(`the query costs ${price.toString()} credits; your organisation holds ${balance.toString()}`);
+  if (price > balance)
+    blockers.push(`the query costs ${price.toString()} credits; your organisation holds ${balance.toString()}`);
   return {
     cells,
     price,

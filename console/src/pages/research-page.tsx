@@ -52,10 +52,11 @@ export function ResearchPage(): React.JSX.Element {
         <section aria-labelledby="account-heading">
           <h2 id="account-heading">Budget and credits</h2>
           <p>
-            Privacy budget this period: ε {formatEpsilon(account.budget.budgetMilli - account.budget.spentMilli)} left of{' '}
-            {formatEpsilon(account.budget.budgetMilli)}, until {when(account.budget.periodEnd)}. Your organisation holds{' '}
-            <strong>{account.balance.amount}</strong> credits. A query costs {account.settings.basePrice} credits plus{' '}
-            {account.settings.pricePerCell} per cell; cells with fewer than {account.settings.k} patients are suppressed.
+            Privacy budget this period: ε {formatEpsilon(account.budget.budgetMilli - account.budget.spentMilli)} left
+            of {formatEpsilon(account.budget.budgetMilli)}, until {when(account.budget.periodEnd)}. Your organisation
+            holds <strong>{account.balance.amount}</strong> credits. A query costs {account.settings.basePrice} credits
+            plus {account.settings.pricePerCell} per cell; cells with fewer than {account.settings.k} patients are
+            suppressed.
           </p>
         </section>
       )}

@@ -87,10 +87,12 @@ const AXE_RUN = `axe.run(document, {
 export async function expectAccessible(page: Page, what: string): Promise<void> {
   await page.evaluate(AXE_SOURCE);
   // A string, evaluated in the page: the test's own TypeScript has no DOM types.
-  const violations = (await page.evaluate(AXE_RUN)) as AxeViolation[];
+  const violations = await page.evaluate<AxeViolation[]>(AXE_RUN);
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(
-    serious.map((v) => `${v.id} (${String(v.impact)}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    serious.map(
+      (v) => `${v.id} (${String(v.impact)}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    ),
     `axe-core on ${what}`,
   ).to.deep.equal([]);
 }

@@ -25,14 +25,20 @@ function ticket(n: number, recordId: string, patch: Partial<Ticket> = {}): Ticke
 describe('console: the patient timeline per record', () => {
   const events: AuditEvent[] = [
     event(3, { outcome: 'deny', reason: 'no-covering-consent' }),
-    event(1, { type: 'RecordRegistered', subject: { kind: 'record', id: 'rec-a' }, actor: { participantId: 'cl-1', mspId: 'Hospital1MSP', role: 'clinician' } }),
+    event(1, {
+      type: 'RecordRegistered',
+      subject: { kind: 'record', id: 'rec-a' },
+      actor: { participantId: 'cl-1', mspId: 'Hospital1MSP', role: 'clinician' },
+    }),
     event(2, { type: 'DisclosureConfirmed', outcome: 'permit', reason: 'consent' }),
     event(4, { type: 'BreakGlassGranted', outcome: 'permit', reason: 'patient-unconscious' }),
     event(5, { type: 'ConsentGranted', subject: { kind: 'consent', id: 'consent-1' } }),
     event(6, { subject: { kind: 'ticket', id: tx(999) } }),
   ];
   const tickets = new Map(
-    [ticket(2, 'rec-a'), ticket(3, 'rec-a'), ticket(4, 'rec-b', { kind: 'break-glass', purpose: 'ETREAT' })].map((t) => [t.ticketId, t]),
+    [ticket(2, 'rec-a'), ticket(3, 'rec-a'), ticket(4, 'rec-b', { kind: 'break-glass', purpose: 'ETREAT' })].map(
+      (t) => [t.ticketId, t],
+    ),
   );
 
   it('looks up each ticket once, and places access events on the ticket’s record in time order', () => {

@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { consentRequest, describeConsent, missingChoices, type ConsentChoice } from '../../../console/src/logic/consent-form';
+import {
+  consentRequest,
+  describeConsent,
+  missingChoices,
+  type ConsentChoice,
+} from '../../../console/src/logic/consent-form';
 
 const NOW = Date.parse('2030-01-10T12:00:00.000Z');
 const CHOICE: ConsentChoice = {
@@ -19,7 +24,12 @@ describe('console: a consent chosen in plain words', () => {
       period: { notBefore: '2030-01-10T11:59:00.000Z', notAfter: '2030-01-11T12:00:00.000Z' },
     });
     const narrow = consentRequest(
-      { ...CHOICE, categories: ['laboratory'], grantee: { kind: 'participant', participantId: ' cl-1 ' }, duration: 'week' },
+      {
+        ...CHOICE,
+        categories: ['laboratory'],
+        grantee: { kind: 'participant', participantId: ' cl-1 ' },
+        duration: 'week',
+      },
       NOW,
     );
     expect(narrow.scope).to.deep.equal({ custodians: ['Hospital1MSP'], categories: ['laboratory'] });
@@ -51,7 +61,11 @@ describe('console: a consent chosen in plain words', () => {
       /^Everyone at Research may see my records held by Hospital1 and Hospital2 \(laboratory results and vital signs\) for research and public health,/,
     );
     expect(
-      describeConsent({ ...request, grantee: { kind: 'participant', participantId: 'cl-7' }, scope: { custodians: ['H1'], recordIds: ['r1', 'r2'] } }),
+      describeConsent({
+        ...request,
+        grantee: { kind: 'participant', participantId: 'cl-7' },
+        scope: { custodians: ['H1'], recordIds: ['r1', 'r2'] },
+      }),
     ).to.match(/^The person with id cl-7 may see my records held by H1 \(all kinds\) \(only 2 chosen records\)/);
   });
 });

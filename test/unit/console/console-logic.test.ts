@@ -29,7 +29,13 @@ describe('console: what to do about a problem', () => {
 
 describe('console: audit filters', () => {
   it('sends whole UTC days, the last one included, and the organisation only to the export', () => {
-    const filters = { subject: 'patientId', id: ' pt-1 ', from: '2030-01-01', to: '2030-01-31', organisation: 'H2MSP' } as const;
+    const filters = {
+      subject: 'patientId',
+      id: ' pt-1 ',
+      from: '2030-01-01',
+      to: '2030-01-31',
+      organisation: 'H2MSP',
+    } as const;
     expect(auditQuery(filters, false).toString()).to.equal(
       'patientId=pt-1&from=2030-01-01T00%3A00%3A00.000Z&to=2030-02-01T00%3A00%3A00.000Z',
     );

@@ -6,7 +6,9 @@ describe('console: a FHIR resource rendered for a person', () => {
     const readable = readableFhir({
       resourceType: 'Condition',
       id: 'abc',
-      clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+      clinicalStatus: {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }],
+      },
       code: { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'E11.9', display: 'Type 2 diabetes' }] },
       subject: { reference: 'Patient/pt-1' },
       onsetDateTime: '2021-03-04',

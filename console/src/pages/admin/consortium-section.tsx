@@ -44,7 +44,9 @@ export function ConsortiumSection(): React.JSX.Element {
       {health === undefined ? null : (
         <p className={health.status === 'ok' ? 'ok' : 'problem'}>
           This organisation's API is <strong>{health.status === 'ok' ? 'up' : 'degraded'}</strong>:{' '}
-          {health.checks.map((c) => `${c.name} ${c.ok ? 'up' : 'down'}${c.detail === undefined ? '' : ` (${c.detail})`}`).join('; ')}
+          {health.checks
+            .map((c) => `${c.name} ${c.ok ? 'up' : 'down'}${c.detail === undefined ? '' : ` (${c.detail})`}`)
+            .join('; ')}
           .
         </p>
       )}

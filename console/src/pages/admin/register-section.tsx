@@ -73,9 +73,7 @@ export function RegisterSection(): React.JSX.Element {
             Registered {ROLE_WORDS[registered.participant.role]}{' '}
             <span className="mono">{registered.participant.participantId}</span>.
           </p>
-          <p>
-            Their API token, shown only now: hand it over securely (it expires {when(registered.token.expiresAt)}).
-          </p>
+          <p>Their API token, shown only now: hand it over securely (it expires {when(registered.token.expiresAt)}).</p>
           <p>
             <output className="mono token" aria-label="New API token">
               {registered.token.token}

@@ -8,7 +8,13 @@ import type { AuditEvent, RecordPointer, Ticket } from '../../api/types';
 import { ProblemAlert } from '../../components/problem-alert';
 import { Progress } from '../../components/progress';
 import { useAction } from '../../components/use-action';
-import { eventWords, reasonWords, ticketIdsOf, timelineByRecord, type TimelineEntry } from '../../logic/access-timeline';
+import {
+  eventWords,
+  reasonWords,
+  ticketIdsOf,
+  timelineByRecord,
+  type TimelineEntry,
+} from '../../logic/access-timeline';
 import { CATEGORY_WORDS, PURPOSE_WORDS, ROLE_WORDS, capitalised, organisationName, when } from '../../logic/wording';
 import { useSession } from '../../session/session-context';
 

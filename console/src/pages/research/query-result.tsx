@@ -39,13 +39,19 @@ function chartData(chart: TrendChart, labels: readonly string[]): Record<string,
       entry[`v${String(i)}`] = point?.value ?? null;
       entry[`e${String(i)}`] = point?.error ?? null;
       // Fully suppressed cells sit on the axis, marked, instead of silently missing from the line.
-      entry[`s${String(i)}`] = point !== undefined && point.value === null ? 0 : null;
+      entry[`s${String(i)}`] = point?.value === null ? 0 : null;
     });
     return entry;
   });
 }
 
-function ResultView({ query, outcome }: { readonly query: TrendQuery; readonly outcome: TrendOutcome }): React.JSX.Element {
+function ResultView({
+  query,
+  outcome,
+}: {
+  readonly query: TrendQuery;
+  readonly outcome: TrendOutcome;
+}): React.JSX.Element {
   const result = outcome.result;
   if (result === null) return <p>No result yet.</p>;
   const measure = query.spec.statistic.kind === 'mean' ? 'mean' : 'count';
@@ -55,15 +61,17 @@ function ResultView({ query, outcome }: { readonly query: TrendQuery; readonly o
   return (
     <>
       <p>
-        Combined {when(result.combinedAt)} ({result.reason === 'all-answered' ? 'every custodian answered' : 'at the deadline'}
+        Combined {when(result.combinedAt)} (
+        {result.reason === 'all-answered' ? 'every custodian answered' : 'at the deadline'}
         ); answered by {result.answeredBy.map(organisationName).join(', ') || 'nobody'}
         {result.missing.length === 0 ? '' : `; missing ${result.missing.map(organisationName).join(', ')}`}. Intervals
         are {Number(result.confidence) * 100} %.
       </p>
       <figure className="chart-figure">
         <figcaption>
-          {measure === 'mean' ? 'Mean' : 'New cases'} of {query.spec.statistic.concept.code} per {query.spec.window.interval}
-          , with 95 % intervals; × marks a cell every custodian suppressed (fewer than {query.k} patients).
+          {measure === 'mean' ? 'Mean' : 'New cases'} of {query.spec.statistic.concept.code} per{' '}
+          {query.spec.window.interval}, with 95 % intervals; × marks a cell every custodian suppressed (fewer than{' '}
+          {query.k} patients).
         </figcaption>
         <div className="chart">
           <ResponsiveContainer width="100%" height="100%">
@@ -118,11 +126,16 @@ function ResultView({ query, outcome }: { readonly query: TrendQuery; readonly o
               chart.series.map((name) => {
                 const point = row.points[name];
                 return (
-                  <tr key={`${String(row.period)}-${name}`} className={point?.value === null ? 'suppressed' : undefined}>
+                  <tr
+                    key={`${String(row.period)}-${name}`}
+                    className={point?.value === null ? 'suppressed' : undefined}
+                  >
                     <td>{labels[row.period]}</td>
                     <td>{name}</td>
                     <td>{point?.value === null || point === undefined ? 'suppressed' : point.value}</td>
-                    <td>{point?.interval == null ? '' : `${String(point.interval[0])} to ${String(point.interval[1])}`}</td>
+                    <td>
+                      {point?.interval == null ? '' : `${String(point.interval[0])} to ${String(point.interval[1])}`}
+                    </td>
                     <td>{point === undefined ? '' : point.suppressedBy.map(organisationName).join(', ')}</td>
                   </tr>
                 );
@@ -146,7 +159,9 @@ export function QueryResult({ query }: { readonly query: TrendQuery }): React.JS
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async (): Promise<void> => {
-      const found = await run(() => api.get<TrendOutcome>(`/v1/trends/queries/${encodeURIComponent(query.queryId)}/result`));
+      const found = await run(() =>
+        api.get<TrendOutcome>(`/v1/trends/queries/${encodeURIComponent(query.queryId)}/result`),
+      );
       if (stopped || found === undefined) return;
       setOutcome(found);
       if (found.status !== 'combined') timer = setTimeout(() => void poll(), POLL_MS);
@@ -162,8 +177,8 @@ export function QueryResult({ query }: { readonly query: TrendQuery }): React.JS
     <section aria-labelledby="result-heading" data-query-id={query.queryId}>
       <h2 id="result-heading">Result of query {query.queryId.slice(0, 12)}…</h2>
       <p className="muted">
-        Price {query.price} credits, ε {query.spec.epsilonMilli / 1000}; asked {query.custodians.map(organisationName).join(', ')};
-        deadline {when(query.deadline)}.
+        Price {query.price} credits, ε {query.spec.epsilonMilli / 1000}; asked{' '}
+        {query.custodians.map(organisationName).join(', ')}; deadline {when(query.deadline)}.
       </p>
       {outcome?.status === 'combined' ? null : (
         <Progress label={`Waiting for the custodians' answers (at the latest by ${when(query.deadline)})…`} />
