@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { adminToken } from '../integration/support/rest-api';
 import { freshId } from '../integration/support/shared-network';
 import { launchChromium } from './support/chromium';
-import { capture, openConsole, signIn, type ConsolePage } from './support/console-page';
+import { capture, figure, openConsole, signIn, type ConsolePage } from './support/console-page';
 
 describe('console: the operator in Chromium', function () {
   let browser: Browser | undefined;
@@ -33,6 +33,7 @@ describe('console: the operator in Chromium', function () {
   it('registers a patient whose token signs in; a revoked token is refused with what to do', async () => {
     const admin = await page();
     await capture(admin, 'sign-in');
+    await figure(admin.page.locator('main'), 'sign-in');
     await signIn(admin, adminToken('hospital1'));
     const organisations = admin.page.locator('table', {
       has: admin.page.getByText(/member organisations on the ledger/),
@@ -52,6 +53,10 @@ describe('console: the operator in Chromium', function () {
     const patientId = /Registered patient (\S+)\./.exec(registered)?.[1];
     expect(patientId, registered).to.be.a('string');
     await capture(admin, 'admin-register');
+    await figure(
+      admin.page.locator('section', { has: admin.page.getByRole('heading', { name: /^Register a person/ }) }),
+      'admin-register',
+    );
 
     // The new token signs the patient in: the role comes from the API, and the patient's own page opens.
     const patient = await page();

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { register } from '../integration/support/rest-api';
 import { launchChromium } from './support/chromium';
-import { capture, openConsole, signIn, type ConsolePage } from './support/console-page';
+import { capture, figure, openConsole, signIn, type ConsolePage } from './support/console-page';
 import { patientWithRecord } from './support/setup-records';
 
 async function downloadOf(page: Page, click: () => Promise<void>): Promise<Buffer> {
@@ -122,6 +122,7 @@ describe('console: compliance in Chromium', function () {
     expect(discrepancies.length).to.be.greaterThan(0);
     expect(discrepancies.join('\n')).to.include('event at index 0');
     await capture(office, 'compliance-verify-tampered');
+    await figure(verifyForm, 'compliance-verify-tampered');
 
     // The officer's page is not the clinician's: refused in the console.
     await doctor.page.goto(`${doctor.page.url().split('#')[0] ?? ''}#/compliance`);

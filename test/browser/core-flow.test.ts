@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
 import { register } from '../integration/support/rest-api';
 import { launchChromium } from './support/chromium';
-import { PHONE, capture, openConsole, signIn, type ConsolePage } from './support/console-page';
+import { PHONE, capture, figure, openConsole, signIn, type ConsolePage } from './support/console-page';
 
 describe('console: the core flow in Chromium', function () {
   let browser: Browser | undefined;
@@ -61,6 +61,10 @@ describe('console: the core flow in Chromium', function () {
     expect(preview).to.match(
       /^Every clinician at Hospital2 may see my records held by Hospital1 \(all kinds\) for treating me/,
     );
+    await figure(
+      me.page.locator('form', { has: me.page.getByRole('heading', { name: 'Grant a consent' }) }),
+      'grant-consent',
+    );
     await me.page.getByRole('button', { name: 'Grant consent' }).click();
     const granted = await me.page.getByText(/^Granted: consent /).textContent({ timeout: 60_000 });
     const consentId = /consent (\S+) is on the ledger/.exec(granted ?? '')?.[1];
@@ -83,6 +87,7 @@ describe('console: the core flow in Chromium', function () {
     expect(await card.locator('.hash-check').textContent()).to.match(/SHA-256 [0-9a-f]{64} matches the ledger/);
     expect(await card.locator('dd').allTextContents()).to.include('active');
     await capture(clinician2, 'clinician-read-record');
+    await figure(card, 'clinician-read-record');
 
     // The patient revokes; the same read is refused, with the API's problem and what to do.
     await me.page.getByRole('button', { name: `Revoke consent ${consentId!}` }).click();
@@ -111,6 +116,7 @@ describe('console: the core flow in Chromium', function () {
     expect(steps[1]).to.include('permitted');
     expect(steps[2]).to.include(doc2.participantId).and.include('for treating me').and.include('refused');
     await capture(me, 'patient-timeline');
+    await figure(mine, 'patient-timeline');
 
     // The patient accepts hospital1's admission, and downloads the accounting of disclosures (a PDF).
     const relationship = me.page.locator('[data-custodian="Hospital1MSP"]');

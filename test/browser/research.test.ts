@@ -10,7 +10,7 @@ import { send } from '../unit/api/support/conformance';
 import { api, bearer, register } from '../integration/support/rest-api';
 import { eventually } from '../integration/support/shared-network';
 import { launchChromium } from './support/chromium';
-import { capture, openConsole, signIn, type ConsolePage } from './support/console-page';
+import { capture, figure, openConsole, signIn, type ConsolePage } from './support/console-page';
 
 const DAY = 86_400_000;
 const day = (msAgo: number): string => new Date(Date.now() - msAgo).toISOString().slice(0, 10);
@@ -110,9 +110,11 @@ describe('console: trend analysis in Chromium', function () {
     expect(answered, rows.join('\n')).to.have.length(1);
     expect(answered[0]).to.match(/all-?\d+-?\d+ to -?\d+Hospital2$/);
     expect(await result.locator('.recharts-surface').count()).to.be.greaterThan(0);
-    expect(await result.locator('.recharts-scatter-symbol').count(), 'suppressed cells marked').to.equal(2);
+    expect(await result.locator('.suppressed-mark').count(), 'suppressed cells marked').to.equal(2);
     expect(await result.locator('.recharts-errorBar').count(), 'an interval drawn').to.be.greaterThan(0);
     await page.getByRole('cell', { name: price.toString(), exact: true }).first().waitFor();
     await capture(cp, 'research-result');
+    await page.mouse.move(0, 0); // no tooltip in the picture
+    await figure(result.locator('figure'), 'research-chart');
   });
 });

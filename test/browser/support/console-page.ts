@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { apiUrl } from '../../../network/src/api-process';
 import { peerOf, type PeerOrgKey } from '../../../network/src/topology';
 import { consortium } from '../../integration/support/shared-network';
@@ -64,6 +64,15 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** One part of a page, for the README's pictures (docs/console/ holds copies of these). */
+export async function figure(part: Locator, name: string): Promise<string> {
+  const dir = path.join(ARTIFACTS, 'figures');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await part.screenshot({ path: file });
   return file;
 }
 

@@ -11,7 +11,6 @@ import {
   Legend,
   Line,
   ResponsiveContainer,
-  Scatter,
   Tooltip,
   XAxis,
   YAxis,
@@ -30,6 +29,28 @@ function colour(i: number): string {
   return COLOURS[i % COLOURS.length] ?? '#0b5cad';
 }
 const POLL_MS = 2000;
+
+/** A cross where every custodian suppressed the cell; nothing elsewhere. */
+function SuppressedMark(props: {
+  cx?: number | undefined;
+  cy?: number | undefined;
+  value?: unknown;
+  stroke?: string | undefined;
+  index?: number | undefined;
+}): React.JSX.Element {
+  const { cx, cy, value, stroke, index } = props;
+  if (cx === undefined || cy === undefined || value === null || value === undefined)
+    return <g key={`none-${String(index)}`} />;
+  return (
+    <path
+      key={`mark-${String(index)}`}
+      className="suppressed-mark"
+      d={`M${String(cx - 6)},${String(cy - 6)}L${String(cx + 6)},${String(cy + 6)}M${String(cx - 6)},${String(cy + 6)}L${String(cx + 6)},${String(cy - 6)}`}
+      stroke={stroke}
+      strokeWidth={3}
+    />
+  );
+}
 
 function chartData(chart: TrendChart, labels: readonly string[]): Record<string, unknown>[] {
   return chart.rows.map((row) => {
@@ -77,7 +98,7 @@ function ResultView({
           <ResponsiveContainer width="100%" height="100%">
             <ComposedChart data={data} margin={{ top: 10, right: 20, bottom: 10, left: 0 }}>
               <CartesianGrid stroke="#c9d1db" />
-              <XAxis dataKey="label" />
+              <XAxis dataKey="label" allowDuplicatedCategory={false} padding={{ left: 24, right: 24 }} />
               <YAxis />
               <Tooltip />
               <Legend />
@@ -95,13 +116,15 @@ function ResultView({
                 </Line>
               ))}
               {chart.series.map((name, i) => (
-                <Scatter
+                <Line
                   key={`${name}-suppressed`}
-                  data={data.filter((row) => row[`s${String(i)}`] !== null)}
                   dataKey={`s${String(i)}`}
                   name={`${name}: suppressed`}
-                  fill={colour(i)}
-                  shape="cross"
+                  stroke={colour(i)}
+                  strokeWidth={0}
+                  legendType="cross"
+                  dot={SuppressedMark}
+                  activeDot={false}
                   isAnimationActive={false}
                 />
               ))}
