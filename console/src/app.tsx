@@ -1,5 +1,5 @@
 /** The console's shell: sign-in, then the pages the signed-in role may open, chosen by the URL's hash. */
-import { useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
 import { createApiClient } from './api/api-client';
 import type { Me } from './api/types';
 import { ProblemAlert } from './components/problem-alert';
@@ -11,10 +11,12 @@ import { AdminPage } from './pages/admin-page';
 import { ClinicianPage } from './pages/clinician-page';
 import { CompliancePage } from './pages/compliance-page';
 import { PatientPage } from './pages/patient-page';
-import { ResearchPage } from './pages/research-page';
 import { SignInPage } from './pages/sign-in-page';
 import { SessionContext, type Session } from './session/session-context';
 import { clearToken, loadToken, saveToken } from './session/session-token';
+
+// The researcher's page carries the charting library and the contract's runtime: loaded only by those who open it.
+const ResearchPage = lazy(() => import('./pages/research-page').then((m) => ({ default: m.ResearchPage })));
 
 function useHash(): string {
   const [hash, setHash] = useState(window.location.hash);
@@ -39,7 +41,11 @@ function PageBody({ page }: { readonly page: PageId }): React.JSX.Element {
     case 'compliance':
       return <CompliancePage />;
     case 'research':
-      return <ResearchPage />;
+      return (
+        <Suspense fallback={<Progress label="Loading the trend analysis page…" />}>
+          <ResearchPage />
+        </Suspense>
+      );
     case 'admin':
       return <AdminPage />;
   }

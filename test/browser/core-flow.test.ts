@@ -87,6 +87,10 @@ describe('console: the core flow in Chromium', function () {
     expect(await card.locator('.hash-check').textContent()).to.match(/SHA-256 [0-9a-f]{64} matches the ledger/);
     expect(await card.locator('dd').allTextContents()).to.include('active');
     await capture(clinician2, 'clinician-read-record');
+    // The patient's page hears of the read live, from the ledger's event stream.
+    const live = me.page.locator('section', { has: me.page.getByRole('heading', { name: 'Live notifications' }) });
+    await live.getByText('DisclosureConfirmed').first().waitFor({ timeout: 60_000 });
+    expect(await live.locator('[data-stream-state]').getAttribute('data-stream-state')).to.equal('open');
     await figure(card, 'clinician-read-record');
 
     // The patient revokes; the same read is refused, with the API's problem and what to do.
@@ -103,6 +107,7 @@ describe('console: the core flow in Chromium', function () {
     expect(refusalText).to.include('What to do:');
     expect(await card.locator('.record-content').count(), 'no content after the refusal').to.equal(0);
     await capture(clinician2, 'clinician-refused');
+    await live.locator('li', { hasText: 'AccessDecided' }).getByText('refused').waitFor({ timeout: 60_000 });
 
     // The patient's timeline of the record: added by hospital1's clinician, read by hospital2's, then refused.
     await me.page.getByRole('button', { name: 'Refresh' }).first().click();
@@ -128,6 +133,12 @@ describe('console: the core flow in Chromium', function () {
     ]);
     const pdf = fs.readFileSync(await download.path());
     expect(pdf.subarray(0, 5).toString('latin1')).to.equal('%PDF-');
+
+    // The patient opts out of research use, and back in.
+    await me.page.getByRole('button', { name: 'Opt out of research use' }).click();
+    await me.page.locator('[data-research-choice="out"]').waitFor({ timeout: 60_000 });
+    await me.page.getByRole('button', { name: 'Opt back in to research use' }).click();
+    await me.page.locator('[data-research-choice="in"]').waitFor({ timeout: 60_000 });
 
     // The same page at phone width: one column, still without serious accessibility problems.
     await me.page.setViewportSize(PHONE);

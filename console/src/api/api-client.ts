@@ -10,6 +10,8 @@ export interface ApiClient {
   send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T>;
   /** A download (PDF, CSV, JSON Lines): the body and, for audit exports, the signed manifest from the trailer. */
   download(path: string): Promise<Download>;
+  /** A streaming GET (Server-Sent Events): the response, its body not yet read. */
+  stream(path: string, headers: Readonly<Record<string, string>>, signal: AbortSignal): Promise<Response>;
   /** POST raw text with a content type (an audit export to verify). */
   sendText<T>(path: string, text: string, contentType: string, headers?: Readonly<Record<string, string>>): Promise<T>;
 }
@@ -71,6 +73,9 @@ export function createApiClient(token: string, fetchImpl: typeof fetch = fetch.b
         contentType: res.headers.get('content-type') ?? 'application/octet-stream',
         fileName: fileNameOf(res),
       };
+    },
+    stream(path: string, headers: Readonly<Record<string, string>>, signal: AbortSignal): Promise<Response> {
+      return call(path, { headers, signal });
     },
     async sendText<T>(
       path: string,
