@@ -134,6 +134,23 @@ describe('console: the core flow in Chromium', function () {
     const pdf = fs.readFileSync(await download.path());
     expect(pdf.subarray(0, 5).toString('latin1')).to.equal('%PDF-');
 
+    // The patient appoints a carer (a patient-role participant) and removes them; a clinician cannot be appointed.
+    const carer = await register('hospital1', 'patient');
+    const delegates = me.page.locator('section', {
+      has: me.page.getByRole('heading', { name: 'People acting for me' }),
+    });
+    await delegates.getByLabel('Patient id of the person to appoint').fill(doc1.participantId);
+    await delegates.getByRole('button', { name: 'Appoint' }).click();
+    expect(await delegates.getByRole('alert').textContent({ timeout: 60_000 })).to.match(/HTTP 4\d\d/);
+    await delegates.getByLabel('Patient id of the person to appoint').fill(carer.participantId);
+    await delegates.getByRole('button', { name: 'Appoint' }).click();
+    await delegates
+      .locator(`[data-delegate-id="${carer.participantId}"]`)
+      .getByText(/acts for you/)
+      .waitFor({ timeout: 60_000 });
+    await delegates.getByRole('button', { name: `Remove ${carer.participantId}` }).click();
+    await delegates.getByText('Nobody acts for you.').waitFor({ timeout: 60_000 });
+
     // The patient opts out of research use, and back in.
     await me.page.getByRole('button', { name: 'Opt out of research use' }).click();
     await me.page.locator('[data-research-choice="out"]').waitFor({ timeout: 60_000 });

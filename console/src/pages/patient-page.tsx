@@ -2,6 +2,7 @@
 import { useSession } from '../session/session-context';
 import { AccountingSection } from './patient/accounting-section';
 import { ConsentsSection } from './patient/consents-section';
+import { DelegatesSection } from './patient/delegates-section';
 import { LiveNotifications } from './patient/live-notifications';
 import { RecordsSection } from './patient/records-section';
 import { RelationshipsSection } from './patient/relationships-section';
@@ -20,6 +21,7 @@ export function PatientPage(): React.JSX.Element {
       <RecordsSection patientId={me.participantId} />
       <ConsentsSection patientId={me.participantId} />
       <RelationshipsSection patientId={me.participantId} />
+      <DelegatesSection patientId={me.participantId} />
       <ResearchChoiceSection patientId={me.participantId} />
       <AccountingSection patientId={me.participantId} />
     </>
