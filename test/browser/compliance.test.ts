@@ -124,6 +124,20 @@ describe('console: compliance in Chromium', function () {
     await capture(office, 'compliance-verify-tampered');
     await figure(verifyForm, 'compliance-verify-tampered');
 
+    // The patient's accounting of disclosures, as the officer prints it: the break-glass read is a disclosure.
+    const accounting = office.page.locator('section', {
+      has: office.page.getByRole('heading', { name: 'Accounting of disclosures for a patient' }),
+    });
+    await accounting.getByLabel('Patient id').fill(patient.participantId);
+    const pdf = await downloadOf(office.page, () =>
+      accounting.getByRole('button', { name: 'Download the accounting' }).click(),
+    );
+    expect(pdf.subarray(0, 5).toString('latin1')).to.equal('%PDF-');
+    // An unknown patient: the API's 404 problem, in the console.
+    await accounting.getByLabel('Patient id').fill('pt-nobody-here');
+    await accounting.getByRole('button', { name: 'Download the accounting' }).click();
+    expect(await accounting.getByRole('alert').textContent({ timeout: 60_000 })).to.include('HTTP 404');
+
     // The officer's page is not the clinician's: refused in the console.
     await doctor.page.goto(`${doctor.page.url().split('#')[0] ?? ''}#/compliance`);
     expect(await doctor.page.getByRole('alert').first().textContent()).to.include(

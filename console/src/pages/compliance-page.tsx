@@ -1,4 +1,5 @@
-/** The compliance officer's page: audit search, export and verification, and the break-glass review queue. */
+/** The compliance officer's page: audit search, export and verification, the break-glass review queue, accountings. */
+import { AccountingForPatient } from './compliance/accounting-for-patient';
 import { AuditSearch } from './compliance/audit-search';
 import { BreakGlassQueue } from './compliance/break-glass-queue';
 import { ExportAndVerify } from './compliance/export-and-verify';
@@ -10,6 +11,7 @@ export function CompliancePage(): React.JSX.Element {
       <AuditSearch />
       <ExportAndVerify />
       <BreakGlassQueue />
+      <AccountingForPatient />
     </>
   );
 }
