@@ -13,6 +13,16 @@ export const PURPOSE_WORDS: Readonly<Record<Purpose, string>> = {
   PUBHLTH: 'public health',
 };
 
+/** The same purposes as staff name them (a clinician reads "treatment", not "treating me"). */
+export const PURPOSE_STAFF_WORDS: Readonly<Record<Purpose, string>> = {
+  TREAT: 'treatment',
+  ETREAT: 'emergency treatment',
+  HPAYMT: 'payment',
+  HOPERAT: 'healthcare operations',
+  HRESCH: 'research',
+  PUBHLTH: 'public health',
+};
+
 export const PURPOSES: readonly Purpose[] = ['TREAT', 'ETREAT', 'HPAYMT', 'HOPERAT', 'HRESCH', 'PUBHLTH'];
 
 export const CATEGORY_WORDS: Readonly<Record<Category, string>> = {

@@ -10,7 +10,14 @@ import { Progress } from '../../components/progress';
 import { useAction } from '../../components/use-action';
 import { checkContentHash, type HashCheck } from '../../logic/content-hash';
 import { readableFhir } from '../../logic/fhir-text';
-import { CATEGORY_WORDS, PURPOSES, capitalised, PURPOSE_WORDS, organisationName, when } from '../../logic/wording';
+import {
+  CATEGORY_WORDS,
+  PURPOSES,
+  capitalised,
+  PURPOSE_STAFF_WORDS,
+  organisationName,
+  when,
+} from '../../logic/wording';
 import { useSession } from '../../session/session-context';
 import { BREAK_GLASS_REASON_WORDS, type BreakGlassReason } from './break-glass-reasons';
 
@@ -56,7 +63,7 @@ function Content({ shown }: { readonly shown: Shown }): React.JSX.Element {
       <HashLine check={shown.check} />
       <p className="muted">
         Ticket <span className="mono">{ticket.ticketId}</span> ({ticket.kind}, {ticket.reason}) for{' '}
-        {PURPOSE_WORDS[ticket.purpose]}, valid until {when(ticket.expiresAt)}.
+        {PURPOSE_STAFF_WORDS[ticket.purpose]}, valid until {when(ticket.expiresAt)}.
       </p>
     </article>
   );
@@ -125,7 +132,7 @@ export function RecordReader({
           >
             {PURPOSES.map((p) => (
               <option key={p} value={p}>
-                {PURPOSE_WORDS[p]} ({p})
+                {PURPOSE_STAFF_WORDS[p]} ({p})
               </option>
             ))}
           </select>
