@@ -33,6 +33,8 @@ export function followEvents(
   onState: (state: StreamState) => void,
 ): () => void {
   const abort = new AbortController();
+  // A function, not the property: the type checker would take it as constant inside the loop below.
+  const stopped = (): boolean => abort.signal.aborted;
   let lastId: string | undefined;
   let attempt = 0;
 
@@ -67,12 +69,12 @@ export function followEvents(
   }
 
   async function run(): Promise<void> {
-    while (!abort.signal.aborted) {
+    while (!stopped()) {
       let outcome: { again: boolean; why: string };
       try {
         outcome = await once();
       } catch (err) {
-        if (abort.signal.aborted) return;
+        if (stopped()) return;
         outcome = { again: true, why: err instanceof Error ? err.message : String(err) };
       }
       if (!outcome.again) {
