@@ -41,6 +41,7 @@ export function GrantConsentForm({
   const [purposes, setPurposes] = useState<Purpose[]>(['TREAT']);
   const [duration, setDuration] = useState<Duration>('week');
   const [granted, setGranted] = useState<string | undefined>(undefined);
+  const [openedAt] = useState(() => Date.now());
 
   const grantee: Grantee =
     kind === 'participant'
@@ -50,7 +51,8 @@ export function GrantConsentForm({
         : { kind, mspId: granteeMsp };
   const choice: ConsentChoice = { grantee, custodians, categories, purposes, duration };
   const missing = missingChoices(choice);
-  const preview = missing.length === 0 ? describeConsent(consentRequest(choice, Date.now())) : undefined;
+  // The preview's period starts when the form opened; the grant itself starts when it is sent.
+  const preview = missing.length === 0 ? describeConsent(consentRequest(choice, openedAt)) : undefined;
 
   async function grant(event: React.SyntheticEvent): Promise<void> {
     event.preventDefault();
