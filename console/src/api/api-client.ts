@@ -47,7 +47,8 @@ export function createApiClient(token: string, fetchImpl: typeof fetch = fetch.b
     headers.set('authorization', `Bearer ${token}`);
     let res: Response;
     try {
-      res = await fetchImpl(path, { ...init, headers, credentials: 'omit', cache: 'no-store' });
+      // No cookies: the bearer token is the only credential. The API marks every /v1 answer no-store itself.
+      res = await fetchImpl(path, { ...init, headers, credentials: 'omit' });
     } catch (err) {
       throw unreachable(path, err);
     }

@@ -4,7 +4,6 @@ import { auditQuery, formatOfFile } from '../../../console/src/logic/audit-filte
 import { delegatesFromAudit } from '../../../console/src/logic/delegates-from-audit';
 import { mayOpen, pageFromHash, pagesFor } from '../../../console/src/logic/pages';
 import { adviceFor } from '../../../console/src/logic/problem-advice';
-import { shouldReconnect } from '../../../console/src/logic/stream-reconnect';
 import { trendChart } from '../../../console/src/logic/trend-chart';
 import { estimateTrendQuery } from '../../../console/src/logic/trend-estimate';
 
@@ -91,15 +90,6 @@ describe('console: a trend query before and after', () => {
       suppressedBy: ['Hospital2MSP'],
     });
     expect(chart.rows[1]!.points.all).to.include({ value: null, error: null });
-  });
-});
-
-describe('console: the live notification stream', () => {
-  it('comes back after an interrupted event source, and not after losing the right to the stream', () => {
-    expect(shouldReconnect('the ledger event stream was interrupted; reconnect with Last-Event-ID to resume')).to.equal(
-      true,
-    );
-    expect(shouldReconnect('you no longer act for this patient')).to.equal(false);
   });
 });
 
