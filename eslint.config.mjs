@@ -1,6 +1,7 @@
 // ESLint flat config: typescript-eslint strictTypeChecked + stylisticTypeChecked, Prettier owns formatting.
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -8,6 +9,7 @@ export default tseslint.config(
     ignores: [
       'dist/',
       'dist-*/',
+      'console/dist/',
       '.cc-build/',
       'node_modules/',
       '.medrec/',
@@ -93,6 +95,17 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // The web console: React's rules of hooks and effect dependencies (stale closures are the usual React bug).
+    files: ['console/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      // Each section loads its data in an effect through useAction, which marks itself busy before the request: the
+      // rule reads that as a cascading render. A data-fetching library (TanStack Query) would be the way to lift it.
+      'react-hooks/set-state-in-effect': 'off',
     },
   },
   {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs one compiled mocha suite (unit | integration | drill) with the spec reporter and records its counts for the summary.
+// Runs one compiled mocha suite (unit | integration | browser | drill) with the spec reporter and records its counts for the summary.
 // Pending (skipped) tests count as failures: a suite skipped by accident must fail CI.
 'use strict';
 const fs = require('node:fs');
@@ -11,11 +11,13 @@ const root = path.resolve(__dirname, '..');
 const config = {
   unit: { dir: 'dist/test/unit', timeout: 20_000 },
   integration: { dir: 'dist/test/integration', timeout: 600_000 },
+  // The web console in Chromium against the APIs of the network the integration suites use (same root hooks).
+  browser: { dir: 'dist/test/browser', timeout: 900_000, setup: 'dist/test/integration/setup.js' },
   // The reduced fault drill: on the network the integration suites use (same root hooks), run after them.
   drill: { dir: 'dist/test/drill', timeout: 900_000, setup: 'dist/test/integration/setup.js' },
 }[suite];
 if (!config) {
-  process.stderr.write('usage: mocha-suite.js unit|integration|drill\n');
+  process.stderr.write('usage: mocha-suite.js unit|integration|browser|drill\n');
   process.exit(2);
 }
 require('source-map-support/register');

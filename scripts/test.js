@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: build, lint, format check, unit tests with coverage, integration tests on the real network.
+// `npm test`: build, lint, format check, unit tests with coverage, integration tests on the real network, the web
+// console in Chromium.
 // Every step runs even if an earlier one failed (so one run shows every problem); the last line is the plain
 // summary CI reads: "tests: N passed, N failed". A failed static check counts as one failed test.
 'use strict';
@@ -41,8 +42,12 @@ function suite(title, name, wrapper) {
   }
 }
 
-const built = step('compile (tsc)', bin('tsc'), ['-p', 'tsconfig.json']);
-if (!built) failed += 1;
+const compiled = step('compile (tsc)', bin('tsc'), ['-p', 'tsconfig.json']);
+if (!compiled) failed += 1;
+// The web console's static build, which each organisation's API serves at /console/ (the browser suite loads it).
+const consoleBuilt = step('build the web console (vite)', 'npm', ['run', '--silent', 'build', '-w', 'console']);
+if (!consoleBuilt) failed += 1;
+const built = compiled;
 if (!step('lint (eslint strictTypeChecked)', bin('eslint'), ['.'])) failed += 1;
 if (!step('format (prettier --check)', bin('prettier'), ['--check', '.'])) failed += 1;
 if (built) {
@@ -50,6 +55,8 @@ if (built) {
   // .c8rc.json, so `npm run test:unit` enforces the same threshold.
   suite('unit tests (coverage gate: chaincode lines >= 90%)', 'unit', [bin('c8')]);
   suite('integration tests (real Fabric network)', 'integration');
+  // After the integration suites (their network is up), before the drill (which restarts nodes).
+  suite('web console in Chromium (real Fabric network)', 'browser');
   // Last: it kills and restarts nodes of the network the integration suites share (npm run drill is the full one).
   suite('fault drill, reduced (real Fabric network)', 'drill');
 }

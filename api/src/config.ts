@@ -27,6 +27,8 @@ export interface ApiConfig {
   readonly trustProxy: false | number | readonly string[];
   /** When set, GET /metrics requires "Authorization: Bearer <this>"; otherwise it is public (development). */
   readonly metricsToken: string | undefined;
+  /** The web console's build output (console/dist), served at /console/; undefined serves no console. */
+  readonly consoleDirectory: string | undefined;
 }
 
 export interface RateLimitConfig {
@@ -75,6 +77,7 @@ const schema = z.object({
     .string()
     .regex(/^[\x21-\x7e]{32,256}$/, 'at least 32 printable characters without spaces (e.g. openssl rand -hex 32)')
     .optional(),
+  MEDREC_API_CONSOLE_DIR: z.string().min(1).optional(),
 });
 
 /** Express's named ranges, and IPv4/IPv6 addresses with an optional prefix length. */
@@ -156,5 +159,6 @@ export function readApiConfig(env: Readonly<Record<string, string | undefined>> 
     sseHeartbeatMs: e.MEDREC_API_SSE_HEARTBEAT_MS,
     trustProxy: trustProxyOf(e.MEDREC_API_TRUST_PROXY),
     metricsToken: e.MEDREC_API_METRICS_TOKEN,
+    consoleDirectory: e.MEDREC_API_CONSOLE_DIR === undefined ? undefined : path.resolve(e.MEDREC_API_CONSOLE_DIR),
   };
 }

@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import pino, { type Logger } from 'pino';
 import { createAuthenticate, createRequireAuthentication } from './auth/authenticate';
 import type { ApiConfig } from './config';
+import { createConsoleRouter } from './http/console-page';
 import { createDocsRouter } from './http/docs-page';
 import { createErrorHandler, createNotFoundHandler } from './http/error-handler';
 import { createHttpMetrics } from './http/metrics';
@@ -52,7 +53,14 @@ import { createRelationshipUseCases } from './use-cases/relationships';
 /** The parts of ApiConfig the HTTP application uses (host, port and token database belong to the launcher). */
 export type ServerOptions = Pick<
   ApiConfig,
-  'rateLimit' | 'corsOrigins' | 'bodyLimit' | 'sseHeartbeatMs' | 'logLevel' | 'trustProxy' | 'metricsToken'
+  | 'rateLimit'
+  | 'corsOrigins'
+  | 'bodyLimit'
+  | 'sseHeartbeatMs'
+  | 'logLevel'
+  | 'trustProxy'
+  | 'metricsToken'
+  | 'consoleDirectory'
 >;
 
 export interface ServerDependencies {
@@ -112,6 +120,7 @@ export function createServer(deps: Readonly<ServerDependencies>): Express {
   app.use('/v1/audit/verify', express.text({ type: [...AUDIT_VERIFY_CONTENT_TYPES], limit: AUDIT_VERIFY_BODY_LIMIT }));
   app.use(express.json({ limit: options.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(createDocsRouter());
+  app.use(createConsoleRouter(options.consoleDirectory));
 
   const validators = createRequestValidatorFactory(openApiDocument);
   const identity = createIdentityUseCases(deps);

@@ -12,6 +12,7 @@ import { gatekeeperUrl, recordStoreEnvironment } from './gatekeeper-process';
 import { walletDirectory, walletSecret } from './wallet-secret';
 
 const ENTRY = path.join(REPO_ROOT, 'dist', 'api', 'src', 'main.js');
+const CONSOLE_DIRECTORY = path.join(REPO_ROOT, 'console', 'dist');
 
 export function apiProcessName(peer: PeerNode): string {
   return `api.${peer.org}`;
@@ -205,6 +206,8 @@ export function apiProcessSpec(layout: Layout, org: Organisation, peer: PeerNode
       MEDREC_GATEKEEPER_TLS_ROOT_FILE: layout.caCert(peer.org),
       // /healthz asks the peer as the API's own admin (provisioned by ensureApiAdmin before the API starts).
       MEDREC_API_HEALTH_IDENTITY: apiAdminParticipantId(peer),
+      // The web console's build (npm run build), served at /console/ on this API's origin.
+      MEDREC_API_CONSOLE_DIR: CONSOLE_DIRECTORY,
       ...operatorSettings(),
     },
   };

@@ -18,6 +18,7 @@ describe('api: configuration', () => {
       sseHeartbeatMs: 15_000,
       trustProxy: false,
       metricsToken: undefined,
+      consoleDirectory: undefined,
     });
   });
 
@@ -82,6 +83,13 @@ describe('api: configuration', () => {
     expect(() => readApiConfig({ MEDREC_ORG: 'h1', MEDREC_API_METRICS_TOKEN: 'short' })).to.throw(
       ConfigError,
       /MEDREC_API_METRICS_TOKEN/,
+    );
+  });
+
+  it('serves the web console only from a configured directory, resolved to an absolute path', () => {
+    expect(readApiConfig({ MEDREC_ORG: 'h1' }).consoleDirectory).to.equal(undefined);
+    expect(readApiConfig({ MEDREC_ORG: 'h1', MEDREC_API_CONSOLE_DIR: 'console/dist' }).consoleDirectory).to.equal(
+      path.resolve('console/dist'),
     );
   });
 

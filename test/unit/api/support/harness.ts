@@ -44,6 +44,7 @@ export const DEFAULT_OPTIONS: ServerOptions = {
   logLevel: 'info',
   trustProxy: false,
   metricsToken: undefined,
+  consoleDirectory: undefined,
 };
 
 export function createHarness(

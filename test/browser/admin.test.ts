@@ -1,0 +1,97 @@
+/**
+ * The operator's page in Chromium: the admin sees the consortium, registers a patient by MRN (the token shown once
+ * signs the patient in, who lands on their own page), issues a new token and revokes the first, which then no longer
+ * signs in; a patient is refused the page.
+ */
+import { expect } from 'chai';
+import type { Browser } from 'playwright-core';
+import { adminToken } from '../integration/support/rest-api';
+import { freshId } from '../integration/support/shared-network';
+import { launchChromium } from './support/chromium';
+import { capture, figure, openConsole, signIn, type ConsolePage } from './support/console-page';
+
+describe('console: the operator in Chromium', function () {
+  let browser: Browser | undefined;
+  const open: ConsolePage[] = [];
+
+  before(async () => {
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    for (const page of open) await page.close();
+    await browser?.close();
+  });
+
+  async function page(): Promise<ConsolePage> {
+    if (browser === undefined) throw new Error('no browser');
+    const cp = await openConsole(browser, 'hospital1');
+    open.push(cp);
+    return cp;
+  }
+
+  it('registers a patient whose token signs in; a revoked token is refused with what to do', async () => {
+    const admin = await page();
+    await capture(admin, 'sign-in');
+    await figure(admin.page.locator('main'), 'sign-in');
+    await signIn(admin, adminToken('hospital1'));
+    const organisations = admin.page.locator('table', {
+      has: admin.page.getByText(/member organisations on the ledger/),
+    });
+    await organisations.waitFor({ timeout: 60_000 });
+    const rows = await organisations.locator('tbody tr').allTextContents();
+    expect(rows.join('\n')).to.include('Hospital1MSP').and.include('Hospital2MSP');
+    await admin.page.getByText(/This organisation's API is up/).waitFor();
+
+    const mrn = freshId('MRN');
+    await admin.page.getByRole('combobox', { name: /^Role/ }).selectOption('patient');
+    await admin.page.getByLabel(/^Your identifier for them/).fill(mrn);
+    await admin.page.getByRole('button', { name: 'Register', exact: true }).click();
+    const token = (await admin.page.getByLabel('New API token').textContent({ timeout: 60_000 }))?.trim() ?? '';
+    expect(token).to.have.length.greaterThan(20);
+    const registered = (await admin.page.getByRole('status', { name: 'Registered participant' }).textContent()) ?? '';
+    const patientId = /Registered patient (\S+)\./.exec(registered)?.[1];
+    expect(patientId, registered).to.be.a('string');
+    await capture(admin, 'admin-register');
+    await figure(
+      admin.page.locator('section', { has: admin.page.getByRole('heading', { name: /^Register a person/ }) }),
+      'admin-register',
+    );
+
+    // The new token signs the patient in: the role comes from the API, and the patient's own page opens.
+    const patient = await page();
+    await signIn(patient, token);
+    await patient.page.getByRole('heading', { name: 'My records', level: 1 }).waitFor();
+    expect(await patient.page.locator('.who').textContent()).to.include(`patient ${patientId!}`);
+
+    // The admin finds the patient by MRN, issues a second token and revokes the first.
+    await admin.page.getByLabel(/^Participant id or your identifier/).fill(mrn);
+    await admin.page.getByRole('button', { name: 'Look up' }).click();
+    const card = admin.page.locator(`[data-participant-id="${patientId!}"]`);
+    await card.waitFor({ timeout: 60_000 });
+    await card.getByRole('button', { name: 'Issue a new token' }).click();
+    await admin.page.getByLabel('Issued API token').waitFor({ timeout: 60_000 });
+    await card.locator('li').nth(1).waitFor();
+    await card
+      .getByRole('button', { name: /^Revoke token/ })
+      .first()
+      .click();
+    await admin.page.getByText(/^Revoked token /).waitFor({ timeout: 60_000 });
+    await capture(admin, 'admin-tokens');
+
+    // The revoked token no longer signs in: the API's 401 problem and what to do.
+    const again = await page();
+    await again.page.getByLabel('API token').fill(token);
+    await again.page.getByRole('button', { name: 'Sign in' }).click();
+    const refused = again.page.getByRole('alert');
+    await refused.waitFor();
+    expect(await refused.textContent())
+      .to.include('HTTP 401')
+      .and.include('sign in with a current token');
+    await capture(again, 'sign-in-refused');
+
+    // The patient may not open the operator's page.
+    await patient.page.goto(`${patient.page.url().split('#')[0] ?? ''}#/admin`);
+    expect(await patient.page.getByRole('alert').first().textContent()).to.include('This page is for administrators');
+  });
+});
