@@ -4,31 +4,14 @@
  * signs in; a patient is refused the page.
  */
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
 import { adminToken } from '../integration/support/rest-api';
 import { freshId } from '../integration/support/shared-network';
-import { launchChromium } from './support/chromium';
-import { capture, figure, openConsole, signIn, type ConsolePage } from './support/console-page';
+import { capture, figure, signIn, type ConsolePage } from './support/console-page';
+import { consoleSessions } from './support/console-sessions';
 
 describe('console: the operator in Chromium', function () {
-  let browser: Browser | undefined;
-  const open: ConsolePage[] = [];
-
-  before(async () => {
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    for (const page of open) await page.close();
-    await browser?.close();
-  });
-
-  async function page(): Promise<ConsolePage> {
-    if (browser === undefined) throw new Error('no browser');
-    const cp = await openConsole(browser, 'hospital1');
-    open.push(cp);
-    return cp;
-  }
+  const sessions = consoleSessions();
+  const page = (): Promise<ConsolePage> => sessions.open('hospital1');
 
   it('registers a patient whose token signs in; a revoked token is refused with what to do', async () => {
     const admin = await page();

@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { register } from '../integration/support/rest-api';
-import { launchChromium } from './support/chromium';
-import { capture, figure, openConsole, signIn, type ConsolePage } from './support/console-page';
+import { capture, figure, type ConsolePage } from './support/console-page';
+import { consoleSessions } from './support/console-sessions';
 import { patientWithRecord } from './support/setup-records';
 
 async function downloadOf(page: Page, click: () => Promise<void>): Promise<Buffer> {
@@ -18,25 +18,8 @@ async function downloadOf(page: Page, click: () => Promise<void>): Promise<Buffe
 }
 
 describe('console: compliance in Chromium', function () {
-  let browser: Browser | undefined;
-  const open: ConsolePage[] = [];
-
-  before(async () => {
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    for (const page of open) await page.close();
-    await browser?.close();
-  });
-
-  async function person(org: 'hospital1' | 'hospital2', token: string): Promise<ConsolePage> {
-    if (browser === undefined) throw new Error('no browser');
-    const cp = await openConsole(browser, org);
-    open.push(cp);
-    await signIn(cp, token);
-    return cp;
-  }
+  const sessions = consoleSessions();
+  const person = (org: 'hospital1' | 'hospital2', token: string): Promise<ConsolePage> => sessions.open(org, token);
 
   it('break-glass with a coded reason, reviewed from the queue; the trail searched, exported and verified', async () => {
     const { patient, clinician, recordId } = await patientWithRecord();

@@ -6,31 +6,13 @@
  */
 import fs from 'node:fs';
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
 import { register } from '../integration/support/rest-api';
-import { launchChromium } from './support/chromium';
-import { PHONE, capture, figure, openConsole, signIn, type ConsolePage } from './support/console-page';
+import { PHONE, capture, figure, type ConsolePage } from './support/console-page';
+import { consoleSessions } from './support/console-sessions';
 
 describe('console: the core flow in Chromium', function () {
-  let browser: Browser | undefined;
-  const open: ConsolePage[] = [];
-
-  before(async () => {
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    for (const page of open) await page.close();
-    await browser?.close();
-  });
-
-  async function person(org: 'hospital1' | 'hospital2', token: string): Promise<ConsolePage> {
-    if (browser === undefined) throw new Error('no browser');
-    const cp = await openConsole(browser, org);
-    open.push(cp);
-    await signIn(cp, token);
-    return cp;
-  }
+  const sessions = consoleSessions();
+  const person = (org: 'hospital1' | 'hospital2', token: string): Promise<ConsolePage> => sessions.open(org, token);
 
   it('add, grant, read from the other hospital, revoke, refused; the timeline shows every step', async () => {
     const patient = await register('hospital1', 'patient');

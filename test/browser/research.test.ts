@@ -5,12 +5,11 @@
  */
 import crypto from 'node:crypto';
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
 import { send } from '../unit/api/support/conformance';
 import { api, bearer, register } from '../integration/support/rest-api';
 import { eventually } from '../integration/support/shared-network';
-import { launchChromium } from './support/chromium';
-import { capture, figure, openConsole, signIn, type ConsolePage } from './support/console-page';
+import { capture, figure } from './support/console-page';
+import { consoleSessions } from './support/console-sessions';
 
 const DAY = 86_400_000;
 const day = (msAgo: number): string => new Date(Date.now() - msAgo).toISOString().slice(0, 10);
@@ -21,17 +20,7 @@ interface Account {
 }
 
 describe('console: trend analysis in Chromium', function () {
-  let browser: Browser | undefined;
-  const open: ConsolePage[] = [];
-
-  before(async () => {
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    for (const page of open) await page.close();
-    await browser?.close();
-  });
+  const sessions = consoleSessions();
 
   it('shows the cost before submitting, then the chart with intervals and suppressed cells marked', async () => {
     const researcher = await register('research', 'researcher');
@@ -72,10 +61,7 @@ describe('console: trend analysis in Chromium', function () {
       180_000,
     );
 
-    if (browser === undefined) throw new Error('no browser');
-    const cp = await openConsole(browser, 'research');
-    open.push(cp);
-    await signIn(cp, researcher.token);
+    const cp = await sessions.open('research', researcher.token);
     const page = cp.page;
     await page.getByRole('heading', { name: 'Budget and credits' }).waitFor({ timeout: 60_000 });
     await page.getByLabel('Code', { exact: true }).fill(code);
