@@ -4,6 +4,7 @@ import { createCachingWallet, createFileWallet } from '@medrec/sdk';
 import { createFabricUserRegistration } from './adapters/fabric-user-registration';
 import { readFabricEnvironment } from './adapters/fabric-environment';
 import { createGatekeeperRecordCustody } from './adapters/gatekeeper-record-custody';
+import { createNetworkObserver } from './adapters/network-observer';
 import { createSqliteExternalIds } from './adapters/sqlite-external-ids';
 import { createWalletAuditExporter } from './adapters/wallet-audit-exporter';
 import { createWalletLedgerGateway } from './adapters/wallet-ledger-gateway';
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
     }),
     auditExporter: createWalletAuditExporter({ wallet, ledger }),
     recordDescriptions: { describe: createStoreRecordDescriber({ store, mspId: fabric.mspId }) },
+    network: createNetworkObserver(ledger),
     readiness,
     logger,
   });

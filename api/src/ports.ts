@@ -2,6 +2,7 @@
  * The ports the REST API depends on. Routes call use cases; use cases call these interfaces; adapters (the Fabric
  * gateway, the CA, the gatekeeper) implement them outside api/src, so the HTTP layer is tested without a network.
  */
+import type { NetworkView } from '@medrec/contract';
 import type {
   ExportFilters,
   ExportFormat,
@@ -236,6 +237,14 @@ export interface AuditExporter {
  */
 export interface RecordDescriptions {
   describe(ticket: Readonly<Ticket>): Promise<string | undefined>;
+}
+
+/**
+ * The consortium's nodes as this organisation sees them (the operator page): the channel's organisations, the peers
+ * its gossip reports with their heights and chaincode versions, and whether each orderer answers. Asked as `user`.
+ */
+export interface NetworkObserver {
+  view(user: UserContext): Promise<NetworkView>;
 }
 
 /** One check of /healthz, e.g. "peer", "gatekeeper", "token-db". */

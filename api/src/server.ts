@@ -19,6 +19,7 @@ import type {
   AuditExporter,
   ExternalIdDirectory,
   LedgerGateway,
+  NetworkObserver,
   ReadinessProbe,
   RecordCustody,
   RecordDescriptions,
@@ -36,10 +37,12 @@ import { relationshipRoutes } from './routes/relationship-routes';
 import { organisationRoutes } from './routes/organisation-routes';
 import { notificationRoutes } from './routes/notification-routes';
 import { incentiveRoutes } from './routes/incentive-routes';
+import { networkRoutes } from './routes/network-routes';
 import { trendRoutes } from './routes/trend-routes';
 import { createOrganisationUseCases } from './use-cases/organisations';
 import { createNotificationUseCases } from './use-cases/notifications';
 import { createIncentiveUseCases } from './use-cases/incentives';
+import { createNetworkViewUseCases } from './use-cases/network-view';
 import { createTrendUseCases } from './use-cases/trends';
 import { createAccountingUseCases } from './use-cases/accounting';
 import { createAuditExportUseCases } from './use-cases/audit-export';
@@ -76,6 +79,8 @@ export interface ServerDependencies {
   readonly auditExporter: AuditExporter;
   /** What this organisation's store says its disclosed records are, for the accounting of disclosures. */
   readonly recordDescriptions: RecordDescriptions;
+  /** The consortium's nodes for the operator page (GET /v1/network). */
+  readonly network: NetworkObserver;
   /** /healthz answers 503 while any check fails. */
   readonly readiness?: ReadinessProbe;
   /** Defaults to JSON lines on stdout at options.logLevel. */
@@ -150,6 +155,7 @@ export function createServer(deps: Readonly<ServerDependencies>): Express {
         ...notificationRoutes(createNotificationUseCases(deps)),
         ...incentiveRoutes(createIncentiveUseCases(deps)),
         ...trendRoutes(createTrendUseCases(deps)),
+        ...networkRoutes(createNetworkViewUseCases(deps)),
       },
       secured: [
         // Authenticate, count failures only (a valid token is never limited here), then answer failures with 401.

@@ -9,6 +9,7 @@ export * from './delegates';
 export * from './errors';
 export * from './health';
 export * from './incentive';
+export * from './network-view';
 export * from './notifications';
 export * from './primitives';
 export * from './records';

@@ -18,6 +18,7 @@ export * from './wallet';
 export * from './fhir';
 export * from './audit-export';
 export * from './ledger-evidence';
+export * from './network-view';
 // The client side of the gatekeeper protocol: its routes, the proof of possession, the wire codes of its answers
 // (their codes reach applications through its answers) and reaching a gatekeeper. The service is @medrec/gatekeeper.
 export * from './gatekeeper';

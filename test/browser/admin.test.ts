@@ -1,11 +1,11 @@
 /**
- * The operator's page in Chromium: the admin sees the consortium, registers a patient by MRN (the token shown once
+ * The operator's page in Chromium: the admin sees the consortium and its nodes, registers a patient by MRN (the token shown once
  * signs the patient in, who lands on their own page), issues a new token and revokes the first, which then no longer
  * signs in; a patient is refused the page.
  */
 import { expect } from 'chai';
 import { adminToken } from '../integration/support/rest-api';
-import { freshId } from '../integration/support/shared-network';
+import { consortium, freshId } from '../integration/support/shared-network';
 import { capture, figure, signIn, type ConsolePage } from './support/console-page';
 import { consoleSessions } from './support/console-sessions';
 
@@ -25,6 +25,26 @@ describe('console: the operator in Chromium', function () {
     const rows = await organisations.locator('tbody tr').allTextContents();
     expect(rows.join('\n')).to.include('Hospital1MSP').and.include('Hospital2MSP');
     await admin.page.getByText(/This organisation's API is up/).waitFor();
+
+    // The consortium's nodes: every peer and orderer of the topology answers, with its height and the chaincode.
+    const summary = admin.page.getByRole('status', { name: 'Nodes summary' });
+    await summary.waitFor({ timeout: 60_000 });
+    const { topology } = consortium();
+    const total = topology.peers.length + topology.orderers.length;
+    expect(await summary.textContent()).to.include(`${String(total)} of ${String(total)} nodes answer.`);
+    const nodes = admin.page.locator('table', { has: admin.page.getByText('Peers and orderers of the consortium') });
+    for (const peer of topology.peers) {
+      const row = nodes.locator(`tr[data-node="${peer.host}:${String(peer.port)}"]`);
+      expect(await row.textContent())
+        .to.include(peer.name)
+        .and.include('up')
+        .and.include('medrec');
+    }
+    expect(await nodes.locator('tbody tr', { hasText: 'orderer' }).count()).to.equal(topology.orderers.length);
+    await figure(
+      admin.page.locator('section', { has: admin.page.getByRole('heading', { name: 'Nodes' }) }),
+      'admin-nodes',
+    );
 
     const mrn = freshId('MRN');
     await admin.page.getByRole('combobox', { name: /^Role/ }).selectOption('patient');

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
+import type { NetworkView } from '@medrec/contract';
 import { apiUrl } from '../../network/src/api-process';
 import { REPO_ROOT } from '../../network/src/paths';
 import { peerOf } from '../../network/src/topology';
@@ -443,5 +444,48 @@ describe('REST API on the real network', function () {
     const doc = await send(api('research').get('/openapi.json'));
     expect((doc.body as { openapi: string }).openapi).to.match(/^3\.1/);
     expect((await api('research').get('/docs/')).status).to.be.oneOf([200, 301]);
+  });
+
+  it("shows an admin every organisation's peers and orderers with heights and chaincode versions; not a clinician", async function () {
+    const { topology } = consortium();
+    const view = await send(
+      api('hospital2')
+        .get('/v1/network')
+        .set(...bearer(adminToken('hospital2'))),
+    );
+    expect(view.status, JSON.stringify(view.body)).to.equal(200);
+    const body = view.body as NetworkView;
+    expect(body.organisations).to.include.members(topology.organisations.map((o) => o.mspId));
+    // Every peer of the topology, as gossip advertises it, answers; so does every orderer the channel config names.
+    const endpoint = (node: { host: string; port: number }): string => `${node.host}:${String(node.port)}`;
+    expect(body.peers.filter((p) => p.status === 'up').map((p) => p.endpoint)).to.have.members(
+      topology.peers.map(endpoint),
+    );
+    expect(body.orderers.map((o) => [o.endpoint, o.status])).to.have.deep.members(
+      topology.orderers.map((o) => [endpoint(o), 'up']),
+    );
+    // Heights are what the nodes report: at least the height this API's peer reported to /healthz a moment before.
+    const health = await send(api('hospital2').get('/healthz'));
+    const reported = (health.body as { checks: { name: string; detail?: string }[] }).checks.find(
+      (c) => c.name === 'peer',
+    );
+    const floor = Number(/channel height (\d+)/.exec(reported?.detail ?? '')?.[1] ?? NaN) - 50;
+    for (const node of [...body.peers.map((p) => p.ledgerHeight), ...body.orderers.map((o) => o.height ?? 0)]) {
+      expect(node).to.be.greaterThan(floor);
+    }
+    // Every peer runs the one committed definition of the MedRec chaincode.
+    const versions = new Set(body.peers.map((p) => p.chaincodes.find((c) => c.name === 'medrec')?.version));
+    expect(versions.size, JSON.stringify(body.peers)).to.equal(1);
+    expect([...versions][0])
+      .to.be.a('string')
+      .and.not.equal('');
+
+    const clinician = await register('hospital2', 'clinician');
+    const refused = await send(
+      api('hospital2')
+        .get('/v1/network')
+        .set(...bearer(clinician.token)),
+    );
+    expect(refused.status).to.equal(403);
   });
 });

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import type { NetworkView } from '@medrec/contract';
 import { connectGateway, type GatewayConnection } from '@medrec/sdk';
 import { adminTokenFile, apiUrl } from '../../network/src/api-process';
 import { applyConfigUpdate, readChannelConfig } from '../../network/src/channel-update';
@@ -37,6 +38,7 @@ import {
   peerOf,
   peersOf,
   type PeerNode,
+  type Topology,
 } from '../../network/src/topology';
 import { condition } from './support/rest-api';
 import { eventually, freshId } from './support/shared-network';
@@ -69,6 +71,21 @@ describe('a consortium across hosts (one network namespace per organisation; hos
     });
     const text = await res.text();
     return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+  }
+
+  /** Each node's state ("up" or "unreachable") by endpoint in an organisation's GET /v1/network, as its admin. */
+  async function nodeStates(org: string): Promise<Record<string, string>> {
+    const answer = await call(org, 'GET', '/v1/network', adminTokenOf(org));
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+    const view = answer.body as unknown as NetworkView;
+    return Object.fromEntries([...view.peers, ...view.orderers].map((node) => [node.endpoint, node.status]));
+  }
+
+  /** host:port of every peer and orderer that runs on a host. */
+  function nodesOn(topology: Topology, host: string): string[] {
+    return [...topology.peers, ...topology.orderers]
+      .filter((node) => node.host === host)
+      .map((node) => `${node.host}:${String(node.port)}`);
   }
 
   function adminTokenOf(org: string): string {
@@ -327,6 +344,16 @@ describe('a consortium across hosts (one network namespace per organisation; hos
     this.timeout(600_000);
     const consortium = open();
     const start = await consortium.chainInfo('hospital1');
+    // Before the cut hospital1's operators see every node of every host up (hospital3's too, which joined later).
+    const before = await eventually(
+      "every node up in hospital1's view",
+      () => nodeStates('hospital1'),
+      (states) => Object.values(states).every((state) => state === 'up'),
+      60_000,
+    );
+    expect(Object.keys(before)).to.include.members(
+      [...consortium.topology.peers, ...consortium.topology.orderers].map((n) => `${n.host}:${String(n.port)}`),
+    );
     await setHostLink(layout, hostOf('hospital2'), false);
     try {
       // The cut is real: hospital2's peer and API cannot be reached any more.
@@ -351,6 +378,17 @@ describe('a consortium across hosts (one network namespace per organisation; hos
         120_000,
       );
       expect(moved[0]?.height).to.be.greaterThan(start.height);
+      // hospital1's operators see the cut host's nodes down: its orderer does not answer, its peers (which gossip
+      // no longer reports) stay listed as unreachable; every other node answers.
+      const cutNodes = nodesOn(consortium.topology, hostOf('hospital2'));
+      await eventually(
+        "hospital2's nodes down and every other node up in hospital1's view",
+        () => nodeStates('hospital1'),
+        (states) =>
+          Object.entries(states).every(([node, state]) => state === (cutNodes.includes(node) ? 'unreachable' : 'up')) &&
+          cutNodes.every((node) => node in states),
+        90_000,
+      );
     } finally {
       await setHostLink(layout, hostOf('hospital2'), true);
     }
@@ -358,6 +396,12 @@ describe('a consortium across hosts (one network namespace per organisation; hos
       'hospital2 back at the same height and block hash as hospital1',
       async () => Promise.all([consortium.chainInfo('hospital1'), consortium.chainInfo('hospital2')]),
       ([one, two]) => one.height === two.height && one.currentBlockHash === two.currentBlockHash,
+      120_000,
+    );
+    await eventually(
+      "every node up again in hospital1's view",
+      () => nodeStates('hospital1'),
+      (states) => Object.values(states).every((state) => state === 'up'),
       120_000,
     );
     // And it serves again: a clinician registered at hospital2 after the link returned. Its peers' connections to

@@ -4,11 +4,16 @@ import {
   connectWithClient,
   createMedrecClient,
   createPeerClient,
+  discoverChannel,
   filteredBlockNumbers,
+  probeOrderer,
   watchChannelHeight,
   type ChannelHeightWatcher,
   type ClientIdentity,
+  type DiscoveredChannel,
+  type DiscoveredOrderer,
   type MedrecClient,
+  type OrdererProbeResult,
   type MedrecEvent,
   type Wallet,
 } from '@medrec/sdk';
@@ -43,6 +48,8 @@ export interface WalletLedgerGatewayOptions {
  */
 export interface PeerConnector {
   connect(identity: Readonly<ClientIdentity>): Gateway;
+  /** Asks the peer's discovery service about the channel, signed by `identity`, over the same client. */
+  discover(identity: Readonly<ClientIdentity>, channel: string): Promise<DiscoveredChannel>;
   /** Closes the shared client; called once, when the whole ledger gateway is closed. */
   close(): void;
 }
@@ -56,6 +63,7 @@ export function openSharedPeer(peer: PeerEndpoint): PeerConnector {
   });
   return {
     connect: (identity) => connectWithClient(client, identity),
+    discover: (identity, channel) => discoverChannel({ client, identity, channel }),
     close: () => {
       client.close();
     },
@@ -75,6 +83,10 @@ export interface ClosableLedgerGateway extends LedgerGateway {
    * no proposal per call. Needs `heightIdentity`.
    */
   currentHeight(): Promise<number>;
+  /** The channel's organisations, orderers and live peers from the peer's discovery service, asked as `user`. */
+  discover(user: UserContext): Promise<DiscoveredChannel>;
+  /** Whether an orderer delivers the channel's newest block to `user`, and its height; never throws. */
+  probeOrderer(user: UserContext, orderer: DiscoveredOrderer): Promise<OrdererProbeResult>;
   /** Closes every user's Gateway, then the shared peer client; the gateway cannot be used afterwards. */
   close(): void;
 }
@@ -115,6 +127,18 @@ export function createWalletLedgerGateway(options: Readonly<WalletLedgerGatewayO
   const chaincode = options.chaincode ?? 'medrec';
   const peer = (options.openPeer ?? openSharedPeer)(options.peer);
 
+  const identityOf = async (user: UserContext): Promise<ClientIdentity> => {
+    const identity = await options.wallet.get(user.enrollmentId);
+    if (identity?.mspId !== user.mspId) throw new UnknownIdentityError(user);
+    return {
+      mspId: identity.mspId,
+      certificate: identity.certificate,
+      privateKey: identity.privateKey,
+      // The caching wallet's already parsed key: signers use it instead of parsing the PEM again.
+      ...(identity.signingKey === undefined ? {} : { signingKey: identity.signingKey }),
+    };
+  };
+
   const gatewayFor = async (user: UserContext): Promise<Gateway> => {
     const cached = gateways.get(user.enrollmentId);
     if (cached) {
@@ -122,13 +146,7 @@ export function createWalletLedgerGateway(options: Readonly<WalletLedgerGatewayO
       gateways.set(user.enrollmentId, cached); // most recently used last
       return cached;
     }
-    const identity = await options.wallet.get(user.enrollmentId);
-    if (identity?.mspId !== user.mspId) throw new UnknownIdentityError(user);
-    const gateway = peer.connect({
-      mspId: identity.mspId,
-      certificate: identity.certificate,
-      privateKey: identity.privateKey,
-    });
+    const gateway = peer.connect(await identityOf(user));
     gateways.set(user.enrollmentId, gateway);
     if (gateways.size > max) {
       const [oldestKey, oldest] = gateways.entries().next().value ?? [];
@@ -175,6 +193,14 @@ export function createWalletLedgerGateway(options: Readonly<WalletLedgerGatewayO
     channelHeight,
 
     currentHeight,
+
+    async discover(user: UserContext): Promise<DiscoveredChannel> {
+      return peer.discover(await identityOf(user), channel);
+    },
+
+    async probeOrderer(user: UserContext, orderer: DiscoveredOrderer): Promise<OrdererProbeResult> {
+      return probeOrderer({ orderer, identity: await identityOf(user), channel });
+    },
 
     async eventsFor(
       user: UserContext,

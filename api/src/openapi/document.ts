@@ -7,6 +7,7 @@ import { EVENT_ID_PATTERN } from '../http/event-stream';
 import { contractPaths } from './contract-paths';
 import { contractSchemas } from './contract-schemas';
 import { accountingPaths, accountingSchemas } from './accounting-paths';
+import { networkPaths, networkSchemas } from './network-paths';
 import { trendPaths, trendSchemas } from './trend-paths';
 import {
   AUDIT_VERIFY_BODY_LIMIT,
@@ -49,7 +50,7 @@ export const openApiDocument: OpenApiDocument = {
     { name: 'access', description: 'Tickets and break-glass.' },
     { name: 'patients', description: 'Summary and notifications.' },
     { name: 'audit', description: 'The audit trail on the ledger.' },
-    { name: 'organisations', description: 'The member organisations of the consortium.' },
+    { name: 'organisations', description: 'The member organisations of the consortium and their nodes.' },
     { name: 'incentive', description: 'Endorsement rewards: the schedule, balances and transfers of credits.' },
     {
       name: 'trends',
@@ -62,6 +63,7 @@ export const openApiDocument: OpenApiDocument = {
     ...contractPaths,
     ...trendPaths,
     ...accountingPaths,
+    ...networkPaths,
     '/healthz': {
       get: {
         operationId: 'getHealth',
@@ -524,7 +526,7 @@ export const openApiDocument: OpenApiDocument = {
     },
   },
   components: {
-    schemas: { ...schemas, ...contractSchemas, ...trendSchemas, ...accountingSchemas },
+    schemas: { ...schemas, ...contractSchemas, ...trendSchemas, ...accountingSchemas, ...networkSchemas },
     securitySchemes: {
       bearerAuth: {
         type: 'http',

@@ -20,6 +20,7 @@ export type {
   Category,
   Consent,
   Grantee,
+  NetworkView,
   Organisation,
   Participant,
   PatientSummary,

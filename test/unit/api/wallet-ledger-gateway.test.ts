@@ -36,6 +36,7 @@ function countingPeer(): {
     openPeer: () => {
       clients.opened++;
       return {
+        discover: () => Promise.reject(new Error('discovery is not used here')),
         connect: (identity) => {
           const made = { identity, closed: false };
           gateways.push(made);
@@ -94,6 +95,7 @@ describe('api: wallet ledger gateway connections', () => {
     const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
     let streams = 0;
     const openPeer = (): PeerConnector => ({
+      discover: () => Promise.reject(new Error('discovery is not used here')),
       connect: () =>
         ({
           close: () => undefined,

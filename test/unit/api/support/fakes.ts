@@ -21,6 +21,8 @@ import type {
   UserRegistration,
 } from '../../../../api/src/ports';
 import type { RecordPointer, Ticket } from '../../../../sdk/src/chaincode-types';
+import type { ChannelObservation } from '../../../../api/src/adapters/network-observer';
+import type { DiscoveredChannel, DiscoveredOrderer, OrdererProbeResult } from '../../../../sdk/src/network-view';
 import { participant } from './fixtures';
 
 export interface LedgerCall {
@@ -193,5 +195,48 @@ export class FakeRecordDescriptions implements RecordDescriptions {
   describe(ticket: Readonly<Ticket>): Promise<string | undefined> {
     this.asked.push(ticket);
     return Promise.resolve(this.byRecord.get(ticket.recordId));
+  }
+}
+
+/** The network as the observer sees it: a discovery answer to return and each orderer's probe result by host:port. */
+export class FakeChannelObservation implements ChannelObservation {
+  channel: DiscoveredChannel = {
+    channel: 'medrec',
+    organisations: ['Hospital1MSP', 'Hospital2MSP', 'OrdererMSP'],
+    orderers: [
+      { mspId: 'OrdererMSP', host: '127.0.0.1', port: 7050, tlsRootCertificates: 'pem' },
+      { mspId: 'OrdererMSP', host: '127.0.0.1', port: 7051, tlsRootCertificates: 'pem' },
+    ],
+    peers: [
+      {
+        mspId: 'Hospital1MSP',
+        endpoint: '127.0.0.1:7061',
+        name: 'peer0.hospital1',
+        ledgerHeight: 12,
+        chaincodes: [{ name: 'medrec', version: '1.0' }],
+      },
+      {
+        mspId: 'Hospital2MSP',
+        endpoint: '127.0.0.1:7071',
+        name: 'peer0.hospital2',
+        ledgerHeight: 11,
+        chaincodes: [{ name: 'medrec', version: '1.0' }],
+      },
+    ],
+  };
+  readonly probes = new Map<string, OrdererProbeResult>([['127.0.0.1:7050', { reachable: true, height: 12 }]]);
+  /** When set, discovery fails with it. */
+  failure: Error | undefined;
+  readonly asked: UserContext[] = [];
+
+  discover(user: UserContext): Promise<DiscoveredChannel> {
+    this.asked.push(user);
+    return this.failure === undefined ? Promise.resolve(this.channel) : Promise.reject(this.failure);
+  }
+
+  probeOrderer(_user: UserContext, orderer: DiscoveredOrderer): Promise<OrdererProbeResult> {
+    return Promise.resolve(
+      this.probes.get(`${orderer.host}:${String(orderer.port)}`) ?? { reachable: false, detail: 'no answer over gRPC' },
+    );
   }
 }

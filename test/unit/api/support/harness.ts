@@ -4,12 +4,20 @@ import type { Express } from 'express';
 import pino from 'pino';
 import supertest from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+import { createNetworkObserver } from '../../../../api/src/adapters/network-observer';
 import { createSqliteExternalIds } from '../../../../api/src/adapters/sqlite-external-ids';
 import { createSqliteUserDirectory, type SqliteUserDirectory } from '../../../../api/src/auth/sqlite-user-directory';
 import type { ReadinessProbe, UserContext } from '../../../../api/src/ports';
 import { createServer, type ServerOptions } from '../../../../api/src/server';
 import { createReferencePseudonyms } from '../../../../api/src/use-cases/reference-pseudonyms';
-import { FakeAuditExporter, FakeCustody, FakeLedger, FakeRecordDescriptions, FakeRegistration } from './fakes';
+import {
+  FakeAuditExporter,
+  FakeChannelObservation,
+  FakeCustody,
+  FakeLedger,
+  FakeRecordDescriptions,
+  FakeRegistration,
+} from './fakes';
 import { user } from './fixtures';
 
 export interface Harness {
@@ -20,6 +28,8 @@ export interface Harness {
   readonly custody: FakeCustody;
   readonly auditExporter: FakeAuditExporter;
   readonly recordDescriptions: FakeRecordDescriptions;
+  /** What the network view's observer is told by discovery and the orderer probes (no caching in the harness). */
+  readonly observation: FakeChannelObservation;
   readonly users: SqliteUserDirectory;
   /** Every log line written so far, as text. */
   logs(): string;
@@ -62,6 +72,7 @@ export function createHarness(
   const custody = new FakeCustody();
   const auditExporter = new FakeAuditExporter();
   const recordDescriptions = new FakeRecordDescriptions();
+  const observation = new FakeChannelObservation();
   const users = createSqliteUserDirectory({ path: ':memory:' });
   const externalIds = createSqliteExternalIds({ path: ':memory:' });
   const app = createServer({
@@ -74,6 +85,7 @@ export function createHarness(
     custody,
     auditExporter,
     recordDescriptions,
+    network: createNetworkObserver(observation, { cacheMs: 0 }),
     ...(overrides.readiness === undefined ? {} : { readiness: overrides.readiness }),
     logger: pino({ level: 'debug' }, sink),
   });
@@ -85,6 +97,7 @@ export function createHarness(
     custody,
     auditExporter,
     recordDescriptions,
+    observation,
     users,
     logs: () => lines.join(''),
     tokenFor: async (who) => {

@@ -1,0 +1,2 @@
+export * from './channel-discovery';
+export * from './orderer-probe';
