@@ -13,6 +13,8 @@ export const INCENTIVE_AUDIT_TYPES = [
 
 export const AUDIT_TYPES = [
   'OrganisationRegistered',
+  'OrganisationRetirementApproved',
+  'OrganisationRetired',
   'ParticipantRegistered',
   'ParticipantDeactivated',
   'RecordRegistered',

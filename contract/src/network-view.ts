@@ -12,7 +12,10 @@ const endpointSchema = z.string().min(1).max(300);
 
 export const nodeChaincodeSchema = z.strictObject({
   name: z.string().min(1).max(200),
-  /** The chaincode definition's version (the label `medrec network upgrade-chaincode` sets). */
+  /**
+   * What the peer's gossip advertises for the chaincode: for a chaincode defined through Fabric's _lifecycle, the
+   * sequence number of the definition the peer has committed (it grows with each `medrec network upgrade-chaincode`).
+   */
   version: z.string().max(200),
 });
 export type NodeChaincode = z.infer<typeof nodeChaincodeSchema>;

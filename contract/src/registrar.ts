@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_VOTING_ORGANISATIONS } from './incentive';
 import { idSchema, isoTimeSchema, mspIdSchema, pageFields, roleSchema } from './primitives';
 
 const pemCertificateSchema = z
@@ -69,14 +70,49 @@ export const organisationInputSchema = z.strictObject({
 });
 export type OrganisationInput = z.infer<typeof organisationInputSchema>;
 
+/**
+ * An organisation that has left the consortium: it no longer votes, attests, answers trend queries, receives
+ * consents or has its people's read requests honoured; its records' pointers and its history stay on the ledger.
+ */
+export const retirementSchema = z.strictObject({
+  retiredAt: isoTimeSchema,
+  txId: z.string(),
+  /** Whose admins decided it: the organisation itself, or the strict majority of the other members that approved. */
+  decidedBy: z.array(mspIdSchema).min(1).max(MAX_VOTING_ORGANISATIONS),
+});
+export type Retirement = z.infer<typeof retirementSchema>;
+
 export const organisationSchema = z.strictObject({
   ...organisationInputSchema.shape,
   registeredBy: idSchema,
   registeredAt: isoTimeSchema,
   updatedAt: isoTimeSchema,
   txId: z.string(),
+  /** Absent while the organisation is a member. */
+  retirement: retirementSchema.optional(),
 });
 export type Organisation = z.infer<typeof organisationSchema>;
+
+/** One member's admin's approval that another organisation be retired (one per approving organisation). */
+export const retirementApprovalSchema = z.strictObject({
+  mspId: mspIdSchema,
+  approvedBy: mspIdSchema,
+  participantId: idSchema,
+  approvedAt: isoTimeSchema,
+  txId: z.string(),
+});
+export type RetirementApproval = z.infer<typeof retirementApprovalSchema>;
+
+/** Registrar:ApproveRetirement's answer: the organisation (retired once the majority is reached) and the count. */
+export const retirementVoteSchema = z.strictObject({
+  organisation: organisationSchema,
+  /** The members (other than the organisation) whose admins approve now, in MSP id order. */
+  approvals: z.array(mspIdSchema).max(MAX_VOTING_ORGANISATIONS),
+  /** A strict majority of the other members; 1 when the organisation leaves by its own admin's decision. */
+  required: z.number().int().positive(),
+  retired: z.boolean(),
+});
+export type RetirementVote = z.infer<typeof retirementVoteSchema>;
 
 export const participantInputSchema = z.strictObject({
   participantId: idSchema,

@@ -52,6 +52,7 @@ import {
   organisationSchema,
   participantInputSchema,
   participantSchema,
+  retirementVoteSchema,
 } from './registrar';
 import {
   acknowledgementResultSchema,
@@ -116,6 +117,7 @@ export const TRANSACTIONS = {
     [json('query', listOrganisationsQuerySchema)],
     pageSchema(organisationSchema),
   ),
+  'Registrar:ApproveRetirement': submit([str('mspId', mspIdSchema)], retirementVoteSchema),
   'Registrar:RegisterParticipant': submit([json('participant', participantInputSchema)], participantSchema),
   'Registrar:DeactivateParticipant': submit([str('participantId', idSchema)], participantSchema),
   'Registrar:GetParticipant': evaluate([str('participantId', idSchema)], participantSchema),

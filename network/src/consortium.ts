@@ -18,7 +18,9 @@ import { orderingParametersOf, withOrderingParameters, type OrderingParameters }
 import {
   firstPeerOrg,
   ordererOrganisations,
+  organisation,
   peerOf,
+  peerOrgKeys,
   peersOf,
   type OrgKey,
   type PeerOrgKey,
@@ -77,8 +79,9 @@ export interface Consortium {
   prepareOrganisation(org: PeerOrgKey, progress?: (message: string) => void): Promise<Record<string, unknown>>;
   /**
    * An organisation leaves the running consortium: its miner, API and gatekeeper stop, then the channel drops it
-   * (FabricNetwork.removeOrganisation) and its nodes stop. Its records' pointers and their history stay on the
-   * ledger; its certificates no longer read, write or endorse.
+   * (FabricNetwork.removeOrganisation) and its nodes stop, and the other members' admins retire it in MedRec's
+   * registrar (Registrar:ApproveRetirement). Its records' pointers and their history stay on the ledger; its
+   * certificates no longer read, write or endorse.
    */
   removeOrganisation(org: PeerOrgKey, progress?: (message: string) => void): Promise<void>;
   /**
@@ -192,7 +195,12 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
       await stopMiner(fabric.layout, org);
       await stopApi(fabric.layout, peer);
       await stopGatekeeper(fabric.layout, peer);
+      const mspId = organisation(fabric.topology, org).mspId;
       await fabric.removeOrganisation(org, progress);
+      // Out of the channel, then out of everything MedRec counts by its registrar (votes, trend queries, consents,
+      // read requests): the same majority of the others decides both.
+      const others = peerOrgKeys(fabric.topology).filter((key) => key !== org);
+      await medrec.retireOrganisation(mspId, others, progress);
     },
     async orderingParameters() {
       const ctx = { layout: fabric.layout, bin: await fabric.binaries(), topology: fabric.topology };

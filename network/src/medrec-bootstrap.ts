@@ -43,6 +43,16 @@ import { provisionUser } from './user-provisioning';
 export interface MedrecBootstrap {
   /** The steps that set MedRec up once the Fabric nodes are up; each is idempotent, so a second `up` resumes. */
   startTasks(): ListrTask[];
+  /**
+   * Retires an organisation in MedRec's registrar (Registrar:ApproveRetirement) as the admins of `approvers`, one
+   * after another, until the chaincode reports it retired; nothing when it already is. Throws when they are not a
+   * majority of the other members.
+   */
+  retireOrganisation(
+    mspId: string,
+    approvers: readonly PeerOrgKey[],
+    progress: (message: string) => void,
+  ): Promise<void>;
   /** Stops the miners, the APIs, then the gatekeepers (the APIs call them); the Fabric nodes are left to their owner. */
   stop(): Promise<void>;
   /** One organisation's gatekeeper, API and miner, started again on a network already set up. */
@@ -138,6 +148,37 @@ class MedrecBootstrapImpl implements MedrecBootstrap {
     await startApi(layout, organisation(t, org), peer, peerAddressList(t, org));
     progress(minerProcessName(org));
     startMiner(layout, t, peer);
+  }
+
+  async retireOrganisation(
+    mspId: string,
+    approvers: readonly PeerOrgKey[],
+    progress: (message: string) => void,
+  ): Promise<void> {
+    for (const approver of approvers) {
+      const connection = this.#fabric.connectAdmin(approver);
+      try {
+        const client = createMedrecClient(connection.gateway);
+        // A channel update has just been committed: discovery may take a moment to agree with it.
+        const current = await untilDiscoverySettles(() => client.getOrganisation(mspId));
+        if (current.retirement !== undefined) {
+          progress(`${mspId} is retired in MedRec's registrar`);
+          return;
+        }
+        progress(`${approver}'s admin approves retiring ${mspId} in MedRec's registrar`);
+        const { value } = await untilDiscoverySettles(() => client.approveRetirement(mspId));
+        if (value.retired) {
+          progress(`${mspId} is retired in MedRec's registrar`);
+          return;
+        }
+      } finally {
+        connection.close();
+      }
+    }
+    throw new Error(
+      `${approvers.join(', ')} are not a majority of the other members: ${mspId} is not retired in MedRec's ` +
+        "registrar; have more members' admins approve (POST /v1/organisations/{mspId}/retirement)",
+    );
   }
 
   /** Stops one organisation's miner, API and gatekeeper (what uses the ledger stops before what it uses). */

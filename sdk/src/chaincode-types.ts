@@ -28,6 +28,7 @@ import type {
   organisationSchema,
   participantInputSchema,
   participantSchema,
+  retirementVoteSchema,
   patientSummarySchema,
   pendingClaimRecordSchema,
   readRequestSchema,
@@ -88,6 +89,8 @@ export interface PageQuery {
 
 export type OrganisationInput = In<typeof organisationInputSchema>;
 export type Organisation = Out<typeof organisationSchema>;
+/** Registrar:ApproveRetirement's answer: the approvals so far, the majority needed, and whether it is retired. */
+export type RetirementVote = Out<typeof retirementVoteSchema>;
 export type ParticipantInput = In<typeof participantInputSchema>;
 export type Participant = Out<typeof participantSchema>;
 /** Someone acting for a patient; only an 'active' delegate acts (a registrar's proposal waits for the patient). */

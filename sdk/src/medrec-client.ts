@@ -31,6 +31,7 @@ import type {
   RecordInput,
   RecordPointer,
   Relationship,
+  RetirementVote,
   ScheduleProposals,
   ScheduleVote,
   SignedReadRequest,
@@ -95,6 +96,8 @@ export interface MedrecClient {
   registerOrganisation(organisation: OrganisationInput): Promise<Submitted<Organisation>>;
   getOrganisation(mspId: string): Promise<Organisation>;
   listOrganisations(query?: PageQuery): Promise<Page<Organisation>>;
+  /** The caller's organisation approves that `mspId` leave the consortium (its own: at once). */
+  approveRetirement(mspId: string): Promise<Submitted<RetirementVote>>;
   registerParticipant(participant: ParticipantInput): Promise<Submitted<Participant>>;
   deactivateParticipant(participantId: string): Promise<Submitted<Participant>>;
   getParticipant(participantId: string): Promise<Participant>;
@@ -253,6 +256,7 @@ export interface MedrecClient {
  */
 export const SDK_METHOD_OF = {
   'Registrar:RegisterOrganisation': 'registerOrganisation',
+  'Registrar:ApproveRetirement': 'approveRetirement',
   'Registrar:GetOrganisation': 'getOrganisation',
   'Registrar:ListOrganisations': 'listOrganisations',
   'Registrar:RegisterParticipant': 'registerParticipant',
@@ -437,6 +441,9 @@ class MedrecClientImpl implements MedrecClient {
   }
   listOrganisations(query: PageQuery = {}): Promise<Page<Organisation>> {
     return this.#evaluate('Registrar:ListOrganisations', json(query));
+  }
+  approveRetirement(mspId: string): Promise<Submitted<RetirementVote>> {
+    return this.#submit('Registrar:ApproveRetirement', mspId);
   }
   registerParticipant(participant: ParticipantInput): Promise<Submitted<Participant>> {
     return this.#submit('Registrar:RegisterParticipant', json(participant));

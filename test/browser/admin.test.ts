@@ -19,7 +19,7 @@ describe('console: the operator in Chromium', function () {
     await figure(admin.page.locator('main'), 'sign-in');
     await signIn(admin, adminToken('hospital1'));
     const organisations = admin.page.locator('table', {
-      has: admin.page.getByText(/member organisations on the ledger/),
+      has: admin.page.getByText(/organisations registered on the ledger/),
     });
     await organisations.waitFor({ timeout: 60_000 });
     const rows = await organisations.locator('tbody tr').allTextContents();

@@ -257,6 +257,7 @@ const BUILDERS: Readonly<Record<string, RowBuilder>> = {
       caRootCertsPem: [consortium().peerEndpoint('hospital2').tlsRootCertificate],
     },
   })),
+  approveRetirement: h1(() => ({ path: '/v1/organisations/NobodyMSP/retirement' })),
   getNetworkView: h1(() => ({ path: '/v1/network' })),
   getRecordPointer: h1(() => ({ path: `/v1/records/${w.recordId}/pointer` })),
   'getRecordPointer · hospital2 staff': h2(() => ({ path: `/v1/records/${w.recordId}/pointer` })),

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { NetworkView } from '@medrec/contract';
+import type { NetworkView, Organisation } from '@medrec/contract';
 import { connectGateway, type GatewayConnection } from '@medrec/sdk';
 import { adminTokenFile, apiUrl } from '../../network/src/api-process';
 import { applyConfigUpdate, readChannelConfig } from '../../network/src/channel-update';
@@ -585,5 +585,21 @@ describe('a consortium across hosts (one network namespace per organisation; hos
     } finally {
       admin.close();
     }
+    // MedRec's registrar agrees with the channel: hospital3 is retired by a majority of the others, so no vote,
+    // trend query, consent or read request counts it any more (the chaincode unit tests check each of those).
+    const record = await call('hospital1', 'GET', '/v1/organisations/Hospital3MSP', adminTokenOf('hospital1'));
+    expect(record.status, JSON.stringify(record.body)).to.equal(200);
+    const retirement = (record.body as unknown as Organisation).retirement;
+    expect(retirement?.decidedBy).to.have.length(2);
+    expect(['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP']).to.include.members(retirement?.decidedBy ?? []);
+    const electorate = await call('hospital2', 'GET', '/v1/incentive/proposals', adminTokenOf('hospital2'));
+    expect(electorate.body).to.include({ organisations: 3, required: 2 });
+    const again = await call(
+      'hospital1',
+      'POST',
+      '/v1/organisations/Hospital3MSP/retirement',
+      adminTokenOf('hospital1'),
+    );
+    expect(again.status, JSON.stringify(again.body)).to.equal(409);
   });
 });

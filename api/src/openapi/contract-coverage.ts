@@ -11,6 +11,7 @@ export const CONTRACT_COVERAGE: Readonly<Record<TransactionName, Coverage>> = {
   'Registrar:RegisterOrganisation': ['registerOrganisation'],
   'Registrar:GetOrganisation': ['getOrganisation'],
   'Registrar:ListOrganisations': ['listOrganisations'],
+  'Registrar:ApproveRetirement': ['approveRetirement'],
   'Registrar:RegisterParticipant': ['registerParticipant'],
   'Registrar:DeactivateParticipant': ['deactivateParticipant'],
   'Registrar:GetParticipant': ['getParticipant'],

@@ -48,6 +48,21 @@ export const contractPaths: OpenApiDocument['paths'] = {
       responses: { '200': json('The organisation', 'Organisation'), ...problems(...READ) },
     },
   },
+  '/v1/organisations/{mspId}/retirement': {
+    post: {
+      operationId: 'approveRetirement',
+      summary: "An organisation's admin approves that an organisation leave the consortium (its own: at once)",
+      description:
+        'Another organisation is retired once a strict majority of the other members has approved, each by its ' +
+        'admin. A retired organisation no longer votes, attests, answers trend queries or receives consents, and ' +
+        "its people's read requests are refused; its records' pointers and history stay. Run it after (or with) the " +
+        'channel configuration update that removes the organisation (`medrec org remove`). An organisation that is ' +
+        'not registered is 400; one already retired is 409.',
+      tags: ['organisations'],
+      parameters: [pathParam('mspId', 'MSP id of the organisation to retire', MSP_ID)],
+      responses: { '200': json('Approved', 'RetirementApproved'), ...problems(...WRITE) },
+    },
+  },
   '/v1/records/{recordId}/pointer': {
     get: {
       operationId: 'getRecordPointer',

@@ -10,6 +10,7 @@ import {
   holderSchema,
   organisationInputSchema,
   organisationSchema,
+  retirementVoteSchema,
   pageSchema,
   positiveAmountSchema,
   purposeSchema,
@@ -104,6 +105,11 @@ export const contractSchemas: Readonly<Record<string, JsonSchema>> = {
   OrganisationRegistration: fromContract(organisationInputSchema),
   OrganisationRegistered: written('organisation', organisationSchema),
   OrganisationPage: fromContract(pageSchema(organisationSchema)),
+  RetirementApproved: fromContract(
+    z.strictObject({ vote: retirementVoteSchema, transactionId: z.string() }),
+    "The vote after this approval: retired is true once the organisation has left (its own admin's decision, or a " +
+      'strict majority of the other members).',
+  ),
   ConsentHistory: fromContract(consentHistorySchema),
   NotificationPage: fromContract(pageSchema(notificationSchema)),
   NotificationAcknowledgement: fromContract(

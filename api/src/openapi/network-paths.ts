@@ -12,7 +12,8 @@ export const networkSchemas: Readonly<Record<string, JsonSchema>> = {
   NetworkView: fromContract(
     networkViewSchema,
     "The channel's organisations, each peer gossip reports (up, or unreachable since lastSeenAt) with its ledger " +
-      'height and chaincode versions, and each orderer with whether it answered and its height.',
+      'height and the sequence of each chaincode definition it committed, and each orderer with whether it answered ' +
+      'and its height.',
   ),
 };
 
@@ -20,7 +21,7 @@ export const networkPaths: OpenApiDocument['paths'] = {
   '/v1/network': {
     get: {
       operationId: 'getNetworkView',
-      summary: "The consortium's nodes: organisations, peers and orderers, up or not, heights, chaincode versions",
+      summary: "The consortium's nodes: organisations, peers and orderers, up or not, heights, chaincode definitions",
       description:
         "An organisation admin's view, as this organisation's peer and the orderers answer now (reused for up to 3 s). " +
         "A peer that stopped shows as unreachable with the height it last reported; 503 when this API's own peer " +

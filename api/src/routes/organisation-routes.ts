@@ -17,5 +17,9 @@ export function organisationRoutes(useCases: OrganisationUseCases): Readonly<Rec
       const { value, transactionId } = await useCases.register(auth.user, input.body as OrganisationInput);
       return { status: 200, body: { organisation: value, transactionId } };
     },
+    approveRetirement: async ({ auth, input }) => {
+      const { value, transactionId } = await useCases.approveRetirement(auth.user, pathParam(input, 'mspId'));
+      return { status: 200, body: { vote: value, transactionId } };
+    },
   };
 }

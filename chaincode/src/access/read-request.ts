@@ -39,6 +39,13 @@ export async function requesterContext(ctx: Context, request: SignedReadRequest,
     organisationSchema,
     'organisation',
   );
+  if (organisation?.retirement !== undefined) {
+    // Its certificates still chain to the roots it registered; leaving must end its people's reads all the same.
+    throw forbidden(
+      `${request.requesterMsp} left the consortium at ${organisation.retirement.retiredAt}: its people's read ` +
+        'requests are no longer honoured',
+    );
+  }
   if (organisation === undefined || !chainsToAnyRoot(cert, organisation.caRootCertsPem)) {
     throw forbidden(
       `the read request's certificate was not issued by a CA of ${request.requesterMsp}; sign with an identity ` +

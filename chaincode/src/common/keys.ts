@@ -3,6 +3,8 @@ import type { Context } from 'fabric-contract-api';
 /** Composite-key object types: one per kind of state, so partial-key scans never mix kinds. */
 export const KEY = {
   organisation: 'medrec.org',
+  /** [retiring MSP, approving MSP] -> RetirementApproval: the other members' votes to retire an organisation. */
+  retirementApproval: 'medrec.org-retirement-approval',
   participant: 'medrec.participant',
   /** (MSP, issuer digest, enrollment id) -> participant id: one participant per enrolled identity. */
   identityBinding: 'medrec.identity-binding',

@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   'Registrar:RegisterOrganisation': ['admin'],
   'Registrar:GetOrganisation': ALL,
   'Registrar:ListOrganisations': ALL,
+  'Registrar:ApproveRetirement': ['admin'],
   'Registrar:RegisterParticipant': ['registrar', 'admin'],
   'Registrar:DeactivateParticipant': ['registrar', 'admin'],
   'Registrar:GetParticipant': ALL,

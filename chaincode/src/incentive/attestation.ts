@@ -62,9 +62,9 @@ function byCodeUnits(a: string, b: string): number {
 }
 
 /**
- * The attestations that count for a claim: those of organisations registered now other than the claimant. Attesters
- * are registered when they attest and organisations are never removed, so this is all of them; the filter keeps the
- * rule explicit instead of trusting stored state.
+ * The attestations that count for a claim: those of organisations that are members now, other than the claimant.
+ * Attesters are members when they attest, but an organisation that has since left (registrar/membership.ts) no
+ * longer counts, as it no longer counts in the majority the claim needs.
  */
 function attestationsOf(record: ClaimRecord, registered: ReadonlySet<string>): number {
   return record.attestedBy.filter((mspId) => mspId !== record.mspId && registered.has(mspId)).length;

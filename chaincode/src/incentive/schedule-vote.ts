@@ -7,6 +7,7 @@ import { toJson, unmarshal } from '../common/marshal';
 import { exists, readState, stateEntries, writeState } from '../common/state';
 import { txTime } from '../common/time';
 import { recordAudit } from '../audit/audit-log';
+import { majorityOf, memberOrganisations } from '../registrar/membership';
 import {
   MAX_VOTING_ORGANISATIONS,
   scheduleApprovalSchema,
@@ -48,41 +49,20 @@ export function proposalIdOf(parameters: ScheduleParameters): string {
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
-/** A strict majority of `organisations`. */
-export function majorityOf(organisations: number): number {
-  return Math.floor(organisations / 2) + 1;
-}
-
 /**
- * The MSP ids of the registered organisations, in key order. A bounded scan without pagination (Fabric refuses
- * paginated queries in update transactions, and re-checks this range for phantoms at commit, so an organisation
- * registered concurrently invalidates the vote instead of being missed).
+ * The MSP ids of the member organisations (registered, not retired), in key order: the electorate of every
+ * consortium vote and of the attestations (registrar/membership.ts bounds the scan and explains its phantom check).
  */
 export async function votingOrganisations(ctx: Context): Promise<string[]> {
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(KEY.organisation, []);
-  const mspIds: string[] = [];
-  for await (const entry of stateEntries(iterator)) {
-    if (mspIds.length === MAX_VOTING_ORGANISATIONS) {
-      throw conflict(
-        `more than ${MAX_VOTING_ORGANISATIONS} registered organisations: the on-chain schedule vote supports at most ` +
-          `${MAX_VOTING_ORGANISATIONS}`,
-      );
-    }
-    const [mspId] = ctx.stub.splitCompositeKey(entry.key).attributes;
-    if (mspId === undefined) {
-      throw internal('an organisation key has no MSP id');
-    }
-    mspIds.push(mspId);
-  }
-  return mspIds;
+  return (await memberOrganisations(ctx)).map((organisation) => organisation.mspId);
 }
 
-/** Only a registered organisation's admin votes on consortium settings (`what` names the vote). */
+/** Only a member organisation's admin votes on consortium settings (`what` names the vote). */
 export function requireVoter(organisations: readonly string[], caller: Caller, what: string): void {
   if (!organisations.includes(caller.mspId)) {
     throw forbidden(
-      `${caller.mspId} is not a registered organisation: only the admins of registered organisations vote on ` +
-        `${what} (Registrar:RegisterOrganisation first)`,
+      `${caller.mspId} is not a member organisation: only the admins of registered organisations that have not ` +
+        `left vote on ${what} (Registrar:RegisterOrganisation first)`,
     );
   }
 }

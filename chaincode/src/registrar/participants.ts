@@ -21,10 +21,14 @@ export async function requireActiveParticipant(
   return participant;
 }
 
+/** A member organisation: registered, and not retired (registrar/membership.ts: it has left the consortium). */
 export async function requireOrganisation(ctx: Context, mspId: string, argument: string): Promise<Organisation> {
   const org = await readState(ctx, key(ctx, KEY.organisation, mspId), organisationSchema, 'organisation');
   if (org === undefined) {
     throw invalidArgument(`${argument}: organisation ${mspId} is not registered`);
+  }
+  if (org.retirement !== undefined) {
+    throw conflict(`${argument}: organisation ${mspId} left the consortium at ${org.retirement.retiredAt}`);
   }
   return org;
 }

@@ -21,6 +21,7 @@ import {
   type Participant,
 } from '@medrec/contract';
 import { admitPatient } from '../records/records-store';
+import { approveRetirement } from './membership';
 import { pageByPartialKey, readState, requireState, writeState } from '../common/state';
 import { txTime } from '../common/time';
 import { recordAudit } from '../audit/audit-log';
@@ -48,6 +49,12 @@ export class RegistrarContract extends MedRecContract {
     assertCallerChainsToRoots(ctx, input.caRootCertsPem);
     const orgKey = key(ctx, KEY.organisation, input.mspId);
     const existing = await readState(ctx, orgKey, organisationSchema, 'organisation');
+    if (existing?.retirement !== undefined) {
+      // Re-registering would silently make a departed organisation a member again, without the others' vote.
+      throw conflict(
+        `organisation ${input.mspId} left the consortium at ${existing.retirement.retiredAt}; it rejoins under a new MSP id, admitted again by the members`,
+      );
+    }
     if (existing !== undefined && toJson(pickOrganisationInput(existing)) === toJson(input)) {
       return toJson(existing);
     }
@@ -85,6 +92,18 @@ export class RegistrarContract extends MedRecContract {
     return toJson(await pageByPartialKey(ctx, KEY.organisation, [], page, organisationSchema, 'organisation'));
   }
 
+  /**
+   * The caller's organisation approves that organisation `mspId` leave the consortium: at once when it is the
+   * caller's own, else once a strict majority of the other members' admins approved (registrar/membership.ts).
+   */
+  @Transaction()
+  @Param('mspId', 'string', 'MSP id of the organisation to retire')
+  @Returns('string')
+  public async ApproveRetirement(ctx: Context, mspId: string): Promise<string> {
+    const caller = await authorize(ctx, 'Registrar:ApproveRetirement');
+    return toJson(await approveRetirement(ctx, caller, parseArg(mspIdSchema, mspId, 'mspId')));
+  }
+
   @Transaction()
   @Param('participant', 'string', "JSON {participantId, role, enrollmentId}; the MSP is the caller's")
   @Returns('string')
@@ -92,10 +111,12 @@ export class RegistrarContract extends MedRecContract {
     const caller = await authorize(ctx, 'Registrar:RegisterParticipant');
     const input = parseJsonArg(participantInputSchema, participant, 'participant');
     assertMayManage(caller, caller.mspId, input.role);
-    if (
-      (await readState(ctx, key(ctx, KEY.organisation, caller.mspId), organisationSchema, 'organisation')) === undefined
-    ) {
+    const own = await readState(ctx, key(ctx, KEY.organisation, caller.mspId), organisationSchema, 'organisation');
+    if (own === undefined) {
       throw notFound(`organisation ${caller.mspId} is not registered; its admin must call RegisterOrganisation first`);
+    }
+    if (own.retirement !== undefined) {
+      throw conflict(`organisation ${caller.mspId} left the consortium at ${own.retirement.retiredAt}`);
     }
     if (!SERVICE_ROLES.has(input.role) && isReservedEnrollmentId(input.enrollmentId)) {
       throw forbidden(

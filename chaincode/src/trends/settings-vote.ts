@@ -19,7 +19,8 @@ import { KEY, key } from '../common/keys';
 import { toJson } from '../common/marshal';
 import { readState, writeState } from '../common/state';
 import { txTime } from '../common/time';
-import { majorityOf, requireVoter, votingOrganisations } from '../incentive/schedule-vote';
+import { requireVoter, votingOrganisations } from '../incentive/schedule-vote';
+import { majorityOf } from '../registrar/membership';
 import { readSettings } from './trends-store';
 
 /** SHA-256 of the canonical JSON of the settings, fields in a fixed order: equal settings, equal ids. */

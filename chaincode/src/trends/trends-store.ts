@@ -14,10 +14,11 @@ import {
   type TrendResult,
   type TrendSettings,
 } from '@medrec/contract';
-import { conflict, internal } from '../common/errors';
+import { conflict } from '../common/errors';
 import { KEY, key } from '../common/keys';
-import { readState, requireState, stateEntries, writeState } from '../common/state';
+import { readState, requireState, writeState } from '../common/state';
 import { txTime } from '../common/time';
+import { memberOrganisations } from '../registrar/membership';
 import { credit } from '../incentive/balances';
 import { combineCells, payouts } from './combine';
 
@@ -33,32 +34,23 @@ export async function readSettings(ctx: Context): Promise<TrendSettings> {
 }
 
 /**
- * The custodians a query asks: every registered organisation except the researcher's own.
+ * The custodians a query asks: every member organisation (registered and not retired) except the researcher's own.
  *
  * Organisations carry no "holds records" flag, and the ledger has no bounded way to tell whether one holds any
  * (records are indexed by patient, not by custodian), while every registered organisation runs a gatekeeper. The
  * researcher's own organisation is left out: in this consortium researchers belong to the research institute, which
  * holds no records, so asking it would only add empty cells and delay the result until the deadline; and a
  * researcher at a hospital reaches their own organisation's records under its own governance, not through a
- * consortium query it would be paid for from its own escrow. Bounded scan without pagination (Fabric refuses
- * pagination in update transactions; the peer re-checks the range at commit, so an organisation registered
- * concurrently invalidates the query rather than being missed), in MSP id order.
+ * consortium query it would be paid for from its own escrow. In MSP id order; registrar/membership.ts bounds the
+ * scan, and the peer re-checks its range at commit, so an organisation registered or retired concurrently
+ * invalidates the query rather than being missed.
  */
 export async function custodiansFor(ctx: Context, researcherMsp: string): Promise<string[]> {
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(KEY.organisation, []);
-  const custodians: string[] = [];
-  for await (const entry of stateEntries(iterator)) {
-    const [mspId] = ctx.stub.splitCompositeKey(entry.key).attributes;
-    if (mspId === undefined) {
-      throw internal('an organisation key has no MSP id');
-    }
-    if (mspId === researcherMsp) {
-      continue;
-    }
-    if (custodians.length === MAX_CUSTODIANS) {
-      throw conflict(`more than ${MAX_CUSTODIANS} custodian organisations: a trend query asks at most that many`);
-    }
-    custodians.push(mspId);
+  const custodians = (await memberOrganisations(ctx))
+    .map((organisation) => organisation.mspId)
+    .filter((mspId) => mspId !== researcherMsp);
+  if (custodians.length > MAX_CUSTODIANS) {
+    throw conflict(`more than ${MAX_CUSTODIANS} custodian organisations: a trend query asks at most that many`);
   }
   return custodians;
 }

@@ -16,7 +16,7 @@ export interface NodeRow {
   readonly height: number | null;
   /** Blocks behind the highest height any node reports now; null when it did not answer. */
   readonly behind: number | null;
-  /** "medrec 1.0" for peers (system chaincodes left out); empty for orderers. */
+  /** "medrec seq 2" for peers: each chaincode's committed definition sequence (system ones left out); orderers: "". */
   readonly chaincodes: string;
   /** Why a node is down, or when a peer was last seen. */
   readonly note: string;
@@ -65,7 +65,7 @@ export function nodeRows(view: NetworkView): NodeSummary {
     height: p.ledgerHeight,
     behind: p.status === 'up' ? tip - p.ledgerHeight : null,
     chaincodes: applicationChaincodes(p)
-      .map((c) => `${c.name} ${c.version}`)
+      .map((c) => `${c.name} seq ${c.version}`)
       .join(', '),
     note: p.status === 'up' ? '' : `Not reported by gossip since ${when(p.lastSeenAt)}; height then.`,
   }));
@@ -87,7 +87,7 @@ export function nodeRows(view: NetworkView): NodeSummary {
   const parts = [`${String(up)} of ${String(rows.length)} nodes answer`];
   if (split.length > 0) {
     parts.push(
-      `peers run different versions of ${listInWords(split.map(([name, v]) => `${name} (${[...v].sort().join(', ')})`))}`,
+      `peers run different definitions of ${listInWords(split.map(([name, v]) => `${name} (seq ${[...v].sort().join(', seq ')})`))}`,
     );
   }
   return {

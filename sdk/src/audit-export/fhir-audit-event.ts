@@ -74,6 +74,8 @@ export type BalpPattern = 'create' | 'update' | 'delete' | 'authz' | 'disclosure
 /** The one mapping of MedRec audit types to BALP patterns; the compiler insists on every type. */
 export const PATTERN_OF: Readonly<Record<AuditEvent['type'], BalpPattern>> = {
   OrganisationRegistered: 'create',
+  OrganisationRetirementApproved: 'update',
+  OrganisationRetired: 'update',
   ParticipantRegistered: 'create',
   ParticipantDeactivated: 'update',
   RecordRegistered: 'create',

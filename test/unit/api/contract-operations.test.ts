@@ -125,6 +125,25 @@ describe('api: operations exposing contract transactions one to one', () => {
     expect((await send(h.http.get('/v1/organisations/bad%20id').set('authorization', patient))).status).to.equal(400);
   });
 
+  it("passes an admin's retirement approval to the ledger as the caller; the chaincode's refusal is 403, a bad id 400", async () => {
+    const vote = { organisation: ORGANISATION, approvals: ['Hospital2MSP'], required: 2, retired: false };
+    h.ledger.client.approveRetirement = (mspId: string) =>
+      mspId === 'Hospital1MSP' ? Promise.resolve({ value: vote, transactionId: TX }) : refused();
+    const ok = await send(h.http.post('/v1/organisations/Hospital1MSP/retirement').set('authorization', admin));
+    expect(ok.status).to.equal(200);
+    expect(ok.body).to.deep.equal({ vote, transactionId: TX });
+    expect(h.ledger.calls[0]).to.deep.include({
+      user: USERS.admin,
+      method: 'approveRetirement',
+      args: ['Hospital1MSP'],
+    });
+    const denied = await send(h.http.post('/v1/organisations/Hospital2MSP/retirement').set('authorization', patient));
+    expect(denied.status).to.equal(403);
+    const bad = await send(h.http.post('/v1/organisations/bad%20id/retirement').set('authorization', admin));
+    expect(bad.status).to.equal(400);
+    expect(h.ledger.calls).to.have.length(2);
+  });
+
   it('registers the caller organisation with a closed body; an unknown field is 400 and nothing is sent', async () => {
     h.ledger.client.registerOrganisation = () => Promise.resolve({ value: ORGANISATION, transactionId: TX });
     const input = {

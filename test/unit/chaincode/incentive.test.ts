@@ -730,7 +730,7 @@ describe('Incentive: the consortium sets the schedule (majority of organisation 
     }
     const outsider = identity('EvilMSP', 'admin', 'evil-admin', orgPki('EvilMSP').admin.certPem);
     expect(await voteRefused(peer, outsider, 'Incentive:ProposeSchedule', FIFTY, 'MEDREC_FORBIDDEN')).to.contain(
-      'EvilMSP is not a registered organisation',
+      'EvilMSP is not a member organisation',
     );
     await propose(peer, who.adm1, FIFTY);
     for (const caller of [who.reg2, who.c2, who.r1]) {

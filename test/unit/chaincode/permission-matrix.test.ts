@@ -90,6 +90,7 @@ const CASES: Record<TxName, Case> = {
   },
   'Registrar:GetOrganisation': { args: () => [H1] },
   'Registrar:ListOrganisations': { args: () => [{}] },
+  'Registrar:ApproveRetirement': { args: () => [H2] },
   'Registrar:RegisterParticipant': {
     args: () => [newParticipant],
     notOwn: {

@@ -66,11 +66,13 @@ describe("console: the operator's node rows", () => {
     expect(summary.sentence).to.equal('1 of 3 nodes answer.');
   });
 
-  it('says when the peers that answer run different versions of a chaincode', () => {
+  it('says when the peers that answer run different definitions of a chaincode', () => {
     const summary = nodeRows(view([peer('peer0.hospital1', 5, '1.1'), peer('peer0.hospital2', 5, '1.0')]));
     expect(summary.healthy).to.equal(false);
-    expect(summary.sentence).to.equal('2 of 2 nodes answer; peers run different versions of medrec (1.0, 1.1).');
-    expect(summary.rows[0]?.chaincodes).to.equal('medrec 1.1');
+    expect(summary.sentence).to.equal(
+      '2 of 2 nodes answer; peers run different definitions of medrec (seq 1.0, seq 1.1).',
+    );
+    expect(summary.rows[0]?.chaincodes).to.equal('medrec seq 1.1');
   });
 
   it('has a tip of 0 when nothing answers', () => {

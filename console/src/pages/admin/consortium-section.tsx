@@ -53,13 +53,14 @@ export function ConsortiumSection(): React.JSX.Element {
       {organisations === undefined ? null : (
         <div className="table-wrap">
           <table>
-            <caption>{organisations.length} member organisations on the ledger</caption>
+            <caption>{organisations.length} organisations registered on the ledger</caption>
             <thead>
               <tr>
                 <th scope="col">Organisation</th>
                 <th scope="col">MSP id</th>
                 <th scope="col">Gatekeeper</th>
                 <th scope="col">Registered</th>
+                <th scope="col">Member</th>
               </tr>
             </thead>
             <tbody>
@@ -69,6 +70,7 @@ export function ConsortiumSection(): React.JSX.Element {
                   <td className="mono">{o.mspId}</td>
                   <td className="mono">{o.gatekeeperUrl}</td>
                   <td>{when(o.registeredAt)}</td>
+                  <td>{o.retirement === undefined ? 'yes' : `left ${when(o.retirement.retiredAt)}`}</td>
                 </tr>
               ))}
             </tbody>

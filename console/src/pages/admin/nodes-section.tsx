@@ -1,4 +1,4 @@
-/** The consortium's nodes (GET /v1/network): each peer and orderer, up or not, its height, and chaincode versions. */
+/** The consortium's nodes (GET /v1/network): each peer and orderer, up or not, its height, its chaincode definitions. */
 import { useCallback, useEffect, useState } from 'react';
 import type { NetworkView } from '../../api/types';
 import { ProblemAlert } from '../../components/problem-alert';
