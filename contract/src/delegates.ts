@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, isoTimeSchema, txIdSchema } from './primitives';
+import { idSchema, isoTimeSchema, pageFields, txIdSchema } from './primitives';
 
 /**
  * A guardian or carer acting for a patient (grant, revoke, read as the patient would). Only an 'active'
@@ -15,3 +15,7 @@ export const delegateSchema = z.strictObject({
   txId: txIdSchema,
 });
 export type Delegate = z.infer<typeof delegateSchema>;
+
+/** A patient's current delegates (proposed and active; removed ones are gone), a page at a time. */
+export const listDelegatesQuerySchema = z.strictObject({ patientId: idSchema, ...pageFields });
+export type ListDelegatesQuery = z.infer<typeof listDelegatesQuerySchema>;

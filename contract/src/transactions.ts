@@ -9,7 +9,7 @@ import {
 } from './access';
 import { actorAuditQuerySchema, auditEventSchema, patientAuditQuerySchema } from './audit';
 import { consentInputSchema, consentSchema, listConsentsQuerySchema } from './consent';
-import { delegateSchema } from './delegates';
+import { delegateSchema, listDelegatesQuerySchema } from './delegates';
 import { heartbeatSchema, probeIdSchema } from './health';
 import {
   attestationsInputSchema,
@@ -144,6 +144,7 @@ export const TRANSACTIONS = {
   'Consent:AddDelegate': submit([str('patientId', idSchema), str('delegateId', idSchema)], delegateSchema),
   'Consent:AcceptDelegate': submit([str('patientId', idSchema), str('delegateId', idSchema)], delegateSchema),
   'Consent:RemoveDelegate': submit([str('patientId', idSchema), str('delegateId', idSchema)], delegateRemovalSchema),
+  'Consent:ListDelegates': evaluate([json('query', listDelegatesQuerySchema)], pageSchema(delegateSchema)),
   'Consent:GrantConsent': submit([json('consent', consentInputSchema)], consentSchema),
   'Consent:RevokeConsent': submit([str('consentId', idSchema)], consentSchema),
   'Consent:GetConsent': evaluate([str('consentId', idSchema)], consentSchema),

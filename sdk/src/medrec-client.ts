@@ -138,6 +138,8 @@ export interface MedrecClient {
   addDelegate(patientId: string, delegateId: string): Promise<Submitted<Delegate>>;
   acceptDelegate(patientId: string, delegateId: string): Promise<Submitted<Delegate>>;
   removeDelegate(patientId: string, delegateId: string): Promise<Submitted<DelegateRemoval>>;
+  /** The patient's current delegates, proposed and active (the patient, or their organisation's registrar or admin). */
+  listDelegates(query: PageQuery & { readonly patientId: string }): Promise<Page<Delegate>>;
   grantConsent(consent: ConsentInput): Promise<Submitted<Consent>>;
   revokeConsent(consentId: string): Promise<Submitted<Consent>>;
   getConsent(consentId: string): Promise<Consent>;
@@ -274,6 +276,7 @@ export const SDK_METHOD_OF = {
   'Consent:AddDelegate': 'addDelegate',
   'Consent:AcceptDelegate': 'acceptDelegate',
   'Consent:RemoveDelegate': 'removeDelegate',
+  'Consent:ListDelegates': 'listDelegates',
   'Consent:GrantConsent': 'grantConsent',
   'Consent:RevokeConsent': 'revokeConsent',
   'Consent:GetConsent': 'getConsent',
@@ -515,6 +518,9 @@ class MedrecClientImpl implements MedrecClient {
   }
   indexConsentGrantees(): Promise<Submitted<ConsentIndexStatus>> {
     return this.#submit('Consent:IndexGrantees');
+  }
+  listDelegates(query: PageQuery & { readonly patientId: string }): Promise<Page<Delegate>> {
+    return this.#evaluate('Consent:ListDelegates', json(query));
   }
   listConsents(query: PageQuery & { readonly patientId: string }): Promise<Page<Consent>> {
     return this.#evaluate('Consent:ListConsents', json(query));

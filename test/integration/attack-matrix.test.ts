@@ -176,6 +176,8 @@ const BUILDERS: Readonly<Record<string, RowBuilder>> = {
   'getRelationship · hospital2 staff': h2(() => ({ path: `/v1/patients/${P()}/relationships/${MSP.hospital1}` })),
   acceptRelationship: h1(() => ({ path: `/v1/patients/${P()}/relationships/${MSP.hospital1}/accept` })),
   rejectRelationship: h1(() => ({ path: `/v1/patients/${P()}/relationships/${MSP.hospital1}/reject` })),
+  listDelegates: h1(() => ({ path: `/v1/patients/${P()}/delegates` })),
+  'listDelegates · hospital2 staff': h2(() => ({ path: `/v1/patients/${P()}/delegates` })),
   addDelegate: h1(async (cell) => ({
     path: `/v1/patients/${P()}/delegates`,
     body: {

@@ -27,6 +27,7 @@ export const CONTRACT_COVERAGE: Readonly<Record<TransactionName, Coverage>> = {
   'Consent:AddDelegate': ['addDelegate'],
   'Consent:AcceptDelegate': ['acceptDelegate'],
   'Consent:RemoveDelegate': ['removeDelegate'],
+  'Consent:ListDelegates': ['listDelegates'],
   'Consent:GrantConsent': ['grantConsent'],
   'Consent:RevokeConsent': ['revokeConsent'],
   'Consent:IndexGrantees': {

@@ -99,6 +99,7 @@ export const contractSchemas: Readonly<Record<string, JsonSchema>> = {
     "Only an active delegate acts for the patient; a registrar's proposal waits for the patient to accept.",
   ),
   DelegateRequest: fromContract(z.strictObject({ delegateId: idSchema })),
+  DelegatePage: fromContract(pageSchema(delegateSchema)),
   PatientSummary: fromContract(patientSummarySchema),
   AuditEvent: fromContract(auditEventSchema, 'One audit event exactly as the ledger holds it.'),
   Organisation: fromContract(organisationSchema, 'A member organisation as the ledger registered it.'),

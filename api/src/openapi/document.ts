@@ -262,6 +262,16 @@ export const openApiDocument: OpenApiDocument = {
       },
     },
     '/v1/patients/{patientId}/delegates': {
+      get: {
+        operationId: 'listDelegates',
+        summary: "The patient's current delegates, proposed and active (the patient, or their registrar or admin)",
+        description:
+          'A removed delegate is no longer listed (the audit trail keeps the appointment and the removal). A ' +
+          "registrar or admin sees only the delegates of their own organisation's patients.",
+        tags: ['relationships'],
+        parameters: [pathParam('patientId', 'Patient participant id'), ...pageParams],
+        responses: { '200': json('One page', 'DelegatePage'), ...problems(...READ) },
+      },
       post: {
         operationId: 'addDelegate',
         summary: "Appoint a delegate (the patient), or propose one (the patient's registrar or admin)",

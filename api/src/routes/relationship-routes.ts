@@ -1,6 +1,6 @@
 import type { OperationHandler } from '../http/operation-router';
 import type { RelationshipUseCases } from '../use-cases/relationships';
-import { pathParam } from './input';
+import { pageQuery, pathParam } from './input';
 
 export function relationshipRoutes(useCases: RelationshipUseCases): Readonly<Record<string, OperationHandler>> {
   const changedRelationship = (changed: Awaited<ReturnType<RelationshipUseCases['admit']>>): object => ({
@@ -31,6 +31,10 @@ export function relationshipRoutes(useCases: RelationshipUseCases): Readonly<Rec
       body: changedRelationship(
         await useCases.decide(auth.user, pathParam(input, 'patientId'), pathParam(input, 'custodianMsp'), 'reject'),
       ),
+    }),
+    listDelegates: async ({ auth, input }) => ({
+      status: 200,
+      body: await useCases.listDelegates(auth.user, { patientId: pathParam(input, 'patientId'), ...pageQuery(input) }),
     }),
     addDelegate: async ({ auth, input }) => {
       const { delegateId } = input.body as { delegateId: string };

@@ -1,5 +1,5 @@
 /** Patient-provider relationships (admission, the patient's decision) and the delegates who act for patients. */
-import type { Delegate, Relationship } from '@medrec/sdk';
+import type { Delegate, Page, PageQuery, Relationship } from '@medrec/sdk';
 import type { LedgerGateway, UserContext } from '../ports';
 
 export interface Changed<T> {
@@ -16,6 +16,7 @@ export interface RelationshipUseCases {
     custodianMsp: string,
     decision: 'accept' | 'reject',
   ): Promise<Changed<Relationship>>;
+  listDelegates(user: UserContext, query: PageQuery & { readonly patientId: string }): Promise<Page<Delegate>>;
   addDelegate(user: UserContext, patientId: string, delegateId: string): Promise<Changed<Delegate>>;
   acceptDelegate(user: UserContext, patientId: string, delegateId: string): Promise<Changed<Delegate>>;
   removeDelegate(user: UserContext, patientId: string, delegateId: string): Promise<{ transactionId: string }>;
@@ -36,6 +37,9 @@ export function createRelationshipUseCases(ports: Readonly<{ ledger: LedgerGatew
       return decision === 'accept'
         ? client.acceptRelationship(patientId, custodianMsp)
         : client.rejectRelationship(patientId, custodianMsp);
+    },
+    async listDelegates(user, query) {
+      return (await ledger.clientFor(user)).listDelegates(query);
     },
     async addDelegate(user, patientId, delegateId) {
       return (await ledger.clientFor(user)).addDelegate(patientId, delegateId);

@@ -27,6 +27,7 @@ export const PERMISSIONS = {
   'Consent:AddDelegate': ['patient', 'registrar', 'admin'],
   'Consent:AcceptDelegate': ['patient'],
   'Consent:RemoveDelegate': ['patient', 'registrar', 'admin'],
+  'Consent:ListDelegates': ['patient', 'registrar', 'admin'],
   'Consent:GrantConsent': ['patient'],
   'Consent:RevokeConsent': ['patient'],
   'Consent:GetConsent': ['patient', 'clinician', 'researcher', 'compliance'],

@@ -11,6 +11,7 @@ import {
   consentInputSchema,
   consentSchema,
   listConsentsQuerySchema,
+  listDelegatesQuerySchema,
   listOptOutsQuerySchema,
   researchChoiceSchema,
   type Consent,
@@ -22,7 +23,7 @@ import { complianceCovers } from '../registrar/custody';
 import { requireActiveParticipant, requireOrganisation } from '../registrar/participants';
 import { actsForPatient, assertActsForPatient } from './acts-for-patient';
 import { granteeIndexComplete, granteeIndexKey, granteeMatches, requireConsent, writeConsent } from './consent-store';
-import { acceptDelegate, addDelegate, removeDelegate } from './delegates';
+import { acceptDelegate, addDelegate, listDelegates, removeDelegate } from './delegates';
 import { getResearchOptOut, listResearchOptOuts, setResearchOptOut } from './research-opt-out';
 
 /** Entries of GetConsentHistory: a consent changes a handful of times (grant, revoke), so this bound is generous. */
@@ -84,6 +85,14 @@ export class ConsentContract extends MedRecContract {
         parseArg(idSchema, delegateId, 'delegateId'),
       ),
     );
+  }
+
+  @Transaction(false)
+  @Param('query', 'string', 'JSON {patientId, pageSize?: 1-200, bookmark?}')
+  @Returns('string')
+  public async ListDelegates(ctx: Context, query: string): Promise<string> {
+    const caller = await authorize(ctx, 'Consent:ListDelegates');
+    return toJson(await listDelegates(ctx, caller, parseJsonArg(listDelegatesQuerySchema, query, 'query')));
   }
 
   @Transaction()

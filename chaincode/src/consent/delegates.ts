@@ -3,11 +3,11 @@ import { recordAudit } from '../audit/audit-log';
 import type { Caller } from '../common/caller';
 import { conflict, forbidden, invalidArgument, notFound } from '../common/errors';
 import { KEY, key } from '../common/keys';
-import { readState, writeState } from '../common/state';
+import { pageByPartialKey, readState, writeState, type Page } from '../common/state';
 import { txTime } from '../common/time';
 import { requireActiveParticipant } from '../registrar/participants';
 import { notifyPatient } from '../summary/notify';
-import { delegateSchema, type Delegate } from '@medrec/contract';
+import { delegateSchema, type Delegate, type ListDelegatesQuery } from '@medrec/contract';
 
 /**
  * Who manages a patient's delegates: the patient themself (never a delegate: a delegate cannot appoint more), or
@@ -26,6 +26,12 @@ async function assertMayManageDelegates(ctx: Context, caller: Caller, patientId:
     throw forbidden(`patient ${patientId} is registered at ${patient.mspId}; its registrar manages their delegates`);
   }
   return false;
+}
+
+/** The patient's current delegates, for those who manage them: the patient, and their organisation's registrar and admin. */
+export async function listDelegates(ctx: Context, caller: Caller, query: ListDelegatesQuery): Promise<Page<Delegate>> {
+  await assertMayManageDelegates(ctx, caller, query.patientId);
+  return pageByPartialKey(ctx, KEY.delegate, [query.patientId], query, delegateSchema, 'delegate');
 }
 
 export async function addDelegate(

@@ -19,6 +19,7 @@ export type {
   AuditEvent,
   Category,
   Consent,
+  Delegate,
   Grantee,
   NetworkView,
   Organisation,

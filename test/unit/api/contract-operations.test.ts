@@ -125,6 +125,27 @@ describe('api: operations exposing contract transactions one to one', () => {
     expect((await send(h.http.get('/v1/organisations/bad%20id').set('authorization', patient))).status).to.equal(400);
   });
 
+  it("lists a patient's delegates as the caller, a page at a time; the chaincode's refusal is 403", async () => {
+    const delegate = {
+      patientId: 'pat-1',
+      delegateId: 'carer-1',
+      status: 'active' as const,
+      addedBy: 'pat-1',
+      addedAt: '2030-01-01T00:00:00.000Z',
+      acceptedAt: '2030-01-01T00:00:00.000Z',
+      txId: TX,
+    };
+    h.ledger.client.listDelegates = (query: { patientId: string }) =>
+      query.patientId === 'pat-1' ? Promise.resolve({ items: [delegate], bookmark: '' }) : refused();
+    const ok = await send(h.http.get('/v1/patients/pat-1/delegates?pageSize=10').set('authorization', patient));
+    expect(ok.status).to.equal(200);
+    expect(ok.body).to.deep.equal({ items: [delegate], bookmark: '' });
+    expect(h.ledger.calls[0]).to.deep.include({ user: USERS.patient, method: 'listDelegates' });
+    expect(h.ledger.calls[0]?.args[0]).to.deep.equal({ patientId: 'pat-1', pageSize: 10 });
+    const denied = await send(h.http.get('/v1/patients/pat-2/delegates').set('authorization', patient));
+    expect(denied.status).to.equal(403);
+  });
+
   it("passes an admin's retirement approval to the ledger as the caller; the chaincode's refusal is 403, a bad id 400", async () => {
     const vote = { organisation: ORGANISATION, approvals: ['Hospital2MSP'], required: 2, retired: false };
     h.ledger.client.approveRetirement = (mspId: string) =>

@@ -171,6 +171,14 @@ const CASES: Record<TxName, Case> = {
       admin: () => ({ who: who.adm2, args: ['p1', 'g1'] }),
     },
   },
+  'Consent:ListDelegates': {
+    args: () => [{ patientId: 'p1' }],
+    notOwn: {
+      patient: () => ({ who: who.p2, args: [{ patientId: 'p1' }] }),
+      registrar: () => ({ who: who.reg2, args: [{ patientId: 'p1' }] }),
+      admin: () => ({ who: who.adm2, args: [{ patientId: 'p1' }] }),
+    },
+  },
   'Consent:GrantConsent': {
     args: () => [consentBody({ consentId: 'consent-new' })],
     notOwn: { patient: () => ({ who: who.p2, args: [consentBody({ consentId: 'consent-new' })] }) },

@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import type { AuditEvent } from '@medrec/contract';
 import { auditQuery, formatOfFile } from '../../../console/src/logic/audit-filters';
-import { delegatesFromAudit } from '../../../console/src/logic/delegates-from-audit';
 import { mayOpen, pageFromHash, pagesFor } from '../../../console/src/logic/pages';
 import { adviceFor } from '../../../console/src/logic/problem-advice';
 import { trendChart } from '../../../console/src/logic/trend-chart';
@@ -90,28 +88,5 @@ describe('console: a trend query before and after', () => {
       suppressedBy: ['Hospital2MSP'],
     });
     expect(chart.rows[1]!.points.all).to.include({ value: null, error: null });
-  });
-});
-
-describe('console: delegates from the audit trail', () => {
-  const at = (second: number, type: AuditEvent['type'], id: string): AuditEvent =>
-    ({
-      time: `2030-01-01T00:00:${String(second).padStart(2, '0')}.000Z`,
-      type,
-      subject: { kind: 'delegate', id },
-    }) as AuditEvent;
-
-  it('keeps the latest state of each delegate, whatever order the events arrive in', () => {
-    const delegates = delegatesFromAudit([
-      at(3, 'DelegateRemoved', 'carer-1'),
-      at(1, 'DelegateAdded', 'carer-1'),
-      at(2, 'DelegateProposed', 'carer-2'),
-      at(4, 'DelegateAdded', 'carer-3'),
-      at(5, 'ConsentGranted', 'carer-4'),
-    ]);
-    expect([...delegates]).to.deep.equal([
-      ['carer-2', 'proposed'],
-      ['carer-3', 'active'],
-    ]);
   });
 });

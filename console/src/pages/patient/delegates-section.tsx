@@ -1,11 +1,10 @@
 /** Delegates: people who act for the patient (a guardian, a carer); appointed, accepted or removed here. */
 import { useCallback, useEffect, useState } from 'react';
 import { allPages } from '../../api/paging';
-import type { AuditEvent } from '../../api/types';
+import type { Delegate } from '../../api/types';
 import { ProblemAlert } from '../../components/problem-alert';
 import { Progress } from '../../components/progress';
 import { useAction } from '../../components/use-action';
-import { delegatesFromAudit, type DelegateStatus } from '../../logic/delegates-from-audit';
 import { useSession } from '../../session/session-context';
 
 export function DelegatesSection({ patientId }: { readonly patientId: string }): React.JSX.Element {
@@ -13,16 +12,14 @@ export function DelegatesSection({ patientId }: { readonly patientId: string }):
   const load = useAction();
   const change = useAction();
   const { run } = load;
-  const [delegates, setDelegates] = useState<ReadonlyMap<string, DelegateStatus> | undefined>(undefined);
+  const [delegates, setDelegates] = useState<readonly Delegate[] | undefined>(undefined);
   const [delegateId, setDelegateId] = useState('');
   const base = `/v1/patients/${encodeURIComponent(patientId)}/delegates`;
 
   const refresh = useCallback(async () => {
-    const events = await run(() =>
-      allPages<AuditEvent>(api, `/v1/audit/events?patientId=${encodeURIComponent(patientId)}`),
-    );
-    if (events !== undefined) setDelegates(delegatesFromAudit(events));
-  }, [api, patientId, run]);
+    const found = await run(() => allPages<Delegate>(api, base));
+    if (found !== undefined) setDelegates(found);
+  }, [api, base, run]);
 
   useEffect(() => {
     void refresh();
@@ -39,13 +36,13 @@ export function DelegatesSection({ patientId }: { readonly patientId: string }):
   return (
     <section aria-labelledby="delegates-heading">
       <h2 id="delegates-heading">People acting for me</h2>
-      {load.busy ? <Progress label="Reading your delegates from your audit trail…" /> : null}
+      {load.busy ? <Progress label="Reading your delegates from the ledger…" /> : null}
       <ProblemAlert problem={load.problem} />
-      {delegates === undefined ? null : delegates.size === 0 ? (
+      {delegates === undefined ? null : delegates.length === 0 ? (
         <p>Nobody acts for you.</p>
       ) : (
         <ul className="cards">
-          {[...delegates].map(([id, status]) => (
+          {delegates.map(({ delegateId: id, status }) => (
             <li key={id} className="card" data-delegate-id={id}>
               <span className="mono">{id}</span>:{' '}
               {status === 'active' ? 'acts for you' : 'proposed by your registrar, waiting for your answer'}{' '}
