@@ -22,6 +22,7 @@ import { actsForPatient } from '../consent/acts-for-patient';
 import { requireRecord } from '../records/records-store';
 import { complianceCovers } from '../registrar/custody';
 import { notifyPatient } from '../summary/notify';
+import { requireCallerStillMember } from '../registrar/membership';
 import { decideAccess } from './decide-access';
 import { whyNoLongerPermitted } from './disclosure-check';
 import { consumeReadRequest, requesterContext } from './read-request';
@@ -47,6 +48,7 @@ export class AccessContract extends MedRecContract {
   @Returns('string')
   public async RequestAccess(ctx: Context, request: string): Promise<string> {
     const caller = await authorize(ctx, 'Access:RequestAccess');
+    await requireCallerStillMember(ctx, caller);
     const input = parseJsonArg(accessRequestSchema, request, 'request');
     const record = await requireRecord(ctx, input.recordId);
     const now = txTime(ctx);
@@ -78,6 +80,7 @@ export class AccessContract extends MedRecContract {
   @Returns('string')
   public async BreakGlass(ctx: Context, request: string): Promise<string> {
     const caller = await authorize(ctx, 'Access:BreakGlass');
+    await requireCallerStillMember(ctx, caller);
     const input = parseJsonArg(breakGlassRequestSchema, request, 'request');
     const record = await requireRecord(ctx, input.recordId);
     if (record.supersededBy !== null) {

@@ -20,7 +20,7 @@ import type { Caller } from '../common/caller';
 import { conflict, forbidden, internal } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { unmarshal } from '../common/marshal';
-import { stateEntries, writeState } from '../common/state';
+import { readState, stateEntries, writeState } from '../common/state';
 import { txTime } from '../common/time';
 import { recordAudit } from '../audit/audit-log';
 import { requireOrganisation } from './participants';
@@ -63,6 +63,20 @@ export async function memberOrganisations(ctx: Context): Promise<Organisation[]>
     members.push(organisation);
   }
   return members;
+}
+
+/**
+ * Refuses a caller whose organisation has left. The channel normally drops a departed organisation's certificates
+ * first, but an organisation retired while still on the channel must not have its people request or break glass
+ * for records either. One read, only on the transactions that open access to content.
+ */
+export async function requireCallerStillMember(ctx: Context, caller: Caller): Promise<void> {
+  const own = await readState(ctx, key(ctx, KEY.organisation, caller.mspId), organisationSchema, 'organisation');
+  if (own?.retirement !== undefined) {
+    throw forbidden(
+      `${caller.mspId} left the consortium at ${own.retirement.retiredAt}: its people no longer gain access to records`,
+    );
+  }
 }
 
 /**

@@ -100,6 +100,27 @@ describe('Registrar:ApproveRetirement: an organisation leaves the consortium', (
     expect(await call(peer, who.c1, 'Registrar:GetOrganisation', [H2])).to.include({ mspId: H2 });
   });
 
+  it("stops a departed organisation's clinicians requesting access or breaking glass, even while still on the channel", async () => {
+    const { peer } = await freshPeer();
+    // Before: c2 (H2) is permitted under its consent.
+    const before = await call<{ decision: string }>(peer, who.c2, 'Access:RequestAccess', [
+      { recordId: 'rec1', purpose: 'TREAT' },
+    ]);
+    expect(before.decision).to.equal('permit');
+    await call(peer, who.adm2, 'Registrar:ApproveRetirement', [H2]);
+    const request = await callFails(peer, who.c2, 'Access:RequestAccess', [{ recordId: 'rec1', purpose: 'TREAT' }]);
+    expect([request.code, request.detail]).to.include.members(['MEDREC_FORBIDDEN']);
+    expect(request.detail).to.include(`${H2} left the consortium`);
+    const glass = await callFails(peer, who.c2, 'Access:BreakGlass', [
+      { recordId: 'rec1', reason: 'patient-unconscious', durationMinutes: 60 },
+    ]);
+    expect(glass.code).to.equal('MEDREC_FORBIDDEN');
+    // A member's clinician still breaks glass.
+    await call(peer, who.c1, 'Access:BreakGlass', [
+      { recordId: 'rec1', reason: 'patient-unconscious', durationMinutes: 60 },
+    ]);
+  });
+
   it('leaves the departed organisation out of the consortium vote on the incentive schedule', async () => {
     const { peer } = await freshPeer();
     await call(peer, who.adm2, 'Registrar:ApproveRetirement', [H2]);
