@@ -332,3 +332,178 @@ export async function deployChaincode(
   }
   return definition;
 }
+
+/** The approvals of the committed definition, or undefined while none is committed. */
+async function committedApprovals(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  org: PeerOrgKey,
+): Promise<Record<string, boolean> | undefined> {
+  let out: string;
+  try {
+    out = await runCommand(
+      bin.path('peer'),
+      [
+        'lifecycle',
+        'chaincode',
+        'querycommitted',
+        '--channelID',
+        CHANNEL_NAME,
+        '--name',
+        CHAINCODE_NAME,
+        '--output',
+        'json',
+      ],
+      { step: 'query the committed chaincode definition', env: peerAdminEnv(layout, bin, topology, org) },
+    );
+  } catch {
+    return undefined; // not defined yet
+  }
+  return approvalMap(JSON.parse(out));
+}
+
+function approvalMap(parsed: unknown): Record<string, boolean> {
+  const result: Record<string, boolean> = {};
+  const map = (parsed as { approvals?: unknown } | null)?.approvals;
+  if (map !== null && typeof map === 'object') {
+    for (const [mspId, approved] of Object.entries(map)) result[mspId] = approved === true;
+  }
+  return result;
+}
+
+/** Which organisations (MSP ids) have approved `version`/`sequence`, as the lifecycle reports it to `org`'s admin. */
+async function approvals(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  org: PeerOrgKey,
+  version: string,
+  sequence: number,
+): Promise<Record<string, boolean>> {
+  const out = await runCommand(
+    bin.path('peer'),
+    ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definitionArgs(version, sequence), '--output', 'json'],
+    {
+      step: `check which organisations approved sequence ${String(sequence)}`,
+      env: peerAdminEnv(layout, bin, topology, org),
+    },
+  );
+  return approvalMap(JSON.parse(out));
+}
+
+/**
+ * One step towards the founding definition being committed and approved by `org`: approve it, or commit it once a
+ * majority has approved. Undefined when nothing is left to do; else what it is waiting for.
+ */
+async function foundingStep(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  org: PeerOrgKey,
+  definition: ChaincodeDefinition,
+  progress: Progress,
+): Promise<string | undefined> {
+  const { version, sequence } = definition;
+  const mspIdOf = (key: string): string => topology.organisations.find((o) => o.key === key)?.mspId ?? '';
+  const own = mspIdOf(org);
+  const committed = await committedApprovals(layout, bin, topology, org);
+  if (committed !== undefined) {
+    // Committed by a majority that did not wait for this organisation: it still approves, or its peers would not
+    // know which package to run.
+    if (committed[own] !== true) {
+      progress(`approving the committed sequence ${String(sequence)} for ${org}`);
+      await approveFor(layout, bin, topology, org, definition);
+    }
+    return undefined;
+  }
+  const approved = await approvals(layout, bin, topology, org, version, sequence);
+  if (approved[own] !== true) {
+    progress(`approving sequence ${String(sequence)} for ${org}`);
+    await approveFor(layout, bin, topology, org, definition);
+    return `approved for ${org}; checking the others`;
+  }
+  const members = peerOrgKeys(topology);
+  const needed = Math.floor(members.length / 2) + 1;
+  const yes = members.filter((key) => approved[mspIdOf(key)] === true);
+  if (yes.length < needed) {
+    return (
+      `waiting for a majority of ${members.join(', ')} to approve sequence ${String(sequence)} ` +
+      `(${String(yes.length)} of ${String(needed)}: ${yes.join(', ')})`
+    );
+  }
+  progress(`a majority approved (${yes.join(', ')}): committing sequence ${String(sequence)}`);
+  const peerArgs = firstPeers(topology)
+    .filter((p) => yes.includes(p.org))
+    .flatMap((p) => ['--peerAddresses', `${p.host}:${String(p.port)}`, '--tlsRootCertFiles', layout.caCert(p.org)]);
+  try {
+    await runCommand(
+      bin.path('peer'),
+      [
+        'lifecycle',
+        'chaincode',
+        'commit',
+        ...ordererArgs(layout, topology),
+        ...definitionArgs(version, sequence),
+        ...peerArgs,
+        '--waitForEvent',
+      ],
+      { step: `commit chaincode sequence ${String(sequence)}`, env: peerAdminEnv(layout, bin, topology, org) },
+    );
+  } catch (err) {
+    // Another founder may have committed it a moment before: that is the outcome wanted.
+    if ((await committedApprovals(layout, bin, topology, org)) === undefined) throw err;
+  }
+  return 'committed; checking';
+}
+
+/**
+ * A founding organisation's part of the first chaincode deployment, on its own host with only its own admin:
+ * package, install on its peers and approve sequence 1 for itself. When a majority of the members has approved
+ * and nobody has committed yet, it commits, endorsed by the approving organisations' peers (their addresses and TLS
+ * roots come from the imported definitions); otherwise it waits (bounded) for the founder who completes the
+ * majority to commit. Then it starts its chaincode server. Returns the definition with its own package id.
+ */
+export async function foundChaincode(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  org: PeerOrgKey,
+  version: string,
+  progress: Progress,
+  waitMs = 20 * 60_000,
+): Promise<ChaincodeDefinition> {
+  const sequence = 1;
+  const label = `${CHAINCODE_NAME}_${version}_${String(sequence)}`;
+  progress(`packaging and installing on ${org}`);
+  const file = await packageFor(layout, topology, org, label);
+  const id = packageId(label, file);
+  await installOn(layout, bin, topology, org, file, id);
+  const definition: ChaincodeDefinition = { name: CHAINCODE_NAME, version, sequence, packageIds: { [org]: id } };
+  const deadline = Date.now() + waitMs;
+  let failures = 0;
+  for (;;) {
+    let waiting: string | undefined;
+    try {
+      waiting = await foundingStep(layout, bin, topology, org, definition, progress);
+      failures = 0;
+    } catch (err) {
+      // Founders start at their own pace: the orderer asked may not be up, or have no Raft leader, yet.
+      failures += 1;
+      if (failures >= 20) throw err;
+      waiting = `not yet (${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}); trying again`;
+    }
+    if (waiting === undefined) break;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${waiting} after ${String(Math.round(waitMs / 60_000))} minutes; the other founders run \`medrec org ` +
+          'found` on their hosts; run this again to resume',
+      );
+    }
+    progress(waiting);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+  }
+  progress(`starting the chaincode server of ${org}`);
+  await startChaincodeServer(layout, topology, org, id);
+  return definition;
+}

@@ -14,6 +14,7 @@ import {
 } from './channel-update';
 import { describeChanges, onlyAddsMember, summariseConfigUpdate } from './config-update-summary';
 import { createConsortium } from './consortium';
+import { genesisCommand } from './founding-commands';
 import { mspIdOfDefinition, withApplicationOrganisation } from './org-membership';
 import { organisation } from './topology';
 
@@ -118,5 +119,6 @@ export function channelCommand(): Command {
       await submitConfigUpdate(ctx, ctx.asKnown(opts.as), envelope);
       console.log(`${envelope} submitted; the orderers accepted it`);
     });
+  channel.addCommand(genesisCommand());
   return channel;
 }

@@ -118,12 +118,14 @@ export function channelConfig(layout: Layout, topology: Topology): Record<string
   };
 }
 
-/** Writes configtx.yaml and produces the channel's genesis block with configtxgen. */
-export async function createGenesisBlock(layout: Layout, bin: FabricBinaries, topology: Topology): Promise<string> {
-  const dir = layout.channelDir;
-  fs.mkdirSync(dir, { recursive: true });
+/** Writes configtx.yaml into `dir` and produces a genesis block there with configtxgen; returns the block's path. */
+async function generateGenesisBlock(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  dir: string,
+): Promise<string> {
   const block = path.join(dir, `${CHANNEL_NAME}.genesis.block`);
-  if (fs.existsSync(block)) return block;
   fs.writeFileSync(path.join(dir, 'configtx.yaml'), YAML.stringify(channelConfig(layout, topology)));
   await runCommand(
     bin.path('configtxgen'),
@@ -131,6 +133,113 @@ export async function createGenesisBlock(layout: Layout, bin: FabricBinaries, to
     { step: 'create the channel genesis block', env: { PATH: process.env.PATH, FABRIC_CFG_PATH: dir } },
   );
   return block;
+}
+
+/** Where this host keeps the channel's genesis block. */
+export function genesisBlockFile(layout: Layout): string {
+  return path.join(layout.channelDir, `${CHANNEL_NAME}.genesis.block`);
+}
+
+/** The channel's genesis block: created once with configtxgen, then always that same file. */
+export async function createGenesisBlock(layout: Layout, bin: FabricBinaries, topology: Topology): Promise<string> {
+  const block = genesisBlockFile(layout);
+  if (fs.existsSync(block)) return block;
+  fs.mkdirSync(layout.channelDir, { recursive: true });
+  return generateGenesisBlock(layout, bin, topology, layout.channelDir);
+}
+
+/**
+ * The configuration a genesis block carries, decoded: what this host computes from the definitions it holds is
+ * compared with what a block received from another founder says (configtxgen is deterministic in the
+ * configuration; only the block's header, timestamp and nonce differ between two runs).
+ */
+async function decodedBlock(bin: FabricBinaries, block: string, dir: string): Promise<unknown> {
+  const out = path.join(dir, `${path.basename(block)}.json`);
+  await runCommand(
+    bin.path('configtxlator'),
+    ['proto_decode', '--input', block, '--type', 'common.Block', '--output', out],
+    {
+      step: 'decode a genesis block (configtxlator proto_decode)',
+      env: { PATH: process.env.PATH },
+      timeoutMs: 30_000,
+    },
+  );
+  return JSON.parse(fs.readFileSync(out, 'utf8')) as unknown;
+}
+
+/** What a received genesis block says beside its configuration: block 0 of this channel. */
+function headerOf(decoded: unknown): { number: string; channel: unknown } {
+  const block = decoded as {
+    header?: { number?: unknown };
+    data?: { data?: { payload?: { header?: { channel_header?: { channel_id?: unknown } } } }[] };
+  };
+  const number = block.header?.number;
+  return {
+    number: typeof number === 'string' || typeof number === 'number' ? String(number) : '',
+    channel: block.data?.data?.[0]?.payload?.header?.channel_header?.channel_id,
+  };
+}
+
+/**
+ * Checks a genesis block another founder created: block 0 of this channel whose configuration is exactly the one
+ * this host computes from the definitions it created and imported. Throws naming the difference's place otherwise.
+ */
+export async function verifyGenesisBlock(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  received: string,
+): Promise<void> {
+  fs.mkdirSync(layout.channelDir, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(layout.channelDir, 'verify-'));
+  try {
+    const theirs = await decodedBlock(bin, received, dir);
+    const header = headerOf(theirs);
+    if (header.number !== '0' || header.channel !== CHANNEL_NAME) {
+      throw new Error(
+        `${received} is block ${header.number} of channel ${String(header.channel)}, not the genesis block of ` +
+          `${CHANNEL_NAME}; ask the founder who created it for ${CHANNEL_NAME}.genesis.block`,
+      );
+    }
+    const ours = await decodedBlock(bin, await generateGenesisBlock(layout, bin, topology, dir), dir);
+    const difference = firstDifference(configOf(ours), configOf(theirs), 'config');
+    if (difference !== undefined) {
+      throw new Error(
+        `${received} does not carry the configuration this host computes from the definitions it holds (first ` +
+          `difference at ${difference}); do not join with it: compare the definitions' fingerprints with the other ` +
+          'founders and create the block again',
+      );
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function configOf(decoded: unknown): unknown {
+  return (decoded as { data?: { data?: { payload?: { data?: { config?: unknown } } }[] } }).data?.data?.[0]?.payload
+    ?.data?.config;
+}
+
+/** The path of the first place two decoded JSON values differ (key order ignored), or undefined when equal. */
+export function firstDifference(a: unknown, b: unknown, where: string): string | undefined {
+  if (a === b) return undefined;
+  if (
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    a === null ||
+    b === null ||
+    Array.isArray(a) !== Array.isArray(b)
+  ) {
+    return where;
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(left), ...Object.keys(right)])].sort();
+  for (const key of keys) {
+    const found = firstDifference(left[key], right[key], `${where}.${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**

@@ -6,6 +6,7 @@ import { trendsCommand } from './trend-commands';
 import { calendarDay } from './cli-options';
 import { auditCommand } from './audit-commands';
 import { channelCommand, orgPrepareCommand } from './channel-commands';
+import { foundingCommands } from './founding-commands';
 import path from 'node:path';
 import { hostsCommand } from './host-commands';
 import { organisationProcessUnits, writeOrganisationUnits } from './organisation-units';
@@ -164,6 +165,7 @@ export function buildCli(): Command {
 
   const org = program.command('org').description('organisations of the consortium: join and leave the channel');
   org.addCommand(orgPrepareCommand());
+  for (const command of foundingCommands()) org.addCommand(command);
   org
     .command('up')
     .description(

@@ -9,6 +9,7 @@ import type { ChaincodeDefinition } from './chaincode-deployment';
 import type { EnrolledIdentity, PeerEndpoint } from './fabric-access';
 import type { FabricBinaries } from './fabric-binaries';
 import { createFabricNetwork } from './fabric-network';
+import type { FoundingDefinition } from './founding-definition';
 import type { Layout } from './layout';
 import { applyConfigUpdate, readChannelConfig } from './channel-update';
 import { createMedrecBootstrap } from './medrec-bootstrap';
@@ -97,6 +98,16 @@ export interface Consortium {
    * orderer's through a configuration update of the Raft consenter set, signed by the orderer organisations).
    */
   rotateTls(org: OrgKey, progress?: (message: string) => void): Promise<void>;
+  /**
+   * Founding a consortium from separate hosts, each organisation on its own with its own state directory (`medrec
+   * org init | import`, `channel genesis`, `org found`): FabricNetwork's founding steps, and for a peer
+   * organisation its MedRec services once its nodes have joined.
+   */
+  initOrganisation(org: OrgKey, progress?: (message: string) => void): Promise<FoundingDefinition>;
+  importDefinition(raw: unknown): { definition: FoundingDefinition; added: boolean };
+  createFoundingGenesis(): Promise<string>;
+  importFoundingGenesis(file: string): Promise<void>;
+  foundOrganisation(org: OrgKey, progress?: (message: string) => void): Promise<void>;
   /** The channel's batching parameters, from its newest config block. */
   orderingParameters(): Promise<OrderingParameters>;
   /**
@@ -189,6 +200,14 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
       await rotateOrganisationTls(ctx, org, progress);
     },
     prepareOrganisation: (org, progress = () => undefined) => fabric.prepareOrganisation(org, progress),
+    initOrganisation: (org, progress = () => undefined) => fabric.initOrganisation(org, progress),
+    importDefinition: (raw) => fabric.importDefinition(raw),
+    createFoundingGenesis: () => fabric.createFoundingGenesis(),
+    importFoundingGenesis: (file) => fabric.importFoundingGenesis(file),
+    async foundOrganisation(org, progress = () => undefined) {
+      await fabric.foundOrganisation(org, progress);
+      if (peersOf(fabric.topology, org).length > 0) await medrec.setUpOrganisation(org, progress);
+    },
     async removeOrganisation(org, progress = () => undefined) {
       const peer = peerOf(fabric.topology, org);
       progress(`stopping the miner, API and gatekeeper of ${org}`);

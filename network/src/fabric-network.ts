@@ -7,13 +7,14 @@ import path from 'node:path';
 import type { ListrTask } from 'listr2';
 import { connectGateway, type GatewayConnection, type IdentityServiceOptions } from '@medrec/sdk';
 import { CaAdmin, startCa, stopCa, caProcessName } from './certificate-authority';
-import { createGenesisBlock, printOrgDefinition } from './channel-config';
+import { createGenesisBlock, genesisBlockFile, printOrgDefinition, verifyGenesisBlock } from './channel-config';
 import { applyConfigUpdate, readChannelConfig } from './channel-update';
 import { completeConsentIndex } from './consent-index';
 import {
   CHAINCODE_SERVER_IDENTITY,
   adoptChaincode,
   deployChaincode,
+  foundChaincode,
   packageIdOf,
   startChaincodeServer,
   stopChaincodeServer,
@@ -21,6 +22,13 @@ import {
 } from './chaincode-deployment';
 import type { EnrolledIdentity, FabricAccess, PeerEndpoint } from './fabric-access';
 import { cachedFabricBinaries, ensureFabricBinaries, type FabricBinaries } from './fabric-binaries';
+import {
+  checkFoundingDefinition,
+  exportFoundingDefinition,
+  importFoundingDefinition,
+  missingDefinitions,
+  type FoundingDefinition,
+} from './founding-definition';
 import { Layout } from './layout';
 import { writeOrgMsp } from './msp';
 import { readState, writeState, type NetworkState } from './network-state';
@@ -117,6 +125,23 @@ export interface FabricNetwork extends FabricAccess {
   chainInfo(org: PeerOrgKey): Promise<ChainInfo>;
   /** The newest block (raw bytes) as one orderer serves it. */
   fetchNewestBlock(ordererName: string): Promise<Buffer>;
+  /**
+   * Founding from separate hosts, step 1, on the organisation's own host and state directory: builds the binaries
+   * if needed, starts its CA, enrols its admin and nodes, marks the directory as its own, and returns its public
+   * definition for the other founders.
+   */
+  initOrganisation(org: OrgKey, progress: (message: string) => void): Promise<FoundingDefinition>;
+  /** Step 2: another founder's definition, checked against the consortium file and kept (added: false if it was). */
+  importDefinition(raw: unknown): { definition: FoundingDefinition; added: boolean };
+  /** Step 3, on one host: the genesis block from every founder's definition; the path of this host's copy. */
+  createFoundingGenesis(): Promise<string>;
+  /** Step 3, on the others: a genesis block received from that host, verified against their own definitions. */
+  importFoundingGenesis(file: string): Promise<void>;
+  /**
+   * Step 4, on each host: its orderers and peers join from the genesis block, the chaincode is approved for it
+   * (committed by whoever completes the majority), its chaincode server starts, and a transaction commits.
+   */
+  foundOrganisation(org: OrgKey, progress: (message: string) => void): Promise<void>;
 }
 
 const CHAINCODE_VERSION = '1.0';
@@ -260,6 +285,13 @@ class FabricNetworkImpl implements FabricNetwork {
       {
         title: 'Fabric binaries (built once from Go modules, then cached)',
         task: async (_ctx, task) => {
+          const owner = readState(layout)?.owner;
+          if (owner !== undefined) {
+            throw new Error(
+              `${layout.home} is ${owner}'s own state directory (a founder's): it holds no other organisation's ` +
+                `keys, so \`network up\` cannot run here; use \`medrec org found|up|down --org ${owner}\``,
+            );
+          }
           bin = await ensureFabricBinaries((message) => {
             task.output = message;
           });
@@ -353,8 +385,8 @@ class FabricNetworkImpl implements FabricNetwork {
    * After (re)starts, gossip membership and discovery need a few seconds before the gateway can assemble a
    * majority of endorsers; `up` returns only once a real transaction commits, so callers get a usable network.
    */
-  async #awaitCommit(progress: (m: string) => void): Promise<void> {
-    const connection = this.connectAdmin(firstPeerOrg(this.topology));
+  async #awaitCommit(progress: (m: string) => void, org: PeerOrgKey = firstPeerOrg(this.topology)): Promise<void> {
+    const connection = this.connectAdmin(org);
     try {
       const contract = connection.gateway.getNetwork(CHANNEL_NAME).getContract(CHAINCODE_NAME, 'Health');
       const deadline = Date.now() + 180_000;
@@ -455,8 +487,134 @@ class FabricNetworkImpl implements FabricNetwork {
     }
   }
 
+  /** The organisation whose own state directory this is; refuses a home of another one or a whole network. */
+  #ownedBy(orgKey: OrgKey): NetworkState {
+    const saved = readState(this.layout);
+    if (saved === undefined) {
+      throw new Error(
+        `${this.layout.home} holds no organisation yet: \`medrec org init --org ${orgKey}\` creates its state here`,
+      );
+    }
+    if (saved.owner !== orgKey) {
+      throw new Error(
+        saved.owner === undefined
+          ? `${this.layout.home} holds a whole network created by \`medrec network up\`, not one founder's state; ` +
+              'give each founding organisation its own MEDREC_HOME'
+          : `${this.layout.home} is ${saved.owner}'s state directory; ${orgKey}'s runs on its own host`,
+      );
+    }
+    return saved;
+  }
+
+  async initOrganisation(orgKey: OrgKey, progress: (message: string) => void): Promise<FoundingDefinition> {
+    const saved = readState(this.layout);
+    if (saved !== undefined) this.#ownedBy(orgKey);
+    const org = organisation(this.topology, orgKey);
+    const bin = await ensureFabricBinaries(progress);
+    this.#bin = bin;
+    progress(`starting ${caProcessName(org.key)}`);
+    await startCa(this.layout, bin, org);
+    await this.#enrollOrganisation(bin, this.topology, org, progress);
+    writeOrgMsp(this.layout.orgMsp(org.key), this.layout.caCert(org.key));
+    writeState(this.layout, {
+      ...(saved ?? {
+        portBase: this.topology.portBase,
+        ...savedConsortiumFile(this.topology),
+        createdAt: new Date().toISOString(),
+        channelJoined: false,
+      }),
+      identitiesReady: true,
+      owner: org.key,
+    });
+    return exportFoundingDefinition(this.layout, this.topology, org.key);
+  }
+
+  importDefinition(raw: unknown): { definition: FoundingDefinition; added: boolean } {
+    const owner = readState(this.layout)?.owner;
+    if (owner === undefined) {
+      throw new Error(
+        `${this.layout.home} is not a founding organisation's state directory: run \`medrec org init --org <name>\` first`,
+      );
+    }
+    if (fs.existsSync(genesisBlockFile(this.layout))) {
+      throw new Error('the channel genesis block exists already: definitions are exchanged before it is created');
+    }
+    const definition = checkFoundingDefinition(raw, this.topology, owner);
+    return { definition, added: importFoundingDefinition(this.layout, definition) };
+  }
+
+  #assertAllDefinitions(): void {
+    const missing = missingDefinitions(this.layout, this.topology);
+    if (missing.length > 0) {
+      throw new Error(
+        `this host lacks the definitions of ${missing.join(', ')}: each writes one with \`medrec org init\` and ` +
+          'you import it with `medrec org import <file>`',
+      );
+    }
+  }
+
+  async createFoundingGenesis(): Promise<string> {
+    const owner = readState(this.layout)?.owner;
+    if (owner === undefined) throw new Error(`run \`medrec org init --org <name>\` in ${this.layout.home} first`);
+    this.#assertAllDefinitions();
+    return createGenesisBlock(this.layout, await this.binaries(), this.topology);
+  }
+
+  async importFoundingGenesis(file: string): Promise<void> {
+    const owner = readState(this.layout)?.owner;
+    if (owner === undefined) throw new Error(`run \`medrec org init --org <name>\` in ${this.layout.home} first`);
+    this.#assertAllDefinitions();
+    const target = genesisBlockFile(this.layout);
+    if (fs.existsSync(target)) {
+      if (fs.readFileSync(target).equals(fs.readFileSync(file))) return;
+      throw new Error(
+        `${target} holds a different genesis block already; a founder joins the channel from one block only`,
+      );
+    }
+    await verifyGenesisBlock(this.layout, await this.binaries(), this.topology, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(file, target, fs.constants.COPYFILE_EXCL);
+  }
+
+  async foundOrganisation(orgKey: OrgKey, progress: (message: string) => void): Promise<void> {
+    const saved = this.#ownedBy(orgKey);
+    const genesis = genesisBlockFile(this.layout);
+    if (!fs.existsSync(genesis)) {
+      throw new Error(
+        'this host has no genesis block yet: one founder creates it (`medrec channel genesis --out <file>`), the ' +
+          'others import it (`medrec channel genesis --import <file>`)',
+      );
+    }
+    const { layout, topology } = this;
+    const org = organisation(topology, orgKey);
+    const bin = await this.binaries();
+    progress(`starting ${caProcessName(org.key)}`);
+    await startCa(layout, bin, org);
+    for (const orderer of topology.orderers.filter((o) => o.org === org.key)) {
+      progress(`starting ${orderer.name} and joining it to ${CHANNEL_NAME}`);
+      await startOrderer(layout, bin, topology, orderer);
+      await joinOrderer(layout, bin, orderer, genesis);
+    }
+    const peers = peersOf(topology, org.key);
+    for (const peer of peers) {
+      progress(`starting ${peer.name} and joining it to ${CHANNEL_NAME}`);
+      await startPeer(layout, bin, topology, peer);
+      await this.#retry(() => joinPeer(layout, bin, topology, peer, genesis));
+    }
+    writeState(layout, { ...saved, channelJoined: true });
+    if (peers.length === 0) return;
+    const definition =
+      saved.chaincode ?? (await foundChaincode(layout, bin, topology, org.key, CHAINCODE_VERSION, progress));
+    if (saved.chaincode !== undefined) {
+      await startChaincodeServer(layout, topology, org.key, packageIdOf(definition, org.key));
+    }
+    writeState(layout, { ...saved, channelJoined: true, chaincode: definition });
+    await this.#awaitCommit(progress, org.key);
+  }
+
   async startOrganisation(orgKey: OrgKey, progress: (message: string) => void): Promise<void> {
     const saved = readState(this.layout);
+    if (saved?.owner !== undefined) this.#ownedBy(orgKey);
     const chaincode = saved?.chaincode;
     if (saved?.channelJoined !== true || chaincode === undefined) {
       throw new Error(
@@ -485,6 +643,7 @@ class FabricNetworkImpl implements FabricNetwork {
   }
 
   async stopOrganisation(orgKey: OrgKey, progress: (message: string) => void): Promise<void> {
+    if (readState(this.layout)?.owner !== undefined) this.#ownedBy(orgKey);
     const org = organisation(this.topology, orgKey);
     const peers = peersOf(this.topology, org.key);
     if (peers.length > 0) {

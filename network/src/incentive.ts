@@ -33,6 +33,33 @@ async function scheduleInEffect(client: MedrecClient): Promise<IncentiveSchedule
  * run) answers MEDREC_CONFLICT and the next one votes; on a network whose schedule is in effect nothing is
  * submitted and the existing schedule is returned unchanged.
  */
+/**
+ * One organisation's vote for the schedule, as its admin, on its own host: it proposes (or approves) the parameters
+ * unless a schedule is in effect. Returns the schedule once in effect, else undefined (the others have yet to vote).
+ */
+export async function voteIncentives(
+  consortium: FabricAccess,
+  org: PeerOrgKey,
+  parameters: Readonly<{ initialReward: string; halvingInterval: string }> = DEFAULT_INCENTIVE_PARAMETERS,
+): Promise<IncentiveSchedule | undefined> {
+  const connection = consortium.connectAdmin(org);
+  try {
+    const client = createMedrecClient(connection.gateway);
+    const current = await scheduleInEffect(client);
+    if (current !== undefined) return current;
+    try {
+      const { value } = await untilDiscoverySettles(() => client.proposeIncentiveSchedule(parameters));
+      return value.schedule ?? undefined;
+    } catch (err) {
+      // It approves these parameters already (an earlier run): its vote stands.
+      if (medrecCodeOf(err) !== 'MEDREC_CONFLICT') throw err;
+      return undefined;
+    }
+  } finally {
+    connection.close();
+  }
+}
+
 export async function initializeIncentives(
   consortium: FabricAccess,
   parameters: Readonly<{ initialReward: string; halvingInterval: string }> = DEFAULT_INCENTIVE_PARAMETERS,

@@ -19,7 +19,7 @@ import {
 } from './gatekeeper-process';
 import { completeConsentIndex } from './consent-index';
 import { DEV_LEGAL_IDENTITIES } from './dev-legal-identities';
-import { initializeIncentives } from './incentive';
+import { initializeIncentives, voteIncentives } from './incentive';
 import {
   DEFAULT_MINER_INTERVAL_SECONDS,
   minerIntervalSeconds,
@@ -57,6 +57,11 @@ export interface MedrecBootstrap {
   stop(): Promise<void>;
   /** One organisation's gatekeeper, API and miner, started again on a network already set up. */
   startOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<void>;
+  /**
+   * A founding organisation's MedRec side, on its own host with only its own admin: registered in the registrar,
+   * its vote for the incentive schedule, its gatekeeper, API (first admin and token) and miner.
+   */
+  setUpOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<void>;
   /** Stops one organisation's miner, API and gatekeeper. */
   stopOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<void>;
 }
@@ -145,6 +150,28 @@ class MedrecBootstrapImpl implements MedrecBootstrap {
     progress(gatekeeperProcessName(peer));
     await startGatekeeper(layout, organisation(t, org), peer, peerAddressList(t, org));
     progress(apiProcessName(peer));
+    await startApi(layout, organisation(t, org), peer, peerAddressList(t, org));
+    progress(minerProcessName(org));
+    startMiner(layout, t, peer);
+  }
+
+  async setUpOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<void> {
+    const { layout, topology: t } = this.#fabric;
+    const peer = peerOf(t, org);
+    progress(`registering ${org} in MedRec's registrar`);
+    await this.#registerOrganisation(org);
+    const schedule = await voteIncentives(this.#fabric, org);
+    progress(
+      schedule === undefined
+        ? `${org} approved the incentive schedule; it takes effect when a majority of the registered organisations has`
+        : `incentive schedule in effect: initial reward ${schedule.initialReward}`,
+    );
+    progress(gatekeeperProcessName(peer));
+    await this.#ensureGatekeeperIdentity(peer);
+    await startGatekeeper(layout, organisation(t, org), peer, peerAddressList(t, org));
+    progress(apiProcessName(peer));
+    await this.#ensureApiAdmin(peer);
+    await ensureAdminToken(layout, organisation(t, org), peer);
     await startApi(layout, organisation(t, org), peer, peerAddressList(t, org));
     progress(minerProcessName(org));
     startMiner(layout, t, peer);

@@ -15,6 +15,11 @@ export interface NetworkState {
   readonly joined?: readonly string[];
   /** Organisations removed from the channel (`medrec org remove`): their nodes are no longer part of the network. */
   readonly removed?: readonly string[];
+  /**
+   * Set on a founding organisation's own state directory (`medrec org init`): it holds this organisation's keys and
+   * the others' public definitions only, so only this organisation's processes run from it.
+   */
+  readonly owner?: string;
 }
 
 export function readState(layout: Layout): NetworkState | undefined {

@@ -70,7 +70,13 @@ const FABRIC_ATTRS_OID = '1.2.3.4.5.6.7.8.1';
  * Subject like '/C=US/O=Hospital1MSP/OU=peer/CN=peer0.hospital1'; valid from now for `days`. `attrs` become Fabric CA
  * certificate attributes (e.g. medrec.role, medrec.id), read by fabric-shim's ClientIdentity.
  */
-export function issueLeaf(ca: TestCa, subject: string, days = 36500, attrs?: Record<string, string>): TestLeaf {
+export function issueLeaf(
+  ca: TestCa,
+  subject: string,
+  days = 36500,
+  attrs?: Record<string, string>,
+  subjectAltName?: string,
+): TestLeaf {
   const key = newKey();
   serial += 1;
   return withTempDir((dir) => {
@@ -83,7 +89,8 @@ export function issueLeaf(ca: TestCa, subject: string, days = 36500, attrs?: Rec
         : `${FABRIC_ATTRS_OID}=DER:${Buffer.from(JSON.stringify({ attrs }), 'utf8').toString('hex')}\n`;
     writeFileSync(
       join(dir, 'ext.cnf'),
-      `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n${attrsExtension}`,
+      `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n${attrsExtension}` +
+        (subjectAltName === undefined ? '' : `subjectAltName=${subjectAltName}\n`),
     );
     openssl(['req', '-new', '-key', join(dir, 'leaf.key'), '-subj', subject, '-out', join(dir, 'leaf.csr')]);
     openssl([

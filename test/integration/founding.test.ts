@@ -1,0 +1,341 @@
+/**
+ * Founding a consortium from separate state directories, as three institutions on three hosts would: each runs
+ * `medrec org init` in its own MEDREC_HOME (its CA, its keys, its public definition), imports the others'
+ * definitions, one creates the genesis block and the others verify it, then each runs `medrec org found`. Every step
+ * goes through the CLI, as an operator would type it. The directories share nothing but the files passed between
+ * them, and each ends up holding only its own organisation's private keys.
+ */
+import { execFile } from 'node:child_process';
+import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import YAML from 'yaml';
+import { adminTokenFile, apiUrl } from '../../network/src/api-process';
+import { createConsortium, type Consortium } from '../../network/src/consortium';
+import { REPO_ROOT } from '../../network/src/paths';
+import { CHAINCODE_NAME, CHANNEL_NAME, peerOf } from '../../network/src/topology';
+import { condition } from './support/rest-api';
+import { freshId } from './support/shared-network';
+
+const FILE = path.join(REPO_ROOT, 'test', 'integration', 'fixtures', 'founding-consortium.yaml');
+// Away from the shared network's ports (MEDREC_PORT_BASE, 27000 or CI's 17000) and the ephemeral range.
+const PORT_BASE = 23000;
+const FOUNDERS = ['hospital1', 'hospital2', 'research'] as const;
+type Founder = (typeof FOUNDERS)[number];
+const run = promisify(execFile);
+
+interface Answer {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+describe('founding a consortium from separate state directories (each founder holds only its own keys)', function () {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'medrec-found-'));
+  const homeOf = (org: Founder): string => path.join(root, org);
+  const exchange = path.join(root, 'exchanged');
+  const open = (org: Founder): Consortium =>
+    createConsortium({ home: homeOf(org), portBase: PORT_BASE, consortiumFile: FILE, renderer: 'silent' });
+
+  /** `medrec …` on a founder's host: its own MEDREC_HOME, the shared consortium file. Never throws. */
+  async function cli(org: Founder, args: readonly string[]): Promise<CliResult> {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'medrec.js'), ...args], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, MEDREC_HOME: homeOf(org), MEDREC_CONSORTIUM: FILE, MEDREC_PORT_BASE: String(PORT_BASE) },
+        maxBuffer: 16 * 1024 * 1024,
+        timeout: 1_500_000,
+      });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const failed = err as { code?: unknown; stdout?: string; stderr?: string };
+      return {
+        code: typeof failed.code === 'number' ? failed.code : 1,
+        stdout: failed.stdout ?? '',
+        stderr: failed.stderr ?? '',
+      };
+    }
+  }
+
+  async function ok(org: Founder, args: readonly string[]): Promise<string> {
+    const result = await cli(org, args);
+    expect(result.code, `medrec ${args.join(' ')} on ${org}'s host:\n${result.stderr}`).to.equal(0);
+    return result.stdout;
+  }
+
+  const definitionFile = (org: Founder): string => path.join(exchange, `${org}.json`);
+
+  before(function () {
+    fs.mkdirSync(exchange, { recursive: true });
+  });
+
+  after(async function () {
+    this.timeout(300_000);
+    for (const org of FOUNDERS) {
+      if (fs.existsSync(homeOf(org))) await open(org).down({ purge: true });
+    }
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('each founder creates its keys and definition on its own; definitions are checked before they are kept', async function () {
+    this.timeout(900_000);
+    const outputs = await Promise.all(
+      FOUNDERS.map((org) => ok(org, ['org', 'init', '--org', org, '--out', definitionFile(org)])),
+    );
+    for (const output of outputs) expect(output).to.match(/fingerprint [0-9a-f]{64}/);
+
+    // A definition altered in transit: hospital1's orderer certificate replaced by one research's CA issued.
+    const genuine = JSON.parse(fs.readFileSync(definitionFile('hospital1'), 'utf8')) as {
+      mspId: string;
+      caCertPem: string;
+      orderers: { name: string; tlsCertPem: string }[];
+    };
+    const researchDefinition = JSON.parse(fs.readFileSync(definitionFile('research'), 'utf8')) as typeof genuine;
+    const swapped = path.join(exchange, 'hospital1-swapped.json');
+    fs.writeFileSync(
+      swapped,
+      JSON.stringify({
+        ...genuine,
+        orderers: [{ name: 'orderer1', tlsCertPem: researchDefinition.orderers[0]?.tlsCertPem ?? '' }],
+      }),
+    );
+    const refusedSwap = await cli('hospital2', ['org', 'import', swapped]);
+    expect(refusedSwap.code).to.equal(1);
+    expect(refusedSwap.stderr).to.contain("was not issued by hospital1's CA root");
+    // Another organisation's CA posing as hospital1's, and a definition under the wrong MSP id.
+    const posing = path.join(exchange, 'hospital1-posing.json');
+    fs.writeFileSync(posing, JSON.stringify({ ...genuine, caCertPem: researchDefinition.caCertPem }));
+    expect((await cli('hospital2', ['org', 'import', posing])).stderr).to.contain('was not issued by');
+    const renamed = path.join(exchange, 'hospital1-renamed.json');
+    fs.writeFileSync(renamed, JSON.stringify({ ...genuine, mspId: 'Hospital2MSP' }));
+    expect((await cli('research', ['org', 'import', renamed])).stderr).to.contain(
+      'the consortium file says Hospital1MSP',
+    );
+    // A founder does not import its own definition over what it created.
+    expect((await cli('hospital1', ['org', 'import', definitionFile('hospital1')])).stderr).to.contain(
+      'its own definition is not imported',
+    );
+
+    for (const org of FOUNDERS) {
+      const others = FOUNDERS.filter((other) => other !== org).map(definitionFile);
+      const imported = await ok(org, ['org', 'import', ...others]);
+      expect(imported.match(/ imported from /g)).to.have.length(2);
+    }
+    // Again: nothing changes; and a different definition for a founder already imported is refused.
+    expect(await ok('hospital2', ['org', 'import', definitionFile('hospital1')])).to.contain('already imported');
+    const reissued = path.join(exchange, 'hospital1-reissued.json');
+    fs.writeFileSync(reissued, JSON.stringify({ ...genuine, caCertPem: genuine.caCertPem.trim() }));
+    expect((await cli('hospital2', ['org', 'import', reissued])).stderr).to.contain(
+      'a different definition of hospital1',
+    );
+  });
+
+  it('one founder creates the genesis block; the others keep it only if it carries the configuration they compute', async function () {
+    this.timeout(300_000);
+    const block = path.join(exchange, `${CHANNEL_NAME}.genesis.block`);
+    expect(await ok('hospital1', ['channel', 'genesis', '--out', block])).to.match(/sha256 [0-9a-f]{64}/);
+
+    // A block whose configuration differs in one value (a longer batch timeout) is refused, naming where.
+    const bin = await open('hospital1').binaries();
+    const forged = path.join(root, 'forged');
+    fs.mkdirSync(forged);
+    const configtx = YAML.parse(
+      fs.readFileSync(path.join(homeOf('hospital1'), 'channel', 'configtx.yaml'), 'utf8'),
+    ) as { Profiles: { MedrecChannel: { Orderer: { BatchTimeout: string } } } };
+    configtx.Profiles.MedrecChannel.Orderer.BatchTimeout = '5s';
+    fs.writeFileSync(path.join(forged, 'configtx.yaml'), YAML.stringify(configtx));
+    const forgedBlock = path.join(forged, 'forged.block');
+    await run(
+      bin.path('configtxgen'),
+      ['-profile', 'MedrecChannel', '-channelID', CHANNEL_NAME, '-outputBlock', forgedBlock, '-configPath', forged],
+      { env: { PATH: process.env.PATH, FABRIC_CFG_PATH: forged } },
+    );
+    const refused = await cli('research', ['channel', 'genesis', '--import', forgedBlock]);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain('does not carry the configuration this host computes');
+    expect(refused.stderr).to.contain('BatchTimeout');
+
+    for (const org of ['hospital2', 'research'] as const) {
+      expect(await ok(org, ['channel', 'genesis', '--import', block])).to.contain('verified and kept');
+    }
+    // Once kept, another block is refused outright.
+    expect((await cli('hospital2', ['channel', 'genesis', '--import', forgedBlock])).stderr).to.contain(
+      'holds a different genesis block already',
+    );
+  });
+
+  it('each founder joins from its own host; a majority commits the chaincode; transactions commit; MedRec runs', async function () {
+    this.timeout(1_500_000);
+    // A founder's directory runs only its own organisation.
+    expect((await cli('hospital1', ['org', 'up', '--org', 'hospital2'])).stderr).to.contain(
+      "hospital2's runs on its own host",
+    );
+    let whole: unknown;
+    await open('hospital1')
+      .up()
+      .catch((err: unknown) => {
+        whole = err;
+      });
+    expect(String(whole)).to.contain("hospital1's own state directory");
+
+    await Promise.all(FOUNDERS.map((org) => ok(org, ['org', 'found', '--org', org])));
+
+    // Every founder approved the definition that a majority committed.
+    const h2 = open('hospital2');
+    const connection = h2.connectAdmin('hospital2');
+    try {
+      const network = connection.gateway.getNetwork(CHANNEL_NAME);
+      const health = network.getContract(CHAINCODE_NAME, 'Health');
+      await health.submitTransaction('Heartbeat', `founded-${String(Date.now())}`);
+    } finally {
+      connection.close();
+    }
+    // Each API lists the three founders, registered by their own admins.
+    for (const org of FOUNDERS) {
+      const consortium = open(org);
+      const peer = peerOf(consortium.topology, org);
+      const token = fs.readFileSync(adminTokenFile(consortium.layout, peer), 'utf8').trim();
+      const res = await fetch(`${apiUrl(peer)}/v1/organisations`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).to.equal(200);
+      const body = (await res.json()) as { items: { mspId: string }[] };
+      expect(body.items.map((item) => item.mspId)).to.include.members(['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP']);
+    }
+  });
+
+  it("runs the core flow across the founders: hospital2 reads hospital1's record under consent, research may not", async function () {
+    this.timeout(300_000);
+    const admin = (org: Founder): string => {
+      const consortium = open(org);
+      return fs.readFileSync(adminTokenFile(consortium.layout, peerOf(consortium.topology, org)), 'utf8').trim();
+    };
+    async function call(org: Founder, method: string, route: string, token: string, body?: unknown): Promise<Answer> {
+      const res = await fetch(`${apiUrl(peerOf(open(org).topology, org))}${route}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+    }
+    async function person(org: Founder, role: string): Promise<{ id: string; token: string }> {
+      const res = await call(org, 'POST', '/v1/participants', admin(org), { role, externalId: freshId('MRN') });
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      const body = res.body as { participant: { participantId: string }; token: { token: string } };
+      return { id: body.participant.participantId, token: body.token.token };
+    }
+    const [patient, author] = [await person('hospital1', 'patient'), await person('hospital1', 'clinician')];
+    expect(
+      (await call('hospital1', 'POST', `/v1/patients/${patient.id}/admission`, admin('hospital1'))).status,
+    ).to.equal(200);
+    const created = await call(
+      'hospital1',
+      'POST',
+      `/v1/patients/${patient.id}/records`,
+      author.token,
+      condition(patient.id),
+    );
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const recordId = (created.body as { record: { recordId: string } }).record.recordId;
+    const granted = await call('hospital1', 'POST', `/v1/patients/${patient.id}/consents`, patient.token, {
+      grantee: { kind: 'role', role: 'clinician', mspId: 'Hospital2MSP' },
+      scope: { custodians: ['Hospital1MSP'] },
+      purposes: ['TREAT'],
+      period: {
+        notBefore: new Date(Date.now() - 60_000).toISOString(),
+        notAfter: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    });
+    expect(granted.status, JSON.stringify(granted.body)).to.equal(201);
+    const reader = await person('hospital2', 'clinician');
+    const read = await call('hospital2', 'GET', `/v1/records/${recordId}?purpose=TREAT`, reader.token);
+    expect(read.status, JSON.stringify(read.body)).to.equal(200);
+    expect(JSON.stringify(read.body)).to.contain(`Patient/${patient.id}`);
+    const outsider = await person('research', 'clinician');
+    const refused = await call('research', 'GET', `/v1/records/${recordId}?purpose=TREAT`, outsider.token);
+    expect(refused.status, JSON.stringify(refused.body)).to.equal(403);
+  });
+
+  it("each founder's directory holds private keys of its own organisation only", function () {
+    for (const org of FOUNDERS) {
+      const home = homeOf(org);
+      const ownCa = new X509Certificate(fs.readFileSync(path.join(home, 'cas', org, 'ca-cert.pem')));
+      const { certificates, keys } = pemIn(home);
+      expect(keys.length, `private keys in ${org}'s directory`).to.be.greaterThan(4);
+      const ownCaHome = path.join(home, 'cas', org) + path.sep;
+      for (const { file, pem } of keys) {
+        const cert = certificates.get(spki(createPublicKey(privateKeyIn(file, pem))));
+        // The CA's Idemix issuer keys have no X.509 certificate: they may only be in the organisation's own CA home.
+        if (cert === undefined && file.startsWith(ownCaHome) && path.basename(file).startsWith('Issuer')) continue;
+        expect(cert, `${file}: a private key with no certificate beside it`).to.not.equal(undefined);
+        const ownsIt = cert !== undefined && (cert.checkIssued(ownCa) ? cert.verify(ownCa.publicKey) : false);
+        expect(ownsIt, `${file} belongs to ${cert?.issuer ?? '?'}, not ${org}'s CA`).to.equal(true);
+      }
+      // What it holds of the others: their CA roots and MSPs, nothing else.
+      for (const other of FOUNDERS.filter((key) => key !== org)) {
+        expect(fs.readdirSync(path.join(home, 'cas', other))).to.deep.equal(['ca-cert.pem']);
+        expect(fs.existsSync(path.join(home, 'wallets', other))).to.equal(false);
+        expect(fs.existsSync(path.join(home, 'secrets', `ca-${other}.json`))).to.equal(false);
+      }
+    }
+  });
+});
+
+/** A PEM private key; Fabric CA labels its Idemix revocation key (SEC1 DER) "PRIVATE KEY", so that form too. */
+function privateKeyIn(file: string, pem: string): KeyObject {
+  try {
+    return createPrivateKey(pem);
+  } catch {
+    // fall through: try the body as SEC1
+  }
+  try {
+    const der = Buffer.from(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+    return createPrivateKey({ key: der, format: 'der', type: 'sec1' });
+  } catch (err) {
+    throw new Error(`${file} holds a private key that does not parse (${String(err)}): ${pem.slice(0, 80)}`);
+  }
+}
+
+/** Every certificate (by its public key) and every private key in a directory's files. */
+function pemIn(home: string): {
+  certificates: Map<string, X509Certificate>;
+  keys: { file: string; pem: string }[];
+} {
+  const certificates = new Map<string, X509Certificate>();
+  const keys: { file: string; pem: string }[] = [];
+  for (const file of filesUnder(home)) {
+    // PEM as it is in files, or escaped inside JSON (connection.json, definitions).
+    const text = fs.readFileSync(file, 'latin1').replace(/\\n/g, '\n');
+    for (const pem of text.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----[^-]+-----END [A-Z ]*PRIVATE KEY-----/g) ?? []) {
+      keys.push({ file, pem });
+    }
+    for (const block of text.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? []) {
+      const cert = new X509Certificate(block);
+      certificates.set(spki(cert.publicKey), cert);
+    }
+  }
+  return { certificates, keys };
+}
+
+function spki(key: KeyObject): string {
+  return key.export({ type: 'spki', format: 'der' }).toString('hex');
+}
+
+/** Regular files under a directory (ledgers and logs left out: large, and never key material). */
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return ['ledgers', 'logs'].includes(entry.name) ? [] : filesUnder(full);
+    return entry.isFile() && fs.statSync(full).size < 1_000_000 ? [full] : [];
+  });
+}
