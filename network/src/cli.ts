@@ -163,7 +163,9 @@ export function buildCli(): Command {
 
   program.addCommand(hostsCommand());
 
-  const org = program.command('org').description('organisations of the consortium: join and leave the channel');
+  const org = program
+    .command('org')
+    .description('organisations of the consortium: found, run, join and leave the channel');
   org.addCommand(orgPrepareCommand());
   for (const command of foundingCommands()) org.addCommand(command);
   org

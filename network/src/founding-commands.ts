@@ -20,6 +20,14 @@ function sha256(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+  } catch (err) {
+    throw new Error(`${file} is not a readable JSON definition (${String(err)}); ask its organisation for it again`);
+  }
+}
+
 export function foundingCommands(): Command[] {
   const init = new Command('init')
     .description(
@@ -54,7 +62,7 @@ export function foundingCommands(): Command[] {
     .action((files: string[]) => {
       const consortium = createConsortium({ renderer: 'silent' });
       for (const file of files) {
-        const { definition, added } = consortium.importDefinition(JSON.parse(fs.readFileSync(file, 'utf8')));
+        const { definition, added } = consortium.importDefinition(readJson(file));
         console.log(
           `${definition.mspId} ${added ? 'imported' : 'already imported'} from ${file}   fingerprint ` +
             definitionFingerprint(definition),
