@@ -209,12 +209,14 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
       if (peersOf(fabric.topology, org).length > 0) await medrec.setUpOrganisation(org, progress);
     },
     async removeOrganisation(org, progress = () => undefined) {
-      const peer = peerOf(fabric.topology, org);
+      // Resolved with removed organisations included, so that a removal interrupted after the channel step resumes.
+      const whole = fabric.removalTopology();
+      const peer = peerOf(whole, org);
       progress(`stopping the miner, API and gatekeeper of ${org}`);
       await stopMiner(fabric.layout, org);
       await stopApi(fabric.layout, peer);
       await stopGatekeeper(fabric.layout, peer);
-      const mspId = organisation(fabric.topology, org).mspId;
+      const mspId = organisation(whole, org).mspId;
       await fabric.removeOrganisation(org, progress);
       // Out of the channel, then out of everything MedRec counts by its registrar (votes, trend queries, consents,
       // read requests): the same majority of the others decides both.

@@ -114,6 +114,8 @@ export interface FabricNetwork extends FabricAccess {
    * stays on the ledger. Its MedRec services are the caller's to stop first.
    */
   removeOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<void>;
+  /** The topology with every organisation that has joined, removed ones included: what a removal resolves against. */
+  removalTopology(): Topology;
   /**
    * Starts one organisation's nodes, on the host it runs on, of a network `up` has created: its CA, the orderers
    * it operates, its peers and its chaincode server (each one not already running). The others are not touched.
@@ -431,24 +433,36 @@ class FabricNetworkImpl implements FabricNetwork {
     if (saved?.channelJoined !== true) {
       throw new Error('the consortium is not running: start it with `medrec network up` first');
     }
-    const org = organisation(this.topology, orgKey);
-    if (this.topology.orderers.some((orderer) => orderer.org === orgKey)) {
+    // Resolved in the whole file: once the channel step is done the network no longer lists it, and a removal
+    // interrupted after that step is run again to finish.
+    const whole = this.removalTopology(saved);
+    const org = organisation(whole, orgKey);
+    if (whole.orderers.some((orderer) => orderer.org === orgKey)) {
       throw new Error(`${orgKey} operates orderers; move them to another organisation before it leaves the channel`);
     }
-    const bin = await this.binaries();
-    const ctx = { layout, bin, topology: this.topology };
-    const members = applicationMembers(await readChannelConfig(ctx, firstPeerOrg(this.topology)));
-    if (members.includes(org.mspId)) {
-      const signers = applicationSigners(this.topology, members, [orgKey]);
-      await applyConfigUpdate(ctx, signers, withoutApplicationOrganisation(org.mspId), progress);
+    if ((saved.removed ?? []).includes(orgKey)) {
+      progress(`${org.mspId} was removed from the channel already; finishing what follows`);
     } else {
-      progress(`${org.mspId} is no longer a member of the channel`);
+      const bin = await this.binaries();
+      const ctx = { layout, bin, topology: this.topology };
+      const members = applicationMembers(await readChannelConfig(ctx, firstPeerOrg(this.topology)));
+      if (members.includes(org.mspId)) {
+        const signers = applicationSigners(this.topology, members, [orgKey]);
+        await applyConfigUpdate(ctx, signers, withoutApplicationOrganisation(org.mspId), progress);
+      } else {
+        progress(`${org.mspId} is no longer a member of the channel`);
+      }
+      writeState(layout, { ...saved, removed: [...new Set([...(saved.removed ?? []), orgKey])] });
     }
-    writeState(layout, { ...saved, removed: [...new Set([...(saved.removed ?? []), orgKey])] });
     progress(`stopping the nodes of ${orgKey}`);
     await stopChaincodeServer(layout, orgKey);
-    for (const peer of peersOf(this.topology, orgKey)) await stopNode(layout, peer.name, 'peer');
+    for (const peer of peersOf(whole, orgKey)) await stopNode(layout, peer.name, 'peer');
     await stopCa(layout, orgKey);
+  }
+
+  /** The file's topology with every organisation that has joined, removed ones included (what removal resolves). */
+  removalTopology(saved: NetworkState | undefined = readState(this.layout)): Topology {
+    return activeTopology(selectFileTopology(saved, this.#options), saved?.joined ?? []);
   }
 
   async #enrollIdentities(bin: FabricBinaries, progress: (m: string) => void): Promise<void> {

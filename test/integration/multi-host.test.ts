@@ -601,5 +601,10 @@ describe('a consortium across hosts (one network namespace per organisation; hos
       adminTokenOf('hospital1'),
     );
     expect(again.status, JSON.stringify(again.body)).to.equal(409);
+    // A removal run again (as after an interruption past the channel step) finishes without redoing anything.
+    const messages: string[] = [];
+    await open().removeOrganisation('hospital3', (message) => messages.push(message));
+    expect(messages.join('\n')).to.contain('removed from the channel already');
+    expect(messages.join('\n')).to.contain("Hospital3MSP is retired in MedRec's registrar");
   });
 });
