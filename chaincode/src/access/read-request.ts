@@ -7,6 +7,7 @@ import { conflict, forbidden } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { exists, readState, writeState } from '../common/state';
 import type { TxTime } from '../common/time';
+import { isRetired } from '../registrar/retired';
 
 /**
  * The requester of a signed read request (Access:Disclose), established from the request alone, as the peer's MSP
@@ -39,7 +40,7 @@ export async function requesterContext(ctx: Context, request: SignedReadRequest,
     organisationSchema,
     'organisation',
   );
-  if (organisation?.retirement !== undefined) {
+  if (isRetired(organisation)) {
     // Its certificates still chain to the roots it registered; leaving must end its people's reads all the same.
     throw forbidden(
       `${request.requesterMsp} left the consortium at ${organisation.retirement.retiredAt}: its people's read ` +

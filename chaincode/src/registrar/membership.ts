@@ -24,14 +24,11 @@ import { readState, stateEntries, writeState } from '../common/state';
 import { txTime } from '../common/time';
 import { recordAudit } from '../audit/audit-log';
 import { requireOrganisation } from './participants';
+import { isRetired } from './retired';
 
 /** A strict majority of `organisations`. */
 export function majorityOf(organisations: number): number {
   return Math.floor(organisations / 2) + 1;
-}
-
-export function isRetired(organisation: Organisation): boolean {
-  return organisation.retirement !== undefined;
 }
 
 /**
@@ -72,7 +69,7 @@ export async function memberOrganisations(ctx: Context): Promise<Organisation[]>
  */
 export async function requireCallerStillMember(ctx: Context, caller: Caller): Promise<void> {
   const own = await readState(ctx, key(ctx, KEY.organisation, caller.mspId), organisationSchema, 'organisation');
-  if (own?.retirement !== undefined) {
+  if (isRetired(own)) {
     throw forbidden(
       `${caller.mspId} left the consortium at ${own.retirement.retiredAt}: its people no longer gain access to records`,
     );

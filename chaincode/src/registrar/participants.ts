@@ -3,6 +3,7 @@ import { conflict, invalidArgument } from '../common/errors';
 import { KEY, key } from '../common/keys';
 import { readState } from '../common/state';
 import { organisationSchema, participantSchema, type Organisation, type Participant } from '@medrec/contract';
+import { isRetired } from './retired';
 
 /** Looks up a participant that an argument names, insisting on its role and on it being active. */
 export async function requireActiveParticipant(
@@ -27,7 +28,7 @@ export async function requireOrganisation(ctx: Context, mspId: string, argument:
   if (org === undefined) {
     throw invalidArgument(`${argument}: organisation ${mspId} is not registered`);
   }
-  if (org.retirement !== undefined) {
+  if (isRetired(org)) {
     throw conflict(`${argument}: organisation ${mspId} left the consortium at ${org.retirement.retiredAt}`);
   }
   return org;

@@ -25,6 +25,7 @@ import { approveRetirement } from './membership';
 import { pageByPartialKey, readState, requireState, writeState } from '../common/state';
 import { txTime } from '../common/time';
 import { recordAudit } from '../audit/audit-log';
+import { isRetired } from './retired';
 
 /** Who is who: consortium organisations and their participants, registered by each organisation itself. */
 @Info({ title: 'Registrar', description: 'Organisations, participants and the caller identity' })
@@ -49,7 +50,7 @@ export class RegistrarContract extends MedRecContract {
     assertCallerChainsToRoots(ctx, input.caRootCertsPem);
     const orgKey = key(ctx, KEY.organisation, input.mspId);
     const existing = await readState(ctx, orgKey, organisationSchema, 'organisation');
-    if (existing?.retirement !== undefined) {
+    if (isRetired(existing)) {
       // Re-registering would silently make a departed organisation a member again, without the others' vote.
       throw conflict(
         `organisation ${input.mspId} left the consortium at ${existing.retirement.retiredAt}; it rejoins under a new MSP id, admitted again by the members`,
@@ -115,7 +116,7 @@ export class RegistrarContract extends MedRecContract {
     if (own === undefined) {
       throw notFound(`organisation ${caller.mspId} is not registered; its admin must call RegisterOrganisation first`);
     }
-    if (own.retirement !== undefined) {
+    if (isRetired(own)) {
       throw conflict(`organisation ${caller.mspId} left the consortium at ${own.retirement.retiredAt}`);
     }
     if (!SERVICE_ROLES.has(input.role) && isReservedEnrollmentId(input.enrollmentId)) {
