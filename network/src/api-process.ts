@@ -41,7 +41,9 @@ export function adminTokenFile(layout: Layout, peer: PeerNode): string {
 
 export async function apiHealthy(peer: PeerNode): Promise<boolean> {
   try {
-    return (await fetch(`${apiUrl(peer)}/healthz`, { signal: AbortSignal.timeout(2000) })).ok;
+    // Longer than the API's own 3 s bound on each readiness check, so a slow check reads as what the API says
+    // (a 503 naming it), not as an API that does not answer.
+    return (await fetch(`${apiUrl(peer)}/healthz`, { signal: AbortSignal.timeout(5000) })).ok;
   } catch {
     return false;
   }

@@ -333,13 +333,13 @@ export async function deployChaincode(
   return definition;
 }
 
-/** The approvals of the committed definition, or undefined while none is committed. */
-async function committedApprovals(
+/** The committed definition's sequence and approvals, or undefined while none is committed. */
+async function committedDefinition(
   layout: Layout,
   bin: FabricBinaries,
   topology: Topology,
   org: PeerOrgKey,
-): Promise<Record<string, boolean> | undefined> {
+): Promise<{ sequence: number; approvals: Record<string, boolean> } | undefined> {
   let out: string;
   try {
     out = await runCommand(
@@ -360,7 +360,8 @@ async function committedApprovals(
   } catch {
     return undefined; // not defined yet
   }
-  return approvalMap(JSON.parse(out));
+  const parsed = JSON.parse(out) as { sequence?: unknown };
+  return { sequence: typeof parsed.sequence === 'number' ? parsed.sequence : 0, approvals: approvalMap(parsed) };
 }
 
 function approvalMap(parsed: unknown): Record<string, boolean> {
@@ -392,8 +393,11 @@ async function approvals(
   return approvalMap(JSON.parse(out));
 }
 
+/** A failure that waiting does not mend: reported at once instead of retried. */
+class NotRetriedError extends Error {}
+
 /**
- * One step towards the founding definition being committed and approved by `org`: approve it, or commit it once a
+ * One step towards a definition being committed and approved by `org`: approve it, or commit it once a
  * majority has approved. Undefined when nothing is left to do; else what it is waiting for.
  */
 async function foundingStep(
@@ -407,11 +411,17 @@ async function foundingStep(
   const { version, sequence } = definition;
   const mspIdOf = (key: string): string => topology.organisations.find((o) => o.key === key)?.mspId ?? '';
   const own = mspIdOf(org);
-  const committed = await committedApprovals(layout, bin, topology, org);
-  if (committed !== undefined) {
+  const committed = await committedDefinition(layout, bin, topology, org);
+  if (committed !== undefined && committed.sequence > sequence) {
+    throw new NotRetriedError(
+      `the channel already runs sequence ${String(committed.sequence)} of ${CHAINCODE_NAME}, past ${String(sequence)}; ` +
+        "this organisation's state is behind: ask the others which build that sequence runs",
+    );
+  }
+  if (committed?.sequence === sequence) {
     // Committed by a majority that did not wait for this organisation: it still approves, or its peers would not
     // know which package to run.
-    if (committed[own] !== true) {
+    if (committed.approvals[own] !== true) {
       progress(`approving the committed sequence ${String(sequence)} for ${org}`);
       await approveFor(layout, bin, topology, org, definition);
     }
@@ -452,28 +462,30 @@ async function foundingStep(
     );
   } catch (err) {
     // Another founder may have committed it a moment before: that is the outcome wanted.
-    if ((await committedApprovals(layout, bin, topology, org)) === undefined) throw err;
+    if (((await committedDefinition(layout, bin, topology, org))?.sequence ?? 0) < sequence) throw err;
   }
   return 'committed; checking';
 }
 
 /**
- * A founding organisation's part of the first chaincode deployment, on its own host with only its own admin:
- * package, install on its peers and approve sequence 1 for itself. When a majority of the members has approved
+ * One organisation's part of deploying `sequence` of the chaincode, on its own host with only its own admin:
+ * package, install on its peers and approve the definition for itself. When a majority of the members has approved
  * and nobody has committed yet, it commits, endorsed by the approving organisations' peers (their addresses and TLS
- * roots come from the imported definitions); otherwise it waits (bounded) for the founder who completes the
- * majority to commit. Then it starts its chaincode server. Returns the definition with its own package id.
+ * roots come from the imported definitions); otherwise it waits (bounded) for the organisation that completes the
+ * majority to commit. Then its chaincode server runs under the new package id. Returns the definition with its own
+ * package id. Sequence 1 founds the channel's chaincode (`org found`); a later one upgrades it (`org
+ * upgrade-chaincode`), the server switching to the new package only once the definition is committed.
  */
-export async function foundChaincode(
+export async function approveAndCommitFor(
   layout: Layout,
   bin: FabricBinaries,
   topology: Topology,
   org: PeerOrgKey,
-  version: string,
+  target: Readonly<{ version: string; sequence: number }>,
   progress: Progress,
   waitMs = 20 * 60_000,
 ): Promise<ChaincodeDefinition> {
-  const sequence = 1;
+  const { version, sequence } = target;
   const label = `${CHAINCODE_NAME}_${version}_${String(sequence)}`;
   progress(`packaging and installing on ${org}`);
   const file = await packageFor(layout, topology, org, label);
@@ -488,22 +500,23 @@ export async function foundChaincode(
       waiting = await foundingStep(layout, bin, topology, org, definition, progress);
       failures = 0;
     } catch (err) {
-      // Founders start at their own pace: the orderer asked may not be up, or have no Raft leader, yet.
+      // Organisations move at their own pace: the orderer asked may not be up, or have no Raft leader, yet.
       failures += 1;
-      if (failures >= 20) throw err;
+      if (err instanceof NotRetriedError || failures >= 20) throw err;
       waiting = `not yet (${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}); trying again`;
     }
     if (waiting === undefined) break;
     if (Date.now() > deadline) {
       throw new Error(
-        `${waiting} after ${String(Math.round(waitMs / 60_000))} minutes; the other founders run \`medrec org ` +
-          'found` on their hosts; run this again to resume',
+        `${waiting} after ${String(Math.round(waitMs / 60_000))} minutes; the other organisations run the same ` +
+          'command on their hosts; run this again to resume',
       );
     }
     progress(waiting);
     await new Promise((resolve) => setTimeout(resolve, 3000));
   }
-  progress(`starting the chaincode server of ${org}`);
+  progress(`starting the chaincode server of ${org} (package ${id})`);
+  await stopChaincodeServer(layout, org);
   await startChaincodeServer(layout, topology, org, id);
   return definition;
 }

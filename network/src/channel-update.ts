@@ -12,7 +12,7 @@ import { runCommand } from './command';
 import type { FabricBinaries } from './fabric-binaries';
 import type { Layout } from './layout';
 import { portOpen } from './health';
-import { adminCliEnv } from './nodes';
+import { adminCliEnv, assertAdminsHere } from './nodes';
 import { CHANNEL_NAME, type OrdererNode, type OrgKey, type Topology } from './topology';
 
 export interface ChannelUpdateContext {
@@ -231,6 +231,8 @@ export async function applyConfigUpdate(
 ): Promise<boolean> {
   const submitter = signers.at(-1);
   if (submitter === undefined) throw new Error('a configuration update needs at least one signing organisation');
+  // Before anything is computed or signed: a founder's own directory holds no other organisation's admin.
+  assertAdminsHere(ctx.layout, signers);
   const dir = workDir(ctx);
   try {
     const envelope = path.join(dir, 'update.envelope.pb');

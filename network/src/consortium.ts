@@ -108,6 +108,8 @@ export interface Consortium {
   createFoundingGenesis(): Promise<string>;
   importFoundingGenesis(file: string): Promise<void>;
   foundOrganisation(org: OrgKey, progress?: (message: string) => void): Promise<void>;
+  /** On a founder's own state directory: its part of the next chaincode sequence (FabricNetwork's). */
+  upgradeOrganisationChaincode(org: PeerOrgKey, progress?: (message: string) => void): Promise<ChaincodeDefinition>;
   /** The channel's batching parameters, from its newest config block. */
   orderingParameters(): Promise<OrderingParameters>;
   /**
@@ -202,6 +204,8 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
     prepareOrganisation: (org, progress = () => undefined) => fabric.prepareOrganisation(org, progress),
     initOrganisation: (org, progress = () => undefined) => fabric.initOrganisation(org, progress),
     importDefinition: (raw) => fabric.importDefinition(raw),
+    upgradeOrganisationChaincode: (org, progress = () => undefined) =>
+      fabric.upgradeOrganisationChaincode(org, progress),
     createFoundingGenesis: () => fabric.createFoundingGenesis(),
     importFoundingGenesis: (file) => fabric.importFoundingGenesis(file),
     async foundOrganisation(org, progress = () => undefined) {

@@ -14,7 +14,7 @@ import {
   CHAINCODE_SERVER_IDENTITY,
   adoptChaincode,
   deployChaincode,
-  foundChaincode,
+  approveAndCommitFor,
   packageIdOf,
   startChaincodeServer,
   stopChaincodeServer,
@@ -34,6 +34,7 @@ import { writeOrgMsp } from './msp';
 import { readState, writeState, type NetworkState } from './network-state';
 import {
   ORG_ADMIN,
+  assertAdminHere,
   fetchNewestBlock,
   joinOrderer,
   joinPeer,
@@ -96,6 +97,11 @@ export interface FabricNetwork extends FabricAccess {
   startNode(name: string): Promise<void>;
   /** Deploys the chaincode as the next sequence through the lifecycle (the code in dist/ at that moment). */
   upgradeChaincode(): Promise<ChaincodeDefinition>;
+  /**
+   * On a founder's own state directory: its part of the next sequence (install, approve for itself, commit once a
+   * majority approved, restart its chaincode server with the new package), as each organisation does on its host.
+   */
+  upgradeOrganisationChaincode(org: PeerOrgKey, progress: (message: string) => void): Promise<ChaincodeDefinition>;
   /**
    * Brings an organisation the consortium file lists under channel.joining into the running channel: its CA and
    * identities, a configuration update adding it signed by a majority of the members' admins, its peers joined and
@@ -413,6 +419,7 @@ class FabricNetworkImpl implements FabricNetwork {
   }
 
   connectAdmin(org: PeerOrgKey): GatewayConnection {
+    assertAdminHere(this.layout, org);
     const dir = this.layout.identityDir(org, ORG_ADMIN);
     const endpoint = this.peerEndpoint(org);
     return connectGateway({
@@ -618,7 +625,15 @@ class FabricNetworkImpl implements FabricNetwork {
     writeState(layout, { ...saved, channelJoined: true });
     if (peers.length === 0) return;
     const definition =
-      saved.chaincode ?? (await foundChaincode(layout, bin, topology, org.key, CHAINCODE_VERSION, progress));
+      saved.chaincode ??
+      (await approveAndCommitFor(
+        layout,
+        bin,
+        topology,
+        org.key,
+        { version: CHAINCODE_VERSION, sequence: 1 },
+        progress,
+      ));
     if (saved.chaincode !== undefined) {
       await startChaincodeServer(layout, topology, org.key, packageIdOf(definition, org.key));
     }
@@ -765,7 +780,29 @@ class FabricNetworkImpl implements FabricNetwork {
     throw new Error(`unknown node ${name}; expected one of ${this.#nodeNames().join(', ')}`);
   }
 
+  async upgradeOrganisationChaincode(
+    orgKey: PeerOrgKey,
+    progress: (message: string) => void,
+  ): Promise<ChaincodeDefinition> {
+    const saved = this.#ownedBy(orgKey);
+    const current = saved.chaincode;
+    if (current === undefined) throw new Error(`${orgKey} has not founded its part yet: run \`medrec org found\``);
+    const bin = await this.binaries();
+    const target = { version: CHAINCODE_VERSION, sequence: current.sequence + 1 };
+    const definition = await approveAndCommitFor(this.layout, bin, this.topology, orgKey, target, progress);
+    writeState(this.layout, { ...saved, chaincode: definition });
+    await this.#awaitCommit(progress, orgKey);
+    return definition;
+  }
+
   async upgradeChaincode(): Promise<ChaincodeDefinition> {
+    const owner = readState(this.layout)?.owner;
+    if (owner !== undefined) {
+      throw new Error(
+        `${this.layout.home} is ${owner}'s own state directory: each organisation approves an upgrade on its own ` +
+          `host with \`medrec org upgrade-chaincode --org ${owner}\``,
+      );
+    }
     const bin = await this.binaries();
     const current = this.#state().chaincode;
     if (!current) throw new Error('no chaincode deployed yet; run `medrec network up` first');

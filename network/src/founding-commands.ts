@@ -80,7 +80,20 @@ export function foundingCommands(): Command[] {
       await consortium.foundOrganisation(opts.org, progress);
       console.log(`${opts.org} is up in the consortium; \`medrec org status --org ${opts.org}\` shows its processes`);
     });
-  return [init, importCommand, found];
+  const upgrade = new Command('upgrade-chaincode')
+    .description(
+      "on an organisation's own host: its part of the chaincode's next sequence (the current build): install, " +
+        'approve for itself, commit once a majority has approved, then its chaincode server runs the new package',
+    )
+    .requiredOption('--org <name>', 'this host’s organisation')
+    .action(async (opts: { org: string }) => {
+      const definition = await createConsortium({ renderer: 'silent' }).upgradeOrganisationChaincode(
+        opts.org,
+        progress,
+      );
+      console.log(`${opts.org} runs ${definition.name} sequence ${String(definition.sequence)}`);
+    });
+  return [init, importCommand, found, upgrade];
 }
 
 export function genesisCommand(): Command {

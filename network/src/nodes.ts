@@ -287,10 +287,33 @@ export async function ordererHeight(
 }
 
 /**
+ * Refuses, saying what to do instead, to sign as an organisation whose admin is not on this host: a founder's own
+ * state directory holds no other organisation's keys.
+ */
+export function assertAdminHere(layout: Layout, org: OrgKey): void {
+  assertAdminsHere(layout, [org]);
+}
+
+/** The same for every organisation that must sign, naming all that are missing at once. */
+export function assertAdminsHere(layout: Layout, orgs: readonly OrgKey[]): void {
+  const missing = orgs.filter(
+    (org) => !fs.existsSync(path.join(layout.identityDir(org, ORG_ADMIN), 'msp', 'keystore')),
+  );
+  if (missing.length > 0) {
+    const whose = missing.map((org) => `${org}'s`).join(', ');
+    throw new Error(
+      `this host does not hold ${whose} admin: run this on that organisation's host, or, for a channel update, ` +
+        "pass it as a file between the admins' hosts (`medrec channel sign <file> --as <org>` on each)",
+    );
+  }
+}
+
+/**
  * Environment for the peer CLI signing as an organisation's admin, without a peer to talk to: enough to sign and
  * submit channel configuration updates (the orderer organisation has no peer).
  */
 export function adminCliEnv(layout: Layout, bin: FabricBinaries, topology: Topology, org: OrgKey): NodeJS.ProcessEnv {
+  assertAdminHere(layout, org);
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,

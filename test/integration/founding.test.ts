@@ -187,6 +187,15 @@ describe('founding a consortium from separate state directories (each founder ho
     expect(String(whole)).to.contain("hospital1's own state directory");
 
     await Promise.all(FOUNDERS.map((org) => ok(org, ['org', 'found', '--org', org])));
+    // Run again (as after an interruption), founding finds every step done and changes nothing.
+    expect(await ok('hospital2', ['org', 'found', '--org', 'hospital2'])).to.contain(
+      'hospital2 is up in the consortium',
+    );
+
+    // A change that needs other founders' signatures is refused on one host, naming the file exchange instead.
+    const alone = await cli('hospital1', ['network', 'ordering', '--batch-timeout', '1s']);
+    expect(alone.code).to.equal(1);
+    expect(alone.stderr).to.contain("this host does not hold hospital2's, research's admin");
 
     // Every founder approved the definition that a majority committed.
     const h2 = open('hospital2');
@@ -264,6 +273,29 @@ describe('founding a consortium from separate state directories (each founder ho
     const outsider = await person('research', 'clinician');
     const refused = await call('research', 'GET', `/v1/records/${recordId}?purpose=TREAT`, outsider.token);
     expect(refused.status, JSON.stringify(refused.body)).to.equal(403);
+  });
+
+  it('upgrades the chaincode with each founder approving on its own host; a whole-network upgrade is refused there', async function () {
+    this.timeout(900_000);
+    let whole: unknown;
+    await open('hospital1')
+      .upgradeChaincode()
+      .catch((err: unknown) => {
+        whole = err;
+      });
+    expect(String(whole)).to.contain('medrec org upgrade-chaincode --org hospital1');
+    const outputs = await Promise.all(FOUNDERS.map((org) => ok(org, ['org', 'upgrade-chaincode', '--org', org])));
+    for (const [i, output] of outputs.entries()) {
+      expect(output).to.contain(`${FOUNDERS[i] ?? ''} runs medrec sequence 2`);
+    }
+    // Every founder's peer runs sequence 2 and endorses: a transaction through research commits.
+    const connection = open('research').connectAdmin('research');
+    try {
+      const health = connection.gateway.getNetwork(CHANNEL_NAME).getContract(CHAINCODE_NAME, 'Health');
+      await health.submitTransaction('Heartbeat', `upgraded-${String(Date.now())}`);
+    } finally {
+      connection.close();
+    }
   });
 
   it("each founder's directory holds private keys of its own organisation only", function () {

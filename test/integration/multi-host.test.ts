@@ -475,8 +475,14 @@ describe('a consortium across hosts (one network namespace per organisation; hos
     );
     expect((await consortium.chainInfo('hospital1')).height).to.be.greaterThan(start.height);
     await medrecCli(['org', 'up', '--org', 'research']);
-    const up = JSON.parse(await medrecCli(['org', 'status', '--org', 'research', '--json'])) as NetworkStatus;
-    expect(up.nodes.filter((n) => !n.up).map((n) => n.name)).to.deep.equal([]);
+    // Its API answered /healthz before `org up` returned; while its peer catches up, a readiness check may still be
+    // slow for a moment (a CI run saw api.research down once right after), so the status is asked until all are up.
+    await eventually(
+      "every process of research up in 'org status'",
+      async () => JSON.parse(await medrecCli(['org', 'status', '--org', 'research', '--json'])) as NetworkStatus,
+      (up) => up.nodes.every((n) => n.up),
+      60_000,
+    );
     await eventually(
       'research back at the same height and block hash as hospital1',
       async () => Promise.all([consortium.chainInfo('hospital1'), consortium.chainInfo('research')]),
