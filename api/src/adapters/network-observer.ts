@@ -2,7 +2,8 @@
  * The operator page's view of the consortium: the peer's discovery service for organisations, orderer endpoints and
  * the peers gossip reports alive; a Deliver probe per orderer for up/down and height. Gossip forgets a peer that
  * stops (after its alive expiration), so this process remembers every peer it has seen and shows a forgotten one as
- * unreachable with its last height, instead of letting it vanish from the page.
+ * unreachable with its last height, instead of letting it vanish from the page; one that reappears at another
+ * address (same organisation and certificate name) has moved, and its old address is dropped.
  */
 import type { DiscoveredChannel, DiscoveredOrderer, DiscoveredPeer, OrdererProbeResult } from '@medrec/sdk';
 import type { NetworkView, OrdererNode, PeerNode } from '@medrec/contract';
@@ -57,6 +58,13 @@ export function createNetworkObserver(
     for (const peer of discovered.peers) {
       const key = `${peer.mspId}|${peer.endpoint}`;
       alive.add(key);
+      // The same peer (its organisation and certificate name) now answering at another address has moved: its old
+      // address is not a second, unreachable node.
+      for (const [other, seen] of remembered) {
+        if (other !== key && peer.name !== null && seen.peer.name === peer.name && seen.peer.mspId === peer.mspId) {
+          remembered.delete(other);
+        }
+      }
       remembered.delete(key); // re-inserted last: the map's order is oldest-seen first
       remembered.set(key, { peer, lastSeenAt: at });
     }

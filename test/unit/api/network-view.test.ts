@@ -118,6 +118,25 @@ describe('api: network observer', () => {
     expect(observation.asked).to.have.length(2);
   });
 
+  it('drops the old address of a peer that answers at a new one, and keeps another stopped peer', async () => {
+    const observation = new FakeChannelObservation();
+    let clock = 0;
+    const observer = createNetworkObserver(observation, { cacheMs: 0, now: () => ++clock });
+    const template = observation.channel.peers[0];
+    if (template === undefined) throw new Error('fixture has a peer');
+    const moving = { ...template, name: 'peer0.hospital1', endpoint: '10.0.0.1:7051' };
+    const stopping = { ...template, name: 'peer1.hospital1', endpoint: '10.0.0.1:7151' };
+    observation.channel = { ...observation.channel, peers: [moving, stopping] };
+    await observer.view(admin);
+    // peer0 now answers at a new address; peer1 stopped.
+    observation.channel = { ...observation.channel, peers: [{ ...moving, endpoint: '10.0.0.9:7051' }] };
+    const view = await observer.view(admin);
+    expect(view.peers.map((p) => [p.name, p.endpoint, p.status])).to.deep.equal([
+      ['peer1.hospital1', '10.0.0.1:7151', 'unreachable'],
+      ['peer0.hospital1', '10.0.0.9:7051', 'up'],
+    ]);
+  });
+
   it('remembers at most maxRemembered peers, forgetting the longest unseen first', async () => {
     const observation = new FakeChannelObservation();
     let clock = 0;
@@ -125,7 +144,8 @@ describe('api: network observer', () => {
     const template = observation.channel.peers[0];
     if (template === undefined) throw new Error('fixture has a peer');
     for (const port of [1, 2, 3]) {
-      observation.channel = { ...observation.channel, peers: [{ ...template, endpoint: `10.0.0.1:${String(port)}` }] };
+      const peer = { ...template, name: `peer${String(port)}`, endpoint: `10.0.0.1:${String(port)}` };
+      observation.channel = { ...observation.channel, peers: [peer] };
       await observer.view(admin);
     }
     const view = await observer.view(admin);
