@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCommand } from './command';
 import type { FabricBinaries } from './fabric-binaries';
-import { portOpen } from './health';
+import { peerLedgerHeight, portOpen } from './health';
 import type { Layout } from './layout';
 import { peerAdminEnv } from './nodes';
 import { CHAINCODE_MODULE_DIR, REPO_ROOT } from './paths';
@@ -339,7 +339,7 @@ async function committedDefinition(
   bin: FabricBinaries,
   topology: Topology,
   org: PeerOrgKey,
-): Promise<{ sequence: number; approvals: Record<string, boolean> } | undefined> {
+): Promise<{ version: string; sequence: number; approvals: Record<string, boolean> } | undefined> {
   let out: string;
   try {
     out = await runCommand(
@@ -360,8 +360,40 @@ async function committedDefinition(
   } catch {
     return undefined; // not defined yet
   }
-  const parsed = JSON.parse(out) as { sequence?: unknown };
-  return { sequence: typeof parsed.sequence === 'number' ? parsed.sequence : 0, approvals: approvalMap(parsed) };
+  const parsed = JSON.parse(out) as { sequence?: unknown; version?: unknown };
+  return {
+    version: typeof parsed.version === 'string' ? parsed.version : '',
+    sequence: typeof parsed.sequence === 'number' ? parsed.sequence : 0,
+    approvals: approvalMap(parsed),
+  };
+}
+
+/**
+ * The version and sequence the channel runs, as `org`'s own peer reports it: waits (bounded, showing the peer's
+ * height) while that peer is still replaying the chain up to the block that committed it.
+ */
+export async function committedChaincode(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  org: PeerOrgKey,
+  progress: (height: number) => void,
+  waitMs = 10 * 60_000,
+): Promise<{ version: string; sequence: number }> {
+  const deadline = Date.now() + waitMs;
+  const peer = peerOf(topology, org);
+  for (;;) {
+    const committed = await committedDefinition(layout, bin, topology, org);
+    if (committed !== undefined) return { version: committed.version, sequence: committed.sequence };
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${peer.name} shows no committed ${CHAINCODE_NAME} definition after ${String(waitMs / 60_000)} minutes; ` +
+          `check its log (${layout.logFile(peer.name)}) and run this again to resume`,
+      );
+    }
+    progress((await peerLedgerHeight(peer.host, peer.operationsPort, CHANNEL_NAME)) ?? 0);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
 }
 
 function approvalMap(parsed: unknown): Record<string, boolean> {

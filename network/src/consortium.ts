@@ -13,6 +13,7 @@ import type { FoundingDefinition } from './founding-definition';
 import type { Layout } from './layout';
 import { applyConfigUpdate, readChannelConfig } from './channel-update';
 import { createMedrecBootstrap } from './medrec-bootstrap';
+import { readState } from './network-state';
 import { readNetworkStatus, type NetworkStatus } from './network-status';
 import type { ChainInfo } from './nodes';
 import { orderingParametersOf, withOrderingParameters, type OrderingParameters } from './ordering-parameters';
@@ -103,7 +104,11 @@ export interface Consortium {
    * org init | import`, `channel genesis`, `org found`): FabricNetwork's founding steps, and for a peer
    * organisation its MedRec services once its nodes have joined.
    */
-  initOrganisation(org: OrgKey, progress?: (message: string) => void): Promise<FoundingDefinition>;
+  /** A founder's founding definition, or a joining organisation's channel definition (both public). */
+  initOrganisation(
+    org: OrgKey,
+    progress?: (message: string) => void,
+  ): Promise<FoundingDefinition | Record<string, unknown>>;
   importDefinition(raw: unknown): { definition: FoundingDefinition; added: boolean };
   createFoundingGenesis(): Promise<string>;
   importFoundingGenesis(file: string): Promise<void>;
@@ -168,6 +173,15 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
     chainInfo: (org) => fabric.chainInfo(org),
     fetchNewestBlock: (ordererName) => fabric.fetchNewestBlock(ordererName),
     async joinOrganisation(org) {
+      if (readState(fabric.layout)?.owner !== undefined) {
+        // Its own directory: only its own admin is here, so only its own services are set up.
+        const progress = (message: string): void => {
+          if (renderer !== 'silent') process.stderr.write(`› ${message}\n`);
+        };
+        await fabric.joinOrganisation(org, progress);
+        await createMedrecBootstrap(createFabricNetwork(fabricOptions)).setUpOrganisation(org, progress);
+        return;
+      }
       const tasks = new Listr(
         [
           {

@@ -15,6 +15,7 @@ import {
   adoptChaincode,
   deployChaincode,
   approveAndCommitFor,
+  committedChaincode,
   packageIdOf,
   startChaincodeServer,
   stopChaincodeServer,
@@ -62,6 +63,7 @@ import {
   firstPeers,
   organisation,
   peerAddressList,
+  peerOf,
   peersOf,
   type OrgKey,
   type Organisation,
@@ -138,7 +140,10 @@ export interface FabricNetwork extends FabricAccess {
    * if needed, starts its CA, enrols its admin and nodes, marks the directory as its own, and returns its public
    * definition for the other founders.
    */
-  initOrganisation(org: OrgKey, progress: (message: string) => void): Promise<FoundingDefinition>;
+  initOrganisation(
+    org: OrgKey,
+    progress: (message: string) => void,
+  ): Promise<FoundingDefinition | Record<string, unknown>>;
   /** Step 2: another founder's definition, checked against the consortium file and kept (added: false if it was). */
   importDefinition(raw: unknown): { definition: FoundingDefinition; added: boolean };
   /** Step 3, on one host: the genesis block from every founder's definition; the path of this host's copy. */
@@ -212,6 +217,10 @@ class FabricNetworkImpl implements FabricNetwork {
   }
 
   async joinOrganisation(orgKey: PeerOrgKey, progress: (message: string) => void): Promise<void> {
+    if (readState(this.layout)?.owner !== undefined) {
+      await this.#joinFromOwnDirectory(orgKey, progress);
+      return;
+    }
     const layout = this.layout;
     const { saved, joined, withOrg, org } = this.#joining(orgKey);
     const bin = await this.binaries();
@@ -508,6 +517,55 @@ class FabricNetworkImpl implements FabricNetwork {
     }
   }
 
+  /**
+   * `org join` on the joining organisation's own directory, once the members have admitted it by a configuration
+   * update passed between their hosts: its peers join from the genesis block and catch up, it approves the
+   * definition the channel runs, and its chaincode server starts. It holds no other organisation's keys, so it
+   * neither signs the admission nor asks another organisation's peer anything.
+   */
+  async #joinFromOwnDirectory(orgKey: PeerOrgKey, progress: (message: string) => void): Promise<void> {
+    const saved = this.#ownedBy(orgKey);
+    const { layout, topology } = this;
+    const genesis = genesisBlockFile(layout);
+    if (!fs.existsSync(genesis)) {
+      throw new Error(
+        "this host has no genesis block yet: import the founders' definitions (`medrec org import`) and the block " +
+          'a member gives you (`medrec channel genesis --import <file>`)',
+      );
+    }
+    const org = organisation(topology, orgKey);
+    const bin = await this.binaries();
+    // Before its admission its admin may not even read the channel's configuration: that too means "not yet".
+    const members = await readChannelConfig({ layout, bin, topology }, orgKey).then(
+      applicationMembers,
+      (): string[] => [],
+    );
+    if (!members.includes(org.mspId)) {
+      throw new Error(
+        `${org.mspId} is not a member of ${CHANNEL_NAME} yet: a member's admin proposes it with the definition ` +
+          '`medrec org init` wrote (`medrec channel propose-member`), a majority sign and submit it; then run this again',
+      );
+    }
+    progress(`starting ${caProcessName(org.key)}`);
+    await startCa(layout, bin, org);
+    for (const peer of peersOf(topology, orgKey)) {
+      progress(`starting ${peer.name} and joining it to ${CHANNEL_NAME}`);
+      await startPeer(layout, bin, topology, peer);
+      await this.#retry(() => joinPeer(layout, bin, topology, peer, genesis));
+    }
+    writeState(layout, { ...saved, channelJoined: true });
+    // Its peer knows the definition the channel runs once it has replayed the block that committed it.
+    const running = await committedChaincode(layout, bin, topology, orgKey, (height) => {
+      progress(`${peerOf(topology, orgKey).name} catching up: block ${String(height)}`);
+    });
+    const definition = saved.chaincode ?? (await approveAndCommitFor(layout, bin, topology, orgKey, running, progress));
+    if (saved.chaincode !== undefined) {
+      await startChaincodeServer(layout, topology, org.key, packageIdOf(definition, org.key));
+    }
+    writeState(layout, { ...saved, channelJoined: true, chaincode: definition });
+    await this.#awaitCommit(progress, orgKey);
+  }
+
   /** The organisation whose own state directory this is; refuses a home of another one or a whole network. */
   #ownedBy(orgKey: OrgKey): NetworkState {
     const saved = readState(this.layout);
@@ -527,27 +585,44 @@ class FabricNetworkImpl implements FabricNetwork {
     return saved;
   }
 
-  async initOrganisation(orgKey: OrgKey, progress: (message: string) => void): Promise<FoundingDefinition> {
+  async initOrganisation(
+    orgKey: OrgKey,
+    progress: (message: string) => void,
+  ): Promise<FoundingDefinition | Record<string, unknown>> {
     const saved = readState(this.layout);
     if (saved !== undefined) this.#ownedBy(orgKey);
-    const org = organisation(this.topology, orgKey);
+    // An organisation the file lists under channel.joining has its own directory too: it is the one that joins.
+    const whole = selectFileTopology(saved, this.#options);
+    const joining = whole.joining.includes(orgKey);
+    const topology = joining ? activeTopology(whole, [orgKey]) : this.topology;
+    const org = organisation(topology, orgKey);
     const bin = await ensureFabricBinaries(progress);
     this.#bin = bin;
     progress(`starting ${caProcessName(org.key)}`);
     await startCa(this.layout, bin, org);
-    await this.#enrollOrganisation(bin, this.topology, org, progress);
+    await this.#enrollOrganisation(bin, topology, org, progress);
     writeOrgMsp(this.layout.orgMsp(org.key), this.layout.caCert(org.key));
     writeState(this.layout, {
       ...(saved ?? {
-        portBase: this.topology.portBase,
-        ...savedConsortiumFile(this.topology),
+        portBase: topology.portBase,
+        ...savedConsortiumFile(topology),
         createdAt: new Date().toISOString(),
         channelJoined: false,
       }),
       identitiesReady: true,
       owner: org.key,
+      ...(joining ? { joined: [org.key] } : {}),
     });
-    return exportFoundingDefinition(this.layout, this.topology, org.key);
+    // A founder hands out its founding definition; a joining organisation its channel definition, for a member's
+    // admin to propose (`medrec channel propose-member`).
+    return joining
+      ? printOrgDefinition(this.layout, bin, topology, org)
+      : exportFoundingDefinition(this.layout, topology, org.key);
+  }
+
+  /** The founders only (no organisation of channel.joining): what the genesis block and definitions describe. */
+  #founders(): Topology {
+    return activeTopology(selectFileTopology(readState(this.layout), this.#options), []);
   }
 
   importDefinition(raw: unknown): { definition: FoundingDefinition; added: boolean } {
@@ -560,12 +635,12 @@ class FabricNetworkImpl implements FabricNetwork {
     if (fs.existsSync(genesisBlockFile(this.layout))) {
       throw new Error('the channel genesis block exists already: definitions are exchanged before it is created');
     }
-    const definition = checkFoundingDefinition(raw, this.topology, owner);
+    const definition = checkFoundingDefinition(raw, this.#founders(), owner);
     return { definition, added: importFoundingDefinition(this.layout, definition) };
   }
 
   #assertAllDefinitions(): void {
-    const missing = missingDefinitions(this.layout, this.topology);
+    const missing = missingDefinitions(this.layout, this.#founders());
     if (missing.length > 0) {
       throw new Error(
         `this host lacks the definitions of ${missing.join(', ')}: each writes one with \`medrec org init\` and ` +
@@ -578,7 +653,7 @@ class FabricNetworkImpl implements FabricNetwork {
     const owner = readState(this.layout)?.owner;
     if (owner === undefined) throw new Error(`run \`medrec org init --org <name>\` in ${this.layout.home} first`);
     this.#assertAllDefinitions();
-    return createGenesisBlock(this.layout, await this.binaries(), this.topology);
+    return createGenesisBlock(this.layout, await this.binaries(), this.#founders());
   }
 
   async importFoundingGenesis(file: string): Promise<void> {
@@ -592,7 +667,7 @@ class FabricNetworkImpl implements FabricNetwork {
         `${target} holds a different genesis block already; a founder joins the channel from one block only`,
       );
     }
-    await verifyGenesisBlock(this.layout, await this.binaries(), this.topology, file);
+    await verifyGenesisBlock(this.layout, await this.binaries(), this.#founders(), file);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.copyFileSync(file, target, fs.constants.COPYFILE_EXCL);
   }

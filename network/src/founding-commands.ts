@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { createConsortium } from './consortium';
-import { definitionFingerprint } from './founding-definition';
+import { definitionFingerprint, isFoundingDefinition } from './founding-definition';
+import { mspIdOfDefinition } from './org-membership';
 
 /* eslint-disable no-console -- this is the command-line interface: the terminal is its output. */
 
@@ -47,10 +48,19 @@ export function foundingCommands(): Command[] {
       });
       const definition = await consortium.initOrganisation(opts.org, progress);
       fs.writeFileSync(opts.out, `${JSON.stringify(definition, null, 2)}\n`, { flag: 'w' });
-      console.log(
-        `${definition.mspId} definition written to ${opts.out}\nfingerprint ${definitionFingerprint(definition)}\n` +
-          'give the file to the other founders, and read them the fingerprint over another channel',
-      );
+      if (isFoundingDefinition(definition)) {
+        console.log(
+          `${definition.mspId} definition written to ${opts.out}\nfingerprint ${definitionFingerprint(definition)}\n` +
+            'give the file to the other founders, and read them the fingerprint over another channel',
+        );
+      } else {
+        console.log(
+          `${mspIdOfDefinition(definition)} channel definition written to ${opts.out}\nfingerprint ` +
+            `${createHash('sha256').update(JSON.stringify(definition)).digest('hex')}\ngive it to a member's admin ` +
+            "to propose (`medrec channel propose-member`); import the founders' definitions and the genesis block " +
+            'here, then run `medrec org join` once a majority has admitted you',
+        );
+      }
     });
   const importCommand = new Command('import')
     .description(

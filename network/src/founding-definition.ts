@@ -29,6 +29,11 @@ const definitionSchema = z.strictObject({
 
 export type FoundingDefinition = z.infer<typeof definitionSchema>;
 
+/** A founding definition (as `org init` writes for a founder), not a joining organisation's channel definition. */
+export function isFoundingDefinition(value: unknown): value is FoundingDefinition {
+  return definitionSchema.safeParse(value).success;
+}
+
 /** The TLS certificate an orderer serves and presents to the other consenters. */
 function ordererTlsCert(layout: Layout, org: OrgKey, name: string): string {
   return path.join(layout.identityDir(org, name), 'tls', 'server.crt');

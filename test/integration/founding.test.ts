@@ -24,7 +24,9 @@ const FILE = path.join(REPO_ROOT, 'test', 'integration', 'fixtures', 'founding-c
 // Away from the shared network's ports (MEDREC_PORT_BASE, 27000 or CI's 17000) and the ephemeral range.
 const PORT_BASE = 23000;
 const FOUNDERS = ['hospital1', 'hospital2', 'research'] as const;
-type Founder = (typeof FOUNDERS)[number];
+/** The founders, and hospital3, which joins the running channel from a directory of its own. */
+type Founder = (typeof FOUNDERS)[number] | 'hospital3';
+const EVERYONE: readonly Founder[] = [...FOUNDERS, 'hospital3'];
 const run = promisify(execFile);
 
 interface Answer {
@@ -71,6 +73,29 @@ describe('founding a consortium from separate state directories (each founder ho
     return result.stdout;
   }
 
+  const admin = (org: Founder): string => {
+    const consortium = open(org);
+    return fs.readFileSync(adminTokenFile(consortium.layout, peerOf(consortium.topology, org)), 'utf8').trim();
+  };
+  async function call(org: Founder, method: string, route: string, token: string, body?: unknown): Promise<Answer> {
+    const res = await fetch(`${apiUrl(peerOf(open(org).topology, org))}${route}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+  }
+  async function person(org: Founder, role: string): Promise<{ id: string; token: string }> {
+    const res = await call(org, 'POST', '/v1/participants', admin(org), { role, externalId: freshId('MRN') });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const body = res.body as { participant: { participantId: string }; token: { token: string } };
+    return { id: body.participant.participantId, token: body.token.token };
+  }
+
   const definitionFile = (org: Founder): string => path.join(exchange, `${org}.json`);
 
   before(function () {
@@ -79,7 +104,7 @@ describe('founding a consortium from separate state directories (each founder ho
 
   after(async function () {
     this.timeout(300_000);
-    for (const org of FOUNDERS) {
+    for (const org of EVERYONE) {
       if (fs.existsSync(homeOf(org))) await open(org).down({ purge: true });
     }
     fs.rmSync(root, { recursive: true, force: true });
@@ -221,28 +246,6 @@ describe('founding a consortium from separate state directories (each founder ho
 
   it("runs the core flow across the founders: hospital2 reads hospital1's record under consent, research may not", async function () {
     this.timeout(300_000);
-    const admin = (org: Founder): string => {
-      const consortium = open(org);
-      return fs.readFileSync(adminTokenFile(consortium.layout, peerOf(consortium.topology, org)), 'utf8').trim();
-    };
-    async function call(org: Founder, method: string, route: string, token: string, body?: unknown): Promise<Answer> {
-      const res = await fetch(`${apiUrl(peerOf(open(org).topology, org))}${route}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
-    }
-    async function person(org: Founder, role: string): Promise<{ id: string; token: string }> {
-      const res = await call(org, 'POST', '/v1/participants', admin(org), { role, externalId: freshId('MRN') });
-      expect(res.status, JSON.stringify(res.body)).to.equal(201);
-      const body = res.body as { participant: { participantId: string }; token: { token: string } };
-      return { id: body.participant.participantId, token: body.token.token };
-    }
     const [patient, author] = [await person('hospital1', 'patient'), await person('hospital1', 'clinician')];
     expect(
       (await call('hospital1', 'POST', `/v1/patients/${patient.id}/admission`, admin('hospital1'))).status,
@@ -298,8 +301,59 @@ describe('founding a consortium from separate state directories (each founder ho
     }
   });
 
-  it("each founder's directory holds private keys of its own organisation only", function () {
-    for (const org of FOUNDERS) {
+  it('admits hospital3 from its own directory: the founders sign on theirs, it joins, registers, grants and reads', async function () {
+    this.timeout(900_000);
+    const h3 = path.join(exchange, 'hospital3.json');
+    expect(await ok('hospital3', ['org', 'init', '--org', 'hospital3', '--out', h3])).to.contain(
+      'Hospital3MSP channel definition written',
+    );
+    await ok('hospital3', ['org', 'import', ...FOUNDERS.map(definitionFile)]);
+    await ok('hospital3', ['channel', 'genesis', '--import', path.join(exchange, `${CHANNEL_NAME}.genesis.block`)]);
+    // Not admitted yet: it says so and what to do.
+    const early = await cli('hospital3', ['org', 'join', '--org', 'hospital3']);
+    expect(early.code).to.equal(1);
+    expect(early.stderr).to.contain('Hospital3MSP is not a member of medrec yet');
+    // The admission, passed between the founders' directories: hospital1 proposes, hospital2 signs, hospital1
+    // submits (2 of 3, the channel's MAJORITY).
+    const update = path.join(exchange, 'add-hospital3.pb');
+    await ok('hospital1', ['channel', 'propose-member', '--definition', h3, '--as', 'hospital1', '--out', update]);
+    await ok('hospital2', ['channel', 'sign', update, '--as', 'hospital2', '--expect-member', 'Hospital3MSP']);
+    await ok('hospital1', ['channel', 'submit', update, '--as', 'hospital1', '--expect-member', 'Hospital3MSP']);
+    await ok('hospital3', ['org', 'join', '--org', 'hospital3']);
+
+    const [patient, author] = [await person('hospital3', 'patient'), await person('hospital3', 'clinician')];
+    expect(
+      (await call('hospital3', 'POST', `/v1/patients/${patient.id}/admission`, admin('hospital3'))).status,
+    ).to.equal(200);
+    const created = await call(
+      'hospital3',
+      'POST',
+      `/v1/patients/${patient.id}/records`,
+      author.token,
+      condition(patient.id),
+    );
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const recordId = (created.body as { record: { recordId: string } }).record.recordId;
+    const granted = await call('hospital3', 'POST', `/v1/patients/${patient.id}/consents`, patient.token, {
+      grantee: { kind: 'role', role: 'clinician', mspId: 'Hospital1MSP' },
+      scope: { custodians: ['Hospital3MSP'] },
+      purposes: ['TREAT'],
+      period: {
+        notBefore: new Date(Date.now() - 60_000).toISOString(),
+        notAfter: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    });
+    expect(granted.status, JSON.stringify(granted.body)).to.equal(201);
+    const reader = await person('hospital1', 'clinician');
+    const read = await call('hospital1', 'GET', `/v1/records/${recordId}?purpose=TREAT`, reader.token);
+    expect(read.status, JSON.stringify(read.body)).to.equal(200);
+    const outsider = await person('hospital2', 'clinician');
+    const refused = await call('hospital2', 'GET', `/v1/records/${recordId}?purpose=TREAT`, outsider.token);
+    expect(refused.status, JSON.stringify(refused.body)).to.equal(403);
+  });
+
+  it("each organisation's directory holds private keys of its own organisation only", function () {
+    for (const org of EVERYONE) {
       const home = homeOf(org);
       const ownCa = new X509Certificate(fs.readFileSync(path.join(home, 'cas', org, 'ca-cert.pem')));
       const { certificates, keys } = pemIn(home);
@@ -314,8 +368,11 @@ describe('founding a consortium from separate state directories (each founder ho
         expect(ownsIt, `${file} belongs to ${cert?.issuer ?? '?'}, not ${org}'s CA`).to.equal(true);
       }
       // What it holds of the others: their CA roots and MSPs, nothing else.
-      for (const other of FOUNDERS.filter((key) => key !== org)) {
-        expect(fs.readdirSync(path.join(home, 'cas', other))).to.deep.equal(['ca-cert.pem']);
+      for (const other of EVERYONE.filter((key) => key !== org)) {
+        // Founders hold each founder's root (imported); hospital3's is in no one else's directory.
+        const imported = path.join(home, 'cas', other);
+        expect(fs.existsSync(imported)).to.equal(other !== 'hospital3');
+        if (other !== 'hospital3') expect(fs.readdirSync(imported)).to.deep.equal(['ca-cert.pem']);
         expect(fs.existsSync(path.join(home, 'wallets', other))).to.equal(false);
         expect(fs.existsSync(path.join(home, 'secrets', `ca-${other}.json`))).to.equal(false);
       }
