@@ -7,15 +7,27 @@ import fs from 'node:fs';
 import { Command } from 'commander';
 import {
   proposeConfigUpdate,
+  readChannelConfig,
   readConfigUpdate,
   signConfigUpdate,
   submitConfigUpdate,
   type ChannelUpdateContext,
 } from './channel-update';
-import { describeChanges, onlyAddsMember, summariseConfigUpdate } from './config-update-summary';
+import {
+  describeChanges,
+  onlyAddsMember,
+  onlyRemovesMember,
+  removedMembers,
+  summariseConfigUpdate,
+} from './config-update-summary';
 import { createConsortium } from './consortium';
 import { genesisCommand } from './founding-commands';
-import { mspIdOfDefinition, withApplicationOrganisation } from './org-membership';
+import {
+  applicationMembers,
+  mspIdOfDefinition,
+  withApplicationOrganisation,
+  withoutApplicationOrganisation,
+} from './org-membership';
 import { organisation } from './topology';
 
 /* eslint-disable no-console -- this is the command-line interface: the terminal is its output. */
@@ -32,14 +44,35 @@ async function contextOf(): Promise<ChannelUpdateContext & { asKnown: (org: stri
   };
 }
 
-/** Shows what the envelope's update changes; with an expected member, refuses anything else. */
-async function checkedUpdate(ctx: ChannelUpdateContext, envelope: string, expectMember?: string): Promise<void> {
-  const changes = summariseConfigUpdate(await readConfigUpdate(ctx, envelope));
+interface Expectation {
+  readonly expectMember?: string;
+  readonly expectRemoval?: string;
+}
+
+/**
+ * Shows what the envelope's update changes (a removed member read against the channel's current members, as this
+ * admin fetches them); with an expected addition or removal, refuses anything else.
+ */
+async function checkedUpdate(
+  ctx: ChannelUpdateContext & { asKnown: (org: string) => string },
+  envelope: string,
+  expected: Expectation & { as: string },
+): Promise<void> {
+  const update = await readConfigUpdate(ctx, envelope);
+  const current = applicationMembers(await readChannelConfig(ctx, ctx.asKnown(expected.as)));
+  const changes = [...summariseConfigUpdate(update), ...removedMembers(update, current)];
   console.error(`› this update ${describeChanges(changes)}`);
+  const { expectMember, expectRemoval } = expected;
   if (expectMember !== undefined && !onlyAddsMember(changes, expectMember)) {
     throw new Error(
       `${envelope} does not only add ${expectMember}: it ${describeChanges(changes)}; do not sign it, ask the ` +
         'proposer for an update that adds the organisation and nothing else',
+    );
+  }
+  if (expectRemoval !== undefined && !onlyRemovesMember(changes, expectRemoval)) {
+    throw new Error(
+      `${envelope} does not only remove ${expectRemoval}: it ${describeChanges(changes)}; do not sign it, ask the ` +
+        'proposer for an update that removes the organisation and nothing else',
     );
   }
 }
@@ -92,6 +125,32 @@ export function channelCommand(): Command {
       );
     });
   channel
+    .command('propose-removal')
+    .description(
+      "as a member's admin: compute the update that removes an organisation from the channel (its certificates no " +
+        'longer read, write or endorse; what it wrote stays), and write it as an envelope for the other admins to sign',
+    )
+    .requiredOption('--member <mspId>', 'the organisation to remove')
+    .requiredOption('--as <org>', 'the member whose admin proposes')
+    .requiredOption('--out <file>', 'where to write the update envelope')
+    .action(async (opts: { member: string; as: string; out: string }) => {
+      const ctx = await contextOf();
+      const basedOn = await proposeConfigUpdate(
+        ctx,
+        ctx.asKnown(opts.as),
+        withoutApplicationOrganisation(opts.member),
+        opts.out,
+      );
+      console.log(
+        basedOn === undefined
+          ? `nothing to propose: ${opts.member} is not a member`
+          : `update removing ${opts.member} (on config sequence ${String(basedOn)}) written to ${opts.out}; ` +
+              "unsigned: collect a majority of the other members' admins with `medrec channel sign " +
+              `--expect-removal ${opts.member}\`, then \`medrec channel submit\`; afterwards each admin approves its ` +
+              `retirement in MedRec's registrar (POST /v1/organisations/${opts.member}/retirement)`,
+      );
+    });
+  channel
     .command('sign <envelope>')
     .description(
       "add an admin's signature to an update envelope (in place), after showing what it changes; with " +
@@ -99,9 +158,10 @@ export function channelCommand(): Command {
     )
     .requiredOption('--as <org>', 'the member whose admin signs')
     .option('--expect-member <mspId>', 'sign only an update that adds exactly this organisation and nothing else')
-    .action(async (envelope: string, opts: { as: string; expectMember?: string }) => {
+    .option('--expect-removal <mspId>', 'sign only an update that removes exactly this organisation and nothing else')
+    .action(async (envelope: string, opts: { as: string } & Expectation) => {
       const ctx = await contextOf();
-      await checkedUpdate(ctx, envelope, opts.expectMember);
+      await checkedUpdate(ctx, envelope, opts);
       await signConfigUpdate(ctx, ctx.asKnown(opts.as), envelope);
       console.log(`${envelope} signed by the admin of ${opts.as}`);
     });
@@ -113,9 +173,10 @@ export function channelCommand(): Command {
     )
     .requiredOption('--as <org>', 'the member whose admin submits')
     .option('--expect-member <mspId>', 'submit only an update that adds exactly this organisation and nothing else')
-    .action(async (envelope: string, opts: { as: string; expectMember?: string }) => {
+    .option('--expect-removal <mspId>', 'submit only an update that removes exactly this organisation and nothing else')
+    .action(async (envelope: string, opts: { as: string } & Expectation) => {
       const ctx = await contextOf();
-      await checkedUpdate(ctx, envelope, opts.expectMember);
+      await checkedUpdate(ctx, envelope, opts);
       await submitConfigUpdate(ctx, ctx.asKnown(opts.as), envelope);
       console.log(`${envelope} submitted; the orderers accepted it`);
     });

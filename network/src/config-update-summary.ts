@@ -5,7 +5,7 @@
  */
 
 export interface ConfigChange {
-  readonly kind: 'adds' | 'modifies';
+  readonly kind: 'adds' | 'modifies' | 'removes';
   /** Like Fabric's paths: /Channel/Application/Hospital3MSP, /Channel/Application/Policies/Admins. */
   readonly path: string;
 }
@@ -35,6 +35,7 @@ function walk(path: string, written: Group, read: Group | undefined, into: Confi
   for (const [name, group] of Object.entries(written.groups ?? {})) {
     walk(`${path}/${name}`, group, read.groups?.[name], into);
   }
+
   for (const [section, key] of [
     ['values', 'Values'],
     ['policies', 'Policies'],
@@ -71,6 +72,28 @@ export function onlyAddsMember(changes: readonly ConfigChange[], mspId: string):
   return (
     changes.length === expected.length &&
     expected.every((want) => changes.some((c) => c.kind === want.kind && c.path === want.path))
+  );
+}
+
+/**
+ * The members an update removes. Its read and write sets do not name a removed group: the application group's write
+ * set lists every member it keeps, so a removal shows only against the channel's current members.
+ */
+export function removedMembers(update: unknown, currentMembers: readonly string[]): ConfigChange[] {
+  const written = (update as { write_set?: Group } | null)?.write_set?.groups?.Application;
+  if (written?.groups === undefined) return [];
+  const kept = written.groups;
+  return currentMembers
+    .filter((mspId) => !(mspId in kept))
+    .map((mspId) => ({ kind: 'removes', path: `/Channel/Application/${mspId}` }));
+}
+
+/** The changes that removing one application organisation makes, and nothing else. */
+export function onlyRemovesMember(changes: readonly ConfigChange[], mspId: string): boolean {
+  return (
+    changes.length === 2 &&
+    changes.some((c) => c.kind === 'modifies' && c.path === '/Channel/Application') &&
+    changes.some((c) => c.kind === 'removes' && c.path === `/Channel/Application/${mspId}`)
   );
 }
 

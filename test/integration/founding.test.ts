@@ -352,6 +352,60 @@ describe('founding a consortium from separate state directories (each founder ho
     expect(refused.status, JSON.stringify(refused.body)).to.equal(403);
   });
 
+  it("removes hospital3 by an update passed between the others' directories, and retires it through their APIs", async function () {
+    this.timeout(600_000);
+    const removal = path.join(exchange, 'remove-hospital3.pb');
+    await ok('hospital1', [
+      'channel',
+      'propose-removal',
+      '--member',
+      'Hospital3MSP',
+      '--as',
+      'hospital1',
+      '--out',
+      removal,
+    ]);
+    // An admin expecting an addition does not sign a removal.
+    const mistaken = await cli('hospital2', [
+      'channel',
+      'sign',
+      removal,
+      '--as',
+      'hospital2',
+      '--expect-member',
+      'Hospital3MSP',
+    ]);
+    expect(mistaken.code).to.equal(1);
+    expect(mistaken.stderr).to.contain('does not only add Hospital3MSP');
+    // Four members now: MAJORITY is three admins (hospital2, research, and hospital1 as it submits).
+    for (const org of ['hospital2', 'research'] as const) {
+      await ok(org, ['channel', 'sign', removal, '--as', org, '--expect-removal', 'Hospital3MSP']);
+    }
+    await ok('hospital1', ['channel', 'submit', removal, '--as', 'hospital1', '--expect-removal', 'Hospital3MSP']);
+    // Its admin no longer writes.
+    const former = open('hospital3').connectAdmin('hospital3');
+    let refused: unknown;
+    try {
+      const health = former.gateway.getNetwork(CHANNEL_NAME).getContract(CHAINCODE_NAME, 'Health');
+      await health.submitTransaction('Heartbeat', freshId('removed'));
+    } catch (err) {
+      refused = err;
+    } finally {
+      former.close();
+    }
+    expect(refused, 'a removed organisation still wrote').to.be.instanceOf(Error);
+    // MedRec's registrar: a majority of the three others (two) retire it, each through its own API.
+    for (const org of ['hospital1', 'hospital2'] as const) {
+      const approved = await call(org, 'POST', '/v1/organisations/Hospital3MSP/retirement', admin(org));
+      expect(approved.status, JSON.stringify(approved.body)).to.equal(200);
+    }
+    const record = await call('research', 'GET', '/v1/organisations/Hospital3MSP', admin('research'));
+    expect((record.body as { retirement?: { decidedBy: string[] } }).retirement?.decidedBy).to.have.members([
+      'Hospital1MSP',
+      'Hospital2MSP',
+    ]);
+  });
+
   it("each organisation's directory holds private keys of its own organisation only", function () {
     for (const org of EVERYONE) {
       const home = homeOf(org);

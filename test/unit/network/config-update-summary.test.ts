@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { describeChanges, onlyAddsMember, summariseConfigUpdate } from '../../../network/src/config-update-summary';
+import {
+  describeChanges,
+  onlyAddsMember,
+  onlyRemovesMember,
+  removedMembers,
+  summariseConfigUpdate,
+} from '../../../network/src/config-update-summary';
 
 const member = (version: string): Record<string, unknown> => ({ groups: {}, values: {}, policies: {}, version });
 
@@ -30,7 +36,38 @@ function addHospital3(): { read_set: Record<string, unknown>; write_set: Record<
   };
 }
 
+/** An update removing Hospital3MSP as compute_update writes it: the application group, at a new version, lists the
+ * members it keeps; neither set names the one removed. */
+function removeHospital3(): { read_set: Record<string, unknown>; write_set: Record<string, unknown> } {
+  const kept = { Hospital1MSP: member('0'), Hospital2MSP: member('0'), ResearchMSP: member('0') };
+  return {
+    read_set: { groups: { Application: { groups: kept, version: '2', mod_policy: '' } }, version: '0' },
+    write_set: { groups: { Application: { groups: kept, version: '3', mod_policy: 'Admins' } }, version: '0' },
+  };
+}
+
+const MEMBERS = ['Hospital1MSP', 'Hospital2MSP', 'Hospital3MSP', 'ResearchMSP'];
+
 describe('what a configuration update changes, before an admin signs it', () => {
+  it('reads a removed member against the current members, and tells a removal from an addition', () => {
+    const update = removeHospital3();
+    const changes = [...summariseConfigUpdate(update), ...removedMembers(update, MEMBERS)];
+    expect(describeChanges(changes)).to.equal(
+      'modifies /Channel/Application; removes /Channel/Application/Hospital3MSP',
+    );
+    expect(onlyRemovesMember(changes, 'Hospital3MSP')).to.equal(true);
+    expect(onlyRemovesMember(changes, 'Hospital2MSP')).to.equal(false);
+    expect(onlyAddsMember(changes, 'Hospital3MSP')).to.equal(false);
+    // Against members that no longer include it, the same update removes nothing.
+    expect(removedMembers(update, ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP'])).to.deep.equal([]);
+    // An addition removes nobody; a removal of two is not "only" one.
+    const added = addHospital3();
+    expect(removedMembers(added, ['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP'])).to.deep.equal([]);
+    const both = [...summariseConfigUpdate(update), ...removedMembers(update, [...MEMBERS, 'Hospital4MSP'])];
+    expect(onlyRemovesMember(both, 'Hospital3MSP')).to.equal(false);
+    expect(removedMembers({}, MEMBERS)).to.deep.equal([]);
+  });
+
   it('reads an added member as the new group and the application group’s version', () => {
     const changes = summariseConfigUpdate(addHospital3());
     expect(describeChanges(changes)).to.equal('modifies /Channel/Application; adds /Channel/Application/Hospital3MSP');
