@@ -674,6 +674,12 @@ class FabricNetworkImpl implements FabricNetwork {
 
   async foundOrganisation(orgKey: OrgKey, progress: (message: string) => void): Promise<void> {
     const saved = this.#ownedBy(orgKey);
+    if (selectFileTopology(saved, this.#options).joining.includes(orgKey)) {
+      throw new Error(
+        `${orgKey} is listed under channel.joining: it does not found the channel, it joins the running one ` +
+          `(\`medrec org join --org ${orgKey}\`, once the members have admitted it)`,
+      );
+    }
     const genesis = genesisBlockFile(this.layout);
     if (!fs.existsSync(genesis)) {
       throw new Error(

@@ -309,6 +309,10 @@ describe('founding a consortium from separate state directories (each founder ho
     );
     await ok('hospital3', ['org', 'import', ...FOUNDERS.map(definitionFile)]);
     await ok('hospital3', ['channel', 'genesis', '--import', path.join(exchange, `${CHANNEL_NAME}.genesis.block`)]);
+    // It joins, it does not found.
+    expect((await cli('hospital3', ['org', 'found', '--org', 'hospital3'])).stderr).to.contain(
+      'medrec org join --org hospital3',
+    );
     // Not admitted yet: it says so and what to do.
     const early = await cli('hospital3', ['org', 'join', '--org', 'hospital3']);
     expect(early.code).to.equal(1);
