@@ -87,7 +87,10 @@ function peerConfigDir(layout: Layout, bin: FabricBinaries): string {
  * How a peer learns blocks. Alone in its organisation it is the leader and pulls from the orderers itself. With
  * others, the organisation's peers find each other through gossip (each bootstraps from the others), elect one leader
  * that pulls from the orderers and gossips the blocks to the rest; when the leader dies another is elected (after
- * peer.gossip.election.leaderAliveThreshold, 10 s by default) and takes over the pulling.
+ * peer.gossip.election.leaderAliveThreshold, 10 s by default) and takes over the pulling. Gossip's push drops blocks
+ * too far ahead of a follower's height (a burst after an outage or a restart): state transfer (off by default since
+ * Fabric 2.2) asks the others for what is missing every 10 s. Without it a follower stayed behind for good (a
+ * multi-host run: peer0.hospital2 at block 85 while peer1 went on past 128).
  */
 function gossipEnv(topology: Topology, node: PeerNode): NodeJS.ProcessEnv {
   const others = peersOf(topology, node.org).filter((peer) => peer.name !== node.name);
@@ -104,6 +107,7 @@ function gossipEnv(topology: Topology, node: PeerNode): NodeJS.ProcessEnv {
     CORE_PEER_GOSSIP_USELEADERELECTION: 'true',
     CORE_PEER_GOSSIP_ORGLEADER: 'false',
     CORE_PEER_DELIVERYCLIENT_BLOCKGOSSIPENABLED: 'true',
+    CORE_PEER_GOSSIP_STATE_ENABLED: 'true',
   };
 }
 
@@ -138,6 +142,10 @@ function peerEnv(layout: Layout, bin: FabricBinaries, topology: Topology, node: 
     CORE_PEER_KEEPALIVE_CLIENT_INTERVAL: '10s',
     CORE_PEER_KEEPALIVE_CLIENT_TIMEOUT: '5s',
     CORE_PEER_KEEPALIVE_MININTERVAL: '5s',
+    // A peer that cannot reach an orderer retries with a backoff that grows by 1.2 per failure up to this bound
+    // (Fabric's default is an hour): after an outage of a few minutes the next attempt would be a minute or more
+    // away once the link had returned. One attempt every 10 s at most costs a dial each.
+    CORE_PEER_DELIVERYCLIENT_RECONNECTBACKOFFTHRESHOLD: '10s',
     CORE_OPERATIONS_LISTENADDRESS: `${node.host}:${node.operationsPort}`,
     CORE_METRICS_PROVIDER: 'prometheus',
     CORE_PEER_GATEWAY_ENABLED: 'true',

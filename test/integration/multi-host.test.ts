@@ -47,6 +47,8 @@ const FILE = path.join(REPO_ROOT, 'test', 'integration', 'fixtures', 'namespaced
 // The file's ports are absolute: its hosts have addresses of their own, so they never meet the shared network's.
 const PORT_BASE = 0;
 const run = promisify(execFile);
+/** How long hospital2's link stays cut at least. */
+const OUTAGE_MS = 150_000;
 
 interface Answer {
   readonly status: number;
@@ -355,6 +357,7 @@ describe('a consortium across hosts (one network namespace per organisation; hos
       [...consortium.topology.peers, ...consortium.topology.orderers].map((n) => `${n.host}:${String(n.port)}`),
     );
     await setHostLink(layout, hostOf('hospital2'), false);
+    const linkCutAt = Date.now();
     try {
       // The cut is real: hospital2's peer and API cannot be reached any more.
       expect(await portOpen(hostOf('hospital2'), peerOf(consortium.topology, 'hospital2').port)).to.equal(false);
@@ -389,14 +392,36 @@ describe('a consortium across hosts (one network namespace per organisation; hos
           cutNodes.every((node) => node in states),
         90_000,
       );
+      // The outage lasts long enough for reconnection backoffs to grow: with Fabric's and grpc-go's defaults the next
+      // attempt was then a minute or more away, and hospital2 stayed behind after its link had returned (a CI run).
+      const heldFor = Date.now() - linkCutAt;
+      if (heldFor < OUTAGE_MS) await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - heldFor));
     } finally {
       await setHostLink(layout, hostOf('hospital2'), true);
     }
+    const restoredAt = Date.now();
     await eventually(
       'hospital2 back at the same height and block hash as hospital1',
       async () => Promise.all([consortium.chainInfo('hospital1'), consortium.chainInfo('hospital2')]),
       ([one, two]) => one.height === two.height && one.currentBlockHash === two.currentBlockHash,
       120_000,
+    );
+    // Both of its peers: the gossip leader pulls the missed blocks in one burst, and the follower, whose gossip drops
+    // blocks that far ahead, fetches the rest by state transfer.
+    const target = (await consortium.chainInfo('hospital1')).height;
+    await eventually(
+      "each of hospital2's peers at hospital1's height",
+      async () =>
+        Promise.all(
+          peersOf(consortium.topology, 'hospital2').map(
+            async (peer) => (await peerLedgerHeight(peer.host, peer.operationsPort, CHANNEL_NAME)) ?? -1,
+          ),
+        ),
+      (heights) => heights.every((height) => height >= target),
+      60_000,
+    );
+    console.log(
+      `      hospital2 caught up ${String(Date.now() - restoredAt)} ms after its link returned (cut for ${String(restoredAt - linkCutAt)} ms)`,
     );
     await eventually(
       "every node up again in hospital1's view",
