@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCommand } from './command';
 import type { FabricBinaries } from './fabric-binaries';
-import { peerLedgerHeight, portOpen } from './health';
+import { operationsHealthy, peerLedgerHeight, portOpen } from './health';
 import type { Layout } from './layout';
+import { majorityOf } from './org-membership';
 import { peerAdminEnv } from './nodes';
 import { CHAINCODE_MODULE_DIR, REPO_ROOT } from './paths';
 import { runningPid, startProcess, stopProcess, waitFor, type ProcessSpec } from './processes';
@@ -183,35 +184,6 @@ function ordererArgs(layout: Layout, topology: Topology): string[] {
   return ['-o', `${orderer.host}:${orderer.port}`, '--tls', '--cafile', layout.caCert(orderer.org)];
 }
 
-async function committedSequence(
-  layout: Layout,
-  bin: FabricBinaries,
-  topology: Topology,
-  org: PeerOrgKey,
-): Promise<number> {
-  try {
-    const out = await runCommand(
-      bin.path('peer'),
-      [
-        'lifecycle',
-        'chaincode',
-        'querycommitted',
-        '--channelID',
-        CHANNEL_NAME,
-        '--name',
-        CHAINCODE_NAME,
-        '--output',
-        'json',
-      ],
-      { step: 'query the committed chaincode definition', env: peerAdminEnv(layout, bin, topology, org) },
-    );
-    const parsed = JSON.parse(out) as { sequence?: unknown };
-    return typeof parsed.sequence === 'number' ? parsed.sequence : 0;
-  } catch {
-    return 0; // not defined yet
-  }
-}
-
 export type Progress = (message: string) => void;
 
 /** The chaincode definition as the lifecycle commands name it: approve and commit must agree on every field. */
@@ -292,7 +264,7 @@ export async function deployChaincode(
     packageIds[org] = id;
   }
   const definition = { name: CHAINCODE_NAME, version, sequence, packageIds };
-  const current = await committedSequence(layout, bin, topology, firstPeerOrg(topology));
+  const current = (await committedDefinition(layout, bin, topology, firstPeerOrg(topology)))?.sequence ?? 0;
   for (const org of orgs) {
     if (current >= sequence) break;
     progress(`approving sequence ${sequence} for ${org}`);
@@ -333,13 +305,21 @@ export async function deployChaincode(
   return definition;
 }
 
-/** The committed definition's sequence and approvals, or undefined while none is committed. */
+/** The committed definition's version, sequence and approvals as `org`'s first peer reports them; undefined while none is committed. */
 async function committedDefinition(
   layout: Layout,
   bin: FabricBinaries,
   topology: Topology,
   org: PeerOrgKey,
 ): Promise<{ version: string; sequence: number; approvals: Record<string, boolean> } | undefined> {
+  // The CLI fails alike for "not defined" and for a peer that does not answer: ask the peer's health first, so a
+  // peer that is down is reported as such and never read as "nothing committed yet".
+  const peer = peerOf(topology, org);
+  if (!(await operationsHealthy(peer.host, peer.operationsPort))) {
+    throw new Error(
+      `${peer.name} does not answer at ${peer.host}:${String(peer.operationsPort)}; start it (medrec org up --org ${org}) and run this again`,
+    );
+  }
   let out: string;
   try {
     out = await runCommand(
@@ -466,7 +446,7 @@ async function foundingStep(
     return `approved for ${org}; checking the others`;
   }
   const members = peerOrgKeys(topology);
-  const needed = Math.floor(members.length / 2) + 1;
+  const needed = majorityOf(members.length);
   const yes = members.filter((key) => approved[mspIdOf(key)] === true);
   if (yes.length < needed) {
     return (

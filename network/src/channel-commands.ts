@@ -145,7 +145,8 @@ export function channelCommand(): Command {
         basedOn === undefined
           ? `nothing to propose: ${opts.member} is not a member`
           : `update removing ${opts.member} (on config sequence ${String(basedOn)}) written to ${opts.out}; ` +
-              "unsigned: collect a majority of the other members' admins with `medrec channel sign " +
+              "unsigned: collect the signatures of other members' admins, as many as a majority of all members " +
+              '(the one removed does not sign), with `medrec channel sign ' +
               `--expect-removal ${opts.member}\`, then \`medrec channel submit\`; afterwards each admin approves its ` +
               `retirement in MedRec's registrar (POST /v1/organisations/${opts.member}/retirement)`,
       );

@@ -249,7 +249,7 @@ export function buildCli(): Command {
     .command('remove')
     .description(
       'remove an organisation from the running consortium: its miner, API and gatekeeper stop, a channel ' +
-        "configuration update signed by a majority of the other members' admins drops it (its certificates no " +
+        "configuration update signed by other members' admins, as many as a majority of all members, drops it (its certificates no " +
         'longer read, write or endorse), its nodes stop; its records and their history stay on the ledger',
     )
     .requiredOption('--org <name>', 'the organisation to remove (as named in the consortium file)')

@@ -12,7 +12,7 @@ import { createFabricNetwork } from './fabric-network';
 import type { FoundingDefinition } from './founding-definition';
 import type { Layout } from './layout';
 import { applyConfigUpdate, readChannelConfig } from './channel-update';
-import { createMedrecBootstrap } from './medrec-bootstrap';
+import { createMedrecBootstrap, stopOrganisationServices } from './medrec-bootstrap';
 import { readState } from './network-state';
 import { readNetworkStatus, type NetworkStatus } from './network-status';
 import type { ChainInfo } from './nodes';
@@ -21,16 +21,12 @@ import {
   firstPeerOrg,
   ordererOrganisations,
   organisation,
-  peerOf,
   peerOrgKeys,
   peersOf,
   type OrgKey,
   type PeerOrgKey,
   type Topology,
 } from './topology';
-import { stopApi } from './api-process';
-import { stopGatekeeper } from './gatekeeper-process';
-import { stopMiner } from './miner-process';
 import { rotateOrganisationTls } from './tls-rotation';
 
 // Still offered here: the CLI, the tests and the bench import them from this file.
@@ -102,9 +98,9 @@ export interface Consortium {
   /**
    * Founding a consortium from separate hosts, each organisation on its own with its own state directory (`medrec
    * org init | import`, `channel genesis`, `org found`): FabricNetwork's founding steps, and for a peer
-   * organisation its MedRec services once its nodes have joined.
+   * organisation its MedRec services once its nodes have joined. initOrganisation returns a founder's founding
+   * definition, or a joining organisation's channel definition (both public).
    */
-  /** A founder's founding definition, or a joining organisation's channel definition (both public). */
   initOrganisation(
     org: OrgKey,
     progress?: (message: string) => void,
@@ -229,11 +225,7 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
     async removeOrganisation(org, progress = () => undefined) {
       // Resolved with removed organisations included, so that a removal interrupted after the channel step resumes.
       const whole = fabric.removalTopology();
-      const peer = peerOf(whole, org);
-      progress(`stopping the miner, API and gatekeeper of ${org}`);
-      await stopMiner(fabric.layout, org);
-      await stopApi(fabric.layout, peer);
-      await stopGatekeeper(fabric.layout, peer);
+      await stopOrganisationServices(fabric.layout, whole, org, progress);
       const mspId = organisation(whole, org).mspId;
       await fabric.removeOrganisation(org, progress);
       // Out of the channel, then out of everything MedRec counts by its registrar (votes, trend queries, consents,

@@ -9,6 +9,7 @@ import { apiAdminParticipantId, apiProcessName, ensureAdminToken, startApi, stop
 import { CaAdmin } from './certificate-authority';
 import { untilDiscoverySettles } from './discovery-retry';
 import type { FabricNetwork } from './fabric-network';
+import type { Layout } from './layout';
 import {
   GATEKEEPER_IDENTITY,
   gatekeeperParticipantId,
@@ -37,6 +38,7 @@ import {
   peerOf,
   type PeerNode,
   type PeerOrgKey,
+  type Topology,
 } from './topology';
 import { provisionUser } from './user-provisioning';
 
@@ -64,6 +66,23 @@ export interface MedrecBootstrap {
   setUpOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<void>;
   /** Stops one organisation's miner, API and gatekeeper. */
   stopOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<void>;
+}
+
+/**
+ * Stops one organisation's miner, API and gatekeeper. The topology names where they run: the active one, or for an
+ * organisation being removed the whole file's (removed organisations included).
+ */
+export async function stopOrganisationServices(
+  layout: Layout,
+  topology: Topology,
+  org: PeerOrgKey,
+  progress: (message: string) => void,
+): Promise<void> {
+  const peer = peerOf(topology, org);
+  progress(`stopping ${minerProcessName(org)}, ${apiProcessName(peer)} and ${gatekeeperProcessName(peer)}`);
+  await stopMiner(layout, org);
+  await stopApi(layout, peer);
+  await stopGatekeeper(layout, peer);
 }
 
 export function createMedrecBootstrap(fabric: FabricNetwork): MedrecBootstrap {
@@ -210,12 +229,7 @@ class MedrecBootstrapImpl implements MedrecBootstrap {
 
   /** Stops one organisation's miner, API and gatekeeper (what uses the ledger stops before what it uses). */
   async stopOrganisation(org: PeerOrgKey, progress: (message: string) => void): Promise<void> {
-    const { layout, topology } = this.#fabric;
-    const peer = peerOf(topology, org);
-    progress(`stopping ${minerProcessName(org)}, ${apiProcessName(peer)} and ${gatekeeperProcessName(peer)}`);
-    await stopMiner(layout, org);
-    await stopApi(layout, peer);
-    await stopGatekeeper(layout, peer);
+    await stopOrganisationServices(this.#fabric.layout, this.#fabric.topology, org, progress);
   }
 
   async stop(): Promise<void> {

@@ -16,7 +16,7 @@ import YAML from 'yaml';
 import { adminTokenFile, apiUrl } from '../../network/src/api-process';
 import { createConsortium, type Consortium } from '../../network/src/consortium';
 import { REPO_ROOT } from '../../network/src/paths';
-import { CHAINCODE_NAME, CHANNEL_NAME, peerOf } from '../../network/src/topology';
+import { CHAINCODE_NAME, CHANNEL_NAME, organisation, peerOf } from '../../network/src/topology';
 import { condition } from './support/rest-api';
 import { freshId } from './support/shared-network';
 
@@ -101,6 +101,43 @@ describe('founding a consortium from separate state directories (each founder ho
   before(function () {
     fs.mkdirSync(exchange, { recursive: true });
   });
+
+  /**
+   * The core flow across two hospitals: a patient of `custodian` with one record grants `reader`'s clinicians; a
+   * clinician of `reader` reads it, and one of `outsider`, whom the consent does not name, is refused.
+   */
+  async function readsUnderConsentOnly(custodian: Founder, reader: Founder, outsider: Founder): Promise<void> {
+    const mspOf = (org: Founder): string => organisation(open(custodian).topology, org).mspId;
+    const [patient, author] = [await person(custodian, 'patient'), await person(custodian, 'clinician')];
+    const admitted = await call(custodian, 'POST', `/v1/patients/${patient.id}/admission`, admin(custodian));
+    expect(admitted.status, JSON.stringify(admitted.body)).to.equal(200);
+    const created = await call(
+      custodian,
+      'POST',
+      `/v1/patients/${patient.id}/records`,
+      author.token,
+      condition(patient.id),
+    );
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const recordId = (created.body as { record: { recordId: string } }).record.recordId;
+    const granted = await call(custodian, 'POST', `/v1/patients/${patient.id}/consents`, patient.token, {
+      grantee: { kind: 'role', role: 'clinician', mspId: mspOf(reader) },
+      scope: { custodians: [mspOf(custodian)] },
+      purposes: ['TREAT'],
+      period: {
+        notBefore: new Date(Date.now() - 60_000).toISOString(),
+        notAfter: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    });
+    expect(granted.status, JSON.stringify(granted.body)).to.equal(201);
+    const clinician = await person(reader, 'clinician');
+    const read = await call(reader, 'GET', `/v1/records/${recordId}?purpose=TREAT`, clinician.token);
+    expect(read.status, JSON.stringify(read.body)).to.equal(200);
+    expect(JSON.stringify(read.body)).to.contain(`Patient/${patient.id}`);
+    const stranger = await person(outsider, 'clinician');
+    const refused = await call(outsider, 'GET', `/v1/records/${recordId}?purpose=TREAT`, stranger.token);
+    expect(refused.status, JSON.stringify(refused.body)).to.equal(403);
+  }
 
   after(async function () {
     this.timeout(300_000);
@@ -246,36 +283,7 @@ describe('founding a consortium from separate state directories (each founder ho
 
   it("runs the core flow across the founders: hospital2 reads hospital1's record under consent, research may not", async function () {
     this.timeout(300_000);
-    const [patient, author] = [await person('hospital1', 'patient'), await person('hospital1', 'clinician')];
-    expect(
-      (await call('hospital1', 'POST', `/v1/patients/${patient.id}/admission`, admin('hospital1'))).status,
-    ).to.equal(200);
-    const created = await call(
-      'hospital1',
-      'POST',
-      `/v1/patients/${patient.id}/records`,
-      author.token,
-      condition(patient.id),
-    );
-    expect(created.status, JSON.stringify(created.body)).to.equal(201);
-    const recordId = (created.body as { record: { recordId: string } }).record.recordId;
-    const granted = await call('hospital1', 'POST', `/v1/patients/${patient.id}/consents`, patient.token, {
-      grantee: { kind: 'role', role: 'clinician', mspId: 'Hospital2MSP' },
-      scope: { custodians: ['Hospital1MSP'] },
-      purposes: ['TREAT'],
-      period: {
-        notBefore: new Date(Date.now() - 60_000).toISOString(),
-        notAfter: new Date(Date.now() + 3_600_000).toISOString(),
-      },
-    });
-    expect(granted.status, JSON.stringify(granted.body)).to.equal(201);
-    const reader = await person('hospital2', 'clinician');
-    const read = await call('hospital2', 'GET', `/v1/records/${recordId}?purpose=TREAT`, reader.token);
-    expect(read.status, JSON.stringify(read.body)).to.equal(200);
-    expect(JSON.stringify(read.body)).to.contain(`Patient/${patient.id}`);
-    const outsider = await person('research', 'clinician');
-    const refused = await call('research', 'GET', `/v1/records/${recordId}?purpose=TREAT`, outsider.token);
-    expect(refused.status, JSON.stringify(refused.body)).to.equal(403);
+    await readsUnderConsentOnly('hospital1', 'hospital2', 'research');
   });
 
   it('upgrades the chaincode with each founder approving on its own host; a whole-network upgrade is refused there', async function () {
@@ -325,35 +333,7 @@ describe('founding a consortium from separate state directories (each founder ho
     await ok('hospital1', ['channel', 'submit', update, '--as', 'hospital1', '--expect-member', 'Hospital3MSP']);
     await ok('hospital3', ['org', 'join', '--org', 'hospital3']);
 
-    const [patient, author] = [await person('hospital3', 'patient'), await person('hospital3', 'clinician')];
-    expect(
-      (await call('hospital3', 'POST', `/v1/patients/${patient.id}/admission`, admin('hospital3'))).status,
-    ).to.equal(200);
-    const created = await call(
-      'hospital3',
-      'POST',
-      `/v1/patients/${patient.id}/records`,
-      author.token,
-      condition(patient.id),
-    );
-    expect(created.status, JSON.stringify(created.body)).to.equal(201);
-    const recordId = (created.body as { record: { recordId: string } }).record.recordId;
-    const granted = await call('hospital3', 'POST', `/v1/patients/${patient.id}/consents`, patient.token, {
-      grantee: { kind: 'role', role: 'clinician', mspId: 'Hospital1MSP' },
-      scope: { custodians: ['Hospital3MSP'] },
-      purposes: ['TREAT'],
-      period: {
-        notBefore: new Date(Date.now() - 60_000).toISOString(),
-        notAfter: new Date(Date.now() + 3_600_000).toISOString(),
-      },
-    });
-    expect(granted.status, JSON.stringify(granted.body)).to.equal(201);
-    const reader = await person('hospital1', 'clinician');
-    const read = await call('hospital1', 'GET', `/v1/records/${recordId}?purpose=TREAT`, reader.token);
-    expect(read.status, JSON.stringify(read.body)).to.equal(200);
-    const outsider = await person('hospital2', 'clinician');
-    const refused = await call('hospital2', 'GET', `/v1/records/${recordId}?purpose=TREAT`, outsider.token);
-    expect(refused.status, JSON.stringify(refused.body)).to.equal(403);
+    await readsUnderConsentOnly('hospital3', 'hospital1', 'hospital2');
   });
 
   it("removes hospital3 by an update passed between the others' directories, and retires it through their APIs", async function () {
