@@ -1,7 +1,9 @@
 /**
- * `medrec org prepare` and `medrec channel propose-member | sign | submit`: admitting an organisation when the
- * admins who must sign are on different hosts. Every step takes and leaves a file: the joining organisation's
- * definition, then the update envelope that collects signatures until the channel's admin policy is met.
+ * `medrec org prepare` and `medrec channel propose-member | propose-removal | propose-ordering | sign | submit`:
+ * channel configuration updates when the admins who must sign are on different hosts. Every step takes and leaves a
+ * file: the joining organisation's definition, then the update envelope that collects signatures until the policy
+ * is met. Each signer sees what the update changes, read against the channel as it fetches it, and with an
+ * --expect-… option refuses anything else (`org rotate-tls --orderer` writes the consenter-set envelopes).
  */
 import fs from 'node:fs';
 import { Command } from 'commander';
@@ -11,14 +13,21 @@ import {
   readConfigUpdate,
   signConfigUpdate,
   submitConfigUpdate,
+  type ChannelConfigJson,
   type ChannelUpdateContext,
 } from './channel-update';
+
+import { checkConsenterChange, ordererOrgTlsRoots } from './consenter-certificates';
 import {
+  ADJUSTABLE_BATCHING,
+  batchingChanges,
   describeChanges,
   onlyAddsMember,
+  onlyChangesBatching,
   onlyRemovesMember,
   removedMembers,
   summariseConfigUpdate,
+  type ConfigChange,
 } from './config-update-summary';
 import { createConsortium } from './consortium';
 import { genesisCommand } from './founding-commands';
@@ -28,9 +37,14 @@ import {
   withApplicationOrganisation,
   withoutApplicationOrganisation,
 } from './org-membership';
-import { organisation } from './topology';
+import { withOrderingParameters } from './ordering-parameters';
+import { ordererOrganisations, organisation } from './topology';
+import { wholeNumber } from './cli-options';
 
 /* eslint-disable no-console -- this is the command-line interface: the terminal is its output. */
+
+/** Where the Raft consenter set lives in a channel configuration. */
+const CONSENSUS_TYPE_PATH = '/Channel/Orderer/Values/ConsensusType';
 
 async function contextOf(): Promise<ChannelUpdateContext & { asKnown: (org: string) => string }> {
   const consortium = createConsortium({ renderer: 'silent' });
@@ -47,6 +61,8 @@ async function contextOf(): Promise<ChannelUpdateContext & { asKnown: (org: stri
 interface Expectation {
   readonly expectMember?: string;
   readonly expectRemoval?: string;
+  readonly expectOrdering?: boolean;
+  readonly expectConsenter?: string;
 }
 
 /**
@@ -59,10 +75,25 @@ async function checkedUpdate(
   expected: Expectation & { as: string },
 ): Promise<void> {
   const update = await readConfigUpdate(ctx, envelope);
-  const current = applicationMembers(await readChannelConfig(ctx, ctx.asKnown(expected.as)));
-  const changes = [...summariseConfigUpdate(update), ...removedMembers(update, current)];
+  const config = await readChannelConfig(ctx, ctx.asKnown(expected.as));
+  const changes = [...summariseConfigUpdate(update), ...removedMembers(update, applicationMembers(config))];
   console.error(`› this update ${describeChanges(changes)}`);
-  const { expectMember, expectRemoval } = expected;
+  const batching = batchingChanges(update, config);
+  for (const { field, from, to } of batching) {
+    console.error(`›   ${field}: ${JSON.stringify(from)} -> ${JSON.stringify(to)}`);
+  }
+  const { expectMember, expectRemoval, expectOrdering, expectConsenter } = expected;
+  if (expectConsenter !== undefined) checkConsenterRotation(ctx, envelope, update, config, changes, expectConsenter);
+  if (
+    expectOrdering === true &&
+    !(onlyChangesBatching(changes) && batching.every((change) => ADJUSTABLE_BATCHING.includes(change.field)))
+  ) {
+    throw new Error(
+      `${envelope} does not only change the batch timeout or the transactions per block: it ` +
+        `${describeChanges(changes)}${batching.length === 0 ? '' : ` (${batching.map((c) => c.field).join(', ')})`}; ` +
+        'do not sign it, ask the proposer for an update that changes those and nothing else',
+    );
+  }
   if (expectMember !== undefined && !onlyAddsMember(changes, expectMember)) {
     throw new Error(
       `${envelope} does not only add ${expectMember}: it ${describeChanges(changes)}; do not sign it, ask the ` +
@@ -74,6 +105,33 @@ async function checkedUpdate(
       `${envelope} does not only remove ${expectRemoval}: it ${describeChanges(changes)}; do not sign it, ask the ` +
         'proposer for an update that removes the organisation and nothing else',
     );
+  }
+}
+
+/** `--expect-consenter`: only the named orderer's certificate in the consenter set, issued by its operator's TLS CA. */
+function checkConsenterRotation(
+  ctx: ChannelUpdateContext,
+  envelope: string,
+  update: unknown,
+  config: ChannelConfigJson,
+  changes: readonly ConfigChange[],
+  ordererName: string,
+): void {
+  const orderer = ctx.topology.orderers.find((o) => o.name === ordererName);
+  if (orderer === undefined) throw new Error(`no orderer ${ordererName} in the consortium file`);
+  const refuse = (why: string): Error =>
+    new Error(
+      `${envelope} does not only give ${ordererName} a new TLS certificate: ${why}; do not sign it, ask its ` +
+        'operator for an update that changes that certificate and nothing else',
+    );
+  const onlyConsensusType =
+    changes.length === 1 && changes[0]?.kind === 'modifies' && changes[0].path === CONSENSUS_TYPE_PATH;
+  if (!onlyConsensusType) throw refuse(`it ${describeChanges(changes)}`);
+  const mspId = organisation(ctx.topology, orderer.org).mspId;
+  try {
+    console.error(`› ${checkConsenterChange(update, config, orderer, ordererOrgTlsRoots(config, mspId)).description}`);
+  } catch (err) {
+    throw refuse(err instanceof Error ? err.message : String(err));
   }
 }
 
@@ -152,6 +210,46 @@ export function channelCommand(): Command {
       );
     });
   channel
+    .command('propose-ordering')
+    .description(
+      "as an orderer operator's admin: compute the update that changes the channel's batching parameters and write " +
+        'it as an envelope for the other operators to sign (the Orderer group: a majority of their admins)',
+    )
+    .option('--batch-timeout <duration>', 'how long an orderer waits before cutting a block, e.g. 250ms or 1s')
+    .option('--max-messages <n>', 'transactions that fill a block (1-10000)', wholeNumber('--max-messages', 1, 10_000))
+    .requiredOption('--as <org>', 'the orderer operator whose admin proposes')
+    .requiredOption('--out <file>', 'where to write the update envelope')
+    .action(async (opts: { batchTimeout?: string; maxMessages?: number; as: string; out: string }) => {
+      if (opts.batchTimeout === undefined && opts.maxMessages === undefined) {
+        throw new Error('nothing to propose: give --batch-timeout, --max-messages or both');
+      }
+      const ctx = await contextOf();
+      const proposer = ctx.asKnown(opts.as);
+      const operators = ordererOrganisations(ctx.topology).map((org) => org.key);
+      if (!operators.includes(proposer)) {
+        throw new Error(
+          `${proposer} operates no orderer; the admin of one that does (${operators.join(', ')}) proposes`,
+        );
+      }
+      const basedOn = await proposeConfigUpdate(
+        ctx,
+        proposer,
+        withOrderingParameters({
+          ...(opts.batchTimeout === undefined ? {} : { batchTimeout: opts.batchTimeout }),
+          ...(opts.maxMessages === undefined ? {} : { maxMessageCount: opts.maxMessages }),
+        }),
+        opts.out,
+      );
+      console.log(
+        basedOn === undefined
+          ? 'nothing to propose: the channel already has these parameters'
+          : `update of the batching parameters (on config sequence ${String(basedOn)}) written to ${opts.out}; ` +
+              "unsigned: collect a majority of the orderer operators' admins with `medrec channel sign " +
+              `${opts.out} --as <org> --expect-ordering\`, then \`medrec channel submit ${opts.out} --as <org> ` +
+              '--expect-ordering`',
+      );
+    });
+  channel
     .command('sign <envelope>')
     .description(
       "add an admin's signature to an update envelope (in place), after showing what it changes; with " +
@@ -160,6 +258,11 @@ export function channelCommand(): Command {
     .requiredOption('--as <org>', 'the member whose admin signs')
     .option('--expect-member <mspId>', 'sign only an update that adds exactly this organisation and nothing else')
     .option('--expect-removal <mspId>', 'sign only an update that removes exactly this organisation and nothing else')
+    .option('--expect-ordering', 'sign only an update that changes the batch timeout or block size and nothing else')
+    .option(
+      '--expect-consenter <orderer>',
+      'sign only an update that gives this orderer a new TLS certificate (from its operator’s CA) and nothing else',
+    )
     .action(async (envelope: string, opts: { as: string } & Expectation) => {
       const ctx = await contextOf();
       await checkedUpdate(ctx, envelope, opts);
@@ -175,6 +278,11 @@ export function channelCommand(): Command {
     .requiredOption('--as <org>', 'the member whose admin submits')
     .option('--expect-member <mspId>', 'submit only an update that adds exactly this organisation and nothing else')
     .option('--expect-removal <mspId>', 'submit only an update that removes exactly this organisation and nothing else')
+    .option('--expect-ordering', 'submit only an update that changes the batch timeout or block size and nothing else')
+    .option(
+      '--expect-consenter <orderer>',
+      'submit only an update that gives this orderer a new TLS certificate (from its operator’s CA) and nothing else',
+    )
     .action(async (envelope: string, opts: { as: string } & Expectation) => {
       const ctx = await contextOf();
       await checkedUpdate(ctx, envelope, opts);

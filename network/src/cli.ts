@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { createConsortium, type NetworkStatus } from './consortium';
+import { createConsortium, type Consortium, type NetworkStatus } from './consortium';
+import { finishOrdererTls, proposeOrdererTls } from './tls-rotation';
 import { adminTokenFile, apiUrl, issueUserToken, registerUserWithToken } from './api-process';
 import { seedNetwork } from './seed-network';
 import { trendsCommand } from './trend-commands';
@@ -59,6 +60,33 @@ interface SeedCommandOptions {
 }
 
 /** --consortium <file>: which consortium file to run (docs/consortium-file.md). */
+/** `org rotate-tls --orderer`: the file-exchange form, on the operator's own host (its admin signs; others follow). */
+async function rotateOrdererTlsByFiles(
+  consortium: Consortium,
+  org: OrgKey,
+  opts: { orderer: string; out?: string | undefined; finish?: boolean | undefined },
+  progress: (message: string) => void,
+): Promise<void> {
+  const orderer = consortium.topology.orderers.find((o) => o.name === opts.orderer);
+  if (orderer?.org !== org) throw new Error(`${opts.orderer} is not an orderer that ${org} operates`);
+  const ctx = { layout: consortium.layout, bin: await consortium.binaries(), topology: consortium.topology };
+  if (opts.finish === true) {
+    if (opts.out !== undefined)
+      throw new Error('--finish takes no --out: it restarts the orderer once the update is in');
+    await finishOrdererTls(ctx, orderer.name, progress);
+    return;
+  }
+  if (opts.out === undefined) {
+    throw new Error('--orderer needs --out <file> (to propose a new certificate) or --finish (once it is submitted)');
+  }
+  await proposeOrdererTls(ctx, orderer.name, opts.out, progress);
+  console.log(
+    `next: the other orderer operators' admins run \`medrec channel sign ${opts.out} --as <org> --expect-consenter ` +
+      `${orderer.name}\` until a majority of the operators has signed, one submits it (\`medrec channel submit\`), ` +
+      `then \`medrec org rotate-tls --org ${org} --orderer ${orderer.name} --finish\` here`,
+  );
+}
+
 function consortiumOption(): Option {
   return new Option(
     '--consortium <file>',
@@ -217,11 +245,30 @@ export function buildCli(): Command {
         "configuration update the orderer organisations' admins sign, then restarts; the old keys are deleted",
     )
     .requiredOption('--org <name>', 'the organisation (as named in the consortium file)')
-    .action(async (opts: { org: string }) => {
+    .option(
+      '--orderer <name>',
+      "on the operator's own host, one of its orderers: with --out, a new certificate and the update naming it for " +
+        'the other operators to sign; with --finish, once that update is submitted, the restart with it',
+    )
+    .option('--out <file>', 'with --orderer: where to write the consenter-set update (signed by this organisation)')
+    .option('--finish', 'with --orderer: restart the orderer with its new certificate once the channel names it')
+    .action(async (opts: { org: string; orderer?: string; out?: string; finish?: boolean }) => {
       const consortium = createConsortium({ renderer: 'silent' });
-      await consortium.rotateTls(organisationKey(consortium.topology, opts.org), (message) => {
+      const org = organisationKey(consortium.topology, opts.org);
+      const progress = (message: string): void => {
         console.error(`› ${message}`);
-      });
+      };
+      if (opts.orderer === undefined) {
+        if (opts.out !== undefined || opts.finish === true) throw new Error('--out and --finish go with --orderer');
+        await consortium.rotateTls(org, progress);
+      } else {
+        await rotateOrdererTlsByFiles(
+          consortium,
+          org,
+          { orderer: opts.orderer, out: opts.out, finish: opts.finish },
+          progress,
+        );
+      }
       printStatus(onlyOrganisation(await consortium.status(), opts.org));
     });
   org

@@ -41,10 +41,14 @@ function walk(path: string, written: Group, read: Group | undefined, into: Confi
     ['policies', 'Policies'],
   ] as const) {
     for (const [name, element] of Object.entries(written[section] ?? {})) {
+      // compute_update writes a changed value or policy at its old version + 1 and leaves it out of the read set;
+      // a new one is written at version 0 (configtxlator's computeValuesMapUpdate).
       const before = read[section]?.[name];
-      if (before === undefined) into.push({ kind: 'adds', path: `${path}/${key}/${name}` });
-      else if (versionOf(element) !== versionOf(before))
+      if (before === undefined) {
+        into.push({ kind: versionOf(element) === '0' ? 'adds' : 'modifies', path: `${path}/${key}/${name}` });
+      } else if (versionOf(element) !== versionOf(before)) {
         into.push({ kind: 'modifies', path: `${path}/${key}/${name}` });
+      }
     }
   }
 }
@@ -96,6 +100,53 @@ export function onlyRemovesMember(changes: readonly ConfigChange[], mspId: strin
     changes.some((c) => c.kind === 'removes' && c.path === `/Channel/Application/${mspId}`)
   );
 }
+
+/** The values of the ordering service's batching parameters; an update that touches only these changes no policy. */
+const BATCHING_VALUES = ['/Channel/Orderer/Values/BatchTimeout', '/Channel/Orderer/Values/BatchSize'];
+
+/** True when the update modifies the batching parameters (one or both) and nothing else. */
+export function onlyChangesBatching(changes: readonly ConfigChange[]): boolean {
+  return changes.length > 0 && changes.every((c) => c.kind === 'modifies' && BATCHING_VALUES.includes(c.path));
+}
+
+/** A batching field the update sets to something other than the channel has: `BatchSize.max_message_count`. */
+export interface BatchingChange {
+  readonly field: string;
+  readonly from: unknown;
+  readonly to: unknown;
+}
+
+/**
+ * Every batching field an update sets to another value than the channel's current configuration (both decoded),
+ * so the signer reads each one, absolute_max_bytes included, and not only the two this project changes.
+ */
+export function batchingChanges(update: unknown, current: unknown): BatchingChange[] {
+  const written = ordererValues((update as { write_set?: Group } | null)?.write_set);
+  const now = ordererValues((current as { channel_group?: Group } | null)?.channel_group);
+  return ['BatchTimeout', 'BatchSize'].flatMap((name) => {
+    const to = written[name]?.value;
+    return to === undefined ? [] : fieldChanges(name, now[name]?.value ?? {}, to);
+  });
+}
+
+type ValueMap = Readonly<Record<string, { value?: Readonly<Record<string, unknown>> } | undefined>>;
+
+function ordererValues(channel: Group | undefined): ValueMap {
+  return (channel?.groups?.Orderer?.values ?? {}) as ValueMap;
+}
+
+function fieldChanges(
+  name: string,
+  from: Readonly<Record<string, unknown>>,
+  to: Readonly<Record<string, unknown>>,
+): BatchingChange[] {
+  return [...new Set([...Object.keys(to), ...Object.keys(from)])]
+    .filter((field) => JSON.stringify(to[field]) !== JSON.stringify(from[field]))
+    .map((field) => ({ field: `${name}.${field}`, from: from[field], to: to[field] }));
+}
+
+/** The fields `medrec network ordering` and `channel propose-ordering` change; nothing else may differ. */
+export const ADJUSTABLE_BATCHING = ['BatchTimeout.timeout', 'BatchSize.max_message_count'];
 
 export function describeChanges(changes: readonly ConfigChange[]): string {
   return changes.length === 0 ? 'changes nothing' : changes.map((c) => `${c.kind} ${c.path}`).join('; ');

@@ -223,6 +223,15 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
       if (peersOf(fabric.topology, org).length > 0) await medrec.setUpOrganisation(org, progress);
     },
     async removeOrganisation(org, progress = () => undefined) {
+      const owner = readState(fabric.layout)?.owner;
+      if (owner !== undefined) {
+        // Before anything stops: this directory holds only its owner's admin, and a removal needs a majority's.
+        throw new Error(
+          `this is ${owner}'s own directory, which holds no other member's admin: a removal passes between the ` +
+            `admins' hosts as a file (\`medrec channel propose-removal --member <mspId> --as ${owner} --out <file>\`, ` +
+            '`medrec channel sign <file> --as <org> --expect-removal <mspId>` on the others, `medrec channel submit`)',
+        );
+      }
       // Resolved with removed organisations included, so that a removal interrupted after the channel step resumes.
       const whole = fabric.removalTopology();
       await stopOrganisationServices(fabric.layout, whole, org, progress);
@@ -235,9 +244,10 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
     },
     async orderingParameters() {
       const ctx = { layout: fabric.layout, bin: await fabric.binaries(), topology: fabric.topology };
-      return orderingParametersOf(
-        await readChannelConfig(ctx, ordererOperators(fabric.topology)[0] ?? firstPeerOrg(fabric.topology)),
-      );
+      // Any member's admin may read the config: on an organisation's own directory, its own admin is the one here.
+      const reader =
+        readState(fabric.layout)?.owner ?? ordererOperators(fabric.topology)[0] ?? firstPeerOrg(fabric.topology);
+      return orderingParametersOf(await readChannelConfig(ctx, reader));
     },
     async setOrderingParameters(parameters, progress = () => undefined) {
       const mutation = withOrderingParameters(parameters);

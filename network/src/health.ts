@@ -46,13 +46,36 @@ export function operationsHealthy(host: string, port: number): Promise<boolean> 
  * readable while the peer is still replaying the chain, when channel queries are refused (it checks a caller against
  * the configuration it has reached, which may predate the caller's organisation). Undefined until it reports one.
  */
-export function peerLedgerHeight(host: string, port: number, channel: string): Promise<number | undefined> {
+export async function peerLedgerHeight(host: string, port: number, channel: string): Promise<number | undefined> {
+  const metrics = await operationsMetrics(host, port);
+  return metrics === undefined ? undefined : ledgerHeightOf(metrics, channel);
+}
+
+/**
+ * How many of its channel's Raft consenters an orderer's leader counts as active, and how many there are, from the
+ * orderer's own operations endpoint (a follower learns the count from the leader's messages). Equal counts mean
+ * the orderer is back in the cluster; undefined until it reports both.
+ */
+export async function ordererClusterView(
+  host: string,
+  port: number,
+  channel: string,
+): Promise<{ active: number; size: number } | undefined> {
+  const metrics = await operationsMetrics(host, port);
+  if (metrics === undefined) return undefined;
+  const active = channelGauge(metrics, 'consensus_etcdraft_active_nodes', channel);
+  const size = channelGauge(metrics, 'consensus_etcdraft_cluster_size', channel);
+  return active === undefined || size === undefined ? undefined : { active, size };
+}
+
+/** The /metrics text of an operations endpoint; undefined when it does not answer. */
+function operationsMetrics(host: string, port: number): Promise<string | undefined> {
   return new Promise((resolve) => {
     const req = http.get({ host, port, path: '/metrics', timeout: 5000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
-        resolve(ledgerHeightOf(Buffer.concat(chunks).toString('utf8'), channel));
+        resolve(res.statusCode === 200 ? Buffer.concat(chunks).toString('utf8') : undefined);
       });
     });
     req.on('timeout', () => {
@@ -67,7 +90,12 @@ export function peerLedgerHeight(host: string, port: number, channel: string): P
 
 /** The ledger_blockchain_height sample of one channel in Prometheus text exposition format. */
 export function ledgerHeightOf(metrics: string, channel: string): number | undefined {
-  const prefix = `ledger_blockchain_height{channel="${channel}"} `;
+  return channelGauge(metrics, 'ledger_blockchain_height', channel);
+}
+
+/** A gauge labelled only by channel, as a whole number >= 0, in Prometheus text exposition format. */
+export function channelGauge(metrics: string, name: string, channel: string): number | undefined {
+  const prefix = `${name}{channel="${channel}"} `;
   const line = metrics.split('\n').find((candidate) => candidate.startsWith(prefix));
   if (line === undefined) return undefined;
   const value = Number(line.slice(prefix.length).trim());

@@ -302,16 +302,21 @@ export function assertAdminHere(layout: Layout, org: OrgKey): void {
   assertAdminsHere(layout, [org]);
 }
 
+/** Whether this host holds the organisation's admin key (a founder's own directory holds only its own). */
+export function adminHere(layout: Layout, org: OrgKey): boolean {
+  return fs.existsSync(path.join(layout.identityDir(org, ORG_ADMIN), 'msp', 'keystore'));
+}
+
 /** The same for every organisation that must sign, naming all that are missing at once. */
 export function assertAdminsHere(layout: Layout, orgs: readonly OrgKey[]): void {
-  const missing = orgs.filter(
-    (org) => !fs.existsSync(path.join(layout.identityDir(org, ORG_ADMIN), 'msp', 'keystore')),
-  );
+  const missing = orgs.filter((org) => !adminHere(layout, org));
   if (missing.length > 0) {
     const whose = missing.map((org) => `${org}'s`).join(', ');
     throw new Error(
       `this host does not hold ${whose} admin: run this on that organisation's host, or, for a channel update, ` +
-        "pass it as a file between the admins' hosts (`medrec channel sign <file> --as <org>` on each)",
+        "pass it as a file between the admins' hosts: `medrec channel propose-member | propose-removal | " +
+        'propose-ordering` or `medrec org rotate-tls --orderer <name> --out <file>` writes one, ' +
+        '`medrec channel sign <file> --as <org>` on each host signs it',
     );
   }
 }

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import {
+  ADJUSTABLE_BATCHING,
+  batchingChanges,
   describeChanges,
   onlyAddsMember,
+  onlyChangesBatching,
   onlyRemovesMember,
   removedMembers,
   summariseConfigUpdate,
@@ -106,5 +109,69 @@ describe('what a configuration update changes, before an admin signs it', () => 
     expect(() => summariseConfigUpdate({})).to.throw('not a configuration update');
     expect(() => summariseConfigUpdate(undefined)).to.throw('not a configuration update');
     expect(describeChanges([])).to.equal('changes nothing');
+  });
+
+  describe('a change of the batching parameters', () => {
+    const BATCH_SIZE = { max_message_count: 100, absolute_max_bytes: 10485760, preferred_max_bytes: 2097152 };
+    /** The channel config as fetched: the orderer group's batching values. */
+    const current = {
+      channel_group: {
+        groups: {
+          Orderer: {
+            values: {
+              BatchTimeout: { version: '0', value: { timeout: '500ms' } },
+              BatchSize: { version: '0', value: BATCH_SIZE },
+            },
+          },
+        },
+      },
+    };
+    /** As compute_update writes it: changed values at version + 1 in the write set only, the group at its version. */
+    function update(values: Record<string, unknown>): Record<string, unknown> {
+      return {
+        read_set: { groups: { Orderer: { version: '0', values: {} } }, version: '0' },
+        write_set: { groups: { Orderer: { version: '0', values } }, version: '0' },
+      };
+    }
+
+    it('reads a changed value as modified (not added), and shows each field that differs', () => {
+      const proposal = update({
+        BatchTimeout: { version: '1', mod_policy: 'Admins', value: { timeout: '250ms' } },
+        BatchSize: { version: '1', mod_policy: 'Admins', value: { ...BATCH_SIZE, max_message_count: 50 } },
+      });
+      const changes = summariseConfigUpdate(proposal);
+      expect(describeChanges(changes)).to.equal(
+        'modifies /Channel/Orderer/Values/BatchTimeout; modifies /Channel/Orderer/Values/BatchSize',
+      );
+      expect(onlyChangesBatching(changes)).to.equal(true);
+      expect(batchingChanges(proposal, current)).to.deep.equal([
+        { field: 'BatchTimeout.timeout', from: '500ms', to: '250ms' },
+        { field: 'BatchSize.max_message_count', from: 100, to: 50 },
+      ]);
+      expect(onlyChangesBatching(summariseConfigUpdate(update({})))).to.equal(false);
+    });
+
+    it('names a block size change beyond what the command adjusts, so --expect-ordering refuses it', () => {
+      const proposal = update({
+        BatchSize: { version: '1', value: { ...BATCH_SIZE, max_message_count: 50, absolute_max_bytes: 1 } },
+      });
+      const fields = batchingChanges(proposal, current).map((change) => change.field);
+      expect(fields).to.deep.equal(['BatchSize.max_message_count', 'BatchSize.absolute_max_bytes']);
+      expect(fields.every((field) => ADJUSTABLE_BATCHING.includes(field))).to.equal(false);
+    });
+
+    it('is not only batching when it also touches a policy or adds a value', () => {
+      const proposal = update({ BatchTimeout: { version: '1', value: { timeout: '250ms' } } });
+      const orderer = (proposal.write_set as { groups: { Orderer: Record<string, unknown> } }).groups.Orderer;
+      orderer.policies = { Admins: { version: '1', policy: {} } };
+      expect(onlyChangesBatching(summariseConfigUpdate(proposal))).to.equal(false);
+      const added = update({
+        BatchTimeout: { version: '1', value: { timeout: '250ms' } },
+        KafkaBrokers: { version: '0', value: { brokers: [] } },
+      });
+      const changes = summariseConfigUpdate(added);
+      expect(describeChanges(changes)).to.contain('adds /Channel/Orderer/Values/KafkaBrokers');
+      expect(onlyChangesBatching(changes)).to.equal(false);
+    });
   });
 });

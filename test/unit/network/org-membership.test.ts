@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ledgerHeightOf } from '../../../network/src/health';
+import { channelGauge, ledgerHeightOf } from '../../../network/src/health';
 import {
   applicationMembers,
   applicationSigners,
@@ -88,5 +88,18 @@ describe('a peer ledger height from its Prometheus metrics', () => {
     expect(ledgerHeightOf('ledger_blockchain_height{channel="medrec"} 1.5', 'medrec')).to.equal(undefined);
     expect(ledgerHeightOf('ledger_blockchain_height{channel="medrec"} -1', 'medrec')).to.equal(undefined);
     expect(ledgerHeightOf('', 'medrec')).to.equal(undefined);
+  });
+
+  it("reads an orderer's Raft gauges by channel (how many consenters its leader counts active)", () => {
+    const orderer = [
+      '# TYPE consensus_etcdraft_active_nodes gauge',
+      'consensus_etcdraft_active_nodes{channel="medrec"} 2',
+      'consensus_etcdraft_cluster_size{channel="medrec"} 3',
+      'consensus_etcdraft_active_nodes{channel="medrec2"} 3',
+    ].join('\n');
+    expect(channelGauge(orderer, 'consensus_etcdraft_active_nodes', 'medrec')).to.equal(2);
+    expect(channelGauge(orderer, 'consensus_etcdraft_cluster_size', 'medrec')).to.equal(3);
+    expect(channelGauge(orderer, 'consensus_etcdraft_cluster_size', 'medrec2')).to.equal(undefined);
+    expect(channelGauge(orderer, 'consensus_etcdraft_active', 'medrec')).to.equal(undefined);
   });
 });
