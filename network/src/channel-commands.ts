@@ -5,11 +5,14 @@
  * is met. Each signer sees what the update changes, read against the channel as it fetches it, and with an
  * --expect-… option refuses anything else (`org rotate-tls --orderer` writes the consenter-set envelopes).
  */
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
+import { classifyIdentity, type ChannelTrust, type VerifiedIdentity } from '@medrec/sdk';
 import {
   proposeConfigUpdate,
-  readChannelConfig,
+  readChannelConfigBlock,
   readConfigUpdate,
   signConfigUpdate,
   submitConfigUpdate,
@@ -18,6 +21,8 @@ import {
 } from './channel-update';
 
 import { checkConsenterChange, ordererOrgTlsRoots } from './consenter-certificates';
+import { describeSignatures, envelopeSignatures, trustOfConfigBlock } from './config-update-signatures';
+import { ORG_ADMIN } from './nodes';
 import {
   ADJUSTABLE_BATCHING,
   batchingChanges,
@@ -38,7 +43,7 @@ import {
   withoutApplicationOrganisation,
 } from './org-membership';
 import { withOrderingParameters } from './ordering-parameters';
-import { ordererOrganisations, organisation } from './topology';
+import { CHANNEL_NAME, ordererOrganisations, organisation } from './topology';
 import { wholeNumber } from './cli-options';
 
 /* eslint-disable no-console -- this is the command-line interface: the terminal is its output. */
@@ -75,9 +80,11 @@ async function checkedUpdate(
   expected: Expectation & { as: string },
 ): Promise<void> {
   const update = await readConfigUpdate(ctx, envelope);
-  const config = await readChannelConfig(ctx, ctx.asKnown(expected.as));
+  const as = ctx.asKnown(expected.as);
+  const { config, block } = await readChannelConfigBlock(ctx, as);
   const changes = [...summariseConfigUpdate(update), ...removedMembers(update, applicationMembers(config))];
   console.error(`› this update ${describeChanges(changes)}`);
+  reportSignatures(ctx, envelope, as, trustOfConfigBlock(CHANNEL_NAME, block), changes);
   const batching = batchingChanges(update, config);
   for (const { field, from, to } of batching) {
     console.error(`›   ${field}: ${JSON.stringify(from)} -> ${JSON.stringify(to)}`);
@@ -106,6 +113,42 @@ async function checkedUpdate(
         'proposer for an update that removes the organisation and nothing else',
     );
   }
+}
+
+/**
+ * Shows who has signed the envelope (each signature verified against the channel's MSPs) and whether the policies
+ * governing its changes are met once this host's admin signs too; refuses an envelope whose signature does not
+ * verify, since it was changed after someone signed it.
+ */
+function reportSignatures(
+  ctx: ChannelUpdateContext,
+  envelope: string,
+  as: string,
+  trust: ChannelTrust,
+  changes: readonly ConfigChange[],
+): void {
+  const signatures = envelopeSignatures(fs.readFileSync(envelope), trust);
+  const own = ownAdmin(ctx, as, trust);
+  const report = describeSignatures(signatures, trust, changes, own === undefined ? [] : [own]);
+  for (const line of report.lines) console.error(`› ${line}`);
+  if (report.forged) {
+    throw new Error(
+      `${envelope} carries a signature that does not verify over the update it holds: it was changed after it was ` +
+        'signed. Do not sign or submit it; ask the proposer for a fresh envelope',
+    );
+  }
+}
+
+/** This host's admin of `org` as the channel classifies it (the identity about to sign). */
+function ownAdmin(ctx: ChannelUpdateContext, org: string, trust: ChannelTrust): VerifiedIdentity | undefined {
+  const mspId = organisation(ctx.topology, org).mspId;
+  const definition = trust.msps.get(mspId);
+  const file = path.join(ctx.layout.identityDir(org, ORG_ADMIN), 'msp', 'signcerts', 'cert.pem');
+  if (definition === undefined || !fs.existsSync(file)) return undefined;
+  const certificatePem = fs.readFileSync(file, 'utf8');
+  const certificate = new X509Certificate(certificatePem);
+  const classified = classifyIdentity(certificate, definition);
+  return 'problem' in classified ? undefined : { mspId, certificatePem, certificate, roles: classified.roles };
 }
 
 /** `--expect-consenter`: only the named orderer's certificate in the consenter set, issued by its operator's TLS CA. */
@@ -252,8 +295,9 @@ export function channelCommand(): Command {
   channel
     .command('sign <envelope>')
     .description(
-      "add an admin's signature to an update envelope (in place), after showing what it changes; with " +
-        '--expect-member, refuse an envelope that does anything but add that organisation',
+      "add an admin's signature to an update envelope (in place), after showing what it changes, who has signed it " +
+        '(each signature verified) and whether the policy is met with this one; an --expect-… option refuses an ' +
+        'envelope that does anything else, and an envelope whose signature does not verify is refused',
     )
     .requiredOption('--as <org>', 'the member whose admin signs')
     .option('--expect-member <mspId>', 'sign only an update that adds exactly this organisation and nothing else')
@@ -272,8 +316,8 @@ export function channelCommand(): Command {
   channel
     .command('submit <envelope>')
     .description(
-      'sign once more and submit an update envelope to an orderer, after showing what it changes; it is refused, ' +
-        'naming the policy, until enough admins have signed',
+      'sign once more and submit an update envelope to an orderer, after showing what it changes and who has ' +
+        'signed it (verified); the orderer refuses it, naming the policy, until enough admins have signed',
     )
     .requiredOption('--as <org>', 'the member whose admin submits')
     .option('--expect-member <mspId>', 'submit only an update that adds exactly this organisation and nothing else')

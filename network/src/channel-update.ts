@@ -64,6 +64,14 @@ function workDir(ctx: ChannelUpdateContext): string {
 
 /** The channel's current configuration, decoded, as the given organisation's admin fetches it from an orderer. */
 export async function readChannelConfig(ctx: ChannelUpdateContext, asOrg: OrgKey): Promise<ChannelConfigJson> {
+  return (await readChannelConfigBlock(ctx, asOrg)).config;
+}
+
+/** The same, with the config block's bytes as fetched (for checks that need the protobuf, such as signatures). */
+export async function readChannelConfigBlock(
+  ctx: ChannelUpdateContext,
+  asOrg: OrgKey,
+): Promise<{ config: ChannelConfigJson; block: Uint8Array }> {
   const dir = workDir(ctx);
   try {
     const block = path.join(dir, 'config.block');
@@ -79,7 +87,7 @@ export async function readChannelConfig(ctx: ChannelUpdateContext, asOrg: OrgKey
     );
     const decoded = path.join(dir, 'config.block.json');
     await translate(ctx, 'proto_decode', ['--input', block, '--type', 'common.Block', '--output', decoded]);
-    return configOfBlock(JSON.parse(fs.readFileSync(decoded, 'utf8')));
+    return { config: configOfBlock(JSON.parse(fs.readFileSync(decoded, 'utf8'))), block: fs.readFileSync(block) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

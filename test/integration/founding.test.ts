@@ -12,6 +12,7 @@ import os from 'node:os';
 import tls from 'node:tls';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { common } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
 import YAML from 'yaml';
 import { adminTokenFile, apiUrl } from '../../network/src/api-process';
@@ -72,6 +73,13 @@ describe('founding a consortium from separate state directories (each founder ho
     const result = await cli(org, args);
     expect(result.code, `medrec ${args.join(' ')} on ${org}'s host:\n${result.stderr}`).to.equal(0);
     return result.stdout;
+  }
+
+  /** `medrec …` on a founder's host that must fail, saying `why` (a refusal is tested with its reason). */
+  async function refused(org: Founder, args: readonly string[], why: string): Promise<void> {
+    const result = await cli(org, args);
+    expect(result.code, `medrec ${args.join(' ')} on ${org}'s host was not refused`).to.not.equal(0);
+    expect(result.stderr).to.contain(why);
   }
 
   const admin = (org: Founder): string => {
@@ -332,27 +340,25 @@ describe('founding a consortium from separate state directories (each founder ho
       update,
     ]);
     // A signer who expects something else refuses it; one signature is not the Orderer group's majority.
-    const wrongExpectation = await cli('hospital2', [
-      'channel',
-      'sign',
-      update,
-      '--as',
+    await refused(
       'hospital2',
-      '--expect-member',
-      'Hospital3MSP',
-    ]);
-    expect(wrongExpectation.code).to.not.equal(0);
-    expect(wrongExpectation.stderr).to.contain('does not only add Hospital3MSP');
-    const alone = await cli('hospital2', ['channel', 'submit', update, '--as', 'hospital2', '--expect-ordering']);
-    expect(alone.code).to.not.equal(0);
-    expect(alone.stderr).to.contain('sub-policies');
+      ['channel', 'sign', update, '--as', 'hospital2', '--expect-member', 'Hospital3MSP'],
+      'does not only add Hospital3MSP',
+    );
+    await refused('hospital2', ['channel', 'submit', update, '--as', 'hospital2', '--expect-ordering'], 'sub-policies');
     expect(await ok('research', ['network', 'ordering'])).to.contain('batch timeout 500ms');
     // research signs after reading each field the update changes; hospital2 submits with its own signature.
     const signed = await cli('research', ['channel', 'sign', update, '--as', 'research', '--expect-ordering']);
     expect(signed.code, signed.stderr).to.equal(0);
     expect(signed.stderr).to.contain('BatchTimeout.timeout: "500ms" -> "300ms"');
     expect(signed.stderr).to.contain('BatchSize.max_message_count: 100 -> 60');
-    await ok('hospital2', ['channel', 'submit', update, '--as', 'hospital2', '--expect-ordering']);
+    // Who signed, verified against the channel's MSPs, and whether the Orderer group's policy is met yet.
+    expect(signed.stderr).to.contain('no signatures yet');
+    expect(signed.stderr).to.contain('/Channel/Orderer/Admins: not satisfied yet with this signature');
+    const submitted = await cli('hospital2', ['channel', 'submit', update, '--as', 'hospital2', '--expect-ordering']);
+    expect(submitted.code, submitted.stderr).to.equal(0);
+    expect(submitted.stderr).to.match(/signed by ResearchMSP \(.*admin.*\), verified/);
+    expect(submitted.stderr).to.contain('/Channel/Orderer/Admins: satisfied with this signature');
     expect(await ok('research', ['network', 'ordering'])).to.contain('batch timeout 300ms   max messages per block 60');
     // The channel still commits with the new parameters.
     await person('hospital2', 'clinician');
@@ -361,46 +367,44 @@ describe('founding a consortium from separate state directories (each founder ho
   it("rotates orderer2's TLS certificate by an update its operator proposes and the others sign on their hosts", async function () {
     this.timeout(300_000);
     const update = path.join(exchange, 'orderer2-tls.envelope.pb');
-    const rotate = (args: readonly string[]): Promise<CliResult> =>
-      cli('hospital2', ['org', 'rotate-tls', '--org', 'hospital2', ...args]);
-    const early = await rotate(['--orderer', 'orderer2', '--finish']);
-    expect(early.code).to.not.equal(0);
-    expect(early.stderr).to.contain('has no new certificate waiting');
-    const notOurs = await rotate(['--orderer', 'orderer1', '--out', update]);
-    expect(notOurs.code).to.not.equal(0);
-    expect(notOurs.stderr).to.contain('not an orderer that hospital2 operates');
-    const proposed = await rotate(['--orderer', 'orderer2', '--out', update]);
-    expect(proposed.code, proposed.stderr).to.equal(0);
-    // Proposed and signed by hospital2 only: restarting now would lock orderer2 out, and one operator is not enough.
-    const premature = await rotate(['--orderer', 'orderer2', '--finish']);
-    expect(premature.code).to.not.equal(0);
-    expect(premature.stderr).to.contain("does not name orderer2's new certificate yet");
-    const alone = await cli('hospital2', [
-      'channel',
-      'submit',
-      update,
-      '--as',
+    const rotateTls = ['org', 'rotate-tls', '--org', 'hospital2'];
+    await refused('hospital2', [...rotateTls, '--orderer', 'orderer2', '--finish'], 'has no new certificate waiting');
+    await refused(
       'hospital2',
-      '--expect-consenter',
-      'orderer2',
-    ]);
-    expect(alone.code).to.not.equal(0);
-    expect(alone.stderr).to.contain('sub-policies');
-    // research checks what it signs: the wrong orderer named is refused; the right one shows the new certificate.
-    const wrong = await cli('research', [
-      'channel',
-      'sign',
-      update,
-      '--as',
+      [...rotateTls, '--orderer', 'orderer1', '--out', update],
+      'not an orderer that hospital2 operates',
+    );
+    await ok('hospital2', [...rotateTls, '--orderer', 'orderer2', '--out', update]);
+    // Proposed and signed by hospital2 only: restarting now would lock orderer2 out, and one operator is not enough.
+    await refused(
+      'hospital2',
+      [...rotateTls, '--orderer', 'orderer2', '--finish'],
+      "does not name orderer2's new certificate yet",
+    );
+    await refused(
+      'hospital2',
+      ['channel', 'submit', update, '--as', 'hospital2', '--expect-consenter', 'orderer2'],
+      'sub-policies',
+    );
+    // An envelope changed after hospital2 signed it is refused before anyone else signs.
+    const tampered = path.join(exchange, 'orderer2-tls.tampered.pb');
+    fs.writeFileSync(tampered, withFirstSignatureAltered(fs.readFileSync(update)));
+    await refused(
       'research',
-      '--expect-consenter',
-      'orderer1',
-    ]);
-    expect(wrong.code).to.not.equal(0);
-    expect(wrong.stderr).to.contain('does not only give orderer1 a new TLS certificate');
-    const notBatching = await cli('research', ['channel', 'sign', update, '--as', 'research', '--expect-ordering']);
-    expect(notBatching.code).to.not.equal(0);
-    expect(notBatching.stderr).to.contain('does not only change the batch timeout');
+      ['channel', 'sign', tampered, '--as', 'research', '--expect-consenter', 'orderer2'],
+      'carries a signature that does not verify',
+    );
+    // research checks what it signs: the wrong orderer named is refused; the right one shows the new certificate.
+    await refused(
+      'research',
+      ['channel', 'sign', update, '--as', 'research', '--expect-consenter', 'orderer1'],
+      'does not only give orderer1 a new TLS certificate',
+    );
+    await refused(
+      'research',
+      ['channel', 'sign', update, '--as', 'research', '--expect-ordering'],
+      'does not only change the batch timeout',
+    );
     const signed = await cli('research', [
       'channel',
       'sign',
@@ -412,13 +416,17 @@ describe('founding a consortium from separate state directories (each founder ho
     ]);
     expect(signed.code, signed.stderr).to.equal(0);
     expect(signed.stderr).to.contain("orderer2's new TLS certificate").and.contain('SHA-256');
+    expect(signed.stderr).to.match(/signed by Hospital2MSP \(.*admin.*\), verified/);
+    expect(signed.stderr).to.contain('/Channel/Orderer/Admins: satisfied with this signature');
     const before = fs.readFileSync(tlsCertOf('hospital2', 'orderer2'), 'utf8');
     await ok('hospital1', ['channel', 'submit', update, '--as', 'hospital1', '--expect-consenter', 'orderer2']);
     // Once the channel names the staged certificate, a new proposal would discard its key: refused.
-    const again = await rotate(['--orderer', 'orderer2', '--out', update]);
-    expect(again.code).to.not.equal(0);
-    expect(again.stderr).to.contain("the channel already names orderer2's staged certificate");
-    await ok('hospital2', ['org', 'rotate-tls', '--org', 'hospital2', '--orderer', 'orderer2', '--finish']);
+    await refused(
+      'hospital2',
+      [...rotateTls, '--orderer', 'orderer2', '--out', update],
+      "the channel already names orderer2's staged certificate",
+    );
+    await ok('hospital2', [...rotateTls, '--orderer', 'orderer2', '--finish']);
     const after = fs.readFileSync(tlsCertOf('hospital2', 'orderer2'), 'utf8');
     expect(after).to.not.equal(before);
     const orderer2 = open('hospital2').topology.orderers.find((o) => o.name === 'orderer2');
@@ -602,4 +610,19 @@ function servedCertificate(host: string, port: number): Promise<X509Certificate>
     });
     socket.once('error', reject);
   });
+}
+
+/** The envelope with the last byte of its first ConfigSignature's signature changed (as if altered after signing). */
+function withFirstSignatureAltered(bytes: Uint8Array): Uint8Array {
+  const envelope = common.Envelope.deserializeBinary(bytes);
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const update = common.ConfigUpdateEnvelope.deserializeBinary(payload.getData_asU8());
+  const [first] = update.getSignaturesList();
+  if (first === undefined) throw new Error('the envelope carries no signature to alter');
+  const signature = Buffer.from(first.getSignature_asU8());
+  signature[signature.length - 1] = (signature[signature.length - 1] ?? 0) ^ 0x01;
+  first.setSignature(signature);
+  payload.setData(update.serializeBinary());
+  envelope.setPayload(payload.serializeBinary());
+  return envelope.serializeBinary();
 }
