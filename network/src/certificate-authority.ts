@@ -5,7 +5,7 @@ import { runCommand } from './command';
 import type { FabricBinaries } from './fabric-binaries';
 import { operationsHealthy } from './health';
 import type { Layout } from './layout';
-import { normaliseEnrolledMsp, normaliseEnrolledTls } from './msp';
+import { mspCertificateFile, normaliseEnrolledMsp, normaliseEnrolledTls } from './msp';
 import { runningPid, startProcess, stopProcess, waitFor, type ProcessSpec } from './processes';
 import type { Organisation, OrgKey } from './topology';
 
@@ -89,14 +89,26 @@ export async function startCa(layout: Layout, bin: FabricBinaries, org: Organisa
   );
 }
 
+/** Where `renewTls` enrolls an identity's next TLS key pair, beside the one in use. */
+function renewedTlsDir(layout: Layout, org: OrgKey, name: string): string {
+  return path.join(layout.identityDir(org, name), 'tls.next');
+}
+
+/** The renewed TLS certificate waiting to be adopted (it exists only between `renewTls` and `adoptRenewedTls`). */
+export function renewedTlsCertificate(layout: Layout, org: OrgKey, name: string): string {
+  return path.join(renewedTlsDir(layout, org, name), 'server.crt');
+}
+
 /**
  * Replaces an identity's TLS key pair with the one `renewTls` enrolled; the old key is deleted (a rotation after a
  * suspected compromise must not leave it on disk). The process using it must be restarted to pick it up.
  */
 export function adoptRenewedTls(layout: Layout, org: OrgKey, name: string): void {
   const dir = layout.identityDir(org, name);
-  const next = path.join(dir, 'tls.next');
-  if (!fs.existsSync(path.join(next, 'server.crt'))) throw new Error(`no renewed TLS certificate for ${name} to adopt`);
+  const next = renewedTlsDir(layout, org, name);
+  if (!fs.existsSync(renewedTlsCertificate(layout, org, name))) {
+    throw new Error(`no renewed TLS certificate for ${name} to adopt`);
+  }
   fs.rmSync(path.join(dir, 'tls'), { recursive: true, force: true });
   fs.renameSync(next, path.join(dir, 'tls'));
 }
@@ -166,7 +178,7 @@ export class CaAdmin {
   /** Enrolls the CA's bootstrap admin once; it is the registrar for every other identity of the organisation. */
   async enrollRegistrar(): Promise<void> {
     const home = this.#layout.caAdminHome(this.#org.key);
-    if (fs.existsSync(path.join(home, 'msp', 'signcerts', 'cert.pem'))) return;
+    if (fs.existsSync(mspCertificateFile(path.join(home, 'msp')))) return;
     const secret = loadOrCreateSecret(this.#layout, this.#org.key);
     await this.#client(`enroll the CA admin of ${this.#org.key}`, ['enroll', '-H', home, ...this.#common()], {
       user: 'admin',
@@ -183,7 +195,7 @@ export class CaAdmin {
     const dir = this.#layout.identityDir(this.#org.key, request.name);
     const mspDir = path.join(dir, 'msp');
     const tlsDir = path.join(dir, 'tls');
-    const enrolled = fs.existsSync(path.join(mspDir, 'signcerts', 'cert.pem'));
+    const enrolled = fs.existsSync(mspCertificateFile(mspDir));
     const needsTls = request.tls === true && !fs.existsSync(path.join(tlsDir, 'server.crt'));
     if (enrolled && !needsTls) return dir;
     const enrollAs = { user: request.name, password: await this.#registered(request) };
@@ -221,7 +233,7 @@ export class CaAdmin {
     }
     const secret = loadOrCreateSecret(this.#layout, this.#org.key).identities[name];
     if (secret === undefined) throw new Error(`${name} is not registered at the CA of ${this.#org.key}`);
-    const next = path.join(dir, 'tls.next');
+    const next = renewedTlsDir(this.#layout, this.#org.key, name);
     fs.rmSync(next, { recursive: true, force: true });
     await this.#client(
       `enroll a new TLS certificate for ${name} at the CA of ${this.#org.key}`,

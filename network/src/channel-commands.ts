@@ -43,6 +43,7 @@ import {
   withoutApplicationOrganisation,
 } from './org-membership';
 import { withOrderingParameters } from './ordering-parameters';
+import { mspCertificateFile } from './msp';
 import { CHANNEL_NAME, ordererOrganisations, organisation } from './topology';
 import { wholeNumber } from './cli-options';
 
@@ -143,7 +144,7 @@ function reportSignatures(
 function ownAdmin(ctx: ChannelUpdateContext, org: string, trust: ChannelTrust): VerifiedIdentity | undefined {
   const mspId = organisation(ctx.topology, org).mspId;
   const definition = trust.msps.get(mspId);
-  const file = path.join(ctx.layout.identityDir(org, ORG_ADMIN), 'msp', 'signcerts', 'cert.pem');
+  const file = mspCertificateFile(path.join(ctx.layout.identityDir(org, ORG_ADMIN), 'msp'));
   if (definition === undefined || !fs.existsSync(file)) return undefined;
   const certificatePem = fs.readFileSync(file, 'utf8');
   const certificate = new X509Certificate(certificatePem);

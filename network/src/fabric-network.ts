@@ -31,7 +31,7 @@ import {
   type FoundingDefinition,
 } from './founding-definition';
 import { Layout } from './layout';
-import { writeOrgMsp } from './msp';
+import { mspCertificateFile, readMspIdentity, writeOrgMsp } from './msp';
 import { readState, writeState, type NetworkState } from './network-state';
 import {
   ORG_ADMIN,
@@ -437,8 +437,7 @@ class FabricNetworkImpl implements FabricNetwork {
       tlsServerName: endpoint.tlsServerName,
       identity: {
         mspId: organisation(this.topology, org).mspId,
-        certificate: fs.readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem'), 'utf8'),
-        privateKey: fs.readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'), 'utf8'),
+        ...readMspIdentity(path.join(dir, 'msp')),
       },
     });
   }
@@ -790,8 +789,7 @@ class FabricNetworkImpl implements FabricNetwork {
     const dir = await ca.ensureIdentity({ name, type: 'client', attributes });
     return {
       mspId: organisation(this.topology, org).mspId,
-      certificate: fs.readFileSync(path.join(dir, 'msp', 'signcerts', 'cert.pem'), 'utf8'),
-      privateKey: fs.readFileSync(path.join(dir, 'msp', 'keystore', 'key.pem'), 'utf8'),
+      ...readMspIdentity(path.join(dir, 'msp')),
     };
   }
 
@@ -813,7 +811,7 @@ class FabricNetworkImpl implements FabricNetwork {
       registrar: {
         enrollmentId: 'admin',
         mspId,
-        certificate: fs.readFileSync(path.join(msp, 'signcerts', 'cert.pem'), 'utf8'),
+        certificate: fs.readFileSync(mspCertificateFile(msp), 'utf8'),
         privateKey: fs.readFileSync(path.join(msp, 'keystore', key), 'utf8'),
       },
     };

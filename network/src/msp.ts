@@ -17,6 +17,24 @@ export function writeOrgMsp(mspDir: string, caCertFile: string): void {
   fs.writeFileSync(path.join(mspDir, 'config.yaml'), nodeOuConfig('cacerts/ca.pem'));
 }
 
+/** The signing certificate of a normalised MSP directory (see normaliseEnrolledMsp). */
+export function mspCertificateFile(mspDir: string): string {
+  return path.join(mspDir, 'signcerts', 'cert.pem');
+}
+
+/** The private key of a normalised MSP directory (see normaliseEnrolledMsp). */
+export function mspKeyFile(mspDir: string): string {
+  return path.join(mspDir, 'keystore', 'key.pem');
+}
+
+/** An enrolled identity's certificate and key as fabric-gateway takes them. */
+export function readMspIdentity(mspDir: string): { certificate: string; privateKey: string } {
+  return {
+    certificate: fs.readFileSync(mspCertificateFile(mspDir), 'utf8'),
+    privateKey: fs.readFileSync(mspKeyFile(mspDir), 'utf8'),
+  };
+}
+
 /**
  * fabric-ca-client names files after the CA's address and the key after its SKI; rename them to fixed names so the
  * rest of the code (and operators) find them without globbing.
@@ -35,7 +53,7 @@ export function normaliseEnrolledMsp(mspDir: string): void {
   const ca = single(path.join(mspDir, 'cacerts'));
   fs.renameSync(ca, path.join(mspDir, 'cacerts', 'ca.pem'));
   const key = single(path.join(mspDir, 'keystore'));
-  fs.renameSync(key, path.join(mspDir, 'keystore', 'key.pem'));
+  fs.renameSync(key, mspKeyFile(mspDir));
   fs.writeFileSync(path.join(mspDir, 'config.yaml'), nodeOuConfig('cacerts/ca.pem'));
 }
 
@@ -46,6 +64,6 @@ export function normaliseEnrolledTls(tlsDir: string, caCertFile: string): void {
   const key = keys[0];
   if (keys.length !== 1 || key === undefined) throw new Error(`expected one TLS key in ${keyDir}; enroll TLS again`);
   fs.copyFileSync(path.join(keyDir, key), path.join(tlsDir, 'server.key'));
-  fs.copyFileSync(path.join(tlsDir, 'signcerts', 'cert.pem'), path.join(tlsDir, 'server.crt'));
+  fs.copyFileSync(mspCertificateFile(tlsDir), path.join(tlsDir, 'server.crt'));
   fs.copyFileSync(caCertFile, path.join(tlsDir, 'ca.crt'));
 }

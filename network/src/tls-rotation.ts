@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { adoptRenewedTls, CaAdmin } from './certificate-authority';
+import { adoptRenewedTls, CaAdmin, renewedTlsCertificate } from './certificate-authority';
 import {
   applyConfigUpdate,
   proposeConfigUpdate,
@@ -70,7 +70,7 @@ export async function rotateOrganisationTls(
 }
 
 function stagedFile(ctx: ChannelUpdateContext, orderer: OrdererNode): string {
-  return path.join(ctx.layout.identityDir(orderer.org, orderer.name), 'tls.next', 'server.crt');
+  return renewedTlsCertificate(ctx.layout, orderer.org, orderer.name);
 }
 
 /** Whether the channel's consenter set already names the certificate staged for the orderer (an update went in). */
