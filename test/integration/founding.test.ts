@@ -1,9 +1,11 @@
 /**
- * Founding a consortium from separate state directories, as three institutions on three hosts would: each runs
+ * Founding a consortium from separate state directories on separate hosts, as three institutions would: each runs
  * `medrec org init` in its own MEDREC_HOME (its CA, its keys, its public definition), imports the others'
  * definitions, one creates the genesis block and the others verify it, then each runs `medrec org found`. Every step
  * goes through the CLI, as an operator would type it. The directories share nothing but the files passed between
- * them, and each ends up holding only its own organisation's private keys.
+ * them, and each ends up holding only its own organisation's private keys. Each organisation's host is a network
+ * namespace (as in multi-host.test.ts): its processes run there and listen on its address only. Needs root and
+ * `ip netns`; without them the suite fails, saying so, rather than skip.
  */
 import { execFile } from 'node:child_process';
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
@@ -17,13 +19,16 @@ import { expect } from 'chai';
 import YAML from 'yaml';
 import { adminTokenFile, apiUrl } from '../../network/src/api-process';
 import { createConsortium, type Consortium } from '../../network/src/consortium';
+import { Layout } from '../../network/src/layout';
+import { readSimulatedHosts, removeSimulatedHosts, simulateHosts } from '../../network/src/simulated-hosts';
 import { REPO_ROOT } from '../../network/src/paths';
-import { CHAINCODE_NAME, CHANNEL_NAME, organisation, peerOf } from '../../network/src/topology';
+import { CHAINCODE_NAME, CHANNEL_NAME, buildTopology, organisation, peerOf } from '../../network/src/topology';
 import { condition } from './support/rest-api';
 import { freshId } from './support/shared-network';
+import { listeningIn, namespaceOfProcess, removeLeftoverHosts } from './support/simulated-hosts';
 
 const FILE = path.join(REPO_ROOT, 'test', 'integration', 'fixtures', 'founding-consortium.yaml');
-// Away from the shared network's ports (MEDREC_PORT_BASE, 27000 or CI's 17000) and the ephemeral range.
+// Each host is a namespace of its own, so these ports meet no other network's; kept apart from them all the same.
 const PORT_BASE = 23000;
 const FOUNDERS = ['hospital1', 'hospital2', 'research'] as const;
 /** The founders, and hospital3, which joins the running channel from a directory of its own. */
@@ -109,8 +114,23 @@ describe('founding a consortium from separate state directories (each founder ho
   const tlsCertOf = (org: Founder, node: string): string =>
     path.join(open(org).layout.identityDir(org, node), 'tls', 'server.crt');
 
-  before(function () {
+  /**
+   * The hosts: one namespace per organisation, created from a lab directory that holds nothing else. Each
+   * organisation's directory gets the record of which namespace is which host (what a real machine knows by being
+   * that host), so its processes start on its own host.
+   */
+  const lab = new Layout(path.join(root, 'lab'));
+  const hostOf = (org: Founder): string => organisation(buildTopology(PORT_BASE, FILE), org).host;
+
+  before(async function () {
+    this.timeout(120_000);
     fs.mkdirSync(exchange, { recursive: true });
+    await removeLeftoverHosts(hostOf('hospital1').split('.').slice(0, 3).join('.'));
+    await simulateHosts(lab, EVERYONE.map(hostOf), () => undefined);
+    for (const org of EVERYONE) {
+      fs.mkdirSync(homeOf(org), { recursive: true });
+      fs.copyFileSync(lab.simulatedHostsFile, new Layout(homeOf(org)).simulatedHostsFile);
+    }
   });
 
   /**
@@ -152,6 +172,11 @@ describe('founding a consortium from separate state directories (each founder ho
 
   after(async function () {
     this.timeout(300_000);
+    // The processes first (they run inside the namespaces), then the namespaces, then each directory.
+    for (const org of EVERYONE) {
+      if (fs.existsSync(homeOf(org))) await open(org).down();
+    }
+    await removeSimulatedHosts(lab, () => undefined);
     for (const org of EVERYONE) {
       if (fs.existsSync(homeOf(org))) await open(org).down({ purge: true });
     }
@@ -289,6 +314,25 @@ describe('founding a consortium from separate state directories (each founder ho
       expect(res.status).to.equal(200);
       const body = (await res.json()) as { items: { mspId: string }[] };
       expect(body.items.map((item) => item.mspId)).to.include.members(['Hospital1MSP', 'Hospital2MSP', 'ResearchMSP']);
+    }
+    // Each founder's processes run on its own host, and its API listens on that host's address only.
+    const namespaceOf = new Map(readSimulatedHosts(lab)?.hosts.map((h) => [h.host, h.namespace]));
+    for (const org of FOUNDERS) {
+      const consortium = open(org);
+      const own = (await consortium.status()).nodes.filter(
+        (node) => node.org === org && node.kind !== 'miner' && fs.existsSync(consortium.layout.pidFile(node.name)),
+      );
+      expect(own.map((node) => node.kind)).to.include.members(['peer', 'orderer']);
+      for (const node of own) {
+        const pid = fs.readFileSync(consortium.layout.pidFile(node.name), 'utf8').trim();
+        expect(await namespaceOfProcess(pid), `${node.name} runs off ${org}'s host`).to.equal(
+          namespaceOf.get(hostOf(org)),
+        );
+      }
+      const listening = await listeningIn(namespaceOf.get(hostOf(org)) ?? '');
+      const apiPort = new URL(apiUrl(peerOf(consortium.topology, org))).port;
+      expect(listening).to.contain(`${hostOf(org)}:${apiPort}`);
+      expect(listening).not.to.contain(`127.0.0.1:${apiPort}`);
     }
   });
 

@@ -41,6 +41,7 @@ import {
   type Topology,
 } from '../../network/src/topology';
 import { condition } from './support/rest-api';
+import { listeningIn, namespaceOfProcess, removeLeftoverHosts } from './support/simulated-hosts';
 import { eventually, freshId } from './support/shared-network';
 
 const FILE = path.join(REPO_ROOT, 'test', 'integration', 'fixtures', 'namespaced-consortium.yaml');
@@ -151,28 +152,10 @@ describe('a consortium across hosts (one network namespace per organisation; hos
   const layout = new Layout(home);
   const hostOf = (org: string): string => organisation(buildTopology(PORT_BASE, FILE), org).host;
 
-  /**
-   * A run killed before its after() hook (CI timeout, ^C) leaves its namespaces and bridge, whose subnet would then
-   * refuse this run: remove what an earlier run of this suite left (names mr<6 hex>br and mr<6 hex>-h<n>).
-   */
-  async function removeLeftovers(): Promise<void> {
-    const subnet = `${hostOf('hospital1').split('.').slice(0, 3).join('.')}.`;
-    const { stdout: addresses } = await run('ip', ['-o', '-4', 'addr', 'show']);
-    for (const line of addresses.split('\n')) {
-      const bridge = /^\d+: (mr[0-9a-f]{6}br) /.exec(line)?.[1];
-      if (bridge === undefined || !line.includes(` ${subnet}`)) continue;
-      const { stdout: namespaces } = await run('ip', ['netns', 'list']);
-      for (const name of namespaces.split('\n').map((l) => l.split(' ')[0] ?? '')) {
-        if (name.startsWith(`${bridge.slice(0, 8)}-h`)) await run('ip', ['netns', 'delete', name]);
-      }
-      await run('ip', ['link', 'delete', bridge]);
-    }
-  }
-
   before(async function () {
     this.timeout(900_000);
     const hosts = buildTopology(PORT_BASE, FILE).organisations.map((org) => org.host);
-    await removeLeftovers();
+    await removeLeftoverHosts(hostOf('hospital1').split('.').slice(0, 3).join('.'));
     await simulateHosts(layout, hosts, () => undefined);
     await open().up();
   });
@@ -194,21 +177,16 @@ describe('a consortium across hosts (one network namespace per organisation; hos
     expect(processes.map((n) => n.name)).to.include.members(['orderer1', 'orderer2', 'orderer3', 'peer0.research']);
     for (const node of processes) {
       const pid = fs.readFileSync(layout.pidFile(node.name), 'utf8').trim();
-      const { stdout } = await run('ip', ['netns', 'identify', pid]);
-      expect(stdout.trim(), `${node.name} runs in the wrong namespace`).to.equal(namespaceOf.get(hostOf(node.org)));
+      expect(await namespaceOfProcess(pid), `${node.name} runs in the wrong namespace`).to.equal(
+        namespaceOf.get(hostOf(node.org)),
+      );
     }
     // The orderers are operated by three organisations, each on its own host.
     const orderers = status.nodes.filter((n) => n.kind === 'orderer');
     expect(new Set(orderers.map((n) => n.org))).to.deep.equal(new Set(['hospital1', 'hospital2', 'research']));
     // A service listens on its host's address only: hospital1's API is not on hospital2's address.
     expect(await portOpen(hostOf('hospital1'), 8080)).to.equal(true);
-    const { stdout: listening } = await run('ip', [
-      'netns',
-      'exec',
-      namespaceOf.get(hostOf('hospital2')) ?? '',
-      'ss',
-      '-ltn',
-    ]);
+    const listening = await listeningIn(namespaceOf.get(hostOf('hospital2')) ?? '');
     expect(listening).to.contain(`${hostOf('hospital2')}:8080`);
     expect(listening).not.to.contain(`${hostOf('hospital1')}:8080`);
   });

@@ -16,14 +16,14 @@ import { buildTopology } from '../../../network/src/topology';
 import { REPO_ROOT } from '../../../network/src/paths';
 import { issueLeaf, makeCa, type TestCa } from '../chaincode/support/certs';
 
-// hospital1 operates orderer1 at 127.0.0.1 in this file; research is this host's own organisation.
+// hospital1 operates orderer1 at 10.178.0.1 in this file; research is this host's own organisation.
 const FILE = path.join(REPO_ROOT, 'test', 'integration', 'fixtures', 'founding-consortium.yaml');
 const topology = buildTopology(23000, FILE);
 
 function definitionOf(
   ca: TestCa,
   overrides: Partial<FoundingDefinition> = {},
-  san = 'DNS:orderer1,IP:127.0.0.1',
+  san = 'DNS:orderer1,IP:10.178.0.1',
 ): FoundingDefinition {
   const tls = issueLeaf(ca, '/O=Hospital1MSP/OU=orderer/CN=orderer1', 365, undefined, san);
   return {
@@ -92,7 +92,7 @@ describe("a founder's definition: checked against the consortium file before it 
       'operates [orderer1]',
     );
     expect(() => checkFoundingDefinition(definitionOf(ca, {}, 'DNS:elsewhere'), topology, 'research')).to.throw(
-      'does not name 127.0.0.1',
+      'does not name 10.178.0.1',
     );
   });
 
