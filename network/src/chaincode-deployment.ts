@@ -278,31 +278,41 @@ export async function deployChaincode(
   }
   if (current < sequence) {
     progress(`committing sequence ${sequence}`);
-    // Endorsed by each organisation's first peer, the one it was installed on.
-    const peerArgs = firstPeers(topology).flatMap((p) => [
-      '--peerAddresses',
-      `${p.host}:${p.port}`,
-      '--tlsRootCertFiles',
-      layout.caCert(p.org),
-    ]);
-    await runCommand(
-      bin.path('peer'),
-      [
-        'lifecycle',
-        'chaincode',
-        'commit',
-        ...ordererArgs(layout, topology),
-        ...definitionArgs(version, sequence),
-        ...peerArgs,
-        '--waitForEvent',
-      ],
-      {
-        step: `commit chaincode sequence ${sequence}`,
-        env: peerAdminEnv(layout, bin, topology, firstPeerOrg(topology)),
-      },
-    );
+    await commitDefinition(layout, bin, topology, firstPeerOrg(topology), peerOrgKeys(topology), version, sequence);
   }
   return definition;
+}
+
+/**
+ * Commits `sequence` as `org`'s admin, endorsed by the first peer of each organisation in `endorsers` (the peer the
+ * package was installed on; addresses and TLS roots from this directory's topology and imported definitions), and
+ * waits for the commit event.
+ */
+async function commitDefinition(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  org: PeerOrgKey,
+  endorsers: readonly PeerOrgKey[],
+  version: string,
+  sequence: number,
+): Promise<void> {
+  const peerArgs = firstPeers(topology)
+    .filter((p) => endorsers.includes(p.org))
+    .flatMap((p) => ['--peerAddresses', `${p.host}:${String(p.port)}`, '--tlsRootCertFiles', layout.caCert(p.org)]);
+  await runCommand(
+    bin.path('peer'),
+    [
+      'lifecycle',
+      'chaincode',
+      'commit',
+      ...ordererArgs(layout, topology),
+      ...definitionArgs(version, sequence),
+      ...peerArgs,
+      '--waitForEvent',
+    ],
+    { step: `commit chaincode sequence ${String(sequence)}`, env: peerAdminEnv(layout, bin, topology, org) },
+  );
 }
 
 /** The committed definition's version, sequence and approvals as `org`'s first peer reports them; undefined while none is committed. */
@@ -455,23 +465,8 @@ async function foundingStep(
     );
   }
   progress(`a majority approved (${yes.join(', ')}): committing sequence ${String(sequence)}`);
-  const peerArgs = firstPeers(topology)
-    .filter((p) => yes.includes(p.org))
-    .flatMap((p) => ['--peerAddresses', `${p.host}:${String(p.port)}`, '--tlsRootCertFiles', layout.caCert(p.org)]);
   try {
-    await runCommand(
-      bin.path('peer'),
-      [
-        'lifecycle',
-        'chaincode',
-        'commit',
-        ...ordererArgs(layout, topology),
-        ...definitionArgs(version, sequence),
-        ...peerArgs,
-        '--waitForEvent',
-      ],
-      { step: `commit chaincode sequence ${String(sequence)}`, env: peerAdminEnv(layout, bin, topology, org) },
-    );
+    await commitDefinition(layout, bin, topology, org, yes, version, sequence);
   } catch (err) {
     // Another founder may have committed it a moment before: that is the outcome wanted.
     if (((await committedDefinition(layout, bin, topology, org))?.sequence ?? 0) < sequence) throw err;

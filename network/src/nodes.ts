@@ -236,18 +236,7 @@ export async function joinOrderer(
   node: OrdererNode,
   block: string,
 ): Promise<void> {
-  // The operator's admin: channel participation is each orderer's own operator's to use.
-  const admin = tlsFiles(layout, node.org, ORG_ADMIN);
-  const common = [
-    '-o',
-    `${node.host}:${node.adminPort}`,
-    '--ca-file',
-    admin.ca,
-    '--client-cert',
-    admin.cert,
-    '--client-key',
-    admin.key,
-  ];
+  const common = osnadminArgs(layout, node);
   const env = { PATH: process.env.PATH };
   const list = await runCommand(bin.path('osnadmin'), ['channel', 'list', ...common], {
     step: `list channels of ${node.name}`,
@@ -264,29 +253,30 @@ export async function joinOrderer(
   );
 }
 
+/** osnadmin's address and mutual-TLS files for an orderer: channel participation is its own operator's admin's to use. */
+function osnadminArgs(layout: Layout, node: OrdererNode): string[] {
+  const admin = tlsFiles(layout, node.org, ORG_ADMIN);
+  return [
+    '-o',
+    `${node.host}:${String(node.adminPort)}`,
+    '--ca-file',
+    admin.ca,
+    '--client-cert',
+    admin.cert,
+    '--client-key',
+    admin.key,
+  ];
+}
+
 /** Ledger height of the channel on an orderer, from the channel participation API. */
 export async function ordererHeight(
   layout: Layout,
   bin: FabricBinaries,
   node: OrdererNode,
 ): Promise<number | undefined> {
-  const admin = tlsFiles(layout, node.org, ORG_ADMIN);
   const out = await runCommand(
     bin.path('osnadmin'),
-    [
-      'channel',
-      'list',
-      '--channelID',
-      CHANNEL_NAME,
-      '-o',
-      `${node.host}:${node.adminPort}`,
-      '--ca-file',
-      admin.ca,
-      '--client-cert',
-      admin.cert,
-      '--client-key',
-      admin.key,
-    ],
+    ['channel', 'list', '--channelID', CHANNEL_NAME, ...osnadminArgs(layout, node)],
     { step: `read the height of ${node.name}`, env: { PATH: process.env.PATH }, timeoutMs: 10_000 },
   );
   const body = out.slice(out.indexOf('{'));
