@@ -24,11 +24,10 @@ import { checkConsenterChange, ordererOrgTlsRoots } from './consenter-certificat
 import { describeSignatures, envelopeSignatures, trustOfConfigBlock } from './config-update-signatures';
 import { ORG_ADMIN } from './nodes';
 import {
-  ADJUSTABLE_BATCHING,
   batchingChanges,
   describeChanges,
   onlyAddsMember,
-  onlyChangesBatching,
+  onlyAdjustsBatching,
   onlyRemovesMember,
   removedMembers,
   summariseConfigUpdate,
@@ -92,10 +91,7 @@ async function checkedUpdate(
   }
   const { expectMember, expectRemoval, expectOrdering, expectConsenter } = expected;
   if (expectConsenter !== undefined) checkConsenterRotation(ctx, envelope, update, config, changes, expectConsenter);
-  if (
-    expectOrdering === true &&
-    !(onlyChangesBatching(changes) && batching.every((change) => ADJUSTABLE_BATCHING.includes(change.field)))
-  ) {
+  if (expectOrdering === true && !onlyAdjustsBatching(changes, batching)) {
     throw new Error(
       `${envelope} does not only change the batch timeout or the transactions per block: it ` +
         `${describeChanges(changes)}${batching.length === 0 ? '' : ` (${batching.map((c) => c.field).join(', ')})`}; ` +

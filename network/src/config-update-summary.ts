@@ -146,7 +146,15 @@ function fieldChanges(
 }
 
 /** The fields `medrec network ordering` and `channel propose-ordering` change; nothing else may differ. */
-export const ADJUSTABLE_BATCHING = ['BatchTimeout.timeout', 'BatchSize.max_message_count'];
+const ADJUSTABLE_BATCHING = ['BatchTimeout.timeout', 'BatchSize.max_message_count'];
+
+/**
+ * What `--expect-ordering` accepts: an update that modifies only the batching values, and of their fields only the
+ * batch timeout and the transactions per block (`batching` from batchingChanges, read against the current channel).
+ */
+export function onlyAdjustsBatching(changes: readonly ConfigChange[], batching: readonly BatchingChange[]): boolean {
+  return onlyChangesBatching(changes) && batching.every((change) => ADJUSTABLE_BATCHING.includes(change.field));
+}
 
 export function describeChanges(changes: readonly ConfigChange[]): string {
   return changes.length === 0 ? 'changes nothing' : changes.map((c) => `${c.kind} ${c.path}`).join('; ');

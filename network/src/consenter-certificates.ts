@@ -5,6 +5,7 @@
  * with the new certificate: the other orderers accept its cluster connections by this certificate.
  */
 import { X509Certificate } from 'node:crypto';
+import { certificateNamesHost } from './certificate-host';
 import { at, type ChannelConfigJson, type ConfigMutation } from './channel-update';
 
 interface Consenter {
@@ -153,7 +154,7 @@ function describeIssuedCertificate(
   if (now < new Date(cert.validFrom) || now > new Date(cert.validTo)) {
     throw new Error(`the new certificate of ${orderer.name} is not valid now (${cert.validFrom} to ${cert.validTo})`);
   }
-  if (cert.checkHost(orderer.host) === undefined && cert.checkIP(orderer.host) === undefined) {
+  if (!certificateNamesHost(cert, orderer.host)) {
     throw new Error(`the new certificate of ${orderer.name} does not name its host ${orderer.host}`);
   }
   return (

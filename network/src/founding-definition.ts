@@ -8,6 +8,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { certificateNamesHost } from './certificate-host';
 import type { Layout } from './layout';
 import { writeOrgMsp } from './msp';
 import { organisation, type OrgKey, type Topology } from './topology';
@@ -85,11 +86,6 @@ function assertCurrent(cert: X509Certificate, what: string, now: Date): void {
   }
 }
 
-/** Does the certificate name this host (as an IP address or a DNS name)? */
-function namesHost(cert: X509Certificate, host: string): boolean {
-  return /^[\d.]+$|:/.test(host) ? cert.checkIP(host) !== undefined : cert.checkHost(host) !== undefined;
-}
-
 /**
  * Parses and checks a definition file against this host's consortium file: a founding organisation it lists (not
  * this host's own), under the MSP id the file gives it; a self-signed CA root in force; for each orderer the file
@@ -158,7 +154,7 @@ function checkOrdererCertificates(
       throw new Error(`${what} was not issued by ${definition.organisation}'s CA root; do not import this definition`);
     }
     assertCurrent(tls, what, now);
-    if (!namesHost(tls, orderer.host)) {
+    if (!certificateNamesHost(tls, orderer.host)) {
       throw new Error(`${what} does not name ${orderer.host}, the host the consortium file gives it`);
     }
   }

@@ -154,6 +154,8 @@ describe("an update envelope's signatures, verified before an admin signs or sub
     expect(one.map((s) => s.valid)).to.deep.equal([true]);
     const alone = describeSignatures(one, trust, BATCHING);
     expect(alone.satisfied).to.equal(false);
+    expect(alone.forged).to.equal(false);
+    expect(alone.lines).to.not.include('no signatures yet');
     expect(alone.lines).to.include('/Channel/Orderer/Admins: not satisfied yet');
     expect(alone.lines[0]).to.contain('signed by Hospital2MSP (').and.contain('admin').and.contain('verified');
     const two = envelopeSignatures(
@@ -194,6 +196,21 @@ describe("an update envelope's signatures, verified before an admin signs or sub
     // The client's signature verifies but a client is not an admin: the policy is not met.
     expect(report.satisfied).to.equal(false);
     expect(report.lines[0]).to.contain('a signature claiming Hospital2MSP counts for nothing');
+    // Signatures that count for nothing but verify over this update are not a sign of tampering.
+    expect(describeSignatures(signatures.slice(1), trust, BATCHING).forged).to.equal(false);
+  });
+
+  it('counts a signer that is not an X.509 identity for nothing', () => {
+    const garbled = signature('Hospital2MSP', pki.Hospital2MSP.admin);
+    const header = common.SignatureHeader.deserializeBinary(garbled.getSignatureHeader_asU8());
+    header.setCreator(Buffer.from('not a serialized identity'));
+    garbled.setSignatureHeader(header.serializeBinary());
+    const [only] = envelopeSignatures(envelopeOf([garbled]), trust);
+    expect(only?.valid).to.equal(false);
+    expect(only?.valid === false ? [only.kind, only.problem] : []).to.deep.equal([
+      'not-x509',
+      'its signer is not an X.509 identity',
+    ]);
   });
 
   it('names the Admins policy of each top-level group an update touches', () => {
@@ -209,6 +226,13 @@ describe("an update envelope's signatures, verified before an admin signs or sub
         { kind: 'modifies', path: '/Channel/Application/Policies/Admins' },
       ]),
     ).to.deep.equal(['/Channel/Application/Admins', '/Channel/Orderer/Admins']);
+    // The channel group itself is the parent of both, not a group of its own to count.
+    expect(
+      governingPolicies([
+        { kind: 'modifies', path: '/Channel' },
+        { kind: 'modifies', path: '/Channel/Orderer/Values/BatchSize' },
+      ]),
+    ).to.deep.equal(['/Channel/Orderer/Admins']);
     expect(describeSignatures([], trust, []).lines).to.deep.equal(['no signatures yet']);
   });
 });

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import {
-  ADJUSTABLE_BATCHING,
   batchingChanges,
   describeChanges,
   onlyAddsMember,
+  onlyAdjustsBatching,
   onlyChangesBatching,
   onlyRemovesMember,
   removedMembers,
@@ -69,6 +69,16 @@ describe('what a configuration update changes, before an admin signs it', () => 
     const both = [...summariseConfigUpdate(update), ...removedMembers(update, [...MEMBERS, 'Hospital4MSP'])];
     expect(onlyRemovesMember(both, 'Hospital3MSP')).to.equal(false);
     expect(removedMembers({}, MEMBERS)).to.deep.equal([]);
+    // Two changes, but not the removal's two: the removal beside another group's change, or beside a second removal.
+    const removal = { kind: 'removes', path: '/Channel/Application/Hospital3MSP' } as const;
+    expect(onlyRemovesMember([{ kind: 'modifies', path: '/Channel/Orderer' }, removal], 'Hospital3MSP')).to.equal(
+      false,
+    );
+    expect(onlyRemovesMember([{ kind: 'adds', path: '/Channel/Application' }, removal], 'Hospital3MSP')).to.equal(
+      false,
+    );
+    const twoRemovals = [{ kind: 'removes', path: '/Channel/Application/Hospital2MSP' } as const, removal];
+    expect(onlyRemovesMember(twoRemovals, 'Hospital3MSP')).to.equal(false);
   });
 
   it('reads an added member as the new group and the application group’s version', () => {
@@ -148,6 +158,7 @@ describe('what a configuration update changes, before an admin signs it', () => 
         { field: 'BatchTimeout.timeout', from: '500ms', to: '250ms' },
         { field: 'BatchSize.max_message_count', from: 100, to: 50 },
       ]);
+      expect(onlyAdjustsBatching(changes, batchingChanges(proposal, current))).to.equal(true);
       expect(onlyChangesBatching(summariseConfigUpdate(update({})))).to.equal(false);
     });
 
@@ -155,9 +166,13 @@ describe('what a configuration update changes, before an admin signs it', () => 
       const proposal = update({
         BatchSize: { version: '1', value: { ...BATCH_SIZE, max_message_count: 50, absolute_max_bytes: 1 } },
       });
-      const fields = batchingChanges(proposal, current).map((change) => change.field);
-      expect(fields).to.deep.equal(['BatchSize.max_message_count', 'BatchSize.absolute_max_bytes']);
-      expect(fields.every((field) => ADJUSTABLE_BATCHING.includes(field))).to.equal(false);
+      const batching = batchingChanges(proposal, current);
+      expect(batching.map((change) => change.field)).to.deep.equal([
+        'BatchSize.max_message_count',
+        'BatchSize.absolute_max_bytes',
+      ]);
+      expect(onlyChangesBatching(summariseConfigUpdate(proposal))).to.equal(true);
+      expect(onlyAdjustsBatching(summariseConfigUpdate(proposal), batching)).to.equal(false);
     });
 
     it('is not only batching when it also touches a policy or adds a value', () => {

@@ -59,6 +59,9 @@ describe('consenter certificates (Raft consenter set)', function () {
     expect(() => {
       withConsenterCertificate('10.0.0.9', 7050, pem('NEW'))(config());
     }).to.throw('no consenter at 10.0.0.9:7050');
+    expect(() => {
+      withConsenterCertificate('10.0.0.2', 7051, pem('NEW'))(config());
+    }).to.throw('no consenter at 10.0.0.2:7051');
     expect(() => withConsenterCertificate('10.0.0.2', 7050, 'not a certificate')).to.throw('is not a PEM certificate');
     expect(() => {
       withConsenterCertificate('10.0.0.2', 7050, pem('NEW'))({ channel_group: {} });
@@ -182,6 +185,102 @@ describe('consenter certificates (Raft consenter set)', function () {
       );
     });
 
+    it('refuses moving a consenter to another address, or rotating one orderer under the name of another', function () {
+      // Another consenter moved onto orderer2's address with the new certificate.
+      const moved = updateOf((v) => {
+        rotate(v, 0, fresh);
+        const entry = consenters(v)[0];
+        if (entry !== undefined) entry.host = '10.0.0.2';
+      });
+      expect(() => checkConsenterChange(moved, current, orderer, roots)).to.throw(
+        'the consenter it changes is 10.0.0.1:7050',
+      );
+      // orderer2's own entry given a new port along with the certificate.
+      const onOtherPort = { ...orderer, port: 7051 };
+      const renumbered = updateOf((v) => {
+        rotate(v, 1, fresh);
+        const entry = consenters(v)[1];
+        if (entry !== undefined) entry.port = 7051;
+      });
+      expect(() => checkConsenterChange(renumbered, current, onOtherPort, roots)).to.throw(
+        'the consenter it changes is 10.0.0.2:7050',
+      );
+      // The orderer at 10.0.0.2:7050 rotated, checked as the one at 10.0.0.2:7051.
+      const rotated = updateOf((v) => {
+        rotate(v, 1, fresh);
+      });
+      expect(() => checkConsenterChange(rotated, current, onOtherPort, roots)).to.throw('not orderer2 (10.0.0.2:7051)');
+    });
+
+    it('refuses a change of the consensus state, a consenter set that is not a list, and a channel without Raft', function () {
+      const maintenance = updateOf((v) => {
+        rotate(v, 1, fresh);
+        v.state = 'STATE_MAINTENANCE';
+      });
+      expect(() => checkConsenterChange(maintenance, current, orderer, roots)).to.throw(
+        'changes the consensus type or its state',
+      );
+      const notList = updateOf((v) => {
+        (v.metadata as Record<string, unknown>).consenters = {};
+      });
+      expect(() => checkConsenterChange(notList, current, orderer, roots)).to.throw('adds or removes a consenter');
+      const rotated = updateOf((v) => {
+        rotate(v, 1, fresh);
+      });
+      expect(() => checkConsenterChange(rotated, { channel_group: {} }, orderer, roots)).to.throw(
+        'does not write the Raft consenter set',
+      );
+    });
+
+    it("refuses a certificate from an impostor CA named as the operator's, one not yet valid, and one unreadable", function () {
+      const impostor = makeCa('/O=Hospital2MSP/CN=tlsca.hospital2');
+      const forged = issueLeaf(impostor, '/O=Hospital2MSP/CN=orderer2', 365, undefined, 'IP:10.0.0.2', true).certPem;
+      expect(() =>
+        checkConsenterChange(
+          updateOf((v) => {
+            rotate(v, 1, forged);
+          }),
+          current,
+          orderer,
+          roots,
+        ),
+      ).to.throw('not issued by a TLS root its operator has on the channel');
+      const earlier = new Date(Date.now() - 86_400_000);
+      const rotated = updateOf((v) => {
+        rotate(v, 1, fresh);
+      });
+      expect(() => checkConsenterChange(rotated, current, orderer, roots, earlier)).to.throw('not valid now');
+      const garbage = updateOf((v) => {
+        rotate(v, 1, pem('GARBAGE'));
+      });
+      expect(() => checkConsenterChange(garbage, current, orderer, roots)).to.throw(
+        'is not a readable X.509 certificate',
+      );
+    });
+
+    it('accepts an orderer known by a DNS name when the certificate names it, and refuses it when it does not', function () {
+      const byName = { ...orderer, host: 'orderer2.hospital2.example' };
+      const named = structuredClone(current);
+      const value = (
+        named.channel_group as {
+          groups: { Orderer: { values: { ConsensusType: { value: Record<string, unknown> } } } };
+        }
+      ).groups.Orderer.values.ConsensusType.value;
+      const entry = consenters(value)[1];
+      if (entry !== undefined) entry.host = byName.host;
+      const next = structuredClone(value);
+      const withCert = (cert: string): Record<string, unknown> => {
+        const written = structuredClone(next);
+        rotate(written, 1, cert);
+        return { write_set: { groups: { Orderer: { values: { ConsensusType: { version: '1', value: written } } } } } };
+      };
+      const dns = issueLeaf(ca, '/O=Hospital2MSP/CN=orderer2', 365, undefined, `DNS:${byName.host}`).certPem;
+      expect(checkConsenterChange(withCert(dns), named, byName, roots).certificatePem.trim()).to.equal(dns.trim());
+      expect(() => checkConsenterChange(withCert(fresh), named, byName, roots)).to.throw(
+        `does not name its host ${byName.host}`,
+      );
+    });
+
     it("reads an operator's TLS roots from its MSP in the Orderer group", function () {
       const withMsp = {
         channel_group: {
@@ -194,6 +293,12 @@ describe('consenter certificates (Raft consenter set)', function () {
       };
       expect(ordererOrgTlsRoots(withMsp, 'Hospital2MSP')).to.deep.equal(roots);
       expect(ordererOrgTlsRoots(withMsp, 'Hospital1MSP')).to.deep.equal([]);
+      const mixed = structuredClone(withMsp);
+      mixed.channel_group.groups.Orderer.groups.Hospital2MSP.values.MSP.value.config.tls_root_certs = [
+        ...roots,
+        7 as unknown as string,
+      ];
+      expect(ordererOrgTlsRoots(mixed, 'Hospital2MSP')).to.deep.equal(roots);
     });
   });
 });

@@ -83,6 +83,31 @@ describe("a founder's definition: checked against the consortium file before it 
     ).to.throw("was not issued by hospital1's CA root");
   });
 
+  it('refuses a self-signed root that may not issue, and an orderer certificate from an impostor with the same name', () => {
+    // Self-signed and verifying against itself, but not a CA: it cannot be a root of the organisation's MSP.
+    const notCa = makeCa('/O=Hospital1MSP/CN=ca.hospital1', false);
+    expect(() => checkFoundingDefinition({ ...genuine, caCertPem: notCa.certPem }, topology, 'research')).to.throw(
+      'not a self-signed CA certificate',
+    );
+    // A CA named exactly as hospital1's issues the orderer certificate: the names match, only the signature tells.
+    const impostor = makeCa('/O=Hospital1MSP/CN=ca.hospital1');
+    const forged = issueLeaf(
+      impostor,
+      '/O=Hospital1MSP/OU=orderer/CN=orderer1',
+      365,
+      undefined,
+      'DNS:orderer1,IP:10.178.0.1',
+      true,
+    );
+    expect(() =>
+      checkFoundingDefinition(
+        { ...genuine, orderers: [{ name: 'orderer1', tlsCertPem: forged.certPem }] },
+        topology,
+        'research',
+      ),
+    ).to.throw("was not issued by hospital1's CA root");
+  });
+
   it('refuses orderers other than those the file says it operates, and a certificate not naming the host', () => {
     expect(() => checkFoundingDefinition({ ...genuine, orderers: [] }, topology, 'research')).to.throw(
       'the consortium file says hospital1 operates [orderer1]',
@@ -99,6 +124,8 @@ describe("a founder's definition: checked against the consortium file before it 
   it('refuses certificates not valid now', () => {
     const later = new Date(Date.now() + 400 * 86_400_000);
     expect(() => checkFoundingDefinition(genuine, topology, 'research', later)).to.throw('is not valid now');
+    const earlier = new Date(Date.now() - 86_400_000);
+    expect(() => checkFoundingDefinition(genuine, topology, 'research', earlier)).to.throw('is not valid now');
   });
 
   it('fingerprints every field: a swapped orderer certificate changes it', () => {
@@ -119,6 +146,9 @@ describe("a founder's definition: checked against the consortium file before it 
       expect(importFoundingDefinition(layout, checked)).to.equal(false);
       const reissued = checkFoundingDefinition(definitionOf(ca), topology, 'research');
       expect(() => importFoundingDefinition(layout, reissued)).to.throw('a different definition of hospital1');
+      // Half of an import (its CA root gone, its orderer certificate kept) is not taken as the whole.
+      fs.rmSync(layout.caCert('hospital1'));
+      expect(() => importFoundingDefinition(layout, checked)).to.throw('a different definition of hospital1');
     } finally {
       fs.rmSync(layout.home, { recursive: true, force: true });
     }

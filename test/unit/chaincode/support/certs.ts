@@ -37,7 +37,7 @@ function newKey(): { privateKey: KeyObject; pem: string } {
 }
 
 /** Subject like '/C=US/O=Hospital1MSP/CN=ca.hospital1'. */
-export function makeCa(subject: string): TestCa {
+export function makeCa(subject: string, isCa = true): TestCa {
   const key = newKey();
   return withTempDir((dir) => {
     writeFileSync(join(dir, 'ca.key'), key.pem);
@@ -52,10 +52,15 @@ export function makeCa(subject: string): TestCa {
       '-days',
       '36500',
       '-sha256',
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
+      // isCa false: a self-signed certificate that may not issue (no CA flag, no key usage).
+      ...(isCa
+        ? [
+            '-addext',
+            'basicConstraints=critical,CA:TRUE',
+            '-addext',
+            'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
+          ]
+        : ['-addext', 'basicConstraints=critical,CA:FALSE']),
       '-out',
       join(dir, 'ca.crt'),
     ]);
@@ -76,6 +81,8 @@ export function issueLeaf(
   days = 36500,
   attrs?: Record<string, string>,
   subjectAltName?: string,
+  /** Leave out the authority key identifier, as an impostor CA with the same name would: only the signature tells. */
+  withoutAuthorityKeyId = false,
 ): TestLeaf {
   const key = newKey();
   serial += 1;
@@ -90,7 +97,8 @@ export function issueLeaf(
     writeFileSync(
       join(dir, 'ext.cnf'),
       `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n${attrsExtension}` +
-        (subjectAltName === undefined ? '' : `subjectAltName=${subjectAltName}\n`),
+        (subjectAltName === undefined ? '' : `subjectAltName=${subjectAltName}\n`) +
+        (withoutAuthorityKeyId ? 'authorityKeyIdentifier=none\n' : ''),
     );
     openssl(['req', '-new', '-key', join(dir, 'leaf.key'), '-subj', subject, '-out', join(dir, 'leaf.csr')]);
     openssl([
