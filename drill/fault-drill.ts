@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 import { peer as peerProtos } from '@hyperledger/fabric-protos';
 import { adminTokenFile, peerOf, type Consortium, type PeerOrgKey } from '@medrec/network';
-import { condition, request, SETUP_BATCH, setUpWorker, type Worker } from '../bench/workload';
+import { condition, request, RequestTimeoutError, SETUP_BATCH, setUpWorker, type Worker } from '../bench/workload';
 
 const PEER_ORGS: readonly PeerOrgKey[] = ['hospital1', 'hospital2', 'research'];
 
@@ -166,7 +166,7 @@ class Workload {
       }
       return { startedAt, endedAt, write, error: String(answer.status), retryAfter: answer.retryAfter };
     } catch (err) {
-      const name = err instanceof Error && err.name === 'TimeoutError' ? 'timeout' : 'network';
+      const name = err instanceof RequestTimeoutError ? 'timeout' : 'network';
       return { startedAt, endedAt: performance.now(), write, error: name };
     }
   }
