@@ -23,6 +23,7 @@ import { Layout } from '../../network/src/layout';
 import { readSimulatedHosts, removeSimulatedHosts, simulateHosts } from '../../network/src/simulated-hosts';
 import { REPO_ROOT } from '../../network/src/paths';
 import { CHAINCODE_NAME, CHANNEL_NAME, buildTopology, organisation, peerOf } from '../../network/src/topology';
+import { adminTokenIn, callApi, registerIn, type Answer } from './support/consortium-api';
 import { condition } from './support/rest-api';
 import { freshId } from './support/shared-network';
 import { listeningIn, namespaceOfProcess, removeLeftoverHosts } from './support/simulated-hosts';
@@ -35,11 +36,6 @@ const FOUNDERS = ['hospital1', 'hospital2', 'research'] as const;
 type Founder = (typeof FOUNDERS)[number] | 'hospital3';
 const EVERYONE: readonly Founder[] = [...FOUNDERS, 'hospital3'];
 const run = promisify(execFile);
-
-interface Answer {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-}
 
 interface CliResult {
   readonly code: number;
@@ -87,28 +83,11 @@ describe('founding a consortium from separate state directories (each founder ho
     expect(result.stderr).to.contain(why);
   }
 
-  const admin = (org: Founder): string => {
-    const consortium = open(org);
-    return fs.readFileSync(adminTokenFile(consortium.layout, peerOf(consortium.topology, org)), 'utf8').trim();
-  };
-  async function call(org: Founder, method: string, route: string, token: string, body?: unknown): Promise<Answer> {
-    const res = await fetch(`${apiUrl(peerOf(open(org).topology, org))}${route}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
-  }
-  async function person(org: Founder, role: string): Promise<{ id: string; token: string }> {
-    const res = await call(org, 'POST', '/v1/participants', admin(org), { role, externalId: freshId('MRN') });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    const body = res.body as { participant: { participantId: string }; token: { token: string } };
-    return { id: body.participant.participantId, token: body.token.token };
-  }
+  const admin = (org: Founder): string => adminTokenIn(open(org), org);
+  const call = (org: Founder, method: string, route: string, token: string, body?: unknown): Promise<Answer> =>
+    callApi(open(org), org, method, route, token, body);
+  const person = (org: Founder, role: string): Promise<{ id: string; token: string }> =>
+    registerIn(open(org), org, role);
 
   const definitionFile = (org: Founder): string => path.join(exchange, `${org}.json`);
   const tlsCertOf = (org: Founder, node: string): string =>

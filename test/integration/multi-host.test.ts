@@ -15,7 +15,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { NetworkView, Organisation } from '@medrec/contract';
 import { connectGateway, type GatewayConnection } from '@medrec/sdk';
-import { adminTokenFile, apiUrl } from '../../network/src/api-process';
+import { apiUrl } from '../../network/src/api-process';
 import { applyConfigUpdate, readChannelConfig } from '../../network/src/channel-update';
 import { createConsortium, type Consortium, type NetworkStatus } from '../../network/src/consortium';
 import { applicationMembers, withApplicationOrganisation } from '../../network/src/org-membership';
@@ -40,6 +40,7 @@ import {
   type PeerNode,
   type Topology,
 } from '../../network/src/topology';
+import { adminTokenIn, callApi, registerIn, type Answer } from './support/consortium-api';
 import { condition } from './support/rest-api';
 import { listeningIn, namespaceOfProcess, removeLeftoverHosts } from './support/simulated-hosts';
 import { eventually, freshId } from './support/shared-network';
@@ -51,30 +52,13 @@ const run = promisify(execFile);
 /** How long hospital2's link stays cut at least. */
 const OUTAGE_MS = 150_000;
 
-interface Answer {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-}
-
 describe('a consortium across hosts (one network namespace per organisation; hospital3 joins, a link is cut)', function () {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'medrec-join-'));
   const open = (): Consortium =>
     createConsortium({ home, portBase: PORT_BASE, consortiumFile: FILE, renderer: 'silent' });
 
-  async function call(org: string, method: string, route: string, token: string, body?: unknown): Promise<Answer> {
-    const consortium = open();
-    const res = await fetch(`${apiUrl(peerOf(consortium.topology, org))}${route}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
-  }
+  const call = (org: string, method: string, route: string, token: string, body?: unknown): Promise<Answer> =>
+    callApi(open(), org, method, route, token, body);
 
   /** Each node's state ("up" or "unreachable") by endpoint in an organisation's GET /v1/network, as its admin. */
   async function nodeStates(org: string): Promise<Record<string, string>> {
@@ -91,20 +75,8 @@ describe('a consortium across hosts (one network namespace per organisation; hos
       .map((node) => `${node.host}:${String(node.port)}`);
   }
 
-  function adminTokenOf(org: string): string {
-    const consortium = open();
-    return fs.readFileSync(adminTokenFile(consortium.layout, peerOf(consortium.topology, org)), 'utf8').trim();
-  }
-
-  async function person(org: string, role: string): Promise<{ id: string; token: string }> {
-    const res = await call(org, 'POST', '/v1/participants', adminTokenOf(org), {
-      role,
-      externalId: freshId(`MRN-${role.slice(0, 3)}`),
-    });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    const body = res.body as { participant: { participantId: string }; token: { token: string } };
-    return { id: body.participant.participantId, token: body.token.token };
-  }
+  const adminTokenOf = (org: string): string => adminTokenIn(open(), org);
+  const person = (org: string, role: string): Promise<{ id: string; token: string }> => registerIn(open(), org, role);
 
   /** A patient of `org` with one record by a clinician of `org`; returns the patient and the record id. */
   async function patientWithRecord(org: string): Promise<{ patient: { id: string; token: string }; recordId: string }> {
