@@ -107,6 +107,19 @@ export function renderUnits(units: readonly ProcessUnit[], options: Readonly<Uni
   if (!options.home.startsWith('/') || !options.environmentDir.startsWith('/')) {
     throw new Error('MEDREC_HOME and the environment directory must be absolute paths for systemd');
   }
+  // WorkingDirectory=, ReadWritePaths= and EnvironmentFile= take paths unquoted: a space splits ReadWritePaths= into
+  // two paths and a `%` is a specifier systemd expands (systemd.unit(7)), so the unit would protect the wrong path.
+  for (const [what, dir] of [
+    ['MEDREC_HOME', options.home],
+    ['the environment directory', options.environmentDir],
+  ] as const) {
+    if (!/^\/[A-Za-z0-9._/-]*$/.test(dir) || dir.split('/').includes('..')) {
+      throw new Error(
+        `${what} (${JSON.stringify(dir)}) must hold only letters, digits and . _ - / (no '..') to go in a systemd ` +
+          'unit: choose a path such as /var/lib/medrec',
+      );
+    }
+  }
   if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(options.user)) throw new Error(`not a user name: ${options.user}`);
   const files: UnitFile[] = [];
   for (const unit of units) {

@@ -59,6 +59,13 @@ describe('systemd units', function () {
   it('refuses relative paths and a user name systemd would not take', function () {
     expect(() => renderUnits([unit('api.hospital1')], { ...options, home: 'relative' })).to.throw('absolute');
     expect(() => renderUnits([unit('api.hospital1')], { ...options, user: 'root; rm' })).to.throw('not a user name');
+    for (const home of ['/var/lib/med rec', '/var/lib/%h', '/var/lib/medrec/../etc', '/var/lib/medrec\ttab']) {
+      expect(() => renderUnits([unit('api.hospital1')], { ...options, home }), home).to.throw('only letters');
+    }
+    expect(() => renderUnits([unit('api.hospital1')], { ...options, environmentDir: '/etc/med rec' })).to.throw(
+      'the environment directory',
+    );
+    expect(() => renderUnits([unit('api.hospital1')], { ...options, home: '/var/lib/medrec-2_a.b' })).not.to.throw();
   });
 
   it('passes systemd-analyze verify (the units parse; ExecStart exists)', function () {
