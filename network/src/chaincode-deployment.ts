@@ -186,6 +186,13 @@ function ordererArgs(layout: Layout, topology: Topology): string[] {
 
 export type Progress = (message: string) => void;
 
+/**
+ * Wait for the lifecycle transaction to commit on each peer asked, for longer than the CLI's default 30 s: a peer
+ * whose chaincode server switches packages during an upgrade may hold its commits for up to the chaincode start-up
+ * timeout (CORE_CHAINCODE_STARTUPTIMEOUT in nodes.ts) before it takes the block.
+ */
+const WAIT_FOR_COMMIT = ['--waitForEvent', '--waitForEventTimeout', '90s'] as const;
+
 /** The chaincode definition as the lifecycle commands name it: approve and commit must agree on every field. */
 function definitionArgs(version: string, sequence: number): string[] {
   return ['--channelID', CHANNEL_NAME, '--name', CHAINCODE_NAME, '--version', version, '--sequence', String(sequence)];
@@ -209,7 +216,7 @@ async function approveFor(
       ...definitionArgs(definition.version, definition.sequence),
       '--package-id',
       packageIdOf(definition, org),
-      '--waitForEvent',
+      ...WAIT_FOR_COMMIT,
     ],
     { step: `approve the chaincode definition for ${org}`, env: peerAdminEnv(layout, bin, topology, org) },
   );
@@ -271,9 +278,11 @@ export async function deployChaincode(
     await approveFor(layout, bin, topology, org, definition);
   }
   // Restart each server with the package id this sequence uses (the peer checks the id the server registers with).
+  // Also on a run that finds the sequence committed already: an upgrade interrupted after its commit left the
+  // servers under the previous package ids.
   for (const org of orgs) {
     progress(`starting the chaincode server of ${org}`);
-    if (current < sequence) await stopChaincodeServer(layout, org);
+    await stopChaincodeServer(layout, org);
     await startChaincodeServer(layout, topology, org, packageIdOf(definition, org));
   }
   if (current < sequence) {
@@ -281,6 +290,38 @@ export async function deployChaincode(
     await commitDefinition(layout, bin, topology, firstPeerOrg(topology), peerOrgKeys(topology), version, sequence);
   }
   return definition;
+}
+
+/**
+ * At start: each chaincode server under its package id of the definition the channel runs. The state file records
+ * a definition only once its commit has returned, so after an upgrade interrupted between the commit and that
+ * record the channel runs a later sequence than the one recorded: that upgrade is completed here (its packages are
+ * kept in MEDREC_HOME/chaincode, so the ids are those approved) instead of every endorsement failing. Returns the
+ * definition in force.
+ */
+export async function startCommittedChaincode(
+  layout: Layout,
+  bin: FabricBinaries,
+  topology: Topology,
+  recorded: ChaincodeDefinition,
+  progress: Progress,
+): Promise<ChaincodeDefinition> {
+  // A peer that cannot answer yet leaves the recorded definition in force, as before this check existed.
+  const committed = await committedDefinition(layout, bin, topology, firstPeerOrg(topology)).then(
+    (definition) => definition?.sequence,
+    () => undefined,
+  );
+  if (committed !== undefined && committed > recorded.sequence) {
+    progress(
+      `the channel runs sequence ${String(committed)}, this directory recorded ${String(recorded.sequence)}: ` +
+        'completing the upgrade that was interrupted after its commit',
+    );
+    return deployChaincode(layout, bin, topology, recorded.version, committed, progress);
+  }
+  for (const peer of firstPeers(topology)) {
+    await startChaincodeServer(layout, topology, peer.org, packageIdOf(recorded, peer.org));
+  }
+  return recorded;
 }
 
 /**
@@ -309,7 +350,7 @@ async function commitDefinition(
       ...ordererArgs(layout, topology),
       ...definitionArgs(version, sequence),
       ...peerArgs,
-      '--waitForEvent',
+      ...WAIT_FOR_COMMIT,
     ],
     { step: `commit chaincode sequence ${String(sequence)}`, env: peerAdminEnv(layout, bin, topology, org) },
   );

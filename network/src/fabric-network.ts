@@ -14,6 +14,7 @@ import {
   CHAINCODE_SERVER_IDENTITY,
   adoptChaincode,
   deployChaincode,
+  startCommittedChaincode,
   approveAndCommitFor,
   committedChaincode,
   packageIdOf,
@@ -364,9 +365,10 @@ class FabricNetworkImpl implements FabricNetwork {
         task: async (_ctx, task) => {
           const existing = this.#state().chaincode;
           if (existing) {
-            for (const peer of firstPeers(t)) {
-              await startChaincodeServer(layout, t, peer.org, packageIdOf(existing, peer.org));
-            }
+            const inForce = await startCommittedChaincode(layout, need(), t, existing, (m) => {
+              task.output = m;
+            });
+            if (inForce !== existing) writeState(layout, { ...this.#state(), chaincode: inForce });
             return;
           }
           const definition = await deployChaincode(layout, need(), t, CHAINCODE_VERSION, 1, (m) => {

@@ -148,6 +148,12 @@ function peerEnv(layout: Layout, bin: FabricBinaries, topology: Topology, node: 
     CORE_PEER_DELIVERYCLIENT_RECONNECTBACKOFFTHRESHOLD: '10s',
     CORE_OPERATIONS_LISTENADDRESS: `${node.host}:${node.operationsPort}`,
     CORE_METRICS_PROVIDER: 'prometheus',
+    // An endorsement that finds its chaincode not connected launches it: the peer dials the organisation's chaincode
+    // server and waits for it to register under the package id the definition names. While a server is restarted
+    // under another package id (an upgrade) it registers under that one, and the launch waits out this timeout,
+    // holding its state snapshot, which holds the peer's block commits too. Fabric's 300 s default stalled a peer for
+    // five minutes in an upgrade under load; a chaincode server that is up registers in well under a second.
+    CORE_CHAINCODE_STARTUPTIMEOUT: '15s',
     CORE_PEER_GATEWAY_ENABLED: 'true',
     // The gateway tries the orderers one after another; a killed one must not hold a submission for the defaults
     // (30 s to dial, 10 s to broadcast): the fault drill saw writes stall 30 s after the Raft leader was killed.
