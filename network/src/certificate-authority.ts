@@ -89,6 +89,11 @@ export async function startCa(layout: Layout, bin: FabricBinaries, org: Organisa
   );
 }
 
+/** The CA server's own HTTPS certificate, which fabric-ca-server issues itself from its root when it is missing. */
+export function caServerTlsCertificate(layout: Layout, org: OrgKey): string {
+  return path.join(layout.caHome(org), 'tls-cert.pem');
+}
+
 /** Where `renewTls` enrolls an identity's next TLS key pair, beside the one in use. */
 function renewedTlsDir(layout: Layout, org: OrgKey, name: string): string {
   return path.join(layout.identityDir(org, name), 'tls.next');
@@ -111,6 +116,27 @@ export function adoptRenewedTls(layout: Layout, org: OrgKey, name: string): void
   }
   fs.rmSync(path.join(dir, 'tls'), { recursive: true, force: true });
   fs.renameSync(next, path.join(dir, 'tls'));
+}
+
+/** Where `renewEnrollment` enrolls an identity's next signing key pair, beside the one in use. */
+function renewedMspDir(layout: Layout, org: OrgKey, name: string): string {
+  return path.join(layout.identityDir(org, name), 'msp.next');
+}
+
+/** Whether `renewEnrollment` has left a new signing identity waiting to be adopted. */
+export function hasRenewedEnrollment(layout: Layout, org: OrgKey, name: string): boolean {
+  return fs.existsSync(mspCertificateFile(renewedMspDir(layout, org, name)));
+}
+
+/**
+ * Replaces an identity's signing key pair and certificate with the ones `renewEnrollment` enrolled; the old key is
+ * deleted. The process that signs with it must be restarted to pick it up.
+ */
+export function adoptRenewedEnrollment(layout: Layout, org: OrgKey, name: string): void {
+  if (!hasRenewedEnrollment(layout, org, name)) throw new Error(`no renewed enrollment for ${name} to adopt`);
+  const msp = path.join(layout.identityDir(org, name), 'msp');
+  fs.rmSync(msp, { recursive: true, force: true });
+  fs.renameSync(renewedMspDir(layout, org, name), msp);
 }
 
 export async function stopCa(layout: Layout, org: OrgKey): Promise<boolean> {
@@ -251,6 +277,62 @@ export class CaAdmin {
     );
     normaliseEnrolledTls(next, this.#layout.caCert(this.#org.key));
     return next;
+  }
+
+  /**
+   * Enrolls a new signing key pair and certificate for an enrolled identity, into `<identity>/msp.next` (the one in
+   * use is not touched), with the secret it was registered with: the same enrollment id and attributes, so the
+   * chaincode still binds it to the same participant. `adoptRenewedEnrollment` puts it in place.
+   */
+  async renewEnrollment(name: string, hosts: readonly string[] = []): Promise<string> {
+    const dir = this.#layout.identityDir(this.#org.key, name);
+    if (!fs.existsSync(mspCertificateFile(path.join(dir, 'msp')))) {
+      throw new Error(`${name} of ${this.#org.key} has no enrollment to renew; \`medrec network up\` enrolls it`);
+    }
+    const secret = loadOrCreateSecret(this.#layout, this.#org.key).identities[name];
+    if (secret === undefined) throw new Error(`${name} is not registered at the CA of ${this.#org.key}`);
+    const next = renewedMspDir(this.#layout, this.#org.key, name);
+    fs.rmSync(next, { recursive: true, force: true });
+    await this.#client(
+      `enroll a new signing certificate for ${name} at the CA of ${this.#org.key}`,
+      ['enroll', '-M', next, '--csr.hosts', ['localhost', this.#org.host, ...hosts].join(','), ...this.#common()],
+      { user: name, password: secret },
+    );
+    normaliseEnrolledMsp(next);
+    return next;
+  }
+
+  /**
+   * A new certificate for the CA's bootstrap admin (the registrar the API registers users with), into
+   * `<ca-admin>/msp.next`; `adoptRenewedRegistrar` puts it in place.
+   */
+  async renewRegistrar(): Promise<void> {
+    const home = this.#layout.caAdminHome(this.#org.key);
+    if (!fs.existsSync(mspCertificateFile(path.join(home, 'msp')))) {
+      throw new Error(`the CA admin of ${this.#org.key} is not enrolled; \`medrec network up\` enrolls it`);
+    }
+    const next = path.join(home, 'msp.next');
+    fs.rmSync(next, { recursive: true, force: true });
+    const secret = loadOrCreateSecret(this.#layout, this.#org.key);
+    await this.#client(
+      `enroll a new certificate for the CA admin of ${this.#org.key}`,
+      ['enroll', '-H', home, '-M', next, ...this.#common()],
+      { user: 'admin', password: secret.bootstrapPassword },
+    );
+  }
+
+  /** Puts the registrar's renewed certificate and key in place of the old ones (deleted). */
+  adoptRenewedRegistrar(): void {
+    const home = this.#layout.caAdminHome(this.#org.key);
+    const next = path.join(home, 'msp.next');
+    if (!fs.existsSync(mspCertificateFile(next))) throw new Error(`no renewed certificate for the CA admin to adopt`);
+    fs.rmSync(path.join(home, 'msp'), { recursive: true, force: true });
+    fs.renameSync(next, path.join(home, 'msp'));
+  }
+
+  /** Whether the CA's secret file holds this identity's enrollment secret (so that it can be enrolled again). */
+  knowsSecretOf(name: string): boolean {
+    return loadOrCreateSecret(this.#layout, this.#org.key).identities[name] !== undefined;
   }
 
   /** The identity's enrollment secret, registering it at the CA the first time. */

@@ -8,10 +8,20 @@ import { calendarDay } from './cli-options';
 import { auditCommand } from './audit-commands';
 import { channelCommand, orgPrepareCommand } from './channel-commands';
 import { foundingCommands } from './founding-commands';
+import fs from 'node:fs';
 import path from 'node:path';
 import { hostsCommand } from './host-commands';
 import { organisationProcessUnits, writeOrganisationUnits } from './organisation-units';
 import { renderUnits, targetName } from './systemd-units';
+import {
+  dueForRenewal,
+  mergeExpiry,
+  organisationCertificateExpiry,
+  walletCertificateExpiry,
+  type CertificateExpiry,
+} from './certificate-expiry';
+import { openOrgWallet } from './user-provisioning';
+import { walletDirectory } from './wallet-secret';
 import { incentiveCommand, minerCommand } from './miner-commands';
 import { ROLES, type Role } from '@medrec/contract';
 import { idOption, PEER_ORG_HELP, peerOrg, role, wholeNumber } from './cli-options';
@@ -34,6 +44,17 @@ function printStatus(status: NetworkStatus): void {
     );
   }
   for (const api of status.apis) console.log(`  api       ${api.org.padEnd(20)} ${api.url}`);
+}
+
+/** The expiry report as a table: days left, state, kind, owner, end of validity. */
+function printCertificateExpiry(report: readonly CertificateExpiry[]): void {
+  for (const entry of report) {
+    const days = entry.state === 'unreadable' ? '?' : String(entry.daysLeft);
+    console.log(
+      `  ${days.padStart(6)} days  ${entry.state.padEnd(10)} ${entry.kind.padEnd(13)} ${entry.owner.padEnd(20)} ` +
+        (entry.notAfter === '' ? entry.file : entry.notAfter),
+    );
+  }
 }
 
 /** An organisation of the network's consortium file (any, with or without peers); refuses others, naming them. */
@@ -270,6 +291,78 @@ export function buildCli(): Command {
         );
       }
       printStatus(onlyOrganisation(await consortium.status(), opts.org));
+    });
+  org
+    .command('renew-enrollment')
+    .description(
+      "new enrollment (signing) certificates from the organisation's CA for every identity it holds here: its " +
+        'admin, CA admin, nodes, gatekeeper and users, with the same enrollment ids and attributes; nodes restart ' +
+        'one at a time, then its gatekeeper, API and miner; the old keys are deleted (no channel update is needed)',
+    )
+    .requiredOption('--org <name>', 'the organisation (as named in the consortium file)')
+    .action(async (opts: { org: string }) => {
+      const consortium = createConsortium({ renderer: 'silent' });
+      const org = organisationKey(consortium.topology, opts.org);
+      const renewed = await consortium.renewEnrollments(org, (message) => {
+        console.error(`› ${message}`);
+      });
+      console.error(`✔ ${String(renewed.identities.length)} certificates of ${org}'s directory renewed`);
+      printStatus(onlyOrganisation(await consortium.status(), opts.org));
+      if (renewed.wallet !== undefined) {
+        const { renewed: users, failed } = renewed.wallet;
+        console.error(`✔ ${String(users.length)} users of ${org}'s API wallet re-enrolled`);
+        if (failed.length > 0) {
+          for (const { label, reason } of failed) console.error(`  ${label}: ${reason}`);
+          console.error(
+            `✖ the CA refused to re-enroll ${String(failed.length)} wallet users (above): a revoked user needs nothing; ` +
+              'for the others, run this command again (renewed ones get another certificate, which does no harm)',
+          );
+          process.exitCode = 1;
+        }
+      }
+    });
+  org
+    .command('certificates')
+    .description(
+      "when each certificate of the organisation's directory expires (CA root and server, every identity's " +
+        'enrollment and TLS certificate), soonest first, with what renews it; exits with 1 when one has expired or ' +
+        'expires within the renewal window, so a scheduled check can alert',
+    )
+    .requiredOption('--org <name>', 'the organisation (as named in the consortium file)')
+    .option(
+      '--within <days>',
+      'the renewal window: warn about certificates with fewer days left (0-3650)',
+      wholeNumber('--within', 0, 3650),
+      30,
+    )
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { org: string; within: number; json?: boolean }) => {
+      const consortium = createConsortium({ renderer: 'silent' });
+      const org = organisationKey(consortium.topology, opts.org);
+      const within = opts.within;
+      const options = { now: new Date(), renewWithinDays: within };
+      const files = organisationCertificateExpiry(consortium.layout, org, options);
+      const walletDir = walletDirectory(consortium.layout, org);
+      const report =
+        files.length > 0 && fs.existsSync(walletDir)
+          ? mergeExpiry(
+              files,
+              await walletCertificateExpiry(await openOrgWallet(consortium, org), walletDir, org, options),
+            )
+          : files;
+      if (report.length === 0) {
+        throw new Error(`${consortium.layout.home} holds no certificates of ${org}: run this on its own host`);
+      }
+      if (opts.json === true) console.log(JSON.stringify(report, null, 2));
+      else printCertificateExpiry(report);
+      const due = dueForRenewal(report);
+      if (due.length > 0) {
+        console.error(
+          `✖ ${String(due.length)} of ${String(report.length)} certificates of ${org} need renewal ` +
+            `(expired, unreadable or fewer than ${String(within)} days left): ${[...new Set(due.map((d) => d.action))].join('; ')}`,
+        );
+        process.exitCode = 1;
+      }
     });
   org
     .command('down')

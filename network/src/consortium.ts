@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { Listr } from 'listr2';
-import { type GatewayConnection, type IdentityServiceOptions } from '@medrec/sdk';
+import { createIdentityService, type GatewayConnection, type IdentityServiceOptions } from '@medrec/sdk';
 import type { ChaincodeDefinition } from './chaincode-deployment';
 import type { EnrolledIdentity, PeerEndpoint } from './fabric-access';
 import type { FabricBinaries } from './fabric-binaries';
@@ -27,6 +27,9 @@ import {
   type PeerOrgKey,
   type Topology,
 } from './topology';
+import { renewOrganisationEnrollments, type EnrollmentRenewal } from './enrollment-renewal';
+import { openOrgWallet } from './user-provisioning';
+import { renewWalletIdentities } from './wallet-renewal';
 import { rotateOrganisationTls } from './tls-rotation';
 
 // Still offered here: the CLI, the tests and the bench import them from this file.
@@ -95,6 +98,11 @@ export interface Consortium {
    * orderer's through a configuration update of the Raft consenter set, signed by the orderer organisations).
    */
   rotateTls(org: OrgKey, progress?: (message: string) => void): Promise<void>;
+  /**
+   * `medrec org renew-enrollment`: new enrollment certificates from its CA for every identity of one organisation
+   * (nodes restart one at a time, then its services); returns the identities renewed.
+   */
+  renewEnrollments(org: OrgKey, progress?: (message: string) => void): Promise<EnrollmentRenewal>;
   /**
    * Founding a consortium from separate hosts, each organisation on its own with its own state directory (`medrec
    * org init | import`, `channel genesis`, `org found`): FabricNetwork's founding steps, and for a peer
@@ -210,6 +218,23 @@ export function createConsortium(options: ConsortiumOptions = {}): Consortium {
     async rotateTls(org, progress = () => undefined) {
       const ctx = { layout: fabric.layout, bin: await fabric.binaries(), topology: fabric.topology };
       await rotateOrganisationTls(ctx, org, progress);
+    },
+    async renewEnrollments(org, progress = () => undefined) {
+      const ctx = { layout: fabric.layout, bin: await fabric.binaries(), topology: fabric.topology };
+      const services =
+        peersOf(fabric.topology, org).length > 0
+          ? {
+              stop: () => medrec.stopOrganisation(org, progress),
+              start: () => medrec.startOrganisation(org, progress),
+              renewWallet: async (walletProgress: (message: string) => void) =>
+                renewWalletIdentities(
+                  await openOrgWallet(fabric, org),
+                  createIdentityService(fabric.identityServiceOptions(org)),
+                  walletProgress,
+                ),
+            }
+          : undefined;
+      return renewOrganisationEnrollments(ctx, org, services, progress);
     },
     prepareOrganisation: (org, progress = () => undefined) => fabric.prepareOrganisation(org, progress),
     initOrganisation: (org, progress = () => undefined) => fabric.initOrganisation(org, progress),

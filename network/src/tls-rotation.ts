@@ -113,7 +113,7 @@ async function restartWithStagedTls(
  * a consenter-set update this avoids a refusal for "quorum loss" while another orderer is still reconnecting; after a
  * restart it means the orderer is back in the cluster.
  */
-async function untilEveryConsenterActive(
+export async function untilEveryConsenterActive(
   ctx: ChannelUpdateContext,
   orderer: OrdererNode,
   what: string,

@@ -1,14 +1,22 @@
 import { execFileSync } from 'node:child_process';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
+import { caServerTlsCertificate } from '../../network/src/certificate-authority';
+import { dueForRenewal, organisationCertificateExpiry } from '../../network/src/certificate-expiry';
 import { applyConfigUpdate } from '../../network/src/channel-update';
+import { createConsortium } from '../../network/src/consortium';
+import { openOrgWallet } from '../../network/src/user-provisioning';
 import { startMiners, stopMiners } from '../../network/src/miner-process';
 import { withOrderingParameters } from '../../network/src/ordering-parameters';
 import type { NetworkStatus } from '../../network/src/consortium';
 import { REPO_ROOT } from '../../network/src/paths';
 import { CHAINCODE_NAME, CHANNEL_NAME, type PeerOrgKey } from '../../network/src/topology';
 import type { GatewayConnection } from '../../sdk/src/gateway-connection';
+import { callApi, registerIn } from './support/consortium-api';
 import { connectAs, consortium, eventually, freshId } from './support/shared-network';
 
 const utf8 = new TextDecoder();
@@ -235,6 +243,128 @@ describe('consortium network (real Fabric)', function () {
     const after = await heights();
     after.forEach((height, i) => expect(height).to.be.at.least(before[i] ?? Infinity));
     expect(await heartbeatSeenOn(viaResearch, probe, 'research')).to.equal(probe);
+  });
+
+  it('renews every enrollment certificate of hospital2 on the running network; its new admin and peer sign and endorse, and the old keys are gone', async function () {
+    const { layout } = consortium();
+    const enrollment = (name: string): string =>
+      path.join(layout.identityDir('hospital2', name), 'msp', 'signcerts', 'cert.pem');
+    const key = (name: string): string =>
+      path.join(layout.identityDir('hospital2', name), 'msp', 'keystore', 'key.pem');
+    const watched = ['orgadmin', 'peer0.hospital2', 'gatekeeper'];
+    const before = new Map(watched.map((name) => [name, new X509Certificate(fs.readFileSync(enrollment(name)))]));
+    const keysBefore = new Map(watched.map((name) => [name, fs.readFileSync(key(name), 'utf8')]));
+    const caServer = (): string =>
+      new X509Certificate(fs.readFileSync(caServerTlsCertificate(layout, 'hospital2'))).fingerprint256;
+    const caServerBefore = caServer();
+    // A user the API keeps in its wallet: its certificate is renewed too, and its token keeps working.
+    const patient = await registerIn(consortium(), 'hospital2', 'patient');
+    const wallet = await openOrgWallet(consortium(), 'hospital2');
+    const walletBefore = new Map<string, string>();
+    for (const label of await wallet.list()) walletBefore.set(label, (await wallet.get(label))?.certificate ?? '');
+    const lines: string[] = [];
+
+    const renewed = await consortium().renewEnrollments('hospital2', (line) => lines.push(line));
+
+    expect(caServer(), "the CA's HTTPS certificate is renewed too").not.to.equal(caServerBefore);
+    expect(renewed.identities).to.include.members(['CA admin', ...watched]);
+    expect(renewed.wallet?.failed).to.deep.equal([]);
+    expect(renewed.wallet?.renewed).to.have.members([...walletBefore.keys()]);
+    for (const [label, certificate] of walletBefore) {
+      const now = await wallet.get(label);
+      expect(now?.certificate, `${label} in the wallet has a new certificate`)
+        .to.be.a('string')
+        .and.not.equal(certificate);
+      expect(new X509Certificate(now?.certificate ?? '').subject).to.equal(new X509Certificate(certificate).subject);
+    }
+    const records = await callApi(
+      consortium(),
+      'hospital2',
+      'GET',
+      `/v1/patients/${patient.id}/records`,
+      patient.token,
+    );
+    expect(records.status, JSON.stringify(records.body)).to.equal(200);
+    expect(lines.join('\n')).to.contain('peer0.hospital2: restarting with it');
+    for (const name of watched) {
+      const after = new X509Certificate(fs.readFileSync(enrollment(name)));
+      const old = before.get(name);
+      expect(after.fingerprint256, `${name} has a new certificate`).not.to.equal(old?.fingerprint256);
+      expect(after.subject, `${name} keeps its enrollment id and OU`).to.equal(old?.subject);
+      expect(after.issuer).to.equal(old?.issuer);
+      expect(fs.readFileSync(key(name), 'utf8'), `${name} has a new key`).not.to.equal(keysBefore.get(name));
+      expect(after.checkPrivateKey(createPrivateKey(fs.readFileSync(key(name))))).to.equal(true);
+      expect(fs.existsSync(path.join(layout.identityDir('hospital2', name), 'msp.next'))).to.equal(false);
+    }
+    // The new admin certificate is an admin of Hospital2MSP to the channel (Health:Heartbeat is for admins), and
+    // hospital2's restarted peer endorses it (a MAJORITY needs it or research's, and the gateway asks its own).
+    const admin = consortium().connectAdmin('hospital2');
+    try {
+      // Retried while the restarted peer settles (a new probe each time, so nothing is counted twice).
+      const probe = await eventually(
+        "a heartbeat of hospital2's renewed admin commits",
+        async () => {
+          const id = freshId('renewed');
+          await health(admin).submitTransaction('Heartbeat', id);
+          return id;
+        },
+        () => true,
+        90_000,
+      );
+      expect(await heartbeatSeenOn(viaHospital1, probe, 'hospital1')).to.equal(probe);
+    } finally {
+      admin.close();
+    }
+    // An identity enrolled before the renewal still signs: its certificate was renewed, not revoked.
+    const earlier = await heartbeatRetryingWhileUnavailable(viaHospital2);
+    expect(await heartbeatSeenOn(viaResearch, earlier, 'research')).to.equal(earlier);
+    const status = await consortium().status();
+    expect(status.nodes.filter((n) => n.org === 'hospital2').every((n) => n.up)).to.equal(true);
+    expect(status.apis.map((a) => a.org)).to.include('hospital2');
+    const report = organisationCertificateExpiry(layout, 'hospital2', { now: new Date(), renewWithinDays: 30 });
+    expect(dueForRenewal(report)).to.deep.equal([]);
+  });
+
+  it("renews the orderer organisation's enrollment certificates: its orderers restart one at a time and blocks keep their signatures valid", async function () {
+    const { layout } = consortium();
+    const cert = (name: string): string =>
+      path.join(layout.identityDir('orderer', name), 'msp', 'signcerts', 'cert.pem');
+    const before = ['orderer1', 'orderer2', 'orderer3'].map((name) => new X509Certificate(fs.readFileSync(cert(name))));
+    const lines: string[] = [];
+    const renewed = await consortium().renewEnrollments('orderer', (line) => lines.push(line));
+    expect(renewed.identities).to.include.members(['orderer1', 'orderer2', 'orderer3']);
+    expect(renewed.wallet, 'the orderer organisation has no API wallet').to.equal(undefined);
+    const restarts = lines.filter((line) => line.endsWith(': restarting with it'));
+    expect(restarts).to.deep.equal([
+      'orderer1: restarting with it',
+      'orderer2: restarting with it',
+      'orderer3: restarting with it',
+    ]);
+    ['orderer1', 'orderer2', 'orderer3'].forEach((name, i) => {
+      const after = new X509Certificate(fs.readFileSync(cert(name)));
+      expect(after.fingerprint256, name).not.to.equal(before[i]?.fingerprint256);
+      expect(after.subject).to.equal(before[i]?.subject);
+    });
+    // Peers accept the blocks the orderers now sign with their new keys.
+    const probe = await heartbeatRetryingWhileUnavailable(viaHospital1);
+    expect(await heartbeatSeenOn(viaResearch, probe, 'research')).to.equal(probe);
+    await peersAgree();
+  });
+
+  it('refuses to renew the certificates of an organisation whose CA is on another host', async function () {
+    const elsewhere = createConsortium({ home: fs.mkdtempSync(path.join(os.tmpdir(), 'medrec-not-hospital2-')) });
+    try {
+      let refused: unknown;
+      try {
+        await elsewhere.renewEnrollments('hospital2');
+      } catch (error) {
+        refused = error;
+      }
+      expect(String(refused)).to.contain("does not hold hospital2's CA");
+      expect(fs.existsSync(elsewhere.layout.caSecretFile('hospital2')), 'no CA secret was created').to.equal(false);
+    } finally {
+      fs.rmSync(elsewhere.layout.home, { recursive: true, force: true });
+    }
   });
 
   it('upgrades the chaincode to the next sequence on the running network without losing data', async function () {
