@@ -461,6 +461,31 @@ describe('founding a consortium from separate state directories (each founder ho
     await person('hospital1', 'clinician');
   });
 
+  it("renews hospital2's enrollment certificates on its own host, orderer2 included; another organisation's are refused there", async function () {
+    this.timeout(600_000);
+    const signCert = (node: string): string =>
+      fs.readFileSync(
+        path.join(open('hospital2').layout.identityDir('hospital2', node), 'msp', 'signcerts', 'cert.pem'),
+        'utf8',
+      );
+    await refused('hospital2', ['org', 'renew-enrollment', '--org', 'hospital1'], "does not hold hospital1's CA");
+    const report = await ok('hospital2', ['org', 'certificates', '--org', 'hospital2']);
+    expect(report).to.contain('orderer2').and.contain('wallet user').and.contain('CA root');
+    const before = ['orderer2', 'peer0.hospital2', 'orgadmin'].map(signCert);
+    const out = await cli('hospital2', ['org', 'renew-enrollment', '--org', 'hospital2']);
+    expect(out.code, out.stderr).to.equal(0);
+    expect(out.stderr)
+      .to.contain('orderer2: restarting with it')
+      .and.contain('consenters active')
+      .and.contain('users of hospital2');
+    ['orderer2', 'peer0.hospital2', 'orgadmin'].forEach((node, i) => {
+      expect(signCert(node), `${node} has a new enrollment certificate`).to.not.equal(before[i]);
+    });
+    // The channel orders, hospital2's API registers through its renewed wallet, and the core flow still runs.
+    await person('hospital2', 'clinician');
+    await person('hospital1', 'patient');
+  });
+
   it('admits hospital3 from its own directory: the founders sign on theirs, it joins, registers, grants and reads', async function () {
     this.timeout(900_000);
     const h3 = path.join(exchange, 'hospital3.json');
