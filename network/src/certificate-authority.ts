@@ -109,13 +109,16 @@ export function renewedTlsCertificate(layout: Layout, org: OrgKey, name: string)
  * suspected compromise must not leave it on disk). The process using it must be restarted to pick it up.
  */
 export function adoptRenewedTls(layout: Layout, org: OrgKey, name: string): void {
-  const dir = layout.identityDir(org, name);
-  const next = renewedTlsDir(layout, org, name);
   if (!fs.existsSync(renewedTlsCertificate(layout, org, name))) {
     throw new Error(`no renewed TLS certificate for ${name} to adopt`);
   }
-  fs.rmSync(path.join(dir, 'tls'), { recursive: true, force: true });
-  fs.renameSync(next, path.join(dir, 'tls'));
+  replaceWithStaged(path.join(layout.identityDir(org, name), 'tls'), renewedTlsDir(layout, org, name));
+}
+
+/** Puts a staged key pair directory (`*.next`) in place of the one in use, whose key is deleted. */
+function replaceWithStaged(inUse: string, staged: string): void {
+  fs.rmSync(inUse, { recursive: true, force: true });
+  fs.renameSync(staged, inUse);
 }
 
 /** Where `renewEnrollment` enrolls an identity's next signing key pair, beside the one in use. */
@@ -134,9 +137,7 @@ export function hasRenewedEnrollment(layout: Layout, org: OrgKey, name: string):
  */
 export function adoptRenewedEnrollment(layout: Layout, org: OrgKey, name: string): void {
   if (!hasRenewedEnrollment(layout, org, name)) throw new Error(`no renewed enrollment for ${name} to adopt`);
-  const msp = path.join(layout.identityDir(org, name), 'msp');
-  fs.rmSync(msp, { recursive: true, force: true });
-  fs.renameSync(renewedMspDir(layout, org, name), msp);
+  replaceWithStaged(path.join(layout.identityDir(org, name), 'msp'), renewedMspDir(layout, org, name));
 }
 
 export async function stopCa(layout: Layout, org: OrgKey): Promise<boolean> {
@@ -257,26 +258,39 @@ export class CaAdmin {
     if (!fs.existsSync(path.join(dir, 'tls', 'server.crt'))) {
       throw new Error(`${name} of ${this.#org.key} has no TLS certificate to renew; \`medrec network up\` enrolls it`);
     }
+    const next = renewedTlsDir(this.#layout, this.#org.key, name);
+    await this.#enrollAgain(name, 'a new TLS certificate', next, ['--enrollment.profile', 'tls'], hosts);
+    normaliseEnrolledTls(next, this.#layout.caCert(this.#org.key));
+    return next;
+  }
+
+  /**
+   * Enrolls a registered identity again, with the secret it was registered with, into `staged` (emptied first):
+   * what `renewTls` and `renewEnrollment` stage beside the key pair in use.
+   */
+  async #enrollAgain(
+    name: string,
+    what: string,
+    staged: string,
+    profile: readonly string[],
+    hosts: readonly string[],
+  ): Promise<void> {
     const secret = loadOrCreateSecret(this.#layout, this.#org.key).identities[name];
     if (secret === undefined) throw new Error(`${name} is not registered at the CA of ${this.#org.key}`);
-    const next = renewedTlsDir(this.#layout, this.#org.key, name);
-    fs.rmSync(next, { recursive: true, force: true });
+    fs.rmSync(staged, { recursive: true, force: true });
     await this.#client(
-      `enroll a new TLS certificate for ${name} at the CA of ${this.#org.key}`,
+      `enroll ${what} for ${name} at the CA of ${this.#org.key}`,
       [
         'enroll',
         '-M',
-        next,
-        '--enrollment.profile',
-        'tls',
+        staged,
+        ...profile,
         '--csr.hosts',
         ['localhost', this.#org.host, ...hosts].join(','),
         ...this.#common(),
       ],
       { user: name, password: secret },
     );
-    normaliseEnrolledTls(next, this.#layout.caCert(this.#org.key));
-    return next;
   }
 
   /**
@@ -289,15 +303,8 @@ export class CaAdmin {
     if (!fs.existsSync(mspCertificateFile(path.join(dir, 'msp')))) {
       throw new Error(`${name} of ${this.#org.key} has no enrollment to renew; \`medrec network up\` enrolls it`);
     }
-    const secret = loadOrCreateSecret(this.#layout, this.#org.key).identities[name];
-    if (secret === undefined) throw new Error(`${name} is not registered at the CA of ${this.#org.key}`);
     const next = renewedMspDir(this.#layout, this.#org.key, name);
-    fs.rmSync(next, { recursive: true, force: true });
-    await this.#client(
-      `enroll a new signing certificate for ${name} at the CA of ${this.#org.key}`,
-      ['enroll', '-M', next, '--csr.hosts', ['localhost', this.#org.host, ...hosts].join(','), ...this.#common()],
-      { user: name, password: secret },
-    );
+    await this.#enrollAgain(name, 'a new signing certificate', next, [], hosts);
     normaliseEnrolledMsp(next);
     return next;
   }
@@ -326,8 +333,7 @@ export class CaAdmin {
     const home = this.#layout.caAdminHome(this.#org.key);
     const next = path.join(home, 'msp.next');
     if (!fs.existsSync(mspCertificateFile(next))) throw new Error(`no renewed certificate for the CA admin to adopt`);
-    fs.rmSync(path.join(home, 'msp'), { recursive: true, force: true });
-    fs.renameSync(next, path.join(home, 'msp'));
+    replaceWithStaged(path.join(home, 'msp'), next);
   }
 
   /** Whether the CA's secret file holds this identity's enrollment secret (so that it can be enrolled again). */

@@ -54,7 +54,7 @@ export function heldCertificates(layout: Layout, org: OrgKey): HeldCertificate[]
   add('CA', 'CA root', layout.caCert(org));
   add('CA', 'CA server TLS', caServerTlsCertificate(layout, org));
   add('CA registrar', 'enrollment', mspCertificateFile(path.join(layout.caAdminHome(org), 'msp')));
-  const identities = path.dirname(layout.identityDir(org, 'x'));
+  const identities = layout.identitiesDir(org);
   const names = fs.existsSync(identities) ? fs.readdirSync(identities).sort() : [];
   for (const name of names) {
     const dir = layout.identityDir(org, name);

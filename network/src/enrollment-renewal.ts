@@ -38,7 +38,7 @@ export interface EnrollmentRenewal {
 
 /** The identities of the organisation's directory that hold an enrollment certificate, by name. */
 export function enrolledIdentities(ctx: ChannelUpdateContext, org: OrgKey): string[] {
-  const identities = path.dirname(ctx.layout.identityDir(org, 'x'));
+  const identities = ctx.layout.identitiesDir(org);
   if (!fs.existsSync(identities)) return [];
   return fs
     .readdirSync(identities)

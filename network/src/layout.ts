@@ -48,9 +48,13 @@ export class Layout {
   caAdminHome(org: OrgKey): string {
     return path.join(this.orgDir(org), 'ca-admin');
   }
+  /** Where the organisation's enrolled identities are, one directory each. */
+  identitiesDir(org: OrgKey): string {
+    return path.join(this.orgDir(org), 'identities');
+  }
   /** An enrolled identity (node or user): msp/ for signing, tls/ for its TLS key pair. */
   identityDir(org: OrgKey, name: string): string {
-    return path.join(this.orgDir(org), 'identities', name);
+    return path.join(this.identitiesDir(org), name);
   }
   ledgerDir(node: string): string {
     return path.join(this.home, 'ledgers', node);
